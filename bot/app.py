@@ -1,0 +1,179 @@
+"""The bot: `StudyBot` and `create_bot`, which wires store, catalog, scheduler and clock.
+
+Intents (and why):
+- `guilds`: channels, roles and threads of the servers the bot serves.
+- `members` (privileged; enable "Server Members Intent" in the developer portal): join and
+  leave events for onboarding and for purging a departed member's data after the retention
+  period. Startup chunking is off, so large servers cost no memory up front.
+- `guild_messages`: to count community activity per member per day. Message *content* is
+  never read (no message-content intent) and nothing of a message is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.catalog import CatalogRegistry, load_pack_dir
+from bot.clock import Clock, SystemClock
+from bot.errors import report_error
+from bot.services.guilds import GuildService
+from bot.services.members import MemberService
+from bot.settings import Settings
+from bot.store import Store
+from bot.store import command_sync as sync_rows
+
+log = logging.getLogger("studybot")
+
+
+@dataclass
+class Services:
+    """Everything a cog or a scheduled job may call. Created once per bot, injected."""
+
+    settings: Settings
+    clock: Clock
+    store: Store
+    catalog: CatalogRegistry
+    guilds: GuildService
+    members: MemberService
+
+
+class StudyTree(app_commands.CommandTree["StudyBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction[StudyBot], error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+def default_extensions() -> list[str]:
+    """Every module in the `cogs` package that defines `setup`."""
+    return sorted(f"cogs.{module.name}" for module in pkgutil.iter_modules(cogs.__path__))
+
+
+def tree_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
+    return sorted(
+        (command.to_dict(tree) for command in tree.get_commands()),
+        key=lambda item: (item.get("type", 1), item["name"]),
+    )
+
+
+def tree_hash(tree: app_commands.CommandTree[Any]) -> str:
+    """A stable hash of what would be synced; unchanged tree -> unchanged hash -> no sync."""
+    blob = json.dumps(tree_payload(tree), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def make_intents() -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.members = True
+    intents.guild_messages = True
+    return intents
+
+
+class StudyBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock,
+        extensions: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=make_intents(),
+            tree_cls=StudyTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.from_intents(make_intents()),
+            guild_ready_timeout=settings.guild_ready_timeout,
+            max_messages=None,
+        )
+        self.settings = settings
+        self.clock = clock
+        self.extension_names = list(extensions) if extensions is not None else default_extensions()
+        self.extension_failures: dict[str, str] = {}
+        self.store = Store(settings.database_url)
+        self._services: Services | None = None
+        self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
+
+    async def prepare(self) -> None:
+        """Everything `setup_hook` does before it talks to Discord: `studybot check` runs this."""
+        await self.store.migrate()
+        builtin = load_pack_dir(self.settings.content_dir)
+        registry = CatalogRegistry(builtin)
+        self._services = Services(
+            settings=self.settings,
+            clock=self.clock,
+            store=self.store,
+            catalog=registry,
+            guilds=GuildService(self.store, self.clock),
+            members=MemberService(self.store, self.clock),
+        )
+        await self.load_extensions()
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the bot is not prepared yet (setup_hook has not run)")
+        return self._services
+
+    async def load_extensions(self) -> None:
+        for name in self.extension_names:
+            try:
+                await self.load_extension(name)
+            except Exception as error:  # one broken cog must not take the others down
+                self.extension_failures[name] = f"{type(error).__name__}: {error}"
+                log.exception("failed to load extension %s", name)
+
+    async def setup_hook(self) -> None:
+        await self.prepare()
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+            self.synced = "guild"
+            log.info("synced commands to development guild %s", self.settings.dev_guild_id)
+            return
+        current = tree_hash(self.tree)
+        async with self.store.begin() as conn:
+            stored = await sync_rows.get_hash(conn, "global")
+        if stored == current:
+            self.synced = "unchanged"
+            log.info("command tree unchanged; not syncing")
+            return
+        await self.tree.sync()
+        async with self.store.begin() as conn:
+            await sync_rows.set_hash(conn, "global", current, self.clock.now())
+        self.synced = "global"
+        log.info("synced commands globally")
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self.store.close()
+
+
+def create_bot(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    extensions: Sequence[str] | None = None,
+) -> StudyBot:
+    """Build a bot; nothing connects until `start()` (or `prepare()` for offline checks)."""
+    return StudyBot(settings, clock=clock or SystemClock(), extensions=extensions)

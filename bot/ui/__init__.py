@@ -1,0 +1,1 @@
+"""Everything the member sees: embeds, views, charts, text escaping."""

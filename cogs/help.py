@@ -1,0 +1,35 @@
+"""/help, generated from the command tree itself."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.commands_info import walk_commands
+from bot.ui import embeds
+
+
+class Help(commands.Cog):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What the bot can do, by command group.")
+    async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
+        member = interaction.user
+        show_moderator = False
+        if interaction.guild is not None and isinstance(member, discord.Member):
+            show_moderator = await self.bot.services.guilds.is_moderator(
+                interaction.guild.id,
+                {role.id for role in member.roles},
+                manage_guild=member.guild_permissions.manage_guild,
+            )
+        await interaction.response.send_message(
+            embed=embeds.help_embed(walk_commands(self.bot.tree), show_moderator=show_moderator),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Help(bot))

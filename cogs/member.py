@@ -1,0 +1,78 @@
+"""/settings: a member's own preferences."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.checks import guild_id_of
+from bot.domain.time import search_timezones
+from bot.services.zones import all_timezones
+from bot.ui import embeds
+
+
+class MemberSettings(commands.GroupCog, group_name="settings"):
+    """Your own preferences: timezone, DMs and what you share."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(
+        name="timezone", description="Set your timezone so days and streaks follow your clock."
+    )
+    @app_commands.describe(zone="Your IANA timezone, e.g. Europe/Berlin — start typing a city")
+    @app_commands.guild_only()
+    async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
+        guild_id = guild_id_of(interaction)
+        profile = await self.bot.services.members.set_timezone(guild_id, interaction.user.id, zone)
+        await interaction.response.send_message(
+            embed=embeds.success(
+                "Timezone saved",
+                f"Your days now start at midnight in **{profile.timezone}**. "
+                "Streaks and reminders follow your clock.",
+            ),
+            ephemeral=True,
+        )
+
+    @timezone.autocomplete("zone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=zone, value=zone)
+            for zone in search_timezones(current, all_timezones(), limit=25)
+        ]
+
+    @app_commands.command(name="dms", description="Allow or stop direct messages from the bot.")
+    @app_commands.describe(
+        enabled="True to allow DMs (reminders, nudges, digests), false to stop them"
+    )
+    @app_commands.guild_only()
+    async def dms(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        guild_id = guild_id_of(interaction)
+        await self.bot.services.members.set_dms(guild_id, interaction.user.id, enabled)
+        text = (
+            "I may DM you reminders and nudges you opted into. Turn it off any time."
+            if enabled
+            else "No DMs from me. Anything for you waits in your next command reply."
+        )
+        await interaction.response.send_message(
+            embed=embeds.success("DMs " + ("on" if enabled else "off"), text), ephemeral=True
+        )
+
+    @app_commands.command(name="show", description="See your settings (only you can see them).")
+    @app_commands.guild_only()
+    async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
+        guild_id = guild_id_of(interaction)
+        profile = await self.bot.services.members.profile(guild_id, interaction.user.id)
+        guild = await self.bot.services.guilds.settings(guild_id)
+        await interaction.response.send_message(
+            embed=embeds.member_settings(profile, guild.timezone), ephemeral=True
+        )
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(MemberSettings(bot))

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from bot.store import Store
+from bot.store.engine import head_revision
+from bot.store.schema import metadata
+
+
+async def _tables(store: Store) -> set[str]:
+    async with store.connect() as conn:
+        names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+    return set(names) - {"alembic_version"}
+
+
+async def test_empty_database_migrates_to_head_with_every_table(tmp_path: Path) -> None:
+    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'fresh.db'}")
+    try:
+        assert await store.current_revision() is None
+        await store.migrate()
+        assert await store.current_revision() == head_revision()
+        assert await _tables(store) == set(metadata.tables)
+    finally:
+        await store.close()
+
+
+async def test_downgrade_to_base_and_upgrade_again_round_trips(store: Store) -> None:
+    await store.downgrade("base")
+    assert await _tables(store) == set()
+    await store.migrate()
+    assert await _tables(store) == set(metadata.tables)
+
+
+async def test_migrations_match_the_schema_columns(store: Store) -> None:
+    async with store.connect() as conn:
+        for table in metadata.sorted_tables:
+            columns = await conn.run_sync(
+                lambda sync, name=table.name: {c["name"] for c in inspect(sync).get_columns(name)}
+            )
+            assert columns == {c.name for c in table.columns}, table.name
+
+
+async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(store: Store) -> None:
+    async with store.connect() as conn:
+        assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+        assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
