@@ -1,0 +1,9 @@
+"""Loopback fake Discord (REST v10 + gateway) and the driver tests and the REPL use.
+
+See :mod:`bot.sandbox.driver` for the API and how a bot factory plugs in.
+"""
+
+from bot.sandbox.driver import ChannelHandle, MessageView, NoResponse, Reply, Sandbox
+from bot.sandbox.server import FakeDiscord
+
+__all__ = ["ChannelHandle", "FakeDiscord", "MessageView", "NoResponse", "Reply", "Sandbox"]
