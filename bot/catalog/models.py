@@ -1,0 +1,370 @@
+"""Pydantic models of a content pack: the contract of ``content/FORMAT.md``.
+
+The models check everything that one item can check on its own: types, enums, ranges,
+text limits (Discord's included), nudge placeholders. Checks that need more than one pack
+(duplicate ids, skill references) live in :mod:`bot.catalog.catalog`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from . import constants as C
+from .constants import Pitfall, ProjectDomain, QuestionCategory
+from .placeholders import template_fields, template_problems
+from .render import bullet_block, idea_embed_fields, idea_embed_length, question_embed_length
+from .safeyaml import Path, Position
+
+__all__ = [
+    "Milestone",
+    "Nudge",
+    "Pack",
+    "PackHeader",
+    "ProjectIdea",
+    "Prompt",
+    "Question",
+    "Roadmap",
+    "Skill",
+    "Track",
+]
+
+#: The error type of checks written here; its message is shown to the moderator as is.
+CUSTOM_ERROR: Final = "studybot"
+
+
+def _fail(message: str) -> PydanticCustomError:
+    # The message goes through the context: a literal template would treat `{...}` in it
+    # (placeholders quoted in a message) as template fields.
+    return PydanticCustomError(CUSTOM_ERROR, "{detail}", {"detail": message})
+
+
+Slug = Annotated[StrictStr, Field(pattern=C.SLUG_PATTERN, description="lowercase slug id")]
+SemVer = Annotated[StrictStr, Field(pattern=C.SEMVER_PATTERN, description="semantic version")]
+
+
+def _ranged(low: int, high: int) -> Any:
+    return Field(ge=low, le=high)
+
+
+def _sized(max_length: int) -> Any:
+    return Field(min_length=1, max_length=max_length)
+
+
+# Text fields, one alias per limit (kept as plain aliases so type checkers understand them).
+Title = Annotated[StrictStr, _sized(C.TITLE_MAX)]
+Name = Annotated[StrictStr, _sized(C.NAME_MAX)]
+Description = Annotated[StrictStr, _sized(C.DESCRIPTION_MAX)]
+Tag = Annotated[StrictStr, _sized(C.TAG_MAX)]
+Author = Annotated[StrictStr, _sized(C.AUTHOR_MAX)]
+License = Annotated[StrictStr, _sized(C.LICENSE_MAX)]
+PromptBody = Annotated[StrictStr, _sized(C.PROMPT_BODY_MAX)]
+PromptAction = Annotated[StrictStr, _sized(C.PROMPT_ACTION_MAX)]
+QuestionPrompt = Annotated[StrictStr, _sized(C.QUESTION_PROMPT_MAX)]
+Hint = Annotated[StrictStr, _sized(C.HINT_MAX)]
+KeyPoint = Annotated[StrictStr, _sized(C.KEY_POINT_MAX)]
+FollowUp = Annotated[StrictStr, _sized(C.FOLLOW_UP_MAX)]
+NudgeBody = Annotated[StrictStr, _sized(C.NUDGE_BODY_MAX)]
+NudgeAction = Annotated[StrictStr, _sized(C.NUDGE_ACTION_MAX)]
+IdeaSummary = Annotated[StrictStr, _sized(C.IDEA_SUMMARY_MAX)]
+Dataset = Annotated[StrictStr, _sized(C.IDEA_DATASET_MAX)]
+MilestoneTitle = Annotated[StrictStr, _sized(C.MILESTONE_TITLE_MAX)]
+MilestoneDescription = Annotated[StrictStr, _sized(C.MILESTONE_DESCRIPTION_MAX)]
+StretchGoal = Annotated[StrictStr, _sized(C.STRETCH_GOAL_MAX)]
+# Whole-number fields.
+Difficulty = Annotated[StrictInt, _ranged(*C.DIFFICULTY)]
+EstMinutes = Annotated[StrictInt, _ranged(*C.EST_MINUTES)]
+TimeLimit = Annotated[StrictInt, _ranged(*C.TIME_LIMIT_MINUTES)]
+
+
+def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise _fail(f"lists {what} `{value}` twice")
+        seen.add(value)
+    return values
+
+
+class _Model(BaseModel):
+    # Strings and numbers are StrictStr/StrictInt: packs come from YAML, and a silent
+    # "45" -> 45 or 1.0 -> "1.0" would hide mistakes. Surrounding whitespace (the newline
+    # a `|` block ends with) is stripped before limits are checked.
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        populate_by_name=True,
+    )
+
+
+class PackHeader(_Model):
+    """The ``pack:`` section: who made the pack and which version it is."""
+
+    id: Slug
+    name: Name
+    version: SemVer
+    description: Description = ""
+    authors: tuple[Author, ...] = ()
+    license: License | None = None
+
+
+class Skill(_Model):
+    """One skill of a track; ``evidence_hint`` says what proves a member has it."""
+
+    id: Slug
+    name: Name
+    description: Description
+    evidence_hint: Description
+
+
+class Track(_Model):
+    """A track of the roadmap; its skills are listed in the suggested learning order."""
+
+    id: Slug
+    name: Name
+    description: Description
+    skills: Annotated[tuple[Skill, ...], Field(min_length=1)]
+
+
+class Roadmap(_Model):
+    tracks: Annotated[tuple[Track, ...], Field(min_length=1)]
+
+
+class Prompt(_Model):
+    """A daily study prompt: a concrete action that produces something."""
+
+    id: Slug
+    track: Slug
+    skill: Slug
+    title: Title
+    body: PromptBody
+    action: PromptAction
+    est_minutes: EstMinutes
+    difficulty: Difficulty
+    tags: tuple[Tag, ...] = ()
+
+
+class Question(_Model):
+    """A mock-interview question; hints are revealed in order, key points at the end."""
+
+    id: Slug
+    category: QuestionCategory
+    difficulty: Difficulty
+    prompt: QuestionPrompt
+    hints: Annotated[
+        tuple[Hint, ...],
+        Field(min_length=C.HINTS_COUNT[0], max_length=C.HINTS_COUNT[1]),
+    ]
+    key_points: Annotated[tuple[KeyPoint, ...], Field(min_length=1)]
+    follow_ups: tuple[FollowUp, ...] = ()
+    time_limit_minutes: TimeLimit
+    skills: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    tags: tuple[Tag, ...] = ()
+
+    @field_validator("key_points")
+    @classmethod
+    def _key_points_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        shown = len(bullet_block(value))
+        if shown > C.KEY_POINTS_TOTAL_MAX:
+            raise _fail(
+                f"the key points together are {shown:,} characters as shown (with bullets); "
+                f"they must fit in one Discord embed field of {C.KEY_POINTS_TOTAL_MAX:,}"
+            )
+        return value
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(value, "skill")
+
+    @model_validator(mode="after")
+    def _fits_one_embed(self) -> Question:
+        total = question_embed_length(self)
+        if total > C.EMBED_TOTAL_MAX:
+            raise _fail(
+                f"prompt, hints, key points and follow-ups together come to {total:,} "
+                f"characters in the question's embed; Discord allows {C.EMBED_TOTAL_MAX:,} "
+                "(shorten some text)"
+            )
+        return self
+
+
+class Nudge(_Model):
+    """A message against one pitfall; body and action may use that pitfall's placeholders."""
+
+    id: Slug
+    pitfall: Pitfall
+    title: Title
+    body: NudgeBody
+    suggested_action: NudgeAction
+
+    @field_validator("title")
+    @classmethod
+    def _title_is_literal(cls, value: str) -> str:
+        problems = template_problems(value, None)
+        if problems or template_fields(value):
+            raise _fail(
+                "a nudge title is shown as written: placeholders and `{`/`}` belong in the "
+                "body and suggested_action"
+            )
+        return value
+
+    @field_validator("body", "suggested_action")
+    @classmethod
+    def _placeholders(cls, value: str, info: ValidationInfo) -> str:
+        pitfall = info.data.get("pitfall")
+        allowed = C.NUDGE_PLACEHOLDERS.get(pitfall) if isinstance(pitfall, str) else None
+        problems = template_problems(value, allowed)
+        if problems:
+            raise _fail("; ".join(problems))
+        return value
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """Placeholder names the body and suggested action use."""
+        return frozenset(template_fields(self.body)) | frozenset(
+            template_fields(self.suggested_action)
+        )
+
+
+class Milestone(_Model):
+    title: MilestoneTitle
+    description: MilestoneDescription
+
+
+class ProjectIdea(_Model):
+    """A portfolio project: the usual arc is data, baseline, evaluation, deploy, write-up."""
+
+    id: Slug
+    domain: ProjectDomain
+    title: Title
+    summary: IdeaSummary
+    dataset: Dataset
+    milestones: Annotated[
+        tuple[Milestone, ...],
+        Field(min_length=C.MILESTONES_COUNT[0], max_length=C.MILESTONES_COUNT[1]),
+    ]
+    skills: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    stretch_goals: tuple[StretchGoal, ...] = ()
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(value, "skill")
+
+    @field_validator("stretch_goals")
+    @classmethod
+    def _goals_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        shown = len(bullet_block(value))
+        if shown > C.EMBED_FIELD_VALUE_MAX:
+            raise _fail(
+                f"the stretch goals together are {shown:,} characters as shown (with bullets); "
+                f"they must fit in one Discord embed field of {C.EMBED_FIELD_VALUE_MAX:,}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _fits_one_embed(self) -> ProjectIdea:
+        total = idea_embed_length(self)
+        if total > C.EMBED_TOTAL_MAX:
+            raise _fail(
+                f"title, summary, dataset, milestones and stretch goals come to {total:,} "
+                f"characters in the idea's embed; Discord allows {C.EMBED_TOTAL_MAX:,}"
+            )
+        if idea_embed_fields(self) > C.EMBED_FIELDS_MAX:  # pragma: no cover - 8 milestones max
+            raise _fail(f"the idea needs more than {C.EMBED_FIELDS_MAX} embed fields")
+        return self
+
+
+class Pack(_Model):
+    """One validated pack file.
+
+    Besides the YAML content it knows where it came from (``source``), the sha256 of its raw
+    bytes (``checksum``) and where each of its parts starts in the file (:meth:`locate`), so
+    that problems found later (across packs) can still name a line.
+    """
+
+    header: PackHeader = Field(alias="pack")
+    roadmap: Roadmap | None = None
+    prompts: tuple[Prompt, ...] = ()
+    questions: tuple[Question, ...] = ()
+    nudges: tuple[Nudge, ...] = ()
+    project_ideas: tuple[ProjectIdea, ...] = ()
+
+    _source: str = PrivateAttr(default="<memory>")
+    _checksum: str = PrivateAttr(default="")
+    _key_pos: dict[Path, Position] = PrivateAttr(default_factory=dict)
+    _value_pos: dict[Path, Position] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Pack:
+        if self.roadmap is None and not (
+            self.prompts or self.questions or self.nudges or self.project_ideas
+        ):
+            raise _fail(
+                "the pack has no content: add a `roadmap`, `prompts`, `questions`, `nudges` "
+                "or `project_ideas`"
+            )
+        return self
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+    @property
+    def source(self) -> str:
+        """Where the pack came from: a file name, or a label such as ``upload:foo.yaml``."""
+        return self._source
+
+    @property
+    def checksum(self) -> str:
+        """sha256 (hex) of the raw bytes the pack was parsed from; empty if built in code."""
+        return self._checksum
+
+    def with_origin(
+        self,
+        source: str,
+        checksum: str,
+        key_pos: dict[Path, Position] | None = None,
+        value_pos: dict[Path, Position] | None = None,
+    ) -> Pack:
+        """Attach origin details (used by the loader and by tests building packs in code)."""
+        self._source = source
+        self._checksum = checksum
+        self._key_pos = key_pos or {}
+        self._value_pos = value_pos or {}
+        return self
+
+    def locate(self, path: Path) -> tuple[int | None, int | None]:
+        """1-based (line, column) of ``path`` in the source (a key if it has one), or Nones.
+
+        Falls back to the nearest enclosing part that has a position.
+        """
+        probe = path
+        while True:
+            pos = self._key_pos.get(probe) or self._value_pos.get(probe)
+            if pos is not None:
+                return pos
+            if not probe:
+                return (None, None)
+            probe = probe[:-1]
+
+    def roadmap_tracks(self) -> tuple[Track, ...]:
+        return self.roadmap.tracks if self.roadmap is not None else ()

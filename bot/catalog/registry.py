@@ -1,0 +1,130 @@
+"""Per-guild catalogs: built-ins plus each guild's enabled packs, swapped atomically."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .catalog import Catalog
+from .errors import PackError, PackIssue
+from .models import Pack
+
+__all__ = ["CatalogRegistry"]
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    builtin_packs: tuple[Pack, ...]
+    builtin: Catalog
+    guild_packs: Mapping[int, tuple[Pack, ...]]
+    guild_catalogs: Mapping[int, Catalog]
+
+
+class CatalogRegistry:
+    """Holds the built-in packs and each guild's enabled packs; builds each guild's Catalog
+    once per change and swaps it atomically (a failed build leaves the old catalog in place).
+
+    Readers never lock: all state lives in one immutable snapshot that writers replace with
+    a single assignment, so a reader sees either the old or the new catalogs, never a mix.
+    Writers are serialised by a lock, so two changes cannot undo each other.
+    """
+
+    def __init__(self, builtin: Sequence[Pack]) -> None:
+        packs = tuple(builtin)
+        self._lock = threading.Lock()
+        self._state = _State(
+            packs, Catalog.build(packs), MappingProxyType({}), MappingProxyType({})
+        )
+
+    @property
+    def builtin(self) -> Catalog:
+        """The catalog of the built-in packs alone."""
+        return self._state.builtin
+
+    @property
+    def builtin_packs(self) -> tuple[Pack, ...]:
+        return self._state.builtin_packs
+
+    def for_guild(self, guild_id: int) -> Catalog:
+        """The guild's catalog (cached); the built-in catalog when it has no packs."""
+        state = self._state
+        return state.guild_catalogs.get(guild_id, state.builtin)
+
+    def guild_packs(self, guild_id: int) -> tuple[Pack, ...]:
+        """The guild's own enabled packs (not the built-ins)."""
+        return self._state.guild_packs.get(guild_id, ())
+
+    def guilds(self) -> tuple[int, ...]:
+        """Guilds that have packs of their own."""
+        return tuple(self._state.guild_packs)
+
+    @staticmethod
+    def _build(builtin: Sequence[Pack], packs: Sequence[Pack]) -> Catalog:
+        return Catalog.build([*builtin, *packs])
+
+    def try_guild_packs(self, guild_id: int, packs: Sequence[Pack]) -> Catalog:
+        """Dry run: the catalog the guild would get with ``packs``; nothing is swapped.
+
+        Raises :class:`PackError` exactly as :meth:`set_guild_packs` would.
+        """
+        return self._build(self._state.builtin_packs, packs)
+
+    def set_guild_packs(self, guild_id: int, packs: Sequence[Pack]) -> Catalog:
+        """Replace the guild's enabled packs (an empty list: back to built-ins only).
+
+        The merged catalog is built first; on :class:`PackError` nothing changes.
+        """
+        packs = tuple(packs)
+        with self._lock:
+            state = self._state
+            guild_packs = dict(state.guild_packs)
+            guild_catalogs = dict(state.guild_catalogs)
+            if packs:
+                catalog = self._build(state.builtin_packs, packs)
+                guild_packs[guild_id] = packs
+                guild_catalogs[guild_id] = catalog
+            else:
+                catalog = state.builtin
+                guild_packs.pop(guild_id, None)
+                guild_catalogs.pop(guild_id, None)
+            self._state = _State(
+                state.builtin_packs,
+                state.builtin,
+                MappingProxyType(guild_packs),
+                MappingProxyType(guild_catalogs),
+            )
+            return catalog
+
+    def forget_guild(self, guild_id: int) -> None:
+        """Drop a guild's packs (the bot left the guild)."""
+        self.set_guild_packs(guild_id, ())
+
+    def replace_builtin(self, packs: Sequence[Pack]) -> None:
+        """Swap the built-in packs (``/content reload``) and rebuild every guild's catalog.
+
+        All or nothing: if the new built-ins are invalid, or clash with any guild's packs,
+        :class:`PackError` lists every problem (clashes say which guild) and nothing changes.
+        """
+        builtin_packs = tuple(packs)
+        with self._lock:
+            state = self._state
+            builtin = Catalog.build(builtin_packs)
+            issues: list[PackIssue] = []
+            guild_catalogs: dict[int, Catalog] = {}
+            for guild_id, guild_packs in state.guild_packs.items():
+                try:
+                    guild_catalogs[guild_id] = self._build(builtin_packs, guild_packs)
+                except PackError as exc:
+                    issues.extend(
+                        PackIssue(
+                            i.source, i.line, i.column, i.path, f"{i.message} (guild {guild_id})"
+                        )
+                        for i in exc.issues
+                    )
+            if issues:
+                raise PackError(issues)
+            self._state = _State(
+                builtin_packs, builtin, state.guild_packs, MappingProxyType(guild_catalogs)
+            )
