@@ -106,6 +106,10 @@ class _ErrorCollector(logging.Handler):
         self.sink.append(text)
 
 
+async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
+    return None
+
+
 # ---------------------------------------------------------------------------- views
 def walk_components(components: Iterable[JSON]) -> Iterator[JSON]:
     """Every component, depth first (action rows, containers, sections, labels)."""
@@ -395,6 +399,9 @@ class Sandbox:
         if not isinstance(bot, discord.Client):
             raise TypeError(f"bot factory returned {bot!r}, not a discord.Client")
         self.bot = bot
+        if type(bot).before_identify_hook is discord.Client.before_identify_hook:
+            # discord.py's default sleeps 5 s before every re-IDENTIFY (op 9); skip that here.
+            bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
         await bot.login(self.token)  # runs setup_hook (command sync) too
         self._bot_task = asyncio.create_task(bot.connect(reconnect=True), name="sandbox-bot")
         ready = asyncio.create_task(bot.wait_until_ready(), name="sandbox-wait-ready")
@@ -620,11 +627,14 @@ class Sandbox:
         assert self.bot is not None
         before = self.fake.identify_count
         ready = asyncio.ensure_future(self.bot.wait_for("ready", timeout=self.timeout))
-        await self.fake.invalid_session(resumable=False)
-        await self.fake.wait_for(
-            lambda: self.fake.identify_count > before, self.timeout, "a new IDENTIFY"
-        )
-        await ready
+        try:
+            await self.fake.invalid_session(resumable=False)
+            await self.fake.wait_for(
+                lambda: self.fake.identify_count > before, self.timeout, "a new IDENTIFY"
+            )
+            await ready
+        finally:
+            ready.cancel()
         await self.fake.barrier()
 
     async def member_leave(self, member: FakeMember) -> None:
@@ -884,13 +894,14 @@ class Sandbox:
         member: FakeMember,
         command: str,
         *,
-        channel: str | ChannelHandle | None = None,
+        where: str | ChannelHandle | None = None,
         **options: Any,
     ) -> Reply:
-        """Invoke ``/command`` (``"group sub"`` paths) as ``member`` in ``channel`` (default:
-        the system channel) and return what the member sees once the bot answered."""
+        """Invoke ``/command`` (``"group sub"`` paths) with ``options`` as ``member`` in the
+        channel ``where`` (default: the system channel); return what the member sees once the
+        bot answered (a deferral is followed to its edit/followup)."""
         data = self._build_command_data(command, options)
-        ch = self._default_channel(channel)
+        ch = self._default_channel(where)
         rec = await self._dispatch_interaction(member, 2, data, ch)
         return await self._answer(rec, f"/{command}")
 
@@ -901,12 +912,12 @@ class Sandbox:
         option: str,
         typed: str,
         *,
-        channel: str | ChannelHandle | None = None,
+        where: str | ChannelHandle | None = None,
         **others: Any,
     ) -> list[JSON]:
         """The choices the bot offers while ``member`` types ``typed`` into ``option``."""
         data = self._build_command_data(command, {**others, option: typed}, focused=option)
-        ch = self._default_channel(channel)
+        ch = self._default_channel(where)
         rec = await self._dispatch_interaction(member, 4, data, ch)
         reply = await self._answer(rec, f"autocomplete /{command} {option}")
         if reply.choices is None:

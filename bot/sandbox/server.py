@@ -1118,6 +1118,9 @@ class FakeDiscord:
                 "nsfw": False,
                 **cmd,
             }
+            if item.get("default_member_permissions") is not None:
+                # Discord answers with a string bitfield
+                item["default_member_permissions"] = str(item["default_member_permissions"])
             if guild_id is not None:
                 item["guild_id"] = str(guild_id)
             stored.append(item)
