@@ -25,13 +25,19 @@ from discord.ext import commands
 
 import cogs
 from bot.catalog import CatalogRegistry, load_pack_dir
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, FakeClock, SystemClock
 from bot.errors import report_error
+from bot.scheduling.delivery import Deliverer
+from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.scheduler import SchedulerService
+from bot.services.daily import STREAK_REMINDER, DailyService
 from bot.services.guilds import GuildService
 from bot.services.members import MemberService
+from bot.services.notify import Notifier
 from bot.settings import Settings
 from bot.store import Store
 from bot.store import command_sync as sync_rows
+from bot.store import deliveries as ledger_rows
 
 log = logging.getLogger("studybot")
 
@@ -46,6 +52,16 @@ class Services:
     catalog: CatalogRegistry
     guilds: GuildService
     members: MemberService
+    scheduler: SchedulerService
+    dispatcher: Dispatcher
+    deliverer: Deliverer
+    notifier: Notifier
+    daily: DailyService
+
+    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """Extra lines for `/setup show`: each feature's schedule."""
+        daily = await self.daily.schedule(guild_id)
+        return [("Daily prompt", daily.describe())]
 
 
 class StudyTree(app_commands.CommandTree["StudyBot"]):
@@ -107,19 +123,44 @@ class StudyBot(commands.Bot):
         self.store = Store(settings.database_url)
         self._services: Services | None = None
         self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
+        self._started = False
 
     async def prepare(self) -> None:
         """Everything `setup_hook` does before it talks to Discord: `studybot check` runs this."""
         await self.store.migrate()
         builtin = load_pack_dir(self.settings.content_dir)
         registry = CatalogRegistry(builtin)
-        self._services = Services(
-            settings=self.settings,
-            clock=self.clock,
-            store=self.store,
+        clock, store, settings = self.clock, self.store, self.settings
+        guilds = GuildService(store, clock)
+        members = MemberService(store, clock)
+        scheduler = SchedulerService(clock, paused=isinstance(clock, FakeClock))
+        dispatcher = Dispatcher(store, clock)
+        deliverer = Deliverer(self, settings)
+        notifier = Notifier(store, clock, members, deliverer)
+        daily = DailyService(
+            store=store,
+            clock=clock,
+            settings=settings,
             catalog=registry,
-            guilds=GuildService(self.store, self.clock),
-            members=MemberService(self.store, self.clock),
+            guilds=guilds,
+            members=members,
+            deliverer=deliverer,
+            notifier=notifier,
+            scheduler=scheduler,
+        )
+        dispatcher.register(STREAK_REMINDER, daily.streak_reminder)
+        self._services = Services(
+            settings=settings,
+            clock=clock,
+            store=store,
+            catalog=registry,
+            guilds=guilds,
+            members=members,
+            scheduler=scheduler,
+            dispatcher=dispatcher,
+            deliverer=deliverer,
+            notifier=notifier,
+            daily=daily,
         )
         await self.load_extensions()
 
@@ -139,7 +180,44 @@ class StudyBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.prepare()
+        services = self.services
+        async with self.store.begin() as conn:
+            interrupted = await ledger_rows.requeue_interrupted(conn)
+        if interrupted:
+            log.warning(
+                "%s deliveries were interrupted by a crash; they will be retried", interrupted
+            )
+        services.scheduler.start()
+        services.scheduler.add_interval(
+            "dispatcher-tick",
+            services.dispatcher.tick,
+            seconds=self.settings.dispatcher_interval_seconds,
+            wake=services.dispatcher.next_wake,
+        )
         await self.sync_commands()
+
+    async def on_ready(self) -> None:
+        # on_ready fires again after a fresh IDENTIFY; jobs and catch-up run once per process.
+        if self._started:
+            return
+        self._started = True
+        await self.services.daily.start()
+        log.info("ready as %s in %s guilds", self.user, len(self.guilds))
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[StudyBot], command: object
+    ) -> None:
+        """Deliver what waited in the member's inbox with their next command reply."""
+        if interaction.guild_id is None:
+            return
+        from bot.ui.inbox import inbox_embeds
+
+        pending = await self.services.notifier.take_inbox(interaction.guild_id, interaction.user.id)
+        if pending:
+            try:
+                await interaction.followup.send(embeds=inbox_embeds(pending), ephemeral=True)
+            except discord.HTTPException:
+                log.info("could not attach %s inbox items", len(pending))
 
     async def sync_commands(self) -> None:
         if self.settings.dev_guild_id:
@@ -164,6 +242,8 @@ class StudyBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            if self._services is not None:
+                self._services.scheduler.shutdown()
             await super().close()
         finally:
             await self.store.close()

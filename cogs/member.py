@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.app import StudyBot
 from bot.checks import guild_id_of
+from bot.domain.errors import UserFacingError
 from bot.domain.time import search_timezones
 from bot.services.zones import all_timezones
 from bot.ui import embeds
@@ -61,6 +62,32 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
         )
         await interaction.response.send_message(
             embed=embeds.success("DMs " + ("on" if enabled else "off"), text), ephemeral=True
+        )
+
+    @app_commands.command(name="reminders", description="Opt in or out of reminders.")
+    @app_commands.describe(
+        streak="Remind me before my local midnight when my streak is at risk",
+        hours_before="How many hours before midnight (1-12, default 4)",
+    )
+    @app_commands.guild_only()
+    async def reminders(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        streak: bool | None = None,
+        hours_before: app_commands.Range[int, 1, 12] | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        services = self.bot.services
+        if streak is None and hours_before is None:
+            raise UserFacingError("Choose what to change, e.g. `streak:True`.")
+        prefs = await services.daily.set_streak_reminder(
+            guild_id,
+            interaction.user.id,
+            enabled=streak if streak is not None else True,
+            hours_before=hours_before,
+        )
+        await interaction.response.send_message(
+            embed=embeds.reminder_settings(prefs), ephemeral=True
         )
 
     @app_commands.command(name="show", description="See your settings (only you can see them).")

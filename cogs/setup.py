@@ -12,6 +12,7 @@ from bot.domain.errors import UserFacingError
 from bot.domain.permissions import missing_permissions
 from bot.domain.time import search_timezones
 from bot.services.zones import all_timezones
+from bot.ui import daily as daily_ui
 from bot.ui import embeds
 
 
@@ -27,10 +28,36 @@ class Setup(commands.GroupCog, group_name="setup"):
     @app_commands.command(name="show", description="Show the server's bot configuration.")
     @moderator_only()
     async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
-        settings = await self.bot.services.guilds.settings(guild_id_of(interaction))
+        guild_id = guild_id_of(interaction)
+        settings = await self.bot.services.guilds.settings(guild_id)
+        extra = await self.bot.services.setup_summary(guild_id)
         await interaction.response.send_message(
-            embed=embeds.guild_settings(settings), ephemeral=True
+            embed=embeds.guild_settings(settings, extra), ephemeral=True
         )
+
+    @app_commands.command(name="daily", description="When the daily prompt is posted.")
+    @app_commands.describe(
+        time="Local server time, 24-hour HH:MM (e.g. 09:00)",
+        days="Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily",
+        enabled="False pauses the daily prompt; true resumes it",
+    )
+    @moderator_only()
+    async def daily(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        time: str | None = None,
+        days: str | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        schedule = await self.bot.services.daily.configure(
+            guild_id, post_time=time, days=days, enabled=enabled
+        )
+        settings = await self.bot.services.guilds.settings(guild_id)
+        embed = daily_ui.schedule_embed(schedule, settings.timezone)
+        if settings.channels["daily"] is None:
+            embed.add_field(name="Next step", value="Pick a channel with `/setup channels daily:`.")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="timezone", description="Set the server's timezone for posts.")
     @app_commands.describe(zone="IANA timezone, e.g. Europe/Berlin — start typing a city")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,8 @@ class GuildService:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+        # Called with the guild id after its timezone or channels change (reschedules jobs).
+        self.listeners: list[Callable[[int], Awaitable[None]]] = []
 
     async def settings(self, guild_id: int) -> GuildSettings:
         async with self.store.begin() as conn:
@@ -47,7 +50,13 @@ class GuildService:
 
     async def set_timezone(self, guild_id: int, zone: str) -> GuildSettings:
         name = canonical_timezone(zone, all_timezones())
-        return await self._update(guild_id, timezone=name)
+        settings = await self._update(guild_id, timezone=name)
+        await self._changed(guild_id)
+        return settings
+
+    async def _changed(self, guild_id: int) -> None:
+        for listener in self.listeners:
+            await listener(guild_id)
 
     async def set_moderator_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
         return await self._update(guild_id, moderator_role_id=role_id)
@@ -59,7 +68,9 @@ class GuildService:
         current = await self.settings(guild_id)
         broken = {k: v for k, v in current.broken.items() if k not in chosen}
         values: dict[str, Any] = {f"{name}_channel_id": cid for name, cid in chosen.items()}
-        return await self._update(guild_id, broken=broken, **values)
+        settings = await self._update(guild_id, broken=broken, **values)
+        await self._changed(guild_id)
+        return settings
 
     async def is_moderator(self, guild_id: int, role_ids: set[int], *, manage_guild: bool) -> bool:
         if manage_guild:

@@ -76,6 +76,7 @@ deliveries = Table(
     Column("channel_id", BigInteger, nullable=True),
     Column("message_id", BigInteger, nullable=True),
     Column("detail", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
     Index("ix_deliveries_guild_created", "guild_id", "created_at"),
 )
 
@@ -97,4 +98,98 @@ command_sync = Table(
     Column("scope", String(64), primary_key=True),
     Column("tree_hash", String(64), nullable=False),
     Column("synced_at", UTCDateTime, nullable=False),
+)
+
+# --- 0002: daily prompts, streaks, activity, inbox -------------------------------------
+
+daily_schedule = Table(
+    "daily_schedule",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("post_time", String(5), nullable=False, server_default="09:00"),
+    Column("weekdays", Integer, nullable=False, server_default="127"),  # bit 0 = Monday
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+daily_posts = Table(
+    "daily_posts",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("prompt_date", String(10), primary_key=True),  # guild-local ISO date
+    Column("prompt_id", String(64), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("posted_at", UTCDateTime, nullable=True),
+    Column("channel_id", BigInteger, nullable=True),
+    Column("message_id", BigInteger, nullable=True),
+    Column("thread_id", BigInteger, nullable=True),
+)
+
+daily_completions = Table(
+    "daily_completions",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("prompt_date", String(10), primary_key=True),
+    Column("local_date", String(10), nullable=False),  # the member's own day
+    Column("completed_at", UTCDateTime, nullable=False),
+    Index("ix_daily_completions_member_day", "guild_id", "user_id", "local_date"),
+)
+
+streaks = Table(
+    "streaks",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("current", Integer, nullable=False, server_default="0"),
+    Column("best", Integer, nullable=False, server_default="0"),
+    Column("freezes", Integer, nullable=False, server_default="0"),
+    Column("last_day", String(10), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+member_reminders = Table(
+    "member_reminders",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("streak", Boolean, nullable=False, server_default="0"),
+    Column("streak_hours_before", Integer, nullable=False, server_default="4"),
+    Column("reviews", Boolean, nullable=False, server_default="0"),
+    Column("review_time", String(5), nullable=False, server_default="18:00"),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+activity = Table(
+    "activity",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("local_date", String(10), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("minutes", Integer, nullable=False, server_default="0"),
+    Column("source", String(16), nullable=False),  # log, daily, interview, project, message ...
+    Column("topic", String(64), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("ref", String(100), nullable=True),
+    Index("ix_activity_member_time_kind", "guild_id", "user_id", "occurred_at", "kind"),
+    Index("ix_activity_guild_time", "guild_id", "occurred_at"),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("title", String(256), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("payload", JSON, nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Index("ix_inbox_member_pending", "guild_id", "user_id", "delivered_at"),
 )

@@ -44,6 +44,18 @@ def member_settings(profile: MemberProfile, guild_zone: str) -> discord.Embed:
     return embed
 
 
+def reminder_settings(prefs: dict[str, object]) -> discord.Embed:
+    embed = success("Reminders saved")
+    streak = (
+        f"on, {prefs['streak_hours_before']} h before your midnight"
+        if prefs.get("streak")
+        else "off"
+    )
+    embed.add_field(name="Streak at risk", value=streak, inline=False)
+    embed.set_footer(text="Delivered by DM if you allowed DMs, else with your next command.")
+    return embed
+
+
 def _channel(channel_id: int | None) -> str:
     return f"<#{channel_id}>" if channel_id else "not set"
 

@@ -1,0 +1,30 @@
+"""Activity kinds and how study time is classified."""
+
+from __future__ import annotations
+
+ACTIVITY_KINDS: tuple[str, ...] = (
+    "course",
+    "reading",
+    "math",
+    "coding",
+    "project",
+    "interview",
+    "community",
+)
+THEORY_KINDS = frozenset({"course", "reading", "math"})
+PRACTICE_KINDS = frozenset({"coding", "project", "interview"})
+
+# What finishing a daily prompt of a track counts as.
+TRACK_ACTIVITY_KIND: dict[str, str] = {
+    "math": "math",
+    "toolkit": "coding",
+    "curriculum": "course",
+    "portfolio": "project",
+    "community": "community",
+    "interviews": "interview",
+    "current": "reading",
+}
+
+
+def kind_for_track(track: str) -> str:
+    return TRACK_ACTIVITY_KIND.get(track, "reading")

@@ -1,0 +1,66 @@
+"""Streaks on a member's own local days, with freezes.
+
+Rules: a day counts when the member completed something that day (their local date). One
+freeze is earned per 7 consecutive completed days, at most 2 held. A missed day spends a
+freeze automatically and the streak survives (the frozen day does not add to it); a missed
+day with no freeze ends the streak. Today, while it is still running, never breaks a streak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+FREEZE_EVERY = 7
+MAX_FREEZES = 2
+
+
+@dataclass(frozen=True)
+class StreakState:
+    current: int
+    best: int
+    freezes: int
+    done_today: bool
+    last_day: date | None
+
+    @property
+    def at_risk(self) -> bool:
+        """A streak that ends tonight unless the member does something today."""
+        return self.current > 0 and not self.done_today and self.freezes == 0
+
+
+def compute_streak(days: Iterable[date], today: date) -> StreakState:
+    """The streak as of `today` from the set of local dates with a completion."""
+    done = sorted({day for day in days if day <= today})
+    if not done:
+        return StreakState(current=0, best=0, freezes=0, done_today=False, last_day=None)
+    completed = set(done)
+    current = best = freezes = 0
+    run_since_freeze = 0
+    day = done[0]
+    # Walk up to yesterday: today's outcome is still open.
+    while day < today:
+        if day in completed:
+            current += 1
+            run_since_freeze += 1
+            if run_since_freeze == FREEZE_EVERY:
+                freezes = min(MAX_FREEZES, freezes + 1)
+                run_since_freeze = 0
+        elif freezes > 0:
+            freezes -= 1
+        else:
+            current = 0
+            run_since_freeze = 0
+        best = max(best, current)
+        day += timedelta(days=1)
+    done_today = today in completed
+    if done_today:
+        current += 1
+        run_since_freeze += 1
+        if run_since_freeze == FREEZE_EVERY:
+            freezes = min(MAX_FREEZES, freezes + 1)
+        best = max(best, current)
+    return StreakState(
+        current=current, best=best, freezes=freezes, done_today=done_today, last_day=done[-1]
+    )

@@ -1,0 +1,486 @@
+"""Daily prompts and streaks: choose, post (exactly once), complete, remind.
+
+The scheduled job and `/daily post-now` both call `post()`; the ledger key
+`daily:{guild}:{local_date}` makes a restart, a DST double fire or a retried job harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.catalog import CatalogRegistry, Prompt
+from bot.clock import Clock
+from bot.domain.activity import kind_for_track
+from bot.domain.errors import UserFacingError
+from bot.domain.prompts import PromptRef, choose_prompt
+from bot.domain.streaks import StreakState, compute_streak
+from bot.domain.time import (
+    at_local_time,
+    format_hhmm,
+    format_weekdays,
+    latest_fire,
+    local_date,
+    mask_to_weekdays,
+    parse_hhmm,
+    parse_weekdays,
+    resolve_zone,
+    weekdays_to_mask,
+)
+from bot.scheduling.delivery import Deliverer, DeliveryFailed
+from bot.scheduling.scheduler import SchedulerService
+from bot.services.guilds import GuildService
+from bot.services.members import MemberService
+from bot.services.notify import Notifier
+from bot.settings import Settings
+from bot.store import Store
+from bot.store import activity as activity_rows
+from bot.store import daily as daily_rows
+from bot.store import deliveries as ledger
+from bot.store import reminders as reminder_rows
+
+log = logging.getLogger(__name__)
+
+COMPLETION_WINDOW = timedelta(hours=24)
+STREAK_REMINDER = "streak"
+
+
+@dataclass(frozen=True)
+class DailySchedule:
+    enabled: bool
+    post_time: time
+    weekdays: frozenset[int]
+
+    def describe(self) -> str:
+        state = "on" if self.enabled else "paused"
+        return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
+
+
+@dataclass(frozen=True)
+class DailyPrompt:
+    prompt_date: date
+    prompt: Prompt
+    created_at: datetime
+    posted_at: datetime | None
+    channel_id: int | None
+    message_id: int | None
+    thread_id: int | None
+
+    @property
+    def opened_at(self) -> datetime:
+        return self.posted_at or self.created_at
+
+
+@dataclass(frozen=True)
+class PostResult:
+    status: str  # sent | duplicate | skipped | no_channel | failed | retry | no_prompts
+    detail: str = ""
+    prompt_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    new: bool
+    streak: StreakState
+    prompt: Prompt | None
+    local_day: date
+
+
+def _schedule_from_row(row: dict[str, Any] | None) -> DailySchedule:
+    if row is None:
+        return DailySchedule(True, time(9, 0), frozenset(range(7)))
+    return DailySchedule(
+        enabled=bool(row["enabled"]),
+        post_time=parse_hhmm(row["post_time"]),
+        weekdays=mask_to_weekdays(row["weekdays"]),
+    )
+
+
+class DailyService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        settings: Settings,
+        catalog: CatalogRegistry,
+        guilds: GuildService,
+        members: MemberService,
+        deliverer: Deliverer,
+        notifier: Notifier,
+        scheduler: SchedulerService,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.catalog = catalog
+        self.guilds = guilds
+        self.members = members
+        self.deliverer = deliverer
+        self.notifier = notifier
+        self.scheduler = scheduler
+        guilds.listeners.append(self.sync_jobs)
+
+    # --- schedule -------------------------------------------------------------------
+
+    async def schedule(self, guild_id: int) -> DailySchedule:
+        async with self.store.connect() as conn:
+            return _schedule_from_row(await daily_rows.schedule(conn, guild_id))
+
+    async def configure(
+        self,
+        guild_id: int,
+        *,
+        post_time: str | None = None,
+        days: str | None = None,
+        enabled: bool | None = None,
+    ) -> DailySchedule:
+        values: dict[str, Any] = {}
+        if post_time is not None:
+            values["post_time"] = format_hhmm(parse_hhmm(post_time))
+        if days is not None:
+            values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
+        if enabled is not None:
+            values["enabled"] = enabled
+        async with self.store.begin() as conn:
+            row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
+        await self.sync_jobs(guild_id)
+        return _schedule_from_row(row)
+
+    @staticmethod
+    def job_id(guild_id: int) -> str:
+        return f"daily:{guild_id}"
+
+    async def sync_jobs(self, guild_id: int) -> None:
+        """(Re)schedule the guild's daily cron in its timezone, or remove it."""
+        schedule = await self.schedule(guild_id)
+        settings = await self.guilds.settings(guild_id)
+        job_id = self.job_id(guild_id)
+        if not schedule.enabled or settings.channels["daily"] is None:
+            self.scheduler.remove(job_id)
+            return
+
+        async def job() -> None:
+            await self.post(guild_id)
+
+        self.scheduler.add_cron(
+            job_id,
+            job,
+            hour=schedule.post_time.hour,
+            minute=schedule.post_time.minute,
+            day_of_week=",".join(
+                ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d]
+                for d in sorted(schedule.weekdays)
+            ),
+            timezone=resolve_zone(None, settings.timezone),
+        )
+
+    async def start(self) -> None:
+        """At start: rebuild every guild's job and catch up posts missed while down."""
+        async with self.store.connect() as conn:
+            schedules = await daily_rows.all_schedules(conn)
+        from bot.store import guilds as guild_rows
+
+        async with self.store.connect() as conn:
+            guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
+        guild_ids |= {row["guild_id"] for row in schedules}
+        for guild_id in sorted(guild_ids):
+            await self.sync_jobs(guild_id)
+            try:
+                await self.catch_up(guild_id)
+            except Exception:
+                log.exception("catch-up failed for guild %s", guild_id)
+
+    async def catch_up(self, guild_id: int) -> PostResult | None:
+        schedule = await self.schedule(guild_id)
+        settings = await self.guilds.settings(guild_id)
+        if not schedule.enabled or settings.channels["daily"] is None:
+            return None
+        zone = resolve_zone(None, settings.timezone)
+        now = self.clock.now()
+        last = latest_fire(now, schedule.post_time, zone, schedule.weekdays)
+        day = local_date(last, zone)
+        key = self._key(guild_id, day)
+        async with self.store.connect() as conn:
+            existing = await ledger.get(conn, key)
+        if existing is not None and existing["status"] != "retry":
+            return None
+        grace = timedelta(hours=self.settings.catchup_grace_hours)
+        if now - last > grace:
+            async with self.store.begin() as conn:
+                await ledger.record_skip(
+                    conn, key, guild_id, "daily", now, f"missed by {now - last}, grace {grace}"
+                )
+            log.info("guild %s: daily post for %s missed beyond the grace window", guild_id, day)
+            return PostResult("skipped", "outside the grace window", day)
+        log.info("guild %s: catching up the daily post for %s", guild_id, day)
+        return await self.post(guild_id, day=day)
+
+    # --- prompts --------------------------------------------------------------------
+
+    async def guild_today(self, guild_id: int) -> date:
+        settings = await self.guilds.settings(guild_id)
+        return local_date(self.clock.now(), resolve_zone(None, settings.timezone))
+
+    async def prompt_for_day(self, guild_id: int, day: date) -> DailyPrompt:
+        """The guild's prompt for `day`, chosen once and then fixed (restarts keep it)."""
+        catalog = self.catalog.for_guild(guild_id)
+        async with self.store.begin() as conn:
+            row = await daily_rows.post_for(conn, guild_id, day)
+            if row is None or (
+                row["posted_at"] is None and row["prompt_id"] not in catalog.prompts
+            ):
+                refs = [PromptRef(p.id, p.track) for p in catalog.prompts.values()]
+                if not refs:
+                    raise UserFacingError("This server has no daily prompts loaded yet.")
+                latest = await daily_rows.latest_post(conn, guild_id)
+                cycle = latest["cycle"] if latest else 0
+                used = await daily_rows.used_in_cycle(conn, guild_id, cycle)
+                prompt_id, cycle = choose_prompt(refs, guild_id, cycle, used)
+                if row is None:
+                    row = await daily_rows.create_post(
+                        conn, guild_id, day, prompt_id, cycle, self.clock.now()
+                    )
+        prompt = catalog.prompts.get(row["prompt_id"])
+        if prompt is None:
+            raise UserFacingError("The prompt for that day was removed from this server's content.")
+        return DailyPrompt(
+            prompt_date=day,
+            prompt=prompt,
+            created_at=row["created_at"],
+            posted_at=row["posted_at"],
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            thread_id=row["thread_id"],
+        )
+
+    async def today(self, guild_id: int) -> DailyPrompt:
+        """The prompt members can still complete: today's, else yesterday's within 24 h."""
+        day = await self.guild_today(guild_id)
+        async with self.store.connect() as conn:
+            row = await daily_rows.post_for(conn, guild_id, day)
+            previous = await daily_rows.post_for(conn, guild_id, day - timedelta(days=1))
+        still_open = (
+            row is None
+            and previous is not None
+            and previous["posted_at"] is not None
+            and self.clock.now() - previous["posted_at"] <= COMPLETION_WINDOW
+        )
+        if still_open:
+            return await self.prompt_for_day(guild_id, day - timedelta(days=1))
+        return await self.prompt_for_day(guild_id, day)
+
+    # --- posting --------------------------------------------------------------------
+
+    @staticmethod
+    def _key(guild_id: int, day: date) -> str:
+        return f"daily:{guild_id}:{day.isoformat()}"
+
+    async def post(
+        self, guild_id: int, *, day: date | None = None, manual: bool = False
+    ) -> PostResult:
+        from bot.ui import daily as daily_ui
+
+        settings = await self.guilds.settings(guild_id)
+        schedule = await self.schedule(guild_id)
+        day = day or await self.guild_today(guild_id)
+        if not manual and (not schedule.enabled or day.weekday() not in schedule.weekdays):
+            return PostResult("skipped", "not a posting day", day)
+        channel_id = settings.channels["daily"]
+        if channel_id is None:
+            return PostResult("no_channel", "no daily channel is set", day)
+        key = self._key(guild_id, day)
+        now = self.clock.now()
+        async with self.store.begin() as conn:
+            claimed = await ledger.claim(conn, key, guild_id, "daily", now)
+        if not claimed:
+            return PostResult("duplicate", "already posted", day)
+        try:
+            daily = await self.prompt_for_day(guild_id, day)
+        except UserFacingError as error:
+            async with self.store.begin() as conn:
+                await ledger.finish(conn, key, "failed", now, detail=error.message)
+            return PostResult("no_prompts", error.message, day)
+        catalog = self.catalog.for_guild(guild_id)
+        try:
+            sent = await self.deliverer.to_channel(
+                channel_id,
+                embed=daily_ui.prompt_embed(daily, catalog),
+                view=daily_ui.done_view(guild_id, day),
+                thread_name=daily_ui.thread_name(daily),
+            )
+        except DeliveryFailed as failure:
+            await self._failed(guild_id, key, failure)
+            return PostResult("failed" if failure.permanent else "retry", failure.reason, day)
+        async with self.store.begin() as conn:
+            await ledger.finish(
+                conn,
+                key,
+                "sent",
+                self.clock.now(),
+                channel_id=sent.channel_id,
+                message_id=sent.message_id,
+            )
+            await daily_rows.mark_posted(
+                conn,
+                guild_id,
+                day,
+                self.clock.now(),
+                sent.channel_id,
+                sent.message_id,
+                sent.thread_id,
+            )
+        if "daily" in settings.broken:
+            await self.guilds.clear_broken(guild_id, "daily")
+        return PostResult("sent", "", day)
+
+    async def _failed(self, guild_id: int, key: str, failure: DeliveryFailed) -> None:
+        from bot.ui import embeds
+
+        now = self.clock.now()
+        async with self.store.begin() as conn:
+            await ledger.finish(
+                conn, key, "failed" if failure.permanent else "retry", now, detail=failure.reason
+            )
+        if not failure.permanent:
+            log.warning("guild %s: daily post failed for now (%s)", guild_id, failure.reason)
+            return
+        log.warning("guild %s: daily channel broken: %s", guild_id, failure.reason)
+        newly = await self.guilds.mark_broken(guild_id, "daily", failure.reason)
+        self.scheduler.remove(self.job_id(guild_id))
+        if newly:
+            system_channel = self.deliverer.system_channel_id(guild_id)
+            if system_channel is not None:
+                try:
+                    await self.deliverer.to_channel(
+                        system_channel,
+                        embed=embeds.info(
+                            "The daily prompt could not be posted",
+                            f"Reason: {failure.reason}. A moderator can pick a channel with "
+                            "`/setup channels daily:` — `/setup show` lists what needs attention.",
+                            colour=embeds.WARNING,
+                        ),
+                    )
+                except DeliveryFailed:
+                    log.info("guild %s: could not tell moderators either", guild_id)
+
+    # --- members --------------------------------------------------------------------
+
+    async def member_day(self, guild_id: int, user_id: int) -> tuple[date, Any]:
+        profile = await self.members.profile(guild_id, user_id)
+        settings = await self.guilds.settings(guild_id)
+        zone = resolve_zone(profile.timezone, settings.timezone)
+        return local_date(self.clock.now(), zone), zone
+
+    async def complete(self, guild_id: int, user_id: int, prompt_date: date) -> Completion:
+        now = self.clock.now()
+        async with self.store.connect() as conn:
+            row = await daily_rows.post_for(conn, guild_id, prompt_date)
+        if row is None:
+            raise UserFacingError("I have no prompt for that day. Try `/daily today`.")
+        opened = row["posted_at"] or row["created_at"]
+        if now - opened > COMPLETION_WINDOW:
+            raise UserFacingError(
+                "That prompt closed 24 hours after it was posted. `/daily today` has the "
+                "current one."
+            )
+        prompt = self.catalog.for_guild(guild_id).prompts.get(row["prompt_id"])
+        local_day, _zone = await self.member_day(guild_id, user_id)
+        async with self.store.begin() as conn:
+            new = await daily_rows.add_completion(
+                conn, guild_id, user_id, prompt_date, local_day, now
+            )
+            if new:
+                await activity_rows.add(
+                    conn,
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    occurred_at=now,
+                    local_day=local_day,
+                    kind=kind_for_track(prompt.track) if prompt else "reading",
+                    minutes=prompt.est_minutes if prompt else 0,
+                    source="daily",
+                    topic=prompt.skill if prompt else None,
+                    ref=f"daily:{prompt_date.isoformat()}",
+                )
+            days = await daily_rows.completion_days(conn, guild_id, user_id)
+            state = compute_streak(days, local_day)
+            await daily_rows.save_streak(
+                conn,
+                guild_id,
+                user_id,
+                now,
+                current=state.current,
+                best=state.best,
+                freezes=state.freezes,
+                last_day=state.last_day,
+            )
+        return Completion(new=new, streak=state, prompt=prompt, local_day=local_day)
+
+    async def streak(self, guild_id: int, user_id: int) -> StreakState:
+        local_day, _ = await self.member_day(guild_id, user_id)
+        async with self.store.connect() as conn:
+            days = await daily_rows.completion_days(conn, guild_id, user_id)
+        return compute_streak(days, local_day)
+
+    async def history(self, guild_id: int, user_id: int, days: int = 14) -> list[tuple[date, bool]]:
+        local_day, _ = await self.member_day(guild_id, user_id)
+        start = local_day - timedelta(days=days - 1)
+        async with self.store.connect() as conn:
+            done = set(await daily_rows.completion_days(conn, guild_id, user_id, since=start))
+        return [(start + timedelta(days=i), start + timedelta(days=i) in done) for i in range(days)]
+
+    # --- streak-at-risk reminders ----------------------------------------------------
+
+    async def set_streak_reminder(
+        self, guild_id: int, user_id: int, enabled: bool, hours_before: int | None
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {"streak": enabled}
+        if hours_before is not None:
+            if not 1 <= hours_before <= 12:
+                raise UserFacingError("`hours_before` must be between 1 and 12.")
+            values["streak_hours_before"] = hours_before
+        async with self.store.begin() as conn:
+            prefs = await daily_rows.save_reminder_prefs(
+                conn, guild_id, user_id, self.clock.now(), **values
+            )
+            if enabled:
+                due = await self._next_streak_check(guild_id, user_id, prefs["streak_hours_before"])
+                await reminder_rows.upsert(conn, guild_id, user_id, STREAK_REMINDER, due)
+            else:
+                await reminder_rows.remove(conn, guild_id, user_id, STREAK_REMINDER)
+        return prefs
+
+    async def _next_streak_check(self, guild_id: int, user_id: int, hours_before: int) -> datetime:
+        now = self.clock.now()
+        local_day, zone = await self.member_day(guild_id, user_id)
+        for offset in (1, 2):
+            midnight = at_local_time(local_day + timedelta(days=offset), time(0, 0), zone)
+            due = midnight - timedelta(hours=hours_before)
+            if due > now:
+                return due
+        raise AssertionError("unreachable")
+
+    async def streak_reminder(self, row: dict[str, Any], now: datetime) -> datetime | None:
+        """Dispatcher handler: remind a member whose streak ends tonight."""
+        from bot.ui import daily as daily_ui
+
+        guild_id, user_id = row["guild_id"], row["user_id"]
+        async with self.store.connect() as conn:
+            prefs = await daily_rows.reminder_prefs(conn, guild_id, user_id)
+        if not prefs["streak"]:
+            return None
+        state = await self.streak(guild_id, user_id)
+        local_day, _ = await self.member_day(guild_id, user_id)
+        if state.current > 0 and not state.done_today:
+            hours_left = max(1, int(prefs["streak_hours_before"]))
+            await self.notifier.to_member(
+                guild_id,
+                user_id,
+                key=f"streak:{guild_id}:{user_id}:{local_day.isoformat()}",
+                kind="streak_at_risk",
+                embed=daily_ui.streak_reminder_embed(state, hours_left),
+            )
+        return await self._next_streak_check(guild_id, user_id, prefs["streak_hours_before"])

@@ -1,0 +1,87 @@
+"""/daily: today's prompt, streaks, history; moderators can post now."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.checks import guild_id_of, moderator_only
+from bot.domain.errors import UserFacingError
+from bot.ui import daily as daily_ui
+from bot.ui import embeds
+
+POST_RESULT_TEXT = {
+    "sent": "Posted today's prompt.",
+    "duplicate": "Today's prompt was already posted — nothing sent twice.",
+    "no_channel": "No daily channel is set. Use `/setup channels daily:` first.",
+    "failed": "I could not post in the daily channel; `/setup show` says why.",
+    "retry": "Discord did not accept the post just now; I will retry shortly.",
+    "no_prompts": "This server has no daily prompts loaded.",
+}
+
+
+@app_commands.guild_only()
+class Daily(commands.GroupCog, group_name="daily"):
+    """The daily study prompt and your streak."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(daily_ui.DailyDoneButton)
+
+    @app_commands.command(name="today", description="Today's prompt, with its Done button.")
+    async def today(self, interaction: discord.Interaction[StudyBot]) -> None:
+        guild_id = guild_id_of(interaction)
+        daily = await self.bot.services.daily.today(guild_id)
+        catalog = self.bot.services.catalog.for_guild(guild_id)
+        await interaction.response.send_message(
+            embed=daily_ui.prompt_embed(daily, catalog),
+            view=daily_ui.done_view(guild_id, daily.prompt_date),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="streak", description="Your streak, or another member's.")
+    @app_commands.describe(member="Whose streak to show (default: yours)")
+    async def streak(
+        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        target = member or interaction.user
+        own = target.id == interaction.user.id
+        if not own:
+            profile = await self.bot.services.members.profile(guild_id, target.id)
+            if not profile.profile_public:
+                raise UserFacingError("That member keeps their progress private.")
+        state = await self.bot.services.daily.streak(guild_id, target.id)
+        name = "You" if own else discord.utils.escape_markdown(target.display_name)
+        await interaction.response.send_message(
+            embed=daily_ui.streak_embed(state, name, own=own), ephemeral=True
+        )
+
+    @app_commands.command(name="history", description="Your last 14 days at a glance.")
+    async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
+        guild_id = guild_id_of(interaction)
+        days = await self.bot.services.daily.history(guild_id, interaction.user.id)
+        state = await self.bot.services.daily.streak(guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            embed=daily_ui.history_embed(days, state), ephemeral=True
+        )
+
+    @app_commands.command(name="post-now", description="Post today's prompt now (moderators).")
+    @moderator_only()
+    async def post_now(self, interaction: discord.Interaction[StudyBot]) -> None:
+        guild_id = guild_id_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.bot.services.daily.post(guild_id, manual=True)
+        await interaction.followup.send(
+            embed=embeds.info("Daily prompt", POST_RESULT_TEXT.get(result.status, result.detail)),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Daily(bot))
