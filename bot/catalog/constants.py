@@ -70,6 +70,11 @@ NUDGE_PLACEHOLDERS: Final[dict[str, frozenset[str]]] = {
 MAX_PACK_BYTES: Final = 1024 * 1024
 #: Deepest nesting of mappings/lists accepted (the format itself needs 5).
 MAX_DEPTH: Final = 20
+#: Most YAML values (scalars, lists, mappings) in one file. Real packs have about one value
+#: per 40 bytes (~26,000 in 1 MiB); the cap keeps a hostile upload from costing seconds.
+MAX_VALUES: Final = 100_000
+#: Most problems reported for one pack; beyond that a final issue says how many were cut.
+MAX_ISSUES: Final = 1000
 
 # --- ids -------------------------------------------------------------------------------
 SLUG_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{1,63}$"

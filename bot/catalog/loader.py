@@ -110,8 +110,8 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def _describe(error: Any, loc: Path) -> tuple[Path, str, bool]:
-    """(path to report, plain-words message, point at the key?) for one pydantic error."""
+def _describe(error: Any, loc: Path) -> tuple[Path, str]:
+    """(path to report, plain-words message) for one pydantic error."""
     kind: str = error["type"]
     ctx: dict[str, Any] = error.get("ctx") or {}
     value = error.get("input")
@@ -119,21 +119,21 @@ def _describe(error: Any, loc: Path) -> tuple[Path, str, bool]:
     last = loc[-1] if loc else ""
 
     if kind == CUSTOM_ERROR:
-        return loc, str(ctx.get("detail", error["msg"])), True
+        return loc, str(ctx.get("detail", error["msg"]))
     if kind == "missing":
-        return loc[:-1], f"missing required key `{last}`", True
+        return loc[:-1], f"missing required key `{last}`"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         hint = _suggest(str(last), _field_names(model)) if model is not None else ""
         if not hint and model is not None:
             hint = " (allowed: " + ", ".join(f"`{n}`" for n in _field_names(model)) + ")"
-        return loc, f"unknown key `{last}`{hint}", True
+        return loc, f"unknown key `{last}`{hint}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if name in C.INT_RANGES:
             low, high = C.INT_RANGES[name]
-            return loc, f"must be between {low} and {high} (got {value})", True
+            return loc, f"must be between {low} and {high} (got {value})"
         bound = ctx.get("ge", ctx.get("le", ctx.get("gt", ctx.get("lt"))))
-        return loc, f"must be {'at least' if 'greater' in kind else 'at most'} {bound}", True
+        return loc, f"must be {'at least' if 'greater' in kind else 'at most'} {bound}"
     if kind == "int_type" or kind == "int_from_float" or kind == "int_parsing":
         extra = "; write numbers without quotes" if isinstance(value, str) else ""
         if name in C.INT_RANGES:
@@ -141,23 +141,22 @@ def _describe(error: Any, loc: Path) -> tuple[Path, str, bool]:
             return (
                 loc,
                 f"must be a whole number from {low} to {high} (got {_got(value)}{extra})",
-                True,
             )
-        return loc, f"must be a whole number (got {_got(value)}{extra})", True
+        return loc, f"must be a whole number (got {_got(value)}{extra})"
     if kind == "string_type":
         if name == "version":
-            return loc, f"{_PATTERN_MESSAGES[C.SEMVER_PATTERN]} in quotes (got {_got(value)})", True
+            return loc, f"{_PATTERN_MESSAGES[C.SEMVER_PATTERN]} in quotes (got {_got(value)})"
         extra = "; put the text in quotes" if isinstance(value, bool | int | float) else ""
-        return loc, f"must be text (got {_got(value)}{extra})", True
+        return loc, f"must be text (got {_got(value)}{extra})"
     if kind == "string_too_short":
-        return loc, "must not be empty", True
+        return loc, "must not be empty"
     if kind == "string_too_long":
         limit = ctx.get("max_length")
         length = len(value) if isinstance(value, str) else "?"
-        return loc, f"is too long: {length:,} characters, at most {limit:,} allowed", True
+        return loc, f"is too long: {length:,} characters, at most {limit:,} allowed"
     if kind == "string_pattern_mismatch":
         message = _PATTERN_MESSAGES.get(ctx.get("pattern", ""), "has the wrong form")
-        return loc, f"{message} (got {_got(value)})", True
+        return loc, f"{message} (got {_got(value)})"
     if kind == "literal_error":
         allowed = list(_ENUMS.get(str(name), ()))
         if not allowed:  # pragma: no cover - every Literal field is listed in _ENUMS
@@ -166,7 +165,6 @@ def _describe(error: Any, loc: Path) -> tuple[Path, str, bool]:
         return (
             loc,
             f"must be one of {', '.join(allowed)} (got {_got(value)}){hint}",
-            True,
         )
     if kind in ("too_short", "too_long"):
         bounds: tuple[int | None, int | None] = C.LIST_RANGES.get(
@@ -180,19 +178,18 @@ def _describe(error: Any, loc: Path) -> tuple[Path, str, bool]:
             span = f"at least {least} entr{'y' if least == 1 else 'ies'}"
         else:
             span = f"at most {most} entries"
-        return loc, f"needs {span} (got {count})", True
+        return loc, f"needs {span} (got {count})"
     if kind in ("list_type", "tuple_type"):
-        return loc, f"must be a list (`- ...` lines) (got {_got(value)})", True
+        return loc, f"must be a list (`- ...` lines) (got {_got(value)})"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if not loc:
             return (
                 loc,
                 f"the top level of a pack must be a mapping starting with `pack:` "
                 f"(got {_got(value)})",
-                True,
             )
-        return loc, f"must be a mapping of `key: value` lines (got {_got(value)})", True
-    return loc, str(error.get("msg", "is invalid")), True
+        return loc, f"must be a mapping of `key: value` lines (got {_got(value)})"
+    return loc, str(error.get("msg", "is invalid"))
 
 
 def _duplicate_ids(raw: Any) -> list[tuple[Path, str]]:
@@ -244,6 +241,22 @@ def _is_tainted(path: Path, tainted: set[Path]) -> bool:
     return any(path[: len(t)] == t for t in tainted)
 
 
+def _capped(source: str, issues: list[PackIssue]) -> list[PackIssue]:
+    """At most ``MAX_ISSUES`` issues (the first ones, in file order), plus a note if cut."""
+    if len(issues) <= C.MAX_ISSUES:
+        return issues
+    kept = sorted(issues, key=PackIssue.sort_key)[: C.MAX_ISSUES]
+    note = PackIssue(
+        source,
+        None,
+        None,
+        "",
+        f"more than {C.MAX_ISSUES:,} problems; showing the first {C.MAX_ISSUES:,} — "
+        "fix these and validate again",
+    )
+    return [note, *kept]
+
+
 def parse_pack(data: bytes, source: str) -> Pack:
     """Parse and validate one pack from its raw bytes.
 
@@ -269,16 +282,18 @@ def parse_pack(data: bytes, source: str) -> Pack:
         pack = Pack.model_validate(parsed.value)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
+            if len(issues) > C.MAX_ISSUES:
+                break  # _capped() says that more were found
             loc: Path = tuple(error["loc"])
             if _is_tainted(loc, parsed.tainted):
                 continue  # already reported as an alias/tag problem
-            path, message, _ = _describe(error, loc)
+            path, message = _describe(error, loc)
             issues.append(_issue(source, parsed, path, message))
         if not issues:  # pragma: no cover - every error is reported above unless tainted
             issues.append(PackIssue(source, None, None, "", "the pack is invalid"))
-        raise PackError(issues) from None
+        raise PackError(_capped(source, issues)) from None
     if issues:
-        raise PackError(issues)
+        raise PackError(_capped(source, issues))
     return pack.with_origin(
         source, hashlib.sha256(data).hexdigest(), parsed.key_pos, parsed.value_pos
     )

@@ -106,7 +106,6 @@ class _Model(BaseModel):
         extra="forbid",
         frozen=True,
         str_strip_whitespace=True,
-        populate_by_name=True,
     )
 
 
@@ -214,11 +213,10 @@ class Nudge(_Model):
     @field_validator("title")
     @classmethod
     def _title_is_literal(cls, value: str) -> str:
-        problems = template_problems(value, None)
-        if problems or template_fields(value):
+        if "{" in value or "}" in value:
             raise _fail(
-                "a nudge title is shown as written: placeholders and `{`/`}` belong in the "
-                "body and suggested_action"
+                "a nudge title is shown as written: placeholders and braces (`{`, `}`) "
+                "belong in the body and suggested_action"
             )
         return value
 

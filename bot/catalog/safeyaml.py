@@ -25,7 +25,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .constants import MAX_DEPTH, MAX_PACK_BYTES
+from .constants import MAX_DEPTH, MAX_PACK_BYTES, MAX_VALUES
 
 __all__ = ["ParsedYaml", "Path", "YamlIssue", "read_yaml"]
 
@@ -43,7 +43,6 @@ _NON_PRINTABLE = re.compile(
     r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _CONSTRUCTOR = SafeConstructor()
-_STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -170,6 +169,7 @@ def read_yaml(text: str) -> ParsedYaml:
     result = ParsedYaml(value=None)
     stack: list[_Frame] = []
     documents = 0
+    values = 0
     root_set = False
 
     def attach(value: Any, path: Path, pos: Position, dropped: bool) -> None:
@@ -277,6 +277,16 @@ def read_yaml(text: str) -> ParsedYaml:
                         result.key_pos[(*frame.path, key)] = pos
                 continue
 
+            values += 1
+            if values > MAX_VALUES:
+                raise YamlFatal(
+                    YamlIssue(
+                        *pos,
+                        (),
+                        f"the file has more than {MAX_VALUES:,} values; split it into "
+                        "several packs",
+                    )
+                )
             path, dropped = child_path()
             if isinstance(event, yaml.AliasEvent):
                 result.issues.append(

@@ -177,3 +177,53 @@ def test_missing_file_is_an_issue(tmp_path: Path) -> None:
     with pytest.raises(PackError) as info:
         load_pack_file(tmp_path / "nope.yaml")
     assert "cannot read the file" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        (
+            "roadmap:\n  tracks:\n    - id: t1\n      name: T\n      description: d\n"
+            "      skills:\n        - {id: s1, name: S, description: d, evidance_hint: e}\n",
+            "unknown key `evidance_hint` — did you mean `evidence_hint`?",
+        ),
+        (
+            "project_ideas:\n  - id: i-1\n    domain: cv\n    title: T\n    summary: S\n"
+            "    dataset: D\n    skills: [s1]\n    milestones:\n"
+            "      - {title: A, description: d}\n      - {title: B, description: d}\n"
+            "      - {titel: C, description: d}\n",
+            "unknown key `titel` — did you mean `title`?",
+        ),
+        ("header: {id: x}\n", "unknown key `header` (allowed: `pack`, `roadmap`"),
+        ("nudges:\n  - id: n-1\n    pitfal: isolation\n", "did you mean `pitfall`?"),
+        ("prompts:\n  - id: p-1\n    xyzzy: 1\n", "(allowed: `id`, `track`, `skill`"),
+    ],
+)
+def test_unknown_keys_get_suggestions_at_every_level(snippet: str, expected: str) -> None:
+    data = b'pack: {id: keys, name: "Keys", version: 1.0.0}\n' + snippet.encode()
+    with pytest.raises(PackError) as info:
+        parse_pack(data, "keys.yaml")
+    assert expected in str(info.value)
+
+
+def test_date_like_and_number_like_text() -> None:
+    data = MINIMAL + b"nudges:\n  - {id: n-1, pitfall: isolation, title: 2024-01-01,"
+    data += b" body: '{days}', suggested_action: '3'}\n"
+    pack = parse_pack(data, "dates.yaml")
+    assert pack.nudges[0].title == "2024-01-01"  # dates stay text
+    with pytest.raises(PackError) as info:
+        parse_pack(data.replace(b"suggested_action: '3'", b"suggested_action: 3"), "n.yaml")
+    assert "must be text (got the number 3; put the text in quotes)" in str(info.value)
+
+
+def test_hostile_sizes_are_cut_short() -> None:
+    head = b"pack: {id: big, name: Big, version: 1.0.0}\nprompts:\n"
+    many_values = head + b"  - tags: [" + b"1," * 150_000 + b"1]\n"
+    with pytest.raises(PackError) as info:
+        parse_pack(many_values, "values.yaml")
+    assert "more than 100,000 values" in str(info.value)
+    many_errors = head + b"".join(b"  - {id: p-%d, est_minutes: x}\n" % i for i in range(300))
+    with pytest.raises(PackError) as info:
+        parse_pack(many_errors, "errors.yaml")
+    assert len(info.value.issues) == 1001
+    assert "more than 1,000 problems; showing the first 1,000" in str(info.value)
