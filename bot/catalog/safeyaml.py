@@ -119,7 +119,7 @@ def _describe_tag(tag: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "dropped", "key", "key_pos", "keys_seen", "path")
+    __slots__ = ("container", "dropped", "key", "key_pos", "keys_seen", "length", "path")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path, dropped: bool) -> None:
         self.container = container
@@ -129,6 +129,7 @@ class _Frame:
         self.key: str | None = None  # mapping: the key waiting for its value
         self.key_pos: Position | None = None
         self.keys_seen: dict[str, Position] = {}
+        self.length = 0  # list: entries seen so far (also counted when dropped)
 
 
 def _syntax_issue(exc: yaml.YAMLError, source: str) -> YamlIssue:
@@ -181,6 +182,7 @@ def read_yaml(text: str) -> ParsedYaml:
             return
         parent = stack[-1]
         if isinstance(parent.container, list):
+            parent.length += 1
             if not dropped:
                 parent.container.append(value)
         else:
@@ -197,7 +199,7 @@ def read_yaml(text: str) -> ParsedYaml:
             return (), False
         parent = stack[-1]
         if isinstance(parent.container, list):
-            return (*parent.path, len(parent.container)), parent.dropped
+            return (*parent.path, parent.length), parent.dropped
         assert parent.key is not None
         return (*parent.path, parent.key), parent.dropped or parent.key_pos is None
 

@@ -65,6 +65,8 @@ def test_schema_command_prints_the_schema() -> None:
 def test_shipped_schema_is_up_to_date() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == pack_json_schema_text(), (
         "content/pack.schema.json is out of date; regenerate it with:\n"
+        "    studybot content schema > content/pack.schema.json\n"
+        "or, without the studybot entry point:\n"
         "    .venv/bin/python -m bot.catalog schema > content/pack.schema.json"
     )
 
