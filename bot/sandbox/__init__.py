@@ -4,6 +4,16 @@ See :mod:`bot.sandbox.driver` for the API and how a bot factory plugs in.
 """
 
 from bot.sandbox.driver import ChannelHandle, MessageView, NoResponse, Reply, Sandbox
+from bot.sandbox.repl import Repl, run_script
 from bot.sandbox.server import FakeDiscord
 
-__all__ = ["ChannelHandle", "FakeDiscord", "MessageView", "NoResponse", "Reply", "Sandbox"]
+__all__ = [
+    "ChannelHandle",
+    "FakeDiscord",
+    "MessageView",
+    "NoResponse",
+    "Repl",
+    "Reply",
+    "Sandbox",
+    "run_script",
+]

@@ -57,6 +57,7 @@ from bot.sandbox.models import (
     FakeGuild,
     FakeMember,
     FakeMessage,
+    FakeRole,
     InteractionRecord,
     RecordedRequest,
     StoredFile,
@@ -493,6 +494,21 @@ class Sandbox:
         return self.fake.add_member(
             guild, name, moderator=moderator, dms_open=dms_open, dispatch=self._started, **meta
         )
+
+    def add_role(self, name: str, **perms: bool) -> FakeRole:
+        """A new role in the default guild (``manage_guild=True`` etc.); GUILD_ROLE_CREATE
+        is dispatched once started."""
+        return self.fake.add_role(self._guild, name, discord.Permissions(**perms).value)
+
+    def role(self, name: str) -> FakeRole:
+        for r in self._guild.roles.values():
+            if r.name == name:
+                return r
+        raise LookupError(f"no role named {name!r}")
+
+    def give_role(self, member: FakeMember, role: FakeRole | str) -> None:
+        """Give ``member`` a role (GUILD_MEMBER_UPDATE once started)."""
+        self.fake.give_role(member, self.role(role) if isinstance(role, str) else role)
 
     @property
     def members(self) -> list[FakeMember]:

@@ -260,6 +260,9 @@ class FakeGuild:
     #: Role ids created by the sandbox for convenience.
     moderator_role_id: int | None = None
     bot_role_id: int | None = None
+    #: False: GUILD_CREATE carries only the bot's member (like a large guild), so a client
+    #: must chunk (op 8) to learn the others.
+    members_in_guild_create: bool = True
 
     @property
     def everyone(self) -> FakeRole:
@@ -340,7 +343,11 @@ class FakeGuild:
             "large": False,
             "unavailable": False,
             "member_count": len(self.members),
-            "members": [m.payload() for m in self.members.values()],
+            "members": [
+                m.payload()
+                for m in self.members.values()
+                if self.members_in_guild_create or m.user.bot
+            ],
             "channels": [c.payload() for c in channels],
             "threads": [c.payload() for c in threads],
             "presences": [],

@@ -381,6 +381,21 @@ class FakeDiscord:
             self._dispatch_soon("GUILD_MEMBER_ADD", {**member.payload(), "guild_id": str(guild.id)})
         return member
 
+    def add_role(self, guild: FakeGuild, name: str, permissions: int = 0) -> FakeRole:
+        role = FakeRole(self.ids.next(), name, permissions, position=len(guild.roles))
+        guild.roles[role.id] = role
+        self._dispatch_soon(
+            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()}
+        )
+        return role
+
+    def give_role(self, member: FakeMember, role: FakeRole) -> None:
+        if role.id not in member.roles:
+            member.roles.append(role.id)
+        self._dispatch_soon(
+            "GUILD_MEMBER_UPDATE", {**member.payload(), "guild_id": str(member.guild_id)}
+        )
+
     def set_overwrite(
         self, channel: FakeChannel, target_id: int, type: int, allow: int = 0, deny: int = 0
     ) -> None:
@@ -1010,6 +1025,7 @@ class FakeDiscord:
         r("GET", "/applications/{app_id}/entitlements", self._empty_list)
         r("GET", "/channels/{channel_id}", self._get_channel)
         r("DELETE", "/channels/{channel_id}", self._delete_channel)
+        r("PATCH", "/channels/{channel_id}", self._patch_channel)
         r("POST", "/channels/{channel_id}/typing", self._typing)
         r("GET", "/channels/{channel_id}/messages", self._history)
         r("POST", "/channels/{channel_id}/messages", self._post_message)
@@ -1151,6 +1167,21 @@ class FakeDiscord:
         self._require(ch, P.manage_channels.flag)
         ch.deleted = True
         await self.dispatch("CHANNEL_DELETE", ch.payload())
+        return ch.payload()
+
+    async def _patch_channel(self, req: Request) -> Any:
+        ch = self._channel(req.params["channel_id"])
+        if ch.type != DM:
+            needed = P.manage_threads if ch.is_thread else P.manage_channels
+            if not (ch.is_thread and ch.owner_id == self.bot_user.id):
+                self._require(ch, needed.flag)
+        data = req.json or {}
+        if "name" in data:
+            ch.name = str(data["name"])
+        if "topic" in data:
+            ch.topic = data["topic"]
+        event = "THREAD_UPDATE" if ch.is_thread else "CHANNEL_UPDATE"
+        await self.dispatch(event, ch.payload())
         return ch.payload()
 
     async def _history(self, req: Request) -> Any:

@@ -217,6 +217,47 @@ class SampleBot(commands.Bot):
         async def whois(interaction: discord.Interaction[Any], who: discord.Member) -> None:
             await interaction.response.send_message(f"{who.name} ({who.id})", ephemeral=True)
 
+        @tree.command(name="edits", description="Exercise the webhook edit/followup routes")
+        async def edits(interaction: discord.Interaction[Any]) -> None:
+            await interaction.response.defer(ephemeral=True)
+            await interaction.edit_original_response(content="step 1")
+            original = await interaction.original_response()
+            temp = await interaction.followup.send("temp", ephemeral=True, wait=True)
+            await temp.edit(content="temp edited")
+            await temp.delete()
+            await interaction.followup.send(f"kept (original said {original.content})")
+
+        @tree.command(name="housekeeping", description="Exercise plain REST routes")
+        async def housekeeping(interaction: discord.Interaction[Any]) -> None:
+            channel = interaction.channel
+            guild = interaction.guild
+            assert isinstance(channel, discord.TextChannel) and guild is not None
+            sent = await channel.send("to be edited")
+            await sent.add_reaction("\N{WHITE HEAVY CHECK MARK}")
+            fetched = await channel.fetch_message(sent.id)
+            await fetched.edit(content="edited")
+            history = [m async for m in channel.history(limit=10)]
+            member = await guild.fetch_member(interaction.user.id)
+            channels = await guild.fetch_channels()
+            roles = await guild.fetch_roles()
+            app = await interaction.client.application_info()
+            user = await interaction.client.fetch_user(interaction.user.id)
+            again = await interaction.client.fetch_channel(channel.id)
+            await interaction.response.send_message(
+                f"history={len(history)} member={member.name} channels={len(channels)} "
+                f"roles={len(roles)} app={app.name} user={user.name} channel={again.id}",
+                ephemeral=True,
+            )
+
+        @tree.command(name="helper", description="Manage Server or the Helpers role")
+        async def helper(interaction: discord.Interaction[Any]) -> None:
+            member = interaction.user
+            assert isinstance(member, discord.Member)
+            ok = member.guild_permissions.manage_guild or any(
+                r.name == "Helpers" for r in member.roles
+            )
+            await interaction.response.send_message("welcome" if ok else "no", ephemeral=True)
+
         @tree.command(name="silent", description="Never answers")
         async def silent(interaction: discord.Interaction[Any]) -> None:
             return None

@@ -325,3 +325,52 @@ async def test_rate_limit_mode_counts_and_paces(sb: Sandbox) -> None:
     sent = sb.requests_to("POST /channels/*/messages")
     assert "X-RateLimit-Remaining" not in sent[0].headers  # request headers are the bot's
     assert sb.fake.rate_limited_count >= 0
+
+
+async def test_webhook_edit_and_followup_routes(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    reply = await sb.slash(alice, "edits")
+    assert reply.content == "step 1" and reply.ephemeral
+    assert [f.content for f in reply.followups] == ["temp edited", "kept (original said step 1)"]
+    temp, kept = reply.followups
+    assert temp.deleted and temp.ephemeral
+    assert not kept.ephemeral
+    assert [m.content for m in sb.channel("general").messages] == [kept.content]
+
+
+async def test_plain_rest_routes(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    reply = await sb.slash(alice, "housekeeping")
+    assert reply.content.startswith("history=1 member=alice channels=4 roles=3 app=StudyBot")
+    post = sb.channel("general").messages[0]
+    assert post.content == "edited" and post.edited
+    assert post.message is not None and post.message.reactions == {"✅": {sb.fake.bot_user.id}}
+
+
+async def test_configured_role_and_global_429(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    assert (await sb.slash(alice, "helper")).content == "no"
+    helpers = sb.add_role("Helpers")
+    sb.give_role(alice, helpers)
+    sb.fail_next("POST /interactions/**", 429, global_=True)
+    assert (await sb.slash(alice, "helper")).content == "welcome"
+    callbacks = sb.requests_to("POST /interactions/*/*/callback")
+    assert [r.status for r in callbacks[-2:]] == [429, 200]
+
+
+async def test_startup_chunking_is_answered() -> None:
+    def factory() -> SampleBot:
+        bot = SampleBot()
+        bot._connection._chunk_guilds = True  # as chunk_guilds_at_startup=True would
+        return bot
+
+    sandbox = Sandbox(factory)
+    alice = sandbox.member("alice")
+    sandbox.guild.members_in_guild_create = False
+    async with sandbox as sb:
+        assert sb.startup_seconds is not None and sb.startup_seconds < 1.0
+        assert any(op == 8 for op, _ in sb.fake.gateway_ops)
+        assert sb.bot is not None
+        guild = sb.bot.get_guild(sb.guild.id)
+        assert guild is not None and guild.chunked
+        assert guild.get_member(alice.id) is not None
