@@ -112,9 +112,9 @@ class _Model(BaseModel):
 class PackHeader(_Model):
     """The ``pack:`` section: who made the pack and which version it is."""
 
-    id: Slug
+    id: Slug = Field(description="Unique among packs, e.g. core-prompts-math.")
     name: Name
-    version: SemVer
+    version: SemVer = Field(description="Semantic version, e.g. 1.0.0; raise it with every change.")
     description: Description = ""
     authors: tuple[Author, ...] = ()
     license: License | None = None
@@ -126,7 +126,9 @@ class Skill(_Model):
     id: Slug
     name: Name
     description: Description
-    evidence_hint: Description
+    evidence_hint: Description = Field(
+        description="What proves a member has the skill, e.g. a notebook that ..."
+    )
 
 
 class Track(_Model):
@@ -135,7 +137,9 @@ class Track(_Model):
     id: Slug
     name: Name
     description: Description
-    skills: Annotated[tuple[Skill, ...], Field(min_length=1)]
+    skills: Annotated[
+        tuple[Skill, ...], Field(min_length=1, description="In the suggested learning order.")
+    ]
 
 
 class Roadmap(_Model):
@@ -146,13 +150,15 @@ class Prompt(_Model):
     """A daily study prompt: a concrete action that produces something."""
 
     id: Slug
-    track: Slug
-    skill: Slug
+    track: Slug = Field(description="A roadmap track id.")
+    skill: Slug = Field(description="A roadmap skill id of that track.")
     title: Title
-    body: PromptBody
-    action: PromptAction
-    est_minutes: EstMinutes
-    difficulty: Difficulty
+    body: PromptBody = Field(description="Why it matters.")
+    action: PromptAction = Field(
+        description="What to do today: concrete, and it produces something."
+    )
+    est_minutes: EstMinutes = Field(description="Estimated minutes, 20 to 90.")
+    difficulty: Difficulty = Field(description="1 (easy) to 3 (hard).")
     tags: tuple[Tag, ...] = ()
 
 
@@ -161,16 +167,26 @@ class Question(_Model):
 
     id: Slug
     category: QuestionCategory
-    difficulty: Difficulty
-    prompt: QuestionPrompt
+    difficulty: Difficulty = Field(description="1 (easy) to 3 (hard).")
+    prompt: QuestionPrompt = Field(description="The question, shown as the embed description.")
     hints: Annotated[
         tuple[Hint, ...],
-        Field(min_length=C.HINTS_COUNT[0], max_length=C.HINTS_COUNT[1]),
+        Field(
+            min_length=C.HINTS_COUNT[0],
+            max_length=C.HINTS_COUNT[1],
+            description="1 to 3 hints, in the order they are revealed.",
+        ),
     ]
-    key_points: Annotated[tuple[KeyPoint, ...], Field(min_length=1)]
+    key_points: Annotated[
+        tuple[KeyPoint, ...],
+        Field(
+            min_length=1,
+            description="What a good answer covers; together at most 1,024 characters.",
+        ),
+    ]
     follow_ups: tuple[FollowUp, ...] = ()
-    time_limit_minutes: TimeLimit
-    skills: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    time_limit_minutes: TimeLimit = Field(description="Minutes, 5 to 90.")
+    skills: Annotated[tuple[Slug, ...], Field(min_length=1, description="Roadmap skill ids.")]
     tags: tuple[Tag, ...] = ()
 
     @field_validator("key_points")
@@ -206,9 +222,14 @@ class Nudge(_Model):
 
     id: Slug
     pitfall: Pitfall
-    title: Title
-    body: NudgeBody
-    suggested_action: NudgeAction
+    title: Title = Field(description="Shown as written: no placeholders.")
+    body: NudgeBody = Field(
+        description="May use the placeholders of its pitfall, e.g. {days}; see content/FORMAT.md."
+        " Write literal braces as {{ and }}."
+    )
+    suggested_action: NudgeAction = Field(
+        description="One concrete step; same placeholders as the body."
+    )
 
     @field_validator("title")
     @classmethod
@@ -250,12 +271,16 @@ class ProjectIdea(_Model):
     domain: ProjectDomain
     title: Title
     summary: IdeaSummary
-    dataset: Dataset
+    dataset: Dataset = Field(description="A suggested public dataset, by name.")
     milestones: Annotated[
         tuple[Milestone, ...],
-        Field(min_length=C.MILESTONES_COUNT[0], max_length=C.MILESTONES_COUNT[1]),
+        Field(
+            min_length=C.MILESTONES_COUNT[0],
+            max_length=C.MILESTONES_COUNT[1],
+            description="3 to 8, ordered: data, baseline, evaluation, deploy, write-up.",
+        ),
     ]
-    skills: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    skills: Annotated[tuple[Slug, ...], Field(min_length=1, description="Roadmap skill ids.")]
     stretch_goals: tuple[StretchGoal, ...] = ()
 
     @field_validator("skills")
@@ -295,8 +320,11 @@ class Pack(_Model):
     that problems found later (across packs) can still name a line.
     """
 
-    header: PackHeader = Field(alias="pack")
-    roadmap: Roadmap | None = None
+    header: PackHeader = Field(alias="pack", description="Who made the pack, and its version.")
+    roadmap: Roadmap | None = Field(
+        default=None,
+        description="Tracks and skills; only the roadmap pack has it in the built-ins.",
+    )
     prompts: tuple[Prompt, ...] = ()
     questions: tuple[Question, ...] = ()
     nudges: tuple[Nudge, ...] = ()
