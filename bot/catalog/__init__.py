@@ -12,6 +12,7 @@ Typical use::
 
 from .catalog import Catalog
 from .constants import (
+    MAX_PACK_BYTES,
     NUDGE_PLACEHOLDERS,
     PITFALL_LABELS,
     PITFALLS,
@@ -40,6 +41,7 @@ from .render import bullet_block, escape_markdown, render_nudge
 from .schema import pack_json_schema, pack_json_schema_text
 
 __all__ = [
+    "MAX_PACK_BYTES",
     "NUDGE_PLACEHOLDERS",
     "PITFALLS",
     "PITFALL_LABELS",
