@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.app import StudyBot
 from bot.checks import guild_id_of, moderator_only
 from bot.domain.errors import UserFacingError
-from bot.domain.permissions import missing_permissions
+from bot.domain.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.domain.time import search_timezones
 from bot.services.zones import all_timezones
 from bot.ui import daily as daily_ui
@@ -136,8 +136,10 @@ class Setup(commands.GroupCog, group_name="setup"):
             resolved = guild.get_channel(channel.id)
             if not isinstance(resolved, discord.TextChannel):
                 raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
-            granted = dict(iter(resolved.permissions_for(guild.me)))
-            missing = missing_permissions(granted)
+            perms = resolved.permissions_for(guild.me)
+            missing = missing_permissions(
+                {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
+            )
             if missing:
                 raise UserFacingError(
                     f"I cannot use {resolved.mention} for {name}: I am missing "

@@ -44,6 +44,7 @@ class JobSpec:
     simulate: bool  # interval jobs are woken by their wake source instead of every interval
     wake: WakeSource | None = None
     interval: float = 0.0
+    last_fire: datetime | None = None  # for simulation: APScheduler passes it to the trigger
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,15 @@ class SchedulerService:
         spec = JobSpec(job_id, func, trigger, simulate=False, wake=wake, interval=seconds)
         self._add(spec, grace_seconds)
 
+    def jump_to(self, instant: datetime) -> None:
+        """Move a FakeClock without running what falls due in between (tests skip months)."""
+        if not isinstance(self.clock, FakeClock):
+            raise RuntimeError("jump_to needs a FakeClock")
+        self.clock.set(instant)
+        self._cursor = instant
+        for spec in self._jobs.values():
+            spec.last_fire = None
+
     def _add(self, spec: JobSpec, grace_seconds: int) -> None:
         self._jobs[spec.id] = spec
         self.scheduler.add_job(
@@ -134,7 +144,7 @@ class SchedulerService:
         for spec in list(self._jobs.values()):
             when: datetime | None
             if spec.simulate:
-                when = spec.trigger.get_next_fire_time(None, after)
+                when = self._next_cron(spec, cursor.astimezone(UTC))
             elif spec.wake is not None:
                 when = await spec.wake()
                 if when is not None and when <= cursor:
@@ -145,6 +155,26 @@ class SchedulerService:
             if when is not None and (best is None or when < best[0]):
                 best = (when, spec)
         return best
+
+    @staticmethod
+    def _next_cron(spec: JobSpec, cursor: datetime) -> datetime | None:
+        """The trigger's next fire after `cursor`, asked the way APScheduler asks it.
+
+        Around DST changes a cron trigger can answer with an instant at or before `now`
+        (the double fire of a fall-back night); step past it rather than loop.
+        """
+        probe = cursor + timedelta(microseconds=1)
+        for _ in range(4):
+            when = spec.trigger.get_next_fire_time(spec.last_fire, probe)
+            if when is None:
+                return None
+            # Compare in UTC: datetimes sharing one ZoneInfo compare by wall time, which
+            # would make the two 02:30s of a fall-back night look equal.
+            when = when.astimezone(UTC)
+            if when > cursor:
+                return when
+            probe += timedelta(minutes=30)
+        return None
 
     async def advance_to(self, target: datetime) -> int:
         """Move a FakeClock to `target`, running every job that falls due on the way."""
@@ -161,6 +191,7 @@ class SchedulerService:
                 self.clock.set(when)
             cursor = when
             self._cursor = cursor
+            spec.last_fire = when
             await spec.func()
             runs += 1
         if target > self.clock.now():

@@ -1,0 +1,52 @@
+"""E2E fixtures: the real StudyBot, via real discord.py, against the loopback fake Discord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import StudyBot, create_bot
+from bot.clock import FakeClock
+from bot.sandbox import Sandbox
+from bot.settings import Settings, load_settings
+
+
+@pytest.fixture
+def e2e_clock() -> FakeClock:
+    # Monday 2 March 2026, 07:00 UTC (08:00 in Berlin).
+    return FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def e2e_settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
+        guild_ready_timeout=0.01,
+        send_rate_per_second=50,
+        send_burst=50,
+        dm_rate_per_second=10,
+    )
+
+
+@pytest.fixture
+def make_bot(e2e_settings: Settings, e2e_clock: FakeClock) -> Callable[[], StudyBot]:
+    def factory() -> StudyBot:
+        return create_bot(e2e_settings, clock=e2e_clock)
+
+    return factory
+
+
+@pytest.fixture
+async def sb(make_bot: Callable[[], StudyBot]) -> AsyncIterator[Sandbox]:
+    async with Sandbox(make_bot, timeout=10.0) as sandbox:
+        yield sandbox
+    assert not sandbox.errors, sandbox.errors
+
+
+def bot_of(sb: Sandbox) -> StudyBot:
+    assert isinstance(sb.bot, StudyBot)
+    return sb.bot
