@@ -416,7 +416,21 @@ class Sandbox:
                 f"bot not ready after {self.timeout}s (did the factory set "
                 "guild_ready_timeout=0.01?)"
             )
+        self._register_unsynced_tree(bot)
         await self.fake.barrier()
+
+    def _register_unsynced_tree(self, bot: discord.Client) -> None:
+        """A bot that skipped syncing (tree hash unchanged) still has its commands on real
+        Discord from an earlier sync; mirror that when the fake has none at all."""
+        fake = self.fake
+        if fake.global_commands or any(fake.guild_commands.values()):
+            return
+        tree = getattr(bot, "tree", None)
+        if not isinstance(tree, discord.app_commands.CommandTree):
+            return
+        payload = [command.to_dict(tree) for command in tree.get_commands()]
+        if payload:
+            fake.global_commands = fake._store_commands(None, payload)
 
     def _raise_if_bot_died(self) -> None:
         task = self._bot_task
@@ -909,6 +923,7 @@ class Sandbox:
         self,
         member: FakeMember,
         command: str,
+        /,
         *,
         where: str | ChannelHandle | None = None,
         **options: Any,
@@ -927,6 +942,7 @@ class Sandbox:
         command: str,
         option: str,
         typed: str,
+        /,
         *,
         where: str | ChannelHandle | None = None,
         **others: Any,

@@ -88,7 +88,7 @@ def is_moderator() -> Callable[[T], T]:
 
 
 class SampleBot(commands.Bot):
-    def __init__(self, *, dev_guild_id: int | None = None) -> None:
+    def __init__(self, *, dev_guild_id: int | None = None, sync: bool = True) -> None:
         intents = discord.Intents.default()
         intents.members = True
         super().__init__(
@@ -99,6 +99,7 @@ class SampleBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
         )
         self.dev_guild_id = dev_guild_id
+        self.sync = sync
         self.joined: list[int] = []
         self.left: list[int] = []
         self.seen_messages: list[int] = []
@@ -214,8 +215,8 @@ class SampleBot(commands.Bot):
             raise RuntimeError("kaboom")
 
         @tree.command(name="whois", description="Who is someone")
-        async def whois(interaction: discord.Interaction[Any], who: discord.Member) -> None:
-            await interaction.response.send_message(f"{who.name} ({who.id})", ephemeral=True)
+        async def whois(interaction: discord.Interaction[Any], member: discord.Member) -> None:
+            await interaction.response.send_message(f"{member.name} ({member.id})", ephemeral=True)
 
         @tree.command(name="edits", description="Exercise the webhook edit/followup routes")
         async def edits(interaction: discord.Interaction[Any]) -> None:
@@ -262,6 +263,8 @@ class SampleBot(commands.Bot):
         async def silent(interaction: discord.Interaction[Any]) -> None:
             return None
 
+        if not self.sync:
+            return
         if self.dev_guild_id is not None:
             guild = discord.Object(self.dev_guild_id)
             tree.copy_global_to(guild=guild)

@@ -62,7 +62,7 @@ async def test_slash_public_with_typed_options(sb: Sandbox) -> None:
 
 async def test_member_option_resolves(sb: Sandbox) -> None:
     alice, bob = sb.member("alice"), sb.member("bob")
-    reply = await sb.slash(alice, "whois", who=bob)
+    reply = await sb.slash(alice, "whois", member=bob)  # an option may be called "member"
     assert reply.content == f"bob ({bob.id})"
 
 
@@ -374,3 +374,10 @@ async def test_startup_chunking_is_answered() -> None:
         guild = sb.bot.get_guild(sb.guild.id)
         assert guild is not None and guild.chunked
         assert guild.get_member(alice.id) is not None
+
+
+async def test_unsynced_tree_is_mirrored() -> None:
+    async with Sandbox(lambda: SampleBot(sync=False)) as sb:
+        assert not any(r.method == "PUT" for r in sb.requests)
+        reply = await sb.slash(sb.member("alice"), "log", minutes=4, kind="course")
+        assert "Logged 4 min" in reply.content
