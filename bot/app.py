@@ -16,7 +16,6 @@ import json
 import logging
 import pkgutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -30,6 +29,8 @@ from bot.errors import report_error
 from bot.scheduling.delivery import Deliverer
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.scheduler import SchedulerService
+from bot.services.activity import ActivityService
+from bot.services.container import Services
 from bot.services.daily import STREAK_REMINDER, DailyService
 from bot.services.guilds import GuildService
 from bot.services.members import MemberService
@@ -40,28 +41,6 @@ from bot.store import command_sync as sync_rows
 from bot.store import deliveries as ledger_rows
 
 log = logging.getLogger("studybot")
-
-
-@dataclass
-class Services:
-    """Everything a cog or a scheduled job may call. Created once per bot, injected."""
-
-    settings: Settings
-    clock: Clock
-    store: Store
-    catalog: CatalogRegistry
-    guilds: GuildService
-    members: MemberService
-    scheduler: SchedulerService
-    dispatcher: Dispatcher
-    deliverer: Deliverer
-    notifier: Notifier
-    daily: DailyService
-
-    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
-        """Extra lines for `/setup show`: each feature's schedule."""
-        daily = await self.daily.schedule(guild_id)
-        return [("Daily prompt", daily.describe())]
 
 
 class StudyTree(app_commands.CommandTree["StudyBot"]):
@@ -137,6 +116,7 @@ class StudyBot(commands.Bot):
         dispatcher = Dispatcher(store, clock)
         deliverer = Deliverer(self, settings)
         notifier = Notifier(store, clock, members, deliverer)
+        activity = ActivityService(store, clock, guilds, members)
         daily = DailyService(
             store=store,
             clock=clock,
@@ -160,8 +140,10 @@ class StudyBot(commands.Bot):
             dispatcher=dispatcher,
             deliverer=deliverer,
             notifier=notifier,
+            activity=activity,
             daily=daily,
         )
+        self._services.build_features()
         await self.load_extensions()
 
     @property
@@ -201,7 +183,7 @@ class StudyBot(commands.Bot):
         if self._started:
             return
         self._started = True
-        await self.services.daily.start()
+        await self.services.start()
         log.info("ready as %s in %s guilds", self.user, len(self.guilds))
 
     async def on_app_command_completion(

@@ -18,7 +18,7 @@ async def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     member = interaction.user
     if interaction.guild is None or not isinstance(member, discord.Member):
         raise GuildOnly()
-    services = interaction.client.services  # type: ignore[attr-defined]
+    services = interaction.client.services
     allowed: bool = await services.guilds.is_moderator(
         interaction.guild.id,
         {role.id for role in member.roles},

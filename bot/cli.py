@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
@@ -60,10 +61,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         async with bot:
             await bot.start(settings.token or "")
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(runner())
-    except KeyboardInterrupt:
-        pass
     return EXIT_OK
 
 
@@ -207,5 +206,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.handler
-    result: int = handler(args, sys.stdout, sys.stderr)
-    return result
+    return int(handler(args, sys.stdout, sys.stderr))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
@@ -120,7 +120,7 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         log.error(
             "error %s in %s (guild %s, user %s)",
             error_id,
-            command or (interaction.data or {}).get("custom_id", "an interaction"),
+            command or str(dict(interaction.data or {}).get("custom_id", "an interaction")),
             interaction.guild_id,
             interaction.user.id,
             exc_info=error,
@@ -131,8 +131,8 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
 
 
 def guarded(
-    callback: Callable[Concatenate[S, discord.Interaction[Any], P], Awaitable[None]],
-) -> Callable[Concatenate[S, discord.Interaction[Any], P], Awaitable[None]]:
+    callback: Callable[Concatenate[S, discord.Interaction[Any], P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[S, discord.Interaction[Any], P], Coroutine[Any, Any, None]]:
     """Route errors from a button/select/modal callback through `report_error`.
 
     discord.py only logs errors raised by dynamic items and modals; the member would see
@@ -148,4 +148,4 @@ def guarded(
         except Exception as error:
             await report_error(interaction, error)
 
-    return wrapper
+    return wrapper  # type: ignore[return-value]  # functools.wraps loses the Concatenate names

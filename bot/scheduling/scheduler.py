@@ -28,7 +28,7 @@ from bot.clock import Clock, FakeClock
 
 log = logging.getLogger(__name__)
 
-JobFunc = Callable[[], Awaitable[None]]
+JobFunc = Callable[[], Awaitable[object]]
 WakeSource = Callable[[], Awaitable[datetime | None]]
 
 CRON_GRACE_SECONDS = 15 * 60
@@ -140,7 +140,7 @@ class SchedulerService:
 
     async def _next_event(self, cursor: datetime) -> tuple[datetime, JobSpec] | None:
         best: tuple[datetime, JobSpec] | None = None
-        after = cursor + timedelta(microseconds=1)
+        cursor + timedelta(microseconds=1)
         for spec in list(self._jobs.values()):
             when: datetime | None
             if spec.simulate:
@@ -165,7 +165,7 @@ class SchedulerService:
         """
         probe = cursor + timedelta(microseconds=1)
         for _ in range(4):
-            when = spec.trigger.get_next_fire_time(spec.last_fire, probe)
+            when: datetime | None = spec.trigger.get_next_fire_time(spec.last_fire, probe)
             if when is None:
                 return None
             # Compare in UTC: datetimes sharing one ZoneInfo compare by wall time, which

@@ -29,9 +29,8 @@ def alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return ",".join(sorted(heads))
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -75,17 +74,19 @@ class Store:
         async with self.engine.connect() as connection:
             yield connection
 
-    async def migrate(self, revision: str = "head") -> None:
+    async def migrate(self, revision: str = "heads") -> None:
         await self._alembic(command.upgrade, revision)
 
     async def downgrade(self, revision: str) -> None:
         await self._alembic(command.downgrade, revision)
 
     async def current_revision(self) -> str | None:
+        """The applied revision(s), comma-joined when feature branches are applied side by side."""
         async with self.engine.connect() as connection:
-            return await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            heads = await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_heads()
             )
+        return ",".join(sorted(heads)) or None
 
     async def _alembic(self, action: Any, revision: str) -> None:
         config = alembic_config()

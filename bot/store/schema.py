@@ -193,3 +193,11 @@ inbox = Table(
     Column("delivered_at", UTCDateTime, nullable=True),
     Index("ix_inbox_member_pending", "guild_id", "user_id", "delivered_at"),
 )
+
+# Feature tables live in their own modules on the same metadata; importing them here makes
+# `metadata` complete for Alembic and the schema tests.
+import bot.store.tables_content  # noqa: E402
+import bot.store.tables_interview  # noqa: E402
+import bot.store.tables_pitfalls  # noqa: E402
+import bot.store.tables_progress  # noqa: E402
+import bot.store.tables_projects  # noqa: E402, F401

@@ -63,7 +63,7 @@ class DailyDoneButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=D
     async def from_custom_id(
         cls,
         interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> DailyDoneButton:

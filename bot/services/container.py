@@ -1,0 +1,102 @@
+"""The service container: everything a cog or a scheduled job may call.
+
+Created once per bot in `StudyBot.prepare()` and injected; feature services receive the
+container itself so they can use each other (progress reads interviews and projects, the
+pitfall sweep reads activity) without import-time wiring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.catalog import CatalogRegistry
+from bot.clock import Clock
+from bot.scheduling.delivery import Deliverer
+from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.scheduler import SchedulerService
+from bot.services.activity import ActivityService
+from bot.services.daily import DailyService
+from bot.services.guilds import GuildService
+from bot.services.members import MemberService
+from bot.services.notify import Notifier
+from bot.settings import Settings
+from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.services.content import ContentService
+    from bot.services.interview import InterviewService
+    from bot.services.pitfalls import PitfallService
+    from bot.services.progress import ProgressService
+    from bot.services.projects import ProjectService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    store: Store
+    catalog: CatalogRegistry
+    guilds: GuildService
+    members: MemberService
+    scheduler: SchedulerService
+    dispatcher: Dispatcher
+    deliverer: Deliverer
+    notifier: Notifier
+    activity: ActivityService
+    daily: DailyService
+    # Feature services, attached by `build_features()` right after construction.
+    content: ContentService = field(init=False)
+    interview: InterviewService = field(init=False)
+    projects: ProjectService = field(init=False)
+    progress: ProgressService = field(init=False)
+    pitfalls: PitfallService = field(init=False)
+
+    def build_features(self) -> None:
+        from bot.services.content import ContentService
+        from bot.services.interview import InterviewService
+        from bot.services.pitfalls import PitfallService
+        from bot.services.progress import ProgressService
+        from bot.services.projects import ProjectService
+
+        self.content = ContentService(self)
+        self.interview = InterviewService(self)
+        self.projects = ProjectService(self)
+        self.progress = ProgressService(self)
+        self.pitfalls = PitfallService(self)
+        for feature in self.features():
+            feature.wire()
+
+    def features(self) -> list[FeatureService]:
+        return [self.content, self.interview, self.projects, self.progress, self.pitfalls]
+
+    async def start(self) -> None:
+        """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
+        await self.daily.start()
+        for feature in self.features():
+            await feature.start()
+
+    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """Extra lines for `/setup show`: each feature's schedule and settings."""
+        daily = await self.daily.schedule(guild_id)
+        lines = [("Daily prompt", daily.describe())]
+        for feature in self.features():
+            lines.extend(await feature.setup_summary(guild_id))
+        return lines
+
+
+class FeatureService:
+    """Base for feature services: hooks the app calls at the right moments."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def wire(self) -> None:
+        """Called once after every service exists: register dispatcher handlers here."""
+
+    async def start(self) -> None:
+        """Called once when the bot is ready: schedule jobs, catch up missed work."""
+
+    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """(name, value) lines this feature adds to `/setup show`."""
+        return []

@@ -1,0 +1,7 @@
+"""Tables for bot/services/interview.py, on the shared metadata (see schema.py)."""
+
+from __future__ import annotations
+
+from bot.store.schema import metadata
+
+__all__ = ["metadata"]
