@@ -965,9 +965,20 @@ class Sandbox:
             raise LookupError(f"message {msg.id} was deleted")
         return msg
 
+    def _check_visible(self, member: FakeMember, msg: FakeMessage) -> None:
+        """Only the member an ephemeral message was for can see (and click) it."""
+        if not msg.ephemeral or msg.interaction_id is None:
+            return
+        owner = self.fake.interactions[msg.interaction_id].user
+        if owner.id != member.id:
+            raise LookupError(
+                f"{member.name} cannot see {owner.username}'s ephemeral message {msg.id}"
+            )
+
     async def _component(
         self, member: FakeMember, msg: FakeMessage, data: JSON, what: str
     ) -> Reply:
+        self._check_visible(member, msg)
         ch = self.fake.channels[msg.channel_id]
         rec = await self._dispatch_interaction(member, 3, data, ch, message=msg)
         return await self._answer(rec, what)

@@ -103,9 +103,12 @@ class Repl:
         self.is_error = is_error
         self._out = out or (lambda line: print(line, flush=True))
         self.transcript: list[str] = []
+        #: Lines that failed so far.
         self.errors = 0
-        #: Per member, every message view they were shown, oldest first.
-        self._seen_by: dict[str, list[MessageView]] = {}
+        self._problems = 0
+        #: Messages shown so far, oldest first, with the member who alone can see them
+        #: (None: visible to everyone).
+        self._seen: list[tuple[str | None, MessageView]] = []
         self._open_modal: dict[str, Reply] = {}
         self._printed: set[int] = set(self.sb.fake.messages)
 
@@ -116,7 +119,7 @@ class Repl:
             self._out(line)
 
     def _error(self, message: str) -> None:
-        self.errors += 1
+        self._problems += 1
         self.emit(f"  !! {message}")
 
     # ------------------------------------------------------------ running
@@ -128,16 +131,17 @@ class Repl:
         return self.errors - before
 
     async def run_line(self, line: str) -> bool:
-        """Run one line; return True when it succeeded (comments/blank lines succeed)."""
+        """Run one line; return True when it succeeded (comments/blank lines succeed).
+        A line with several problems counts as one error."""
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             if stripped:
                 self.emit(stripped)
             return True
         self.emit(stripped)
+        self._problems = 0
         errors_before = len(self.sb.errors)
         routes_before = len(self.sb.fake.unknown_routes)
-        count_before = self.errors
         try:
             await self._dispatch(stripped)
         except (ReplError, LookupError, ValueError, TimeoutError, AssertionError) as e:
@@ -153,7 +157,10 @@ class Repl:
             self._error(f"logged: {err}")
         for route in self.sb.fake.unknown_routes[routes_before:]:
             self._error(f"unknown route: {route}")
-        return self.errors == count_before
+        if self._problems:
+            self.errors += 1
+            return False
+        return True
 
     async def interactive(self, stream: TextIO | None = None, prompt: str = "sandbox> ") -> int:
         """Read lines from ``stream`` (default stdin) until EOF or ``quit``."""
@@ -252,11 +259,22 @@ class Repl:
         self.emit(f"  [choices] {names}")
 
     def _last_with(self, member: FakeMember, predicate: Callable[[MessageView], bool]) -> Any:
-        seen = self._seen_by.get(member.name, [])
-        for view in reversed(seen):
+        for owner, view in reversed(self._seen):
+            if owner not in (None, member.name):
+                continue
             if view.message is not None and not view.deleted and predicate(view):
                 return view
         return None
+
+    def _saw(self, member: str | None, view: MessageView) -> None:
+        if view.message is None:
+            return
+        owner = member if view.ephemeral or view.channel is None else None
+        channel = view.channel
+        if channel is not None and channel.raw.recipient is not None:
+            owner = channel.raw.recipient.username
+        self._seen.append((owner, view))
+        self._printed.add(view.message.id)
 
     async def _click(self, member: FakeMember, label: str) -> None:
         def has(v: MessageView) -> bool:
@@ -338,14 +356,9 @@ class Repl:
     # ------------------------------------------------------------ showing
     def _show(self, member: FakeMember, reply: Reply) -> None:
         self.emit("\n".join(reply_lines(reply, member.name, self.files_dir)))
-        seen = self._seen_by.setdefault(member.name, [])
-        if reply.message is not None:
-            seen.append(reply)
-            self._printed.add(reply.message.id)
+        self._saw(member.name, reply)
         for f in reply.followups:
-            seen.append(f)
-            if f.message is not None:
-                self._printed.add(f.message.id)
+            self._saw(member.name, f)
         if reply.modal is not None:
             self._open_modal[member.name] = reply
         text = reply.all_text
@@ -364,12 +377,7 @@ class Repl:
                 continue
             view = MessageView(self.sb, msg)
             self.emit("\n".join(post_lines(view, self.files_dir)))
-            channel = fake.channels[msg.channel_id]
-            if channel.recipient is not None:
-                self._seen_by.setdefault(channel.recipient.username, []).append(view)
-            else:
-                for name in set(self._seen_by) | {m.name for m in self.sb.members}:
-                    self._seen_by.setdefault(name, []).append(view)
+            self._saw(None, view)
             if self.is_error(view.text):
                 self._error("the bot posted an error")
 

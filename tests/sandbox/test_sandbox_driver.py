@@ -381,3 +381,12 @@ async def test_unsynced_tree_is_mirrored() -> None:
         assert not any(r.method == "PUT" for r in sb.requests)
         reply = await sb.slash(sb.member("alice"), "log", minutes=4, kind="course")
         assert "Logged 4 min" in reply.content
+
+
+async def test_others_cannot_click_an_ephemeral_message(sb: Sandbox) -> None:
+    alice, bob = sb.member("alice"), sb.member("bob")
+    reply = await sb.slash(alice, "settings timezone", zone="UTC")
+    with pytest.raises(LookupError, match="cannot see"):
+        await sb.click(bob, reply, "Hint")
+    public = await sb.slash(alice, "counter")
+    assert (await sb.click(bob, public, "Count 0")).content == "count is 1"

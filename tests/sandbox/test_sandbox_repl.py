@@ -96,3 +96,23 @@ async def test_repl_files_saved(sb: Sandbox, tmp_path: Path) -> None:
     saved = list((tmp_path / "files").iterdir())
     assert [p.read_bytes() for p in saved] == [b"olleh"]
     assert any("[File: reversed.bin, 5 bytes" in line for line in out)
+
+
+async def test_repl_public_messages_are_seen_by_everyone(sb: Sandbox) -> None:
+    out: list[str] = []
+    repl = Repl(sb, out=out.append)
+    errors = await repl.run_lines(
+        [
+            "alice> /counter",
+            "bob> click 'Count 0'",
+            "alice> /settings timezone zone:UTC",
+            "bob> click Hint",  # alice's ephemeral answer: bob never saw it
+            "alice@daily> /log minutes:5 kind:course public:true",
+            "who",
+            "help",
+        ]
+    )
+    assert errors == 1, "\n".join(out)
+    assert "    count is 1" in out
+    assert "  [bot → #daily]" in out
+    assert "  alice" in out and "    /settings timezone zone:<text>" in out
