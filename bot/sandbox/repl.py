@@ -30,6 +30,7 @@ import asyncio
 import re
 import shlex
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -163,14 +164,29 @@ class Repl:
         return True
 
     async def interactive(self, stream: TextIO | None = None, prompt: str = "sandbox> ") -> int:
-        """Read lines from ``stream`` (default stdin) until EOF or ``quit``."""
+        """Read lines from ``stream`` (default stdin) until EOF or ``quit``; return the number
+        of failed lines. Lines are read by a daemon thread so Ctrl-C never hangs on stdin."""
         stream = stream or sys.stdin
         loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str] = asyncio.Queue()
+        wanted = threading.Event()
+
+        def reader() -> None:
+            while True:
+                wanted.wait()
+                wanted.clear()
+                line = stream.readline()
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+                if not line:
+                    return
+
+        threading.Thread(target=reader, name="sandbox-repl-stdin", daemon=True).start()
         self._out("Type 'help' for commands, 'quit' to leave.")
         while True:
             if stream.isatty():
                 self._out_prompt(prompt)
-            line = await loop.run_in_executor(None, stream.readline)
+            wanted.set()
+            line = await lines.get()
             if not line or line.strip() in ("quit", "exit"):
                 break
             await self.run_line(line)

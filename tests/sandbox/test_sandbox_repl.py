@@ -116,3 +116,14 @@ async def test_repl_public_messages_are_seen_by_everyone(sb: Sandbox) -> None:
     assert "    count is 1" in out
     assert "  [bot → #daily]" in out
     assert "  alice" in out and "    /settings timezone zone:<text>" in out
+
+
+async def test_repl_interactive_reads_until_quit(sb: Sandbox) -> None:
+    import io
+
+    out: list[str] = []
+    repl = Repl(sb, out=out.append)
+    stream = io.StringIO("alice> /log minutes:5 kind:course\nquit\nalice> /boom\n")
+    assert await repl.interactive(stream) == 0
+    assert "    Logged 5 min of course." in out
+    assert not any("boom" in line for line in out)
