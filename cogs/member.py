@@ -68,6 +68,8 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     @app_commands.describe(
         streak="Remind me before my local midnight when my streak is at risk",
         hours_before="How many hours before midnight (1-12, default 4)",
+        reviews="Remind me once a day when interview reviews are due",
+        review_time="When to send the review reminder, your local HH:MM (default 18:00)",
     )
     @app_commands.guild_only()
     async def reminders(
@@ -75,20 +77,80 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
         interaction: discord.Interaction[StudyBot],
         streak: bool | None = None,
         hours_before: app_commands.Range[int, 1, 12] | None = None,
+        reviews: bool | None = None,
+        review_time: str | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         services = self.bot.services
-        if streak is None and hours_before is None:
-            raise UserFacingError("Choose what to change, e.g. `streak:True`.")
-        prefs = await services.daily.set_streak_reminder(
-            guild_id,
-            interaction.user.id,
-            enabled=streak if streak is not None else True,
-            hours_before=hours_before,
-        )
+        if all(v is None for v in (streak, hours_before, reviews, review_time)):
+            raise UserFacingError("Choose what to change, e.g. `streak:True` or `reviews:True`.")
+        prefs: dict[str, object] = {}
+        if streak is not None or hours_before is not None:
+            prefs = await services.daily.set_streak_reminder(
+                guild_id,
+                interaction.user.id,
+                enabled=streak if streak is not None else True,
+                hours_before=hours_before,
+            )
+        if reviews is not None or review_time is not None:
+            prefs = await services.interview.set_review_reminder(
+                guild_id,
+                interaction.user.id,
+                enabled=reviews if reviews is not None else True,
+                at=review_time,
+            )
         await interaction.response.send_message(
             embed=embeds.reminder_settings(prefs), ephemeral=True
         )
+
+    @app_commands.command(name="nudges", description="How pitfall nudges reach you.")
+    @app_commands.describe(
+        mode="inbox: with your next command reply · dm: by DM (if DMs are on) · off: none"
+    )
+    @app_commands.choices(
+        mode=[app_commands.Choice(name=m, value=m) for m in ("inbox", "dm", "off")]
+    )
+    @app_commands.guild_only()
+    async def nudges(self, interaction: discord.Interaction[StudyBot], mode: str) -> None:
+        guild_id = guild_id_of(interaction)
+        profile = await self.bot.services.members.set_nudge_mode(
+            guild_id, interaction.user.id, mode
+        )
+        await interaction.response.send_message(
+            embed=embeds.nudge_mode_saved(profile), ephemeral=True
+        )
+
+    @app_commands.command(name="profile", description="Let other members see your progress.")
+    @app_commands.describe(public="True: others can view your /progress and stats")
+    @app_commands.guild_only()
+    async def profile(self, interaction: discord.Interaction[StudyBot], public: bool) -> None:
+        guild_id = guild_id_of(interaction)
+        await self.bot.services.members.update(guild_id, interaction.user.id, profile_public=public)
+        text = (
+            "Other members can now see your progress and stats."
+            if public
+            else "Your progress is private: only you see it."
+        )
+        await interaction.response.send_message(
+            embed=embeds.success("Profile " + ("public" if public else "private"), text),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="leaderboard", description="Appear on the leaderboards or not.")
+    @app_commands.describe(enabled="True to appear on /leaderboard")
+    @app_commands.guild_only()
+    async def leaderboard(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        guild_id = guild_id_of(interaction)
+        await self.bot.services.members.update(
+            guild_id, interaction.user.id, leaderboard_opt_in=enabled
+        )
+        text = "You appear on the leaderboards." if enabled else "You no longer appear on them."
+        await interaction.response.send_message(
+            embed=embeds.success("Leaderboards " + ("on" if enabled else "off"), text),
+            ephemeral=True,
+        )
+
+    # --- /settings tracking and /settings digest (issue 9, progress helper) ---
 
     @app_commands.command(name="show", description="See your settings (only you can see them).")
     @app_commands.guild_only()

@@ -152,6 +152,16 @@ class Setup(commands.GroupCog, group_name="setup"):
             embed=embeds.guild_settings(settings), ephemeral=True
         )
 
+    # --- /setup interview (issue 7, interview helper) ---
+
+    # --- /setup accountability (issue 8, projects helper) ---
+
+    # --- /setup welcome (issue 9, progress helper) ---
+
+    # --- /setup pitfalls and /setup stats (issue 9, pitfalls helper) ---
+
+    # --- /setup health (issue 10) ---
+
 
 async def setup(bot: StudyBot) -> None:
     await bot.add_cog(Setup(bot))

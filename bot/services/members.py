@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock
+from bot.domain.errors import UserFacingError
 from bot.domain.time import canonical_timezone
 from bot.services.zones import all_timezones
 from bot.store import Store
@@ -61,6 +62,11 @@ class MemberService:
     async def set_dms(self, guild_id: int, user_id: int, enabled: bool) -> MemberProfile:
         # Turning DMs on again also clears an earlier bounce: the member says it works now.
         return await self.update(guild_id, user_id, dm_opt_in=enabled, dm_unreachable=False)
+
+    async def set_nudge_mode(self, guild_id: int, user_id: int, mode: str) -> MemberProfile:
+        if mode not in NUDGE_MODES:
+            raise UserFacingError("Nudge mode must be inbox, dm or off.")
+        return await self.update(guild_id, user_id, nudge_mode=mode)
 
     async def mark_dm_unreachable(self, guild_id: int, user_id: int) -> None:
         await self.update(guild_id, user_id, dm_unreachable=True)

@@ -52,8 +52,24 @@ def reminder_settings(prefs: dict[str, object]) -> discord.Embed:
         else "off"
     )
     embed.add_field(name="Streak at risk", value=streak, inline=False)
+    reviews = f"on, at {prefs['review_time']} your time" if prefs.get("reviews") else "off"
+    embed.add_field(name="Interview reviews due", value=reviews, inline=False)
     embed.set_footer(text="Delivered by DM if you allowed DMs, else with your next command.")
     return embed
+
+
+NUDGE_MODE_TEXT = {
+    "inbox": "Nudges come with your next command reply and show in /progress.",
+    "dm": "Nudges come by DM (falling back to your next reply if a DM fails).",
+    "off": "No nudges. You can still see pitfall flags in /progress.",
+}
+
+
+def nudge_mode_saved(profile: MemberProfile) -> discord.Embed:
+    text = NUDGE_MODE_TEXT[profile.nudge_mode]
+    if profile.nudge_mode == "dm" and not profile.dm_opt_in:
+        text += " Turn DMs on with `/settings dms enabled:True`, or they stay in your inbox."
+    return success(f"Nudges: {profile.nudge_mode}", text)
 
 
 def _channel(channel_id: int | None) -> str:

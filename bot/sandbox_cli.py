@@ -1,0 +1,101 @@
+"""`studybot sandbox`: the real bot against the loopback fake Discord, on a fake clock.
+
+Runs a demo guild ("Study Lab": #general, #daily, #accountability, #interview) with a
+moderator (morgan) and members (alice in Berlin, bob in New York, kai in Los Angeles).
+`time +1d` advances the clock and runs every scheduled job that falls due on the way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from bot.errors import UNEXPECTED_ERROR_PREFIX
+
+DEMO_SCRIPT = Path(__file__).resolve().parent / "sandbox" / "demo.txt"
+# Monday 2 March 2026, 07:55 UTC: five minutes before the demo guild's 09:00 (Berlin) post.
+SANDBOX_START = datetime(2026, 3, 2, 7, 55, tzinfo=UTC)
+
+DEMO_MEMBERS: tuple[tuple[str, bool, str], ...] = (
+    ("morgan", True, "Europe/Berlin"),
+    ("alice", False, "Europe/Berlin"),
+    ("bob", False, "America/New_York"),
+    ("kai", False, "America/Los_Angeles"),
+)
+
+
+def is_bot_error(text: str) -> bool:
+    return UNEXPECTED_ERROR_PREFIX in text
+
+
+async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path) -> int:
+    from bot.app import StudyBot, create_bot
+    from bot.clock import FakeClock
+    from bot.sandbox import Sandbox
+    from bot.sandbox.repl import Repl
+    from bot.settings import load_settings
+
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{db_path}",
+        guild_ready_timeout=0.01,
+        dev_guild_id=None,
+    )
+    clock = FakeClock(SANDBOX_START)
+
+    def factory() -> StudyBot:
+        return create_bot(settings, clock=clock)
+
+    sandbox = Sandbox(factory, timeout=30.0)
+    for name, moderator, zone in DEMO_MEMBERS:
+        sandbox.member(name, moderator=moderator, tz=zone)
+
+    async def advance_time(delta: timedelta) -> None:
+        bot = sandbox.bot
+        assert isinstance(bot, StudyBot)
+        await bot.services.scheduler.advance(delta)
+        await sandbox.wait_idle()
+
+    def emit(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    async with sandbox:
+        repl = Repl(
+            sandbox,
+            advance_time=advance_time,
+            out=emit,
+            files_dir=Path(args.files),
+            is_error=is_bot_error,
+        )
+        if args.demo or args.script:
+            path = DEMO_SCRIPT if args.demo else Path(args.script)
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError as error:
+                print(f"cannot read {path}: {error.strerror}", file=err)
+                return 2
+            failures = await repl.run_lines(lines)
+        else:
+            emit("studybot sandbox — type `help` for commands, Ctrl-D to quit.")
+            failures = await repl.interactive()
+        bot_errors = list(sandbox.errors)
+    if bot_errors:
+        print(f"\nThe bot logged {len(bot_errors)} error(s):", file=err)
+        for line in bot_errors[:20]:
+            print(f"  {line}", file=err)
+    if failures:
+        print(f"\n{failures} line(s) failed.", file=err)
+    return 1 if failures or bot_errors else 0
+
+
+def run_sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("discord").setLevel(logging.ERROR)
+    if args.db:
+        return asyncio.run(_run(args, out, err, Path(args.db)))
+    with tempfile.TemporaryDirectory(prefix="studybot-sandbox-") as folder:
+        return asyncio.run(_run(args, out, err, Path(folder) / "sandbox.db"))
