@@ -14,3 +14,4 @@ from bot.sandbox import Sandbox
 async def sb() -> AsyncIterator[Sandbox]:
     async with Sandbox(SampleBot, timeout=5.0) as sandbox:
         yield sandbox
+    assert sandbox.errors == [], sandbox.errors
