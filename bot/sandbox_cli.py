@@ -17,7 +17,8 @@ from typing import TextIO
 
 from bot.errors import UNEXPECTED_ERROR_PREFIX
 
-DEMO_SCRIPT = Path(__file__).resolve().parent / "sandbox" / "demo.txt"
+# The tour is split by feature (00_basics.txt, 10_..., ...) and run in file-name order.
+DEMO_DIR = Path(__file__).resolve().parent / "sandbox" / "demo"
 # Monday 2 March 2026, 07:55 UTC: five minutes before the demo guild's 09:00 (Berlin) post.
 SANDBOX_START = datetime(2026, 3, 2, 7, 55, tzinfo=UTC)
 
@@ -72,12 +73,14 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path
             is_error=is_bot_error,
         )
         if args.demo or args.script:
-            path = DEMO_SCRIPT if args.demo else Path(args.script)
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except OSError as error:
-                print(f"cannot read {path}: {error.strerror}", file=err)
-                return 2
+            paths = sorted(DEMO_DIR.glob("*.txt")) if args.demo else [Path(args.script)]
+            lines: list[str] = []
+            for path in paths:
+                try:
+                    lines.extend(path.read_text(encoding="utf-8").splitlines())
+                except OSError as error:
+                    print(f"cannot read {path}: {error.strerror}", file=err)
+                    return 2
             failures = await repl.run_lines(lines)
         else:
             emit("studybot sandbox — type `help` for commands, Ctrl-D to quit.")
