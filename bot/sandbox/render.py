@@ -12,6 +12,7 @@ and size, and written to ``files_dir`` when one is given.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from bot.sandbox.driver import MessageView, Reply, walk_components
 from bot.sandbox.models import DM, JSON
 
 INDENT = "  "
+#: Embed lines longer than this are wrapped (transcripts stay readable in a terminal).
+WRAP = 88
 
 _SELECT_KINDS = {3: "Select", 5: "User select", 6: "Role select", 7: "Mention select"}
 _SELECT_KINDS[8] = "Channel select"
@@ -64,7 +67,9 @@ def embed_lines(embed: JSON) -> list[str]:
     if footer:
         body.append(f"— {footer}")
     lines = [f"┌ {first}".rstrip()]
-    lines += [f"│ {b}".rstrip() for b in body]
+    for b in body:
+        wrapped = textwrap.wrap(b, WRAP, subsequent_indent="  ") if len(b) > WRAP else [b]
+        lines += [f"│ {w}".rstrip() for w in wrapped]
     return lines
 
 

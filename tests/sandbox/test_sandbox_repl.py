@@ -11,7 +11,7 @@ from bot.sandbox import Sandbox
 from bot.sandbox.render import component_summary, embed_lines
 from bot.sandbox.repl import Repl, parse_duration, parse_options, run_script
 
-DEMO = Path(__file__).resolve().parents[2] / "bot" / "sandbox" / "demo.txt"
+SCRIPT = Path(__file__).resolve().parent / "sample_script.txt"
 
 
 def test_parse_duration() -> None:
@@ -40,13 +40,13 @@ def test_render_embed_and_components() -> None:
     assert component_summary([row]) == "[Button: Done]"
 
 
-async def test_repl_runs_the_demo_script(sb: Sandbox, tmp_path: Path) -> None:
+async def test_repl_runs_a_script(sb: Sandbox, tmp_path: Path) -> None:
     advanced: list[timedelta] = []
 
     async def advance_time(delta: timedelta) -> None:
         advanced.append(delta)
 
-    lines = DEMO.read_text().splitlines()
+    lines = SCRIPT.read_text().splitlines()
     errors, transcript = await run_script(
         sb, lines, advance_time=advance_time, out=lambda _: None, files_dir=tmp_path
     )
