@@ -12,12 +12,14 @@ and size, and written to ``files_dir`` when one is given.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
 from bot.sandbox.driver import MessageView, Reply, walk_components
 from bot.sandbox.models import DM, JSON
+from bot.sandbox.server import FakeDiscord
 
 INDENT = "  "
 #: Embed lines longer than this are wrapped (transcripts stay readable in a terminal).
@@ -82,8 +84,35 @@ def _text_display_lines(components: Iterable[JSON]) -> list[str]:
     ]
 
 
+_MENTION_RE = re.compile(r"<(#|@!?|@&)(\d+)>")
+
+
+def humanize_mentions(text: str, fake: FakeDiscord) -> str:
+    """``<#123>`` -> ``#daily``, ``<@456>`` -> ``@alice``, ``<@&789>`` -> ``@Moderator``."""
+
+    def name(m: re.Match[str]) -> str:
+        kind, ident = m.group(1), int(m.group(2))
+        if kind == "#":
+            ch = fake.channels.get(ident)
+            return f"#{ch.name}" if ch else m.group(0)
+        if kind == "@&":
+            for guild in fake.guilds.values():
+                if ident in guild.roles:
+                    return f"@{guild.roles[ident].name}"
+            return m.group(0)
+        user = fake.users.get(ident)
+        return f"@{user.username}" if user else m.group(0)
+
+    return _MENTION_RE.sub(name, text)
+
+
 def message_lines(view: MessageView, files_dir: Path | None = None) -> list[str]:
-    """The visible body of a message (no header), unindented."""
+    """The visible body of a message (no header), unindented; mentions shown as names."""
+    fake = view._sb.fake
+    return [humanize_mentions(line, fake) for line in _message_lines(view, files_dir)]
+
+
+def _message_lines(view: MessageView, files_dir: Path | None) -> list[str]:
     lines: list[str] = []
     if view.content:
         lines += view.content.splitlines()

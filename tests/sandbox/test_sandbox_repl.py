@@ -127,3 +127,11 @@ async def test_repl_interactive_reads_until_quit(sb: Sandbox) -> None:
     assert await repl.interactive(stream) == 0
     assert "    Logged 5 min of course." in out
     assert not any("boom" in line for line in out)
+
+
+async def test_repl_shows_mentions_as_names(sb: Sandbox) -> None:
+    out: list[str] = []
+    repl = Repl(sb, out=out.append)
+    line = "mod!> /announce channel:#accountability text:hello ping:@alice"
+    assert await repl.run_lines([line]) == 0, "\n".join(out)
+    assert "[#accountability] @alice hello" in out
