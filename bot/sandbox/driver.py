@@ -379,7 +379,8 @@ class Sandbox:
             exc.add_note(f"sandbox: unknown routes hit: {self.fake.unknown_routes}")
 
     async def start(self) -> None:
-        """Start the fake, point discord.py at it, start the bot and wait for on_ready."""
+        """Start the fake, point discord.py at it, start the bot, wait for on_ready and for
+        the bot to become idle (its on_ready handlers have finished)."""
         loop = asyncio.get_running_loop()
         began = loop.time()
         await self.fake.start()
@@ -417,7 +418,8 @@ class Sandbox:
                 "guild_ready_timeout=0.01?)"
             )
         self._register_unsynced_tree(bot)
-        await self.fake.barrier()
+        # on_ready handlers (catch-up posts...) finish before start()/restart_bot() return.
+        await self.wait_idle()
 
     def _register_unsynced_tree(self, bot: discord.Client) -> None:
         """A bot that skipped syncing (tree hash unchanged) still has its commands on real
