@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,11 +164,19 @@ _ERROR_MESSAGES = {
 
 @dataclass
 class RateLimitMode:
-    """Optional per-route limit (off by default): ``limit`` requests per ``per`` seconds."""
+    """Optional limits (off by default): ``limit`` requests per ``per`` seconds per route and
+    major id, and optionally ``global_limit`` per ``global_per`` seconds over all routes but
+    interaction callbacks and followups."""
 
     limit: int
     per: float
+    global_limit: int | None = None
+    global_per: float = 1.0
     windows: dict[str, tuple[float, int]] = field(default_factory=dict)
+    recent: deque[float] = field(default_factory=deque)
+    #: 429s sent, by scope.
+    route_429s: int = 0
+    global_429s: int = 0
 
 
 @dataclass
@@ -455,9 +464,20 @@ class FakeDiscord:
             )
         )
 
-    def enable_rate_limits(self, limit: int = 5, per: float = 5.0) -> None:
-        """Enforce ``limit`` requests per ``per`` seconds per route + major id (off by default)."""
-        self.rate_limit_mode = RateLimitMode(limit, per)
+    def enable_rate_limits(
+        self,
+        limit: int = 5,
+        per: float = 5.0,
+        *,
+        global_limit: int | None = None,
+        global_per: float = 1.0,
+    ) -> RateLimitMode:
+        """Enforce ``limit`` requests per ``per`` seconds per route + major id, and optionally
+        ``global_limit`` per ``global_per`` seconds overall (Discord: 50 per second;
+        interactions are exempt). Off by default. Every 429 sent is counted in
+        :attr:`rate_limited_count` (and by scope on the returned mode)."""
+        self.rate_limit_mode = RateLimitMode(limit, per, global_limit, global_per)
+        return self.rate_limit_mode
 
     # ------------------------------------------------------------------ gateway
     async def _send(self, ws: web.WebSocketResponse, payload: JSON) -> None:
@@ -799,9 +819,30 @@ class FakeDiscord:
         mode = self.rate_limit_mode
         if mode is None or template.startswith("/interactions/"):
             return None
+        now = time.monotonic()
+        if mode.global_limit and not template.startswith("/webhooks/"):
+            while mode.recent and now - mode.recent[0] >= mode.global_per:
+                mode.recent.popleft()
+            if len(mode.recent) >= mode.global_limit:
+                retry = max(0.001, mode.global_per - (now - mode.recent[0]))
+                self.rate_limited_count += 1
+                mode.global_429s += 1
+                return json_response(
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": retry,
+                        "global": True,
+                    },
+                    429,
+                    {
+                        "Via": "1.1 google",
+                        "X-RateLimit-Global": "true",
+                        "X-RateLimit-Scope": "global",
+                    },
+                )
+            mode.recent.append(now)
         major = params.get("channel_id") or params.get("guild_id") or params.get("webhook_id", "")
         key = f"{method} {template}:{major}"
-        now = time.monotonic()
         start, count = mode.windows.get(key, (now, 0))
         if now - start >= mode.per:
             start, count = now, 0
@@ -809,6 +850,7 @@ class FakeDiscord:
         bucket = re.sub(r"\W", "", f"{method}{template}")[:32]
         if count >= mode.limit:
             self.rate_limited_count += 1
+            mode.route_429s += 1
             return json_response(
                 {
                     "message": "You are being rate limited.",

@@ -316,15 +316,27 @@ async def test_guild_synced_commands() -> None:
 
 async def test_rate_limit_mode_counts_and_paces(sb: Sandbox) -> None:
     assert sb.bot is not None
-    sb.fake.enable_rate_limits(limit=2, per=0.05)
+    mode = sb.fake.enable_rate_limits(limit=2, per=0.05)
     channel = sb.bot.get_channel(sb.channel("general").id)
     assert isinstance(channel, discord.TextChannel)
     for i in range(4):
         await channel.send(f"m{i}")
     assert [m.content for m in sb.channel("general").messages] == ["m0", "m1", "m2", "m3"]
+    # discord.py read the X-RateLimit headers and waited instead of hitting the limit
+    assert mode.route_429s == 0
     sent = sb.requests_to("POST /channels/*/messages")
-    assert "X-RateLimit-Remaining" not in sent[0].headers  # request headers are the bot's
-    assert sb.fake.rate_limited_count >= 0
+    assert [r.status for r in sent] == [200, 200, 200, 200]
+
+
+async def test_global_rate_limit_is_retried(sb: Sandbox) -> None:
+    assert sb.bot is not None
+    mode = sb.fake.enable_rate_limits(limit=100, per=1.0, global_limit=2, global_per=0.05)
+    channel = sb.bot.get_channel(sb.channel("general").id)
+    assert isinstance(channel, discord.TextChannel)
+    for i in range(3):
+        await channel.send(f"g{i}")
+    assert [m.content for m in sb.channel("general").messages] == ["g0", "g1", "g2"]
+    assert mode.global_429s >= 1 and sb.fake.rate_limited_count == mode.global_429s
 
 
 async def test_webhook_edit_and_followup_routes(sb: Sandbox) -> None:
