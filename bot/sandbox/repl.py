@@ -11,6 +11,10 @@ Lines (``#`` starts a comment; blank lines are ignored)::
     alice> complete /settings timezone zone:berl        show autocomplete choices
     alice> post #general                 alice posts a message (the bot sees no content)
     alice> leave                         alice leaves the server
+    alice> dms off / alice> dms on       alice closes / opens her DMs (closed: 403 50007)
+    deny #daily send_messages            a channel overwrite for the bot (allow ... undoes it)
+    delete #daily                        the channel is deleted (CHANNEL_DELETE)
+    drop / reconnect / restart           gateway dropped / op 7 (both RESUME) / a new bot
     time +1d / time +3h / time +30m / time +1d2h30m     advance the clock (``advance_time``)
     who                                  list members
     help                                 list the commands the bot synced
@@ -35,6 +39,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
+
+import discord
 
 from bot.sandbox.driver import MessageView, Reply, Sandbox, walk_components
 from bot.sandbox.models import FakeMember
@@ -210,6 +216,24 @@ class Repl:
         if head == "help":
             self._help()
             return
+        if head in ("deny", "allow"):
+            await self._bot_permission(head, rest)
+            return
+        if head == "delete":
+            channel = rest.strip().lstrip("#")
+            await self.sb.delete_channel(channel)
+            self.emit(f"  (#{channel} was deleted)")
+            return
+        if head in ("drop", "reconnect", "restart"):
+            gateway_action = {
+                "drop": self.sb.drop_gateway,
+                "reconnect": self.sb.reconnect,
+                "restart": self.sb.restart_bot,
+            }[head]
+            await gateway_action()
+            what = {"drop": "dropped and resumed", "reconnect": "reconnected (RESUME)"}
+            self.emit(f"  (gateway {what[head]})" if head in what else "  (bot restarted)")
+            return
         m = _PROMPT_RE.match(line)
         if m is None:
             raise ReplError(f"don't understand {line!r}; try 'help'")
@@ -233,6 +257,9 @@ class Repl:
         elif action == "leave":
             await self.sb.member_leave(member)
             self.emit(f"  ({member.name} left the server)")
+        elif action in ("dms off", "dms on"):
+            member.user.dms_open = action == "dms on"
+            self.emit(f"  ({member.name} {'opened' if member.user.dms_open else 'closed'} DMs)")
         else:
             raise ReplError(f"unknown action {action!r}; try 'help'")
 
@@ -336,6 +363,22 @@ class Repl:
         result = await self.sb.submit_modal(member, reply, values)
         self._show(member, result)
 
+    async def _bot_permission(self, verb: str, text: str) -> None:
+        words = text.split()
+        if len(words) < 2 or not words[0].startswith("#"):
+            raise ReplError(f"usage: {verb} #channel permission [permission...]")
+        perms: dict[str, bool | None] = {}
+        for name in words[1:]:
+            if not hasattr(discord.Permissions, name):
+                raise ReplError(f"no permission {name!r} (e.g. send_messages, embed_links)")
+            perms[name] = verb == "allow"
+        self.sb.set_bot_permissions(words[0].lstrip("#"), **perms)
+        await self.sb.wait_idle()
+        self.emit(
+            f"  (the bot may {'now' if verb == 'allow' else 'not'} {', '.join(perms)} "
+            f"in {words[0]})"
+        )
+
     async def _time(self, text: str) -> None:
         delta = parse_duration(text)
         if self.advance_time is None:
@@ -366,7 +409,11 @@ class Repl:
                 self.emit(f"    /{path} {opts}".rstrip())
         self.emit(
             "  also: NAME> click LABEL | select PLACEHOLDER VALUE | modal f=v; f=v | "
-            "complete /cmd opt:text | post #channel | leave ; time +1d ; who"
+            "complete /cmd opt:text | post #channel | leave | dms off|on"
+        )
+        self.emit(
+            "        time +1d | who | deny|allow #channel PERM | delete #channel | "
+            "drop | reconnect | restart"
         )
 
     # ------------------------------------------------------------ showing

@@ -135,3 +135,28 @@ async def test_repl_shows_mentions_as_names(sb: Sandbox) -> None:
     line = "mod!> /announce channel:#accountability text:hello ping:@alice"
     assert await repl.run_lines([line]) == 0, "\n".join(out)
     assert "[#accountability] @alice hello" in out
+
+
+async def test_repl_world_actions(sb: Sandbox) -> None:
+    out: list[str] = []
+    repl = Repl(sb, out=out.append)
+    errors = await repl.run_lines(
+        [
+            "alice> dms off",
+            "alice> /remind text:x",
+            "deny #daily send_messages",
+            "mod!> /announce channel:#daily text:hi",
+            "allow #daily send_messages",
+            "mod!> /announce channel:#daily text:again",
+            "drop",
+            "reconnect",
+            "restart",
+            "alice> /log minutes:5 kind:course",
+            "delete #interview",
+        ]
+    )
+    assert errors == 0, "\n".join(out)
+    assert "    Your DMs are closed." in out
+    assert "    I can't post there (missing permissions)." in out
+    assert "[#daily] again" in out
+    assert "  (#interview was deleted)" in out
