@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.services.content import ContentService
     from bot.services.interview import InterviewService
     from bot.services.pitfalls import PitfallService
+    from bot.services.privacy import PrivacyService
     from bot.services.progress import ProgressService
     from bot.services.projects import ProjectService
 
@@ -51,11 +52,13 @@ class Services:
     projects: ProjectService = field(init=False)
     progress: ProgressService = field(init=False)
     pitfalls: PitfallService = field(init=False)
+    privacy: PrivacyService = field(init=False)
 
     def build_features(self) -> None:
         from bot.services.content import ContentService
         from bot.services.interview import InterviewService
         from bot.services.pitfalls import PitfallService
+        from bot.services.privacy import PrivacyService
         from bot.services.progress import ProgressService
         from bot.services.projects import ProjectService
 
@@ -64,11 +67,19 @@ class Services:
         self.projects = ProjectService(self)
         self.progress = ProgressService(self)
         self.pitfalls = PitfallService(self)
+        self.privacy = PrivacyService(self)
         for feature in self.features():
             feature.wire()
 
     def features(self) -> list[FeatureService]:
-        return [self.content, self.interview, self.projects, self.progress, self.pitfalls]
+        return [
+            self.content,
+            self.interview,
+            self.projects,
+            self.progress,
+            self.pitfalls,
+            self.privacy,
+        ]
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""

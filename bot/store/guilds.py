@@ -47,3 +47,20 @@ async def update_fields(
 async def all_rows(conn: AsyncConnection) -> list[dict[str, Any]]:
     result = await conn.execute(select(guild_config).order_by(guild_config.c.guild_id))
     return [dict(row._mapping) for row in result]
+
+
+async def set_removed(conn: AsyncConnection, guild_id: int, removed_at: datetime | None) -> None:
+    await conn.execute(
+        update(guild_config)
+        .where(guild_config.c.guild_id == guild_id)
+        .values(removed_at=removed_at)
+    )
+
+
+async def removed_before(conn: AsyncConnection, cutoff: datetime) -> list[int]:
+    rows = await conn.execute(
+        select(guild_config.c.guild_id).where(
+            guild_config.c.removed_at.is_not(None), guild_config.c.removed_at < cutoff
+        )
+    )
+    return [row[0] for row in rows]

@@ -46,3 +46,26 @@ async def update_fields(
     row = await get(conn, guild_id, user_id)
     assert row is not None
     return row
+
+
+async def set_left(
+    conn: AsyncConnection, guild_id: int, user_id: int, left_at: datetime | None
+) -> None:
+    await conn.execute(
+        update(members)
+        .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
+        .values(left_at=left_at)
+    )
+
+
+async def departed_before(conn: AsyncConnection, cutoff: datetime) -> dict[int, list[int]]:
+    """Members who left before `cutoff`, grouped by guild."""
+    rows = await conn.execute(
+        select(members.c.guild_id, members.c.user_id).where(
+            members.c.left_at.is_not(None), members.c.left_at < cutoff
+        )
+    )
+    found: dict[int, list[int]] = {}
+    for guild_id, user_id in rows:
+        found.setdefault(guild_id, []).append(user_id)
+    return found

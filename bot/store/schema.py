@@ -42,6 +42,8 @@ guild_config = Table(
     Column("interview_channel_id", BigInteger, nullable=True),
     # Settings that failed at send time (channel gone, permission lost): {name: reason}.
     Column("broken", JSON, nullable=False, default=dict),
+    # Set when the bot was removed from the guild; its data is purged after the retention period.
+    Column("removed_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
@@ -58,6 +60,8 @@ members = Table(
     Column("nudge_mode", String(8), nullable=False, server_default="inbox"),
     Column("profile_public", Boolean, nullable=False, server_default="0"),
     Column("leaderboard_opt_in", Boolean, nullable=False, server_default="0"),
+    # Set when the member left the guild; their data is purged after the retention period.
+    Column("left_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
