@@ -154,13 +154,164 @@ class Setup(commands.GroupCog, group_name="setup"):
 
     # --- /setup interview (issue 7, interview helper) ---
 
+    @app_commands.command(
+        name="interview", description="When the interview question of the day is posted."
+    )
+    @app_commands.describe(
+        time="Local server time, 24-hour HH:MM (e.g. 12:00)",
+        days="Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily",
+        enabled="False pauses the question of the day; true resumes it",
+    )
+    @moderator_only()
+    async def interview(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        time: str | None = None,
+        days: str | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        from bot.ui import interview as interview_ui
+
+        guild_id = guild_id_of(interaction)
+        schedule = await self.bot.services.interview.configure_qotd(
+            guild_id, post_time=time, days=days, enabled=enabled
+        )
+        settings = await self.bot.services.guilds.settings(guild_id)
+        await interaction.response.send_message(
+            embed=interview_ui.qotd_schedule_embed(
+                schedule, settings.timezone, settings.channels["interview"] is not None
+            ),
+            ephemeral=True,
+        )
+
     # --- /setup accountability (issue 8, projects helper) ---
 
     # --- /setup welcome (issue 9, progress helper) ---
 
+    @app_commands.command(name="welcome", description="Greet new members with Get started.")
+    @app_commands.describe(
+        channel="Channel where new members are greeted (never by DM)",
+        enabled="False stops the greeting; true resumes it",
+    )
+    @moderator_only()
+    async def welcome(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        channel: discord.TextChannel | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        from bot.ui import progress as progress_ui
+
+        guild = interaction.guild
+        assert guild is not None  # moderator_only guarantees a guild
+        if channel is None and enabled is None:
+            config = await self.bot.services.progress.welcome_config(guild.id)
+        else:
+            if channel is not None:
+                resolved = guild.get_channel(channel.id)
+                if not isinstance(resolved, discord.TextChannel):
+                    raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
+                perms = resolved.permissions_for(guild.me)
+                missing = missing_permissions(
+                    {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
+                )
+                if missing:
+                    raise UserFacingError(
+                        f"I cannot greet in {resolved.mention}: I am missing "
+                        f"{', '.join(missing)} there. Grant it, or pick another channel."
+                    )
+            config = await self.bot.services.progress.configure_welcome(
+                guild.id, channel_id=channel.id if channel else None, enabled=enabled
+            )
+        await interaction.response.send_message(
+            embed=progress_ui.welcome_config_embed(config), ephemeral=True
+        )
+
     # --- /setup pitfalls and /setup stats (issue 9, pitfalls helper) ---
 
+    @app_commands.command(
+        name="pitfalls", description="View or set the pitfall thresholds and the daily sweep."
+    )
+    @app_commands.describe(
+        tutorial_course_minutes="Tutorial hell: course minutes in the window with no project work"
+        " (default 300)",
+        tutorial_days="Tutorial hell: window in days (default 14)",
+        perfection_age_days="Perfectionism: unshipped project age in days (default 21)",
+        perfection_quiet_days="Perfectionism: days without progress (default 14)",
+        perfection_target_moves="Perfectionism: target date moves (default 2)",
+        isolation_study_days="Isolation: study days in the window, no community (default 5)",
+        isolation_days="Isolation: window in days (default 14)",
+        gap_theory_minutes="Theory–practice gap: theory minutes in the window (default 240)",
+        gap_ratio="Theory–practice gap: theory per practice minute above (default 3)",
+        gap_days="Theory–practice gap: window in days (default 21)",
+        enabled="False stops the sweep and its nudges; true resumes them",
+        reset="True returns every threshold to its default first",
+    )
+    @moderator_only()
+    async def pitfalls(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        tutorial_course_minutes: app_commands.Range[int, 1, 10000] | None = None,
+        tutorial_days: app_commands.Range[int, 1, 90] | None = None,
+        perfection_age_days: app_commands.Range[int, 1, 365] | None = None,
+        perfection_quiet_days: app_commands.Range[int, 1, 365] | None = None,
+        perfection_target_moves: app_commands.Range[int, 1, 50] | None = None,
+        isolation_study_days: app_commands.Range[int, 1, 90] | None = None,
+        isolation_days: app_commands.Range[int, 1, 90] | None = None,
+        gap_theory_minutes: app_commands.Range[int, 1, 10000] | None = None,
+        gap_ratio: app_commands.Range[float, 1.0, 100.0] | None = None,
+        gap_days: app_commands.Range[int, 1, 90] | None = None,
+        enabled: bool | None = None,
+        reset: bool = False,
+    ) -> None:
+        from bot.ui import pitfalls as pitfalls_ui
+
+        guild_id = guild_id_of(interaction)
+        values: dict[str, float | None] = {
+            "tutorial_course_minutes": tutorial_course_minutes,
+            "tutorial_days": tutorial_days,
+            "perfection_age_days": perfection_age_days,
+            "perfection_quiet_days": perfection_quiet_days,
+            "perfection_target_moves": perfection_target_moves,
+            "isolation_study_days": isolation_study_days,
+            "isolation_days": isolation_days,
+            "gap_theory_minutes": gap_theory_minutes,
+            "gap_ratio": gap_ratio,
+            "gap_days": gap_days,
+        }
+        service = self.bot.services.pitfalls
+        changing = reset or enabled is not None or any(v is not None for v in values.values())
+        if changing:
+            config = await service.configure(guild_id, values, enabled=enabled, reset=reset)
+        else:
+            config = await service.config(guild_id)
+        await interaction.response.send_message(
+            embed=pitfalls_ui.config_embed(config, saved=changing), ephemeral=True
+        )
+
+    @app_commands.command(
+        name="stats", description="Aggregate study numbers for the server (never who)."
+    )
+    @moderator_only()
+    async def stats(self, interaction: discord.Interaction[StudyBot]) -> None:
+        from bot.ui import pitfalls as pitfalls_ui
+
+        stats = await self.bot.services.pitfalls.stats(guild_id_of(interaction))
+        await interaction.response.send_message(
+            embed=pitfalls_ui.stats_embed(stats), ephemeral=True
+        )
+
     # --- /setup health (issue 10) ---
+
+    @app_commands.command(
+        name="health", description="Scheduler jobs, last sweep, deliveries and broken settings."
+    )
+    @moderator_only()
+    async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
+        from bot.ui.health import health_embed
+
+        report = await self.bot.services.health_report(guild_id_of(interaction))
+        await interaction.response.send_message(embed=health_embed(report), ephemeral=True)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -225,6 +225,8 @@ class FakeDiscord:
         self._command_ids: dict[tuple[int | None, str, int], int] = {}
         self.requests: list[RecordedRequest] = []
         self.unknown_routes: list[str] = []
+        #: (channel id, nonce) -> message, for enforce_nonce de-duplication of creates.
+        self.nonces: dict[tuple[int, str], FakeMessage] = {}
         #: Every gateway payload the client sent, as (op, d).
         self.gateway_ops: list[tuple[int, Any]] = []
         #: Every dispatch sent, as (seq, event name, data).
@@ -1244,7 +1246,17 @@ class FakeDiscord:
         data = dict(req.json or {})
         self._validate_message(data, req.files, creating=True)
         flags = int(data.get("flags") or 0) & ~EPHEMERAL
+        # Discord: with enforce_nonce, a second create with the same nonce by the same author
+        # (within a few minutes) returns the first message instead of posting again.
+        nonce = data.get("nonce")
+        if nonce is not None and data.get("enforce_nonce"):
+            key = (ch.id, str(nonce))
+            existing = self.nonces.get(key)
+            if existing is not None and not existing.deleted:
+                return existing.payload(self.base_url)
         msg = await self.create_message(ch, self.bot_user, data, req.files, flags=flags)
+        if nonce is not None and data.get("enforce_nonce"):
+            self.nonces[(ch.id, str(nonce))] = msg
         return msg.payload(self.base_url)
 
     async def _get_message(self, req: Request) -> Any:

@@ -8,6 +8,7 @@ permanent (channel gone, permission lost, DMs closed: do not retry) and transien
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,11 @@ CANNOT_DM = 50007
 MISSING_PERMISSIONS = 50013
 MISSING_ACCESS = 50001
 UNKNOWN_CHANNEL = 10003
+
+
+def nonce_for(key: str) -> str:
+    """Discord nonces are at most 25 characters: a stable digest of the ledger key."""
+    return hashlib.sha256(key.encode()).hexdigest()[:25]
 
 
 class DeliveryFailed(Exception):
@@ -89,12 +95,18 @@ class Deliverer:
         content: str | None = None,
         thread_name: str | None = None,
         allowed_mentions: discord.AllowedMentions | None = None,
+        idempotency_key: str | None = None,
     ) -> Sent:
+        """Post to a channel. With `idempotency_key` (the ledger key), a retry after a crash
+        between Discord accepting the post and the ledger recording it returns the first
+        message instead of posting twice (Discord's enforce_nonce)."""
         channel = await self._channel(channel_id)
         kwargs: dict[str, Any] = {
             "embed": embed,
             "allowed_mentions": allowed_mentions or discord.AllowedMentions.none(),
         }
+        if idempotency_key is not None:
+            kwargs["nonce"] = nonce_for(idempotency_key)
         if view is not None:
             kwargs["view"] = view
         try:
@@ -129,12 +141,19 @@ class Deliverer:
         return thread.id
 
     async def to_member(
-        self, user_id: int, *, embed: discord.Embed, view: discord.ui.View | None = None
+        self,
+        user_id: int,
+        *,
+        embed: discord.Embed,
+        view: discord.ui.View | None = None,
+        idempotency_key: str | None = None,
     ) -> Sent:
         try:
             async with self.dm_limiter, self.limiter:
                 user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
                 kwargs: dict[str, Any] = {"embed": embed}
+                if idempotency_key is not None:
+                    kwargs["nonce"] = nonce_for(idempotency_key)
                 if view is not None:
                     kwargs["view"] = view
                 message = await user.send(**kwargs)

@@ -8,6 +8,7 @@ pitfall sweep reads activity) without import-time wiring.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.catalog import CatalogRegistry
@@ -87,6 +88,31 @@ class Services:
         for feature in self.features():
             await feature.start()
 
+    async def health_report(self, guild_id: int) -> HealthReport:
+        """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
+        from datetime import timedelta
+
+        from bot.store import deliveries as ledger
+
+        now = self.clock.now()
+        jobs = [
+            (job.id, job.next_run)
+            for job in self.scheduler.jobs()
+            if job.id.endswith(f":{guild_id}") or ":" not in job.id
+        ]
+        async with self.store.connect() as conn:
+            counts = await ledger.counts_since(conn, guild_id, now - timedelta(hours=24))
+        settings = await self.guilds.settings(guild_id)
+        pitfalls = getattr(self, "pitfalls", None)
+        return HealthReport(
+            jobs=jobs,
+            last_tick=self.dispatcher.last_tick,
+            last_sweep=getattr(pitfalls, "last_sweep_at", None),
+            last_sweep_seconds=getattr(pitfalls, "last_sweep_seconds", None),
+            deliveries_24h=counts,
+            broken=dict(settings.broken),
+        )
+
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """Extra lines for `/setup show`: each feature's schedule and settings."""
         daily = await self.daily.schedule(guild_id)
@@ -94,6 +120,16 @@ class Services:
         for feature in self.features():
             lines.extend(await feature.setup_summary(guild_id))
         return lines
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    jobs: list[tuple[str, datetime | None]]
+    last_tick: datetime | None
+    last_sweep: datetime | None
+    last_sweep_seconds: float | None
+    deliveries_24h: dict[str, int]
+    broken: dict[str, str]
 
 
 class FeatureService:
@@ -107,6 +143,31 @@ class FeatureService:
 
     async def start(self) -> None:
         """Called once when the bot is ready: schedule jobs, catch up missed work."""
+
+    async def health_report(self, guild_id: int) -> HealthReport:
+        """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
+        from datetime import timedelta
+
+        from bot.store import deliveries as ledger
+
+        now = self.clock.now()
+        jobs = [
+            (job.id, job.next_run)
+            for job in self.scheduler.jobs()
+            if job.id.endswith(f":{guild_id}") or ":" not in job.id
+        ]
+        async with self.store.connect() as conn:
+            counts = await ledger.counts_since(conn, guild_id, now - timedelta(hours=24))
+        settings = await self.guilds.settings(guild_id)
+        pitfalls = getattr(self, "pitfalls", None)
+        return HealthReport(
+            jobs=jobs,
+            last_tick=self.dispatcher.last_tick,
+            last_sweep=getattr(pitfalls, "last_sweep_at", None),
+            last_sweep_seconds=getattr(pitfalls, "last_sweep_seconds", None),
+            deliveries_24h=counts,
+            broken=dict(settings.broken),
+        )
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """(name, value) lines this feature adds to `/setup show`."""

@@ -310,6 +310,7 @@ class DailyService:
                 embed=daily_ui.prompt_embed(daily, catalog),
                 view=daily_ui.done_view(guild_id, day),
                 thread_name=daily_ui.thread_name(daily),
+                idempotency_key=key,
             )
         except DeliveryFailed as failure:
             await self._failed(guild_id, key, failure)

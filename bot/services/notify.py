@@ -51,7 +51,9 @@ class Notifier:
         profile = await self.members.profile(guild_id, user_id)
         if prefer_dm and profile.can_dm:
             try:
-                sent = await self.deliverer.to_member(user_id, embed=embed, view=view)
+                sent = await self.deliverer.to_member(
+                    user_id, embed=embed, view=view, idempotency_key=key
+                )
             except DeliveryFailed as failure:
                 log.info("DM to %s failed (%s); using the inbox", user_id, failure.reason)
                 if failure.permanent:

@@ -1,0 +1,73 @@
+"""Walk the whole command tree: moderator commands are hidden AND enforced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord import app_commands
+
+from bot.checks import requires_moderator
+from bot.commands_info import walk_commands
+from bot.sandbox import Sandbox
+from tests.e2e.conftest import bot_of
+
+
+def _all_commands(tree: app_commands.CommandTree[Any]) -> list[app_commands.Command[Any, ..., Any]]:
+    found: list[app_commands.Command[Any, ..., Any]] = []
+    for top in tree.get_commands():
+        if isinstance(top, app_commands.Group):
+            found.extend(c for c in top.walk_commands() if isinstance(c, app_commands.Command))
+        elif isinstance(top, app_commands.Command):
+            found.append(top)
+    return found
+
+
+def _root(command: app_commands.Command[Any, ..., Any]) -> Any:
+    node: Any = command
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+def _sample_value(option_type: str, sb: Sandbox) -> Any:
+    return {
+        "string": "x",
+        "integer": 1,
+        "number": 1.0,
+        "boolean": True,
+        "user": sb.member("victim"),
+        "channel": "general",
+        "role": "Moderator",
+        "attachment": ("pack.yaml", b"pack: {}\n"),
+    }[option_type]
+
+
+async def test_every_moderator_command_has_default_permission_and_runtime_check(
+    sb: Sandbox,
+) -> None:
+    tree = bot_of(sb).tree
+    moderator_commands = [c for c in _all_commands(tree) if requires_moderator(c)]
+    assert {c.qualified_name for c in moderator_commands} >= {
+        "setup show",
+        "setup channels",
+        "setup daily",
+        "daily post-now",
+        "setup health",
+    }
+    for command in moderator_commands:
+        perms = command.default_permissions or _root(command).default_permissions
+        assert perms is not None and perms.manage_guild, command.qualified_name
+    # The synced payload hides /setup (and /content) from members in Discord's UI.
+    synced = {c["name"]: c for c in sb.commands}
+    assert synced["setup"]["default_member_permissions"] == str(1 << 5)
+
+
+async def test_a_member_is_refused_by_every_moderator_command(sb: Sandbox) -> None:
+    member = sb.member("mallory")
+    infos = [info for info in walk_commands(bot_of(sb).tree) if info.moderator]
+    assert infos
+    for info in infos:
+        options = {o.name: _sample_value(o.type, sb) for o in info.options if o.required}
+        reply = await sb.slash(member, info.name, **options)
+        assert reply.ephemeral, info.name
+        assert "Only moderators" in reply.text, (info.name, reply.text)

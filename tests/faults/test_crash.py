@@ -1,0 +1,90 @@
+"""SIGKILL in the middle of a round of scheduled posts, restart on the same database:
+every due post goes out exactly once and the database is intact."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.sandbox.server import FakeDiscord
+
+CHILD = Path(__file__).with_name("crash_child.py")
+GUILDS = 12
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _posts(fake: FakeDiscord, channel_ids: set[int]) -> dict[int, int]:
+    counts = dict.fromkeys(channel_ids, 0)
+    for message in fake.messages.values():
+        if message.channel_id in channel_ids and message.embeds and not message.deleted:
+            counts[message.channel_id] += 1
+    return counts
+
+
+async def _spawn(*args: str) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, str(CHILD), *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env, cwd=REPO,
+    )
+
+
+async def _wait_for(predicate: object, timeout: float) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        await asyncio.sleep(0.02)  # polling a condition with a deadline, not waiting for time
+    return False
+
+
+async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) -> None:
+    fake = FakeDiscord()
+    guilds = [fake.add_guild(f"Guild {i}", ("general", "daily")) for i in range(GUILDS)]
+    channels = [next(c.id for c in g.channels.values() if c.name == "daily") for g in guilds]
+    await fake.start()
+    db = tmp_path / "crash.db"
+    common = [
+        fake.api_base,
+        fake.gateway_url,
+        str(db),
+        ",".join(str(g.id) for g in guilds),
+        ",".join(str(c) for c in channels),
+    ]
+    try:
+        setup = await _spawn("setup", *common)
+        out, err = await asyncio.wait_for(setup.communicate(), 60)
+        assert setup.returncode == 0, err.decode()[-2000:]
+
+        first = await _spawn("run", *common)
+        posted_some = await _wait_for(
+            lambda: 3 <= sum(_posts(fake, set(channels)).values()) < GUILDS, 60
+        )
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        assert posted_some, "the first run should have been killed part-way"
+        before = sum(_posts(fake, set(channels)).values())
+        assert 0 < before < GUILDS
+
+        second = await _spawn("run", *common)
+        assert second.stdout is not None
+        line = await asyncio.wait_for(second.stdout.readline(), 60)
+        assert b"CATCHUP-DONE" in line
+        await _wait_for(lambda: sum(_posts(fake, set(channels)).values()) >= GUILDS, 30)
+        second.send_signal(signal.SIGKILL)
+        await second.wait()
+
+        assert _posts(fake, set(channels)) == dict.fromkeys(channels, 1)
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            statuses = dict(
+                conn.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall()
+            )
+        assert statuses == {"sent": GUILDS}
+    finally:
+        await fake.close()
