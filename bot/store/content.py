@@ -120,7 +120,9 @@ async def pack_ids(conn: AsyncConnection, guild_id: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-async def enabled_current(conn: AsyncConnection, guild_id: int | None = None) -> list[dict[str, Any]]:
+async def enabled_current(
+    conn: AsyncConnection, guild_id: int | None = None
+) -> list[dict[str, Any]]:
     """The current version (with text) of every enabled pack: of all guilds, or of one.
 
     Ordered by guild, then by when the pack was first enabled or changed, then id, so a
