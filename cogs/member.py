@@ -152,6 +152,34 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
 
     # --- /settings tracking and /settings digest (issue 9, progress helper) ---
 
+    @app_commands.command(
+        name="tracking", description="Count the days you post here as community activity."
+    )
+    @app_commands.describe(
+        enabled="True: count days you post (never what you write); false: stop counting"
+    )
+    @app_commands.guild_only()
+    async def tracking(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        from bot.ui import progress as progress_ui
+
+        guild_id = guild_id_of(interaction)
+        await self.bot.services.progress.set_tracking(guild_id, interaction.user.id, enabled)
+        await interaction.response.send_message(
+            embed=progress_ui.tracking_embed(enabled), ephemeral=True
+        )
+
+    @app_commands.command(name="digest", description="A weekly digest every Monday morning.")
+    @app_commands.describe(enabled="True: a digest at 08:00 your time each Monday; false: none")
+    @app_commands.guild_only()
+    async def digest(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        from bot.ui import progress as progress_ui
+
+        guild_id = guild_id_of(interaction)
+        await self.bot.services.progress.set_digest(guild_id, interaction.user.id, enabled)
+        await interaction.response.send_message(
+            embed=progress_ui.digest_settings_embed(enabled), ephemeral=True
+        )
+
     @app_commands.command(name="show", description="See your settings (only you can see them).")
     @app_commands.guild_only()
     async def show(self, interaction: discord.Interaction[StudyBot]) -> None:

@@ -53,9 +53,7 @@ def upgrade() -> None:
         sa.Column("skill_id", sa.String(length=64), nullable=False),
         sa.Column("evidence", sa.String(length=300), nullable=True),
         sa.Column("checked_at", UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "guild_id", "user_id", "skill_id", name=op.f("pk_roadmap_checks")
-        ),
+        sa.PrimaryKeyConstraint("guild_id", "user_id", "skill_id", name=op.f("pk_roadmap_checks")),
     )
     op.create_table(
         "welcome_config",

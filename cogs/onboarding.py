@@ -1,0 +1,45 @@
+"""/start (onboarding) and the welcome greeting for members who join."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.checks import guild_id_of
+from bot.ui import progress as progress_ui
+
+
+class Onboarding(commands.Cog):
+    """A short setup for new members."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(progress_ui.StartButton)
+
+    @app_commands.command(
+        name="start", description="Set up: timezone, focus, weekly goal, DMs and nudges."
+    )
+    @app_commands.guild_only()
+    async def start(self, interaction: discord.Interaction[StudyBot]) -> None:
+        guild_id = guild_id_of(interaction)
+        state = await self.bot.services.progress.onboarding(guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            embed=progress_ui.onboarding_embed(state),
+            view=progress_ui.OnboardingView(interaction.user.id, state),
+            ephemeral=True,
+        )
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        """Greet in the guild's welcome channel, if a moderator turned it on (never by DM)."""
+        if member.bot:
+            return
+        await self.bot.services.progress.greet(member.guild.id, member.id)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Onboarding(bot))

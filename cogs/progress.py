@@ -1,0 +1,157 @@
+"""/log, /history, /progress, /goal, /leaderboard, and the community message counter."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.checks import guild_id_of
+from bot.domain.activity import ACTIVITY_KINDS
+from bot.domain.progress import MAX_LOG_MINUTES, MAX_NOTE_CHARS, MIN_LOG_MINUTES
+from bot.ui import charts
+from bot.ui import progress as progress_ui
+
+KIND_CHOICES = [
+    app_commands.Choice(name=f"{kind} — {progress_ui.KIND_DESCRIPTIONS[kind]}"[:100], value=kind)
+    for kind in ACTIVITY_KINDS
+]
+
+
+def _member_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
+    return (interaction.guild_id, interaction.user.id)
+
+
+class Progress(commands.Cog):
+    """Your study log and how it adds up."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(progress_ui.UndoButton)
+
+    @app_commands.command(name="log", description="Log a study session.")
+    @app_commands.describe(
+        minutes=f"How long, in minutes ({MIN_LOG_MINUTES}-{MAX_LOG_MINUTES})",
+        kind="What kind of study it was",
+        topic="A roadmap skill (start typing) or a short topic",
+        note=f"A short note for yourself (up to {MAX_NOTE_CHARS} characters)",
+    )
+    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.guild_only()
+    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    async def log(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        minutes: app_commands.Range[int, MIN_LOG_MINUTES, MAX_LOG_MINUTES],
+        kind: str,
+        topic: app_commands.Range[str, 1, 100] | None = None,
+        note: app_commands.Range[str, 1, MAX_NOTE_CHARS] | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        entry = await self.bot.services.progress.log(
+            guild_id, interaction.user.id, minutes=minutes, kind=kind, topic=topic, note=note
+        )
+        await interaction.response.send_message(
+            embed=progress_ui.log_embed(entry),
+            view=progress_ui.log_view(entry.id, interaction.user.id),
+            ephemeral=True,
+        )
+
+    @log.autocomplete("topic")
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        guild_id = guild_id_of(interaction)
+        return [
+            app_commands.Choice(name=name, value=skill_id)
+            for name, skill_id in self.bot.services.progress.topic_choices(guild_id, current)
+        ]
+
+    @app_commands.command(name="history", description="Your recent study log; delete an entry.")
+    @app_commands.guild_only()
+    async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
+        guild_id = guild_id_of(interaction)
+        entries = await self.bot.services.progress.history(guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            embed=progress_ui.history_embed(entries),
+            view=progress_ui.HistoryView(interaction.user.id, entries),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="progress", description="Your progress dashboard with a chart.")
+    @app_commands.describe(member="Whose progress to show (default: yours; theirs if public)")
+    @app_commands.guild_only()
+    async def progress(
+        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        target = member or interaction.user
+        dash = await self.bot.services.progress.dashboard(guild_id, interaction.user.id, target.id)
+        png = await charts.render(dash.weeks)
+        who = discord.utils.escape_markdown(target.display_name)
+        await interaction.followup.send(
+            embed=progress_ui.dashboard_embed(dash, who),
+            file=progress_ui.chart_file(png),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="goal", description="Set your weekly study goal, or see it.")
+    @app_commands.describe(hours_per_week="Hours a week to aim for (1-80); leave out to see it")
+    @app_commands.guild_only()
+    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    async def goal(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        hours_per_week: app_commands.Range[int, 1, 80] | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        progress = self.bot.services.progress
+        if hours_per_week is None:
+            state = await progress.goal(guild_id, interaction.user.id)
+        else:
+            state = await progress.set_goal(guild_id, interaction.user.id, hours_per_week)
+        await interaction.response.send_message(
+            embed=progress_ui.goal_embed(state, saved=hours_per_week is not None),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="leaderboard", description="Who leads, among members who opted in.")
+    @app_commands.describe(
+        board="What to rank", period="Over which period (streaks are always current)"
+    )
+    @app_commands.choices(
+        board=[
+            app_commands.Choice(name=label, value=value)
+            for value, label in progress_ui.BOARD_LABELS.items()
+        ],
+        period=[
+            app_commands.Choice(name=label, value=value)
+            for value, label in progress_ui.PERIOD_LABELS.items()
+        ],
+    )
+    @app_commands.guild_only()
+    async def leaderboard(
+        self, interaction: discord.Interaction[StudyBot], board: str, period: str = "week"
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        view = await self.bot.services.progress.leaderboard(
+            guild_id, interaction.user.id, board, period
+        )
+        await interaction.response.send_message(
+            embed=progress_ui.leaderboard_embed(view), ephemeral=True
+        )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Count a community day: who posted in the server, never what (no content intent)."""
+        if message.guild is None or message.author.bot or message.webhook_id is not None:
+            return
+        await self.bot.services.progress.community_message(message.guild.id, message.author.id)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Progress(bot))

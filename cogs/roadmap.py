@@ -1,0 +1,92 @@
+"""/roadmap: the tracks and skills, what you checked, and what to learn next."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.checks import guild_id_of
+from bot.ui import progress as progress_ui
+
+
+def _member_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
+    return (interaction.guild_id, interaction.user.id)
+
+
+@app_commands.guild_only()
+class Roadmap(commands.GroupCog, group_name="roadmap"):
+    """The ML engineering roadmap and your checked skills."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="view", description="Tracks and skills, with what you checked.")
+    @app_commands.describe(track="A track to list its skills (default: an overview)")
+    async def view(
+        self, interaction: discord.Interaction[StudyBot], track: str | None = None
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        roadmap = await self.bot.services.progress.roadmap(guild_id, interaction.user.id, track)
+        await interaction.response.send_message(
+            embed=progress_ui.roadmap_embed(roadmap), ephemeral=True
+        )
+
+    @view.autocomplete("track")
+    async def track_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        guild_id = guild_id_of(interaction)
+        return [
+            app_commands.Choice(name=name, value=track_id)
+            for name, track_id in self.bot.services.progress.track_choices(guild_id, current)
+        ]
+
+    @app_commands.command(name="check", description="Check off a skill you can show.")
+    @app_commands.describe(
+        skill="The skill (start typing)",
+        evidence="An https:// link to a repo, notebook or post that shows it (encouraged)",
+    )
+    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    async def check(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        skill: str,
+        evidence: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        result = await self.bot.services.progress.check_skill(
+            guild_id, interaction.user.id, skill, evidence
+        )
+        await interaction.response.send_message(
+            embed=progress_ui.check_embed(result, checked=True), ephemeral=True
+        )
+
+    @app_commands.command(name="uncheck", description="Uncheck a skill.")
+    @app_commands.describe(skill="The skill (start typing)")
+    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    async def uncheck(self, interaction: discord.Interaction[StudyBot], skill: str) -> None:
+        guild_id = guild_id_of(interaction)
+        result = await self.bot.services.progress.uncheck_skill(
+            guild_id, interaction.user.id, skill
+        )
+        await interaction.response.send_message(
+            embed=progress_ui.check_embed(result, checked=False), ephemeral=True
+        )
+
+    @check.autocomplete("skill")
+    @uncheck.autocomplete("skill")
+    async def skill_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        guild_id = guild_id_of(interaction)
+        return [
+            app_commands.Choice(name=name, value=skill_id)
+            for name, skill_id in self.bot.services.progress.topic_choices(guild_id, current)
+        ]
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Roadmap(bot))
