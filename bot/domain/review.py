@@ -1,0 +1,422 @@
+"""Interview review rules: FSRS glue, the next question, mock sessions, pairing preference.
+
+The spaced-review algorithm itself is the `fsrs` package (FSRS-6); this module only maps our
+four ratings onto it, serializes the card state, and holds the pure choices around it: which
+question comes next, how a mock session is planned and scored, and which two waiting members
+make the best pair. Nothing here touches Discord, SQL or the wall clock: callers pass `now`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final, Literal
+
+import fsrs
+
+Rating = Literal["again", "hard", "good", "easy"]
+RATINGS: Final[tuple[Rating, ...]] = ("again", "hard", "good", "easy")
+RATING_LABELS: Final[dict[str, str]] = {
+    "again": "Again",
+    "hard": "Hard",
+    "good": "Good",
+    "easy": "Easy",
+}
+_FSRS_RATING: Final[dict[str, fsrs.Rating]] = {
+    "again": fsrs.Rating.Again,
+    "hard": fsrs.Rating.Hard,
+    "good": fsrs.Rating.Good,
+    "easy": fsrs.Rating.Easy,
+}
+#: A rating as a 0..1 strength: Again 0, Hard 1/3, Good 2/3, Easy 1.
+RATING_STRENGTH: Final[dict[str, float]] = {"again": 0.0, "hard": 1 / 3, "good": 2 / 3, "easy": 1.0}
+#: A rating as a 1..4 score (what averages in `/interview stats` show).
+RATING_SCORE: Final[dict[str, int]] = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+
+#: The four kinds of interview work the guide names; a mock session mixes these.
+MOCK_CATEGORIES: Final[tuple[str, ...]] = (
+    "coding",
+    "ml_system_design",
+    "project_deep_dive",
+    "math",
+)
+MOCK_MIN_QUESTIONS: Final = 3
+MOCK_MAX_QUESTIONS: Final = 6
+#: A session left alone this long after its deadline closes itself.
+MOCK_EXPIRY_GRACE: Final = timedelta(minutes=15)
+#: How many recent ratings per category count towards strength and averages.
+RECENT_PER_CATEGORY: Final = 10
+PAIR_QUEUE_TTL: Final = timedelta(hours=2)
+PEER_SCORES: Final[tuple[int, ...]] = (1, 2, 3, 4, 5)
+
+# One short learning step: "Again" on a new question comes back within the session (10 min);
+# "Good" graduates straight to days. Fuzzing is off so the schedule is reproducible (and the
+# domain stays free of randomness).
+_SCHEDULER: Final = fsrs.Scheduler(
+    learning_steps=(timedelta(minutes=10),),
+    relearning_steps=(timedelta(minutes=10),),
+    enable_fuzzing=False,
+)
+
+
+def is_rating(value: str) -> bool:
+    return value in _FSRS_RATING
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """A card after one review: its serialized state and when it is due next."""
+
+    card_json: str
+    due_at: datetime
+    state: str
+    interval: timedelta
+
+
+def review(card_json: str | None, rating: str, now: datetime) -> ReviewOutcome:
+    """Apply one rating to a card (a new card when `card_json` is None) with FSRS."""
+    if rating not in _FSRS_RATING:
+        raise ValueError(f"unknown rating {rating!r}")
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    # An explicit card id and due date: fsrs otherwise reads the wall clock (and sleeps 1 ms).
+    card = fsrs.Card.from_json(card_json) if card_json else fsrs.Card(card_id=1, due=now)
+    updated, _log = _SCHEDULER.review_card(card, _FSRS_RATING[rating], review_datetime=now)
+    return ReviewOutcome(
+        card_json=updated.to_json(),
+        due_at=updated.due,
+        state=updated.state.name.lower(),
+        interval=updated.due - now,
+    )
+
+
+def peer_score_to_rating(score: int) -> Rating:
+    """A 1–5 peer score as a review rating: 1 Again, 2 Hard, 3–4 Good, 5 Easy."""
+    if score not in PEER_SCORES:
+        raise ValueError(f"peer score must be 1..5, got {score}")
+    return "again" if score == 1 else "hard" if score == 2 else "good" if score < 5 else "easy"
+
+
+# --- choosing questions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    id: str
+    category: str
+    difficulty: int
+
+
+@dataclass(frozen=True)
+class Choice:
+    question_id: str
+    kind: Literal["review", "new"]
+
+
+def _matches(q: QuestionRef, category: str | None, difficulty: int | None) -> bool:
+    return (category is None or q.category == category) and (
+        difficulty is None or q.difficulty == difficulty
+    )
+
+
+def next_question(
+    questions: Sequence[QuestionRef],
+    due: Mapping[str, datetime],
+    now: datetime,
+    *,
+    category: str | None = None,
+    difficulty: int | None = None,
+    exclude: Iterable[str] = (),
+) -> Choice | None:
+    """The member's next question: the most overdue review, else an unseen question.
+
+    `due` maps the ids of questions the member has a card for to the card's due time;
+    reviews whose question left the catalog are skipped. Unseen questions come in catalog
+    order. None when the filter leaves nothing due and nothing new.
+    """
+    skip = set(exclude)
+    by_id = {q.id: q for q in questions}
+    reviews = sorted(
+        (when, qid)
+        for qid, when in due.items()
+        if when <= now
+        and qid not in skip
+        and qid in by_id
+        and _matches(by_id[qid], category, difficulty)
+    )
+    if reviews:
+        return Choice(reviews[0][1], "review")
+    for q in questions:
+        if q.id not in due and q.id not in skip and _matches(q, category, difficulty):
+            return Choice(q.id, "new")
+    return None
+
+
+def next_due_after(
+    questions: Sequence[QuestionRef],
+    due: Mapping[str, datetime],
+    *,
+    category: str | None = None,
+    difficulty: int | None = None,
+) -> datetime | None:
+    """When the next review in this filter falls due (for "nothing left, come back at …")."""
+    by_id = {q.id: q for q in questions}
+    times = [
+        when
+        for qid, when in due.items()
+        if qid in by_id and _matches(by_id[qid], category, difficulty)
+    ]
+    return min(times) if times else None
+
+
+def plan_mock(
+    questions: Sequence[QuestionRef],
+    due: Mapping[str, datetime],
+    now: datetime,
+    count: int,
+    focus: str | None = None,
+) -> list[str]:
+    """Question ids for a mock session: the four categories in turn (or only `focus`).
+
+    Each slot takes a due review, else an unseen question, else the member's soonest-due
+    card in that category, so a member who has seen everything still gets a session.
+    Categories with no question are skipped; the plan may be shorter than `count` only when
+    the catalog has fewer questions.
+    """
+    if not MOCK_MIN_QUESTIONS <= count <= MOCK_MAX_QUESTIONS:
+        raise ValueError(f"a mock session has {MOCK_MIN_QUESTIONS}–{MOCK_MAX_QUESTIONS} questions")
+    order = (focus,) if focus else MOCK_CATEGORIES
+    chosen: list[str] = []
+    exhausted: set[str] = set()
+    while len(chosen) < count and len(exhausted) < len(order):
+        for cat in order:
+            if len(chosen) >= count:
+                break
+            if cat in exhausted:
+                continue
+            pick = next_question(questions, due, now, category=cat, exclude=chosen)
+            if pick is None:
+                seen = sorted(
+                    (when, q.id)
+                    for q in questions
+                    if q.category == cat and q.id in due and q.id not in chosen
+                    for when in (due[q.id],)
+                )
+                if not seen:
+                    exhausted.add(cat)
+                    continue
+                chosen.append(seen[0][1])
+            else:
+                chosen.append(pick.question_id)
+    return chosen
+
+
+def mock_deadline(started: datetime, time_limits: Iterable[int]) -> datetime:
+    """The session's deadline: the questions' time limits, back to back."""
+    return started + timedelta(minutes=sum(time_limits))
+
+
+def mock_expired(deadline: datetime, now: datetime) -> bool:
+    """A session nobody touched by its deadline plus a short grace closes itself."""
+    return now >= deadline + MOCK_EXPIRY_GRACE
+
+
+@dataclass(frozen=True)
+class MockAnswer:
+    question_id: str
+    category: str
+    rating: str | None  # None: not answered before the session ended
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    category: str
+    answered: int
+    asked: int
+    percent: int  # 0..100 from the self-ratings of answered questions
+
+
+@dataclass(frozen=True)
+class MockScore:
+    categories: tuple[CategoryScore, ...]
+    overall_percent: int
+    to_review: tuple[str, ...]  # question ids rated Again/Hard or left unanswered
+    next_due: datetime | None
+
+
+def score_mock(answers: Sequence[MockAnswer]) -> MockScore:
+    """Per-category and overall score of a session; what to review and when it is due."""
+    per: dict[str, list[MockAnswer]] = {}
+    for answer in answers:
+        per.setdefault(answer.category, []).append(answer)
+    categories: list[CategoryScore] = []
+    total: list[float] = []
+    for cat, items in per.items():
+        rated = [RATING_STRENGTH[a.rating] for a in items if a.rating is not None]
+        total.extend(rated)
+        percent = round(100 * sum(rated) / len(rated)) if rated else 0
+        categories.append(CategoryScore(cat, len(rated), len(items), percent))
+    to_review = tuple(a.question_id for a in answers if a.rating in (None, "again", "hard"))
+    dues = [a.due_at for a in answers if a.due_at is not None]
+    return MockScore(
+        categories=tuple(categories),
+        overall_percent=round(100 * sum(total) / len(total)) if total else 0,
+        to_review=to_review,
+        next_due=min(dues) if dues else None,
+    )
+
+
+# --- strength and trends --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatedAttempt:
+    category: str
+    rating: str
+    at: datetime
+    skills: tuple[str, ...] = ()
+
+
+def _recent_by_category(attempts: Iterable[RatedAttempt]) -> dict[str, list[RatedAttempt]]:
+    per: dict[str, list[RatedAttempt]] = {}
+    for attempt in sorted(attempts, key=lambda a: a.at, reverse=True):
+        if attempt.rating in RATING_STRENGTH:
+            per.setdefault(attempt.category, []).append(attempt)
+    return per
+
+
+def strength_by_category(attempts: Iterable[RatedAttempt]) -> dict[str, float]:
+    """0..1 per category: the mean strength of the most recent ratings in it."""
+    return {
+        cat: sum(RATING_STRENGTH[a.rating] for a in items[:RECENT_PER_CATEGORY])
+        / len(items[:RECENT_PER_CATEGORY])
+        for cat, items in _recent_by_category(attempts).items()
+    }
+
+
+@dataclass(frozen=True)
+class CategoryStats:
+    category: str
+    attempts: int
+    average: float  # 1..4 over recent ratings
+    trend: Literal["up", "down", "steady", "new"]
+
+
+def category_stats(attempts: Iterable[RatedAttempt]) -> list[CategoryStats]:
+    """Per category: attempts, recent average (1–4) and the trend of recent vs. earlier."""
+    out: list[CategoryStats] = []
+    for cat, items in sorted(_recent_by_category(attempts).items()):
+        recent = items[:RECENT_PER_CATEGORY]
+        average = sum(RATING_SCORE[a.rating] for a in recent) / len(recent)
+        half = min(5, len(items) // 2)
+        trend: Literal["up", "down", "steady", "new"]
+        if half < 2:
+            trend = "new"
+        else:
+            newer = sum(RATING_SCORE[a.rating] for a in items[:half]) / half
+            older = sum(RATING_SCORE[a.rating] for a in items[half : 2 * half]) / half
+            trend = "up" if newer - older >= 0.5 else "down" if older - newer >= 0.5 else "steady"
+        out.append(CategoryStats(cat, len(items), average, trend))
+    return out
+
+
+def weakest_skills(attempts: Iterable[RatedAttempt], limit: int = 3) -> list[tuple[str, float]]:
+    """Skills with the lowest mean strength over recent ratings (ties: alphabetical)."""
+    sums: dict[str, list[float]] = {}
+    for items in _recent_by_category(attempts).values():
+        for attempt in items[:RECENT_PER_CATEGORY]:
+            for skill in attempt.skills:
+                sums.setdefault(skill, []).append(RATING_STRENGTH[attempt.rating])
+    ranked = sorted((sum(v) / len(v), skill) for skill, v in sums.items())
+    return [(skill, value) for value, skill in ranked[:limit] if value < 1.0]
+
+
+# --- pairing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiting:
+    user_id: int
+    category: str | None  # None: any category
+    utc_offset_minutes: int
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class Pairing:
+    interviewer: Waiting
+    candidate: Waiting
+    category: str | None  # the shared category, or None when both take anything
+
+
+def _tz_gap(a: int, b: int) -> int:
+    gap = abs(a - b) % (24 * 60)
+    return min(gap, 24 * 60 - gap)
+
+
+def _overlap(a: Waiting, b: Waiting) -> tuple[bool, str | None]:
+    if a.category is None or b.category is None or a.category == b.category:
+        return True, a.category or b.category
+    return False, None
+
+
+def choose_pair(waiting: Sequence[Waiting]) -> Pairing | None:
+    """The best pair among members waiting in one guild, or None when fewer than two wait.
+
+    Preference: overlapping categories first, then the closest timezones, then who waited
+    longest. Of the two, the member who waited longer is the candidate (they came to
+    practise answering); the other interviews.
+    """
+    best: tuple[tuple[int, int, datetime, datetime], Pairing] | None = None
+    people = sorted(waiting, key=lambda w: (w.joined_at, w.user_id))
+    for i, first in enumerate(people):
+        for second in people[i + 1 :]:
+            if first.user_id == second.user_id:
+                continue
+            overlaps, category = _overlap(first, second)
+            rank = (
+                0 if overlaps else 1,
+                _tz_gap(first.utc_offset_minutes, second.utc_offset_minutes),
+                first.joined_at,
+                second.joined_at,
+            )
+            if best is None or rank < best[0]:
+                shared = category if overlaps else first.category
+                best = (rank, Pairing(interviewer=second, candidate=first, category=shared))
+    return best[1] if best else None
+
+
+def queue_expired(expires_at: datetime, now: datetime) -> bool:
+    return now >= expires_at
+
+
+# --- question of the day --------------------------------------------------------------
+
+
+def choose_qotd(question_ids: Sequence[str], recent: Sequence[str], seed: int) -> str | None:
+    """A stable per-guild shuffle of the questions; the first one not posted recently.
+
+    `recent` is the guild's latest posts, newest first; once every question was posted the
+    oldest comes round again.
+    """
+    if not question_ids:
+        return None
+
+    def key(qid: str) -> str:
+        return hashlib.sha256(f"{seed}:{qid}".encode()).hexdigest()
+
+    ordered = sorted(question_ids, key=key)
+    window = set(recent[: max(0, len(question_ids) - 1)])
+    for qid in ordered:
+        if qid not in window:
+            return qid
+    return ordered[0]
+
+
+def practice_minutes(started: datetime, finished: datetime, time_limit_minutes: int) -> int:
+    """Minutes a practice round counts for: time spent, at least 1, at most its time limit."""
+    spent = int((finished - started).total_seconds() // 60)
+    return max(1, min(spent, time_limit_minutes))

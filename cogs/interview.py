@@ -1,0 +1,140 @@
+"""/interview: spaced-review practice, timed mock sessions, peer pairing, stats."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.catalog.constants import QUESTION_CATEGORIES
+from bot.checks import guild_id_of
+from bot.services.interview import category_name
+from bot.ui import embeds
+from bot.ui import interview as ui
+
+CATEGORY_CHOICES = [
+    app_commands.Choice(name=category_name(c), value=c) for c in QUESTION_CATEGORIES
+]
+DIFFICULTY_CHOICES = [
+    app_commands.Choice(name=f"{n} — {label}", value=n) for n, label in ui.DIFFICULTY.items()
+]
+
+
+def _write_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
+    return (interaction.guild_id, interaction.user.id)
+
+
+@app_commands.guild_only()
+class Interview(commands.GroupCog, group_name="interview"):
+    """Mock-interview practice with spaced review."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+
+    @app_commands.command(name="practice", description="Your next due review, else a new question.")
+    @app_commands.describe(
+        category="Only questions of this kind", difficulty="Only questions of this difficulty"
+    )
+    @app_commands.choices(category=CATEGORY_CHOICES)
+    @app_commands.choices(difficulty=DIFFICULTY_CHOICES)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def practice(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        category: str | None = None,
+        difficulty: int | None = None,
+    ) -> None:
+        round_ = await self.bot.services.interview.practice(
+            guild_id_of(interaction),
+            interaction.user.id,
+            category=category,
+            difficulty=difficulty,
+        )
+        await interaction.response.send_message(
+            embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
+        )
+
+    @app_commands.command(name="stats", description="Attempts, due reviews and weak spots.")
+    @app_commands.describe(member="Whose stats to show (default: yours; others' if public)")
+    async def stats(
+        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
+    ) -> None:
+        target = member or interaction.user
+        stats = await self.bot.services.interview.stats(
+            guild_id_of(interaction), interaction.user.id, target.id
+        )
+        own = target.id == interaction.user.id
+        name = "You" if own else discord.utils.escape_markdown(target.display_name)
+        await interaction.response.send_message(embed=ui.stats_embed(stats, name), ephemeral=True)
+
+    @app_commands.command(
+        name="mock", description="A timed mock interview, one question at a time."
+    )
+    @app_commands.describe(
+        questions="How many questions (3 to 6, default 3)",
+        focus="Only this kind of question (default: a mix of the four kinds)",
+    )
+    @app_commands.choices(focus=CATEGORY_CHOICES)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def mock(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        questions: app_commands.Range[int, 3, 6] = 3,
+        focus: str | None = None,
+    ) -> None:
+        round_ = await self.bot.services.interview.start_mock(
+            guild_id_of(interaction), interaction.user.id, questions=questions, focus=focus
+        )
+        await interaction.response.send_message(
+            embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
+        )
+
+    @app_commands.command(name="resume", description="Continue your mock interview session.")
+    async def resume(self, interaction: discord.Interaction[StudyBot]) -> None:
+        round_ = await self.bot.services.interview.resume(
+            guild_id_of(interaction), interaction.user.id
+        )
+        await interaction.response.send_message(
+            embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
+        )
+
+    @app_commands.command(name="end", description="Stop your mock session and see the summary.")
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def end(self, interaction: discord.Interaction[StudyBot]) -> None:
+        summary = await self.bot.services.interview.end_mock(
+            guild_id_of(interaction), interaction.user.id
+        )
+        await interaction.response.send_message(embed=ui.summary_embed(summary), ephemeral=True)
+
+    @app_commands.command(name="pair", description="Wait for a peer to interview each other.")
+    @app_commands.describe(category="The kind of question you want (default: any)")
+    @app_commands.choices(category=CATEGORY_CHOICES)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def pair(
+        self, interaction: discord.Interaction[StudyBot], category: str | None = None
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        join = await self.bot.services.interview.join_pair(
+            guild_id_of(interaction), interaction.user.id, category
+        )
+        await interaction.followup.send(embed=ui.pair_join_embed(join), ephemeral=True)
+
+    @app_commands.command(name="pair-leave", description="Leave the pairing queue.")
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def pair_leave(self, interaction: discord.Interaction[StudyBot]) -> None:
+        left = await self.bot.services.interview.leave_pair(
+            guild_id_of(interaction), interaction.user.id
+        )
+        text = "You left the pairing queue." if left else "You were not in the pairing queue."
+        await interaction.response.send_message(
+            embed=embeds.info("Pairing queue", text), ephemeral=True
+        )
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Interview(bot))
