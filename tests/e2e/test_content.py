@@ -15,6 +15,7 @@ import pytest
 from bot.app import StudyBot, create_bot
 from bot.catalog import MAX_PACK_BYTES
 from bot.clock import FakeClock
+from bot.domain.errors import UserFacingError
 from bot.sandbox import Sandbox
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
 from bot.store import content as content_rows
@@ -237,11 +238,25 @@ async def test_only_the_uploader_can_confirm(sb: Sandbox) -> None:
     preview = await sb.slash(mod, "content upload", file=V1)
     token = preview.components[0]["components"][0]["custom_id"].rsplit(":", 1)[1]
     content = bot_of(sb).services.content
-    with pytest.raises(Exception, match="Only the moderator who uploaded"):
+    with pytest.raises(UserFacingError, match="Only the moderator who uploaded"):
         await content.confirm_upload(sb.guild.id, other.id, token)
     assert await stored_versions(sb, "kaggle-club") == []
     await sb.click(mod, preview, "Confirm")
     assert await stored_versions(sb, "kaggle-club") == ["1.0.0"]
+
+
+async def test_confirm_that_no_longer_fits_stores_nothing(sb: Sandbox) -> None:
+    mod = sb.member("morgan", moderator=True)
+    await upload(sb, V1)
+    preview = await sb.slash(mod, "content upload", file=EXTRA)  # needs kaggle-club's skill
+    assert preview.buttons == ["Confirm", "Cancel"]
+    off = await sb.slash(mod, "content disable", pack="kaggle-club")
+    assert "Pack disabled" in off.text
+    late = await sb.click(mod, preview, "Confirm")
+    assert "could not be applied — nothing was stored" in late.text
+    assert "kaggle-extra@0.1.0:" in late.text and "kaggle-validation" in late.text
+    assert await stored_versions(sb, "kaggle-extra") == []
+    assert "q-kaggle-shakeup" not in questions(sb)
 
 
 async def test_disable_and_enable_and_dangling_references(sb: Sandbox) -> None:
@@ -396,7 +411,7 @@ async def test_a_stored_pack_that_no_longer_fits_is_skipped_at_start(
         ("content reload", {}),
     ],
 )
-async def test_members_are_refused(sb: Sandbox, command: str, options: dict[str, object]) -> None:
+async def test_members_are_refused(sb: Sandbox, command: str, options: dict[str, Any]) -> None:
     alice = sb.member("alice")
     reply = await sb.slash(alice, command, **options)
     assert reply.ephemeral and MOD_ONLY in reply.text

@@ -1,0 +1,148 @@
+"""Stored content packs: versions are kept, one current version per pack, rollback moves it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import FakeClock
+from bot.services.content import semver_key
+from bot.store import Store
+from bot.store import content as rows
+
+GUILD, OTHER = 10, 20
+MOD = 7
+
+
+async def _add(store: Store, clock: FakeClock, version: str, guild: int = GUILD) -> None:
+    async with store.begin() as conn:
+        await rows.add_version(
+            conn,
+            guild,
+            "club",
+            version,
+            name="Club",
+            filename="club.yaml",
+            source=f"pack: {version}\n",
+            checksum=version.replace(".", "") * 8,
+            uploaded_by=MOD,
+            now=clock.now(),
+        )
+        await rows.set_current(
+            conn, guild, "club", version, enabled=True, user_id=MOD, now=clock.now()
+        )
+    clock.advance(timedelta(minutes=1))
+
+
+async def test_versions_are_kept_and_exactly_one_is_current(store: Store, clock: FakeClock) -> None:
+    for version in ("1.0.0", "1.1.0", "2.0.0"):
+        await _add(store, clock, version)
+    async with store.connect() as conn:
+        versions = await rows.versions(conn, GUILD, "club")
+        head = await rows.head(conn, GUILD, "club")
+        heads = await rows.heads(conn, GUILD)
+        current = await rows.enabled_current(conn)
+    assert [v["version"] for v in versions] == ["1.0.0", "1.1.0", "2.0.0"]
+    assert "source" not in versions[0]  # listings do not carry the text
+    assert versions[0]["uploaded_by"] == MOD
+    assert versions[0]["uploaded_at"].tzinfo is not None
+    assert head is not None and head["current_version"] == "2.0.0" and head["enabled"]
+    assert [(h["pack_id"], h["current_version"], h["name"]) for h in heads] == [
+        ("club", "2.0.0", "Club")
+    ]
+    assert [(r["guild_id"], r["version"], r["source"]) for r in current] == [
+        (GUILD, "2.0.0", "pack: 2.0.0\n")
+    ]
+
+
+async def test_rollback_moves_the_current_version_and_keeps_every_version(
+    store: Store, clock: FakeClock
+) -> None:
+    await _add(store, clock, "1.0.0")
+    await _add(store, clock, "1.1.0")
+    async with store.begin() as conn:
+        await rows.set_current(
+            conn, GUILD, "club", "1.0.0", enabled=True, user_id=MOD + 1, now=clock.now()
+        )
+    async with store.connect() as conn:
+        head = await rows.head(conn, GUILD, "club")
+        current = await rows.enabled_current(conn, GUILD)
+        versions = await rows.versions(conn, GUILD, "club")
+        old = await rows.version(conn, GUILD, "club", "1.1.0")
+    assert head is not None
+    assert head["current_version"] == "1.0.0" and head["updated_by"] == MOD + 1
+    assert [r["source"] for r in current] == ["pack: 1.0.0\n"]
+    assert len(versions) == 2
+    assert old is not None and old["source"] == "pack: 1.1.0\n"
+
+
+async def test_a_version_is_stored_once_and_current_must_be_stored(
+    store: Store, clock: FakeClock
+) -> None:
+    await _add(store, clock, "1.0.0")
+    with pytest.raises(IntegrityError):
+        await _add(store, clock, "1.0.0")
+    with pytest.raises(IntegrityError):  # the foreign key: no current version without its row
+        async with store.begin() as conn:
+            await rows.set_current(
+                conn, GUILD, "club", "9.9.9", enabled=True, user_id=MOD, now=clock.now()
+            )
+    async with store.connect() as conn:
+        head = await rows.head(conn, GUILD, "club")
+    assert head is not None and head["current_version"] == "1.0.0"
+
+
+async def test_disabled_packs_are_not_loaded_and_guilds_are_separate(
+    store: Store, clock: FakeClock
+) -> None:
+    await _add(store, clock, "1.0.0", guild=GUILD)
+    await _add(store, clock, "3.0.0", guild=OTHER)
+    async with store.begin() as conn:
+        assert await rows.set_enabled(
+            conn, GUILD, "club", enabled=False, user_id=MOD, now=clock.now()
+        )
+        assert not await rows.set_enabled(
+            conn, GUILD, "missing", enabled=False, user_id=MOD, now=clock.now()
+        )
+    async with store.connect() as conn:
+        everywhere = await rows.enabled_current(conn)
+        mine = await rows.enabled_current(conn, GUILD)
+        ids = await rows.pack_ids(conn, GUILD)
+        head = await rows.head(conn, GUILD, "club")
+    assert [(r["guild_id"], r["version"]) for r in everywhere] == [(OTHER, "3.0.0")]
+    assert mine == []
+    assert ids == ["club"]  # still stored
+    assert head is not None and not head["enabled"]
+
+
+async def test_forget_guild_removes_only_that_guild(store: Store, clock: FakeClock) -> None:
+    await _add(store, clock, "1.0.0", guild=GUILD)
+    await _add(store, clock, "1.1.0", guild=GUILD)
+    await _add(store, clock, "1.0.0", guild=OTHER)
+    async with store.begin() as conn:
+        await rows.forget_guild(conn, GUILD)
+    async with store.connect() as conn:
+        assert await rows.heads(conn, GUILD) == []
+        assert await rows.versions(conn, GUILD, "club") == []
+        assert [v["version"] for v in await rows.versions(conn, OTHER, "club")] == ["1.0.0"]
+
+
+def test_semver_precedence_orders_versions() -> None:
+    ordered = [
+        "0.9.0",
+        "1.0.0-alpha",
+        "1.0.0-alpha.1",
+        "1.0.0-alpha.beta",
+        "1.0.0-beta.2",
+        "1.0.0-beta.11",
+        "1.0.0-rc.1",
+        "1.0.0",
+        "1.0.1",
+        "1.2.0",
+        "1.10.0",
+        "2.0.0",
+    ]
+    assert sorted(reversed(ordered), key=semver_key) == ordered
+    assert semver_key("1.0.0+build.5") == semver_key("1.0.0")
