@@ -1,0 +1,153 @@
+"""The set-based sweep agrees with evaluating members one at a time, on random data, and
+uses a fixed handful of queries however many members a guild has."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, insert
+
+from bot.domain.activity import ACTIVITY_KINDS
+from bot.domain.pitfalls import PitfallThresholds, evaluate
+from bot.store import Store
+from bot.store import pitfalls as rows
+from bot.store.schema import activity
+
+NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)
+GUILD = 1
+OTHER_GUILD = 2
+
+
+def random_rows(rng: random.Random, members: int, count: int) -> list[dict[str, Any]]:
+    out = []
+    for _ in range(count):
+        # Up to 30 days back, a few in the future (not counted), some exactly on a boundary.
+        offset = rng.choice(
+            [
+                timedelta(days=rng.uniform(-1, 30)),
+                timedelta(days=rng.choice([14, 21])),
+                timedelta(days=rng.choice([14, 21]), seconds=-1),
+            ]
+        )
+        occurred = NOW - offset
+        zone_shift = timedelta(hours=rng.choice([-8, 0, 9]))
+        out.append(
+            {
+                "guild_id": rng.choice([GUILD, GUILD, GUILD, OTHER_GUILD]),
+                "user_id": rng.randint(1, members),
+                "occurred_at": occurred,
+                "local_date": (occurred + zone_shift).date().isoformat(),
+                "kind": rng.choice(ACTIVITY_KINDS),
+                "minutes": rng.choice([0, 5, 30, 60, 90, 240]),
+                "source": "log",
+            }
+        )
+    return out
+
+
+def random_thresholds(rng: random.Random) -> PitfallThresholds:
+    return PitfallThresholds(
+        tutorial_days=rng.choice([7, 14]),
+        tutorial_course_minutes=rng.choice([60, 300]),
+        isolation_days=rng.choice([10, 14]),
+        isolation_study_days=rng.choice([2, 5]),
+        gap_days=rng.choice([14, 21, 28]),
+        gap_theory_minutes=rng.choice([60, 240]),
+        gap_ratio=rng.choice([1.5, 3.0]),
+    )
+
+
+async def add_community_counters(store: Store, rng: random.Random, members: int) -> None:
+    try:
+        from bot.store.progress import bump_community
+    except ImportError:
+        return
+    async with store.begin() as conn:
+        for _ in range(members // 2):
+            day = NOW.date() - timedelta(days=rng.randint(0, 20))
+            await bump_community(conn, GUILD, rng.randint(1, members), day, NOW, cap=50)
+
+
+@pytest.mark.parametrize("seed", range(8))
+async def test_sweep_matches_the_per_member_reference(store: Store, seed: int) -> None:
+    rng = random.Random(seed)
+    members = rng.randint(5, 40)
+    async with store.begin() as conn:
+        await conn.execute(insert(activity), random_rows(rng, members, rng.randint(50, 600)))
+    await add_community_counters(store, rng, members)
+    t = random_thresholds(rng)
+    async with store.connect() as conn:
+        swept = await rows.sweep_guild(conn, GUILD, NOW, t)
+        reference = {}
+        for user_id in range(1, members + 1):
+            one = await rows.member_signals_reference(conn, GUILD, user_id, NOW, t)
+            if one is not None:
+                reference[user_id] = one
+    assert swept == reference
+    detections = {u: evaluate(s, None, t) for u, s in swept.items()}
+    assert detections == {u: evaluate(s, None, t) for u, s in reference.items()}
+    # The random data does exercise the rules.
+    if seed == 0:
+        assert any(detections.values())
+
+
+async def test_the_sweep_runs_a_fixed_number_of_queries(store: Store) -> None:
+    rng = random.Random(99)
+    t = PitfallThresholds()
+    counts = []
+    for members in (10, 200):
+        async with store.begin() as conn:
+            await conn.execute(insert(activity), random_rows(rng, members, members * 10))
+        statements: list[str] = []
+
+        def count(*args: Any, sink: list[str] = statements) -> None:
+            sink.append(str(args[2]))
+
+        event.listen(store.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            async with store.connect() as conn:
+                signals = await rows.sweep_guild(conn, GUILD, NOW, t)
+        finally:
+            event.remove(store.engine.sync_engine, "before_cursor_execute", count)
+        assert len(signals) > members // 2
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 5
+
+
+async def test_window_edges(store: Store) -> None:
+    """A row exactly 14 days old is out of the 14-day window; a second younger is in."""
+    t = PitfallThresholds()
+    base = {"guild_id": GUILD, "user_id": 7, "kind": "course", "source": "log"}
+    async with store.begin() as conn:
+        await conn.execute(
+            insert(activity),
+            [
+                {
+                    **base,
+                    "occurred_at": NOW - timedelta(days=14),
+                    "local_date": "2026-04-06",
+                    "minutes": 100,
+                },
+                {
+                    **base,
+                    "occurred_at": NOW - timedelta(days=14) + timedelta(seconds=1),
+                    "local_date": "2026-04-06",
+                    "minutes": 300,
+                },
+                {
+                    **base,
+                    "occurred_at": NOW + timedelta(seconds=1),
+                    "local_date": "2026-04-20",
+                    "minutes": 1000,
+                },
+            ],
+        )
+    async with store.connect() as conn:
+        signals = (await rows.sweep_guild(conn, GUILD, NOW, t))[7]
+    assert signals.course_minutes == 300
+    assert signals.theory_minutes == 400  # both are inside the 21-day window
+    assert signals.study_days == 1
+    assert rows.community_since(NOW, 14) == date(2026, 4, 7)

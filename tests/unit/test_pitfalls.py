@@ -1,0 +1,336 @@
+"""The four pitfall rules at their boundaries, and the nudge policy (unit + hypothesis)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.catalog.constants import NUDGE_PLACEHOLDERS
+from bot.domain.pitfalls import (
+    PITFALLS,
+    MemberSignals,
+    NudgePolicy,
+    PitfallThresholds,
+    SentNudge,
+    choose_nudge,
+    evaluate,
+    format_ratio,
+    isolation,
+    mute_until,
+    nudge_seed,
+    perfectionism,
+    plan_nudges,
+    theory_practice_gap,
+    tutorial_hell,
+    validate_thresholds,
+)
+
+T = PitfallThresholds()
+NOW = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Facts:
+    project_title: str = "Plant doctor"
+    project_age_days: int = 30
+    days_since_progress: int = 0
+    shipped_anything: bool = False
+    stale: bool = False
+    target_moves: int = 0
+
+
+def perfection(**changes: object) -> bool:
+    facts = Facts(**changes)  # type: ignore[arg-type]
+    return perfectionism(
+        project_title=facts.project_title,
+        project_age_days=facts.project_age_days,
+        days_since_progress=facts.days_since_progress,
+        shipped_anything=facts.shipped_anything,
+        stale=facts.stale,
+        target_moves=facts.target_moves,
+        t=T,
+    ).fires
+
+
+# --- defaults are the documented ones ----------------------------------------------------
+
+
+def test_defaults_are_the_issue_numbers() -> None:
+    assert (T.tutorial_days, T.tutorial_course_minutes) == (14, 300)
+    assert (T.perfection_age_days, T.perfection_quiet_days, T.perfection_target_moves) == (
+        21,
+        14,
+        2,
+    )
+    assert (T.isolation_days, T.isolation_study_days) == (14, 5)
+    assert (T.gap_days, T.gap_theory_minutes, T.gap_ratio) == (21, 240, 3.0)
+    assert validate_thresholds(T) == []
+
+
+# --- tutorial hell -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("course", "project_events", "fires"),
+    [(299, 0, False), (300, 0, True), (301, 0, True), (300, 1, False), (5000, 1, False)],
+)
+def test_tutorial_hell_boundary(course: int, project_events: int, fires: bool) -> None:
+    assert tutorial_hell(course, 0, project_events, T).fires is fires
+
+
+def test_tutorial_hell_counts_project_rows_of_zero_minutes() -> None:
+    # A milestone ticked (0 minutes) is project activity: not tutorial hell.
+    assert not tutorial_hell(600, 0, 1, T).fires
+
+
+def test_tutorial_hell_evidence_fills_the_nudge() -> None:
+    evidence = tutorial_hell(360, 0, 0, T).evidence
+    assert evidence == {
+        "days": 14,
+        "course_minutes": 360,
+        "course_hours": 6.0,
+        "project_minutes": 0,
+    }
+
+
+# --- perfectionism -------------------------------------------------------------------------
+
+
+def test_perfectionism_age_and_quiet_boundaries() -> None:
+    assert perfection(project_age_days=21, days_since_progress=14)
+    assert not perfection(project_age_days=20, days_since_progress=14)
+    assert not perfection(project_age_days=21, days_since_progress=13)
+    assert not perfection(project_age_days=40, days_since_progress=20, shipped_anything=True)
+
+
+def test_perfectionism_stale_or_moved_target_fire_alone() -> None:
+    assert perfection(project_age_days=3, stale=True)
+    assert perfection(project_age_days=3, target_moves=2)
+    assert not perfection(project_age_days=3, target_moves=1)
+    assert perfection(project_age_days=3, target_moves=2, shipped_anything=True)
+
+
+def test_perfectionism_evidence_has_the_placeholders() -> None:
+    result = perfectionism(
+        project_title="X",
+        project_age_days=30,
+        days_since_progress=15,
+        shipped_anything=False,
+        stale=False,
+        target_moves=0,
+        t=T,
+    )
+    assert set(result.evidence) == NUDGE_PLACEHOLDERS["perfectionism"]
+
+
+# --- isolation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "community", "fires"),
+    [(4, 0, False), (5, 0, True), (14, 0, True), (5, 1, False), (14, 3, False)],
+)
+def test_isolation_boundary(days: int, community: int, fires: bool) -> None:
+    assert isolation(days, community, T).fires is fires
+
+
+# --- theory-practice gap -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("theory", "practice", "fires"),
+    [
+        (239, 0, False),
+        (240, 0, True),
+        (240, 80, False),  # exactly 3:1 is not "above"
+        (241, 80, True),
+        (300, 100, False),
+        (301, 100, True),
+        (1000, 400, False),
+    ],
+)
+def test_gap_boundary(theory: int, practice: int, fires: bool) -> None:
+    assert theory_practice_gap(theory, practice, T).fires is fires
+
+
+def test_ratio_text() -> None:
+    assert format_ratio(450, 100) == "4.5:1"
+    assert format_ratio(300, 0) == "all theory"
+
+
+# --- every rule's evidence uses exactly its nudge placeholders -------------------------
+
+
+def test_evidence_keys_are_the_nudge_placeholders() -> None:
+    assert set(tutorial_hell(1, 0, 0, T).evidence) == NUDGE_PLACEHOLDERS["tutorial_hell"]
+    assert set(isolation(1, 0, T).evidence) == NUDGE_PLACEHOLDERS["isolation"]
+    assert set(theory_practice_gap(1, 1, T).evidence) == NUDGE_PLACEHOLDERS["theory_practice_gap"]
+
+
+# --- configurable thresholds -------------------------------------------------------------
+
+
+def test_overrides_apply_and_bad_values_are_ignored() -> None:
+    t = T.with_overrides({"tutorial_course_minutes": 120, "gap_ratio": 2, "nope": 3})
+    assert t.tutorial_course_minutes == 120 and t.gap_ratio == 2.0
+    assert T.with_overrides({"tutorial_days": 0}).tutorial_days == 14
+    assert T.with_overrides({"tutorial_days": True}).tutorial_days == 14
+    assert tutorial_hell(120, 0, 0, t).fires and not tutorial_hell(120, 0, 0, T).fires
+
+
+def test_validate_flags_impossible_windows() -> None:
+    bad = T.with_overrides({"isolation_study_days": 20})
+    assert any("cannot exceed" in p for p in validate_thresholds(bad))
+
+
+# --- hypothesis: rules are monotone and match their definitions -------------------------
+
+minutes = st.integers(min_value=0, max_value=20_000)
+thresholds = st.builds(
+    PitfallThresholds,
+    tutorial_course_minutes=st.integers(1, 2000),
+    gap_theory_minutes=st.integers(1, 2000),
+    gap_ratio=st.floats(1.0, 10.0),
+    isolation_study_days=st.integers(1, 14),
+)
+
+
+@given(course=minutes, more=minutes, t=thresholds)
+def test_more_courses_never_stop_tutorial_hell(
+    course: int, more: int, t: PitfallThresholds
+) -> None:
+    if tutorial_hell(course, 0, 0, t).fires:
+        assert tutorial_hell(course + more, 0, 0, t).fires
+    assert not tutorial_hell(course + more, 5, 1, t).fires
+
+
+@given(theory=minutes, practice=minutes, extra=minutes, t=thresholds)
+def test_gap_matches_definition_and_practice_only_helps(
+    theory: int, practice: int, extra: int, t: PitfallThresholds
+) -> None:
+    fires = theory_practice_gap(theory, practice, t).fires
+    assert fires == (theory >= t.gap_theory_minutes and theory > t.gap_ratio * practice)
+    if not fires:
+        assert not theory_practice_gap(theory, practice + extra, t).fires
+
+
+@given(days=st.integers(0, 14), community=st.integers(0, 50), t=thresholds)
+def test_isolation_matches_definition(days: int, community: int, t: PitfallThresholds) -> None:
+    assert isolation(days, community, t).fires == (
+        days >= t.isolation_study_days and community == 0
+    )
+
+
+@given(
+    signals=st.builds(
+        MemberSignals,
+        course_minutes=minutes,
+        project_minutes=minutes,
+        project_events=st.integers(0, 5),
+        study_days=st.integers(0, 14),
+        community_events=st.integers(0, 5),
+        theory_minutes=minutes,
+        practice_minutes=minutes,
+    )
+)
+def test_evaluate_returns_only_fired_rules_in_order(signals: MemberSignals) -> None:
+    found = evaluate(signals, None, T)
+    assert all(d.fires for d in found)
+    names = [d.pitfall for d in found]
+    assert names == sorted(names, key=PITFALLS.index)
+    assert "perfectionism" not in names
+
+
+# --- the nudge policy ---------------------------------------------------------------------
+
+
+def sent(pitfall: str, days_ago: float, nudge_id: str = "n1") -> SentNudge:
+    return SentNudge(pitfall, nudge_id, NOW - timedelta(days=days_ago))
+
+
+def test_one_nudge_per_sweep_in_pitfall_order() -> None:
+    assert plan_nudges(["isolation", "tutorial_hell"], [], {}, NOW) == ["tutorial_hell"]
+
+
+def test_same_pitfall_at_most_once_per_7_days() -> None:
+    assert plan_nudges(["tutorial_hell"], [sent("tutorial_hell", 6.9)], {}, NOW) == []
+    assert plan_nudges(["tutorial_hell"], [sent("tutorial_hell", 7)], {}, NOW) == ["tutorial_hell"]
+
+
+def test_at_most_two_per_rolling_week() -> None:
+    history = [sent("isolation", 1), sent("perfectionism", 3)]
+    assert plan_nudges(["tutorial_hell"], history, {}, NOW) == []
+    history = [sent("isolation", 1), sent("perfectionism", 7)]
+    assert plan_nudges(["tutorial_hell"], history, {}, NOW) == ["tutorial_hell"]
+
+
+def test_a_muted_pitfall_is_skipped_until_the_mute_ends() -> None:
+    muted = {"tutorial_hell": mute_until(NOW - timedelta(days=29))}
+    assert plan_nudges(["tutorial_hell"], [], muted, NOW) == []
+    muted = {"tutorial_hell": mute_until(NOW - timedelta(days=30))}
+    assert plan_nudges(["tutorial_hell"], [], muted, NOW) == ["tutorial_hell"]
+
+
+def test_least_recently_nudged_goes_first() -> None:
+    history = [sent("tutorial_hell", 10)]
+    chosen = plan_nudges(["tutorial_hell", "isolation"], history, {}, NOW)
+    assert chosen == ["isolation"]
+
+
+def test_choose_nudge_is_deterministic_and_never_repeats() -> None:
+    ids = ["a", "b", "c"]
+    assert choose_nudge(ids, None, 7) == choose_nudge(ids, None, 7)
+    assert choose_nudge(ids, "b", 1) != "b"
+    assert choose_nudge(["a"], "a", 5) == "a"  # the only text may repeat
+    assert choose_nudge([], None, 5) is None
+    assert nudge_seed(1, 2, "x") == nudge_seed(1, 2, "x") != nudge_seed(1, 2, "y")
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[SentNudge]:
+    entries = draw(
+        st.lists(
+            st.tuples(st.sampled_from(PITFALLS), st.floats(0, 30, allow_nan=False)), max_size=8
+        )
+    )
+    return [sent(p, d) for p, d in entries]
+
+
+@given(
+    fired=st.lists(st.sampled_from(PITFALLS), unique=True),
+    history=histories(),
+    muted=st.dictionaries(st.sampled_from(PITFALLS), st.integers(-40, 40)),
+    cap=st.integers(1, 3),
+)
+def test_policy_never_breaks_a_limit(
+    fired: list[str], history: list[SentNudge], muted: dict[str, int], cap: int
+) -> None:
+    policy = NudgePolicy(per_sweep_cap=cap)
+    mutes = {p: NOW + timedelta(days=d) for p, d in muted.items()}
+    chosen = plan_nudges(fired, history, mutes, NOW, policy)
+    week = [s for s in history if s.sent_at > NOW - timedelta(days=7)]
+    assert len(chosen) <= cap
+    assert len(week) + len(chosen) <= policy.weekly_cap or not chosen
+    assert len(set(chosen)) == len(chosen) and set(chosen) <= set(fired)
+    for pitfall in chosen:
+        assert all(s.sent_at <= NOW - timedelta(days=7) for s in history if s.pitfall == pitfall)
+        assert pitfall not in mutes or mutes[pitfall] <= NOW
+
+
+@given(
+    ids=st.lists(st.text("abcdef", min_size=1, max_size=3), min_size=1, unique=True),
+    seed=st.integers(0, 2**63),
+    data=st.data(),
+)
+def test_choice_is_from_the_catalog_and_not_a_repeat(
+    ids: list[str], seed: int, data: st.DataObject
+) -> None:
+    last = data.draw(st.sampled_from([*ids, None]))
+    chosen = choose_nudge(ids, last, seed)
+    assert chosen in ids
+    if len(ids) > 1:
+        assert chosen != last
