@@ -488,9 +488,10 @@ class ContentService(FeatureService):
         Refused when the pack changed since the preview (another upload or a rollback), so
         the moderator never confirms a diff they did not see.
         """
-        pending = self._take_pending(guild_id, user_id, token)
-        label = stored_label(pending.pack_id, pending.version)
         async with self._locks[guild_id]:
+            # Inside the lock: of two quick clicks, the second finds the token used.
+            pending = self._take_pending(guild_id, user_id, token)
+            label = stored_label(pending.pack_id, pending.version)
             try:
                 pack = await asyncio.to_thread(parse_pack, pending.source.encode("utf-8"), label)
             except PackError as exc:  # pragma: no cover - it validated at preview time
@@ -722,10 +723,12 @@ class ContentService(FeatureService):
                 if head is None:
                     raise self._unknown(pack_id)
                 pack = await self._stored_pack(conn, guild_id, head) if enabled else None
-            if bool(head["enabled"]) == enabled:
+            current = registry.guild_packs(guild_id)
+            loaded = any(p.id == pack_id for p in current)
+            # Enabling an enabled pack that could not be loaded at start tries again.
+            if bool(head["enabled"]) == enabled and (loaded or not enabled):
                 counts = registry.for_guild(guild_id).counts()
                 return ToggleResult(pack_id, enabled, False, counts)
-            current = registry.guild_packs(guild_id)
             if enabled:
                 if pack is None:
                     raise UserFacingError(
@@ -755,8 +758,7 @@ class ContentService(FeatureService):
                 )
 
             await self._swap(guild_id, packs, write, heading)
-            if not enabled:
-                self._skipped.pop((guild_id, pack_id), None)
+            self._skipped.pop((guild_id, pack_id), None)
         log.info("guild %s: pack %s %s by %s", guild_id, pack_id, enabled, user_id)
         return ToggleResult(pack_id, enabled, True, registry.for_guild(guild_id).counts())
 
@@ -859,9 +861,8 @@ class ContentService(FeatureService):
             row = await content_rows.version(conn, guild_id, pack_id, wanted)
         if row is None:
             raise UserFacingError(f"`{pack_id}` has no stored version {wanted[:VERSION_MAX]}.")
-        stem = PurePath(str(row["filename"])).stem or pack_id
         return ExportedPack(
-            f"{stem}-{wanted}.yaml"[:FILENAME_MAX],
+            f"{pack_id}-{wanted}.yaml"[:FILENAME_MAX],
             str(row["source"]).encode("utf-8"),
             pack_id,
             wanted,

@@ -76,8 +76,22 @@ def diff_fields(embed: discord.Embed, diff: PackDiff) -> None:
         )
 
 
+KIND_SINGULAR = {
+    "tracks": "track",
+    "skills": "skill",
+    "prompts": "prompt",
+    "questions": "question",
+    "nudges": "nudge",
+    "project_ideas": "project idea",
+}
+
+
 def _counts_line(counts: dict[str, int]) -> str:
-    parts = [f"{n} {KIND_LABELS[k].lower()}" for k, n in counts.items() if n]
+    parts = [
+        f"{n} {KIND_SINGULAR[k] if n == 1 else KIND_LABELS[k].lower()}"
+        for k, n in counts.items()
+        if n
+    ]
     return ", ".join(parts) or "no items"
 
 
@@ -203,7 +217,7 @@ def list_embed(packs: Sequence[PackSummary]) -> discord.Embed:
         if pack.counts:
             line += f" · {_counts_line(pack.counts)}"
         if pack.problem:
-            line += f"\n  ↳ {escape(pack.problem, 200)}"
+            line += f"\n  ↳ {escape(pack.problem, 200)} (`/content enable` retries)"
         lines.append(line)
     if len(own) > LIST_FIELDS_MAX:
         lines.append(f"… and {len(own) - LIST_FIELDS_MAX} more")

@@ -395,6 +395,48 @@ async def test_a_stored_pack_that_no_longer_fits_is_skipped_at_start(
         assert loaded == ["kaggle-extra"]
         listed = await sb.slash(mod, "content list")
         assert "enabled, **not loaded**" in listed.text and "already" in listed.text
+        shown = await sb.slash(mod, "content show", pack="kaggle-club")
+        assert "Not loaded because" in shown.text
+        # Enabling retries it: still clashing, it is refused with the reason ...
+        retry = await sb.slash(mod, "content enable", pack="kaggle-club")
+        assert "would break this server's catalog" in retry.text
+        # ... and once the operator removes the clash, it loads again.
+        # kaggle-extra now needs the built-in's skill, so removing it alone is refused.
+        (content_copy / "kaggle.yaml").unlink()
+        refused = await sb.slash(mod, "content reload")
+        assert "not reloaded" in refused.all_text and "kaggle-extra@0.1.0" in refused.all_text
+        await sb.slash(mod, "content disable", pack="kaggle-extra")
+        reloaded = await sb.slash(mod, "content reload")
+        assert "Removed" in reloaded.all_text and "`kb`" in reloaded.all_text
+        for pack in ("kaggle-club", "kaggle-extra"):
+            retry = await sb.slash(mod, "content enable", pack=pack)
+            assert "Pack enabled" in retry.text
+        assert {"q-kaggle-leaky-cv", "q-kaggle-shakeup"} <= questions(sb)
+        listed = await sb.slash(mod, "content list")
+        assert "not loaded" not in listed.text
+    assert not sb.errors, sb.errors
+
+
+@pytest.fixture
+def roadmap_only(tmp_path: Path) -> Path:
+    """A built-in content folder with the roadmap alone: no interview questions."""
+    target = tmp_path / "roadmap-only"
+    target.mkdir()
+    shutil.copy(DEFAULT_CONTENT_DIR / "roadmap.yaml", target / "roadmap.yaml")
+    return target
+
+
+async def test_the_uploaded_question_is_served_by_the_next_practice(
+    e2e_settings: Settings, e2e_clock: FakeClock, roadmap_only: Path
+) -> None:
+    settings = e2e_settings.model_copy(update={"content_dir": roadmap_only})
+    async with Sandbox(lambda: create_bot(settings, clock=e2e_clock)) as sb:
+        alice = sb.member("alice")
+        before = await sb.slash(alice, "interview practice")
+        assert "cross-validation score is 0.95" not in before.text
+        await upload(sb, V1)
+        served = await sb.slash(alice, "interview practice")
+        assert "Your cross-validation score is 0.95" in served.text
     assert not sb.errors, sb.errors
 
 
