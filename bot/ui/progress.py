@@ -125,7 +125,7 @@ class MemberView(discord.ui.View):
         await report_error(interaction, error)
 
 
-# --- /log ------------------------------------------------------------------------------------
+# --- /log ---------------------------------------------------------------------------------
 
 
 def log_embed(entry: LoggedEntry) -> discord.Embed:
@@ -192,7 +192,7 @@ def undone_embed(entry: HistoryEntry) -> discord.Embed:
     )
 
 
-# --- /history ------------------------------------------------------------------------------------
+# --- /history -----------------------------------------------------------------------------
 
 
 def _entry_line(entry: HistoryEntry) -> str:
@@ -263,7 +263,7 @@ class HistoryView(MemberView):
         )
 
 
-# --- /progress -------------------------------------------------------------------------------
+# --- /progress ----------------------------------------------------------------------------
 
 
 def _evidence_text(evidence: Mapping[str, Any]) -> str:
@@ -362,7 +362,7 @@ def chart_file(png: bytes) -> discord.File:
     return discord.File(io.BytesIO(png), filename=CHART_FILENAME)
 
 
-# --- /roadmap ---------------------------------------------------------------------------------
+# --- /roadmap -----------------------------------------------------------------------------
 
 
 def _coverage_line(checked: int, total: int) -> str:
@@ -431,7 +431,7 @@ def check_embed(result: CheckResult, *, checked: bool) -> discord.Embed:
     return embed
 
 
-# --- /leaderboard -------------------------------------------------------------------------------
+# --- /leaderboard -------------------------------------------------------------------------
 
 
 def _board_value(board: str, value: int) -> str:
@@ -469,7 +469,7 @@ def leaderboard_embed(view: LeaderboardView) -> discord.Embed:
     return embed
 
 
-# --- /goal --------------------------------------------------------------------------------------
+# --- /goal --------------------------------------------------------------------------------
 
 
 def goal_embed(progress: rules.GoalProgress, *, saved: bool) -> discord.Embed:
@@ -490,7 +490,7 @@ def goal_embed(progress: rules.GoalProgress, *, saved: bool) -> discord.Embed:
     )
 
 
-# --- onboarding -----------------------------------------------------------------------------------
+# --- onboarding ---------------------------------------------------------------------------
 
 
 def onboarding_embed(state: Onboarding) -> discord.Embed:
@@ -692,7 +692,7 @@ def welcome_config_embed(config: WelcomeConfig) -> discord.Embed:
     return embeds.success("Welcome greeting saved", text)
 
 
-# --- settings -----------------------------------------------------------------------------------
+# --- settings -----------------------------------------------------------------------------
 
 
 def tracking_embed(enabled: bool) -> discord.Embed:
@@ -719,7 +719,7 @@ def digest_settings_embed(enabled: bool) -> discord.Embed:
     return embeds.success("Weekly digest off", "No more weekly digests.")
 
 
-# --- the weekly digest ----------------------------------------------------------------------------
+# --- the weekly digest --------------------------------------------------------------------
 
 
 def digest_embed(view: DigestView) -> discord.Embed:
