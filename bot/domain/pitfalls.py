@@ -286,6 +286,22 @@ def evaluate(
     return [d for d in found if d.fires]
 
 
+# --- welcome back (a friendly nudge, not a pitfall) ------------------------------------
+
+#: A member whose activity resumes after at least this many days away is welcomed back.
+WELCOME_BACK_AWAY_DAYS: Final = 14
+WELCOME_BACK = "welcome_back"
+
+
+def welcome_back(days_away: int, best_streak: int) -> Detection:
+    """Activity again after `WELCOME_BACK_AWAY_DAYS`+ days: welcome, do not criticise."""
+    return Detection(
+        WELCOME_BACK,
+        days_away >= WELCOME_BACK_AWAY_DAYS,
+        {"days": WELCOME_BACK_AWAY_DAYS, "days_away": days_away, "best_streak": best_streak},
+    )
+
+
 # --- the nudge policy ------------------------------------------------------------------
 
 
@@ -338,7 +354,8 @@ def plan_nudges(
         if previous is not None and previous > same_since:
             continue
         eligible.append(pitfall)
-    order = {name: i for i, name in enumerate(PITFALLS)}
+    # A returning member is welcomed before any pitfall is pointed out.
+    order = {WELCOME_BACK: -1} | {name: i for i, name in enumerate(PITFALLS)}
     never = datetime.min.replace(tzinfo=now.tzinfo)
     eligible.sort(key=lambda p: (last_sent.get(p, never), order.get(p, len(order))))
     return eligible[:budget]

@@ -39,6 +39,7 @@ from bot.domain.pitfalls import (
     plan_nudges,
     threshold_problem,
     validate_thresholds,
+    welcome_back,
 )
 from bot.domain.time import format_hhmm, local_date, resolve_zone
 from bot.services.container import FeatureService
@@ -233,7 +234,14 @@ class PitfallService(FeatureService):
                 found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
             evaluated = len(set(signals) | set(projects))
             sweep_id, detection_ids = await rows.record_sweep(conn, guild_id, now, evaluated, found)
-        sent = await self._deliver(guild_id, now, found, detection_ids)
+            # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
+            returning = await rows.returning_members(conn, guild_id, now)
+        welcomes = [
+            (user_id, detection)
+            for user_id, (days_away, best) in returning.items()
+            if (detection := welcome_back(days_away, best)).fires
+        ]
+        sent = await self._deliver(guild_id, now, found + welcomes, detection_ids)
         seconds = perf.perf_counter() - started
         async with self.services.store.begin() as conn:
             await rows.finish_sweep(conn, sweep_id, seconds, sent)

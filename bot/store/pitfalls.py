@@ -25,7 +25,7 @@ from bot.domain.pitfalls import (
     ProjectFactsLike,
     SentNudge,
 )
-from bot.store.schema import activity, members
+from bot.store.schema import activity, members, streaks
 from bot.store.tables_pitfalls import (
     pitfall_detections,
     pitfall_mutes,
@@ -256,6 +256,54 @@ async def project_facts(
         return {}
     facts = await perfectionism_facts(conn, guild_id, now)
     return dict(facts)
+
+
+async def returning_members(
+    conn: AsyncConnection, guild_id: int, now: datetime, recent_days: int = 1
+) -> dict[int, tuple[int, int]]:
+    """Members active in the last `recent_days` -> (days away before that, best streak).
+
+    "Days away" is the gap between their last activity before the recent window and their
+    first one in it; members with no earlier activity (newcomers) are left out. Two queries:
+    the recent members with their earlier maximum (a join on the member index), and their
+    best streaks.
+    """
+    start = now - timedelta(days=recent_days)
+    recent = (
+        select(activity.c.user_id.label("user_id"), func.min(activity.c.occurred_at).label("first"))
+        .where(_window(guild_id, now, recent_days))
+        .group_by(activity.c.user_id)
+        .subquery()
+    )
+    earlier = activity.alias("earlier")
+    query: Select[Any] = (
+        select(recent.c.user_id, recent.c.first, func.max(earlier.c.occurred_at))
+        .join(
+            earlier,
+            (earlier.c.guild_id == guild_id)
+            & (earlier.c.user_id == recent.c.user_id)
+            & (earlier.c.occurred_at <= start),
+        )
+        .group_by(recent.c.user_id, recent.c.first)
+    )
+    from bot.store.types import UTCDateTime
+
+    as_instant = UTCDateTime().process_result_value
+    gaps: dict[int, int] = {}
+    for user_id, first, last_before in await conn.execute(query):
+        first_at = as_instant(first, conn.dialect)
+        before_at = as_instant(last_before, conn.dialect)
+        if first_at is not None and before_at is not None:
+            gaps[int(user_id)] = (first_at - before_at).days
+    best: dict[int, int] = {}
+    for chunk in _chunks(sorted(gaps)):
+        for user_id, value in await conn.execute(
+            select(streaks.c.user_id, streaks.c.best).where(
+                streaks.c.guild_id == guild_id, streaks.c.user_id.in_(chunk)
+            )
+        ):
+            best[int(user_id)] = int(value)
+    return {user_id: (gap, best.get(user_id, 0)) for user_id, gap in gaps.items()}
 
 
 # --- sweeps and detections -----------------------------------------------------------------

@@ -48,10 +48,13 @@ def nudge_embed_parts(
     title: str, body: str, action: str, pitfall: str
 ) -> tuple[str, str, str, str]:
     """Title, body, action field and footer, clipped to Discord's limits."""
-    footer = (
-        f"Noticed: {pitfall_label(pitfall)} · at most 2 nudges a week · "
-        "Not for me mutes this one for 30 days"
-    )
+    if pitfall == "welcome_back":
+        footer = "Welcome back · Not for me turns these off for 30 days"
+    else:
+        footer = (
+            f"Noticed: {pitfall_label(pitfall)} · at most 2 nudges a week · "
+            "Not for me mutes this one for 30 days"
+        )
     return title[:256], body[:4096], action[:1024], footer
 
 

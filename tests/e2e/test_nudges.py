@@ -122,6 +122,8 @@ async def test_dm_nudge_not_for_me_mutes_the_pitfall_for_30_days(
     # After the 30 days it may come back.
     bot_of(sb).services.scheduler.jump_to(e2e_clock.now() + timedelta(days=23))
     await log(sb, kai, "course", 400)
+    await next_day(sb)  # back after 24 days: welcomed first (one nudge per sweep)
+    assert any("Welcome back ·" in m.text for m in sb.dms(kai))
     await next_day(sb)
     assert len(nudges_in(sb.dms(kai), "Tutorial hell")) == 2
 
@@ -226,3 +228,18 @@ async def test_the_sweep_job_runs_at_ten_guild_time(sb: Sandbox, e2e_clock: Fake
     await services.scheduler.advance_to(datetime(2026, 3, 2, 9, 1, tzinfo=UTC))  # 10:01 CET
     assert services.pitfalls.last_sweep_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     assert services.pitfalls.last_sweep_seconds is not None
+
+
+async def test_a_member_back_after_two_weeks_is_welcomed(sb: Sandbox, e2e_clock: FakeClock) -> None:
+    bob = sb.member("bob")
+    await log(sb, bob, "coding", 30)
+    bot_of(sb).services.scheduler.jump_to(e2e_clock.now() + timedelta(days=20))
+    await log(sb, bob, "coding", 25)
+    await next_day(sb)
+    reply = await sb.slash(bob, "settings show")
+    await sb.wait_idle()
+    welcome = [f for f in reply.followups if "Welcome back ·" in f.text]
+    assert len(welcome) == 1
+    assert "20" in welcome[0].text or "Best streak" in welcome[0].text or welcome[0].embeds
+    # Welcome-backs are not pitfalls: /progress flags stay empty.
+    assert await bot_of(sb).services.pitfalls.flags_for(sb.guild.id, bob.id) == []

@@ -151,3 +151,33 @@ async def test_window_edges(store: Store) -> None:
     assert signals.theory_minutes == 400  # both are inside the 21-day window
     assert signals.study_days == 1
     assert rows.community_since(NOW, 14) == date(2026, 4, 7)
+
+
+async def test_returning_members_are_found_with_their_days_away(store: Store) -> None:
+    def row(user_id: int, ago: timedelta) -> dict[str, Any]:
+        at = NOW - ago
+        return {
+            "guild_id": GUILD,
+            "user_id": user_id,
+            "occurred_at": at,
+            "local_date": at.date().isoformat(),
+            "kind": "coding",
+            "minutes": 30,
+            "source": "log",
+        }
+
+    async with store.begin() as conn:
+        await conn.execute(
+            insert(activity),
+            [
+                row(1, timedelta(days=30)),  # away 29+ days, back today
+                row(1, timedelta(hours=2)),
+                row(2, timedelta(days=3)),  # a regular
+                row(2, timedelta(hours=1)),
+                row(3, timedelta(hours=5)),  # a newcomer: nothing earlier
+                row(4, timedelta(days=40)),  # still away
+            ],
+        )
+    async with store.connect() as conn:
+        found = await rows.returning_members(conn, GUILD, NOW)
+    assert found == {1: (29, 0), 2: (2, 0)}

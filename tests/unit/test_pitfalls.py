@@ -27,6 +27,7 @@ from bot.domain.pitfalls import (
     theory_practice_gap,
     tutorial_hell,
     validate_thresholds,
+    welcome_back,
 )
 
 T = PitfallThresholds()
@@ -334,3 +335,10 @@ def test_choice_is_from_the_catalog_and_not_a_repeat(
     assert chosen in ids
     if len(ids) > 1:
         assert chosen != last
+
+
+def test_welcome_back_after_14_days_away_and_first_in_line() -> None:
+    assert not welcome_back(13, 4).fires
+    back = welcome_back(14, 4)
+    assert back.fires and set(back.evidence) == NUDGE_PLACEHOLDERS["welcome_back"]
+    assert plan_nudges(["isolation", "welcome_back"], [], {}, NOW) == ["welcome_back"]
