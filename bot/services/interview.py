@@ -112,6 +112,8 @@ class RatingResult:
     minutes: int
     next_round: PracticeRound | None = None
     summary: MockSummary | None = None
+    category: str | None = None  # the practice filter, kept for "Next question"
+    difficulty: int | None = None
 
 
 @dataclass(frozen=True)
@@ -278,8 +280,8 @@ class InterviewService(FeatureService):
             hints_shown=row["hints_used"],
             key_points_shown=bool(row["key_points_shown"]),
             mock=progress,
-            category=category,
-            difficulty=difficulty,
+            category=category if category is not None else row["filter_category"],
+            difficulty=difficulty if difficulty is not None else row["filter_difficulty"],
         )
 
     # --- practice -------------------------------------------------------------------
@@ -324,6 +326,8 @@ class InterviewService(FeatureService):
                 category=question.category,
                 source="practice",
                 now=now,
+                filter_category=category,
+                filter_difficulty=difficulty,
             )
             row = await rows.attempt(conn, attempt_id)
         assert row is not None
@@ -466,6 +470,8 @@ class InterviewService(FeatureService):
             minutes=minutes,
             next_round=next_round,
             summary=summary,
+            category=row["filter_category"],
+            difficulty=row["filter_difficulty"],
         )
 
     # --- mock sessions --------------------------------------------------------------

@@ -116,9 +116,13 @@ async def add_attempt(
     source: str,
     now: datetime,
     session_id: int | None = None,
+    filter_category: str | None = None,
+    filter_difficulty: int | None = None,
 ) -> int:
     result = await conn.execute(
         insert(interview_attempts).values(
+            filter_category=filter_category,
+            filter_difficulty=filter_difficulty,
             guild_id=guild_id,
             user_id=user_id,
             question_id=question_id,

@@ -59,6 +59,9 @@ interview_attempts = Table(
     Column("peer_score", Integer, nullable=True),
     Column("seconds", Integer, nullable=True),
     Column("next_due_at", UTCDateTime, nullable=True),
+    # The filter the member practised with, so "Next question" keeps it.
+    Column("filter_category", String(32), nullable=True),
+    Column("filter_difficulty", Integer, nullable=True),
     Index("ix_interview_attempts_member_rated", "guild_id", "user_id", "rated_at"),
     Index("ix_interview_attempts_guild_rated", "guild_id", "rated_at", "user_id"),
     Index("ix_interview_attempts_session", "session_id", "source"),

@@ -295,7 +295,7 @@ def rating_reply(result: RatingResult) -> tuple[list[discord.Embed], discord.ui.
             name="Key points", value=bullet_block(result.question.key_points), inline=False
         )
     view = discord.ui.View(timeout=None)
-    view.add_item(NextButton(None, None))
+    view.add_item(NextButton(result.category, result.difficulty))
     return [saved], view
 
 

@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("peer_score", sa.Integer(), nullable=True),
         sa.Column("seconds", sa.Integer(), nullable=True),
         sa.Column("next_due_at", UTCDateTime(), nullable=True),
+        sa.Column("filter_category", sa.String(length=32), nullable=True),
+        sa.Column("filter_difficulty", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_interview_attempts")),
     )
     with op.batch_alter_table("interview_attempts", schema=None) as batch_op:

@@ -1,0 +1,395 @@
+"""Interview practice through the fake Discord: practice, mock sessions, pairing, QOTD."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.domain.review import MOCK_EXPIRY_GRACE, PAIR_QUEUE_TTL
+from bot.sandbox import Sandbox
+from bot.sandbox.driver import MessageView, Reply
+from bot.sandbox.models import FakeMember
+from bot.store import interview as interview_rows
+from bot.store.schema import activity
+from tests.e2e.conftest import bot_of
+
+
+async def set_interview_channel(sb: Sandbox) -> None:
+    mod = sb.member("morgan", moderator=True)
+    await sb.slash(mod, "setup timezone", zone="Europe/Berlin")
+    await sb.slash(mod, "setup channels", interview="interview")
+
+
+async def click_as(sb: Sandbox, member: FakeMember, target: MessageView, label: str) -> Reply:
+    """Press a button on a message `member` cannot see (e.g. someone's ephemeral message).
+
+    Discord would let a forwarded custom id through as well; the bot must refuse it on its own.
+    """
+    assert target.message is not None
+    comp = target.find_component(label, (2,))
+    data = {"custom_id": comp["custom_id"], "component_type": 2}
+    channel = sb.fake.channels[target.message.channel_id]
+    rec = await sb._dispatch_interaction(member, 3, data, channel, message=target.message)
+    return await sb._answer(rec, f"a click on {label!r} by {member.name}")
+
+
+async def activity_of(sb: Sandbox, member: FakeMember) -> list[dict[str, Any]]:
+    services = bot_of(sb).services
+    async with services.store.connect() as conn:
+        rows = await conn.execute(
+            select(activity).where(
+                activity.c.guild_id == sb.guild.id, activity.c.user_id == member.id
+            )
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+# --- practice -------------------------------------------------------------------------
+
+
+async def test_practice_with_hints_key_points_and_a_rating(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    reply = await sb.slash(alice, "interview practice", category="coding", difficulty=1)
+    assert reply.ephemeral
+    assert "new question" in reply.text and "Time limit" in reply.text
+    assert reply.buttons == ["Hint", "Key points", "Again", "Hard", "Good", "Easy"]
+    services = bot_of(sb).services
+    question_id = next(
+        q.id
+        for q in services.catalog.for_guild(sb.guild.id).questions_in("coding", 1)
+        if q.prompt.split("\n")[0] in reply.text
+    )
+    question = services.catalog.for_guild(sb.guild.id).questions[question_id]
+
+    hinted = await sb.click(alice, reply, "Hint")
+    assert hinted.response_type == 7 and hinted.message_id == reply.message_id
+    assert "Hint 1" in hinted.text and question.hints[0][:40] in hinted.text
+    if len(question.hints) > 1:
+        again = await sb.click(alice, hinted, "Hint")
+        assert "Hint 2" in again.text
+    keys = await sb.click(alice, reply, "Key points")
+    assert "Key points" in keys.text and question.key_points[0][:40] in keys.text
+
+    rated = await sb.click(alice, reply, "Good")
+    assert rated.response_type == 7 and rated.message_id == reply.message_id
+    assert "Rated Good" in rated.text and "Next review" in rated.text
+    assert "<t:" in rated.text  # a Discord timestamp for the next due date
+    assert rated.buttons == ["Next question"]
+
+    async with services.store.connect() as conn:
+        card = await interview_rows.card(conn, sb.guild.id, alice.id, question_id)
+        attempts = await interview_rows.rated_attempts(conn, sb.guild.id, alice.id)
+    assert card is not None and card["last_rating"] == "good"
+    assert card["due_at"] - services.clock.now() >= timedelta(days=1)
+    assert attempts[0]["rating"] == "good" and attempts[0]["source"] == "practice"
+    logged = await activity_of(sb, alice)
+    assert [(a["kind"], a["source"]) for a in logged] == [("interview", "practice")]
+    assert 1 <= logged[0]["minutes"] <= question.time_limit_minutes
+    assert await services.interview.due_count(sb.guild.id, alice.id) == 0
+    assert set(await services.interview.strength_by_category(sb.guild.id, alice.id)) == {"coding"}
+
+    # Rating twice is refused; Next question starts the next round in place.
+    nxt = await sb.click(alice, rated, "Next question")
+    assert "Interview practice" in nxt.text and "Hint" in nxt.buttons
+
+
+async def test_again_comes_back_first_and_buttons_survive_a_restart(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    services = bot_of(sb).services
+    first = await sb.slash(alice, "interview practice", category="math")
+    asked = first.embeds[0]["description"]
+    await sb.click(alice, first, "Again")
+    second = await sb.slash(alice, "interview practice", category="math")
+    assert "new question" in second.text  # the Again card is due in 10 minutes, not yet
+    await sb.restart_bot()
+    services = bot_of(sb).services
+    # The ephemeral message from before the restart still works.
+    hinted = await sb.click(alice, second, "Hint")
+    assert "Hint 1" in hinted.text
+    await sb.click(alice, second, "Easy")
+    services.scheduler.jump_to(services.clock.now() + timedelta(minutes=11))
+    due_now = await sb.slash(alice, "interview practice", category="math")
+    assert "review due" in due_now.text
+    assert due_now.embeds[0]["description"] == asked
+
+
+async def test_another_member_cannot_press_the_practice_buttons(sb: Sandbox) -> None:
+    alice, bob = sb.member("alice"), sb.member("bob")
+    reply = await sb.slash(alice, "interview practice")
+    for label in ("Hint", "Key points", "Easy"):
+        refused = await click_as(sb, bob, reply, label)
+        assert refused.ephemeral and "another member" in refused.text
+    assert "Hint 1" not in reply.text and "Rated" not in reply.text
+    rated = await sb.click(alice, reply, "Hard")
+    assert "Rated Hard" in rated.text
+
+
+async def test_no_questions_left_for_a_filter(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    services = bot_of(sb).services
+    catalog = services.catalog.for_guild(sb.guild.id)
+    pool = catalog.questions_in("ml_system_design", 3)
+    assert pool
+    # One command, then "Next question" in place (slash commands have a per-member cooldown).
+    reply = await sb.slash(alice, "interview practice", category="ml_system_design", difficulty=3)
+    for i in range(len(pool)):
+        rated = await sb.click(alice, reply, "Easy")
+        if i + 1 < len(pool):
+            reply = await sb.click(alice, rated, "Next question")
+            assert "new question" in reply.text
+    last = await sb.click(alice, rated, "Next question")
+    assert "Nothing left for ML system design" in last.text
+    refused = await sb.slash(alice, "interview practice", category="ml_system_design", difficulty=3)
+    assert refused.ephemeral and "Nothing left for ML system design" in refused.text
+    assert "<t:" in refused.text
+
+
+async def test_stats_for_self_and_public_private_members(sb: Sandbox) -> None:
+    alice, bob = sb.member("alice"), sb.member("bob")
+    reply = await sb.slash(alice, "interview practice", category="coding")
+    await sb.click(alice, reply, "Hard")
+    reply = await sb.slash(alice, "interview practice", category="math")
+    await sb.click(alice, reply, "Again")
+    own = await sb.slash(alice, "interview stats")
+    assert own.ephemeral and "Attempts" in own.text and "2" in own.text
+    assert "Coding (DS&A)" in own.text and "Applied math" in own.text
+    assert "Weakest skills" in own.text
+    private = await sb.slash(bob, "interview stats", member=alice)
+    assert "keeps their progress private" in private.text
+    await sb.slash(alice, "settings profile", public=True)
+    public = await sb.slash(bob, "interview stats", member=alice)
+    assert "alice" in public.text.lower() and "Coding (DS&A)" in public.text
+
+
+async def test_review_reminder_once_a_day_when_reviews_are_due(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    services = bot_of(sb).services
+    await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
+    await sb.slash(alice, "settings dms", enabled=True)
+    saved = await sb.slash(alice, "settings reminders", reviews=True, review_time="18:00")
+    assert "on, at 18:00" in saved.text
+    reply = await sb.slash(alice, "interview practice")
+    await sb.click(alice, reply, "Again")
+    # 18:00 Berlin = 17:00 UTC: the dispatcher serves the row.
+    services.scheduler.jump_to(datetime(2026, 3, 2, 17, 0, 30, tzinfo=UTC))
+    assert await services.dispatcher.tick() == 1
+    await sb.wait_idle()
+    dms = [m for m in sb.dms(alice) if "Interview reviews due" in m.text]
+    assert len(dms) == 1 and "1 interview review is due" in dms[0].text
+    assert await services.dispatcher.tick() == 0  # moved on to tomorrow
+    off = await sb.slash(alice, "settings reminders", reviews=False)
+    assert "Interview reviews due: off" in off.text
+
+
+# --- mock sessions --------------------------------------------------------------------
+
+
+async def test_mock_session_interrupted_by_a_restart_and_finished_with_resume(
+    sb: Sandbox,
+) -> None:
+    alice = sb.member("alice")
+    start = await sb.slash(alice, "interview mock", questions=3)
+    assert start.ephemeral and "question 1 of 3" in start.text
+    assert "Session deadline" in start.text and "<t:" in start.text and ":R>" in start.text
+    hinted = await sb.click(alice, start, "Hint")
+    assert "Hint 1" in hinted.text
+    second = await sb.click(alice, start, "Good")
+    assert second.response_type == 7
+    assert "Rated Good" in second.text and "question 2 of 3" in second.text
+
+    await sb.restart_bot()
+
+    resumed = await sb.slash(alice, "interview resume")
+    assert "question 2 of 3" in resumed.text
+    third = await sb.click(alice, resumed, "Hard")
+    assert "question 3 of 3" in third.text
+    done = await sb.click(alice, third, "Easy")
+    assert "Mock interview complete" in done.text
+    assert "Per category" in done.text and "What to review" in done.text
+    assert "Reviews due" in done.text
+    assert done.buttons == []
+    # The session is over: resume says so, and a new one may start.
+    assert "no mock session running" in (await sb.slash(alice, "interview resume")).text
+    assert "question 1 of 3" in (await sb.slash(alice, "interview mock")).text
+    logged = await activity_of(sb, alice)
+    assert [a["source"] for a in logged] == ["mock", "mock", "mock"]
+
+
+async def test_two_active_mocks_are_refused_and_end_stops_one(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    start = await sb.slash(alice, "interview mock", questions=4, focus="coding")
+    assert "question 1 of 4" in start.text and "Coding (DS&A)" in start.text
+    again = await sb.slash(alice, "interview mock")
+    assert again.ephemeral and "already have a mock session running" in again.text
+    assert "/interview resume" in again.text
+    ended = await sb.slash(alice, "interview end")
+    assert "Mock interview ended" in ended.text and "0 of 4" in ended.text
+    stale = await sb.click(alice, start, "Good")
+    assert "mock session is over" in stale.text
+    assert "no mock session running" in (await sb.slash(alice, "interview end")).text
+
+
+async def test_abandoned_mock_closes_itself_past_its_deadline(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    services = bot_of(sb).services
+    start = await sb.slash(alice, "interview mock")
+    async with services.store.connect() as conn:
+        session = await interview_rows.active_mock(conn, sb.guild.id, alice.id)
+    assert session is not None
+    services.scheduler.jump_to(session["deadline_at"] + MOCK_EXPIRY_GRACE + timedelta(seconds=1))
+    assert await services.dispatcher.tick() == 1
+    await sb.wait_idle()
+    async with services.store.connect() as conn:
+        assert await interview_rows.active_mock(conn, sb.guild.id, alice.id) is None
+        closed = await interview_rows.mock(conn, session["id"])
+    assert closed is not None and closed["status"] == "expired"
+    late = await sb.click(alice, start, "Good")
+    assert "mock session is over" in late.text
+    # The note waited in her inbox and comes with her next command.
+    reply = await sb.slash(alice, "interview stats")
+    assert "closed (past its deadline)" in reply.all_text
+
+
+# --- pairing --------------------------------------------------------------------------
+
+
+async def test_two_members_paired_into_a_thread_with_the_right_roles(sb: Sandbox) -> None:
+    await set_interview_channel(sb)
+    alice, bob, kai = sb.member("alice"), sb.member("bob"), sb.member("kai")
+    waiting = await sb.slash(alice, "interview pair", category="coding")
+    assert "in the pairing queue" in waiting.all_text and "<t:" in waiting.all_text
+    paired = await sb.slash(bob, "interview pair")
+    assert "You have a partner" in paired.all_text and "interviewer" in paired.all_text
+
+    threads = sb.channel("interview").threads
+    assert len(threads) == 1
+    intro = threads[0].messages[0]
+    # Alice waited longer: she is the candidate; bob interviews. Both are pinged on purpose.
+    assert f"<@{bob.id}> interviews <@{alice.id}>" in intro.content
+    assert intro.allowed_mentions is not None
+    assert sorted(map(int, intro.allowed_mentions.get("users", []))) == sorted([alice.id, bob.id])
+    assert "Peer mock interview" in intro.text and "Candidate" in intro.text
+    assert intro.buttons == ["Key points", "Done"]
+
+    refused = await sb.click(alice, intro, "Key points")
+    assert refused.ephemeral and "Only the interviewer" in refused.text
+    assert "Only the interviewer" in (await sb.click(kai, intro, "Key points")).text
+    keys = await sb.click(bob, intro, "Key points")
+    assert keys.ephemeral and "Key points (interviewer only)" in keys.text
+
+    assert "Only the two members" in (await sb.click(kai, intro, "Done")).text
+    done = await sb.click(alice, intro, "Done")
+    assert not done.ephemeral and "Interview done" in done.text
+    assert done.buttons == ["1", "2", "3", "4", "5"]
+    assert "already marked done" in (await sb.click(bob, intro, "Done")).text
+    by_bob = await sb.click(bob, done, "4")
+    assert f"<@{alice.id}>'s session 4/5" in by_bob.text
+    assert "already rated" in (await sb.click(bob, done, "5")).text
+    by_alice = await sb.click(alice, done, "5")
+    assert "both rated" in by_alice.text
+    assert "Only the two members" in (await sb.click(kai, done, "3")).text
+
+    for member in (alice, bob):
+        logged = await activity_of(sb, member)
+        assert [(a["kind"], a["source"]) for a in logged] == [("community", "pair")]
+    services = bot_of(sb).services
+    async with services.store.connect() as conn:
+        attempts = await interview_rows.rated_attempts(conn, sb.guild.id, alice.id)
+        counts = await interview_rows.review_counts(conn, sb.guild.id, None)
+    assert attempts[0]["source"] == "pair" and attempts[0]["rating"] == "good"
+    assert counts == {alice.id: 1}
+
+
+async def test_pairing_without_an_interview_channel_is_refused(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    refused = await sb.slash(alice, "interview pair")
+    assert "no interview channel" in refused.all_text
+    assert "/setup channels interview:" in refused.all_text
+
+
+async def test_a_queue_entry_expires_with_a_note(sb: Sandbox) -> None:
+    await set_interview_channel(sb)
+    alice = sb.member("alice")
+    services = bot_of(sb).services
+    await sb.slash(alice, "settings dms", enabled=True)
+    await sb.slash(alice, "interview pair")
+    left = await sb.slash(sb.member("bob"), "interview pair-leave")
+    assert "were not in the pairing queue" in left.text
+    services.scheduler.jump_to(services.clock.now() + PAIR_QUEUE_TTL + timedelta(seconds=5))
+    assert await services.dispatcher.tick() == 1
+    await sb.wait_idle()
+    notes = [m for m in sb.dms(alice) if "No interview partner" in m.text]
+    assert len(notes) == 1
+    async with services.store.connect() as conn:
+        assert await interview_rows.queue(conn, sb.guild.id) == []
+    # Bob joining now waits instead of pairing with the expired entry.
+    assert "in the pairing queue" in (await sb.slash(sb.member("bob"), "interview pair")).all_text
+    assert sb.channel("interview").threads == []
+    assert (
+        "left the pairing queue" in (await sb.slash(sb.member("bob"), "interview pair-leave")).text
+    )
+
+
+# --- question of the day --------------------------------------------------------------
+
+
+def qotd_posts(sb: Sandbox) -> list[MessageView]:
+    return [m for m in sb.channel("interview").messages if "question of the day" in m.text]
+
+
+async def test_question_of_the_day_posted_once_across_a_restart(sb: Sandbox) -> None:
+    await set_interview_channel(sb)
+    mod = sb.member("morgan")
+    assert "Only moderators" in (await sb.slash(sb.member("bob"), "setup interview")).text
+    saved = await sb.slash(mod, "setup interview", time="09:00", days="daily")
+    assert "Question of the day saved" in saved.text and "09:00 on daily" in saved.text
+    shown = await sb.slash(mod, "setup show")
+    assert "Question of the day" in shown.text
+    services = bot_of(sb).services
+    # Monday 07:00 UTC -> 08:00 UTC is 09:00 in Berlin.
+    await services.scheduler.advance(timedelta(hours=1, minutes=5))
+    await sb.wait_idle()
+    assert len(qotd_posts(sb)) == 1
+    await sb.restart_bot()  # catch-up at start finds the ledger key: nothing twice
+    await sb.wait_idle()
+    assert len(qotd_posts(sb)) == 1
+
+    post = qotd_posts(sb)[0]
+    assert post.buttons == ["Practice this"]
+    alice = sb.member("alice")
+    practice = await sb.click(alice, post, "Practice this")
+    assert practice.ephemeral and "Question of the day — practice" in practice.text
+    assert post.embeds[0]["description"] == practice.embeds[0]["description"]
+    rated = await sb.click(alice, practice, "Good")
+    assert "Rated Good" in rated.text
+    assert [a["source"] for a in await activity_of(sb, alice)] == ["qotd"]
+
+    # The next day's question is a different one, posted once.
+    services = bot_of(sb).services
+    await services.scheduler.advance(timedelta(days=1))
+    await sb.wait_idle()
+    posts = qotd_posts(sb)
+    assert (
+        len(posts) == 2 and posts[0].embeds[0]["description"] != posts[1].embeds[0]["description"]
+    )
+
+
+async def test_question_of_the_day_missed_while_down_is_caught_up_once(
+    sb: Sandbox, e2e_clock: FakeClock
+) -> None:
+    await set_interview_channel(sb)
+    await sb.slash(sb.member("morgan"), "setup interview", time="07:30", days="mon-fri")
+    bot_of(sb).services.scheduler.jump_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    assert qotd_posts(sb) == []
+    e2e_clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # 09:00 Berlin, posting time 07:30
+    await sb.restart_bot()
+    await sb.wait_idle()
+    assert len(qotd_posts(sb)) == 1
+    await sb.restart_bot()
+    await sb.wait_idle()
+    assert len(qotd_posts(sb)) == 1
+    paused = await sb.slash(sb.member("morgan"), "setup interview", enabled=False)
+    assert "paused" in paused.text
