@@ -67,6 +67,7 @@ from bot.sandbox.server import FakeDiscord
 BotFactory = Callable[[], "Awaitable[discord.Client] | discord.Client"]
 
 DEFAULT_CHANNELS = ("general", "daily", "accountability", "interview")
+QUICK_ANSWER_SECONDS = 1.0
 BUSY_TASK_PREFIXES = (
     "CommandTree-invoker",
     "discord-ui-view-dispatch",
@@ -433,6 +434,10 @@ class Sandbox:
         payload = [command.to_dict(tree) for command in tree.get_commands()]
         if payload:
             fake.global_commands = fake._store_commands(None, payload)
+
+    def _bot_died(self) -> bool:
+        task = self._bot_task
+        return task is not None and task.done() and not self._closing
 
     def _raise_if_bot_died(self) -> None:
         task = self._bot_task
@@ -891,11 +896,21 @@ class Sandbox:
         ):
             raise LookupError(f"{member.name} is not in the guild")
         rec, payload = self.fake.new_interaction(itype, member.user, channel, data, message=message)
-        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        rec.seq = await self.fake.dispatch("INTERACTION_CREATE", payload)
         return rec
 
     async def _answer(self, rec: InteractionRecord, what: str) -> Reply:
         """Wait for the bot's answer; follow a deferral to its edit/followup; then idle."""
+        # Usually the answer arrives within milliseconds: wait for it event-driven first. Only
+        # if it does not come quickly fall back to the gateway barrier, which costs an op 1
+        # that discord.py answers through its 110-per-minute gateway limiter.
+        if rec.response_type is None:
+            with contextlib.suppress(TimeoutError):
+                await self.fake.wait_for(
+                    lambda: rec.response_type is not None or self._bot_died(),
+                    QUICK_ANSWER_SECONDS,
+                    what,
+                )
         answered = await self._wait_until(
             lambda: rec.response_type is not None, f"an answer to {what}", self.timeout
         )

@@ -495,3 +495,5 @@ class InteractionRecord:
     choices: list[JSON] | None = None
     #: Set whenever the bot answers (callback, edit of @original, followup).
     events: list[str] = field(default_factory=list)
+    #: Gateway sequence of its INTERACTION_CREATE (0 until dispatched).
+    seq: int = 0

@@ -185,6 +185,9 @@ class GatewaySession:
     seq: int = 0
     events: list[tuple[int, str]] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
+    #: Highest sequence the client has provably processed: reported by a heartbeat, or
+    #: implied by an answer to an interaction (discord.py handles frames in order).
+    acked: int = 0
 
 
 @dataclass
@@ -527,6 +530,10 @@ class FakeDiscord:
         if session is None or session.ws is None or session.ws.closed:
             return
         target = session.seq
+        if session.acked >= target:
+            # Already proven (e.g. by the answer to the last interaction). Skipping the op 1
+            # matters: discord.py sends its reply through a 110-per-minute gateway limiter.
+            return
         seen = len(self.heartbeats)
         await self._send(session.ws, {"op": 1, "d": None, "s": None, "t": None})
         await self.wait_for(
@@ -573,6 +580,8 @@ class FakeDiscord:
                 self.gateway_ops.append((op, d))
                 if op == 1:
                     self.heartbeats.append(d if isinstance(d, int) else -1)
+                    if isinstance(d, int) and self.session is not None:
+                        self.session.acked = max(self.session.acked, d)
                     await self._send(ws, {"op": 11, "d": None, "s": None, "t": None})
                 elif op == 2:
                     await self._identify(ws)
@@ -1483,6 +1492,8 @@ class FakeDiscord:
             raise ApiError(400, 50035, f"Invalid Form Body: unsupported callback type {rtype}")
         rec.response_type = rtype
         rec.events.append(f"callback:{rtype}")
+        if self.session is not None and 0 < rec.seq <= self.session.seq:
+            self.session.acked = max(self.session.acked, rec.seq)
         self._notify()
         result: JSON = {
             "interaction": {
