@@ -228,18 +228,19 @@ class PitfallService(FeatureService):
         async with self.services.store.begin() as conn:
             signals = await rows.sweep_guild(conn, guild_id, now, t)
             projects = await rows.project_facts(conn, guild_id, now)
+            gone = await rows.departed(conn, guild_id)
             found: list[tuple[int, Detection]] = []
-            for user_id in sorted(set(signals) | set(projects)):
+            for user_id in sorted((set(signals) | set(projects)) - gone):
                 member = signals.get(user_id) or MemberSignals()
                 found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
-            evaluated = len(set(signals) | set(projects))
+            evaluated = len((set(signals) | set(projects)) - gone)
             sweep_id, detection_ids = await rows.record_sweep(conn, guild_id, now, evaluated, found)
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
             returning = await rows.returning_members(conn, guild_id, now)
         welcomes = [
             (user_id, detection)
             for user_id, (days_away, best) in returning.items()
-            if (detection := welcome_back(days_away, best)).fires
+            if user_id not in gone and (detection := welcome_back(days_away, best)).fires
         ]
         sent = await self._deliver(guild_id, now, found + welcomes, detection_ids)
         seconds = perf.perf_counter() - started
@@ -292,16 +293,18 @@ class PitfallService(FeatureService):
                 if nudge is None:
                     log.info("guild %s: no nudge text for %s in the catalog", guild_id, pitfall)
                     continue
-                delivered = await self._send(
-                    guild_id,
-                    user_id,
-                    nudge,
-                    detections[pitfall],
-                    detection_ids.get((user_id, pitfall)),
-                    prefer_dm=mode == "dm",
-                    now=now,
-                )
-                sent += delivered
+                try:
+                    sent += await self._send(
+                        guild_id,
+                        user_id,
+                        nudge,
+                        detections[pitfall],
+                        detection_ids.get((user_id, pitfall)),
+                        prefer_dm=mode == "dm",
+                        now=now,
+                    )
+                except Exception:  # one member's failure must not end the guild's sweep
+                    log.exception("guild %s: nudge to %s failed", guild_id, user_id)
         return sent
 
     @staticmethod

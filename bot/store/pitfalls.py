@@ -432,6 +432,14 @@ async def nudge_prefs(
     return out
 
 
+async def departed(conn: AsyncConnection, guild_id: int) -> set[int]:
+    """Members who left the guild (their data waits for the retention purge): no nudges."""
+    query: Select[Any] = select(members.c.user_id).where(
+        members.c.guild_id == guild_id, members.c.left_at.is_not(None)
+    )
+    return {int(user_id) for (user_id,) in await conn.execute(query)}
+
+
 async def sent_nudges(
     conn: AsyncConnection, guild_id: int, user_ids: Sequence[int], since: datetime
 ) -> dict[int, list[tuple[SentNudge, str]]]:

@@ -243,3 +243,15 @@ async def test_a_member_back_after_two_weeks_is_welcomed(sb: Sandbox, e2e_clock:
     assert "20" in welcome[0].text or "Best streak" in welcome[0].text or welcome[0].embeds
     # Welcome-backs are not pitfalls: /progress flags stay empty.
     assert await bot_of(sb).services.pitfalls.flags_for(sb.guild.id, bob.id) == []
+
+
+async def test_a_member_who_left_is_not_swept(sb: Sandbox) -> None:
+    bob = sb.member("bob")
+    await sb.slash(bob, "settings dms", enabled=True)
+    await sb.slash(bob, "settings nudges", mode="dm")
+    await log(sb, bob, "course", 400)
+    await sb.member_leave(bob)
+    await sb.wait_idle()
+    await next_day(sb)
+    assert sb.dms(bob) == []
+    assert await bot_of(sb).services.pitfalls.flags_for(sb.guild.id, bob.id) == []
