@@ -186,6 +186,50 @@ class Setup(commands.GroupCog, group_name="setup"):
 
     # --- /setup accountability (issue 8, projects helper) ---
 
+    @app_commands.command(
+        name="accountability", description="When the weekly accountability thread is posted."
+    )
+    @app_commands.describe(
+        weekday="Day of the week for the post (server timezone)",
+        time="Local server time, 24-hour HH:MM (e.g. 10:00)",
+        enabled="False pauses the weekly thread; true resumes it",
+    )
+    @app_commands.choices(
+        weekday=[
+            app_commands.Choice(name=name, value=name[:3].lower())
+            for name in (
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            )
+        ]
+    )
+    @moderator_only()
+    async def accountability(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        weekday: str | None = None,
+        time: str | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        from bot.ui import projects as project_ui
+
+        guild_id = guild_id_of(interaction)
+        schedule = await self.bot.services.projects.configure_weekly(
+            guild_id, weekday=weekday, post_time=time, enabled=enabled
+        )
+        settings = await self.bot.services.guilds.settings(guild_id)
+        await interaction.response.send_message(
+            embed=project_ui.schedule_embed(
+                schedule, settings.timezone, settings.channels["accountability"] is not None
+            ),
+            ephemeral=True,
+        )
+
     # --- /setup welcome (issue 9, progress helper) ---
 
     @app_commands.command(name="welcome", description="Greet new members with Get started.")

@@ -294,6 +294,7 @@ class SilenceInfo:
     created_at: datetime
     last_checkin_at: datetime | None
     stale: bool  # already marked stale
+    reminded: bool = False  # the 7-day reminder already went out for this silence
 
     @property
     def anchor(self) -> datetime:
@@ -318,7 +319,7 @@ def plan_reminders(projects: Sequence[SilenceInfo], now: datetime) -> ReminderPl
     upcoming: list[datetime] = []
     for project in projects:
         state = staleness(project.last_checkin_at, project.created_at, now)
-        if state.state in ("remind", "stale") and not project.stale:
+        if state.state in ("remind", "stale") and not project.stale and not project.reminded:
             remind.append(project.project_id)
         if state.state == "stale" and not project.stale:
             stale.append(project.project_id)
@@ -327,6 +328,9 @@ def plan_reminders(projects: Sequence[SilenceInfo], now: datetime) -> ReminderPl
                 upcoming.append(threshold)
     if not projects:
         return ReminderPlan((), (), None)
+    if remind or stale:
+        # Something is due now: serve it at once (the handler acts, then reschedules).
+        return ReminderPlan(tuple(remind), tuple(stale), now)
     next_due = min(upcoming) if upcoming else None
     if next_due is None:
         # Every project is already stale: look again weekly, cheap, until they check in.

@@ -318,6 +318,18 @@ async def week_post(conn: AsyncConnection, guild_id: int, week: str) -> dict[str
     return dict(row._mapping) if row else None
 
 
+async def latest_week_post(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
+    row = (
+        await conn.execute(
+            select(accountability_weeks)
+            .where(accountability_weeks.c.guild_id == guild_id)
+            .order_by(accountability_weeks.c.posted_at.desc())
+            .limit(1)
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
 async def save_week_post(
     conn: AsyncConnection,
     guild_id: int,

@@ -42,6 +42,8 @@ projects = Table(
     # The last check-in that changed progress, milestone tick or ship (perfectionism rule).
     Column("last_progress_at", UTCDateTime, nullable=False),
     Column("stale_at", UTCDateTime, nullable=True),
+    # When the 7-day reminder went out for the current silence (cleared by a check-in).
+    Column("reminded_at", UTCDateTime, nullable=True),
     Column("shipped_at", UTCDateTime, nullable=True),  # first ship
     Column("ship_count", Integer, nullable=False, server_default="0"),
     Column("ended_at", UTCDateTime, nullable=True),
@@ -99,7 +101,7 @@ accountability_schedule = Table(
     Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
     Column("enabled", Boolean, nullable=False, server_default="1"),
     Column("weekday", Integer, nullable=False, server_default="0"),  # 0 = Monday
-    Column("post_time", String(5), nullable=False, server_default="10:00"),
+    Column("post_time", String(5), nullable=False, server_default="10:30"),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 

@@ -214,8 +214,19 @@ def test_plan_reminds_once_per_silence_and_marks_stale() -> None:
     plan = plan_reminders([quiet, silent, fresh, already], NOW)
     assert plan.remind == (1, 2)
     assert plan.mark_stale == (2,)
+    assert plan.next_due == NOW  # due now: the handler acts, then plans again
+    after = plan_reminders(
+        [
+            SilenceInfo(1, quiet.created_at, quiet.last_checkin_at, stale=False, reminded=True),
+            SilenceInfo(2, silent.created_at, silent.last_checkin_at, stale=True, reminded=True),
+            fresh,
+            already,
+        ],
+        NOW,
+    )
+    assert after.remind == () and after.mark_stale == ()
     # Next look: when the fresh project reaches 7 days silent.
-    assert plan.next_due == NOW + timedelta(days=5)
+    assert after.next_due == NOW + timedelta(days=5)
 
 
 def test_plan_without_projects_deletes_the_row() -> None:
@@ -240,7 +251,9 @@ def test_plan_next_due_is_always_in_the_future(items: list[tuple[int, bool]]) ->
         for i, (m, s) in enumerate(items)
     ]
     plan = plan_reminders(projects, NOW)
-    assert plan.next_due is not None and plan.next_due > NOW
+    assert plan.next_due is not None and plan.next_due >= NOW
+    if not plan.remind and not plan.mark_stale:
+        assert plan.next_due > NOW
     assert set(plan.mark_stale) <= set(plan.remind)
     for project in projects:
         silent = NOW - project.anchor

@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("enabled", sa.Boolean(), server_default="1", nullable=False),
         sa.Column("weekday", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("post_time", sa.String(length=5), server_default="10:00", nullable=False),
+        sa.Column("post_time", sa.String(length=5), server_default="10:30", nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("guild_id", name=op.f("pk_accountability_schedule")),
     )
@@ -102,6 +102,7 @@ def upgrade() -> None:
         sa.Column("last_checkin_at", UTCDateTime(), nullable=True),
         sa.Column("last_progress_at", UTCDateTime(), nullable=False),
         sa.Column("stale_at", UTCDateTime(), nullable=True),
+        sa.Column("reminded_at", UTCDateTime(), nullable=True),
         sa.Column("shipped_at", UTCDateTime(), nullable=True),
         sa.Column("ship_count", sa.Integer(), server_default="0", nullable=False),
         sa.Column("ended_at", UTCDateTime(), nullable=True),

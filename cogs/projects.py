@@ -1,0 +1,238 @@
+"""/project: start, ideas, check in, milestones, ship, list, show, done, drop.
+
+`/project start` opens a modal (title, domain, goal, target date, link). The domain is a
+text field there (validated against the list, labels accepted); the optional `domain:`
+slash option, with choices, pre-fills it.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.checks import guild_id_of
+from bot.domain.errors import UserFacingError
+from bot.domain.projects import DOMAIN_LABELS, PROJECT_DOMAINS
+from bot.ui import projects as project_ui
+
+DOMAIN_CHOICES = [
+    app_commands.Choice(name=DOMAIN_LABELS[domain], value=domain) for domain in PROJECT_DOMAINS
+]
+IDEA_DOMAIN_CHOICES = [choice for choice in DOMAIN_CHOICES if choice.value != "other"]
+
+
+def _write_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
+    return (interaction.guild_id, interaction.user.id)
+
+
+@app_commands.guild_only()
+class Projects(commands.GroupCog, group_name="project"):
+    """Portfolio projects and weekly accountability."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(
+            project_ui.CheckinButton, project_ui.IdeaStartButton, project_ui.IdeaPageButton
+        )
+
+    # --- autocomplete ------------------------------------------------------------------
+
+    async def _choices(
+        self, interaction: discord.Interaction[StudyBot], current: str, *, active_only: bool
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        projects = await self.bot.services.projects.search(
+            interaction.guild_id, interaction.user.id, current, active_only=active_only
+        )
+        return [
+            app_commands.Choice(
+                name=(p.title if p.active else f"{p.title} ({p.status})")[:100], value=str(p.id)
+            )
+            for p in projects
+        ]
+
+    async def active_projects(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._choices(interaction, current, active_only=True)
+
+    async def any_projects(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._choices(interaction, current, active_only=False)
+
+    # --- commands ----------------------------------------------------------------------
+
+    @app_commands.command(name="start", description="Start a portfolio project (opens a form).")
+    @app_commands.describe(domain="Pre-fill the domain (you can also type it in the form)")
+    @app_commands.choices(domain=DOMAIN_CHOICES)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def start(
+        self, interaction: discord.Interaction[StudyBot], domain: str | None = None
+    ) -> None:
+        defaults = await self.bot.services.projects.start_defaults(
+            guild_id_of(interaction), interaction.user.id, domain=domain
+        )
+        await interaction.response.send_modal(project_ui.StartModal(defaults))
+
+    @app_commands.command(name="ideas", description="Project ideas with milestones and data.")
+    @app_commands.describe(domain="Only ideas in this domain")
+    @app_commands.choices(domain=IDEA_DOMAIN_CHOICES)
+    async def ideas(
+        self, interaction: discord.Interaction[StudyBot], domain: str | None = None
+    ) -> None:
+        ideas = self.bot.services.projects.ideas(guild_id_of(interaction), domain)
+        if not ideas:
+            raise UserFacingError("No project ideas are loaded for that domain yet.")
+        embed, view = project_ui.idea_page(ideas, 0, domain)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @app_commands.command(name="checkin", description="Check in on a project (opens a form).")
+    @app_commands.describe(
+        project="Which project (optional if you have exactly one active)",
+        public="Share your check-ins in the weekly thread (saved for next time)",
+        target_date="Move the target date (YYYY-MM-DD); moves are counted",
+        minutes="Time spent since your last check-in, in minutes",
+    )
+    @app_commands.autocomplete(project=active_projects)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def checkin(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        project: str | None = None,
+        public: bool | None = None,
+        target_date: str | None = None,
+        minutes: app_commands.Range[int, 0, 1440] | None = None,
+    ) -> None:
+        context = await self.bot.services.projects.checkin_context(
+            guild_id_of(interaction),
+            interaction.user.id,
+            project,
+            target_date=target_date,
+            public=public,
+            minutes=minutes,
+        )
+        await interaction.response.send_modal(project_ui.CheckinModal(context))
+
+    @app_commands.command(name="milestone", description="Tick a milestone of your project.")
+    @app_commands.describe(project="Which project", milestone="The milestone you finished")
+    @app_commands.autocomplete(project=active_projects)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def milestone(
+        self, interaction: discord.Interaction[StudyBot], project: str, milestone: str
+    ) -> None:
+        result = await self.bot.services.projects.tick_milestone(
+            guild_id_of(interaction), interaction.user.id, project, milestone
+        )
+        await interaction.response.send_message(
+            embed=project_ui.milestone_embed(result), ephemeral=True
+        )
+
+    @milestone.autocomplete("milestone")
+    async def milestone_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        ref = getattr(interaction.namespace, "project", None)
+        try:
+            project = await self.bot.services.projects.resolve(
+                interaction.guild_id, interaction.user.id, ref
+            )
+        except UserFacingError:
+            return []
+        needle = current.strip().lower()
+        return [
+            app_commands.Choice(
+                name=f"{'✅' if m.done else '⬜'} {m.position + 1}. {m.title}"[:100],
+                value=str(m.position + 1),
+            )
+            for m in project.milestones
+            if needle in m.title.lower()
+        ][:25]
+
+    @app_commands.command(name="ship", description="Ship a release and celebrate it.")
+    @app_commands.describe(
+        project="Which project",
+        link="Where to see it (https): repo, demo, write-up",
+        note="One line about what shipped",
+    )
+    @app_commands.autocomplete(project=active_projects)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def ship(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        project: str,
+        link: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.bot.services.projects.ship(
+            guild_id_of(interaction), interaction.user.id, project, link=link, note=note
+        )
+        await interaction.followup.send(embed=project_ui.ship_embed(result), ephemeral=True)
+
+    @app_commands.command(name="list", description="Your projects, or another member's.")
+    @app_commands.describe(
+        member="Whose projects (default: yours; theirs if their profile is public)"
+    )
+    async def list_(
+        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        target = member or interaction.user
+        own = target.id == interaction.user.id
+        projects = await self.bot.services.projects.list_for(
+            guild_id, interaction.user.id, target.id
+        )
+        who = "Your" if own else discord.utils.escape_markdown(target.display_name)
+        await interaction.response.send_message(
+            embed=project_ui.list_embed(projects, who, own=own, now=self.bot.services.clock.now()),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="show", description="A project's milestones and timeline.")
+    @app_commands.describe(project="Which project (yours, or a public member's project number)")
+    @app_commands.autocomplete(project=any_projects)
+    async def show(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
+        detail = await self.bot.services.projects.detail(
+            guild_id_of(interaction), interaction.user.id, project
+        )
+        own = detail.project.user_id == interaction.user.id
+        await interaction.response.send_message(
+            embed=project_ui.detail_embed(detail, own=own), ephemeral=True
+        )
+
+    @app_commands.command(name="done", description="Mark a project finished.")
+    @app_commands.describe(project="Which project", note="Optional closing note")
+    @app_commands.autocomplete(project=active_projects)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def done(
+        self, interaction: discord.Interaction[StudyBot], project: str, note: str | None = None
+    ) -> None:
+        finished = await self.bot.services.projects.finish(
+            guild_id_of(interaction), interaction.user.id, project, note
+        )
+        await interaction.response.send_message(
+            embed=project_ui.ended_embed(finished), ephemeral=True
+        )
+
+    @app_commands.command(name="drop", description="Drop a project (asks why; kept for you).")
+    @app_commands.describe(project="Which project")
+    @app_commands.autocomplete(project=active_projects)
+    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    async def drop(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
+        found = await self.bot.services.projects.resolve(
+            guild_id_of(interaction), interaction.user.id, project
+        )
+        await interaction.response.send_modal(project_ui.DropModal(found))
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(Projects(bot))
