@@ -78,9 +78,7 @@ async def test_departed_member_is_purged_after_retention_unless_they_return(
     assert await _rows_about(sb, alice_id) > 0
     # Rejoining keeps the data; leaving again restarts the clock.
     sb.guild.members[alice.id] = alice
-    await sb.fake.dispatch(
-        "GUILD_MEMBER_ADD", {**alice.payload(), "guild_id": str(sb.guild.id)}
-    )
+    await sb.fake.dispatch("GUILD_MEMBER_ADD", {**alice.payload(), "guild_id": str(sb.guild.id)})
     await sb.wait_idle()
     await services.scheduler.advance(timedelta(days=5))
     assert await services.privacy.purge_expired() == 0

@@ -8,6 +8,7 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.sandbox.server import FakeDiscord
@@ -28,19 +29,23 @@ def _posts(fake: FakeDiscord, channel_ids: set[int]) -> dict[int, int]:
 async def _spawn(*args: str) -> asyncio.subprocess.Process:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(CHILD), *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env, cwd=REPO,
+        sys.executable,
+        str(CHILD),
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=REPO,
     )
 
 
-async def _wait_for(predicate: object, timeout: float) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        await asyncio.sleep(0.02)  # polling a condition with a deadline, not waiting for time
-    return False
+async def _wait_for(fake: FakeDiscord, predicate: Callable[[], bool], within: float) -> bool:
+    """Event-driven: re-checked whenever the fake's state changes, bounded by `within`."""
+    try:
+        await fake.wait_for(predicate, within, "posts")
+    except TimeoutError:
+        return False
+    return True
 
 
 async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) -> None:
@@ -58,12 +63,12 @@ async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) ->
     ]
     try:
         setup = await _spawn("setup", *common)
-        out, err = await asyncio.wait_for(setup.communicate(), 60)
+        _out, err = await asyncio.wait_for(setup.communicate(), 60)
         assert setup.returncode == 0, err.decode()[-2000:]
 
         first = await _spawn("run", *common)
         posted_some = await _wait_for(
-            lambda: 3 <= sum(_posts(fake, set(channels)).values()) < GUILDS, 60
+            fake, lambda: 3 <= sum(_posts(fake, set(channels)).values()) < GUILDS, 60
         )
         first.send_signal(signal.SIGKILL)
         await first.wait()
@@ -75,7 +80,7 @@ async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) ->
         assert second.stdout is not None
         line = await asyncio.wait_for(second.stdout.readline(), 60)
         assert b"CATCHUP-DONE" in line
-        await _wait_for(lambda: sum(_posts(fake, set(channels)).values()) >= GUILDS, 30)
+        await _wait_for(fake, lambda: sum(_posts(fake, set(channels)).values()) >= GUILDS, 30)
         second.send_signal(signal.SIGKILL)
         await second.wait()
 
