@@ -317,6 +317,19 @@ class ContentService(FeatureService):
             self._skip(guild_id, pack.id, errors[pack.id])
         await asyncio.to_thread(registry.set_guild_packs, guild_id, accepted)
 
+    async def forget_guild(self, guild_id: int) -> None:
+        """Delete a guild's stored packs and drop them from the catalog (the bot left the
+        guild for good); for the retention purge."""
+        async with self._locks[guild_id]:
+            async with self.services.store.begin() as conn:
+                await content_rows.forget_guild(conn, guild_id)
+            self.services.catalog.forget_guild(guild_id)
+            for token, pending in list(self._pending.items()):
+                if pending.guild_id == guild_id:
+                    del self._pending[token]
+            for key in [k for k in self._skipped if k[0] == guild_id]:
+                del self._skipped[key]
+
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         async with self.services.store.connect() as conn:
             heads = await content_rows.heads(conn, guild_id)

@@ -459,3 +459,18 @@ async def test_members_are_refused(sb: Sandbox, command: str, options: dict[str,
     assert reply.ephemeral and MOD_ONLY in reply.text
     assert reply.files == []
     assert "q-kaggle-leaky-cv" not in questions(sb)
+
+
+async def test_forget_guild_drops_stored_packs_and_the_catalog(sb: Sandbox) -> None:
+    await upload(sb, V1)
+    mod = sb.member("morgan", moderator=True)
+    pending = await sb.slash(mod, "content upload", file=V11)
+    shown = await sb.slash(mod, "setup show")
+    assert "15 built-in packs, 1 uploaded enabled" in shown.text
+    await bot_of(sb).services.content.forget_guild(sb.guild.id)
+    assert "q-kaggle-leaky-cv" not in questions(sb)
+    assert await stored_versions(sb, "kaggle-club") == []
+    late = await sb.click(mod, pending, "Confirm")
+    assert "This preview expired" in late.text
+    summary = dict(await bot_of(sb).services.setup_summary(sb.guild.id))
+    assert summary["Content packs"] == "15 built-in packs"
