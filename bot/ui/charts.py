@@ -57,12 +57,15 @@ def weekly_chart_png(weeks: Sequence[WeekMinutes], title: str = "Study minutes b
     axes.set_title(title)
     axes.set_xlabel("week starting")
     ratios = [min(RATIO_CAP, r) if (r := w.ratio) is not None else math.nan for w in weeks]
+    # Headroom above the tallest bar keeps the legends off the data.
+    axes.set_ylim(0, max(max(bottoms) * 1.4, 60.0))
     if any(not math.isnan(r) for r in ratios):
         second = axes.twinx()
         second.plot(positions, ratios, color="#333333", marker="o", label="theory : practice")
         second.axhline(3.0, color="#B03A2E", linestyle="--", linewidth=1, label="3 : 1")
         second.set_ylabel("theory : practice")
-        second.set_ylim(bottom=0)
+        highest = max(r for r in ratios if not math.isnan(r))
+        second.set_ylim(0, max(3.0, highest) * 1.4)
         second.legend(loc="upper right", fontsize=8)
     if any(bottoms):
         axes.legend(loc="upper left", fontsize=8, ncols=2)

@@ -55,6 +55,12 @@ SOURCE_LABELS = {
     "interview": "interview",
     "project": "project",
     "message": "messages",
+    "practice": "interview practice",
+    "mock": "mock interview",
+    "pair": "pair interview",
+    "checkin": "project check-in",
+    "milestone": "milestone",
+    "ship": "ship",
 }
 BOARD_LABELS = {
     "streak": "Streaks",
@@ -276,6 +282,16 @@ def _evidence_text(evidence: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _flags_text(dash: Dashboard) -> str:
+    if not dash.flags:
+        return "None right now."
+    return "\n".join(
+        f"⚠ **{PITFALL_LABELS.get(f.pitfall, escape(f.pitfall, 40))}**"
+        + (f" — {_evidence_text(f.evidence)}" if f.evidence else "")
+        for f in dash.flags
+    )
+
+
 def dashboard_embed(dash: Dashboard, who: str) -> discord.Embed:
     title = "Your progress" if dash.own else f"{who} — progress"
     readiness = dash.readiness
@@ -339,15 +355,8 @@ def dashboard_embed(dash: Dashboard, who: str) -> discord.Embed:
         ),
         inline=False,
     )
-    if dash.flags:
-        flags = "\n".join(
-            f"⚠ **{PITFALL_LABELS.get(f.pitfall, escape(f.pitfall, 40))}**"
-            + (f" — {_evidence_text(f.evidence)}" if f.evidence else "")
-            for f in dash.flags
-        )
-    else:
-        flags = "None right now."
-    embed.add_field(name="Pitfall flags", value=flags[:1024], inline=False)
+    if dash.own:  # pitfall flags are the member's own business, even on a public profile
+        embed.add_field(name="Pitfall flags", value=_flags_text(dash)[:1024], inline=False)
     embed.set_image(url=f"attachment://{CHART_FILENAME}")
     embed.set_footer(
         text="Readiness = roadmap 35 + shipped domains 25 + interview strength 25 + "
