@@ -65,6 +65,13 @@ def category_name(category: str | None) -> str:
     return CATEGORY_NAMES.get(category, category)
 
 
+def _hhmm(text: str) -> time:
+    """parse_hhmm, but a huge value gets a short refusal (the message quotes the value)."""
+    if len(text) > 16:
+        raise UserFacingError("That is not a time of day. Use 24-hour HH:MM, e.g. `18:30`.")
+    return parse_hhmm(text)
+
+
 def _stamp(instant: datetime, style: str = "R") -> str:
     """A Discord timestamp (shown in each reader's own timezone)."""
     return f"<t:{int(instant.timestamp())}:{style}>"
@@ -736,7 +743,7 @@ class InterviewService(FeatureService):
         """Opt in/out of the daily due-reviews reminder (member_reminders.reviews/review_time)."""
         values: dict[str, Any] = {"reviews": enabled}
         if at is not None:
-            values["review_time"] = format_hhmm(parse_hhmm(at))
+            values["review_time"] = format_hhmm(_hhmm(at))
         zone = await self._zone(guild_id, user_id)
         now = self.services.clock.now()
         async with self.services.store.begin() as conn:
@@ -1028,8 +1035,10 @@ class InterviewService(FeatureService):
     ) -> QotdSchedule:
         values: dict[str, Any] = {}
         if post_time is not None:
-            values["post_time"] = format_hhmm(parse_hhmm(post_time))
+            values["post_time"] = format_hhmm(_hhmm(post_time))
         if days is not None:
+            if len(days) > 64:
+                raise UserFacingError("Name weekdays like `mon-fri`, `mon,wed,fri` or `daily`.")
             values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
         if enabled is not None:
             values["enabled"] = enabled
