@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: How long an upload preview can be confirmed (Discord's interaction token lives as long).
 PREVIEW_TTL = timedelta(minutes=15)
+#: Open previews per moderator; a newer upload makes the oldest one expire.
+PENDING_PER_MEMBER = 3
 #: Issues shown in one error message; the rest are counted ("... and 12 more problems").
 ISSUE_LIMIT = 12
 #: Discord message content limit, with room for the heading.
@@ -296,8 +298,8 @@ class ContentService(FeatureService):
             return
         except PackError:
             pass
-        # The packs do not fit together any more: keep the largest prefix-greedy set that
-        # does, retrying skipped ones after each success (a pack may need another's skills).
+        # The packs do not fit together any more: keep as many as fit, greedily, retrying
+        # the refused ones after each success (a pack may need another pack's skills).
         accepted: list[Pack] = []
         remaining = list(packs)
         errors: dict[str, PackError] = {}
@@ -418,7 +420,7 @@ class ContentService(FeatureService):
                 enables,
             )
         now = self.services.clock.now()
-        self._prune(now)
+        self._prune(now, guild_id, user_id)
         token = secrets.token_hex(8)
         self._pending[token] = _Pending(
             token=token,
@@ -469,10 +471,18 @@ class ContentService(FeatureService):
                 "back to an older version use `/content rollback`."
             )
 
-    def _prune(self, now: datetime) -> None:
+    def _prune(self, now: datetime, guild_id: int, user_id: int) -> None:
+        """Drop expired previews, and this moderator's oldest beyond
+        :data:`PENDING_PER_MEMBER - 1` (each holds up to 1 MiB of text in memory)."""
+        mine: list[_Pending] = []
         for token, pending in list(self._pending.items()):
             if now - pending.created_at > PREVIEW_TTL:
                 del self._pending[token]
+            elif pending.guild_id == guild_id and pending.user_id == user_id:
+                mine.append(pending)
+        mine.sort(key=lambda p: p.created_at)
+        for pending in mine[: max(0, len(mine) - PENDING_PER_MEMBER + 1)]:
+            del self._pending[pending.token]
 
     def _take_pending(self, guild_id: int, user_id: int, token: str) -> _Pending:
         pending = self._pending.get(token)

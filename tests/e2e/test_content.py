@@ -222,6 +222,15 @@ async def test_cancel_and_a_stale_preview_store_nothing(sb: Sandbox, e2e_clock: 
     assert await stored_versions(sb, "kaggle-club") == []
 
 
+async def test_a_moderator_keeps_at_most_three_open_previews(sb: Sandbox) -> None:
+    mod = sb.member("morgan", moderator=True)
+    first = await sb.slash(mod, "content upload", file=V1)
+    for _ in range(3):
+        await sb.slash(mod, "content upload", file=V1)
+    assert "This preview expired" in (await sb.click(mod, first, "Confirm")).text
+    assert await stored_versions(sb, "kaggle-club") == []
+
+
 async def test_a_preview_is_refused_when_the_pack_changed_meanwhile(sb: Sandbox) -> None:
     mod = sb.member("morgan", moderator=True)
     await upload(sb, V1)
