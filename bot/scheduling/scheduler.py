@@ -45,6 +45,9 @@ class JobSpec:
     wake: WakeSource | None = None
     interval: float = 0.0
     last_fire: datetime | None = None  # for simulation: APScheduler passes it to the trigger
+    # For simulation: this job's fires after this instant are still to run. Kept per job so
+    # that several jobs due at the same instant all run.
+    after: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,10 @@ class SchedulerService:
         self._cursor = instant
         for spec in self._jobs.values():
             spec.last_fire = None
+            spec.after = instant
 
     def _add(self, spec: JobSpec, grace_seconds: int) -> None:
+        spec.after = self._cursor or self.clock.now()
         self._jobs[spec.id] = spec
         self.scheduler.add_job(
             spec.func,
@@ -140,11 +145,10 @@ class SchedulerService:
 
     async def _next_event(self, cursor: datetime) -> tuple[datetime, JobSpec] | None:
         best: tuple[datetime, JobSpec] | None = None
-        cursor + timedelta(microseconds=1)
         for spec in list(self._jobs.values()):
             when: datetime | None
             if spec.simulate:
-                when = self._next_cron(spec, cursor.astimezone(UTC))
+                when = self._next_cron(spec, (spec.after or cursor).astimezone(UTC))
             elif spec.wake is not None:
                 when = await spec.wake()
                 if when is not None and when <= cursor:
@@ -192,6 +196,7 @@ class SchedulerService:
             cursor = when
             self._cursor = cursor
             spec.last_fire = when
+            spec.after = when
             await spec.func()
             runs += 1
         if target > self.clock.now():
