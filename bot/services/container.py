@@ -144,31 +144,6 @@ class FeatureService:
     async def start(self) -> None:
         """Called once when the bot is ready: schedule jobs, catch up missed work."""
 
-    async def health_report(self, guild_id: int) -> HealthReport:
-        """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
-        from datetime import timedelta
-
-        from bot.store import deliveries as ledger
-
-        now = self.clock.now()
-        jobs = [
-            (job.id, job.next_run)
-            for job in self.scheduler.jobs()
-            if job.id.endswith(f":{guild_id}") or ":" not in job.id
-        ]
-        async with self.store.connect() as conn:
-            counts = await ledger.counts_since(conn, guild_id, now - timedelta(hours=24))
-        settings = await self.guilds.settings(guild_id)
-        pitfalls = getattr(self, "pitfalls", None)
-        return HealthReport(
-            jobs=jobs,
-            last_tick=self.dispatcher.last_tick,
-            last_sweep=getattr(pitfalls, "last_sweep_at", None),
-            last_sweep_seconds=getattr(pitfalls, "last_sweep_seconds", None),
-            deliveries_24h=counts,
-            broken=dict(settings.broken),
-        )
-
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """(name, value) lines this feature adds to `/setup show`."""
         return []
