@@ -47,6 +47,7 @@ from bot.store import pitfalls as rows
 
 if TYPE_CHECKING:
     from bot.catalog import Nudge
+    from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ class GuildStats:
 class PitfallService(FeatureService):
     policy = NudgePolicy()
 
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__(services)
         # Across guilds, the most recent sweep: for `/setup health`.
         self.last_sweep_at: datetime | None = None

@@ -56,7 +56,7 @@ async def test_courses_only_gives_one_tutorial_hell_nudge_in_the_next_reply(
     # Recorded with its evidence, and shown to /progress through flags_for.
     flags = await bot_of(sb).services.pitfalls.flags_for(sb.guild.id, alice.id)
     tutorial_flags = [f for f in flags if f.pitfall == "tutorial_hell"]
-    assert tutorial_flags and tutorial_flags[0].evidence["course_minutes"] >= 300
+    assert tutorial_flags and int(tutorial_flags[0].evidence["course_minutes"]) >= 300
     assert tutorial_flags[0].evidence["project_minutes"] == 0
     assert sb.dms(alice) == []
     # Exactly 7 days after the first it may come again, with another text.
