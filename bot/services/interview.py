@@ -808,6 +808,9 @@ class InterviewService(FeatureService):
                 now=now,
                 expires_at=expires,
             )
+            entries = {
+                w["user_id"]: w for w in await rows.queue(conn, guild_id) if w["expires_at"] > now
+            }
             waiting = [
                 rules.Waiting(
                     user_id=w["user_id"],
@@ -815,8 +818,7 @@ class InterviewService(FeatureService):
                     utc_offset_minutes=w["utc_offset"],
                     joined_at=w["joined_at"],
                 )
-                for w in await rows.queue(conn, guild_id)
-                if w["expires_at"] > now
+                for w in entries.values()
             ]
             pairing = rules.choose_pair(waiting)
             if pairing is None or user_id not in (
@@ -857,13 +859,43 @@ class InterviewService(FeatureService):
                 now=now,
                 session_id=pair_id,
             )
-        thread_id = await self._open_pair_thread(guild_id, channel_id, pair_id)
+        partner = candidate if user_id == interviewer else interviewer
+        try:
+            thread_id = await self._open_pair_thread(guild_id, channel_id, pair_id)
+        except DeliveryFailed as failure:
+            log.warning("guild %s: could not open a pairing thread: %s", guild_id, failure.reason)
+            # Undo the match: the partner keeps their place; the joiner is told to retry.
+            kept = entries[partner]
+            async with self.services.store.begin() as conn:
+                await rows.delete_pair(conn, pair_id)
+                await rows.join_queue(
+                    conn,
+                    guild_id=guild_id,
+                    user_id=partner,
+                    category=kept["category"],
+                    utc_offset=kept["utc_offset"],
+                    now=kept["joined_at"],
+                    expires_at=kept["expires_at"],
+                )
+                await reminder_rows.upsert(
+                    conn,
+                    guild_id,
+                    partner,
+                    QUEUE_REMINDER,
+                    kept["expires_at"],
+                    {"joined": kept["joined_at"].isoformat()},
+                )
+            raise UserFacingError(
+                "Someone is waiting for a partner, but I could not open a thread in the "
+                f"interview channel ({failure.reason}). Please tell a moderator, then try "
+                "`/interview pair` again."
+            ) from failure
         return PairJoin(
             status="paired",
             pair_id=pair_id,
             thread_id=thread_id,
             role="interviewer" if user_id == interviewer else "candidate",
-            partner_id=candidate if user_id == interviewer else interviewer,
+            partner_id=partner,
             category=question.category,
         )
 
@@ -874,23 +906,17 @@ class InterviewService(FeatureService):
 
         info = await self.pair_info(guild_id, pair_id)
         deliverer = self.services.deliverer
-        try:
-            thread_id = await deliverer.create_thread(channel_id, ui.pair_thread_name(info))
-            await deliverer.to_channel(
-                thread_id,
-                content=ui.pair_intro_text(info),
-                embed=ui.pair_embed(info),
-                view=ui.pair_view(pair_id),
-                allowed_mentions=discord.AllowedMentions(
-                    users=[discord.Object(info.interviewer_id), discord.Object(info.candidate_id)]
-                ),
-            )
-        except DeliveryFailed as failure:
-            log.warning("guild %s: could not open a pairing thread: %s", guild_id, failure.reason)
-            raise UserFacingError(
-                "I matched you, but could not open a thread in the interview channel "
-                f"({failure.reason}). Please tell a moderator; then try `/interview pair` again."
-            ) from failure
+        # DeliveryFailed propagates: join_pair undoes the match.
+        thread_id = await deliverer.create_thread(channel_id, ui.pair_thread_name(info))
+        await deliverer.to_channel(
+            thread_id,
+            content=ui.pair_intro_text(info),
+            embed=ui.pair_embed(info),
+            view=ui.pair_view(pair_id),
+            allowed_mentions=discord.AllowedMentions(
+                users=[discord.Object(info.interviewer_id), discord.Object(info.candidate_id)]
+            ),
+        )
         async with self.services.store.begin() as conn:
             await rows.set_pair_thread(conn, pair_id, thread_id)
         return thread_id

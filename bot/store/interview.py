@@ -410,6 +410,16 @@ async def pair(conn: AsyncConnection, pair_id: int) -> dict[str, Any] | None:
     return _one(row)
 
 
+async def delete_pair(conn: AsyncConnection, pair_id: int) -> None:
+    """Undo a match whose thread could not be opened (its attempt goes with it)."""
+    await conn.execute(
+        delete(interview_attempts).where(
+            interview_attempts.c.session_id == pair_id, interview_attempts.c.source == "pair"
+        )
+    )
+    await conn.execute(delete(interview_pairs).where(interview_pairs.c.id == pair_id))
+
+
 async def set_pair_thread(conn: AsyncConnection, pair_id: int, thread_id: int) -> None:
     await conn.execute(
         update(interview_pairs).where(interview_pairs.c.id == pair_id).values(thread_id=thread_id)

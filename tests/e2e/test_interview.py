@@ -393,3 +393,22 @@ async def test_question_of_the_day_missed_while_down_is_caught_up_once(
     assert len(qotd_posts(sb)) == 1
     paused = await sb.slash(sb.member("morgan"), "setup interview", enabled=False)
     assert "paused" in paused.text
+
+
+async def test_a_failed_thread_undoes_the_match_and_keeps_the_waiting_member(
+    sb: Sandbox,
+) -> None:
+    await set_interview_channel(sb)
+    alice, bob = sb.member("alice"), sb.member("bob")
+    await sb.slash(alice, "interview pair")
+    sb.fail_next("POST /channels/*/threads", status=403, code=50013)
+    refused = await sb.slash(bob, "interview pair")
+    assert "could not open a thread" in refused.all_text
+    services = bot_of(sb).services
+    async with services.store.connect() as conn:
+        waiting = await interview_rows.queue(conn, sb.guild.id)
+    assert [w["user_id"] for w in waiting] == [alice.id]
+    # Once the channel works again, the next try pairs them.
+    paired = await sb.slash(bob, "interview pair")
+    assert "You have a partner" in paired.all_text
+    assert len(sb.channel("interview").threads) == 1
