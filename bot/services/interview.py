@@ -675,7 +675,7 @@ class InterviewService(FeatureService):
             await self.services.notifier.to_member(
                 guild_id,
                 user_id,
-                key=f"mock:{guild_id}:{session['id']}:expired",
+                key=f"mock:{guild_id}:{user_id}:{session['id']}:expired",
                 kind="mock_expired",
                 embed=ui.summary_embed(summary),
             )
