@@ -66,12 +66,18 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-async def _check(settings: Settings, out: TextIO, err: TextIO, commands: bool) -> int:
+async def _check(
+    settings: Settings,
+    out: TextIO,
+    err: TextIO,
+    commands: bool,
+    extensions: Sequence[str] | None = None,
+) -> int:
     from bot.app import create_bot
     from bot.catalog import PackError
     from bot.commands_info import walk_commands
 
-    bot = create_bot(settings)
+    bot = create_bot(settings, extensions=extensions)
     try:
         try:
             await bot.prepare()

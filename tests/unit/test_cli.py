@@ -1,0 +1,131 @@
+"""The command line: run without a token, check, check --commands, db, version."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot import __version__
+from bot.cli import _check, main
+from bot.settings import load_settings
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_run_without_token_exits_2_and_points_to_the_sandbox(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    code, _out, err = run(["run"], capsys)
+    assert code == 2
+    assert ".env.example" in err and "studybot sandbox" in err
+
+
+def test_bad_setting_exits_2_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DEV_GUILD_ID", "abc")
+    code, _out, err = run(["run"], capsys)
+    assert code == 2 and "DEV_GUILD_ID" in err and "Traceback" not in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_check_passes_and_lists_the_foundation_commands(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = run(["check"], capsys)
+    assert code == 0 and out.startswith("ok:")
+    code, out, _err = run(["check", "--commands"], capsys)
+    assert code == 0
+    commands = {item["name"]: item for item in map(json.loads, out.splitlines())}
+    for name in (
+        "settings timezone",
+        "settings dms",
+        "settings show",
+        "setup show",
+        "setup timezone",
+        "setup moderator-role",
+        "setup channels",
+        "help",
+    ):
+        assert name in commands, name
+    assert commands["setup channels"]["moderator"] is True
+    assert commands["settings timezone"]["moderator"] is False
+    zone = commands["settings timezone"]["options"][0]
+    assert zone == {"name": "zone", "type": "string", "required": True}
+
+
+async def test_a_broken_cog_fails_check_but_the_others_load(tmp_path: Path) -> None:
+    settings = load_settings(
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    code = await _check(
+        settings, out, err, False, extensions=["cogs.help", "tests.fixtures.broken_cog"]
+    )
+    assert code == 1
+    assert "tests.fixtures.broken_cog" in err.getvalue()
+    assert "broken on purpose" in err.getvalue()
+
+
+async def test_broken_cog_leaves_the_others_loaded(tmp_path: Path) -> None:
+    from bot.app import create_bot
+
+    settings = load_settings(
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+    )
+    bot = create_bot(settings, extensions=["tests.fixtures.broken_cog", "cogs.help", "cogs.member"])
+    try:
+        await bot.prepare()
+        assert set(bot.extension_failures) == {"tests.fixtures.broken_cog"}
+        assert {"cogs.help", "cogs.member"} <= set(bot.extensions)
+        assert bot.tree.get_command("help") is not None
+    finally:
+        await bot.store.close()
+
+
+def test_db_upgrade_and_backup(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "live.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{db}")
+    code, out, _ = run(["db", "upgrade"], capsys)
+    assert code == 0 and "revision" in out
+    backup = tmp_path / "backups" / "copy.db"
+    code, out, _ = run(["db", "backup", str(backup)], capsys)
+    assert code == 0 and backup.exists()
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"members", "deliveries", "alembic_version"} <= tables
+
+
+def test_content_validate_counts_and_refuses_bad_packs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = Path(__file__).resolve().parents[2] / "content"
+    code, out, _ = run(["content", "validate", str(content)], capsys)
+    assert code == 0 and "prompts" in out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack:\n  id: x\n  promt: 1\n", encoding="utf-8")
+    code, out, err = run(["content", "validate", str(bad)], capsys)
+    assert code != 0
+    assert "bad.yaml:" in out + err
