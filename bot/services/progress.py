@@ -663,7 +663,8 @@ class ProgressService(FeatureService):
         best: dict[int, int] = {}
         available = True
         async with self.services.store.connect() as conn:
-            viewer_in = viewer_id in await rows.opted_in_members(conn, guild_id)
+            opted = await rows.opted_in_members(conn, guild_id)
+            viewer_in = viewer_id in opted
             if board == "minutes":
                 values = await rows.minutes_board(conn, guild_id, since)
             elif board == "streak":
@@ -679,7 +680,6 @@ class ProgressService(FeatureService):
                 if counts is None:
                     available = False
                 else:
-                    opted = await rows.opted_in_members(conn, guild_id)
                     values = {int(u): int(v) for u, v in counts.items() if int(u) in opted}
             else:
                 raise UserFacingError("Board must be streak, minutes, shipped or reviews.")

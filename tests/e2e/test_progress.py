@@ -4,6 +4,9 @@ through the fake Discord."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
 
 from bot.clock import FakeClock
 from bot.sandbox import Sandbox
@@ -283,3 +286,42 @@ async def test_digest_without_dms_waits_for_the_next_reply_and_can_be_turned_off
     reply = await sb.slash(alice, "goal")
     assert "Your week in review" in reply.all_text
     assert "Your week in review" not in (await sb.slash(bob, "goal")).all_text
+
+
+async def test_dashboard_reads_projects_interviews_and_flags_flags_only_for_the_owner(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = sb.member("alice"), sb.member("bob")
+    services = bot_of(sb).services
+    detected = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+
+    async def portfolio_summary(guild_id: int, user_id: int) -> SimpleNamespace:
+        return SimpleNamespace(
+            active=1, shipped=2, shipped_domains=frozenset({"cv", "nlp"}), last_checkin_at=None
+        )
+
+    async def strength_by_category(guild_id: int, user_id: int) -> dict[str, float]:
+        return {"coding": 0.8, "math": 0.4}
+
+    async def flags_for(guild_id: int, user_id: int) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(
+                pitfall="tutorial_hell",
+                evidence={"course_minutes": 360, "project_minutes": 0},
+                detected_at=detected,
+            )
+        ]
+
+    monkeypatch.setattr(services.projects, "portfolio_summary", portfolio_summary)
+    monkeypatch.setattr(services.interview, "strength_by_category", strength_by_category)
+    monkeypatch.setattr(services.pitfalls, "flags_for", flags_for)
+    own = (await sb.slash(alice, "progress")).all_text
+    assert "1 active · 2 shipped (cv, nlp)" in own
+    assert "Coding: 80%" in own and "Math: 40%" in own
+    assert "Tutorial hell" in own and "course minutes 360" in own
+    # portfolio 2/3 of 25 = 16.7 -> 17; interviews (0.8 + 0.4) / 5 * 25 = 6
+    assert "portfolio 17/25" in own and "interviews 6/25" in own
+    await sb.slash(alice, "settings profile", public=True)
+    theirs = (await sb.slash(bob, "progress", member=alice)).all_text
+    assert "1 active · 2 shipped" in theirs
+    assert "Tutorial hell" not in theirs and "Pitfall flags" not in theirs

@@ -360,3 +360,19 @@ def test_build_digest() -> None:
     assert digest.ratio_text == "3.0 : 1"
     assert digest.focus == rules.Focus("roadmap", "la")
     assert digest.week_start == MONDAY
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+
+def test_weekly_chart_is_a_png_with_and_without_data() -> None:
+    from bot.ui.charts import weekly_chart_png
+
+    weeks = rules.minutes_by_week(
+        [(MONDAY, "course", 300), (MONDAY, "coding", 60), (MONDAY - timedelta(days=7), "math", 30)],
+        MONDAY,
+        8,
+    )
+    for data in (weeks, rules.minutes_by_week([], MONDAY, 8)):
+        png = weekly_chart_png(data)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
