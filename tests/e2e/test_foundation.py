@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.app import StudyBot
+import pytest
+
+from bot.app import StudyBot, create_bot
+from bot.clock import FakeClock
 from bot.sandbox import Sandbox
 from bot.sandbox.models import FakeRole
+from bot.settings import Settings
 from tests.e2e.conftest import bot_of
 
 
@@ -104,3 +108,34 @@ async def test_help_lists_groups_from_the_tree(sb: Sandbox) -> None:
     assert "/setup channels" not in reply.text  # moderator commands hidden from members
     mod = sb.member("morgan", moderator=True)
     assert "/setup channels" in (await sb.slash(mod, "help")).text
+
+
+async def test_dev_guild_gets_commands_instantly(
+    e2e_settings: Settings, e2e_clock: FakeClock
+) -> None:
+    holder: dict[str, Settings] = {}
+    sandbox = Sandbox(lambda: create_bot(holder["settings"], clock=e2e_clock))
+    holder["settings"] = e2e_settings.model_copy(update={"dev_guild_id": sandbox.guild.id})
+    async with sandbox as sb:
+        assert bot_of(sb).synced == "guild"
+        assert sb.requests_to("PUT /applications/*/guilds/*/commands")
+        assert not sb.requests_to("PUT /applications/*/commands")
+        reply = await sb.slash(sb.member("alice"), "settings show")
+        assert "Your settings" in reply.text
+
+
+async def test_an_unexpected_error_shows_an_error_id_not_the_exception(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = bot_of(sb).services
+
+    async def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    monkeypatch.setattr(services.members, "profile", explode)
+    reply = await sb.slash(sb.member("alice"), "settings show")
+    assert reply.ephemeral
+    assert "error id" in reply.text
+    assert "hunter2" not in reply.text and "RuntimeError" not in reply.text
+    assert any("hunter2" in line for line in sb.errors)  # the log has the traceback
+    sb.errors.clear()
