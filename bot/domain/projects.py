@@ -100,6 +100,14 @@ def clean_text(value: str | None) -> str:
     return "\n".join(out)
 
 
+def quote(text: str, limit: int = 20) -> str:
+    """Echo a bit of refused input inside backticks without letting it ping or break out."""
+    inner = text.replace("`", "ʼ").replace("@", "@\u200b").replace("\n", " ")
+    if len(inner) > limit:
+        inner = inner[: limit - 1] + "…"
+    return f"`{inner or ' '}`"
+
+
 def _required(value: str | None, what: str, limit: int) -> str:
     text = clean_text(value)
     if not text:
@@ -137,7 +145,7 @@ def parse_domain(value: str | None) -> str:
         if raw == label.lower():
             return domain
     raise UserFacingError(
-        f"`{raw[:40]}` is not a project domain. Use one of: {', '.join(PROJECT_DOMAINS)} "
+        f"{quote(raw, 40)} is not a project domain. Use one of: {', '.join(PROJECT_DOMAINS)} "
         "(`other` when none fits)."
     )
 
@@ -157,7 +165,7 @@ def validate_url(value: str | None, what: str = "link") -> str | None:
         raise UserFacingError(f"The {what} is not a valid URL.") from None
     if parts.scheme.lower() != "https":
         raise UserFacingError(
-            f"The {what} must start with https:// (got `{(parts.scheme or 'no scheme')[:10]}`)."
+            f"The {what} must start with https:// (got {quote(parts.scheme or 'no scheme', 10)})."
         )
     if not parts.hostname or "." not in parts.hostname:
         raise UserFacingError(f"The {what} needs a host, e.g. https://github.com/you/project.")
@@ -173,7 +181,7 @@ def parse_target_date(value: str | None, today: date) -> date:
         target = date.fromisoformat(text)
     except ValueError:
         raise UserFacingError(
-            f"`{text[:20]}` is not a date; write it as YYYY-MM-DD, e.g. "
+            f"{quote(text)} is not a date; write it as YYYY-MM-DD, e.g. "
             f"{(today + timedelta(weeks=6)).isoformat()}."
         ) from None
     if len(text) != 10:
@@ -220,7 +228,7 @@ def parse_progress(value: str | int | None) -> int:
             number = int(text)
         except ValueError:
             raise UserFacingError(
-                f"Progress must be a whole number from 0 to 100, not `{text[:10]}`."
+                f"Progress must be a whole number from 0 to 100, not {quote(text, 10)}."
             ) from None
     if not 0 <= number <= 100:
         raise UserFacingError(f"Progress must be between 0 and 100 (got {number}).")

@@ -540,3 +540,53 @@ async def test_ship_without_a_channel_still_counts(sb: Sandbox) -> None:
     assert "https://" in bad.all_text
     summary = await bot_of(sb).services.projects.portfolio_summary(sb.guild.id, alice.id)
     assert summary.shipped == 1
+
+
+# --- hostile option values ------------------------------------------------------------------
+
+HOSTILE = [
+    "@everyone",
+    "<@&123456789012345678>",
+    "@everyone **bold** __under__ `code` ||spoiler||",
+    "' OR 1=1; DROP TABLE projects; --",
+    "http://insecure.example/x",
+    "https://",
+    "javascript:alert(1)",
+    "\u200b\u200b",
+    "{project_title}{0}",
+    "x" * 5000,
+    "",
+    " ",
+    "\n\n\n",
+    "25:99",
+    "2020-01-01",
+    "99",
+]
+
+
+async def test_every_project_option_survives_hostile_values(sb: Sandbox) -> None:
+    mod = await setup_server(sb)
+    alice = sb.member("alice")
+    project_id = str(await start_project(sb, alice, "Robust"))
+    calls: list[tuple[FakeMember, str, dict[str, Any]]] = []
+    for value in HOSTILE:
+        calls += [
+            (alice, "project checkin", {"project": value}),
+            (alice, "project checkin", {"project": project_id, "target_date": value}),
+            (alice, "project milestone", {"project": value, "milestone": "1"}),
+            (alice, "project milestone", {"project": project_id, "milestone": value}),
+            (alice, "project ship", {"project": project_id, "link": value}),
+            (alice, "project ship", {"project": project_id, "note": value}),
+            (alice, "project show", {"project": value}),
+            (alice, "project drop", {"project": value}),
+            (alice, "project done", {"project": value}),
+            (mod, "setup accountability", {"time": value}),
+        ]
+    calls.append((alice, "project checkin", {"project": project_id, "minutes": -5}))
+    for member, path, options in calls:
+        reply = await sb.slash(member, path, **options)
+        text = reply.all_text
+        assert "Something went wrong" not in text, (path, options, text)
+        assert len(text) < 2000, (path, options)
+        assert "@everyone" not in text and "<@&123456789012345678>" not in text, (path, text)
+    assert not sb.errors

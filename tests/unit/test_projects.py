@@ -27,6 +27,7 @@ from bot.domain.projects import (
     parse_progress,
     parse_target_date,
     plan_reminders,
+    quote,
     silence_text,
     staleness,
     validate_checkin,
@@ -349,3 +350,10 @@ def test_most_stuck_ties_break_on_stale_then_moves() -> None:
     facts = most_stuck([_row("a", 5, moves=1), _row("b", 5, moves=2)], True, NOW)
     assert facts is not None and facts.project_title == "b" and facts.shipped_anything
     assert most_stuck([], True, NOW) is None
+
+
+def test_quote_cannot_ping_or_break_out() -> None:
+    assert quote("@everyone") == "`@\u200beveryone`"
+    assert quote("a`b") == "`aʼb`"
+    assert quote("x" * 50) == "`" + "x" * 19 + "…`"
+    assert quote("") == "` `"
