@@ -18,7 +18,7 @@ POST_RESULT_TEXT = {
     "no_channel": "No daily channel is set. Use `/setup channels daily:` first.",
     "failed": "I could not post in the daily channel; `/setup show` says why.",
     "retry": "Discord did not accept the post just now; I will retry shortly.",
-    "no_prompts": "This server has no daily prompts loaded.",
+    "unavailable": "This server has no daily prompts loaded.",
 }
 
 

@@ -20,8 +20,6 @@ from bot.domain.streaks import StreakState, compute_streak
 from bot.domain.time import (
     at_local_time,
     format_hhmm,
-    format_weekdays,
-    latest_fire,
     local_date,
     mask_to_weekdays,
     parse_hhmm,
@@ -29,7 +27,8 @@ from bot.domain.time import (
     resolve_zone,
     weekdays_to_mask,
 )
-from bot.scheduling.delivery import Deliverer, DeliveryFailed
+from bot.scheduling.delivery import Deliverer, Sent
+from bot.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
 from bot.scheduling.scheduler import SchedulerService
 from bot.services.guilds import GuildService
 from bot.services.members import MemberService
@@ -38,7 +37,6 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.store import activity as activity_rows
 from bot.store import daily as daily_rows
-from bot.store import deliveries as ledger
 from bot.store import reminders as reminder_rows
 
 log = logging.getLogger(__name__)
@@ -47,15 +45,7 @@ COMPLETION_WINDOW = timedelta(hours=24)
 STREAK_REMINDER = "streak"
 
 
-@dataclass(frozen=True)
-class DailySchedule:
-    enabled: bool
-    post_time: time
-    weekdays: frozenset[int]
-
-    def describe(self) -> str:
-        state = "on" if self.enabled else "paused"
-        return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
+DailySchedule = PostSchedule
 
 
 @dataclass(frozen=True)
@@ -71,13 +61,6 @@ class DailyPrompt:
     @property
     def opened_at(self) -> datetime:
         return self.posted_at or self.created_at
-
-
-@dataclass(frozen=True)
-class PostResult:
-    status: str  # sent | duplicate | skipped | no_channel | failed | retry | no_prompts
-    detail: str = ""
-    prompt_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +104,15 @@ class DailyService:
         self.deliverer = deliverer
         self.notifier = notifier
         self.scheduler = scheduler
-        guilds.listeners.append(self.sync_jobs)
+        self.poster = GuildPost(
+            self,
+            kind="daily",
+            channel="daily",
+            label="The daily prompt",
+            load_schedule=self.schedule,
+            render=self._render,
+            after_send=self._after_send,
+        )
 
     # --- schedule -------------------------------------------------------------------
 
@@ -149,74 +140,24 @@ class DailyService:
         await self.sync_jobs(guild_id)
         return _schedule_from_row(row)
 
-    @staticmethod
-    def job_id(guild_id: int) -> str:
-        return f"daily:{guild_id}"
+    def job_id(self, guild_id: int) -> str:
+        return self.poster.job_id(guild_id)
 
     async def sync_jobs(self, guild_id: int) -> None:
-        """(Re)schedule the guild's daily cron in its timezone, or remove it."""
-        schedule = await self.schedule(guild_id)
-        settings = await self.guilds.settings(guild_id)
-        job_id = self.job_id(guild_id)
-        if not schedule.enabled or settings.channels["daily"] is None:
-            self.scheduler.remove(job_id)
-            return
-
-        async def job() -> None:
-            await self.post(guild_id)
-
-        self.scheduler.add_cron(
-            job_id,
-            job,
-            hour=schedule.post_time.hour,
-            minute=schedule.post_time.minute,
-            day_of_week=",".join(
-                ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d]
-                for d in sorted(schedule.weekdays)
-            ),
-            timezone=resolve_zone(None, settings.timezone),
-        )
+        await self.poster.sync(guild_id)
 
     async def start(self) -> None:
         """At start: rebuild every guild's job and catch up posts missed while down."""
-        async with self.store.connect() as conn:
-            schedules = await daily_rows.all_schedules(conn)
         from bot.store import guilds as guild_rows
 
         async with self.store.connect() as conn:
+            schedules = await daily_rows.all_schedules(conn)
             guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
         guild_ids |= {row["guild_id"] for row in schedules}
-        for guild_id in sorted(guild_ids):
-            await self.sync_jobs(guild_id)
-            try:
-                await self.catch_up(guild_id)
-            except Exception:
-                log.exception("catch-up failed for guild %s", guild_id)
+        await self.poster.start(sorted(guild_ids))
 
     async def catch_up(self, guild_id: int) -> PostResult | None:
-        schedule = await self.schedule(guild_id)
-        settings = await self.guilds.settings(guild_id)
-        if not schedule.enabled or settings.channels["daily"] is None:
-            return None
-        zone = resolve_zone(None, settings.timezone)
-        now = self.clock.now()
-        last = latest_fire(now, schedule.post_time, zone, schedule.weekdays)
-        day = local_date(last, zone)
-        key = self._key(guild_id, day)
-        async with self.store.connect() as conn:
-            existing = await ledger.get(conn, key)
-        if existing is not None and existing["status"] != "retry":
-            return None
-        grace = timedelta(hours=self.settings.catchup_grace_hours)
-        if now - last > grace:
-            async with self.store.begin() as conn:
-                await ledger.record_skip(
-                    conn, key, guild_id, "daily", now, f"missed by {now - last}, grace {grace}"
-                )
-            log.info("guild %s: daily post for %s missed beyond the grace window", guild_id, day)
-            return PostResult("skipped", "outside the grace window", day)
-        log.info("guild %s: catching up the daily post for %s", guild_id, day)
-        return await self.post(guild_id, day=day)
+        return await self.poster.catch_up(guild_id)
 
     # --- prompts --------------------------------------------------------------------
 
@@ -274,56 +215,23 @@ class DailyService:
 
     # --- posting --------------------------------------------------------------------
 
-    @staticmethod
-    def _key(guild_id: int, day: date) -> str:
-        return f"daily:{guild_id}:{day.isoformat()}"
-
     async def post(
         self, guild_id: int, *, day: date | None = None, manual: bool = False
     ) -> PostResult:
+        return await self.poster.post(guild_id, day=day, manual=manual)
+
+    async def _render(self, guild_id: int, day: date) -> Rendered:
         from bot.ui import daily as daily_ui
 
-        settings = await self.guilds.settings(guild_id)
-        schedule = await self.schedule(guild_id)
-        day = day or await self.guild_today(guild_id)
-        if not manual and (not schedule.enabled or day.weekday() not in schedule.weekdays):
-            return PostResult("skipped", "not a posting day", day)
-        channel_id = settings.channels["daily"]
-        if channel_id is None:
-            return PostResult("no_channel", "no daily channel is set", day)
-        key = self._key(guild_id, day)
-        now = self.clock.now()
+        daily = await self.prompt_for_day(guild_id, day)
+        return Rendered(
+            embed=daily_ui.prompt_embed(daily, self.catalog.for_guild(guild_id)),
+            view=daily_ui.done_view(guild_id, day),
+            thread_name=daily_ui.thread_name(daily),
+        )
+
+    async def _after_send(self, guild_id: int, day: date, sent: Sent) -> None:
         async with self.store.begin() as conn:
-            claimed = await ledger.claim(conn, key, guild_id, "daily", now)
-        if not claimed:
-            return PostResult("duplicate", "already posted", day)
-        try:
-            daily = await self.prompt_for_day(guild_id, day)
-        except UserFacingError as error:
-            async with self.store.begin() as conn:
-                await ledger.finish(conn, key, "failed", now, detail=error.message)
-            return PostResult("no_prompts", error.message, day)
-        catalog = self.catalog.for_guild(guild_id)
-        try:
-            sent = await self.deliverer.to_channel(
-                channel_id,
-                embed=daily_ui.prompt_embed(daily, catalog),
-                view=daily_ui.done_view(guild_id, day),
-                thread_name=daily_ui.thread_name(daily),
-                idempotency_key=key,
-            )
-        except DeliveryFailed as failure:
-            await self._failed(guild_id, key, failure)
-            return PostResult("failed" if failure.permanent else "retry", failure.reason, day)
-        async with self.store.begin() as conn:
-            await ledger.finish(
-                conn,
-                key,
-                "sent",
-                self.clock.now(),
-                channel_id=sent.channel_id,
-                message_id=sent.message_id,
-            )
             await daily_rows.mark_posted(
                 conn,
                 guild_id,
@@ -333,39 +241,6 @@ class DailyService:
                 sent.message_id,
                 sent.thread_id,
             )
-        if "daily" in settings.broken:
-            await self.guilds.clear_broken(guild_id, "daily")
-        return PostResult("sent", "", day)
-
-    async def _failed(self, guild_id: int, key: str, failure: DeliveryFailed) -> None:
-        from bot.ui import embeds
-
-        now = self.clock.now()
-        async with self.store.begin() as conn:
-            await ledger.finish(
-                conn, key, "failed" if failure.permanent else "retry", now, detail=failure.reason
-            )
-        if not failure.permanent:
-            log.warning("guild %s: daily post failed for now (%s)", guild_id, failure.reason)
-            return
-        log.warning("guild %s: daily channel broken: %s", guild_id, failure.reason)
-        newly = await self.guilds.mark_broken(guild_id, "daily", failure.reason)
-        self.scheduler.remove(self.job_id(guild_id))
-        if newly:
-            system_channel = self.deliverer.system_channel_id(guild_id)
-            if system_channel is not None:
-                try:
-                    await self.deliverer.to_channel(
-                        system_channel,
-                        embed=embeds.info(
-                            "The daily prompt could not be posted",
-                            f"Reason: {failure.reason}. A moderator can pick a channel with "
-                            "`/setup channels daily:` — `/setup show` lists what needs attention.",
-                            colour=embeds.WARNING,
-                        ),
-                    )
-                except DeliveryFailed:
-                    log.info("guild %s: could not tell moderators either", guild_id)
 
     # --- members --------------------------------------------------------------------
 

@@ -57,14 +57,14 @@ async def test_fall_back_and_spring_forward_days_post_once(
     await configure_daily(sb, "Europe/Berlin", time="02:30")
     services = bot_of(sb).services
     scheduler = services.scheduler
-    original = services.daily.post
+    original = services.daily.poster.post
     fired: list[int] = []
 
     async def counting_post(guild_id: int, **kwargs: object) -> object:
         fired.append(guild_id)
         return await original(guild_id, **kwargs)  # type: ignore[arg-type]
 
-    services.daily.post = counting_post  # type: ignore[method-assign]
+    services.daily.poster.post = counting_post  # type: ignore[method-assign]
     # Spring forward: 02:30 does not exist (fires once, an hour later). Fall back: 02:30
     # happens twice and APScheduler's cron fires twice; the ledger keeps it to one post.
     for day, fires in (

@@ -64,7 +64,7 @@ async def test_gateway_drop_in_the_middle_of_a_round_of_posts(
         await _configure(sb, [g.id for g in guilds], channels)
         services = bot_of(sb).services
         # Drop the gateway right after the second guild's post went out.
-        original = services.daily.post
+        original = services.daily.poster.post
         posted = 0
 
         async def post_then_drop(guild_id: int, **kwargs: object) -> object:
@@ -75,7 +75,7 @@ async def test_gateway_drop_in_the_middle_of_a_round_of_posts(
                 await sb.drop_gateway()
             return result
 
-        services.daily.post = post_then_drop  # type: ignore[method-assign]
+        services.daily.poster.post = post_then_drop  # type: ignore[method-assign]
         await services.scheduler.advance_to(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
         await sb.wait_idle()
         assert [_daily_posts(sb, c) for c in channels] == [1] * GUILDS
