@@ -16,6 +16,7 @@ from bot.checks import guild_id_of
 from bot.domain.errors import UserFacingError
 from bot.domain.projects import DOMAIN_LABELS, PROJECT_DOMAINS
 from bot.ui import projects as project_ui
+from bot.ui.text import escape
 
 DOMAIN_CHOICES = [
     app_commands.Choice(name=DOMAIN_LABELS[domain], value=domain) for domain in PROJECT_DOMAINS
@@ -79,7 +80,7 @@ class Projects(commands.GroupCog, group_name="project"):
         defaults = await self.bot.services.projects.start_defaults(
             guild_id_of(interaction), interaction.user.id, domain=domain
         )
-        await interaction.response.send_modal(project_ui.StartModal(defaults))
+        await interaction.response.send_modal(project_ui.StartModal(defaults, interaction.user.id))
 
     @app_commands.command(name="ideas", description="Project ideas with milestones and data.")
     @app_commands.describe(domain="Only ideas in this domain")
@@ -191,7 +192,7 @@ class Projects(commands.GroupCog, group_name="project"):
         projects = await self.bot.services.projects.list_for(
             guild_id, interaction.user.id, target.id
         )
-        who = "Your" if own else discord.utils.escape_markdown(target.display_name)
+        who = "Your" if own else f"{escape(target.display_name, 80)}'s"
         await interaction.response.send_message(
             embed=project_ui.list_embed(projects, who, own=own, now=self.bot.services.clock.now()),
             ephemeral=True,

@@ -8,7 +8,7 @@ Discord never pings.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -134,8 +134,12 @@ def started_embed(project: Project) -> discord.Embed:
 class StartModal(discord.ui.Modal):
     """The start form. Errors come back privately with the reason; nothing is stored."""
 
-    def __init__(self, defaults: StartDefaults) -> None:
-        super().__init__(title="Start a project", timeout=900)
+    def __init__(self, defaults: StartDefaults, user_id: int) -> None:
+        # One form per member and kind: reopening replaces the stored one (discord.py keys
+        # modals by custom id alone), so no timeout is needed and a slow writer loses nothing.
+        super().__init__(
+            title="Start a project", timeout=None, custom_id=f"studybot:projects-start:{user_id}"
+        )
         self.idea_id = defaults.idea_id
         self.title_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Title",
@@ -179,14 +183,11 @@ class StartModal(discord.ui.Modal):
         ):
             self.add_item(item)
 
-    @guarded
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        guild_id = interaction.guild_id
-        if guild_id is None:
-            raise UserFacingError("Projects live in a server; use this there.")
-        project = await interaction.client.services.projects.start_project(
-            guild_id,
-            interaction.user.id,
+    def typed(self) -> StartDefaults:
+        """What the member typed, to pre-fill the form again after a refusal."""
+        from bot.services.projects import StartDefaults
+
+        return StartDefaults(
             title=self.title_input.value,
             domain=self.domain_input.value,
             goal=self.goal_input.value,
@@ -194,7 +195,54 @@ class StartModal(discord.ui.Modal):
             link=self.link_input.value,
             idea_id=self.idea_id,
         )
+
+    @guarded
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            raise UserFacingError("Projects live in a server; use this there.")
+        try:
+            project = await interaction.client.services.projects.start_project(
+                guild_id,
+                interaction.user.id,
+                title=self.title_input.value,
+                domain=self.domain_input.value,
+                goal=self.goal_input.value,
+                target=self.target_input.value,
+                link=self.link_input.value,
+                idea_id=self.idea_id,
+            )
+        except UserFacingError as error:
+            # Nothing was stored; offer the form again with what they typed.
+            defaults, user_id = self.typed(), interaction.user.id
+            await interaction.response.send_message(
+                error.message,
+                view=retry_view(user_id, lambda: StartModal(defaults, user_id)),
+                ephemeral=True,
+            )
+            return
         await interaction.response.send_message(embed=started_embed(project), ephemeral=True)
+
+
+class RetryButton(discord.ui.Button[Any]):
+    """Reopens a refused form, pre-filled; only for the member who filled it."""
+
+    def __init__(self, owner_id: int, make: Callable[[], discord.ui.Modal]) -> None:
+        super().__init__(label="Edit and resubmit", style=discord.ButtonStyle.primary)
+        self.owner_id = owner_id
+        self.make = make
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.user.id != self.owner_id:
+            raise UserFacingError("This form belongs to another member.")
+        await interaction.response.send_modal(self.make())
+
+
+def retry_view(owner_id: int, make: Callable[[], discord.ui.Modal]) -> discord.ui.View:
+    view = discord.ui.View(timeout=900)
+    view.add_item(RetryButton(owner_id, make))
+    return view
 
 
 # --- ideas ---------------------------------------------------------------------------------
@@ -246,7 +294,7 @@ class IdeaStartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=I
         defaults = await interaction.client.services.projects.start_defaults(
             interaction.guild_id, interaction.user.id, idea_id=self.idea_id
         )
-        await interaction.response.send_modal(StartModal(defaults))
+        await interaction.response.send_modal(StartModal(defaults, interaction.user.id))
 
 
 class IdeaPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=IDEA_PAGE_TEMPLATE):
@@ -304,35 +352,44 @@ def idea_page(
 
 
 class CheckinModal(discord.ui.Modal):
-    def __init__(self, context: CheckinContext) -> None:
+    def __init__(self, context: CheckinContext, typed: dict[str, str] | None = None) -> None:
         project = context.project
-        super().__init__(title=f"Check in: {project.title}"[:45], timeout=900)
+        typed = typed or {}
+        super().__init__(
+            title=f"Check in: {project.title}"[:45],
+            timeout=None,
+            custom_id=f"studybot:projects-checkin-form:{project.user_id}",
+        )
         self.project_id = project.id
         self.context = context
         self.progress_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Progress, 0-100 (%)",
-            default=str(project.progress),
+            default=typed.get("progress", str(project.progress)),
             max_length=4,
         )
         self.did_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="What I did",
             style=discord.TextStyle.paragraph,
             placeholder="Since the last check-in",
+            default=typed.get("did") or None,
             max_length=CHECKIN_TEXT_INPUT_MAX,
         )
         self.blockers_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Blockers (optional)",
             style=discord.TextStyle.paragraph,
+            default=typed.get("blockers") or None,
             required=False,
             max_length=CHECKIN_TEXT_INPUT_MAX,
         )
         self.next_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Next step (optional)",
+            default=typed.get("next") or None,
             required=False,
             max_length=CHECKIN_TEXT_INPUT_MAX,
         )
         self.link_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Link (optional, https)",
+            default=typed.get("link") or None,
             required=False,
             max_length=URL_MAX,
         )
@@ -351,19 +408,36 @@ class CheckinModal(discord.ui.Modal):
         if guild_id is None:
             raise UserFacingError("Projects live in a server; use this there.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await interaction.client.services.projects.checkin(
-            guild_id,
-            interaction.user.id,
-            self.project_id,
-            progress=self.progress_input.value,
-            did=self.did_input.value,
-            blockers=self.blockers_input.value,
-            next_step=self.next_input.value,
-            link=self.link_input.value,
-            new_target=self.context.new_target,
-            public=self.context.public,
-            minutes=self.context.minutes,
-        )
+        try:
+            result = await interaction.client.services.projects.checkin(
+                guild_id,
+                interaction.user.id,
+                self.project_id,
+                progress=self.progress_input.value,
+                did=self.did_input.value,
+                blockers=self.blockers_input.value,
+                next_step=self.next_input.value,
+                link=self.link_input.value,
+                new_target=self.context.new_target,
+                public=self.context.public,
+                minutes=self.context.minutes,
+            )
+        except UserFacingError as error:
+            # Nothing was stored; offer the form again with what they typed.
+            context = self.context
+            typed = {
+                "progress": self.progress_input.value,
+                "did": self.did_input.value,
+                "blockers": self.blockers_input.value,
+                "next": self.next_input.value,
+                "link": self.link_input.value,
+            }
+            await interaction.followup.send(
+                error.message,
+                view=retry_view(interaction.user.id, lambda: CheckinModal(context, typed)),
+                ephemeral=True,
+            )
+            return
         await interaction.followup.send(embed=checkin_done_embed(result), ephemeral=True)
 
 
@@ -558,7 +632,11 @@ class DropModal(discord.ui.Modal):
     """`/project drop` asks why; the reason is kept for the member's own history."""
 
     def __init__(self, project: Project) -> None:
-        super().__init__(title=f"Drop: {project.title}"[:45], timeout=900)
+        super().__init__(
+            title=f"Drop: {project.title}"[:45],
+            timeout=None,
+            custom_id=f"studybot:projects-drop-form:{project.user_id}",
+        )
         self.project_id = project.id
         self.reason_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Why are you dropping it?",
@@ -589,8 +667,8 @@ def list_embed(projects: Sequence[Project], who: str, *, own: bool, now: datetim
             if own
             else "No projects to show."
         )
-        return embeds.info(f"{who} — projects", text)
-    embed = embeds.info(f"{who} — projects")
+        return embeds.info(f"{who} projects", text)
+    embed = embeds.info(f"{who} projects")
     for project in projects[:20]:
         name = f"#{project.id} · {STATUS_TEXT.get(project.status, project.status)}"
         embed.add_field(name=name, value=project_summary_line(project, now)[:1024], inline=False)

@@ -383,6 +383,50 @@ async def test_bad_start_input_is_refused_with_the_reason_and_nothing_stored(
     assert await bot_of(sb).services.projects.projects_of(sb.guild.id, alice.id) == []
 
 
+async def test_a_refused_form_comes_back_pre_filled(sb: Sandbox) -> None:
+    alice, bob = sb.member("alice"), sb.member("bob")
+    opened = await sb.slash(alice, "project start", domain="edge")
+    refused = await sb.submit_modal(
+        alice,
+        opened,
+        {
+            START_FIELDS["title"]: "Keyword spotting on a microcontroller",
+            START_FIELDS["goal"]: "Runs on an ESP32 under 100 ms",
+            START_FIELDS["link"]: "http://github.com/alice/kws",
+        },
+    )
+    assert "https://" in refused.text and "Edit and resubmit" in refused.buttons
+    with pytest.raises(LookupError):  # ephemeral: bob cannot even see it
+        await sb.click(bob, refused, "Edit and resubmit")
+    again = await sb.click(alice, refused, "Edit and resubmit")
+    assert again.modal is not None
+    typed = {
+        c.get("label"): c.get("value")
+        for row in again.modal["components"]
+        for c in (row.get("components") or [row.get("component") or {}])
+    }
+    assert typed[START_FIELDS["title"]] == "Keyword spotting on a microcontroller"
+    assert typed[START_FIELDS["domain"]] == "edge"
+    started = await sb.submit_modal(
+        alice, again, {START_FIELDS["link"]: "https://github.com/alice/kws"}
+    )
+    assert "Project started" in started.text
+    (project,) = await bot_of(sb).services.projects.projects_of(sb.guild.id, alice.id)
+    assert project.link == "https://github.com/alice/kws" and project.domain == "edge"
+
+    opened = await sb.slash(alice, "project checkin")
+    refused = await sb.submit_modal(alice, opened, {PROGRESS: "120", DID: "Quantised to int8"})
+    retry = refused.followups[-1] if refused.followups else refused
+    assert "between 0 and 100" in retry.text
+    again = await sb.click(alice, retry, "Edit and resubmit")
+    assert again.modal is not None
+    done = await sb.submit_modal(alice, again, {PROGRESS: "60"})
+    assert "60%" in done.all_text
+    detail = await bot_of(sb).services.projects.detail(sb.guild.id, alice.id, str(project.id))
+    checkins = [e for e in detail.events if e.kind == "checkin"]
+    assert [(e.progress, e.did) for e in checkins] == [(60, "Quantised to int8")]
+
+
 async def test_empty_title_is_refused_before_the_bot_sees_it(sb: Sandbox) -> None:
     alice = sb.member("alice")
     opened = await sb.slash(alice, "project start")
@@ -590,3 +634,37 @@ async def test_every_project_option_survives_hostile_values(sb: Sandbox) -> None
         assert len(text) < 2000, (path, options)
         assert "@everyone" not in text and "<@&123456789012345678>" not in text, (path, text)
     assert not sb.errors
+
+
+async def test_weekly_post_missed_while_down_is_caught_up_once_within_grace(
+    sb: Sandbox, e2e_clock: FakeClock
+) -> None:
+    await setup_server(sb)  # default schedule: Mondays 10:30 Berlin (09:30 UTC)
+    alice = sb.member("alice")
+    await start_project(sb, alice)
+    # "Down" across the post time: the clock moves without running jobs.
+    bot_of(sb).services.scheduler.jump_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
+    await sb.restart_bot()
+    await sb.wait_idle()
+    assert len(posts(sb)) == 1 and "Week 10 accountability" in posts(sb)[0].text
+    await sb.restart_bot()
+    await sb.wait_idle()
+    assert len(posts(sb)) == 1
+    # Down for the whole grace window the next week: skipped, not posted late.
+    bot_of(sb).services.scheduler.jump_to(datetime(2026, 3, 9, 20, 0, tzinfo=UTC))
+    await sb.restart_bot()
+    await sb.wait_idle()
+    assert len(posts(sb)) == 1
+
+
+async def test_weekly_post_to_a_channel_without_permission_is_flagged(
+    sb: Sandbox, e2e_clock: FakeClock
+) -> None:
+    mod = await setup_server(sb)
+    sb.fail_next("POST /channels/*/messages", status=403, code=50013)
+    await bot_of(sb).services.scheduler.advance(timedelta(hours=3))
+    await sb.wait_idle()
+    assert posts(sb) == []
+    shown = await sb.slash(mod, "setup show")
+    assert "accountability" in shown.text and "permission" in shown.text
+    assert not bot_of(sb).services.scheduler.has_job(f"accountability:{sb.guild.id}")
