@@ -58,6 +58,7 @@ ISSUE_LIMIT = 12
 #: Discord message content limit, with room for the heading.
 MESSAGE_LIMIT = 1900
 PACK_SUFFIXES = (".yaml", ".yml")
+SHOWN_NAME_MAX = 100
 KINDS = ("tracks", "skills", "prompts", "questions", "nudges", "project_ideas")
 
 Write = Callable[[AsyncConnection], Awaitable[None]]
@@ -375,7 +376,9 @@ class ContentService(FeatureService):
         problem (file and line) when the pack is refused.
         """
         self.check_upload(filename, len(data))
-        filename = PurePath(filename).name[:FILENAME_MAX]
+        # The name shows in every problem line and inside `code` quotes: keep it short and
+        # free of backticks and line breaks.
+        filename = re.sub(r"[`\s]+", "_", PurePath(filename).name)[:SHOWN_NAME_MAX]
         try:
             pack = await asyncio.to_thread(parse_pack, data, filename)
         except PackError as exc:
