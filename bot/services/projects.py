@@ -56,6 +56,7 @@ from bot.domain.time import (
 )
 from bot.scheduling.delivery import DeliveryFailed
 from bot.services.container import FeatureService
+from bot.store import activity as activity_rows
 from bot.store import deliveries as ledger
 from bot.store import projects as project_rows
 from bot.store import reminders as reminder_rows
@@ -312,6 +313,32 @@ class ProjectService(FeatureService):
         settings = await self.services.guilds.settings(guild_id)
         return local_date(self._now, resolve_zone(profile.timezone, settings.timezone))
 
+    async def _log_activity(
+        self,
+        conn: Any,
+        project: Project,
+        now: datetime,
+        day: date,
+        *,
+        source: str,
+        minutes: int = 0,
+        note: str | None = None,
+    ) -> None:
+        """A `project` activity row, in the caller's transaction (it commits with the write)."""
+        await activity_rows.add(
+            conn,
+            guild_id=project.guild_id,
+            user_id=project.user_id,
+            occurred_at=now,
+            local_day=day,
+            kind="project",
+            minutes=minutes,
+            source=source,
+            topic=project.domain,
+            note=note,
+            ref=f"project:{project.id}",
+        )
+
     async def _load(self, guild_id: int, project_id: int) -> Project | None:
         async with self.services.store.connect() as conn:
             row = await project_rows.get(conn, guild_id, project_id)
@@ -510,9 +537,9 @@ class ProjectService(FeatureService):
             progress=progress, did=did, blockers=blockers, next_step=next_step, link=link
         )
         project = await self._own_active(guild_id, user_id, project_id)
+        today = await self.member_today(guild_id, user_id)
         if new_target is not None:
             # Re-check at submit time: the member's day may have turned since the modal opened.
-            today = await self.member_today(guild_id, user_id)
             new_target = parse_target_date(new_target.isoformat(), today)
         now = self._now
         moved = new_target is not None and new_target != project.target_date
@@ -558,16 +585,8 @@ class ProjectService(FeatureService):
                     if new_target
                     else None,
                 )
+            await self._log_activity(conn, project, now, today, source="checkin", minutes=minutes)
             await self._reschedule(conn, guild_id, user_id, now)
-        await self.services.activity.record(
-            guild_id,
-            user_id,
-            kind="project",
-            minutes=minutes,
-            source="checkin",
-            topic=project.domain,
-            ref=f"project:{project.id}",
-        )
         updated = await self._load(guild_id, project.id)
         assert updated is not None
         posted = False
@@ -615,6 +634,7 @@ class ProjectService(FeatureService):
         index = find_milestone(titles, milestone_ref)
         milestone = project.milestones[index]
         now = self._now
+        today = await self.member_today(guild_id, user_id)
         async with self.services.store.begin() as conn:
             newly = await project_rows.tick_milestone(
                 conn, guild_id, project.id, milestone.position, now
@@ -633,17 +653,9 @@ class ProjectService(FeatureService):
                     milestone=milestone.position,
                     note=milestone.title,
                 )
-        if newly:
-            await self.services.activity.record(
-                guild_id,
-                user_id,
-                kind="project",
-                minutes=0,
-                source="milestone",
-                topic=project.domain,
-                note=milestone.title,
-                ref=f"project:{project.id}",
-            )
+                await self._log_activity(
+                    conn, project, now, today, source="milestone", note=milestone.title
+                )
         updated = await self._load(guild_id, project.id)
         assert updated is not None
         return MilestoneResult(updated, updated.milestones[index], newly)
@@ -664,11 +676,8 @@ class ProjectService(FeatureService):
         project = await self.resolve(guild_id, user_id, project_ref)
         now = self._now
         ship_number = project.ship_count + 1
-        values: dict[str, Any] = {
-            "ship_count": ship_number,
-            "last_progress_at": now,
-            "stale_at": None,
-        }
+        today = await self.member_today(guild_id, user_id)
+        values: dict[str, Any] = {"ship_count": ship_number, "last_progress_at": now}
         if project.shipped_at is None:
             values["shipped_at"] = now
         if clean_link and not project.link:
@@ -678,16 +687,7 @@ class ProjectService(FeatureService):
             await project_rows.add_event(
                 conn, guild_id, project.id, user_id, "ship", now, link=clean_link, note=clean_note
             )
-        await self.services.activity.record(
-            guild_id,
-            user_id,
-            kind="project",
-            minutes=0,
-            source="ship",
-            topic=project.domain,
-            note=clean_note,
-            ref=f"project:{project.id}",
-        )
+            await self._log_activity(conn, project, now, today, source="ship", note=clean_note)
         updated = await self._load(guild_id, project.id)
         assert updated is not None
         settings = await self.services.guilds.settings(guild_id)
@@ -845,7 +845,9 @@ class ProjectService(FeatureService):
             projects = {p.id: p for p in await self.projects_of(guild_id, user_id, (ACTIVE,))}
             anchors = {i.project_id: i.anchor for i in infos}
             for project_id in plan.remind:
-                project = projects[project_id]
+                project = projects.get(project_id)
+                if project is None:  # ended since the plan was read
+                    continue
                 await self.services.notifier.to_member(
                     guild_id,
                     user_id,
@@ -855,6 +857,8 @@ class ProjectService(FeatureService):
                     embed=project_ui.reminder_embed(project, now),
                 )
             for project_id in plan.mark_stale:
+                if project_id not in projects:
+                    continue
                 await self.services.notifier.to_member(
                     guild_id,
                     user_id,
