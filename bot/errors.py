@@ -29,6 +29,7 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 UNEXPECTED_ERROR_PREFIX = "Something went wrong on my side"
+MAX_MESSAGE = 2000  # Discord's limit for message content
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -104,6 +105,8 @@ def message_for(error: BaseException) -> tuple[str, str | None]:
 
 async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
     """Reply privately whether or not the interaction was already answered."""
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 1] + "…"
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)

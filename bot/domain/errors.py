@@ -15,3 +15,11 @@ class UserFacingError(Exception):
 
 class NotFoundError(UserFacingError):
     """Something the member named does not exist (or is not theirs)."""
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """Member text inside a refusal: inline code, shortened, unable to break the quoting."""
+    inner = (text or "").replace("`", "'").replace("\n", " ").strip()
+    if len(inner) > limit:
+        inner = inner[: limit - 1] + "…"
+    return f"`{inner or ' '}`"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.errors import UserFacingError
+from bot.domain.errors import UserFacingError, quoted
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_WEEKDAYS = frozenset(range(7))
@@ -74,7 +74,8 @@ def parse_hhmm(text: str) -> time:
     match = _HHMM.match(text or "")
     if not match:
         raise UserFacingError(
-            f"`{text}` is not a time of day. Use 24-hour HH:MM, for example `09:00` or `18:30`."
+            f"{quoted(text)} is not a time of day. Use 24-hour HH:MM, for example `09:00` or "
+            "`18:30`."
         )
     return time(int(match.group(1)), int(match.group(2)))
 
@@ -110,7 +111,7 @@ def _weekday_index(name: str) -> int:
     key = name.strip()[:3]
     if key not in WEEKDAY_NAMES:
         raise UserFacingError(
-            f"`{name}` is not a weekday. Use mon, tue, wed, thu, fri, sat, sun "
+            f"{quoted(name)} is not a weekday. Use mon, tue, wed, thu, fri, sat, sun "
             "(or `weekdays`, `weekends`, `daily`)."
         )
     return WEEKDAY_NAMES.index(key)
@@ -230,5 +231,4 @@ def canonical_timezone(query: str, zones: Iterable[str]) -> str:
         if suggestions
         else " Pick one from the list as you type, for example `Europe/Berlin`."
     )
-    shown = query.strip().replace("`", "'")[:64] or "(empty)"
-    raise UserFacingError(f"`{shown}` is not a timezone I know.{hint}")
+    raise UserFacingError(f"{quoted(query, 64)} is not a timezone I know.{hint}")
