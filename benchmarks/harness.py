@@ -1,0 +1,187 @@
+"""Timing, results and the event-loop lag monitor shared by every benchmark.
+
+Every figure is the median of >= 5 runs timed with `time.perf_counter`; ratios compare two
+designs measured in the same process, one right after the other, so machine noise (other
+work on a shared 2-core box) hits both sides alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import statistics
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from benchmarks.data import DatasetInfo
+from benchmarks.world import Layout
+
+Kind = Literal["ratio", "absolute", "info"]
+
+
+@dataclass
+class Measurement:
+    """One row of the results table.
+
+    kind "ratio": a same-run ratio (or a count like "zero 429s"); enforced in --quick too.
+    kind "absolute": a time/size target; reported in --quick, enforced in the full run.
+    kind "info": reported only (the naive design's figures, breakdowns).
+    """
+
+    key: str
+    what: str
+    value: float | None
+    unit: str
+    target: str = ""
+    passed: bool | None = None
+    kind: Kind = "info"
+    samples: list[float] = field(default_factory=list)
+    note: str = ""
+
+    def shown(self) -> str:
+        return format_value(self.value, self.unit)
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "ms":
+        return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+    if unit == "x":
+        return f"{value:.1f}x"
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "":
+        return f"{value:g}"
+    return f"{value:.3g} {unit}"
+
+
+@dataclass
+class Context:
+    """What a benchmark module gets: the mode, the dataset and a scratch folder."""
+
+    quick: bool
+    members: int
+    runs: int
+    #: Runs for the slow naive-design experiments (3 in --quick to stay near a minute).
+    slow_runs: int
+    layout: Layout
+    data: DatasetInfo
+    work: Path
+    log: Callable[[str], None]
+
+    def scratch(self, name: str) -> Path:
+        path = self.work / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+async def _call(fn: Callable[[], Any]) -> Any:
+    result = fn()
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+async def time_runs(
+    body: Callable[[], Any],
+    runs: int,
+    *,
+    setup: Callable[[], Any] | None = None,
+    teardown: Callable[[], Any] | None = None,
+) -> list[float]:
+    """Seconds per run of `body` (sync or async); `setup`/`teardown` are not timed."""
+    samples: list[float] = []
+    for _ in range(runs):
+        if setup is not None:
+            await _call(setup)
+        began = time.perf_counter()
+        await _call(body)
+        samples.append(time.perf_counter() - began)
+        if teardown is not None:
+            await _call(teardown)
+    return samples
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100): with n samples, p99 is the ceil(0.99 n)-th."""
+    if not samples:
+        raise ValueError("no samples")
+    ordered = sorted(samples)
+    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+class LagMonitor:
+    """Sleeps `interval` in a loop and records how late each wake-up was (the overshoot).
+
+    Anything that blocks the event loop (CPU work in a coroutine, a synchronous call) shows up
+    as overshoot: that is how long every other coroutine — gateway heartbeats, interaction
+    answers — had to wait.
+    """
+
+    def __init__(self, interval: float = 0.010) -> None:
+        self.interval = interval
+        self.overshoots: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            began = loop.time()
+            await asyncio.sleep(self.interval)
+            self.overshoots.append(max(0.0, loop.time() - began - self.interval))
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[LagMonitor]:
+        self._task = asyncio.create_task(self._run(), name="bench-lag-monitor")
+        await asyncio.sleep(0)
+        try:
+            yield self
+        finally:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    @property
+    def max_lag(self) -> float:
+        return max(self.overshoots, default=0.0)
+
+
+async def with_lag(work: Awaitable[Any], interval: float = 0.010) -> tuple[Any, LagMonitor]:
+    monitor = LagMonitor(interval)
+    async with monitor.running():
+        result = await work
+    return result, monitor
+
+
+def rss_mb() -> float:
+    """This process's resident set size now (VmRSS), in MB."""
+    return _status_kb("VmRSS") / 1024
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (VmHWM), in MB."""
+    return _status_kb("VmHWM") / 1024
+
+
+def _status_kb(field_name: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field_name + ":"):
+                return float(line.split()[1])
+    import resource
+
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
