@@ -38,7 +38,7 @@ RATING_STYLE = {
     "good": discord.ButtonStyle.primary,
     "easy": discord.ButtonStyle.success,
 }
-TREND = {"up": "↑ improving", "down": "↓ slipping", "steady": "→ steady", "new": "· new"}
+TREND = {"up": "↑ improving", "down": "↓ slipping", "steady": "→ steady", "new": "new"}
 
 HINT_TEMPLATE = r"studybot:iv-hint:(?P<attempt>\d+):(?P<n>\d+)$"
 KEYS_TEMPLATE = r"studybot:iv-keys:(?P<attempt>\d+)$"
@@ -331,7 +331,7 @@ def summary_embed(summary: MockSummary) -> discord.Embed:
     for qid in score.to_review[:8]:
         question = summary.questions.get(qid)
         text = question.prompt.split("\n")[0] if question else qid
-        review_lines.append(f"• {text[:90]}")
+        review_lines.append(f"• {text if len(text) <= 90 else text[:89].rstrip() + '…'}")
     embed.add_field(
         name="What to review",
         value="\n".join(review_lines) or "Nothing rated Again or Hard — well done.",
