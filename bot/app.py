@@ -192,12 +192,17 @@ class StudyBot(commands.Bot):
         """Deliver what waited in the member's inbox with their next command reply."""
         if interaction.guild_id is None:
             return
-        from bot.ui.inbox import inbox_embeds
+        from bot.ui.inbox import inbox_embeds, inbox_view
 
         pending = await self.services.notifier.take_inbox(interaction.guild_id, interaction.user.id)
         if pending:
+            view = inbox_view(pending)
             try:
-                await interaction.followup.send(embeds=inbox_embeds(pending), ephemeral=True)
+                await interaction.followup.send(
+                    embeds=inbox_embeds(pending),
+                    view=view or discord.utils.MISSING,
+                    ephemeral=True,
+                )
             except discord.HTTPException:
                 log.info("could not attach %s inbox items", len(pending))
 

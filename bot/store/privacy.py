@@ -31,6 +31,13 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         "command_sync",
         "daily_schedule",
         "daily_posts",
+        # Guild content: uploaded_by/updated_by only record which moderator acted, and a
+        # moderator deleting their data must not delete the guild's packs.
+        "content_packs",
+        "content_pack_versions",
+        # Guild-level pitfall thresholds and sweep timings.
+        "pitfall_settings",
+        "pitfall_sweeps",
     }
 )
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.clock import FakeClock
 from bot.sandbox import Sandbox
 from bot.sandbox.driver import MessageView
@@ -154,10 +152,6 @@ async def test_off_mode_sends_nothing_but_still_records(sb: Sandbox) -> None:
     assert {f.pitfall for f in flags} >= {"tutorial_hell", "theory_practice_gap"}
 
 
-@pytest.mark.xfail(
-    reason="bot/app.py sends the inbox followup without `view=inbox_view(pending)` yet",
-    strict=False,
-)
 async def test_an_inbox_nudge_carries_its_buttons(sb: Sandbox) -> None:
     bob = sb.member("bob")
     await log(sb, bob, "community", 10)
