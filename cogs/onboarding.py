@@ -18,7 +18,7 @@ class Onboarding(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(progress_ui.StartButton)
+        self.bot.add_dynamic_items(progress_ui.StartButton, progress_ui.OnboardingSelect)
 
     @app_commands.command(
         name="start", description="Set up: timezone, focus, weekly goal, DMs and nudges."
@@ -29,7 +29,7 @@ class Onboarding(commands.Cog):
         state = await self.bot.services.progress.onboarding(guild_id, interaction.user.id)
         await interaction.response.send_message(
             embed=progress_ui.onboarding_embed(state),
-            view=progress_ui.OnboardingView(interaction.user.id, state),
+            view=progress_ui.onboarding_view(interaction.user.id, state),
             ephemeral=True,
         )
 

@@ -30,7 +30,7 @@ class Progress(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(progress_ui.UndoButton)
+        self.bot.add_dynamic_items(progress_ui.UndoButton, progress_ui.HistoryDeleteSelect)
 
     @app_commands.command(name="log", description="Log a study session.")
     @app_commands.describe(
@@ -75,11 +75,15 @@ class Progress(commands.Cog):
     async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
         guild_id = guild_id_of(interaction)
         entries = await self.bot.services.progress.history(guild_id, interaction.user.id)
-        await interaction.response.send_message(
-            embed=progress_ui.history_embed(entries),
-            view=progress_ui.HistoryView(interaction.user.id, entries),
-            ephemeral=True,
-        )
+        view = progress_ui.history_view(interaction.user.id, entries)
+        if view is None:
+            await interaction.response.send_message(
+                embed=progress_ui.history_embed(entries), ephemeral=True
+            )
+        else:
+            await interaction.response.send_message(
+                embed=progress_ui.history_embed(entries), view=view, ephemeral=True
+            )
 
     @app_commands.command(name="progress", description="Your progress dashboard with a chart.")
     @app_commands.describe(member="Whose progress to show (default: yours; theirs if public)")

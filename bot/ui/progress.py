@@ -14,7 +14,7 @@ from bot.catalog.constants import PITFALL_LABELS, QUESTION_CATEGORY_LABELS
 from bot.domain import progress as rules
 from bot.domain.activity import ACTIVITY_KINDS
 from bot.domain.errors import UserFacingError
-from bot.errors import guarded, report_error
+from bot.errors import guarded
 from bot.ui import embeds
 from bot.ui.text import escape
 
@@ -100,35 +100,12 @@ CHART_FILENAME = "progress.png"
 
 UNDO_TEMPLATE = r"studybot:progress-undo:(?P<entry>\d+):(?P<user>\d+)"
 START_TEMPLATE = r"studybot:progress-start:(?P<guild>\d+)"
+DELETE_TEMPLATE = r"studybot:progress-delete:(?P<user>\d+)"
+ONBOARDING_TEMPLATE = r"studybot:progress-onboarding:(?P<step>[a-z]+):(?P<user>\d+)"
 
 
 def minutes(value: int) -> str:
     return rules.format_minutes(value)
-
-
-# --- views that answer errors like commands do --------------------------------------------
-
-
-class MemberView(discord.ui.View):
-    """A short-lived view for one member: others are told so; errors reach the member."""
-
-    def __init__(self, user_id: int, *, timeout: float = 900.0) -> None:
-        super().__init__(timeout=timeout)
-        self.user_id = user_id
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id != self.user_id:
-            raise UserFacingError("These controls belong to the member who asked.")
-        return True
-
-    async def on_error(
-        self,
-        interaction: discord.Interaction[Any],
-        error: Exception,
-        item: discord.ui.Item[Any],
-        /,
-    ) -> None:
-        await report_error(interaction, error)
 
 
 # --- /log ---------------------------------------------------------------------------------
@@ -229,35 +206,52 @@ def history_embed(entries: Sequence[HistoryEntry]) -> discord.Embed:
     return embed
 
 
-class HistoryView(MemberView):
-    def __init__(self, user_id: int, entries: Sequence[HistoryEntry]) -> None:
-        super().__init__(user_id)
-        deletable = [e for e in entries if e.deletable][:25]
-        if deletable:
-            select: discord.ui.Select[HistoryView] = discord.ui.Select(
-                placeholder="Delete an entry",
-                options=[
-                    discord.SelectOption(
-                        label=(
-                            f"{e.local_day:%d %b} · {minutes(e.minutes)} "
-                            f"{KIND_LABELS.get(e.kind, e.kind).lower()}"
-                        )[:100],
-                        description=(e.note or e.topic or "")[:100] or None,
-                        value=str(e.id),
-                    )
-                    for e in deletable
-                ],
-            )
-            select.callback = self._delete  # type: ignore[method-assign]
-            self.select = select
-            self.add_item(select)
+class HistoryDeleteSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=DELETE_TEMPLATE):
+    """Delete one of your /log entries. Persistent (no timeout task, nothing kept in memory
+    per message): the custom id carries the owner; the chosen value is the entry id."""
 
-    async def _delete(self, interaction: discord.Interaction[Any]) -> None:
-        if interaction.guild_id is None:
-            raise UserFacingError("This works only inside a server.")
+    def __init__(self, select: discord.ui.Select[Any], user_id: int) -> None:
+        super().__init__(select)
+        self.user_id = user_id
+
+    @classmethod
+    def build(cls, user_id: int, entries: Sequence[HistoryEntry]) -> HistoryDeleteSelect:
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"studybot:progress-delete:{user_id}",
+            placeholder="Delete an entry",
+            options=[
+                discord.SelectOption(
+                    label=(
+                        f"{e.local_day:%d %b} · {minutes(e.minutes)} "
+                        f"{KIND_LABELS.get(e.kind, e.kind).lower()}"
+                    )[:100],
+                    description=(e.note or e.topic or "")[:100] or None,
+                    value=str(e.id),
+                )
+                for e in entries
+            ],
+        )
+        return cls(select, user_id)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> HistoryDeleteSelect:
+        if not isinstance(item, discord.ui.Select):
+            raise UserFacingError("That list is out of date; run `/history` again.")
+        return cls(item, int(match["user"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.user.id != self.user_id or interaction.guild_id is None:
+            raise UserFacingError("Only the member whose log this is can delete from it.")
         progress = interaction.client.services.progress
         removed = await progress.delete_entry(
-            interaction.guild_id, interaction.user.id, int(self.select.values[0])
+            interaction.guild_id, interaction.user.id, int(self.item.values[0])
         )
         entries = await progress.history(interaction.guild_id, interaction.user.id)
         embed = history_embed(entries)
@@ -265,8 +259,18 @@ class HistoryView(MemberView):
             :4000
         ]
         await interaction.response.edit_message(
-            embed=embed, view=HistoryView(interaction.user.id, entries)
+            embed=embed, view=history_view(interaction.user.id, entries)
         )
+
+
+def history_view(user_id: int, entries: Sequence[HistoryEntry]) -> discord.ui.View | None:
+    """A delete select over the member's own /log entries (None when there are none)."""
+    deletable = [e for e in entries if e.deletable][:25]
+    if not deletable:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(HistoryDeleteSelect.build(user_id, deletable))
+    return view
 
 
 # --- /progress ----------------------------------------------------------------------------
@@ -528,26 +532,86 @@ def onboarding_embed(state: Onboarding) -> discord.Embed:
     return embed
 
 
-class OnboardingView(MemberView):
-    """Five selects: timezone, focus tracks, weekly goal, DMs, nudge mode."""
+class OnboardingSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=ONBOARDING_TEMPLATE
+):
+    """One onboarding choice (timezone, tracks, goal, dms, nudges), saved when picked.
 
-    def __init__(self, user_id: int, state: Onboarding) -> None:
-        super().__init__(user_id)
-        zones = list(COMMON_ZONES)
-        for extra in (state.guild_timezone, state.timezone):
-            if extra and extra not in zones:
-                zones.insert(0, extra)
-        self._add(
+    Persistent: the custom id carries the step and the member, so the selects keep working
+    after a restart and no view (or timeout task) is kept per message."""
+
+    def __init__(self, select: discord.ui.Select[Any], step: str, user_id: int) -> None:
+        super().__init__(select)
+        self.step = step
+        self.user_id = user_id
+
+    @classmethod
+    def build(
+        cls,
+        step: str,
+        user_id: int,
+        placeholder: str,
+        options: list[discord.SelectOption],
+        *,
+        min_values: int = 1,
+        max_values: int = 1,
+    ) -> OnboardingSelect:
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"studybot:progress-onboarding:{step}:{user_id}",
+            placeholder=placeholder,
+            options=options,
+            min_values=min_values,
+            max_values=max_values,
+        )
+        return cls(select, step, user_id)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> OnboardingSelect:
+        if not isinstance(item, discord.ui.Select):
+            raise UserFacingError("That form is out of date; run `/start` again.")
+        return cls(item, match["step"], int(match["user"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.user.id != self.user_id or interaction.guild_id is None:
+            raise UserFacingError("This onboarding belongs to another member; try `/start`.")
+        state = await interaction.client.services.progress.save_onboarding(
+            interaction.guild_id, interaction.user.id, self.step, list(self.item.values)
+        )
+        await interaction.response.edit_message(
+            embed=onboarding_embed(state), view=onboarding_view(interaction.user.id, state)
+        )
+
+
+def onboarding_view(user_id: int, state: Onboarding) -> discord.ui.View:
+    """Five selects: timezone, focus tracks, weekly goal, DMs, nudge mode."""
+    view = discord.ui.View(timeout=None)
+    zones = list(COMMON_ZONES)
+    for extra in (state.guild_timezone, state.timezone):
+        if extra and extra not in zones:
+            zones.insert(0, extra)
+    view.add_item(
+        OnboardingSelect.build(
             "timezone",
+            user_id,
             "Your timezone",
             [
                 discord.SelectOption(label=z, value=z, default=z == state.timezone)
                 for z in zones[:25]
             ],
         )
-        if state.tracks:
-            self._add(
+    )
+    if state.tracks:
+        view.add_item(
+            OnboardingSelect.build(
                 "tracks",
+                user_id,
                 "Focus tracks",
                 [
                     discord.SelectOption(
@@ -558,8 +622,11 @@ class OnboardingView(MemberView):
                 min_values=0,
                 max_values=min(25, len(state.tracks)),
             )
-        self._add(
+        )
+    view.add_item(
+        OnboardingSelect.build(
             "goal",
+            user_id,
             "Weekly study goal",
             [
                 discord.SelectOption(
@@ -568,14 +635,15 @@ class OnboardingView(MemberView):
                 for h in GOAL_HOURS
             ],
         )
-        self._add(
+    )
+    view.add_item(
+        OnboardingSelect.build(
             "dms",
+            user_id,
             "Direct messages",
             [
                 discord.SelectOption(
-                    label="DMs on: reminders and digests by DM",
-                    value="on",
-                    default=state.dm_opt_in,
+                    label="DMs on: reminders and digests by DM", value="on", default=state.dm_opt_in
                 ),
                 discord.SelectOption(
                     label="DMs off: keep things for my next command",
@@ -584,8 +652,11 @@ class OnboardingView(MemberView):
                 ),
             ],
         )
-        self._add(
+    )
+    view.add_item(
+        OnboardingSelect.build(
             "nudges",
+            user_id,
             "Pitfall nudges",
             [
                 discord.SelectOption(label=label, value=mode, default=mode == state.nudge_mode)
@@ -596,36 +667,8 @@ class OnboardingView(MemberView):
                 )
             ],
         )
-
-    def _add(
-        self,
-        step: str,
-        placeholder: str,
-        options: list[discord.SelectOption],
-        *,
-        min_values: int = 1,
-        max_values: int = 1,
-    ) -> None:
-        select: discord.ui.Select[OnboardingView] = discord.ui.Select(
-            placeholder=placeholder,
-            options=options,
-            min_values=min_values,
-            max_values=max_values,
-            custom_id=f"studybot:progress-onboarding:{step}:{self.user_id}",
-        )
-
-        async def callback(interaction: discord.Interaction[Any]) -> None:
-            if interaction.guild_id is None:
-                raise UserFacingError("Onboarding works inside a server.")
-            state = await interaction.client.services.progress.save_onboarding(
-                interaction.guild_id, interaction.user.id, step, list(select.values)
-            )
-            await interaction.response.edit_message(
-                embed=onboarding_embed(state), view=OnboardingView(interaction.user.id, state)
-            )
-
-        select.callback = callback  # type: ignore[method-assign]
-        self.add_item(select)
+    )
+    return view
 
 
 class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=START_TEMPLATE):
@@ -660,7 +703,7 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=START
         )
         await interaction.response.send_message(
             embed=onboarding_embed(state),
-            view=OnboardingView(interaction.user.id, state),
+            view=onboarding_view(interaction.user.id, state),
             ephemeral=True,
         )
 

@@ -27,6 +27,7 @@ async def test_start_saves_each_choice_as_it_is_made(sb: Sandbox) -> None:
     step = await sb.select(alice, step, "Weekly study goal", ["5"])
     assert "5 h a week" in step.text
     step = await sb.select(alice, step, "Direct messages", ["on"])
+    await sb.restart_bot()  # the selects are persistent: they still work
     step = await sb.select(alice, step, "Pitfall nudges", ["dm"])
     assert "Nudges: dm" in step.text
     services = bot_of(sb).services

@@ -104,6 +104,7 @@ async def test_history_deletes_only_log_entries(sb: Sandbox) -> None:
     assert len(select["options"]) == 1  # the daily entry is not offered
     after = await sb.select(alice, history, "Delete an entry", [select["options"][0]["value"]])
     assert "Deleted" in after.text
+    assert not after.selects  # nothing left that /log added
     left = await sb.slash(alice, "history")
     assert "40 min" not in left.text and "25 min" in left.text
 
