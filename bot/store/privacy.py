@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.store.schema import deliveries, metadata
 
 # table name -> columns (besides user_id) that hold a member id.
-OTHER_MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {}
+OTHER_MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "interview_pairs": ("interviewer_id", "candidate_id"),
+}
 
 NOT_MEMBER_DATA: frozenset[str] = frozenset(
     {
@@ -35,6 +37,13 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         # moderator deleting their data must not delete the guild's packs.
         "content_packs",
         "content_pack_versions",
+        # The guild's question-of-the-day schedule and posts.
+        "interview_qotd",
+        "interview_qotd_posts",
+        # The guild's weekly accountability schedule and its posts; the welcome setting.
+        "accountability_schedule",
+        "accountability_weeks",
+        "welcome_config",
         # Guild-level pitfall thresholds and sweep timings.
         "pitfall_settings",
         "pitfall_sweeps",
