@@ -49,13 +49,13 @@ from bot.domain.projects import (
 )
 from bot.domain.time import (
     format_hhmm,
-    latest_fire,
     local_date,
     parse_hhmm,
     resolve_zone,
 )
-from bot.scheduling.delivery import DeliveryFailed
-from bot.services.container import FeatureService
+from bot.scheduling.delivery import DeliveryFailed, Sent
+from bot.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
+from bot.services.container import FeatureService, Services
 from bot.store import activity as activity_rows
 from bot.store import deliveries as ledger
 from bot.store import projects as project_rows
@@ -253,13 +253,6 @@ class WeeklyPost:
     now: datetime
 
 
-@dataclass(frozen=True)
-class WeeklyResult:
-    status: str  # sent | duplicate | skipped | no_channel | failed | retry
-    detail: str = ""
-    week: str = ""
-
-
 def _schedule_from_row(row: dict[str, Any] | None) -> WeeklySchedule:
     if row is None:
         return WeeklySchedule(True, DEFAULT_WEEKDAY, parse_hhmm(DEFAULT_TIME))
@@ -276,9 +269,24 @@ def parse_weekday(text: str) -> int:
 class ProjectService(FeatureService):
     # --- hooks ---------------------------------------------------------------------------
 
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        # The shared scheduled-post machinery: cron "accountability:{guild}" in the guild's
+        # timezone, ledger + nonce, catch-up at start, broken-channel handling. It also
+        # re-syncs the job when the guild's channels or timezone change.
+        self.poster = GuildPost(
+            services,
+            kind="accountability",
+            channel="accountability",
+            label="The weekly accountability thread",
+            load_schedule=self._post_schedule,
+            render=self._render_weekly,
+            after_send=self._after_weekly,
+            key_format=week_key,
+        )
+
     def wire(self) -> None:
         self.services.dispatcher.register(REMINDER_KIND, self.checkin_reminder)
-        self.services.guilds.listeners.append(self.sync_jobs)
 
     async def start(self) -> None:
         """Rebuild every guild's weekly job and catch up a post missed while down."""
@@ -287,12 +295,7 @@ class ProjectService(FeatureService):
         async with self.services.store.connect() as conn:
             guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
             guild_ids |= {row["guild_id"] for row in await project_rows.all_schedules(conn)}
-        for guild_id in sorted(guild_ids):
-            await self.sync_jobs(guild_id)
-            try:
-                await self.catch_up(guild_id)
-            except Exception:
-                log.exception("weekly accountability catch-up failed for guild %s", guild_id)
+        await self.poster.start(sorted(guild_ids))
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         schedule = await self.weekly_schedule(guild_id)
@@ -888,6 +891,10 @@ class ProjectService(FeatureService):
         async with self.services.store.connect() as conn:
             return _schedule_from_row(await project_rows.schedule(conn, guild_id))
 
+    async def _post_schedule(self, guild_id: int) -> PostSchedule:
+        weekly = await self.weekly_schedule(guild_id)
+        return PostSchedule(weekly.enabled, weekly.post_time, frozenset({weekly.weekday}))
+
     async def configure_weekly(
         self,
         guild_id: int,
@@ -911,112 +918,47 @@ class ProjectService(FeatureService):
         await self.sync_jobs(guild_id)
         return _schedule_from_row(row)
 
-    @staticmethod
-    def job_id(guild_id: int) -> str:
-        return f"accountability:{guild_id}"
+    def job_id(self, guild_id: int) -> str:
+        return self.poster.job_id(guild_id)
 
     async def sync_jobs(self, guild_id: int) -> None:
         """(Re)schedule the guild's weekly cron in its timezone, or remove it."""
-        schedule = await self.weekly_schedule(guild_id)
-        settings = await self.services.guilds.settings(guild_id)
-        job_id = self.job_id(guild_id)
-        if not schedule.enabled or settings.channels["accountability"] is None:
-            self.services.scheduler.remove(job_id)
-            return
+        await self.poster.sync(guild_id)
 
-        async def job() -> None:
-            await self.post_weekly(guild_id)
+    async def catch_up(self, guild_id: int) -> PostResult | None:
+        return await self.poster.catch_up(guild_id)
 
-        self.services.scheduler.add_cron(
-            job_id,
-            job,
-            hour=schedule.post_time.hour,
-            minute=schedule.post_time.minute,
-            day_of_week=WEEKDAY_NAMES[schedule.weekday],
-            timezone=resolve_zone(None, settings.timezone),
-        )
+    async def post_weekly(self, guild_id: int, *, day: date | None = None) -> PostResult:
+        """The week's post and thread, through the ledger (`weekly:{guild}:{year}-W{week}`)."""
+        return await self.poster.post(guild_id, day=day)
 
-    async def catch_up(self, guild_id: int) -> WeeklyResult | None:
-        schedule = await self.weekly_schedule(guild_id)
-        settings = await self.services.guilds.settings(guild_id)
-        if not schedule.enabled or settings.channels["accountability"] is None:
-            return None
-        zone = resolve_zone(None, settings.timezone)
-        now = self._now
-        last = latest_fire(now, schedule.post_time, zone, {schedule.weekday})
-        day = local_date(last, zone)
-        key = week_key(guild_id, day)
-        async with self.services.store.connect() as conn:
-            existing = await ledger.get(conn, key)
-        if existing is not None and existing["status"] != "retry":
-            return None
-        grace = timedelta(hours=self.services.settings.catchup_grace_hours)
-        if now - last > grace:
-            async with self.services.store.begin() as conn:
-                await ledger.record_skip(
-                    conn, key, guild_id, "weekly", now, f"missed by {now - last}, grace {grace}"
-                )
-            return WeeklyResult("skipped", "outside the grace window", week_label(day))
-        log.info("guild %s: catching up the weekly accountability post", guild_id)
-        return await self.post_weekly(guild_id, day=day)
-
-    async def post_weekly(self, guild_id: int, *, day: date | None = None) -> WeeklyResult:
+    async def _render_weekly(self, guild_id: int, day: date) -> Rendered:
         import bot.ui.projects as project_ui
 
-        settings = await self.services.guilds.settings(guild_id)
-        zone = resolve_zone(None, settings.timezone)
-        now = self._now
-        day = day or local_date(now, zone)
-        label = week_label(day)
-        channel_id = settings.channels["accountability"]
-        if channel_id is None:
-            return WeeklyResult("no_channel", "no accountability channel is set", label)
-        key = week_key(guild_id, day)
-        async with self.services.store.begin() as conn:
-            if not await ledger.claim(conn, key, guild_id, "weekly", now):
-                return WeeklyResult("duplicate", "already posted this week", label)
+        async with self.services.store.connect() as conn:
             roster = await project_rows.weekly_roster(conn, guild_id)
         post = WeeklyPost(
             day=day,
             roster=tuple(
                 RosterEntry(r["user_id"], int(r["projects"]), r["last_checkin_at"]) for r in roster
             ),
-            now=now,
+            now=self._now,
         )
-        try:
-            sent = await self.services.deliverer.to_channel(
-                channel_id,
-                embed=project_ui.weekly_embed(post, week_bounds(day)),
-                view=project_ui.weekly_view(guild_id),
-                thread_name=project_ui.weekly_thread_name(day),
-            )
-        except DeliveryFailed as failure:
-            status = "failed" if failure.permanent else "retry"
-            async with self.services.store.begin() as conn:
-                await ledger.finish(conn, key, status, self._now, detail=failure.reason)
-            log.warning("guild %s: weekly accountability post failed (%s)", guild_id, failure)
-            if failure.permanent:
-                await self.services.guilds.mark_broken(guild_id, "accountability", failure.reason)
-                self.services.scheduler.remove(self.job_id(guild_id))
-            return WeeklyResult(status, failure.reason, label)
+        return Rendered(
+            embed=project_ui.weekly_embed(post, week_bounds(day)),
+            view=project_ui.weekly_view(guild_id),
+            thread_name=project_ui.weekly_thread_name(day),
+        )
+
+    async def _after_weekly(self, guild_id: int, day: date, sent: Sent) -> None:
         async with self.services.store.begin() as conn:
-            await ledger.finish(
-                conn,
-                key,
-                "sent",
-                self._now,
-                channel_id=sent.channel_id,
-                message_id=sent.message_id,
-            )
-            await project_rows.save_week_post(
-                conn,
-                guild_id,
-                label,
-                channel_id=sent.channel_id,
-                message_id=sent.message_id,
-                thread_id=sent.thread_id,
-                now=self._now,
-            )
-        if "accountability" in settings.broken:
-            await self.services.guilds.clear_broken(guild_id, "accountability")
-        return WeeklyResult("sent", "", label)
+            if await project_rows.week_post(conn, guild_id, week_label(day)) is None:
+                await project_rows.save_week_post(
+                    conn,
+                    guild_id,
+                    week_label(day),
+                    channel_id=sent.channel_id,
+                    message_id=sent.message_id,
+                    thread_id=sent.thread_id,
+                    now=self._now,
+                )

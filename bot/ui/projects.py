@@ -803,10 +803,3 @@ def schedule_embed(schedule: WeeklySchedule, zone: str, channel_set: bool) -> di
             name="Next step", value="Pick a channel with `/setup channels accountability:`."
         )
     return embed
-
-
-WEEKLY_RESULT_TEXT = {
-    "sent": "Posted this week's accountability thread.",
-    "duplicate": "This week's thread was already posted.",
-    "no_channel": "No accountability channel is set.",
-}

@@ -224,7 +224,13 @@ async def test_weekly_thread_once_across_a_restart_and_check_in_button(
     await services.scheduler.advance(timedelta(hours=3))
     await sb.wait_idle()
     assert len(posts(sb)) == 1
-    assert await services.projects.post_weekly(sb.guild.id) == await _duplicate(sb)
+    again = await services.projects.post_weekly(sb.guild.id)
+    assert again.status == "duplicate"
+    from bot.store import deliveries as ledger
+
+    async with services.store.connect() as conn:
+        entry = await ledger.get(conn, f"weekly:{sb.guild.id}:2026-W10")
+    assert entry is not None and entry["status"] == "sent"
 
     # The button (after the restart) opens the clicker's own modal.
     opened = await sb.click(alice, weekly, "Check in")
@@ -263,12 +269,6 @@ async def test_weekly_thread_once_across_a_restart_and_check_in_button(
     weekly_posts = posts(sb)
     assert len(weekly_posts) == 2 and "Week 11 accountability" in weekly_posts[1].text
     assert "checked in today" in weekly_posts[1].text or "day" in weekly_posts[1].text
-
-
-async def _duplicate(sb: Sandbox) -> object:
-    from bot.services.projects import WeeklyResult
-
-    return WeeklyResult("duplicate", "already posted this week", "2026-W10")
 
 
 async def test_weekly_thread_paused_and_refused_for_members(sb: Sandbox) -> None:
