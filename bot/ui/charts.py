@@ -12,9 +12,6 @@ import io
 import math
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.domain.activity import ACTIVITY_KINDS
 from bot.domain.progress import WeekMinutes
 
@@ -33,6 +30,11 @@ RATIO_CAP = 10.0  # a week of nearly all theory would flatten the rest of the li
 def weekly_chart_png(weeks: Sequence[WeekMinutes], title: str = "Study minutes by week") -> bytes:
     """Stacked bars of minutes per kind per week, with the theory:practice ratio as a line
     on a second axis (gaps where a week had no practice). Blocking: call via `render`."""
+    # Imported here, not at module level: matplotlib takes ~2 s to import on a cold start,
+    # which the bot should not pay before it is ready (the first /progress pays it instead).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8, 4), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
