@@ -227,10 +227,31 @@ class StudyBot(commands.Bot):
         self.synced = "global"
         log.info("synced commands globally")
 
+    def _stop_views(self) -> None:
+        """Stop every live view and modal so their timeout tasks end with the bot.
+
+        discord.py keeps them in its view store and never stops them on close; their pending
+        timeout tasks would otherwise be destroyed with the loop.
+        """
+        store = getattr(self._connection, "_view_store", None)
+        if store is None:
+            return
+        views = {
+            item.view
+            for items in getattr(store, "_views", {}).values()
+            for item in items.values()
+            if item.view is not None
+        }
+        views |= set(getattr(store, "_synced_message_views", {}).values())
+        views |= set(getattr(store, "_modals", {}).values())
+        for view in views:
+            view.stop()
+
     async def close(self) -> None:
         try:
             if self._services is not None:
                 self._services.scheduler.shutdown()
+            self._stop_views()
             await super().close()
         finally:
             await self.store.close()

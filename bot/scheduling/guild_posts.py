@@ -56,6 +56,7 @@ class PostDeps(Protocol):
     scheduler: SchedulerService
     deliverer: Deliverer
 
+
 log = logging.getLogger(__name__)
 
 
@@ -82,11 +83,13 @@ class Rendered:
     embed: discord.Embed
     view: discord.ui.View | None = None
     thread_name: str | None = None
+    #: What was chosen for this post (e.g. the question id), handed back to `after_send`.
+    ref: str | None = None
 
 
 ScheduleLoader = Callable[[int], Awaitable[PostSchedule]]
 Renderer = Callable[[int, date], Awaitable[Rendered]]
-AfterSend = Callable[[int, date, Sent], Awaitable[None]]
+AfterSend = Callable[[int, date, Sent, Rendered], Awaitable[None]]
 KeyFormat = Callable[[int, date], str]
 
 
@@ -220,7 +223,7 @@ class GuildPost:
                 message_id=sent.message_id,
             )
         if self.after_send is not None:
-            await self.after_send(guild_id, day, sent)
+            await self.after_send(guild_id, day, sent, rendered)
         if self.channel in settings.broken:
             await self.services.guilds.clear_broken(guild_id, self.channel)
         return PostResult("sent", "", day)

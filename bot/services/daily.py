@@ -230,7 +230,7 @@ class DailyService:
             thread_name=daily_ui.thread_name(daily),
         )
 
-    async def _after_send(self, guild_id: int, day: date, sent: Sent) -> None:
+    async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
         async with self.store.begin() as conn:
             await daily_rows.mark_posted(
                 conn,

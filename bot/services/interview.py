@@ -27,7 +27,6 @@ from bot.domain.errors import UserFacingError
 from bot.domain.time import (
     format_hhmm,
     format_weekdays,
-    latest_fire,
     local_date,
     mask_to_weekdays,
     next_fire,
@@ -36,10 +35,10 @@ from bot.domain.time import (
     resolve_zone,
     weekdays_to_mask,
 )
-from bot.scheduling.delivery import DeliveryFailed
+from bot.scheduling.delivery import DeliveryFailed, Sent
+from bot.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
 from bot.services.container import FeatureService
 from bot.store import daily as daily_rows
-from bot.store import deliveries as ledger
 from bot.store import interview as rows
 from bot.store import reminders as reminder_rows
 
@@ -174,13 +173,6 @@ class QotdSchedule:
         return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
 
 
-@dataclass(frozen=True)
-class QotdResult:
-    status: str  # sent | duplicate | skipped | no_channel | no_questions | failed | retry
-    detail: str = ""
-    question_id: str | None = None
-
-
 @dataclass
 class _Refs:
     catalog: Catalog
@@ -205,18 +197,20 @@ class InterviewService(FeatureService):
         dispatcher.register(REVIEWS_REMINDER, self.review_reminder)
         dispatcher.register(MOCK_REMINDER, self.mock_expiry)
         dispatcher.register(QUEUE_REMINDER, self.queue_expiry)
-        self.services.guilds.listeners.append(self.sync_jobs)
+        self.qotd_poster = GuildPost(
+            self.services,
+            kind="qotd",
+            channel="interview",
+            label="The question of the day",
+            load_schedule=self._qotd_post_schedule,
+            render=self._render_qotd,
+            after_send=self._after_qotd,
+        )
 
     async def start(self) -> None:
         async with self.services.store.connect() as conn:
             schedules = await rows.all_qotd_schedules(conn)
-        for row in schedules:
-            guild_id = row["guild_id"]
-            await self.sync_jobs(guild_id)
-            try:
-                await self.catch_up(guild_id)
-            except Exception:
-                log.exception("question-of-the-day catch-up failed for guild %s", guild_id)
+        await self.qotd_poster.start([row["guild_id"] for row in schedules])
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         return [("Question of the day", (await self.qotd_schedule(guild_id)).describe())]
@@ -1073,117 +1067,48 @@ class InterviewService(FeatureService):
         await self.sync_jobs(guild_id)
         return _schedule_from_row(row)
 
-    @staticmethod
-    def job_id(guild_id: int) -> str:
-        return f"qotd:{guild_id}"
+    def job_id(self, guild_id: int) -> str:
+        return self.qotd_poster.job_id(guild_id)
 
     async def sync_jobs(self, guild_id: int) -> None:
-        """(Re)schedule the guild's question-of-the-day cron in its timezone, or remove it."""
-        schedule = await self.qotd_schedule(guild_id)
-        settings = await self.services.guilds.settings(guild_id)
-        job_id = self.job_id(guild_id)
-        if not schedule.enabled or settings.channels["interview"] is None:
-            self.services.scheduler.remove(job_id)
-            return
+        await self.qotd_poster.sync(guild_id)
 
-        async def job() -> None:
-            await self.post_qotd(guild_id)
-
-        self.services.scheduler.add_cron(
-            job_id,
-            job,
-            hour=schedule.post_time.hour,
-            minute=schedule.post_time.minute,
-            day_of_week=",".join(
-                ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d]
-                for d in sorted(schedule.weekdays)
-            ),
-            timezone=resolve_zone(None, settings.timezone),
-        )
-
-    @staticmethod
-    def _key(guild_id: int, day: date) -> str:
-        return f"qotd:{guild_id}:{day.isoformat()}"
-
-    async def catch_up(self, guild_id: int) -> QotdResult | None:
-        """At start: post today's question if its time passed while down (within grace)."""
-        schedule = await self.qotd_schedule(guild_id)
-        settings = await self.services.guilds.settings(guild_id)
-        if not schedule.enabled or settings.channels["interview"] is None:
-            return None
-        zone = resolve_zone(None, settings.timezone)
-        now = self.services.clock.now()
-        last = latest_fire(now, schedule.post_time, zone, schedule.weekdays)
-        day = local_date(last, zone)
-        key = self._key(guild_id, day)
-        async with self.services.store.connect() as conn:
-            existing = await ledger.get(conn, key)
-        if existing is not None and existing["status"] != "retry":
-            return None
-        grace = timedelta(hours=self.services.settings.catchup_grace_hours)
-        if now - last > grace:
-            async with self.services.store.begin() as conn:
-                await ledger.record_skip(
-                    conn, key, guild_id, "qotd", now, f"missed by {now - last}, grace {grace}"
-                )
-            return QotdResult("skipped", "outside the grace window")
-        return await self.post_qotd(guild_id, day=day)
+    async def catch_up(self, guild_id: int) -> PostResult | None:
+        return await self.qotd_poster.catch_up(guild_id)
 
     async def post_qotd(
         self, guild_id: int, *, day: date | None = None, manual: bool = False
-    ) -> QotdResult:
+    ) -> PostResult:
+        return await self.qotd_poster.post(guild_id, day=day, manual=manual)
+
+    async def _qotd_post_schedule(self, guild_id: int) -> PostSchedule:
+        schedule = await self.qotd_schedule(guild_id)
+        return PostSchedule(schedule.enabled, schedule.post_time, schedule.weekdays)
+
+    async def _render_qotd(self, guild_id: int, day: date) -> Rendered:
         from bot.ui import interview as ui
 
-        settings = await self.services.guilds.settings(guild_id)
-        schedule = await self.qotd_schedule(guild_id)
-        zone = resolve_zone(None, settings.timezone)
-        now = self.services.clock.now()
-        day = day or local_date(now, zone)
-        if not manual and (not schedule.enabled or day.weekday() not in schedule.weekdays):
-            return QotdResult("skipped", "not a posting day")
-        channel_id = settings.channels["interview"]
-        if channel_id is None:
-            return QotdResult("no_channel", "no interview channel is set")
         catalog = self.services.catalog.for_guild(guild_id)
         ids = list(catalog.questions)
-        key = self._key(guild_id, day)
-        async with self.services.store.begin() as conn:
-            if not await ledger.claim(conn, key, guild_id, "qotd", now):
-                return QotdResult("duplicate", "already posted")
+        async with self.services.store.connect() as conn:
             recent = await rows.recent_qotd(conn, guild_id, max(1, len(ids)))
         question_id = rules.choose_qotd(ids, recent, guild_id)
         if question_id is None:
-            async with self.services.store.begin() as conn:
-                await ledger.finish(conn, key, "failed", now, detail="no questions")
-            return QotdResult("no_questions", "no interview questions are loaded")
+            raise UserFacingError("No interview questions are loaded in this server.")
         question = catalog.questions[question_id]
-        try:
-            sent = await self.services.deliverer.to_channel(
-                channel_id,
-                embed=ui.qotd_embed(question, day),
-                view=ui.qotd_view(question.id),
-            )
-        except DeliveryFailed as failure:
-            async with self.services.store.begin() as conn:
-                await ledger.finish(
-                    conn,
-                    key,
-                    "failed" if failure.permanent else "retry",
-                    self.services.clock.now(),
-                    detail=failure.reason,
-                )
-            log.warning("guild %s: question of the day not posted: %s", guild_id, failure.reason)
-            return QotdResult("failed" if failure.permanent else "retry", failure.reason)
+        return Rendered(
+            embed=ui.qotd_embed(question, day), view=ui.qotd_view(question.id), ref=question.id
+        )
+
+    async def _after_qotd(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        assert rendered.ref is not None
         async with self.services.store.begin() as conn:
-            await ledger.finish(
-                conn,
-                key,
-                "sent",
-                self.services.clock.now(),
-                channel_id=sent.channel_id,
-                message_id=sent.message_id,
-            )
             await rows.add_qotd_post(
-                conn, guild_id, day, question.id, now, sent.channel_id, sent.message_id
+                conn,
+                guild_id,
+                day,
+                rendered.ref,
+                self.services.clock.now(),
+                sent.channel_id,
+                sent.message_id,
             )
-        return QotdResult("sent", "", question.id)

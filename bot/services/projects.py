@@ -950,7 +950,7 @@ class ProjectService(FeatureService):
             thread_name=project_ui.weekly_thread_name(day),
         )
 
-    async def _after_weekly(self, guild_id: int, day: date, sent: Sent) -> None:
+    async def _after_weekly(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
         async with self.services.store.begin() as conn:
             if await project_rows.week_post(conn, guild_id, week_label(day)) is None:
                 await project_rows.save_week_post(
