@@ -127,6 +127,16 @@ def fuzz_env(
     loop.run_until_complete(configure())
     yield loop, sandbox
     loop.run_until_complete(sandbox.close(check=False))
+
+    async def cancel_leftovers() -> None:
+        # Like asyncio.run: finish the loop's remaining tasks before closing it.
+        current = asyncio.current_task()
+        leftovers = [t for t in asyncio.all_tasks() if t is not current]
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
+
+    loop.run_until_complete(cancel_leftovers())
     loop.close()
 
 
