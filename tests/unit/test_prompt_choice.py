@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from bot.domain.prompts import PromptRef, choose_prompt, rotation_order
 
 PROMPTS = [PromptRef(f"{t}-{i}", t) for t in ("math", "toolkit", "community") for i in range(4)]
@@ -13,7 +15,7 @@ def test_rotation_is_deterministic_per_guild_and_differs_between_guilds() -> Non
 def test_rotation_spreads_tracks() -> None:
     order = rotation_order(PROMPTS, 5, 0)
     tracks = [p.split("-")[0] for p in order]
-    assert all(a != b for a, b in zip(tracks, tracks[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(tracks))
 
 
 def test_no_repeat_until_exhausted_then_a_new_cycle() -> None:
