@@ -53,3 +53,9 @@ def guild_id_of(interaction: discord.Interaction[Any]) -> int:
     if interaction.guild_id is None:
         raise GuildOnly()
     return interaction.guild_id
+
+
+def write_cooldown(rate: int = 5, per: float = 60.0) -> Callable[[T], T]:
+    """Per-member cooldown for commands that write, so one member cannot flood the database
+    or the channels. Answered by the error handler with a friendly "try again in N s"."""
+    return app_commands.checks.cooldown(rate, per, key=lambda i: (i.guild_id, i.user.id))

@@ -9,12 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of, moderator_only
+from bot.checks import guild_id_of, moderator_only, write_cooldown
 from bot.ui import content as content_ui
-
-
-def _write_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
-    return (interaction.guild_id, interaction.user.id)
 
 
 async def _pack_autocomplete(
@@ -54,7 +50,7 @@ class Content(commands.GroupCog, group_name="content"):
         file="The pack as a .yaml file (at most 1 MiB); see content/FORMAT.md",
         dry_run="Only check the pack and show what would change; store nothing",
     )
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     @moderator_only()
     async def upload(
         self,
@@ -97,7 +93,7 @@ class Content(commands.GroupCog, group_name="content"):
     @app_commands.command(name="disable", description="Stop using an uploaded pack (moderators).")
     @app_commands.describe(pack="The uploaded pack to disable (it stays stored)")
     @app_commands.autocomplete(pack=_pack_autocomplete)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     @moderator_only()
     async def disable(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
         result = await self.bot.services.content.set_enabled(
@@ -110,7 +106,7 @@ class Content(commands.GroupCog, group_name="content"):
     @app_commands.command(name="enable", description="Use a disabled pack again (moderators).")
     @app_commands.describe(pack="The uploaded pack to enable")
     @app_commands.autocomplete(pack=_pack_autocomplete)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     @moderator_only()
     async def enable(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
         result = await self.bot.services.content.set_enabled(
@@ -128,7 +124,7 @@ class Content(commands.GroupCog, group_name="content"):
         version="The stored version to use (default: the one before the current)",
     )
     @app_commands.autocomplete(pack=_pack_autocomplete, version=_version_autocomplete)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     @moderator_only()
     async def rollback(
         self, interaction: discord.Interaction[StudyBot], pack: str, version: str | None = None
@@ -160,7 +156,7 @@ class Content(commands.GroupCog, group_name="content"):
     @app_commands.command(
         name="reload", description="Re-read the built-in packs from disk (moderators)."
     )
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     @moderator_only()
     async def reload(self, interaction: discord.Interaction[StudyBot]) -> None:
         guild_id_of(interaction)

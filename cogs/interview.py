@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.app import StudyBot
 from bot.catalog.constants import QUESTION_CATEGORIES
-from bot.checks import guild_id_of
+from bot.checks import guild_id_of, write_cooldown
 from bot.services.interview import category_name
 from bot.ui import embeds
 from bot.ui import interview as ui
@@ -19,10 +19,6 @@ CATEGORY_CHOICES = [
 DIFFICULTY_CHOICES = [
     app_commands.Choice(name=f"{n} — {label}", value=n) for n, label in ui.DIFFICULTY.items()
 ]
-
-
-def _write_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
-    return (interaction.guild_id, interaction.user.id)
 
 
 @app_commands.guild_only()
@@ -42,7 +38,7 @@ class Interview(commands.GroupCog, group_name="interview"):
     )
     @app_commands.choices(category=CATEGORY_CHOICES)
     @app_commands.choices(difficulty=DIFFICULTY_CHOICES)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def practice(
         self,
         interaction: discord.Interaction[StudyBot],
@@ -80,7 +76,7 @@ class Interview(commands.GroupCog, group_name="interview"):
         focus="Only this kind of question (default: a mix of the four kinds)",
     )
     @app_commands.choices(focus=CATEGORY_CHOICES)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def mock(
         self,
         interaction: discord.Interaction[StudyBot],
@@ -104,7 +100,7 @@ class Interview(commands.GroupCog, group_name="interview"):
         )
 
     @app_commands.command(name="end", description="Stop your mock session and see the summary.")
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def end(self, interaction: discord.Interaction[StudyBot]) -> None:
         summary = await self.bot.services.interview.end_mock(
             guild_id_of(interaction), interaction.user.id
@@ -114,7 +110,7 @@ class Interview(commands.GroupCog, group_name="interview"):
     @app_commands.command(name="pair", description="Wait for a peer to interview each other.")
     @app_commands.describe(category="The kind of question you want (default: any)")
     @app_commands.choices(category=CATEGORY_CHOICES)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def pair(
         self, interaction: discord.Interaction[StudyBot], category: str | None = None
     ) -> None:
@@ -125,7 +121,7 @@ class Interview(commands.GroupCog, group_name="interview"):
         await interaction.followup.send(embed=ui.pair_join_embed(join), ephemeral=True)
 
     @app_commands.command(name="pair-leave", description="Leave the pairing queue.")
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def pair_leave(self, interaction: discord.Interaction[StudyBot]) -> None:
         left = await self.bot.services.interview.leave_pair(
             guild_id_of(interaction), interaction.user.id

@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of
+from bot.checks import guild_id_of, write_cooldown
 from bot.domain.errors import UserFacingError
 from bot.domain.time import search_timezones
 from bot.services.zones import all_timezones
@@ -25,6 +25,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
         name="timezone", description="Set your timezone so days and streaks follow your clock."
     )
     @app_commands.describe(zone="Your IANA timezone, e.g. Europe/Berlin — start typing a city")
+    @write_cooldown()
     @app_commands.guild_only()
     async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
         guild_id = guild_id_of(interaction)
@@ -51,6 +52,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     @app_commands.describe(
         enabled="True to allow DMs (reminders, nudges, digests), false to stop them"
     )
+    @write_cooldown()
     @app_commands.guild_only()
     async def dms(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
         guild_id = guild_id_of(interaction)
@@ -71,6 +73,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
         reviews="Remind me once a day when interview reviews are due",
         review_time="When to send the review reminder, your local HH:MM (default 18:00)",
     )
+    @write_cooldown()
     @app_commands.guild_only()
     async def reminders(
         self,
@@ -110,6 +113,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     @app_commands.choices(
         mode=[app_commands.Choice(name=m, value=m) for m in ("inbox", "dm", "off")]
     )
+    @write_cooldown()
     @app_commands.guild_only()
     async def nudges(self, interaction: discord.Interaction[StudyBot], mode: str) -> None:
         guild_id = guild_id_of(interaction)
@@ -122,6 +126,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
 
     @app_commands.command(name="profile", description="Let other members see your progress.")
     @app_commands.describe(public="True: others can view your /progress and stats")
+    @write_cooldown()
     @app_commands.guild_only()
     async def profile(self, interaction: discord.Interaction[StudyBot], public: bool) -> None:
         guild_id = guild_id_of(interaction)
@@ -138,6 +143,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
 
     @app_commands.command(name="leaderboard", description="Appear on the leaderboards or not.")
     @app_commands.describe(enabled="True to appear on /leaderboard")
+    @write_cooldown()
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
         guild_id = guild_id_of(interaction)

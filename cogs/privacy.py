@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of
+from bot.checks import guild_id_of, write_cooldown
 from bot.ui import privacy as privacy_ui
 
 
@@ -23,7 +23,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
         self.bot.add_dynamic_items(privacy_ui.PrivacyChoice)
 
     @app_commands.command(name="export", description="Download everything stored about you here.")
-    @app_commands.checks.cooldown(2, 300.0, key=lambda i: (i.guild_id, i.user.id))
+    @write_cooldown(2, 300.0)
     async def export(self, interaction: discord.Interaction[StudyBot]) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of
+from bot.checks import guild_id_of, write_cooldown
 from bot.domain.activity import ACTIVITY_KINDS
 from bot.domain.progress import MAX_LOG_MINUTES, MAX_NOTE_CHARS, MIN_LOG_MINUTES
 from bot.ui import charts
@@ -17,10 +17,6 @@ KIND_CHOICES = [
     app_commands.Choice(name=f"{kind} — {progress_ui.KIND_DESCRIPTIONS[kind]}"[:100], value=kind)
     for kind in ACTIVITY_KINDS
 ]
-
-
-def _member_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
-    return (interaction.guild_id, interaction.user.id)
 
 
 class Progress(commands.Cog):
@@ -41,7 +37,7 @@ class Progress(commands.Cog):
     )
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.guild_only()
-    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    @write_cooldown()
     async def log(
         self,
         interaction: discord.Interaction[StudyBot],
@@ -106,7 +102,7 @@ class Progress(commands.Cog):
     @app_commands.command(name="goal", description="Set your weekly study goal, or see it.")
     @app_commands.describe(hours_per_week="Hours a week to aim for (1-80); leave out to see it")
     @app_commands.guild_only()
-    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    @write_cooldown()
     async def goal(
         self,
         interaction: discord.Interaction[StudyBot],

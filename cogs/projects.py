@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of
+from bot.checks import guild_id_of, write_cooldown
 from bot.domain.errors import UserFacingError
 from bot.domain.projects import DOMAIN_LABELS, PROJECT_DOMAINS
 from bot.ui import projects as project_ui
@@ -22,10 +22,6 @@ DOMAIN_CHOICES = [
     app_commands.Choice(name=DOMAIN_LABELS[domain], value=domain) for domain in PROJECT_DOMAINS
 ]
 IDEA_DOMAIN_CHOICES = [choice for choice in DOMAIN_CHOICES if choice.value != "other"]
-
-
-def _write_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
-    return (interaction.guild_id, interaction.user.id)
 
 
 @app_commands.guild_only()
@@ -73,7 +69,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.command(name="start", description="Start a portfolio project (opens a form).")
     @app_commands.describe(domain="Pre-fill the domain (you can also type it in the form)")
     @app_commands.choices(domain=DOMAIN_CHOICES)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def start(
         self, interaction: discord.Interaction[StudyBot], domain: str | None = None
     ) -> None:
@@ -102,7 +98,7 @@ class Projects(commands.GroupCog, group_name="project"):
         minutes="Time spent since your last check-in, in minutes",
     )
     @app_commands.autocomplete(project=active_projects)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def checkin(
         self,
         interaction: discord.Interaction[StudyBot],
@@ -124,7 +120,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.command(name="milestone", description="Tick a milestone of your project.")
     @app_commands.describe(project="Which project", milestone="The milestone you finished")
     @app_commands.autocomplete(project=active_projects)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def milestone(
         self, interaction: discord.Interaction[StudyBot], project: str, milestone: str
     ) -> None:
@@ -165,7 +161,7 @@ class Projects(commands.GroupCog, group_name="project"):
         note="One line about what shipped",
     )
     @app_commands.autocomplete(project=active_projects)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def ship(
         self,
         interaction: discord.Interaction[StudyBot],
@@ -213,7 +209,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.command(name="done", description="Mark a project finished.")
     @app_commands.describe(project="Which project", note="Optional closing note")
     @app_commands.autocomplete(project=active_projects)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def done(
         self, interaction: discord.Interaction[StudyBot], project: str, note: str | None = None
     ) -> None:
@@ -227,7 +223,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.command(name="drop", description="Drop a project (asks why; kept for you).")
     @app_commands.describe(project="Which project")
     @app_commands.autocomplete(project=active_projects)
-    @app_commands.checks.cooldown(5, 60.0, key=_write_cooldown)
+    @write_cooldown()
     async def drop(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
         found = await self.bot.services.projects.resolve(
             guild_id_of(interaction), interaction.user.id, project

@@ -7,12 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of
+from bot.checks import guild_id_of, write_cooldown
 from bot.ui import progress as progress_ui
-
-
-def _member_cooldown(interaction: discord.Interaction[StudyBot]) -> tuple[int | None, int]:
-    return (interaction.guild_id, interaction.user.id)
 
 
 @app_commands.guild_only()
@@ -49,7 +45,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
         skill="The skill (start typing)",
         evidence="An https:// link to a repo, notebook or post that shows it (encouraged)",
     )
-    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    @write_cooldown()
     async def check(
         self,
         interaction: discord.Interaction[StudyBot],
@@ -66,7 +62,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
 
     @app_commands.command(name="uncheck", description="Uncheck a skill.")
     @app_commands.describe(skill="The skill (start typing)")
-    @app_commands.checks.cooldown(5, 60.0, key=_member_cooldown)
+    @write_cooldown()
     async def uncheck(self, interaction: discord.Interaction[StudyBot], skill: str) -> None:
         guild_id = guild_id_of(interaction)
         result = await self.bot.services.progress.uncheck_skill(

@@ -71,3 +71,16 @@ async def test_a_member_is_refused_by_every_moderator_command(sb: Sandbox) -> No
         reply = await sb.slash(member, info.name, **options)
         assert reply.ephemeral, info.name
         assert "Only moderators" in reply.text, (info.name, reply.text)
+
+
+async def test_write_commands_have_a_per_member_cooldown(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    for _ in range(5):
+        reply = await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
+        assert "Timezone saved" in reply.text
+    throttled = await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
+    assert throttled.ephemeral and "Easy there" in throttled.text
+    # Another member is not affected.
+    assert "Timezone saved" in (
+        await sb.slash(sb.member("bob"), "settings timezone", zone="Europe/Berlin")
+    ).text
