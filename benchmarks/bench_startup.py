@@ -62,6 +62,8 @@ async def run(ctx: Context) -> list[Measurement]:
     peak = [r["peak_mb"] for r in results]
     imported = [r["imported_mb"] for r in results]
     errors = {r["errors"] for r in results if r["errors"]}
+    errors |= {f"extensions failed: {r['failures']}" for r in results if r.get("failures")}
+    extensions = int(median([float(r.get("extensions", 0)) for r in results]))
     n = ctx.members
     return [
         Measurement(
@@ -73,7 +75,7 @@ async def run(ctx: Context) -> list[Measurement]:
             passed=median(startup) < 5 and not errors,
             kind="absolute",
             samples=startup,
-            note="; ".join(sorted(errors))[:300],
+            note=f"{extensions} extensions loaded; " + "; ".join(sorted(errors))[:300],
         ),
         Measurement(
             "rss",

@@ -32,8 +32,12 @@ async def probe(database: Path, command: str | None) -> dict[str, float | str]:
         if command:
             member = next(m for m in sb.members if m.user.username == member_name(0))
             await sb.slash(member, command)
+        bot = sb.bot
+        failures = getattr(bot, "extension_failures", {})
         result: dict[str, float | str] = {
             "startup_s": ready,
+            "extensions": float(len(getattr(bot, "extensions", {}))),
+            "failures": "; ".join(f"{name}: {why}" for name, why in failures.items()),
             "rss_mb": rss_mb(),
             "peak_mb": peak_rss_mb(),
             "imported_mb": imported_mb,
