@@ -128,7 +128,9 @@ class StudyBot(commands.Bot):
             notifier=notifier,
             scheduler=scheduler,
         )
-        dispatcher.register(STREAK_REMINDER, daily.streak_reminder)
+        dispatcher.register_claimed(
+            STREAK_REMINDER, DailyService.streak_reminder_key, daily.streak_reminder
+        )
         self._services = Services(
             settings=settings,
             clock=clock,

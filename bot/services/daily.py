@@ -28,6 +28,7 @@ from bot.domain.time import (
     weekdays_to_mask,
 )
 from bot.scheduling.delivery import Deliverer, Sent
+from bot.scheduling.dispatcher import Served
 from bot.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
 from bot.scheduling.scheduler import SchedulerService
 from bot.services.guilds import GuildService
@@ -339,24 +340,32 @@ class DailyService:
                 return due
         raise AssertionError("unreachable")
 
-    async def streak_reminder(self, row: dict[str, Any], now: datetime) -> datetime | None:
-        """Dispatcher handler: remind a member whose streak ends tonight."""
+    @staticmethod
+    def streak_reminder_key(row: dict[str, Any], now: datetime) -> str:
+        """One ledger key per occurrence: the row's due instant names the evening."""
+        return f"streak:{row['guild_id']}:{row['user_id']}:{row['due_at_utc']:%Y%m%dT%H%M}"
+
+    async def streak_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
+        """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""
         from bot.ui import daily as daily_ui
 
         guild_id, user_id = row["guild_id"], row["user_id"]
         async with self.store.connect() as conn:
             prefs = await daily_rows.reminder_prefs(conn, guild_id, user_id)
         if not prefs["streak"]:
-            return None
+            return Served(None, delivered=False)
         state = await self.streak(guild_id, user_id)
-        local_day, _ = await self.member_day(guild_id, user_id)
+        delivered = False
         if state.current > 0 and not state.done_today:
             hours_left = max(1, int(prefs["streak_hours_before"]))
             await self.notifier.to_member(
                 guild_id,
                 user_id,
-                key=f"streak:{guild_id}:{user_id}:{local_day.isoformat()}",
+                key=key,
                 kind="streak_at_risk",
                 embed=daily_ui.streak_reminder_embed(state, hours_left),
+                claimed=True,
             )
-        return await self._next_streak_check(guild_id, user_id, prefs["streak_hours_before"])
+            delivered = True
+        next_due = await self._next_streak_check(guild_id, user_id, prefs["streak_hours_before"])
+        return Served(next_due, delivered=delivered)

@@ -27,7 +27,6 @@ from bot.domain.errors import UserFacingError
 from bot.domain.time import (
     format_hhmm,
     format_weekdays,
-    local_date,
     mask_to_weekdays,
     next_fire,
     parse_hhmm,
@@ -36,6 +35,7 @@ from bot.domain.time import (
     weekdays_to_mask,
 )
 from bot.scheduling.delivery import DeliveryFailed, Sent
+from bot.scheduling.dispatcher import Served
 from bot.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
 from bot.services.container import FeatureService
 from bot.store import daily as daily_rows
@@ -194,7 +194,9 @@ class InterviewService(FeatureService):
 
     def wire(self) -> None:
         dispatcher = self.services.dispatcher
-        dispatcher.register(REVIEWS_REMINDER, self.review_reminder)
+        dispatcher.register_claimed(
+            REVIEWS_REMINDER, self.review_reminder_key, self.review_reminder
+        )
         dispatcher.register(MOCK_REMINDER, self.mock_expiry)
         dispatcher.register(QUEUE_REMINDER, self.queue_expiry)
         self.qotd_poster = GuildPost(
@@ -751,8 +753,12 @@ class InterviewService(FeatureService):
             key: prefs[key] for key in ("streak", "streak_hours_before", "reviews", "review_time")
         }
 
-    async def review_reminder(self, row: dict[str, Any], now: datetime) -> datetime | None:
-        """Dispatcher handler: once a day at the member's time, if reviews are due."""
+    @staticmethod
+    def review_reminder_key(row: dict[str, Any], now: datetime) -> str:
+        return f"reviews:{row['guild_id']}:{row['user_id']}:{row['due_at_utc']:%Y%m%dT%H%M}"
+
+    async def review_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
+        """Dispatcher handler (claimed batch): once a day at the member's time, if due."""
         from bot.ui import interview as ui
 
         guild_id, user_id = row["guild_id"], row["user_id"]
@@ -760,18 +766,19 @@ class InterviewService(FeatureService):
             prefs = await daily_rows.reminder_prefs(conn, guild_id, user_id)
             due = await rows.count_due(conn, guild_id, user_id, now)
         if not prefs["reviews"]:
-            return None
+            return Served(None, delivered=False)
         zone = await self._zone(guild_id, user_id)
         if due > 0:
-            day = local_date(now, zone)
             await self.services.notifier.to_member(
                 guild_id,
                 user_id,
-                key=f"reviews:{guild_id}:{user_id}:{day.isoformat()}",
+                key=key,
                 kind="reviews_due",
                 embed=ui.reviews_due_embed(due),
+                claimed=True,
             )
-        return next_fire(now, parse_hhmm(prefs["review_time"]), zone, ALL_DAYS)
+        next_due = next_fire(now, parse_hhmm(prefs["review_time"]), zone, ALL_DAYS)
+        return Served(next_due, delivered=due > 0)
 
     # --- pairing --------------------------------------------------------------------
 

@@ -42,12 +42,16 @@ class Notifier:
         view: discord.ui.View | None = None,
         prefer_dm: bool = True,
         payload: dict[str, Any] | None = None,
+        claimed: bool = False,
     ) -> str:
-        """Deliver once. Returns "dm", "inbox" or "duplicate"."""
+        """Deliver once. Returns "dm", "inbox" or "duplicate".
+
+        `claimed=True` when the caller already owns `key` (the dispatcher's batch claim)."""
         now = self.clock.now()
-        async with self.store.begin() as conn:
-            if not await ledger.claim(conn, key, guild_id, kind, now):
-                return "duplicate"
+        if not claimed:
+            async with self.store.begin() as conn:
+                if not await ledger.claim(conn, key, guild_id, kind, now):
+                    return "duplicate"
         profile = await self.members.profile(guild_id, user_id)
         if prefer_dm and profile.can_dm:
             try:

@@ -23,6 +23,7 @@ from bot.domain import progress as rules
 from bot.domain.errors import UserFacingError
 from bot.domain.time import at_local_time, local_date, next_fire, resolve_zone
 from bot.scheduling.delivery import DeliveryFailed
+from bot.scheduling.dispatcher import Served
 from bot.services.container import FeatureService
 from bot.services.members import NUDGE_MODES
 from bot.store import deliveries as ledger
@@ -256,7 +257,7 @@ class ProgressService(FeatureService):
         self._opt_outs: dict[int, set[int]] = {}
 
     def wire(self) -> None:
-        self.services.dispatcher.register(DIGEST, self.digest_reminder)
+        self.services.dispatcher.register_claimed(DIGEST, self.digest_key, self.digest_reminder)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         config = await self.welcome_config(guild_id)
@@ -916,20 +917,25 @@ class ProgressService(FeatureService):
             return "Meet your weekly goal: block the time in your calendar now."
         return "Keep going: the same rhythm again this week."
 
-    async def digest_reminder(self, row: dict[str, Any], now: datetime) -> datetime | None:
-        """Dispatcher handler: the weekly digest at the start of the member's week."""
+    @staticmethod
+    def digest_key(row: dict[str, Any], now: datetime) -> str:
+        return f"digest:{row['guild_id']}:{row['user_id']}:{row['due_at_utc']:%Y%m%dT%H%M}"
+
+    async def digest_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
+        """Dispatcher handler (claimed batch: everyone's Monday 08:00 falls due together)."""
         import bot.ui.progress as progress_ui
 
         guild_id, user_id = row["guild_id"], row["user_id"]
         prefs = await self.prefs(guild_id, user_id)
         if not prefs["digest"]:
-            return None
+            return Served(None, delivered=False)
         view = await self.digest(guild_id, user_id)
         await self.services.notifier.to_member(
             guild_id,
             user_id,
-            key=f"digest:{guild_id}:{user_id}:{view.digest.week_start.isoformat()}",
+            key=key,
             kind=DIGEST,
             embed=progress_ui.digest_embed(view),
+            claimed=True,
         )
-        return await self._next_digest(guild_id, user_id, now)
+        return Served(await self._next_digest(guild_id, user_id, now))

@@ -51,13 +51,14 @@ async def remove(conn: AsyncConnection, guild_id: int, user_id: int, kind: str) 
 
 
 async def due(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
-    rows = await conn.execute(
+    result = await conn.execute(
         select(due_reminders)
         .where(due_reminders.c.due_at_utc <= now)
         .order_by(due_reminders.c.due_at_utc, due_reminders.c.id)
         .limit(limit)
     )
-    return [dict(row._mapping) for row in rows]
+    # Read-only mappings (no per-row dict copy): a tick may read thousands of rows.
+    return list(result.mappings())  # type: ignore[arg-type]
 
 
 async def advance(
@@ -83,3 +84,31 @@ async def next_due_at(conn: AsyncConnection) -> datetime | None:
 
         value = value.replace(tzinfo=UTC)
     return value
+
+
+async def advance_many(
+    conn: AsyncConnection, moves: list[tuple[int, datetime, datetime | None]]
+) -> int:
+    """Move many served reminders at once (compare-and-set on each row's due time).
+
+    Rows that move to the same next time from the same due time (most of a batch: one zone,
+    one schedule) share one UPDATE .. WHERE id IN (..).
+    """
+    from collections import defaultdict
+
+    groups: dict[tuple[datetime, datetime | None], list[int]] = defaultdict(list)
+    for reminder_id, expected, next_due in moves:
+        groups[(expected, next_due)].append(reminder_id)
+    moved = 0
+    for (expected, next_due), ids in groups.items():
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            condition = due_reminders.c.id.in_(chunk) & (due_reminders.c.due_at_utc == expected)
+            if next_due is None:
+                result = await conn.execute(delete(due_reminders).where(condition))
+            else:
+                result = await conn.execute(
+                    update(due_reminders).where(condition).values(due_at_utc=next_due)
+                )
+            moved += result.rowcount or 0
+    return moved

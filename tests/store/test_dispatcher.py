@@ -1,0 +1,106 @@
+"""The dispatcher: batched claims, racing ticks, failures, legacy per-row handlers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.clock import FakeClock
+from bot.scheduling.dispatcher import Dispatcher, Served
+from bot.store import Store
+from bot.store import reminders as reminder_rows
+from bot.store.schema import deliveries, due_reminders
+
+GUILD = 77
+
+
+async def _seed(store: Store, kind: str, count: int, due: datetime) -> None:
+    async with store.begin() as conn:
+        for user in range(count):
+            await reminder_rows.upsert(conn, GUILD, user, kind, due)
+
+
+def _key(row: dict[str, Any], now: datetime) -> str:
+    return f"test:{row['guild_id']}:{row['user_id']}:{row['due_at_utc']:%Y%m%dT%H%M}"
+
+
+async def test_racing_ticks_serve_each_claimed_row_once(store: Store, clock: FakeClock) -> None:
+    due = clock.now()
+    await _seed(store, "bulk", 300, due)
+    calls: Counter[int] = Counter()
+
+    async def handler(row: dict[str, Any], now: datetime, key: str) -> Served:
+        calls[row["user_id"]] += 1
+        await asyncio.sleep(0)  # let the other tick interleave
+        return Served(now + timedelta(days=1), delivered=row["user_id"] % 2 == 0)
+
+    first, second = Dispatcher(store, clock, batch_size=64), Dispatcher(store, clock, batch_size=64)
+    for dispatcher in (first, second):
+        dispatcher.register_claimed("bulk", _key, handler)
+    clock.advance(timedelta(seconds=30))
+    await asyncio.gather(first.tick(), second.tick())
+    assert sorted(calls) == list(range(300))
+    assert set(calls.values()) == {1}
+    async with store.connect() as conn:
+        remaining_due = (
+            await conn.execute(
+                select(func.count())
+                .select_from(due_reminders)
+                .where(due_reminders.c.due_at_utc <= clock.now())
+            )
+        ).scalar()
+        statuses = dict(
+            (
+                await conn.execute(
+                    select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
+                )
+            ).all()
+        )
+    assert remaining_due == 0
+    assert statuses == {"claimed": 150, "skipped": 150}  # delivered ones are finished by senders
+
+
+async def test_a_failing_handler_is_retried_later_under_a_new_key(
+    store: Store, clock: FakeClock
+) -> None:
+    await _seed(store, "flaky", 1, clock.now())
+    attempts: list[str] = []
+
+    async def handler(row: dict[str, Any], now: datetime, key: str) -> Served:
+        attempts.append(key)
+        if len(attempts) == 1:
+            raise RuntimeError("boom")
+        return Served(None)
+
+    dispatcher = Dispatcher(store, clock)
+    dispatcher.register_claimed("flaky", _key, handler)
+    await dispatcher.tick()
+    assert len(attempts) == 1
+    clock.advance(timedelta(minutes=11))
+    await dispatcher.tick()
+    assert len(attempts) == 2 and attempts[0] != attempts[1]
+    async with store.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(due_reminders))).scalar() == 0
+        failed = (
+            await conn.execute(select(deliveries.c.status).where(deliveries.c.key == attempts[0]))
+        ).scalar()
+    assert failed == "failed"
+
+
+async def test_legacy_per_row_handlers_still_work(store: Store, clock: FakeClock) -> None:
+    await _seed(store, "rare", 3, clock.now())
+    seen: list[int] = []
+
+    async def handler(row: dict[str, Any], now: datetime) -> datetime | None:
+        seen.append(row["user_id"])
+        return None
+
+    dispatcher = Dispatcher(store, clock)
+    dispatcher.register("rare", handler)
+    assert await dispatcher.tick() == 3
+    assert sorted(seen) == [0, 1, 2]
+    assert await dispatcher.next_wake() is None
