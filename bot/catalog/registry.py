@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .catalog import Catalog
@@ -20,6 +20,11 @@ class _State:
     builtin: Catalog
     guild_packs: Mapping[int, tuple[Pack, ...]]
     guild_catalogs: Mapping[int, Catalog]
+    # Built-in pack ids a guild's moderators switched off (built-ins are split by kind and
+    # track so parts can be disabled).
+    guild_disabled: Mapping[int, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 class CatalogRegistry:
@@ -60,16 +65,53 @@ class CatalogRegistry:
         """Guilds that have packs of their own."""
         return tuple(self._state.guild_packs)
 
+    def disabled_builtin(self, guild_id: int) -> frozenset[str]:
+        """Built-in pack ids switched off in this guild."""
+        return self._state.guild_disabled.get(guild_id, frozenset())
+
     @staticmethod
-    def _build(builtin: Sequence[Pack], packs: Sequence[Pack]) -> Catalog:
-        return Catalog.build([*builtin, *packs])
+    def _build(
+        builtin: Sequence[Pack], packs: Sequence[Pack], disabled: frozenset[str] = frozenset()
+    ) -> Catalog:
+        return Catalog.build([*(p for p in builtin if p.id not in disabled), *packs])
 
     def try_guild_packs(self, guild_id: int, packs: Sequence[Pack]) -> Catalog:
         """Dry run: the catalog the guild would get with ``packs``; nothing is swapped.
 
         Raises :class:`PackError` exactly as :meth:`set_guild_packs` would.
         """
-        return self._build(self._state.builtin_packs, packs)
+        return self._build(self._state.builtin_packs, packs, self.disabled_builtin(guild_id))
+
+    def set_builtin_disabled(self, guild_id: int, pack_ids: Sequence[str]) -> Catalog:
+        """Switch built-in packs off (or back on) for one guild; validated first.
+
+        Raises :class:`PackError` (nothing changes) when what stays would not hold together,
+        e.g. the guild's other packs use skills of a pack being switched off.
+        """
+        disabled = frozenset(pack_ids)
+        with self._lock:
+            state = self._state
+            packs = state.guild_packs.get(guild_id, ())
+            catalog = self._build(state.builtin_packs, packs, disabled)
+            guild_catalogs = dict(state.guild_catalogs)
+            guild_disabled = dict(state.guild_disabled)
+            if disabled:
+                guild_disabled[guild_id] = disabled
+            else:
+                guild_disabled.pop(guild_id, None)
+            if packs or disabled:
+                guild_catalogs[guild_id] = catalog
+            else:
+                catalog = state.builtin
+                guild_catalogs.pop(guild_id, None)
+            self._state = _State(
+                state.builtin_packs,
+                state.builtin,
+                state.guild_packs,
+                MappingProxyType(guild_catalogs),
+                MappingProxyType(guild_disabled),
+            )
+            return catalog
 
     def set_guild_packs(self, guild_id: int, packs: Sequence[Pack]) -> Catalog:
         """Replace the guild's enabled packs (an empty list: back to built-ins only).
@@ -79,27 +121,32 @@ class CatalogRegistry:
         packs = tuple(packs)
         with self._lock:
             state = self._state
+            disabled = state.guild_disabled.get(guild_id, frozenset())
             guild_packs = dict(state.guild_packs)
             guild_catalogs = dict(state.guild_catalogs)
             if packs:
-                catalog = self._build(state.builtin_packs, packs)
                 guild_packs[guild_id] = packs
+            else:
+                guild_packs.pop(guild_id, None)
+            if packs or disabled:
+                catalog = self._build(state.builtin_packs, packs, disabled)
                 guild_catalogs[guild_id] = catalog
             else:
                 catalog = state.builtin
-                guild_packs.pop(guild_id, None)
                 guild_catalogs.pop(guild_id, None)
             self._state = _State(
                 state.builtin_packs,
                 state.builtin,
                 MappingProxyType(guild_packs),
                 MappingProxyType(guild_catalogs),
+                state.guild_disabled,
             )
             return catalog
 
     def forget_guild(self, guild_id: int) -> None:
-        """Drop a guild's packs (the bot left the guild)."""
+        """Drop a guild's packs and choices (the bot left the guild)."""
         self.set_guild_packs(guild_id, ())
+        self.set_builtin_disabled(guild_id, ())
 
     def replace_builtin(self, packs: Sequence[Pack]) -> None:
         """Swap the built-in packs (``/content reload``) and rebuild every guild's catalog.
@@ -113,9 +160,11 @@ class CatalogRegistry:
             builtin = Catalog.build(builtin_packs)
             issues: list[PackIssue] = []
             guild_catalogs: dict[int, Catalog] = {}
-            for guild_id, guild_packs in state.guild_packs.items():
+            for guild_id in {*state.guild_packs, *state.guild_disabled}:
+                guild_packs = state.guild_packs.get(guild_id, ())
+                disabled = state.guild_disabled.get(guild_id, frozenset())
                 try:
-                    guild_catalogs[guild_id] = self._build(builtin_packs, guild_packs)
+                    guild_catalogs[guild_id] = self._build(builtin_packs, guild_packs, disabled)
                 except PackError as exc:
                     issues.extend(
                         PackIssue(
@@ -126,5 +175,9 @@ class CatalogRegistry:
             if issues:
                 raise PackError(issues)
             self._state = _State(
-                builtin_packs, builtin, state.guild_packs, MappingProxyType(guild_catalogs)
+                builtin_packs,
+                builtin,
+                state.guild_packs,
+                MappingProxyType(guild_catalogs),
+                state.guild_disabled,
             )

@@ -263,6 +263,18 @@ class ContentService(FeatureService):
         """
         async with self.services.store.connect() as conn:
             rows = await content_rows.enabled_current(conn)
+            switched_off = await content_rows.disabled_builtins(conn)
+        builtin_ids = {p.id for p in self.services.catalog.builtin_packs}
+        for guild_id, pack_ids in switched_off.items():
+            try:
+                self.services.catalog.set_builtin_disabled(guild_id, sorted(pack_ids & builtin_ids))
+            except PackError as exc:
+                log.warning(
+                    "guild %s: its switched-off built-in packs no longer fit; all built-ins "
+                    "stay on: %s",
+                    guild_id,
+                    exc.format(limit=3),
+                )
         by_guild: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             by_guild[int(row["guild_id"])].append(row)
@@ -621,8 +633,17 @@ class ContentService(FeatureService):
     async def list_packs(self, guild_id: int) -> list[PackSummary]:
         """Built-in packs, then the guild's uploaded packs (enabled or not)."""
         registry = self.services.catalog
+        off = registry.disabled_builtin(guild_id)
         out = [
-            PackSummary(p.id, p.header.name, p.version, True, True, True, pack_counts(p))
+            PackSummary(
+                p.id,
+                p.header.name,
+                p.version,
+                True,
+                p.id not in off,
+                p.id not in off,
+                pack_counts(p),
+            )
             for p in registry.builtin_packs
         ]
         async with self.services.store.connect() as conn:
@@ -651,14 +672,15 @@ class ContentService(FeatureService):
         builtin = next((p for p in registry.builtin_packs if p.id == pack_id), None)
         if builtin is not None:
             header = builtin.header
+            on = builtin.id not in registry.disabled_builtin(guild_id)
             return PackDetails(
                 PackSummary(
                     builtin.id,
                     header.name,
                     builtin.version,
                     True,
-                    True,
-                    True,
+                    on,
+                    on,
                     pack_counts(builtin),
                 ),
                 header.description,
@@ -739,10 +761,9 @@ class ContentService(FeatureService):
         Disabling is refused (nothing changes) when other packs of the guild use its
         skills or tracks: the error names each reference by file and line.
         """
-        refused = self._builtin_refusal(pack_id, "enabled" if enabled else "disabled")
-        if refused is not None:
-            raise refused
         registry = self.services.catalog
+        if any(p.id == pack_id for p in registry.builtin_packs):
+            return await self._set_builtin_enabled(guild_id, user_id, pack_id, enabled)
         async with self._locks[guild_id]:
             async with self.services.store.connect() as conn:
                 head = await content_rows.head(conn, guild_id, pack_id)
@@ -786,6 +807,39 @@ class ContentService(FeatureService):
             await self._swap(guild_id, packs, write, heading)
             self._skipped.pop((guild_id, pack_id), None)
         log.info("guild %s: pack %s %s by %s", guild_id, pack_id, enabled, user_id)
+        return ToggleResult(pack_id, enabled, True, registry.for_guild(guild_id).counts())
+
+    async def _set_builtin_enabled(
+        self, guild_id: int, user_id: int, pack_id: str, enabled: bool
+    ) -> ToggleResult:
+        """Switch a built-in pack off or back on for this guild only (refused, with the
+        references named, when the guild's other packs depend on it)."""
+        registry = self.services.catalog
+        async with self._locks[guild_id]:
+            current = registry.disabled_builtin(guild_id)
+            wanted = current - {pack_id} if enabled else current | {pack_id}
+            if wanted == current:
+                return ToggleResult(pack_id, enabled, False, registry.for_guild(guild_id).counts())
+            now = self.services.clock.now()
+            heading = (
+                f"Switching off built-in `{pack_id}` would leave references dangling in this "
+                "server's other packs — nothing changed"
+            )
+            swapped = False
+            try:
+                async with self.services.store.begin() as conn:
+                    await content_rows.set_builtin_disabled(
+                        conn, guild_id, pack_id, disabled=not enabled, user_id=user_id, now=now
+                    )
+                    await asyncio.to_thread(registry.set_builtin_disabled, guild_id, sorted(wanted))
+                    swapped = True
+            except PackError as exc:
+                raise refusal(heading, exc) from None
+            except BaseException:
+                if swapped:  # the commit failed after the swap: put the old choice back
+                    registry.set_builtin_disabled(guild_id, sorted(current))
+                raise
+        log.info("guild %s: built-in %s enabled=%s by %s", guild_id, pack_id, enabled, user_id)
         return ToggleResult(pack_id, enabled, True, registry.for_guild(guild_id).counts())
 
     # --- rollback -------------------------------------------------------------------------

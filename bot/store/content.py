@@ -8,7 +8,11 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.tables_content import content_pack_versions, content_packs
+from bot.store.tables_content import (
+    content_builtin_disabled,
+    content_pack_versions,
+    content_packs,
+)
 
 _V = content_pack_versions
 _P = content_packs
@@ -190,3 +194,34 @@ async def forget_guild(conn: AsyncConnection, guild_id: int) -> None:
     """Delete every pack and version of a guild (heads first: they reference versions)."""
     await conn.execute(delete(_P).where(_P.c.guild_id == guild_id))
     await conn.execute(delete(_V).where(_V.c.guild_id == guild_id))
+
+
+async def disabled_builtins(conn: AsyncConnection) -> dict[int, set[str]]:
+    """Every guild's switched-off built-in pack ids."""
+    rows = await conn.execute(
+        select(content_builtin_disabled.c.guild_id, content_builtin_disabled.c.pack_id)
+    )
+    found: dict[int, set[str]] = {}
+    for guild_id, pack_id in rows:
+        found.setdefault(int(guild_id), set()).add(str(pack_id))
+    return found
+
+
+async def set_builtin_disabled(
+    conn: AsyncConnection,
+    guild_id: int,
+    pack_id: str,
+    *,
+    disabled: bool,
+    user_id: int,
+    now: datetime,
+) -> None:
+    table = content_builtin_disabled
+    where = (table.c.guild_id == guild_id) & (table.c.pack_id == pack_id)
+    await conn.execute(delete(table).where(where))
+    if disabled:
+        await conn.execute(
+            insert(table).values(
+                guild_id=guild_id, pack_id=pack_id, disabled_by=user_id, disabled_at=now
+            )
+        )

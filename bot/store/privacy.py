@@ -37,6 +37,7 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         # moderator deleting their data must not delete the guild's packs.
         "content_packs",
         "content_pack_versions",
+        "content_builtin_disabled",
         # The guild's question-of-the-day schedule and posts.
         "interview_qotd",
         "interview_qotd_posts",

@@ -61,3 +61,14 @@ content_packs = Table(
         ],
     ),
 )
+
+content_builtin_disabled = Table(
+    "content_builtin_disabled",
+    metadata,
+    # Built-in packs a guild's moderators switched off (built-ins are split by kind and track
+    # so parts can be disabled per server).
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pack_id", String(64), primary_key=True),
+    Column("disabled_by", BigInteger, nullable=False),
+    Column("disabled_at", UTCDateTime, nullable=False),
+)

@@ -226,7 +226,10 @@ def list_embed(packs: Sequence[PackSummary]) -> discord.Embed:
         value="\n".join(lines)[:FIELD_MAX] or "None yet — `/content upload` adds one.",
         inline=False,
     )
-    builtin_lines = [f"{code(p.pack_id)} {escape(p.version, 32)}" for p in builtin]
+    builtin_lines = [
+        f"{code(p.pack_id)} {escape(p.version, 32)}" + ("" if p.enabled else " (disabled here)")
+        for p in builtin
+    ]
     embed.add_field(
         name=f"Built-in packs ({len(builtin)})",
         value=(", ".join(builtin_lines) or "none")[:FIELD_MAX],

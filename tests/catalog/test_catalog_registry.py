@@ -126,3 +126,39 @@ def test_builtin_must_be_valid(fixture_packs: list[Pack]) -> None:
     starter = next(p for p in fixture_packs if p.id == "test-starter")
     with pytest.raises(PackError):
         CatalogRegistry([starter])
+
+
+def test_a_guild_can_switch_built_in_packs_off_and_on(
+    registry: CatalogRegistry, guild_pack: Pack
+) -> None:
+    starter_prompts = set(registry.builtin.prompts)
+    assert starter_prompts
+    catalog = registry.set_builtin_disabled(1, ["test-starter"])
+    assert not set(catalog.prompts) & starter_prompts
+    assert registry.for_guild(2) is registry.builtin  # other guilds unaffected
+    assert registry.disabled_builtin(1) == frozenset({"test-starter"})
+    # The guild's own packs come and go without re-enabling the built-in.
+    with_pack = registry.set_guild_packs(1, [guild_pack])
+    assert "guild-prompt-001" in with_pack.prompts
+    assert not set(with_pack.prompts) & starter_prompts
+    assert registry.set_builtin_disabled(1, []).prompts.keys() >= starter_prompts
+
+
+def test_switching_off_what_others_depend_on_is_refused_and_changes_nothing(
+    registry: CatalogRegistry, guild_pack: Pack
+) -> None:
+    registry.set_guild_packs(1, [guild_pack])
+    before = registry.for_guild(1)
+    with pytest.raises(PackError):
+        registry.set_builtin_disabled(1, ["test-roadmap"])  # guild-extra uses its skills
+    assert registry.for_guild(1) is before
+    assert registry.disabled_builtin(1) == frozenset()
+
+
+def test_reloading_built_ins_keeps_each_guilds_choices(
+    registry: CatalogRegistry, fixture_packs: list[Pack]
+) -> None:
+    registry.set_builtin_disabled(1, ["test-starter"])
+    registry.replace_builtin(fixture_packs)
+    assert registry.disabled_builtin(1) == frozenset({"test-starter"})
+    assert not set(registry.for_guild(1).prompts) & set(registry.builtin.prompts)

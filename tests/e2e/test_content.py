@@ -296,8 +296,10 @@ async def test_disable_and_enable_and_dangling_references(sb: Sandbox) -> None:
     assert "Pack enabled" in on.text
     assert "q-kaggle-shakeup" in questions(sb)
 
+    # The roadmap is what every other pack's skills refer to: it cannot be switched off.
     builtin = await sb.slash(mod, "content disable", pack="roadmap")
-    assert "is a built-in pack" in builtin.text
+    assert "would leave references dangling" in builtin.text
+    assert "q-kaggle-shakeup" in questions(sb)
     unknown = await sb.slash(mod, "content enable", pack="nope")
     assert "no pack `nope`" in unknown.text
 
@@ -483,3 +485,25 @@ async def test_forget_guild_drops_stored_packs_and_the_catalog(sb: Sandbox) -> N
     assert "This preview expired" in late.text
     summary = dict(await bot_of(sb).services.setup_summary(sb.guild.id))
     assert summary["Content packs"] == "15 built-in packs"
+
+
+async def test_a_built_in_pack_can_be_switched_off_and_on_per_server(sb: Sandbox) -> None:
+    mod = sb.member("morgan", moderator=True)
+    services = bot_of(sb).services
+    before = set(services.catalog.for_guild(sb.guild.id).prompts)
+    assert any(p.startswith("math-") for p in before)
+    off = await sb.slash(mod, "content disable", pack="prompts-math")
+    assert off.ephemeral and "disabled" in off.text.lower()
+    after = set(services.catalog.for_guild(sb.guild.id).prompts)
+    assert after and not any(p.startswith("math-") for p in after)
+    listed = await sb.slash(mod, "content list")
+    assert "`prompts-math`" in listed.text and "disabled" in listed.text
+    # The choice survives a restart and applies to this server only.
+    await sb.restart_bot()
+    assert not any(
+        p.startswith("math-") for p in bot_of(sb).services.catalog.for_guild(sb.guild.id).prompts
+    )
+    assert any(p.startswith("math-") for p in bot_of(sb).services.catalog.builtin.prompts)
+    on = await sb.slash(mod, "content enable", pack="prompts-math")
+    assert "enabled" in on.text.lower()
+    assert set(bot_of(sb).services.catalog.for_guild(sb.guild.id).prompts) == before

@@ -54,7 +54,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("guild_id", "pack_id", name=op.f("pk_content_packs")),
     )
 
+    op.create_table(
+        "content_builtin_disabled",
+        sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("pack_id", sa.String(64), nullable=False),
+        sa.Column("disabled_by", sa.BigInteger(), nullable=False),
+        sa.Column("disabled_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("guild_id", "pack_id", name="pk_content_builtin_disabled"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("content_builtin_disabled")
     op.drop_table("content_packs")
     op.drop_table("content_pack_versions")
