@@ -81,6 +81,7 @@ async def test_write_commands_have_a_per_member_cooldown(sb: Sandbox) -> None:
     throttled = await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
     assert throttled.ephemeral and "Easy there" in throttled.text
     # Another member is not affected.
-    assert "Timezone saved" in (
-        await sb.slash(sb.member("bob"), "settings timezone", zone="Europe/Berlin")
-    ).text
+    assert (
+        "Timezone saved"
+        in (await sb.slash(sb.member("bob"), "settings timezone", zone="Europe/Berlin")).text
+    )
