@@ -117,6 +117,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if settings is None:
             return EXIT_CONFIG
         logging.basicConfig(level=logging.WARNING)
+        # discord.py warns that voice is unavailable; the bot has no voice features.
+        logging.getLogger("discord.client").setLevel(logging.ERROR)
         return asyncio.run(_check(settings, out, err, args.commands))
 
 
