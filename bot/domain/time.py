@@ -225,6 +225,11 @@ def canonical_timezone(query: str, zones: Iterable[str]) -> str:
     found = by_lower.get(query.strip().lower())
     if found is not None:
         return found
+    # A city name on its own ("berlin", "new york") is enough when exactly one zone has it.
+    city = query.strip().lower().replace("_", " ")
+    by_city = [zone for zone in pool if _zone_keys(zone)[1] == city]
+    if len(by_city) == 1:
+        return by_city[0]
     suggestions = suggest_timezones(query, pool)
     hint = (
         " Did you mean " + ", ".join(f"`{name}`" for name in suggestions) + "?"

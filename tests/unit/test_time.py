@@ -59,6 +59,8 @@ def test_search_timezones_is_partial_and_case_insensitive() -> None:
 def test_unknown_zone_is_refused_with_suggestions() -> None:
     zones = all_timezones()
     assert canonical_timezone("europe/berlin", zones) == "Europe/Berlin"
+    assert canonical_timezone("tokyo", zones) == "Asia/Tokyo"
+    assert canonical_timezone("New York", zones) == "America/New_York"
     with pytest.raises(UserFacingError, match="Europe/Berlin"):
         canonical_timezone("Europe/Berln", zones)
     with pytest.raises(UserFacingError, match="not a timezone"):
