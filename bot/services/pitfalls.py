@@ -22,6 +22,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import render_nudge
+from bot.cooperative import paced
 from bot.domain.errors import UserFacingError
 from bot.domain.pitfalls import (
     PITFALLS,
@@ -231,7 +232,7 @@ class PitfallService(FeatureService):
             projects = await rows.project_facts(conn, guild_id, now)
             gone = await rows.departed(conn, guild_id)
             found: list[tuple[int, Detection]] = []
-            for user_id in sorted((set(signals) | set(projects)) - gone):
+            async for user_id in paced(sorted((set(signals) | set(projects)) - gone)):
                 member = signals.get(user_id) or MemberSignals()
                 found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
             evaluated = len((set(signals) | set(projects)) - gone)

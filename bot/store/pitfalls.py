@@ -8,6 +8,7 @@ on random data; the sweep never runs the reference.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.cooperative import paced
 from bot.domain.activity import PRACTICE_KINDS, THEORY_KINDS
 from bot.domain.pitfalls import (
     Detection,
@@ -38,6 +40,9 @@ log = logging.getLogger(__name__)
 
 #: Ids per IN (...) list: far below every database's bind-parameter limit.
 CHUNK = 500
+
+
+DETECTION_SLICE = 5000
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -111,7 +116,7 @@ async def _kind_totals(
         .group_by(activity.c.user_id, activity.c.kind)
     )
     totals: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for user_id, kind, minutes, rows in await conn.execute(query):
+    async for user_id, kind, minutes, rows in paced(await conn.execute(query)):
         totals[int(user_id)][str(kind)] = (int(minutes), int(rows))
     return totals
 
@@ -125,7 +130,7 @@ async def _study_days(
         .where(_window(guild_id, now, days), activity.c.kind != "community")
         .group_by(activity.c.user_id)
     )
-    return {int(user_id): int(count) for user_id, count in await conn.execute(query)}
+    return {int(user_id): int(count) async for user_id, count in paced(await conn.execute(query))}
 
 
 def community_since(now: datetime, days: int) -> date:
@@ -195,7 +200,7 @@ async def sweep_guild(
             study.get(user_id, 0),
             community.get(user_id, 0),
         )
-        for user_id in user_ids
+        async for user_id in paced(user_ids)
     }
 
 
@@ -330,7 +335,8 @@ async def record_sweep(
     key = result.inserted_primary_key
     assert key is not None
     sweep_id = int(key[0])
-    if detections:
+    # In slices, so binding 100k detections does not hold the event loop in one go.
+    for start in range(0, len(detections), DETECTION_SLICE):
         await conn.execute(
             insert(pitfall_detections),
             [
@@ -342,9 +348,10 @@ async def record_sweep(
                     "evidence": d.evidence,
                     "detected_at": now,
                 }
-                for user_id, d in detections
+                for user_id, d in detections[start : start + DETECTION_SLICE]
             ],
         )
+        await asyncio.sleep(0)
     ids = {
         (int(r.user_id), str(r.pitfall)): int(r.id)
         for r in await conn.execute(

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.cooperative import paced
 from bot.domain.projects import (
     ACTIVE,
     ActiveProjectRow,
@@ -458,7 +459,7 @@ async def perfectionism_facts(
         ).where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE)
     )
     by_member: dict[int, list[ActiveProjectRow]] = {}
-    for row in active_rows:
+    async for row in paced(active_rows):
         by_member.setdefault(int(row.user_id), []).append(
             ActiveProjectRow(
                 title=row.title,
@@ -480,7 +481,7 @@ async def perfectionism_facts(
         )
     }
     out: dict[int, ProjectFacts] = {}
-    for user_id, rows in by_member.items():
+    async for user_id, rows in paced(list(by_member.items())):
         facts = most_stuck(rows, user_id in shipped, now)
         if facts is not None:
             out[user_id] = facts
