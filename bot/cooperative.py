@@ -9,7 +9,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_EVERY = 2000
+DEFAULT_EVERY = 500
 
 
 async def paced(items: Iterable[T], every: int = DEFAULT_EVERY) -> AsyncIterator[T]:

@@ -43,6 +43,7 @@ CHUNK = 500
 
 
 DETECTION_SLICE = 5000
+STREAM_PARTITION = 2000
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -116,8 +117,12 @@ async def _kind_totals(
         .group_by(activity.c.user_id, activity.c.kind)
     )
     totals: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    async for user_id, kind, minutes, rows in paced(await conn.execute(query)):
-        totals[int(user_id)][str(kind)] = (int(minutes), int(rows))
+    # Streamed in partitions: each fetch awaits the driver, so a 100k-member guild's rows
+    # never hold the event loop in one piece.
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAM_PARTITION):
+        for user_id, kind, minutes, rows in partition:
+            totals[int(user_id)][str(kind)] = (int(minutes), int(rows))
     return totals
 
 
@@ -130,7 +135,11 @@ async def _study_days(
         .where(_window(guild_id, now, days), activity.c.kind != "community")
         .group_by(activity.c.user_id)
     )
-    return {int(user_id): int(count) async for user_id, count in paced(await conn.execute(query))}
+    counts: dict[int, int] = {}
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAM_PARTITION):
+        counts.update((int(user_id), int(count)) for user_id, count in partition)
+    return counts
 
 
 def community_since(now: datetime, days: int) -> date:
