@@ -128,9 +128,7 @@ class StudyBot(commands.Bot):
             notifier=notifier,
             scheduler=scheduler,
         )
-        dispatcher.register_claimed(
-            STREAK_REMINDER, DailyService.streak_reminder_key, daily.streak_reminder
-        )
+        dispatcher.register_claimed(STREAK_REMINDER, daily.streak_reminder)
         self._services = Services(
             settings=settings,
             clock=clock,

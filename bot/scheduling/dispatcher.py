@@ -30,7 +30,6 @@ from bot.store import reminders as reminder_rows
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any], datetime], Awaitable[datetime | None]]
-KeyFunc = Callable[[dict[str, Any], datetime], str]
 RETRY_AFTER_ERROR = timedelta(minutes=10)
 
 
@@ -51,17 +50,17 @@ class Dispatcher:
         self.clock = clock
         self.batch_size = batch_size
         self.handlers: dict[str, Handler] = {}
-        self.claimed: dict[str, tuple[KeyFunc, ClaimedHandler]] = {}
+        self.claimed: dict[str, ClaimedHandler] = {}
         self.last_tick: datetime | None = None
         self.last_served = 0
 
     def register(self, kind: str, handler: Handler) -> None:
         self.handlers[kind] = handler
 
-    def register_claimed(self, kind: str, key: KeyFunc, handler: ClaimedHandler) -> None:
-        """`key(row, now)` names the occurrence in the ledger; it must be unique per
-        occurrence (e.g. include the row's due time) and contain `:{guild}:{user}:`."""
-        self.claimed[kind] = (key, handler)
+    def register_claimed(self, kind: str, handler: ClaimedHandler) -> None:
+        """The dispatcher claims each occurrence's ledger key, `kind:guild:user:due_at`, for
+        the whole batch before calling `handler(row, now, key)` for the rows it won."""
+        self.claimed[kind] = handler
 
     async def tick(self) -> int:
         now = self.clock.now()
@@ -90,21 +89,18 @@ class Dispatcher:
 
     async def _serve_claimed(self, rows: list[dict[str, Any]], now: datetime) -> set[int]:
         """Serve a batch; returns the ids of rows another tick owns."""
-        keys = {row["id"]: self.claimed[row["kind"]][0](row, now) for row in rows}
         async with self.store.begin() as conn:
-            owned = await ledger.claim_many(
-                conn, [(keys[r["id"]], r["guild_id"], r["kind"]) for r in rows], now
-            )
+            owned = await reminder_rows.claim_due(conn, [row["id"] for row in rows], now)
         moves: list[tuple[int, datetime, datetime | None]] = []
         skipped: list[str] = []
         failed: list[str] = []
         not_ours: set[int] = set()
         for row in rows:
-            key = keys[row["id"]]
-            if key not in owned:
+            key = owned.get((row["guild_id"], row["user_id"], row["kind"]))
+            if key is None:
                 not_ours.add(row["id"])  # another tick owns this occurrence and moves the row
                 continue
-            handler = self.claimed[row["kind"]][1]
+            handler = self.claimed[row["kind"]]
             try:
                 outcome = await handler(row, now, key)
             except Exception:

@@ -340,11 +340,6 @@ class DailyService:
                 return due
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def streak_reminder_key(row: dict[str, Any], now: datetime) -> str:
-        """One ledger key per occurrence: the row's due instant names the evening."""
-        return f"streak:{row['guild_id']}:{row['user_id']}:{row['due_at_utc']:%Y%m%dT%H%M}"
-
     async def streak_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
         """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""
         from bot.ui import daily as daily_ui

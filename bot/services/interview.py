@@ -194,9 +194,7 @@ class InterviewService(FeatureService):
 
     def wire(self) -> None:
         dispatcher = self.services.dispatcher
-        dispatcher.register_claimed(
-            REVIEWS_REMINDER, self.review_reminder_key, self.review_reminder
-        )
+        dispatcher.register_claimed(REVIEWS_REMINDER, self.review_reminder)
         dispatcher.register(MOCK_REMINDER, self.mock_expiry)
         dispatcher.register(QUEUE_REMINDER, self.queue_expiry)
         self.qotd_poster = GuildPost(
@@ -752,10 +750,6 @@ class InterviewService(FeatureService):
         return {
             key: prefs[key] for key in ("streak", "streak_hours_before", "reviews", "review_time")
         }
-
-    @staticmethod
-    def review_reminder_key(row: dict[str, Any], now: datetime) -> str:
-        return f"reviews:{row['guild_id']}:{row['user_id']}:{row['due_at_utc']:%Y%m%dT%H%M}"
 
     async def review_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
         """Dispatcher handler (claimed batch): once a day at the member's time, if due."""

@@ -257,7 +257,7 @@ class ProgressService(FeatureService):
         self._opt_outs: dict[int, set[int]] = {}
 
     def wire(self) -> None:
-        self.services.dispatcher.register_claimed(DIGEST, self.digest_key, self.digest_reminder)
+        self.services.dispatcher.register_claimed(DIGEST, self.digest_reminder)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         config = await self.welcome_config(guild_id)
@@ -916,10 +916,6 @@ class ProgressService(FeatureService):
         if focus.kind == "goal":
             return "Meet your weekly goal: block the time in your calendar now."
         return "Keep going: the same rhythm again this week."
-
-    @staticmethod
-    def digest_key(row: dict[str, Any], now: datetime) -> str:
-        return f"digest:{row['guild_id']}:{row['user_id']}:{row['due_at_utc']:%Y%m%dT%H%M}"
 
     async def digest_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
         """Dispatcher handler (claimed batch: everyone's Monday 08:00 falls due together)."""

@@ -51,8 +51,11 @@ async def remove(conn: AsyncConnection, guild_id: int, user_id: int, kind: str) 
 
 
 async def due(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
+    r = due_reminders.c
     result = await conn.execute(
-        select(due_reminders)
+        # The payload is not read here: handlers that need it load it (a tick may read
+        # thousands of rows, and decoding JSON for each is most of a big tick's cost).
+        select(r.id, r.guild_id, r.user_id, r.kind, r.due_at_utc)
         .where(due_reminders.c.due_at_utc <= now)
         .order_by(due_reminders.c.due_at_utc, due_reminders.c.id)
         .limit(limit)
@@ -112,3 +115,66 @@ async def advance_many(
                 )
             moved += result.rowcount or 0
     return moved
+
+
+async def claim_due(
+    conn: AsyncConnection, reminder_ids: list[int], now: datetime
+) -> dict[tuple[int, int, str], str]:
+    """Claim the ledger key of each listed reminder's current occurrence, in one statement.
+
+    The key is built in SQL from the row itself, `kind:guild:user:due_at`, so a batch costs
+    one INSERT .. SELECT .. ON CONFLICT DO NOTHING .. RETURNING (SQLite >= 3.35, PostgreSQL)
+    with no per-row parameters. Returns (guild, user, kind) -> key for the rows this caller
+    won; occurrences claimed before (a racing tick) are simply absent.
+    """
+    from sqlalchemy import String, cast, literal
+
+    from bot.store.schema import deliveries
+    from bot.store.types import UTCDateTime
+
+    if not reminder_ids:
+        return {}
+    r = due_reminders.c
+    key = (
+        r.kind
+        + ":"
+        + cast(r.guild_id, String)
+        + ":"
+        + cast(r.user_id, String)
+        + ":"
+        + cast(r.due_at_utc, String)
+    )
+    source = select(
+        key,
+        r.guild_id,
+        r.kind,
+        literal("claimed"),
+        literal(now, type_=UTCDateTime()),
+        literal(1),
+    ).where(
+        r.id.in_(reminder_ids),
+        # Still due: a row a racing tick has already moved on names its NEXT occurrence,
+        # which must not be claimed now.
+        r.due_at_utc <= now,
+    )
+    statement: Any
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement = postgresql.insert(deliveries)
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(deliveries)
+    statement = (
+        statement.from_select(
+            ["key", "guild_id", "kind", "status", "created_at", "attempts"], source
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(deliveries.c.key, deliveries.c.guild_id, deliveries.c.kind)
+    )
+    owned: dict[tuple[int, int, str], str] = {}
+    for claimed_key, guild_id, kind in await conn.execute(statement):
+        user_id = int(str(claimed_key).split(":", 3)[2])
+        owned[(int(guild_id), user_id, str(kind))] = str(claimed_key)
+    return owned

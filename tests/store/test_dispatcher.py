@@ -40,7 +40,7 @@ async def test_racing_ticks_serve_each_claimed_row_once(store: Store, clock: Fak
 
     first, second = Dispatcher(store, clock, batch_size=64), Dispatcher(store, clock, batch_size=64)
     for dispatcher in (first, second):
-        dispatcher.register_claimed("bulk", _key, handler)
+        dispatcher.register_claimed("bulk", handler)
     clock.advance(timedelta(seconds=30))
     await asyncio.gather(first.tick(), second.tick())
     assert sorted(calls) == list(range(300))
@@ -77,7 +77,7 @@ async def test_a_failing_handler_is_retried_later_under_a_new_key(
         return Served(None)
 
     dispatcher = Dispatcher(store, clock)
-    dispatcher.register_claimed("flaky", _key, handler)
+    dispatcher.register_claimed("flaky", handler)
     await dispatcher.tick()
     assert len(attempts) == 1
     clock.advance(timedelta(minutes=11))
