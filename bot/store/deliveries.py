@@ -98,43 +98,6 @@ async def counts_since(conn: AsyncConnection, guild_id: int, since: datetime) ->
     return {status: count for status, count in rows}
 
 
-async def claim_many(
-    conn: AsyncConnection,
-    claims: list[tuple[str, int, str]],
-    now: datetime,
-) -> set[str]:
-    """Claim many (key, guild_id, kind) at once; returns the keys this caller now owns.
-
-    One batched INSERT .. ON CONFLICT DO NOTHING .. RETURNING key (SQLite >= 3.35 and
-    PostgreSQL both speak it): only rows actually inserted come back, so keys already claimed
-    by anyone — including a racing tick — are simply not returned.
-    """
-    if not claims:
-        return set()
-    values = [
-        {
-            "key": key,
-            "guild_id": guild_id,
-            "kind": kind,
-            "status": "claimed",
-            "created_at": now,
-            "attempts": 1,
-        }
-        for key, guild_id, kind in claims
-    ]
-    statement: Any
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        statement = postgresql.insert(deliveries).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects import sqlite
-
-        statement = sqlite.insert(deliveries).on_conflict_do_nothing()
-    result = await conn.execute(statement.returning(deliveries.c.key), values)
-    return {row[0] for row in result}
-
-
 async def finish_many(conn: AsyncConnection, keys: list[str], status: str, now: datetime) -> None:
     if not keys:
         return
