@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import importlib
 import logging
+import shutil
 import sys
 import tempfile
 import time
@@ -46,7 +47,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=Path(tempfile.gettempdir()) / "studybot-bench",
         help="where generated datasets are kept between runs",
     )
-    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: cache)")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="scratch folder (default: a new one, removed)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
     return parser.parse_args(argv)
@@ -69,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         f"dataset ready: {'cached, ' if data.cached else ''}generated in {data.seconds:.1f} s; "
         + ", ".join(f"{table} {count:,}" for table, count in data.rows.items())
     )
-    work = args.work or (args.cache / "work")
+    # A private scratch folder per run: two runs at once (CI and a developer, say) must not
+    # overwrite each other's database copies.
+    args.cache.mkdir(parents=True, exist_ok=True)
+    work = args.work or Path(tempfile.mkdtemp(prefix="work-", dir=args.cache))
     ctx = Context(
         quick=args.quick,
         members=members,
@@ -108,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         results += produced
         log(f"{name} took {time.perf_counter() - started:.1f} s")
     elapsed = time.perf_counter() - began
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
     print(render_table(results, quick=args.quick))
     enforced = [r for r in results if r.kind == "ratio" or (not args.quick and r.kind != "info")]
     missed = [r for r in enforced if r.passed is False]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -135,13 +136,13 @@ def dataset(layout: Layout, members: int, *, seed: int = 20260302, cache_dir: Pa
     if path.exists() and meta.exists():
         info = json.loads(meta.read_text())
         return DatasetInfo(path, members, seed, info["seconds"], info["rows"], cached=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent runs each write their own
     for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         stale.unlink(missing_ok=True)
     info_new = generate(tmp, layout, members, seed=seed)
-    tmp.rename(path)
-    info_new.path = path
     meta.write_text(json.dumps({"seconds": info_new.seconds, "rows": info_new.rows}))
+    tmp.replace(path)  # atomic: a reader sees the whole file or none
+    info_new.path = path
     return info_new
 
 
