@@ -52,7 +52,7 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "s":
         return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
     if unit == "ms":
-        return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+        return f"{value:.1f} ms" if value < 100 else f"{value:,.0f} ms"
     if unit == "x":
         return f"{value:.1f}x"
     if unit == "%":

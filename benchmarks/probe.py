@@ -1,9 +1,9 @@
 """One bot process for the start-up and memory benchmarks (run in a fresh subprocess).
 
-    python -m benchmarks.probe DATABASE [--command "daily today"]
+    python -m benchmarks.probe DATABASE [--command "daily today"] [--command progress]
 
 Starts the fake Discord and the real StudyBot on DATABASE, waits until the bot is ready and
-idle (its on_ready work — jobs, catch-up — finished), optionally answers one command, then
+idle (its on_ready work — jobs, catch-up — finished), optionally answers commands, then
 prints one JSON line: start-up seconds, resident memory now (VmRSS) and at peak (VmHWM).
 A fresh process per measurement, so nothing a previous run loaded or cached is counted.
 """
@@ -22,15 +22,15 @@ from benchmarks.harness import peak_rss_mb, rss_mb
 from benchmarks.world import bot_factory, member_name, new_sandbox
 
 
-async def probe(database: Path, command: str | None) -> dict[str, float | str]:
+async def probe(database: Path, commands: list[str]) -> dict[str, float | str]:
     imported_mb = rss_mb()
     sb = new_sandbox(bot_factory(database))
     began = time.perf_counter()
     await sb.start()
     ready = time.perf_counter() - began
     try:
-        if command:
-            member = next(m for m in sb.members if m.user.username == member_name(0))
+        member = next(m for m in sb.members if m.user.username == member_name(0))
+        for command in commands:
             await sb.slash(member, command)
         bot = sb.bot
         failures = getattr(bot, "extension_failures", {})
@@ -51,7 +51,7 @@ async def probe(database: Path, command: str | None) -> dict[str, float | str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
     parser.add_argument("database", type=Path)
-    parser.add_argument("--command", default=None)
+    parser.add_argument("--command", action="append", default=[])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     # Import what the bot imports before the baseline reading, so "imported_mb" is the cost
