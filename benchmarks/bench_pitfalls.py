@@ -3,8 +3,9 @@
 Both evaluators are the pitfall feature's own (bot/store/pitfalls.py):
 
 - set-based: `sweep_guild` (a few GROUP BY queries for the whole guild) + `project_facts`,
-  then the domain rules (`evaluate`) for every member — the first stage of
-  `PitfallService.sweep()`, before detections are recorded and nudges delivered;
+  then the domain rules (`evaluate`) for every member, paced like the service's loop — the
+  first stage of `PitfallService.sweep()`, before detections are recorded and nudges
+  delivered;
 - member by member: `member_signals_reference` (one query per member, the store test's
   oracle) + `evaluate` per member — the naive design.
 
@@ -35,6 +36,27 @@ from benchmarks.harness import Context, LagMonitor, Measurement, median, time_ru
 from benchmarks.world import NOW
 
 
+def _paced(items: list[int]) -> Any:
+    """The service's rules loop yields to the event loop as it goes (bot.cooperative)."""
+    try:
+        from bot.cooperative import paced
+    except ImportError:  # older builds: a plain loop
+
+        async def plain(values: list[int]) -> Any:
+            for value in values:
+                yield value
+
+        return plain(items)
+    return paced(items)
+
+
+async def _departed(conn: Any, guild_id: int) -> set[int]:
+    from bot.store import pitfalls as rows
+
+    departed = getattr(rows, "departed", None)
+    return set(await departed(conn, guild_id)) if departed is not None else set()
+
+
 async def set_based(store: Any, guild_id: int, *, record: bool = False) -> int:
     """sweep_guild + project_facts + evaluate for everyone; returns detections found."""
     from bot.domain.pitfalls import MemberSignals, PitfallThresholds, evaluate
@@ -45,8 +67,9 @@ async def set_based(store: Any, guild_id: int, *, record: bool = False) -> int:
         transaction = await conn.begin()
         signals = await rows.sweep_guild(conn, guild_id, NOW, t)
         projects = await rows.project_facts(conn, guild_id, NOW)
+        gone = await _departed(conn, guild_id)
         found: list[tuple[int, Any]] = []
-        for user_id in sorted(set(signals) | set(projects)):
+        async for user_id in _paced(sorted((set(signals) | set(projects)) - gone)):
             member = signals.get(user_id) or MemberSignals()
             found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
         if record:
@@ -138,8 +161,7 @@ async def single_pass_signals(store: Any, guild_id: int, partition: int = 2000) 
 
 async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]:
     """Seconds and longest loop block of each part of the shipped sweep, in one rolled-back
-    transaction: sweep_guild, project_facts, the rules loop (synchronous: it blocks the loop
-    for its whole duration) and record_sweep."""
+    transaction: sweep_guild, project_facts, the rules loop and record_sweep."""
     from bot.domain.pitfalls import MemberSignals, PitfallThresholds, evaluate
     from bot.store import pitfalls as rows
 
@@ -158,13 +180,15 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
         transaction = await conn.begin()
         signals = await timed("sweep_guild", rows.sweep_guild(conn, guild_id, NOW, t))
         projects = await timed("project_facts", rows.project_facts(conn, guild_id, NOW))
-        began = time.perf_counter()
         found: list[tuple[int, Any]] = []
-        for user_id in sorted(set(signals) | set(projects)):
-            member = signals.get(user_id) or MemberSignals()
-            found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
-        took = time.perf_counter() - began
-        parts["rules"] = (took, took)
+
+        async def rules() -> None:
+            gone = await _departed(conn, guild_id)
+            async for user_id in _paced(sorted((set(signals) | set(projects)) - gone)):
+                member = signals.get(user_id) or MemberSignals()
+                found.extend((user_id, d) for d in evaluate(member, projects.get(user_id), t))
+
+        await timed("rules", rules())
         await timed("record_sweep", rows.record_sweep(conn, guild_id, NOW, len(signals), found))
         await transaction.rollback()
     return parts
@@ -253,7 +277,7 @@ async def run(ctx: Context) -> list[Measurement]:
         users = ctx.layout.user_ids(due)
         dispatcher = Dispatcher(store, FakeClock(NOW))
         counter = [100]
-        dispatcher.register(bench_dispatch.KIND, bench_dispatch.make_handler(store, counter))
+        dispatcher.register_claimed(bench_dispatch.KIND, bench_dispatch.make_claimed_handler())
         lags: list[float] = []
         sweep_lags: list[float] = []
         tick_lags: list[float] = []

@@ -75,7 +75,7 @@ def test_generator_is_seeded_and_matches_the_layout(
 
 
 async def test_dispatch(ctx: Context) -> None:
-    _check(await bench_dispatch.run(ctx), {"tick", "tick_batched"})
+    _check(await bench_dispatch.run(ctx), {"tick", "tick_per_row"})
 
 
 async def test_schedule(ctx: Context) -> None:
