@@ -319,12 +319,17 @@ class DailyService:
             if not 1 <= hours_before <= 12:
                 raise UserFacingError("`hours_before` must be between 1 and 12.")
             values["streak_hours_before"] = hours_before
+        # Everything that reads through other services happens before the write transaction:
+        # a second connection waiting on SQLite's write lock from inside it would deadlock.
+        async with self.store.connect() as conn:
+            current = await daily_rows.reminder_prefs(conn, guild_id, user_id)
+        hours = values.get("streak_hours_before", current["streak_hours_before"])
+        due = await self._next_streak_check(guild_id, user_id, hours) if enabled else None
         async with self.store.begin() as conn:
             prefs = await daily_rows.save_reminder_prefs(
                 conn, guild_id, user_id, self.clock.now(), **values
             )
-            if enabled:
-                due = await self._next_streak_check(guild_id, user_id, prefs["streak_hours_before"])
+            if due is not None:
                 await reminder_rows.upsert(conn, guild_id, user_id, STREAK_REMINDER, due)
             else:
                 await reminder_rows.remove(conn, guild_id, user_id, STREAK_REMINDER)

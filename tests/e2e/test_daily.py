@@ -225,3 +225,11 @@ async def test_streak_reminder_falls_back_to_the_next_reply_without_dms(
     reply = await sb.slash(bob, "daily streak")
     await sb.wait_idle()
     assert any("streak is waiting" in f.text for f in reply.followups)
+
+
+async def test_reminders_as_a_members_very_first_command(sb: Sandbox) -> None:
+    # Found by the fuzzer: the first use creates the member row, which must not happen on a
+    # second connection while the reminder's write transaction holds SQLite's lock.
+    newcomer = sb.member("newcomer")
+    reply = await sb.slash(newcomer, "settings reminders", streak=True)
+    assert "Reminders saved" in reply.text
