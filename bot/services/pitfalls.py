@@ -268,7 +268,7 @@ class PitfallService(FeatureService):
         detection_ids: dict[tuple[int, str], int],
     ) -> int:
         by_member: dict[int, list[Detection]] = {}
-        for user_id, detection in found:
+        async for user_id, detection in paced(found):
             by_member.setdefault(user_id, []).append(detection)
         if not by_member:
             return 0
@@ -283,7 +283,7 @@ class PitfallService(FeatureService):
         guild_zone = resolve_zone(None, (await self.services.guilds.settings(guild_id)).timezone)
         today = local_date(now, guild_zone)
         sent = 0
-        for user_id in user_ids:
+        async for user_id in paced(user_ids):
             mode = prefs.get(user_id, {}).get("nudge_mode", "inbox")
             if mode == "off":
                 continue

@@ -361,17 +361,17 @@ async def record_sweep(
             ],
         )
         await asyncio.sleep(0)
-    ids = {
-        (int(r.user_id), str(r.pitfall)): int(r.id)
-        for r in await conn.execute(
-            select(
-                pitfall_detections.c.id, pitfall_detections.c.user_id, pitfall_detections.c.pitfall
-            ).where(
-                pitfall_detections.c.guild_id == guild_id,
-                pitfall_detections.c.sweep_id == sweep_id,
-            )
+    ids: dict[tuple[int, str], int] = {}
+    stream = await conn.stream(
+        select(
+            pitfall_detections.c.id, pitfall_detections.c.user_id, pitfall_detections.c.pitfall
+        ).where(
+            pitfall_detections.c.guild_id == guild_id,
+            pitfall_detections.c.sweep_id == sweep_id,
         )
-    }
+    )
+    async for partition in stream.partitions(STREAM_PARTITION):
+        ids.update(((int(r.user_id), str(r.pitfall)), int(r.id)) for r in partition)
     return sweep_id, ids
 
 
