@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 CHUNK = 500
 
 
-DETECTION_SLICE = 5000
-STREAM_PARTITION = 2000
+DETECTION_SLICE = 1000
+STREAM_PARTITION = 1000
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
