@@ -19,7 +19,8 @@ class NotFoundError(UserFacingError):
 
 def quoted(text: str, limit: int = 40) -> str:
     """Member text inside a refusal: inline code, shortened, unable to break the quoting."""
-    inner = (text or "").replace("`", "'").replace("\n", " ").strip()
+    # Backticks cannot close the quoting, a zero-width space keeps "@everyone" inert.
+    inner = (text or "").replace("`", "ʼ").replace("@", "@\u200b").replace("\n", " ").strip()
     if len(inner) > limit:
         inner = inner[: limit - 1] + "…"
     return f"`{inner or ' '}`"

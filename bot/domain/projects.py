@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from bot.domain.errors import UserFacingError
+from bot.domain.errors import UserFacingError, quoted
 
 #: Domains a project may belong to: the catalog's idea domains plus "other".
 PROJECT_DOMAINS: tuple[str, ...] = (
@@ -100,14 +100,6 @@ def clean_text(value: str | None) -> str:
     return "\n".join(out)
 
 
-def quote(text: str, limit: int = 20) -> str:
-    """Echo a bit of refused input inside backticks without letting it ping or break out."""
-    inner = text.replace("`", "ʼ").replace("@", "@\u200b").replace("\n", " ")
-    if len(inner) > limit:
-        inner = inner[: limit - 1] + "…"
-    return f"`{inner or ' '}`"
-
-
 def _required(value: str | None, what: str, limit: int) -> str:
     text = clean_text(value)
     if not text:
@@ -145,7 +137,7 @@ def parse_domain(value: str | None) -> str:
         if raw == label.lower():
             return domain
     raise UserFacingError(
-        f"{quote(raw, 40)} is not a project domain. Use one of: {', '.join(PROJECT_DOMAINS)} "
+        f"{quoted(raw, 40)} is not a project domain. Use one of: {', '.join(PROJECT_DOMAINS)} "
         "(`other` when none fits)."
     )
 
@@ -165,7 +157,7 @@ def validate_url(value: str | None, what: str = "link") -> str | None:
         raise UserFacingError(f"The {what} is not a valid URL.") from None
     if parts.scheme.lower() != "https":
         raise UserFacingError(
-            f"The {what} must start with https:// (got {quote(parts.scheme or 'no scheme', 10)})."
+            f"The {what} must start with https:// (got {quoted(parts.scheme or 'no scheme', 10)})."
         )
     if not parts.hostname or "." not in parts.hostname:
         raise UserFacingError(f"The {what} needs a host, e.g. https://github.com/you/project.")
@@ -181,7 +173,7 @@ def parse_target_date(value: str | None, today: date) -> date:
         target = date.fromisoformat(text)
     except ValueError:
         raise UserFacingError(
-            f"{quote(text)} is not a date; write it as YYYY-MM-DD, e.g. "
+            f"{quoted(text, 20)} is not a date; write it as YYYY-MM-DD, e.g. "
             f"{(today + timedelta(weeks=6)).isoformat()}."
         ) from None
     if len(text) != 10:
@@ -228,7 +220,7 @@ def parse_progress(value: str | int | None) -> int:
             number = int(text)
         except ValueError:
             raise UserFacingError(
-                f"Progress must be a whole number from 0 to 100, not {quote(text, 10)}."
+                f"Progress must be a whole number from 0 to 100, not {quoted(text, 10)}."
             ) from None
     if not 0 <= number <= 100:
         raise UserFacingError(f"Progress must be between 0 and 100 (got {number}).")

@@ -18,10 +18,10 @@ A `GuildPost` owns everything those posts share, so each feature only says *what
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -32,7 +32,11 @@ from bot.domain.time import (
     format_weekdays,
     latest_fire,
     local_date,
+    mask_to_weekdays,
+    parse_hhmm,
+    parse_weekdays,
     resolve_zone,
+    weekdays_to_mask,
 )
 from bot.scheduling.delivery import DeliveryFailed, Sent
 from bot.store import deliveries as ledger
@@ -69,6 +73,31 @@ class PostSchedule:
     def describe(self) -> str:
         state = "on" if self.enabled else "paused"
         return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
+
+
+def schedule_from_row(row: Mapping[str, Any] | None, default: PostSchedule) -> PostSchedule:
+    """A stored schedule row (enabled, post_time "HH:MM", weekdays bit mask), or `default`."""
+    if row is None:
+        return default
+    return PostSchedule(
+        enabled=bool(row["enabled"]),
+        post_time=parse_hhmm(row["post_time"]),
+        weekdays=mask_to_weekdays(row["weekdays"]),
+    )
+
+
+def schedule_changes(
+    *, post_time: str | None, days: str | None, enabled: bool | None
+) -> dict[str, Any]:
+    """Column values for what a moderator changed; refuses bad input with a clear message."""
+    values: dict[str, Any] = {}
+    if post_time is not None:
+        values["post_time"] = format_hhmm(parse_hhmm(post_time))
+    if days is not None:
+        values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
+    if enabled is not None:
+        values["enabled"] = enabled
+    return values
 
 
 @dataclass(frozen=True)

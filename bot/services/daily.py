@@ -19,17 +19,19 @@ from bot.domain.prompts import PromptRef, choose_prompt
 from bot.domain.streaks import StreakState, compute_streak
 from bot.domain.time import (
     at_local_time,
-    format_hhmm,
     local_date,
-    mask_to_weekdays,
-    parse_hhmm,
-    parse_weekdays,
     resolve_zone,
-    weekdays_to_mask,
 )
 from bot.scheduling.delivery import Deliverer, Sent
 from bot.scheduling.dispatcher import Served
-from bot.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
+from bot.scheduling.guild_posts import (
+    GuildPost,
+    PostResult,
+    PostSchedule,
+    Rendered,
+    schedule_changes,
+    schedule_from_row,
+)
 from bot.scheduling.scheduler import SchedulerService
 from bot.services.guilds import GuildService
 from bot.services.members import MemberService
@@ -72,14 +74,7 @@ class Completion:
     local_day: date
 
 
-def _schedule_from_row(row: dict[str, Any] | None) -> DailySchedule:
-    if row is None:
-        return DailySchedule(True, time(9, 0), frozenset(range(7)))
-    return DailySchedule(
-        enabled=bool(row["enabled"]),
-        post_time=parse_hhmm(row["post_time"]),
-        weekdays=mask_to_weekdays(row["weekdays"]),
-    )
+DEFAULT_DAILY = PostSchedule(True, time(9, 0), frozenset(range(7)))
 
 
 class DailyService:
@@ -119,7 +114,7 @@ class DailyService:
 
     async def schedule(self, guild_id: int) -> DailySchedule:
         async with self.store.connect() as conn:
-            return _schedule_from_row(await daily_rows.schedule(conn, guild_id))
+            return schedule_from_row(await daily_rows.schedule(conn, guild_id), DEFAULT_DAILY)
 
     async def configure(
         self,
@@ -129,17 +124,11 @@ class DailyService:
         days: str | None = None,
         enabled: bool | None = None,
     ) -> DailySchedule:
-        values: dict[str, Any] = {}
-        if post_time is not None:
-            values["post_time"] = format_hhmm(parse_hhmm(post_time))
-        if days is not None:
-            values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
-        if enabled is not None:
-            values["enabled"] = enabled
+        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
         async with self.store.begin() as conn:
             row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
         await self.sync_jobs(guild_id)
-        return _schedule_from_row(row)
+        return schedule_from_row(row, DEFAULT_DAILY)
 
     def job_id(self, guild_id: int) -> str:
         return self.poster.job_id(guild_id)

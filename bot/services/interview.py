@@ -27,16 +27,20 @@ from bot.domain.errors import UserFacingError
 from bot.domain.time import (
     format_hhmm,
     format_weekdays,
-    mask_to_weekdays,
     next_fire,
     parse_hhmm,
-    parse_weekdays,
     resolve_zone,
-    weekdays_to_mask,
 )
 from bot.scheduling.delivery import DeliveryFailed, Sent
 from bot.scheduling.dispatcher import Served
-from bot.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
+from bot.scheduling.guild_posts import (
+    GuildPost,
+    PostResult,
+    PostSchedule,
+    Rendered,
+    schedule_changes,
+    schedule_from_row,
+)
 from bot.services.container import FeatureService
 from bot.store import daily as daily_rows
 from bot.store import interview as rows
@@ -62,13 +66,6 @@ def category_name(category: str | None) -> str:
     if category is None:
         return "any category"
     return CATEGORY_NAMES.get(category, category)
-
-
-def _hhmm(text: str) -> time:
-    """parse_hhmm, but a huge value gets a short refusal (the message quotes the value)."""
-    if len(text) > 16:
-        raise UserFacingError("That is not a time of day. Use 24-hour HH:MM, e.g. `18:30`.")
-    return parse_hhmm(text)
 
 
 def _stamp(instant: datetime, style: str = "R") -> str:
@@ -182,11 +179,8 @@ class _Refs:
 def _schedule_from_row(row: dict[str, Any] | None) -> QotdSchedule:
     if row is None:
         return QotdSchedule(False, time(12, 0), frozenset(range(5)), configured=False)
-    return QotdSchedule(
-        enabled=bool(row["enabled"]),
-        post_time=parse_hhmm(row["post_time"]),
-        weekdays=mask_to_weekdays(row["weekdays"]),
-    )
+    stored = schedule_from_row(row, PostSchedule(False, time(12, 0), frozenset()))
+    return QotdSchedule(stored.enabled, stored.post_time, stored.weekdays)
 
 
 class InterviewService(FeatureService):
@@ -737,7 +731,7 @@ class InterviewService(FeatureService):
         """Opt in/out of the daily due-reviews reminder (member_reminders.reviews/review_time)."""
         values: dict[str, Any] = {"reviews": enabled}
         if at is not None:
-            values["review_time"] = format_hhmm(_hhmm(at))
+            values["review_time"] = format_hhmm(parse_hhmm(at))
         zone = await self._zone(guild_id, user_id)
         now = self.services.clock.now()
         async with self.services.store.begin() as conn:
@@ -1054,15 +1048,7 @@ class InterviewService(FeatureService):
         days: str | None = None,
         enabled: bool | None = None,
     ) -> QotdSchedule:
-        values: dict[str, Any] = {}
-        if post_time is not None:
-            values["post_time"] = format_hhmm(_hhmm(post_time))
-        if days is not None:
-            if len(days) > 64:
-                raise UserFacingError("Name weekdays like `mon-fri`, `mon,wed,fri` or `daily`.")
-            values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
-        if enabled is not None:
-            values["enabled"] = enabled
+        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
         async with self.services.store.begin() as conn:
             row = await rows.save_qotd_schedule(conn, guild_id, self.services.clock.now(), **values)
         await self.sync_jobs(guild_id)

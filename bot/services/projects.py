@@ -906,9 +906,6 @@ class ProjectService(FeatureService):
         values: dict[str, Any] = {}
         if weekday is not None:
             values["weekday"] = parse_weekday(weekday)
-        if post_time is not None and len(post_time.strip()) > 8:
-            # parse_hhmm quotes what it refuses: keep a pasted essay out of the reply.
-            raise UserFacingError("Give the time as 24-hour HH:MM, for example `10:30`.")
         if post_time is not None:
             values["post_time"] = format_hhmm(parse_hhmm(post_time))
         if enabled is not None:

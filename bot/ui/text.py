@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.errors import quoted
+
 
 def escape(text: str | None, limit: int | None = None) -> str:
     """Escape markdown and mentions in member-provided text, then shorten to `limit`."""
@@ -17,7 +19,4 @@ def escape(text: str | None, limit: int | None = None) -> str:
 
 def code(text: str, limit: int = 64) -> str:
     """Quote a short member-provided value inline, without letting it break the quoting."""
-    inner = text.replace("`", "ʼ").replace("\n", " ")
-    if len(inner) > limit:
-        inner = inner[: limit - 1] + "…"
-    return f"`{inner or ' '}`"
+    return quoted(text, limit)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.errors import UserFacingError
+from bot.domain.errors import UserFacingError, quoted
 from bot.domain.projects import (
     DEFAULT_MILESTONES,
     PROJECT_DOMAINS,
@@ -27,7 +27,6 @@ from bot.domain.projects import (
     parse_progress,
     parse_target_date,
     plan_reminders,
-    quote,
     silence_text,
     staleness,
     validate_checkin,
@@ -353,7 +352,8 @@ def test_most_stuck_ties_break_on_stale_then_moves() -> None:
 
 
 def test_quote_cannot_ping_or_break_out() -> None:
-    assert quote("@everyone") == "`@\u200beveryone`"
-    assert quote("a`b") == "`aʼb`"
-    assert quote("x" * 50) == "`" + "x" * 19 + "…`"
-    assert quote("") == "` `"
+    # The shared refusal quoting (bot.domain.errors.quoted) that project validation uses.
+    assert quoted("@everyone", 20) == "`@\u200beveryone`"
+    assert quoted("a`b", 20) == "`aʼb`"
+    assert quoted("x" * 50, 20) == "`" + "x" * 19 + "…`"
+    assert quoted("", 20) == "` `"
