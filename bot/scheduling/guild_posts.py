@@ -17,6 +17,7 @@ A `GuildPost` owns everything those posts share, so each feature only says *what
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -146,6 +147,7 @@ class GuildPost:
         self.render = render
         self.after_send = after_send
         self.key_format = key_format or (lambda guild_id, day: f"{kind}:{guild_id}:{day}")
+        self._starting: asyncio.Future[None] | None = None
         services.guilds.listeners.append(self.sync)
 
     def job_id(self, guild_id: int) -> str:
@@ -176,6 +178,20 @@ class GuildPost:
         )
 
     async def start(self, guild_ids: list[int]) -> None:
+        """Schedule every guild's job and catch up what was missed while down.
+
+        Single-flight: a call while another is still catching up waits for that one instead
+        of returning early, so "start returned" always means "every catch-up post is
+        recorded" (a concurrent call would otherwise see the other's claims and skip them).
+        """
+        running = self._starting
+        if running is not None and not running.done():
+            await asyncio.shield(running)
+            return
+        self._starting = asyncio.ensure_future(self._start(guild_ids))
+        await asyncio.shield(self._starting)
+
+    async def _start(self, guild_ids: list[int]) -> None:
         for guild_id in guild_ids:
             await self.sync(guild_id)
             try:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.app import StudyBot
 from bot.clock import FakeClock
 from bot.sandbox import Sandbox
+from bot.store import deliveries as ledger
 from tests.e2e.conftest import bot_of
 
 
@@ -233,3 +234,45 @@ async def test_reminders_as_a_members_very_first_command(sb: Sandbox) -> None:
     newcomer = sb.member("newcomer")
     reply = await sb.slash(newcomer, "settings reminders", streak=True)
     assert "Reminders saved" in reply.text
+
+
+async def test_start_returns_only_when_every_catch_up_post_is_recorded(
+    sb: Sandbox, e2e_clock: FakeClock
+) -> None:
+    """Two catch-ups at once (on_ready's and another caller's): neither may return while the
+    other still holds a claimed post, or "catch-up done" is a lie and a crash right after it
+    leaves a row `claimed` (what the crash test caught)."""
+    await configure_daily(sb, "Europe/Berlin")
+    services = bot_of(sb).services
+    poster = services.daily.poster
+    e2e_clock.set(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))  # 09:30 in Berlin, inside grace
+    gate = asyncio.Event()
+    rendering = asyncio.Event()
+    original_render, original_after_send = poster.render, poster.after_send
+    events: list[str] = []
+
+    async def gated_render(guild_id: int, day: date) -> object:
+        rendering.set()
+        await gate.wait()
+        return await original_render(guild_id, day)
+
+    async def recording_after_send(*args: object) -> None:
+        events.append("recorded sent")
+        assert original_after_send is not None
+        await original_after_send(*args)  # type: ignore[arg-type]
+
+    poster.render = gated_render  # type: ignore[assignment]
+    poster.after_send = recording_after_send
+    first = asyncio.create_task(services.daily.start())
+    await rendering.wait()  # the first catch-up has claimed today's post and is rendering it
+    second = asyncio.create_task(services.daily.start())
+    second.add_done_callback(lambda _: events.append("second returned"))
+    await asyncio.sleep(0)
+    gate.set()
+    await asyncio.gather(first, second)
+    await sb.wait_idle()
+    assert events == ["recorded sent", "second returned"]
+    assert len(daily_posts(sb)) == 1
+    async with services.store.connect() as conn:
+        row = await ledger.get(conn, f"daily:{sb.guild.id}:2026-03-02")
+    assert row is not None and row["status"] == "sent"
