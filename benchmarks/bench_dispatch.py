@@ -3,7 +3,7 @@
 Sends are excluded: the handler returns the next due time without sending. Measured in the
 same run, on the same rows:
 
-- the fast path, `Dispatcher.register_claimed` (bot/scheduling/dispatcher.py): the
+- the fast path, `Dispatcher.register_claimed` (bot/core/scheduling/dispatcher.py): the
   dispatcher claims a whole batch's ledger keys with one INSERT .. SELECT (keys built in SQL
   from each occurrence), calls the handler for the rows it won, then advances the batch
   set-based (`reminders.advance_many`) — the path for kinds that fall due by the thousand;
@@ -44,7 +44,7 @@ def prepare(path: Path, guild_id: int, user_ids: range, due_at: datetime) -> Non
 
 
 def make_handler(store: Any, run: list[int]) -> Any:
-    from bot.store import deliveries as ledger
+    from bot.core.store import deliveries as ledger
 
     async def handler(row: dict[str, Any], now: datetime) -> datetime | None:
         key = f"{KIND}:{row['guild_id']}:{row['user_id']}:{run[0]}"
@@ -56,7 +56,7 @@ def make_handler(store: Any, run: list[int]) -> Any:
 
 
 def make_claimed_handler() -> Any:
-    from bot.scheduling.dispatcher import Served
+    from bot.core.scheduling.dispatcher import Served
 
     async def handler(row: dict[str, Any], now: datetime, key: str) -> Any:
         return Served(now + timedelta(days=1))
@@ -65,9 +65,9 @@ def make_claimed_handler() -> Any:
 
 
 async def run(ctx: Context) -> list[Measurement]:
-    from bot.clock import FakeClock
-    from bot.scheduling.dispatcher import Dispatcher
-    from bot.store import Store
+    from bot.core.clock import FakeClock
+    from bot.core.scheduling.dispatcher import Dispatcher
+    from bot.core.store import Store
 
     due = min(DUE, ctx.members)
     # In --quick the per-row path (two transactions per row, ~1.5 ms) serves 500 rows and is

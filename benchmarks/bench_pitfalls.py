@@ -1,6 +1,6 @@
 """The pitfall sweep over every member: set-based vs member by member, and loop lag.
 
-Both evaluators are the pitfall feature's own (bot/store/pitfalls.py):
+Both evaluators are the pitfall feature's own (bot/pitfalls/store.py):
 
 - set-based: `sweep_guild` (a few GROUP BY queries for the whole guild) + `project_facts`,
   then the domain rules (`evaluate`) for every member, paced like the service's loop — the
@@ -37,9 +37,9 @@ from benchmarks.world import NOW
 
 
 def _paced(items: list[int]) -> Any:
-    """The service's rules loop yields to the event loop as it goes (bot.cooperative)."""
+    """The service's rules loop yields to the event loop as it goes (bot.core.cooperative)."""
     try:
-        from bot.cooperative import paced
+        from bot.core.cooperative import paced
     except ImportError:  # older builds: a plain loop
 
         async def plain(values: list[int]) -> Any:
@@ -51,7 +51,7 @@ def _paced(items: list[int]) -> Any:
 
 
 async def _departed(conn: Any, guild_id: int) -> set[int]:
-    from bot.store import pitfalls as rows
+    from bot.pitfalls import store as rows
 
     departed = getattr(rows, "departed", None)
     return set(await departed(conn, guild_id)) if departed is not None else set()
@@ -59,8 +59,8 @@ async def _departed(conn: Any, guild_id: int) -> set[int]:
 
 async def set_based(store: Any, guild_id: int, *, record: bool = False) -> int:
     """sweep_guild + project_facts + evaluate for everyone; returns detections found."""
-    from bot.domain.pitfalls import MemberSignals, PitfallThresholds, evaluate
-    from bot.store import pitfalls as rows
+    from bot.pitfalls import store as rows
+    from bot.pitfalls.rules import MemberSignals, PitfallThresholds, evaluate
 
     t = PitfallThresholds()
     async with store.engine.connect() as conn:
@@ -84,8 +84,8 @@ async def single_pass(store: Any, guild_id: int) -> int:
     plus one for study days), streamed in partitions so the event loop runs between them.
     Same signals as `sweep_guild` (checked on a sample in this run)."""
     signals = await single_pass_signals(store, guild_id)
-    from bot.domain.pitfalls import PitfallThresholds, evaluate
-    from bot.store import pitfalls as rows
+    from bot.pitfalls import store as rows
+    from bot.pitfalls.rules import PitfallThresholds, evaluate
 
     t = PitfallThresholds()
     async with store.connect() as conn:
@@ -97,7 +97,7 @@ async def single_pass(store: Any, guild_id: int) -> int:
 
 
 def _empty() -> Any:
-    from bot.domain.pitfalls import MemberSignals
+    from bot.pitfalls.rules import MemberSignals
 
     return MemberSignals()
 
@@ -105,10 +105,10 @@ def _empty() -> Any:
 async def single_pass_signals(store: Any, guild_id: int, partition: int = 2000) -> dict[int, Any]:
     from sqlalchemy import case, distinct, func, select
 
-    from bot.domain.activity import PRACTICE_KINDS, THEORY_KINDS
-    from bot.domain.pitfalls import MemberSignals, PitfallThresholds
-    from bot.store import pitfalls as rows
-    from bot.store.schema import activity
+    from bot.activity.rules import PRACTICE_KINDS, THEORY_KINDS
+    from bot.activity.tables import activity
+    from bot.pitfalls import store as rows
+    from bot.pitfalls.rules import MemberSignals, PitfallThresholds
 
     t = PitfallThresholds()
     a = activity.c
@@ -162,8 +162,8 @@ async def single_pass_signals(store: Any, guild_id: int, partition: int = 2000) 
 async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]:
     """Seconds and longest loop block of each part of the shipped sweep, in one rolled-back
     transaction: sweep_guild, project_facts, the rules loop and record_sweep."""
-    from bot.domain.pitfalls import MemberSignals, PitfallThresholds, evaluate
-    from bot.store import pitfalls as rows
+    from bot.pitfalls import store as rows
+    from bot.pitfalls.rules import MemberSignals, PitfallThresholds, evaluate
 
     t = PitfallThresholds()
     parts: dict[str, tuple[float, float]] = {}
@@ -197,8 +197,8 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
 async def member_by_member(
     store: Any, guild_id: int, user_ids: list[int], projects: dict[int, Any]
 ) -> dict[int, list[str]]:
-    from bot.domain.pitfalls import PitfallThresholds, evaluate
-    from bot.store import pitfalls as rows
+    from bot.pitfalls import store as rows
+    from bot.pitfalls.rules import PitfallThresholds, evaluate
 
     t = PitfallThresholds()
     fired: dict[int, list[str]] = {}
@@ -215,8 +215,8 @@ async def member_by_member(
 
 async def _check_sample(store: Any, guild_id: int, sample: list[int]) -> dict[int, Any]:
     """The set-based sweep and the reference agree on the sample (else the ratio is moot)."""
-    from bot.domain.pitfalls import PitfallThresholds, evaluate
-    from bot.store import pitfalls as rows
+    from bot.pitfalls import store as rows
+    from bot.pitfalls.rules import PitfallThresholds, evaluate
 
     t = PitfallThresholds()
     async with store.connect() as conn:
@@ -233,11 +233,11 @@ async def _check_sample(store: Any, guild_id: int, sample: list[int]) -> dict[in
 
 
 async def run(ctx: Context) -> list[Measurement]:
-    from bot.clock import FakeClock
-    from bot.domain.pitfalls import PitfallThresholds
-    from bot.scheduling.dispatcher import Dispatcher
-    from bot.store import Store
-    from bot.store import pitfalls as rows
+    from bot.core.clock import FakeClock
+    from bot.core.scheduling.dispatcher import Dispatcher
+    from bot.core.store import Store
+    from bot.pitfalls import store as rows
+    from bot.pitfalls.rules import PitfallThresholds
 
     guild_id = ctx.layout.guild_id
     path = copy_dataset(ctx.data, ctx.scratch("pitfalls.db"))

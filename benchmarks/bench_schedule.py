@@ -71,7 +71,7 @@ async def write_schedule(store: Any, rows: list[tuple[Any, ...]]) -> None:
     """Set-based write of the day's schedule: one executemany INSERT in one transaction."""
     from sqlalchemy import delete, insert
 
-    from bot.store.schema import due_reminders
+    from bot.core.store.schema import due_reminders
 
     async with store.begin() as conn:
         await conn.execute(delete(due_reminders).where(due_reminders.c.kind == DAY_KIND))
@@ -87,9 +87,9 @@ async def write_schedule(store: Any, rows: list[tuple[Any, ...]]) -> None:
 async def our_startup(store: Any) -> None:
     """What start-up does for reminders: start the scheduler with the dispatcher job and
     ask the due table when to wake next."""
-    from bot.clock import SystemClock
-    from bot.scheduling.dispatcher import Dispatcher
-    from bot.scheduling.scheduler import SchedulerService
+    from bot.core.clock import SystemClock
+    from bot.core.scheduling.dispatcher import Dispatcher
+    from bot.core.scheduling.scheduler import SchedulerService
 
     scheduler = SchedulerService(SystemClock())
     dispatcher = Dispatcher(store, SystemClock())
@@ -199,7 +199,7 @@ async def naive_due_at_once(count: int) -> tuple[int, int, float, float]:
 
 
 async def run(ctx: Context) -> list[Measurement]:
-    from bot.store import Store
+    from bot.core.store import Store
 
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # 10k "missed" warnings
     path = copy_dataset(ctx.data, ctx.scratch("schedule.db"))

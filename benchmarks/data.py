@@ -103,7 +103,7 @@ class MemberPlan:
 
 def _schema_fingerprint() -> str:
     """The migrations' text: a changed migration (not only a new head) means a new dataset."""
-    from bot.store.engine import MIGRATIONS_DIR
+    from bot.core.store.engine import MIGRATIONS_DIR
 
     digest = hashlib.sha256()
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
@@ -160,7 +160,7 @@ def database_url(path: Path) -> str:
 
 
 async def _migrate(path: Path) -> None:
-    from bot.store import Store
+    from bot.core.store import Store
 
     store = Store(database_url(path))
     try:
@@ -459,7 +459,7 @@ def _next_streak_check(
 
 def _prompt_ids() -> list[str]:
     from bot.catalog import CatalogRegistry, load_pack_dir
-    from bot.settings import DEFAULT_CONTENT_DIR
+    from bot.core.settings import DEFAULT_CONTENT_DIR
 
     catalog = CatalogRegistry(load_pack_dir(DEFAULT_CONTENT_DIR)).for_guild(0)
     ids = sorted(catalog.prompts)
@@ -526,7 +526,7 @@ def _projects(
 ) -> dict[str, int]:
     """One active project for about a third of the members (some of them long stuck)."""
     try:
-        from bot.domain.projects import PROJECT_DOMAINS
+        from bot.projects.rules import PROJECT_DOMAINS
     except ImportError:
         return {}
     rows: list[list[Any]] = []
@@ -569,7 +569,7 @@ def _card_templates(rng: random.Random) -> list[tuple[str, datetime]]:
     """A few FSRS cards (state JSON, due) reviewed at various times: computing FSRS for every
     synthetic card would dominate generation, and the benchmarks only read them."""
     try:
-        from bot.domain.review import review
+        from bot.interview.rules import review
     except ImportError:
         return []
     templates = []
@@ -628,7 +628,7 @@ def _review_cards(
 
 def _questions() -> list[tuple[str, str]]:
     from bot.catalog import CatalogRegistry, load_pack_dir
-    from bot.settings import DEFAULT_CONTENT_DIR
+    from bot.core.settings import DEFAULT_CONTENT_DIR
 
     catalog = CatalogRegistry(load_pack_dir(DEFAULT_CONTENT_DIR)).for_guild(0)
     return sorted((q.id, str(q.category)) for q in catalog.questions.values())

@@ -87,8 +87,8 @@ def check_layout(sb: Sandbox, layout: Layout) -> None:
 def bot_factory(database: Path, **overrides: Any) -> Callable[[], Any]:
     """A factory for the real StudyBot on `database`, with the clock at NOW."""
     from bot.app import create_bot
-    from bot.clock import FakeClock
-    from bot.settings import load_settings
+    from bot.core.clock import FakeClock
+    from bot.core.settings import load_settings
 
     values: dict[str, Any] = {
         "database_url": f"sqlite+aiosqlite:///{database}",

@@ -23,22 +23,22 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.activity.service import ActivityService
 from bot.catalog import CatalogRegistry, load_pack_dir
-from bot.clock import Clock, FakeClock, SystemClock
-from bot.errors import report_error
-from bot.scheduling.delivery import Deliverer
-from bot.scheduling.dispatcher import Dispatcher
-from bot.scheduling.scheduler import SchedulerService
-from bot.services.activity import ActivityService
-from bot.services.container import Services
-from bot.services.daily import STREAK_REMINDER, DailyService
-from bot.services.guilds import GuildService
-from bot.services.members import MemberService
-from bot.services.notify import Notifier
-from bot.settings import Settings
-from bot.store import Store
-from bot.store import command_sync as sync_rows
-from bot.store import deliveries as ledger_rows
+from bot.container import Services
+from bot.core.clock import Clock, FakeClock, SystemClock
+from bot.core.reporting import report_error
+from bot.core.scheduling.delivery import Deliverer
+from bot.core.scheduling.dispatcher import Dispatcher
+from bot.core.scheduling.scheduler import SchedulerService
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.core.store import command_sync as sync_rows
+from bot.core.store import deliveries as ledger_rows
+from bot.daily.service import STREAK_REMINDER, DailyService
+from bot.members.guilds import GuildService
+from bot.members.notify import Notifier
+from bot.members.service import MemberService
 
 log = logging.getLogger("studybot")
 
@@ -192,7 +192,7 @@ class StudyBot(commands.Bot):
         """Deliver what waited in the member's inbox with their next command reply."""
         if interaction.guild_id is None:
             return
-        from bot.ui.inbox import inbox_embeds, inbox_view
+        from bot.inbox import inbox_embeds, inbox_view
 
         pending = await self.services.notifier.take_inbox(interaction.guild_id, interaction.user.id)
         if pending:

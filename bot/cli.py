@@ -16,7 +16,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
-from bot.settings import Settings, format_settings_error, load_settings
+from bot.core.settings import Settings, format_settings_error, load_settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -75,7 +75,7 @@ async def _check(
 ) -> int:
     from bot.app import create_bot
     from bot.catalog import PackError
-    from bot.commands_info import walk_commands
+    from bot.core.commands_info import walk_commands
 
     bot = create_bot(settings, extensions=extensions)
     try:
@@ -126,7 +126,7 @@ def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _settings_or_exit(err)
     if settings is None:
         return EXIT_CONFIG
-    from bot.store import Store
+    from bot.core.store import Store
 
     async def upgrade() -> str | None:
         store = Store(settings.database_url)
@@ -141,7 +141,7 @@ def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"database is at revision {revision}", file=out)
         return EXIT_OK
     if args.db_command == "backup":
-        from bot.store.backup import backup_sqlite
+        from bot.core.store.backup import backup_sqlite
 
         try:
             backup_sqlite(settings.database_url, Path(args.path))

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.errors import UNEXPECTED_ERROR_PREFIX
+from bot.core.reporting import UNEXPECTED_ERROR_PREFIX
 
 # The tour is split by feature (00_basics.txt, 10_..., ...) and run in file-name order.
 DEMO_DIR = Path(__file__).resolve().parent / "sandbox" / "demo"
@@ -36,10 +36,10 @@ def is_bot_error(text: str) -> bool:
 
 async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path) -> int:
     from bot.app import StudyBot, create_bot
-    from bot.clock import FakeClock
+    from bot.core.clock import FakeClock
+    from bot.core.settings import load_settings
     from bot.sandbox import Sandbox
     from bot.sandbox.repl import Repl
-    from bot.settings import load_settings
 
     settings = load_settings(
         database_url=f"sqlite+aiosqlite:///{db_path}",

@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of, moderator_only, write_cooldown
-from bot.ui import content as content_ui
+from bot.content import views as content_ui
+from bot.core.checks import guild_id_of, moderator_only, write_cooldown
 
 
 async def _pack_autocomplete(

@@ -7,10 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of, moderator_only
-from bot.domain.errors import UserFacingError
-from bot.ui import daily as daily_ui
-from bot.ui import embeds
+from bot.core import embeds
+from bot.core.checks import guild_id_of, moderator_only
+from bot.core.errors import UserFacingError
+from bot.daily import views as daily_ui
 
 POST_RESULT_TEXT = {
     "sent": "Posted today's prompt.",

@@ -7,8 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.commands_info import walk_commands
-from bot.ui import embeds
+from bot.core import embeds
+from bot.core.commands_info import walk_commands
 
 
 class Help(commands.Cog):

@@ -7,11 +7,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of, write_cooldown
-from bot.domain.errors import UserFacingError
-from bot.domain.time import search_timezones
-from bot.services.zones import all_timezones
-from bot.ui import embeds
+from bot.core import embeds
+from bot.core.checks import guild_id_of, write_cooldown
+from bot.core.errors import UserFacingError
+from bot.core.time import search_timezones
+from bot.core.zones import all_timezones
 
 
 class MemberSettings(commands.GroupCog, group_name="settings"):
@@ -166,7 +166,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     )
     @app_commands.guild_only()
     async def tracking(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
-        from bot.ui import progress as progress_ui
+        from bot.progress import views as progress_ui
 
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_tracking(guild_id, interaction.user.id, enabled)
@@ -178,7 +178,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     @app_commands.describe(enabled="True: a digest at 08:00 your time each Monday; false: none")
     @app_commands.guild_only()
     async def digest(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
-        from bot.ui import progress as progress_ui
+        from bot.progress import views as progress_ui
 
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_digest(guild_id, interaction.user.id, enabled)

@@ -8,7 +8,7 @@ import discord
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.ui import pitfalls as pitfalls_ui
+from bot.pitfalls import views as pitfalls_ui
 
 
 class Nudges(commands.Cog):

@@ -12,11 +12,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of, write_cooldown
-from bot.domain.errors import UserFacingError
-from bot.domain.projects import DOMAIN_LABELS, PROJECT_DOMAINS
-from bot.ui import projects as project_ui
-from bot.ui.text import escape
+from bot.core.checks import guild_id_of, write_cooldown
+from bot.core.errors import UserFacingError
+from bot.core.text import escape
+from bot.projects import views as project_ui
+from bot.projects.rules import DOMAIN_LABELS, PROJECT_DOMAINS
 
 DOMAIN_CHOICES = [
     app_commands.Choice(name=DOMAIN_LABELS[domain], value=domain) for domain in PROJECT_DOMAINS

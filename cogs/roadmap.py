@@ -7,8 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of, write_cooldown
-from bot.ui import progress as progress_ui
+from bot.core.checks import guild_id_of, write_cooldown
+from bot.progress import views as progress_ui
 
 
 @app_commands.guild_only()

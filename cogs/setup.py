@@ -7,13 +7,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
-from bot.checks import guild_id_of, moderator_only
-from bot.domain.errors import UserFacingError
-from bot.domain.permissions import CHANNEL_REQUIREMENTS, missing_permissions
-from bot.domain.time import search_timezones
-from bot.services.zones import all_timezones
-from bot.ui import daily as daily_ui
-from bot.ui import embeds
+from bot.core import embeds
+from bot.core.checks import guild_id_of, moderator_only
+from bot.core.errors import UserFacingError
+from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
+from bot.core.time import search_timezones
+from bot.core.zones import all_timezones
+from bot.daily import views as daily_ui
 
 
 @app_commands.guild_only()
@@ -170,7 +170,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         days: str | None = None,
         enabled: bool | None = None,
     ) -> None:
-        from bot.ui import interview as interview_ui
+        from bot.interview import views as interview_ui
 
         guild_id = guild_id_of(interaction)
         schedule = await self.bot.services.interview.configure_qotd(
@@ -216,7 +216,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         time: str | None = None,
         enabled: bool | None = None,
     ) -> None:
-        from bot.ui import projects as project_ui
+        from bot.projects import views as project_ui
 
         guild_id = guild_id_of(interaction)
         schedule = await self.bot.services.projects.configure_weekly(
@@ -244,7 +244,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         channel: discord.TextChannel | None = None,
         enabled: bool | None = None,
     ) -> None:
-        from bot.ui import progress as progress_ui
+        from bot.progress import views as progress_ui
 
         guild = interaction.guild
         assert guild is not None  # moderator_only guarantees a guild
@@ -308,7 +308,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         enabled: bool | None = None,
         reset: bool = False,
     ) -> None:
-        from bot.ui import pitfalls as pitfalls_ui
+        from bot.pitfalls import views as pitfalls_ui
 
         guild_id = guild_id_of(interaction)
         values: dict[str, float | None] = {
@@ -338,7 +338,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     )
     @moderator_only()
     async def stats(self, interaction: discord.Interaction[StudyBot]) -> None:
-        from bot.ui import pitfalls as pitfalls_ui
+        from bot.pitfalls import views as pitfalls_ui
 
         stats = await self.bot.services.pitfalls.stats(guild_id_of(interaction))
         await interaction.response.send_message(
@@ -352,7 +352,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     )
     @moderator_only()
     async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
-        from bot.ui.health import health_embed
+        from bot.health.embeds import health_embed
 
         report = await self.bot.services.health_report(guild_id_of(interaction))
         await interaction.response.send_message(embed=health_embed(report), ephemeral=True)

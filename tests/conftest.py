@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.store import Store
+from bot.core.clock import FakeClock
+from bot.core.store import Store
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import StudyBot, create_bot
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
+from bot.core.settings import Settings, load_settings
 from bot.sandbox import Sandbox
-from bot.settings import Settings, load_settings
 
 
 @pytest.fixture

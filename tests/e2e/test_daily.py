@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from bot.app import StudyBot
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
+from bot.core.store import deliveries as ledger
 from bot.sandbox import Sandbox
-from bot.store import deliveries as ledger
 from tests.e2e.conftest import bot_of
 
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from bot.app import StudyBot, create_bot
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
+from bot.core.settings import Settings
 from bot.sandbox import Sandbox
 from bot.sandbox.models import FakeRole
-from bot.settings import Settings
 from tests.e2e.conftest import bot_of
 
 

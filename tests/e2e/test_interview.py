@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import FakeClock
-from bot.domain.review import MOCK_EXPIRY_GRACE, PAIR_QUEUE_TTL
+from bot.activity.tables import activity
+from bot.core.clock import FakeClock
+from bot.interview import store as interview_rows
+from bot.interview.rules import MOCK_EXPIRY_GRACE, PAIR_QUEUE_TTL
 from bot.sandbox import Sandbox
 from bot.sandbox.driver import MessageView, Reply
 from bot.sandbox.models import FakeMember
-from bot.store import interview as interview_rows
-from bot.store.schema import activity
 from tests.e2e.conftest import bot_of
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.sandbox import Sandbox
 from bot.sandbox.driver import MessageView
 from bot.sandbox.models import FakeMember

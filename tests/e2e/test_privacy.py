@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.privacy import store as privacy_rows
 from bot.sandbox import Sandbox
-from bot.store import privacy as privacy_rows
 from tests.e2e.conftest import bot_of
 
 

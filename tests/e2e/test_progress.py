@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
+from bot.progress import store as progress_rows
 from bot.sandbox import Sandbox
-from bot.store import progress as progress_rows
 from tests.e2e.conftest import bot_of
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -222,7 +222,7 @@ async def test_community_messages_are_counted_per_day_capped_and_opt_out(sb: San
     async with services.store.connect() as conn:
         from sqlalchemy import select
 
-        from bot.store.tables_progress import community_days
+        from bot.progress.tables import community_days
 
         count = (await conn.execute(select(community_days.c.messages))).scalar()
     assert count == 20  # capped

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.sandbox import Sandbox
 from bot.sandbox.driver import MessageView
 from bot.sandbox.models import FakeMember
@@ -156,7 +156,7 @@ async def test_start_from_an_idea_check_in_twice_tick_milestones_and_ship(
     # Check-ins logged `project` activity.
     from sqlalchemy import select
 
-    from bot.store.schema import activity
+    from bot.activity.tables import activity
 
     async with services.store.connect() as conn:
         rows = (
@@ -226,7 +226,7 @@ async def test_weekly_thread_once_across_a_restart_and_check_in_button(
     assert len(posts(sb)) == 1
     again = await services.projects.post_weekly(sb.guild.id)
     assert again.status == "duplicate"
-    from bot.store import deliveries as ledger
+    from bot.core.store import deliveries as ledger
 
     async with services.store.connect() as conn:
         entry = await ledger.get(conn, f"weekly:{sb.guild.id}:2026-W10")
@@ -338,7 +338,7 @@ async def test_reminder_after_seven_silent_days_then_stale_at_fourteen(
     bob_now = await services.projects.detail(sb.guild.id, bob.id, str(bob_project))
     assert not bob_now.project.stale
     async with services.store.connect() as conn:
-        from bot.store import projects as project_rows
+        from bot.projects import store as project_rows
 
         facts = await project_rows.perfectionism_facts(conn, sb.guild.id, e2e_clock.now())
     assert facts[alice.id].stale and not facts[bob.id].stale
@@ -567,7 +567,7 @@ async def test_target_moves_are_counted(sb: Sandbox) -> None:
     assert detail.project.target_moves == 2
     assert detail.project.target_date == date(2026, 5, 1)
     async with services.store.connect() as conn:
-        from bot.store import projects as project_rows
+        from bot.projects import store as project_rows
 
         facts = await project_rows.perfectionism_facts(conn, sb.guild.id, services.clock.now())
     assert facts[alice.id].target_moves == 2

@@ -6,8 +6,8 @@ from typing import Any
 
 from discord import app_commands
 
-from bot.checks import requires_moderator
-from bot.commands_info import walk_commands
+from bot.core.checks import requires_moderator
+from bot.core.commands_info import walk_commands
 from bot.sandbox import Sandbox
 from tests.e2e.conftest import bot_of
 

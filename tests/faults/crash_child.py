@@ -17,8 +17,8 @@ import discord.http
 import yarl
 
 from bot.app import create_bot
-from bot.clock import FakeClock
-from bot.settings import load_settings
+from bot.core.clock import FakeClock
+from bot.core.settings import load_settings
 
 NOW = datetime(2026, 3, 2, 8, 0, 5, tzinfo=UTC)  # 09:00:05 in Berlin
 

@@ -88,7 +88,7 @@ async def test_forbidden_dm_falls_back_to_the_inbox_and_marks_the_member(sb: San
     closed = sb.member("closed", dms_open=False)
     await sb.slash(closed, "settings dms", enabled=True)
     services = bot_of(sb).services
-    from bot.ui import embeds
+    from bot.core import embeds
 
     where = await services.notifier.to_member(
         sb.guild.id, closed.id, key="test:dm:1", kind="test", embed=embeds.info("Hello", "x")

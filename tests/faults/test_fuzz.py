@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import create_bot
-from bot.clock import FakeClock
-from bot.errors import UNEXPECTED_ERROR_PREFIX
+from bot.core.clock import FakeClock
+from bot.core.reporting import UNEXPECTED_ERROR_PREFIX
+from bot.core.settings import load_settings
 from bot.sandbox import Sandbox
-from bot.settings import load_settings
 
 NASTY = [
     "@everyone",

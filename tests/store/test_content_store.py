@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import FakeClock
-from bot.services.content import semver_key
-from bot.store import Store
-from bot.store import content as rows
+from bot.content import store as rows
+from bot.content.service import semver_key
+from bot.core.clock import FakeClock
+from bot.core.store import Store
 
 GUILD, OTHER = 10, 20
 MOD = 7

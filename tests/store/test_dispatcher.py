@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.clock import FakeClock
-from bot.scheduling.dispatcher import Dispatcher, Served
-from bot.store import Store
-from bot.store import reminders as reminder_rows
-from bot.store.schema import deliveries, due_reminders
+from bot.core.clock import FakeClock
+from bot.core.scheduling.dispatcher import Dispatcher, Served
+from bot.core.store import Store
+from bot.core.store import reminders as reminder_rows
+from bot.core.store.schema import deliveries, due_reminders
 
 GUILD = 77
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.review import review
-from bot.store import Store
-from bot.store import interview as rows
+from bot.core.store import Store
+from bot.interview import store as rows
+from bot.interview.rules import review
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD = 10, 20

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
-from bot.store import Store
-from bot.store.engine import head_revision
-from bot.store.schema import metadata
+from bot.core.store import Store
+from bot.core.store.engine import head_revision
+from bot.tables import metadata
 
 
 async def _tables(store: Store) -> set[str]:

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert
 
-from bot.domain.activity import ACTIVITY_KINDS
-from bot.domain.pitfalls import PitfallThresholds, evaluate
-from bot.store import Store
-from bot.store import pitfalls as rows
-from bot.store.schema import activity
+from bot.activity.rules import ACTIVITY_KINDS
+from bot.activity.tables import activity
+from bot.core.store import Store
+from bot.pitfalls import store as rows
+from bot.pitfalls.rules import PitfallThresholds, evaluate
 
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)
 GUILD = 1
@@ -62,7 +62,7 @@ def random_thresholds(rng: random.Random) -> PitfallThresholds:
 
 async def add_community_counters(store: Store, rng: random.Random, members: int) -> None:
     try:
-        from bot.store.progress import bump_community
+        from bot.progress.store import bump_community
     except ImportError:
         return
     async with store.begin() as conn:

@@ -6,17 +6,17 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.clock import FakeClock
-from bot.services.guilds import GuildService
-from bot.services.members import MemberService
-from bot.store import Store
-from bot.store import privacy as privacy_rows
-from bot.store.schema import metadata
+from bot.core.clock import FakeClock
+from bot.core.store import Store
+from bot.members.guilds import GuildService
+from bot.members.service import MemberService
+from bot.privacy import store as privacy_rows
+from bot.tables import metadata
 
 
 def test_every_table_is_classified_for_export_and_deletion() -> None:
     # A table added later must either be member data (guild_id + a member column, so export
-    # and delete cover it) or be declared non-member data in bot/store/privacy.py.
+    # and delete cover it) or be declared non-member data in bot/privacy/store.py.
     assert privacy_rows.unclassified_tables() == []
     for table in privacy_rows.member_tables():
         assert "guild_id" in table.c and privacy_rows.member_columns(table)
@@ -29,7 +29,7 @@ async def test_removed_guild_is_purged_after_retention(store: Store, clock: Fake
     await members.set_timezone(1, 9, "Europe/Berlin")
     await members.set_timezone(2, 9, "Europe/Berlin")
     async with store.begin() as conn:
-        from bot.store import guilds as guild_rows
+        from bot.members import guild_store as guild_rows
 
         await guild_rows.set_removed(conn, 1, clock.now())
         clock.advance(timedelta(days=31))

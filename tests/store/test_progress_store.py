@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.clock import FakeClock
-from bot.store import Store
-from bot.store import activity as activity_rows
-from bot.store import daily as daily_rows
-from bot.store import members as member_rows
-from bot.store import progress as rows
+from bot.activity import store as activity_rows
+from bot.core.clock import FakeClock
+from bot.core.store import Store
+from bot.daily import store as daily_rows
+from bot.members import store as member_rows
+from bot.progress import store as rows
 
 GUILD, OTHER = 1, 2
 DAY = date(2026, 3, 2)

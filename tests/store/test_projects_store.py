@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain.projects import DEFAULT_MILESTONES, PortfolioSummary
-from bot.store import Store
-from bot.store import projects as rows
+from bot.core.store import Store
+from bot.projects import store as rows
+from bot.projects.rules import DEFAULT_MILESTONES, PortfolioSummary
 
 GUILD = 1
 OTHER_GUILD = 2

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain.errors import UserFacingError
-from bot.services.guilds import GuildService
-from bot.services.members import MemberService
-from bot.store import Store
+from bot.core.clock import FakeClock
+from bot.core.errors import UserFacingError
+from bot.core.store import Store
+from bot.members.guilds import GuildService
+from bot.members.service import MemberService
 
 GUILD = 1000
 

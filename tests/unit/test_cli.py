@@ -11,7 +11,7 @@ import pytest
 
 from bot import __version__
 from bot.cli import _check, main
-from bot.settings import load_settings
+from bot.core.settings import load_settings
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

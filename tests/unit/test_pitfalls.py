@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.catalog.constants import NUDGE_PLACEHOLDERS
-from bot.domain.pitfalls import (
+from bot.pitfalls.rules import (
     PITFALLS,
     MemberSignals,
     NudgePolicy,

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain import progress as rules
-from bot.domain.activity import ACTIVITY_KINDS
-from bot.domain.errors import UserFacingError
+from bot.activity.rules import ACTIVITY_KINDS
+from bot.core.errors import UserFacingError
+from bot.progress import rules
 
 MONDAY = date(2026, 3, 2)
 TRACKS = [("math", ["la", "calc", "prob"]), ("toolkit", ["py", "git"])]
@@ -366,7 +366,7 @@ def test_build_digest() -> None:
 
 
 def test_weekly_chart_is_a_png_with_and_without_data() -> None:
-    from bot.ui.charts import weekly_chart_png
+    from bot.progress.charts import weekly_chart_png
 
     weeks = rules.minutes_by_week(
         [(MONDAY, "course", 300), (MONDAY, "coding", 60), (MONDAY - timedelta(days=7), "math", 30)],

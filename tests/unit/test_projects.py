@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.errors import UserFacingError, quoted
-from bot.domain.projects import (
+from bot.core.errors import UserFacingError, quoted
+from bot.projects.rules import (
     DEFAULT_MILESTONES,
     PROJECT_DOMAINS,
     REMIND_AFTER,
@@ -352,7 +352,7 @@ def test_most_stuck_ties_break_on_stale_then_moves() -> None:
 
 
 def test_quote_cannot_ping_or_break_out() -> None:
-    # The shared refusal quoting (bot.domain.errors.quoted) that project validation uses.
+    # The shared refusal quoting (bot.core.errors.quoted) that project validation uses.
     assert quoted("@everyone", 20) == "`@\u200beveryone`"
     assert quoted("a`b", 20) == "`aʼb`"
     assert quoted("x" * 50, 20) == "`" + "x" * 19 + "…`"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain import review as rules
-from bot.domain.review import (
+from bot.interview import rules
+from bot.interview.rules import (
     MockAnswer,
     QuestionRef,
     RatedAttempt,

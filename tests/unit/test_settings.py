@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import format_settings_error, load_settings
+from bot.core.settings import format_settings_error, load_settings
 
 
 def test_defaults_are_usable_without_a_token(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.errors import UserFacingError
-from bot.domain.time import (
+from bot.core.errors import UserFacingError
+from bot.core.time import (
     at_local_time,
     canonical_timezone,
     format_weekdays,
@@ -20,7 +20,7 @@ from bot.domain.time import (
     resolve_zone,
     search_timezones,
 )
-from bot.services.zones import all_timezones
+from bot.core.zones import all_timezones
 
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]
 

@@ -1,0 +1,149 @@
+"""The service container: everything a cog or a scheduled job may call.
+
+Created once per bot in `StudyBot.prepare()` and injected; feature services receive the
+container itself so they can use each other (progress reads interviews and projects, the
+pitfall sweep reads activity) without import-time wiring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.activity.service import ActivityService
+from bot.catalog import CatalogRegistry
+from bot.core.clock import Clock
+from bot.core.scheduling.delivery import Deliverer
+from bot.core.scheduling.dispatcher import Dispatcher
+from bot.core.scheduling.scheduler import SchedulerService
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.daily.service import DailyService
+from bot.members.guilds import GuildService
+from bot.members.notify import Notifier
+from bot.members.service import MemberService
+
+if TYPE_CHECKING:
+    from bot.content.service import ContentService
+    from bot.interview.service import InterviewService
+    from bot.pitfalls.service import PitfallService
+    from bot.privacy.service import PrivacyService
+    from bot.progress.service import ProgressService
+    from bot.projects.service import ProjectService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    store: Store
+    catalog: CatalogRegistry
+    guilds: GuildService
+    members: MemberService
+    scheduler: SchedulerService
+    dispatcher: Dispatcher
+    deliverer: Deliverer
+    notifier: Notifier
+    activity: ActivityService
+    daily: DailyService
+    # Feature services, attached by `build_features()` right after construction.
+    content: ContentService = field(init=False)
+    interview: InterviewService = field(init=False)
+    projects: ProjectService = field(init=False)
+    progress: ProgressService = field(init=False)
+    pitfalls: PitfallService = field(init=False)
+    privacy: PrivacyService = field(init=False)
+
+    def build_features(self) -> None:
+        from bot.content.service import ContentService
+        from bot.interview.service import InterviewService
+        from bot.pitfalls.service import PitfallService
+        from bot.privacy.service import PrivacyService
+        from bot.progress.service import ProgressService
+        from bot.projects.service import ProjectService
+
+        self.content = ContentService(self)
+        self.interview = InterviewService(self)
+        self.projects = ProjectService(self)
+        self.progress = ProgressService(self)
+        self.pitfalls = PitfallService(self)
+        self.privacy = PrivacyService(self)
+        for feature in self.features():
+            feature.wire()
+
+    def features(self) -> list[FeatureService]:
+        return [
+            self.content,
+            self.interview,
+            self.projects,
+            self.progress,
+            self.pitfalls,
+            self.privacy,
+        ]
+
+    async def start(self) -> None:
+        """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
+        await self.daily.start()
+        for feature in self.features():
+            await feature.start()
+
+    async def health_report(self, guild_id: int) -> HealthReport:
+        """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
+        from datetime import timedelta
+
+        from bot.core.store import deliveries as ledger
+
+        now = self.clock.now()
+        jobs = [
+            (job.id, job.next_run)
+            for job in self.scheduler.jobs()
+            if job.id.endswith(f":{guild_id}") or ":" not in job.id
+        ]
+        async with self.store.connect() as conn:
+            counts = await ledger.counts_since(conn, guild_id, now - timedelta(hours=24))
+        settings = await self.guilds.settings(guild_id)
+        pitfalls = getattr(self, "pitfalls", None)
+        return HealthReport(
+            jobs=jobs,
+            last_tick=self.dispatcher.last_tick,
+            last_sweep=getattr(pitfalls, "last_sweep_at", None),
+            last_sweep_seconds=getattr(pitfalls, "last_sweep_seconds", None),
+            deliveries_24h=counts,
+            broken=dict(settings.broken),
+        )
+
+    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """Extra lines for `/setup show`: each feature's schedule and settings."""
+        daily = await self.daily.schedule(guild_id)
+        lines = [("Daily prompt", daily.describe())]
+        for feature in self.features():
+            lines.extend(await feature.setup_summary(guild_id))
+        return lines
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    jobs: list[tuple[str, datetime | None]]
+    last_tick: datetime | None
+    last_sweep: datetime | None
+    last_sweep_seconds: float | None
+    deliveries_24h: dict[str, int]
+    broken: dict[str, str]
+
+
+class FeatureService:
+    """Base for feature services: hooks the app calls at the right moments."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def wire(self) -> None:
+        """Called once after every service exists: register dispatcher handlers here."""
+
+    async def start(self) -> None:
+        """Called once when the bot is ready: schedule jobs, catch up missed work."""
+
+    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """(name, value) lines this feature adds to `/setup show`."""
+        return []

@@ -1,0 +1,1 @@
+"""Content packs uploaded by moderators: preview, versions, enable, disable, roll back, export."""

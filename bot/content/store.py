@@ -1,0 +1,223 @@
+"""Uploaded content packs: stored versions and the current (enabled or not) one per pack."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.content.tables import content_builtin_disabled, content_pack_versions, content_packs
+
+_V = content_pack_versions
+_P = content_packs
+
+#: Version columns without the YAML text: what listings need.
+_VERSION_META = (
+    _V.c.guild_id,
+    _V.c.pack_id,
+    _V.c.version,
+    _V.c.name,
+    _V.c.filename,
+    _V.c.checksum,
+    _V.c.uploaded_by,
+    _V.c.uploaded_at,
+)
+
+
+async def add_version(
+    conn: AsyncConnection,
+    guild_id: int,
+    pack_id: str,
+    version: str,
+    *,
+    name: str,
+    filename: str,
+    source: str,
+    checksum: str,
+    uploaded_by: int,
+    now: datetime,
+) -> None:
+    """Store one uploaded version (an existing version raises IntegrityError)."""
+    await conn.execute(
+        insert(_V).values(
+            guild_id=guild_id,
+            pack_id=pack_id,
+            version=version,
+            name=name,
+            filename=filename,
+            source=source,
+            checksum=checksum,
+            uploaded_by=uploaded_by,
+            uploaded_at=now,
+        )
+    )
+
+
+async def version(
+    conn: AsyncConnection, guild_id: int, pack_id: str, version: str
+) -> dict[str, Any] | None:
+    """One stored version, with its YAML text."""
+    row = (
+        await conn.execute(
+            select(_V).where(
+                _V.c.guild_id == guild_id, _V.c.pack_id == pack_id, _V.c.version == version
+            )
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def versions(conn: AsyncConnection, guild_id: int, pack_id: str) -> list[dict[str, Any]]:
+    """Every stored version of a pack (without the text), oldest upload first."""
+    rows = await conn.execute(
+        select(*_VERSION_META)
+        .where(_V.c.guild_id == guild_id, _V.c.pack_id == pack_id)
+        .order_by(_V.c.uploaded_at, _V.c.version)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+async def head(conn: AsyncConnection, guild_id: int, pack_id: str) -> dict[str, Any] | None:
+    """The pack's state: ``current_version``, ``enabled``; None if never uploaded here."""
+    row = (
+        await conn.execute(select(_P).where(_P.c.guild_id == guild_id, _P.c.pack_id == pack_id))
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def heads(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
+    """Every uploaded pack of a guild with its current version's details, by pack id."""
+    rows = await conn.execute(
+        select(
+            _P.c.pack_id,
+            _P.c.current_version,
+            _P.c.enabled,
+            _P.c.updated_at,
+            _V.c.name,
+            _V.c.filename,
+            _V.c.checksum,
+            _V.c.uploaded_by,
+            _V.c.uploaded_at,
+        )
+        .join(
+            _V,
+            (_V.c.guild_id == _P.c.guild_id)
+            & (_V.c.pack_id == _P.c.pack_id)
+            & (_V.c.version == _P.c.current_version),
+        )
+        .where(_P.c.guild_id == guild_id)
+        .order_by(_P.c.pack_id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+async def pack_ids(conn: AsyncConnection, guild_id: int) -> list[str]:
+    rows = await conn.execute(
+        select(_P.c.pack_id).where(_P.c.guild_id == guild_id).order_by(_P.c.pack_id)
+    )
+    return [r[0] for r in rows]
+
+
+async def enabled_current(
+    conn: AsyncConnection, guild_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The current version (with text) of every enabled pack: of all guilds, or of one.
+
+    Ordered by guild, then by when the pack was first enabled or changed, then id, so a
+    guild's packs load in a stable order.
+    """
+    query = (
+        select(_P.c.guild_id, _P.c.pack_id, _V.c.version, _V.c.source, _V.c.checksum)
+        .join(
+            _V,
+            (_V.c.guild_id == _P.c.guild_id)
+            & (_V.c.pack_id == _P.c.pack_id)
+            & (_V.c.version == _P.c.current_version),
+        )
+        .where(_P.c.enabled.is_(True))
+        .order_by(_P.c.guild_id, _P.c.pack_id)
+    )
+    if guild_id is not None:
+        query = query.where(_P.c.guild_id == guild_id)
+    return [dict(r._mapping) for r in await conn.execute(query)]
+
+
+async def set_current(
+    conn: AsyncConnection,
+    guild_id: int,
+    pack_id: str,
+    version: str,
+    *,
+    enabled: bool,
+    user_id: int,
+    now: datetime,
+) -> None:
+    """Make ``version`` (already stored) the pack's current version (insert or update)."""
+    values = {
+        "current_version": version,
+        "enabled": enabled,
+        "updated_by": user_id,
+        "updated_at": now,
+    }
+    result = await conn.execute(
+        update(_P).where(_P.c.guild_id == guild_id, _P.c.pack_id == pack_id).values(**values)
+    )
+    if result.rowcount == 0:
+        await conn.execute(insert(_P).values(guild_id=guild_id, pack_id=pack_id, **values))
+
+
+async def set_enabled(
+    conn: AsyncConnection,
+    guild_id: int,
+    pack_id: str,
+    *,
+    enabled: bool,
+    user_id: int,
+    now: datetime,
+) -> bool:
+    """Enable or disable a stored pack; False if the guild has no such pack."""
+    result = await conn.execute(
+        update(_P)
+        .where(_P.c.guild_id == guild_id, _P.c.pack_id == pack_id)
+        .values(enabled=enabled, updated_by=user_id, updated_at=now)
+    )
+    return bool(result.rowcount)
+
+
+async def forget_guild(conn: AsyncConnection, guild_id: int) -> None:
+    """Delete every pack and version of a guild (heads first: they reference versions)."""
+    await conn.execute(delete(_P).where(_P.c.guild_id == guild_id))
+    await conn.execute(delete(_V).where(_V.c.guild_id == guild_id))
+
+
+async def disabled_builtins(conn: AsyncConnection) -> dict[int, set[str]]:
+    """Every guild's switched-off built-in pack ids."""
+    rows = await conn.execute(
+        select(content_builtin_disabled.c.guild_id, content_builtin_disabled.c.pack_id)
+    )
+    found: dict[int, set[str]] = {}
+    for guild_id, pack_id in rows:
+        found.setdefault(int(guild_id), set()).add(str(pack_id))
+    return found
+
+
+async def set_builtin_disabled(
+    conn: AsyncConnection,
+    guild_id: int,
+    pack_id: str,
+    *,
+    disabled: bool,
+    user_id: int,
+    now: datetime,
+) -> None:
+    table = content_builtin_disabled
+    where = (table.c.guild_id == guild_id) & (table.c.pack_id == pack_id)
+    await conn.execute(delete(table).where(where))
+    if disabled:
+        await conn.execute(
+            insert(table).values(
+                guild_id=guild_id, pack_id=pack_id, disabled_by=user_id, disabled_at=now
+            )
+        )

@@ -1,0 +1,74 @@
+"""Tables for bot/content/service.py, on the shared metadata (see schema.py).
+
+A guild's uploaded pack is two things:
+- ``content_pack_versions``: every version ever uploaded (one row each, never rewritten),
+  with the exact YAML text, its sha256, who uploaded it and when;
+- ``content_packs``: one row per (guild, pack id) naming the *current* version and whether
+  the pack is enabled. Upload and rollback move ``current_version``; the primary key makes
+  "exactly one current version" structural rather than a convention.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from bot.core.store.schema import metadata
+from bot.core.store.types import UTCDateTime
+
+__all__ = ["content_pack_versions", "content_packs", "metadata"]
+
+#: Semantic versions have no length limit of their own; longer ones are refused at upload.
+VERSION_MAX = 64
+FILENAME_MAX = 200
+
+content_pack_versions = Table(
+    "content_pack_versions",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pack_id", String(64), primary_key=True),
+    Column("version", String(VERSION_MAX), primary_key=True),
+    Column("name", String(100), nullable=False),  # the header's name, for listings
+    Column("filename", String(FILENAME_MAX), nullable=False),  # as uploaded, for export
+    Column("source", Text, nullable=False),  # the YAML text exactly as uploaded
+    Column("checksum", String(64), nullable=False),  # sha256 hex of the uploaded bytes
+    Column("uploaded_by", BigInteger, nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+)
+
+content_packs = Table(
+    "content_packs",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pack_id", String(64), primary_key=True),
+    Column("current_version", String(VERSION_MAX), nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("updated_by", BigInteger, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    ForeignKeyConstraint(
+        ["guild_id", "pack_id", "current_version"],
+        [
+            "content_pack_versions.guild_id",
+            "content_pack_versions.pack_id",
+            "content_pack_versions.version",
+        ],
+    ),
+)
+
+content_builtin_disabled = Table(
+    "content_builtin_disabled",
+    metadata,
+    # Built-in packs a guild's moderators switched off (built-ins are split by kind and track
+    # so parts can be disabled per server).
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pack_id", String(64), primary_key=True),
+    Column("disabled_by", BigInteger, nullable=False),
+    Column("disabled_at", UTCDateTime, nullable=False),
+)

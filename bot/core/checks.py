@@ -1,0 +1,61 @@
+"""The moderator check: the UI hides (default permissions), the runtime check enforces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.core.reporting import GuildOnly, NotModerator
+
+T = TypeVar("T")
+
+
+async def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Server, or the guild's configured moderator role. Raises NotModerator."""
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        raise GuildOnly()
+    services = interaction.client.services
+    allowed: bool = await services.guilds.is_moderator(
+        interaction.guild.id,
+        {role.id for role in member.roles},
+        manage_guild=member.guild_permissions.manage_guild,
+    )
+    if not allowed:
+        raise NotModerator()
+    return True
+
+
+def moderator_only() -> Callable[[T], T]:
+    """Decorator for moderator commands: default permission Manage Server + runtime check.
+
+    Discord applies default permissions only to top-level commands; on a subcommand the
+    attribute is kept for documentation and the runtime check is what enforces it.
+    """
+
+    def decorator(func: T) -> T:
+        func = app_commands.default_permissions(manage_guild=True)(func)
+        func = app_commands.check(is_moderator)(func)
+        return func
+
+    return decorator
+
+
+def requires_moderator(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """True when the command carries the runtime moderator check."""
+    return is_moderator in command.checks
+
+
+def guild_id_of(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:
+        raise GuildOnly()
+    return interaction.guild_id
+
+
+def write_cooldown(rate: int = 5, per: float = 60.0) -> Callable[[T], T]:
+    """Per-member cooldown for commands that write, so one member cannot flood the database
+    or the channels. Answered by the error handler with a friendly "try again in N s"."""
+    return app_commands.checks.cooldown(rate, per, key=lambda i: (i.guild_id, i.user.id))

@@ -1,0 +1,3 @@
+"""Scheduling: APScheduler for a handful of jobs, the due-reminder dispatcher, the delivery
+ledger and the one way scheduled messages reach Discord.
+"""

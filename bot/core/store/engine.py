@@ -1,0 +1,103 @@
+"""The async engine, SQLite pragmas, Alembic migrations and the transaction boundary."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return ",".join(sorted(heads))
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Store:
+    """Owns the engine. Services open one transaction per call with `begin()`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        _ensure_sqlite_folder(url)
+        self.engine: AsyncEngine = create_async_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        async with self.engine.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only connection (no explicit transaction bookkeeping)."""
+        async with self.engine.connect() as connection:
+            yield connection
+
+    async def migrate(self, revision: str = "heads") -> None:
+        await self._alembic(command.upgrade, revision)
+
+    async def downgrade(self, revision: str) -> None:
+        await self._alembic(command.downgrade, revision)
+
+    async def current_revision(self) -> str | None:
+        """The applied revision(s), comma-joined when feature branches are applied side by side."""
+        async with self.engine.connect() as connection:
+            heads = await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_heads()
+            )
+        return ",".join(sorted(heads)) or None
+
+    async def _alembic(self, action: Any, revision: str) -> None:
+        config = alembic_config()
+
+        def run(sync_connection: Connection) -> None:
+            config.attributes["connection"] = sync_connection
+            action(config, revision)
+
+        async with self.engine.begin() as connection:
+            await connection.run_sync(run)
+        log.info("database at revision %s", await self.current_revision())
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,125 @@
+"""The core tables and the shared `metadata` (SQLAlchemy Core).
+
+Each feature defines its own tables on this `metadata` in its `tables.py`; `bot.tables`
+imports them all, so `metadata` is complete for Alembic and the schema tests.
+
+Every table is keyed by `guild_id` first: one bot serves many guilds. Discord snowflakes are
+BigInteger. All instants are UTC (`UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from bot.core.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+guild_config = Table(
+    "guild_config",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("timezone", String(64), nullable=False, server_default="UTC"),
+    Column("moderator_role_id", BigInteger, nullable=True),
+    Column("daily_channel_id", BigInteger, nullable=True),
+    Column("accountability_channel_id", BigInteger, nullable=True),
+    Column("interview_channel_id", BigInteger, nullable=True),
+    # Settings that failed at send time (channel gone, permission lost): {name: reason}.
+    Column("broken", JSON, nullable=False, default=dict),
+    # Set when the bot was removed from the guild; its data is purged after the retention period.
+    Column("removed_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("timezone", String(64), nullable=True),
+    Column("dm_opt_in", Boolean, nullable=False, server_default="0"),
+    # Set when a DM bounced (Forbidden): DMs stop until the member turns them on again.
+    Column("dm_unreachable", Boolean, nullable=False, server_default="0"),
+    Column("nudge_mode", String(8), nullable=False, server_default="inbox"),
+    Column("profile_public", Boolean, nullable=False, server_default="0"),
+    Column("leaderboard_opt_in", Boolean, nullable=False, server_default="0"),
+    # Set when the member left the guild; their data is purged after the retention period.
+    Column("left_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    # claimed -> sent | failed | skipped
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("channel_id", BigInteger, nullable=True),
+    Column("message_id", BigInteger, nullable=True),
+    Column("detail", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Index("ix_deliveries_guild_created", "guild_id", "created_at"),
+)
+
+due_reminders = Table(
+    "due_reminders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("due_at_utc", UTCDateTime, nullable=False, index=True),
+    Column("payload", JSON, nullable=False, default=dict),
+    UniqueConstraint("guild_id", "user_id", "kind"),
+)
+
+command_sync = Table(
+    "command_sync",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("tree_hash", String(64), nullable=False),
+    Column("synced_at", UTCDateTime, nullable=False),
+)
+
+# --- 0002: the inbox (what waits for a member's next command) ------------------------
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("title", String(256), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("payload", JSON, nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Index("ix_inbox_member_pending", "guild_id", "user_id", "delivered_at"),
+)

@@ -1,0 +1,1 @@
+"""Daily study prompts: the schedule, the post, the Done button and streaks."""

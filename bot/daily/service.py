@@ -1,0 +1,356 @@
+"""Daily prompts and streaks: choose, post (exactly once), complete, remind.
+
+The scheduled job and `/daily post-now` both call `post()`; the ledger key
+`daily:{guild}:{local_date}` makes a restart, a DST double fire or a retried job harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.activity import store as activity_rows
+from bot.activity.rules import kind_for_track
+from bot.catalog import CatalogRegistry, Prompt
+from bot.core.clock import Clock
+from bot.core.errors import UserFacingError
+from bot.core.scheduling.delivery import Deliverer, Sent
+from bot.core.scheduling.dispatcher import Served
+from bot.core.scheduling.guild_posts import (
+    GuildPost,
+    PostResult,
+    PostSchedule,
+    Rendered,
+    schedule_changes,
+    schedule_from_row,
+)
+from bot.core.scheduling.scheduler import SchedulerService
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.core.store import reminders as reminder_rows
+from bot.core.time import at_local_time, local_date, resolve_zone
+from bot.daily import store as daily_rows
+from bot.daily.prompts import PromptRef, choose_prompt
+from bot.daily.streaks import StreakState, compute_streak
+from bot.members.guilds import GuildService
+from bot.members.notify import Notifier
+from bot.members.service import MemberService
+
+log = logging.getLogger(__name__)
+
+COMPLETION_WINDOW = timedelta(hours=24)
+STREAK_REMINDER = "streak"
+
+
+DailySchedule = PostSchedule
+
+
+@dataclass(frozen=True)
+class DailyPrompt:
+    prompt_date: date
+    prompt: Prompt
+    created_at: datetime
+    posted_at: datetime | None
+    channel_id: int | None
+    message_id: int | None
+    thread_id: int | None
+
+    @property
+    def opened_at(self) -> datetime:
+        return self.posted_at or self.created_at
+
+
+@dataclass(frozen=True)
+class Completion:
+    new: bool
+    streak: StreakState
+    prompt: Prompt | None
+    local_day: date
+
+
+DEFAULT_DAILY = PostSchedule(True, time(9, 0), frozenset(range(7)))
+
+
+class DailyService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        settings: Settings,
+        catalog: CatalogRegistry,
+        guilds: GuildService,
+        members: MemberService,
+        deliverer: Deliverer,
+        notifier: Notifier,
+        scheduler: SchedulerService,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.catalog = catalog
+        self.guilds = guilds
+        self.members = members
+        self.deliverer = deliverer
+        self.notifier = notifier
+        self.scheduler = scheduler
+        self.poster = GuildPost(
+            self,
+            kind="daily",
+            channel="daily",
+            label="The daily prompt",
+            load_schedule=self.schedule,
+            render=self._render,
+            after_send=self._after_send,
+        )
+
+    # --- schedule -------------------------------------------------------------------
+
+    async def schedule(self, guild_id: int) -> DailySchedule:
+        async with self.store.connect() as conn:
+            return schedule_from_row(await daily_rows.schedule(conn, guild_id), DEFAULT_DAILY)
+
+    async def configure(
+        self,
+        guild_id: int,
+        *,
+        post_time: str | None = None,
+        days: str | None = None,
+        enabled: bool | None = None,
+    ) -> DailySchedule:
+        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
+        async with self.store.begin() as conn:
+            row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
+        await self.sync_jobs(guild_id)
+        return schedule_from_row(row, DEFAULT_DAILY)
+
+    def job_id(self, guild_id: int) -> str:
+        return self.poster.job_id(guild_id)
+
+    async def sync_jobs(self, guild_id: int) -> None:
+        await self.poster.sync(guild_id)
+
+    async def start(self) -> None:
+        """At start: rebuild every guild's job and catch up posts missed while down."""
+        from bot.members import guild_store as guild_rows
+
+        async with self.store.connect() as conn:
+            schedules = await daily_rows.all_schedules(conn)
+            guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
+        guild_ids |= {row["guild_id"] for row in schedules}
+        await self.poster.start(sorted(guild_ids))
+
+    async def catch_up(self, guild_id: int) -> PostResult | None:
+        return await self.poster.catch_up(guild_id)
+
+    # --- prompts --------------------------------------------------------------------
+
+    async def guild_today(self, guild_id: int) -> date:
+        settings = await self.guilds.settings(guild_id)
+        return local_date(self.clock.now(), resolve_zone(None, settings.timezone))
+
+    async def prompt_for_day(self, guild_id: int, day: date) -> DailyPrompt:
+        """The guild's prompt for `day`, chosen once and then fixed (restarts keep it)."""
+        catalog = self.catalog.for_guild(guild_id)
+        async with self.store.begin() as conn:
+            row = await daily_rows.post_for(conn, guild_id, day)
+            if row is None or (
+                row["posted_at"] is None and row["prompt_id"] not in catalog.prompts
+            ):
+                refs = [PromptRef(p.id, p.track) for p in catalog.prompts.values()]
+                if not refs:
+                    raise UserFacingError("This server has no daily prompts loaded yet.")
+                latest = await daily_rows.latest_post(conn, guild_id)
+                cycle = latest["cycle"] if latest else 0
+                used = await daily_rows.used_in_cycle(conn, guild_id, cycle)
+                prompt_id, cycle = choose_prompt(refs, guild_id, cycle, used)
+                if row is None:
+                    row = await daily_rows.create_post(
+                        conn, guild_id, day, prompt_id, cycle, self.clock.now()
+                    )
+        prompt = catalog.prompts.get(row["prompt_id"])
+        if prompt is None:
+            raise UserFacingError("The prompt for that day was removed from this server's content.")
+        return DailyPrompt(
+            prompt_date=day,
+            prompt=prompt,
+            created_at=row["created_at"],
+            posted_at=row["posted_at"],
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            thread_id=row["thread_id"],
+        )
+
+    async def today(self, guild_id: int) -> DailyPrompt:
+        """The prompt members can still complete: today's, else yesterday's within 24 h."""
+        day = await self.guild_today(guild_id)
+        async with self.store.connect() as conn:
+            row = await daily_rows.post_for(conn, guild_id, day)
+            previous = await daily_rows.post_for(conn, guild_id, day - timedelta(days=1))
+        still_open = (
+            row is None
+            and previous is not None
+            and previous["posted_at"] is not None
+            and self.clock.now() - previous["posted_at"] <= COMPLETION_WINDOW
+        )
+        if still_open:
+            return await self.prompt_for_day(guild_id, day - timedelta(days=1))
+        return await self.prompt_for_day(guild_id, day)
+
+    # --- posting --------------------------------------------------------------------
+
+    async def post(
+        self, guild_id: int, *, day: date | None = None, manual: bool = False
+    ) -> PostResult:
+        return await self.poster.post(guild_id, day=day, manual=manual)
+
+    async def _render(self, guild_id: int, day: date) -> Rendered:
+        from bot.daily import views as daily_ui
+
+        daily = await self.prompt_for_day(guild_id, day)
+        return Rendered(
+            embed=daily_ui.prompt_embed(daily, self.catalog.for_guild(guild_id)),
+            view=daily_ui.done_view(guild_id, day),
+            thread_name=daily_ui.thread_name(daily),
+        )
+
+    async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        async with self.store.begin() as conn:
+            await daily_rows.mark_posted(
+                conn,
+                guild_id,
+                day,
+                self.clock.now(),
+                sent.channel_id,
+                sent.message_id,
+                sent.thread_id,
+            )
+
+    # --- members --------------------------------------------------------------------
+
+    async def member_day(self, guild_id: int, user_id: int) -> tuple[date, Any]:
+        profile = await self.members.profile(guild_id, user_id)
+        settings = await self.guilds.settings(guild_id)
+        zone = resolve_zone(profile.timezone, settings.timezone)
+        return local_date(self.clock.now(), zone), zone
+
+    async def complete(self, guild_id: int, user_id: int, prompt_date: date) -> Completion:
+        now = self.clock.now()
+        async with self.store.connect() as conn:
+            row = await daily_rows.post_for(conn, guild_id, prompt_date)
+        if row is None:
+            raise UserFacingError("I have no prompt for that day. Try `/daily today`.")
+        opened = row["posted_at"] or row["created_at"]
+        if now - opened > COMPLETION_WINDOW:
+            raise UserFacingError(
+                "That prompt closed 24 hours after it was posted. `/daily today` has the "
+                "current one."
+            )
+        prompt = self.catalog.for_guild(guild_id).prompts.get(row["prompt_id"])
+        local_day, _zone = await self.member_day(guild_id, user_id)
+        async with self.store.begin() as conn:
+            new = await daily_rows.add_completion(
+                conn, guild_id, user_id, prompt_date, local_day, now
+            )
+            if new:
+                await activity_rows.add(
+                    conn,
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    occurred_at=now,
+                    local_day=local_day,
+                    kind=kind_for_track(prompt.track) if prompt else "reading",
+                    minutes=prompt.est_minutes if prompt else 0,
+                    source="daily",
+                    topic=prompt.skill if prompt else None,
+                    ref=f"daily:{prompt_date.isoformat()}",
+                )
+            days = await daily_rows.completion_days(conn, guild_id, user_id)
+            state = compute_streak(days, local_day)
+            await daily_rows.save_streak(
+                conn,
+                guild_id,
+                user_id,
+                now,
+                current=state.current,
+                best=state.best,
+                freezes=state.freezes,
+                last_day=state.last_day,
+            )
+        return Completion(new=new, streak=state, prompt=prompt, local_day=local_day)
+
+    async def streak(self, guild_id: int, user_id: int) -> StreakState:
+        local_day, _ = await self.member_day(guild_id, user_id)
+        async with self.store.connect() as conn:
+            days = await daily_rows.completion_days(conn, guild_id, user_id)
+        return compute_streak(days, local_day)
+
+    async def history(self, guild_id: int, user_id: int, days: int = 14) -> list[tuple[date, bool]]:
+        local_day, _ = await self.member_day(guild_id, user_id)
+        start = local_day - timedelta(days=days - 1)
+        async with self.store.connect() as conn:
+            done = set(await daily_rows.completion_days(conn, guild_id, user_id, since=start))
+        return [(start + timedelta(days=i), start + timedelta(days=i) in done) for i in range(days)]
+
+    # --- streak-at-risk reminders ----------------------------------------------------
+
+    async def set_streak_reminder(
+        self, guild_id: int, user_id: int, enabled: bool, hours_before: int | None
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {"streak": enabled}
+        if hours_before is not None:
+            if not 1 <= hours_before <= 12:
+                raise UserFacingError("`hours_before` must be between 1 and 12.")
+            values["streak_hours_before"] = hours_before
+        # Everything that reads through other services happens before the write transaction:
+        # a second connection waiting on SQLite's write lock from inside it would deadlock.
+        async with self.store.connect() as conn:
+            current = await daily_rows.reminder_prefs(conn, guild_id, user_id)
+        hours = values.get("streak_hours_before", current["streak_hours_before"])
+        due = await self._next_streak_check(guild_id, user_id, hours) if enabled else None
+        async with self.store.begin() as conn:
+            prefs = await daily_rows.save_reminder_prefs(
+                conn, guild_id, user_id, self.clock.now(), **values
+            )
+            if due is not None:
+                await reminder_rows.upsert(conn, guild_id, user_id, STREAK_REMINDER, due)
+            else:
+                await reminder_rows.remove(conn, guild_id, user_id, STREAK_REMINDER)
+        return prefs
+
+    async def _next_streak_check(self, guild_id: int, user_id: int, hours_before: int) -> datetime:
+        now = self.clock.now()
+        local_day, zone = await self.member_day(guild_id, user_id)
+        for offset in (1, 2):
+            midnight = at_local_time(local_day + timedelta(days=offset), time(0, 0), zone)
+            due = midnight - timedelta(hours=hours_before)
+            if due > now:
+                return due
+        raise AssertionError("unreachable")
+
+    async def streak_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
+        """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""
+        from bot.daily import views as daily_ui
+
+        guild_id, user_id = row["guild_id"], row["user_id"]
+        async with self.store.connect() as conn:
+            prefs = await daily_rows.reminder_prefs(conn, guild_id, user_id)
+        if not prefs["streak"]:
+            return Served(None, delivered=False)
+        state = await self.streak(guild_id, user_id)
+        delivered = False
+        if state.current > 0 and not state.done_today:
+            hours_left = max(1, int(prefs["streak_hours_before"]))
+            await self.notifier.to_member(
+                guild_id,
+                user_id,
+                key=key,
+                kind="streak_at_risk",
+                embed=daily_ui.streak_reminder_embed(state, hours_left),
+                claimed=True,
+            )
+            delivered = True
+        next_due = await self._next_streak_check(guild_id, user_id, prefs["streak_hours_before"])
+        return Served(next_due, delivered=delivered)

@@ -1,0 +1,150 @@
+"""What the daily prompt looks like, and its persistent Done button."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.catalog import Catalog
+from bot.core import embeds
+from bot.core.reporting import guarded
+from bot.daily.streaks import StreakState
+
+if TYPE_CHECKING:
+    from bot.daily.service import Completion, DailyPrompt, DailySchedule
+
+DIFFICULTY = {1: "gentle", 2: "solid", 3: "stretch"}
+DONE_TEMPLATE = r"studybot:daily-done:(?P<guild>\d+):(?P<day>\d{4}-\d{2}-\d{2})"
+
+
+def prompt_embed(daily: DailyPrompt, catalog: Catalog) -> discord.Embed:
+    prompt = daily.prompt
+    try:
+        track = catalog.track(prompt.track).name
+    except KeyError:
+        track = prompt.track
+    skill = catalog.skills.get(prompt.skill)
+    embed = embeds.info(prompt.title, prompt.body)
+    embed.set_author(name=f"Daily prompt · {daily.prompt_date:%A %d %B}")
+    embed.add_field(name="Today's action", value=prompt.action, inline=False)
+    embed.add_field(name="Track", value=track, inline=True)
+    embed.add_field(name="Skill", value=skill.name if skill else prompt.skill, inline=True)
+    embed.add_field(
+        name="Time",
+        value=f"~{prompt.est_minutes} min · {DIFFICULTY.get(prompt.difficulty, '')}",
+        inline=True,
+    )
+    embed.set_footer(text="Press Done when you have done the action — it counts for 24 hours.")
+    return embed
+
+
+def thread_name(daily: DailyPrompt) -> str:
+    return f"{daily.prompt_date:%d %b} · {daily.prompt.title}"[:100]
+
+
+class DailyDoneButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DONE_TEMPLATE):
+    """Persistent: the custom id carries guild and date, so it works after a restart."""
+
+    def __init__(self, guild_id: int, day: date) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Done",
+                style=discord.ButtonStyle.success,
+                custom_id=f"studybot:daily-done:{guild_id}:{day.isoformat()}",
+            )
+        )
+        self.guild_id = guild_id
+        self.day = day
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> DailyDoneButton:
+        return cls(int(match["guild"]), date.fromisoformat(match["day"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        from bot.core.errors import UserFacingError
+
+        if interaction.guild_id != self.guild_id:
+            raise UserFacingError("This button belongs to another server.")
+        completion = await interaction.client.services.daily.complete(
+            self.guild_id, interaction.user.id, self.day
+        )
+        await interaction.response.send_message(embed=completion_embed(completion), ephemeral=True)
+
+
+def done_view(guild_id: int, day: date) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DailyDoneButton(guild_id, day))
+    return view
+
+
+def completion_embed(completion: Completion) -> discord.Embed:
+    streak = completion.streak
+    if completion.new:
+        title = "Done — nice work"
+        text = f"Counted for {completion.local_day:%A %d %B} (your day)."
+    else:
+        title = "Already counted"
+        text = "You had already marked this prompt done."
+    embed = embeds.success(title, text)
+    embed.add_field(name="Streak", value=streak_line(streak), inline=False)
+    return embed
+
+
+def streak_line(streak: StreakState) -> str:
+    days = "day" if streak.current == 1 else "days"
+    line = f"{streak.current} {days} (best {streak.best})"
+    if streak.freezes:
+        line += f" · {streak.freezes} freeze{'s' if streak.freezes > 1 else ''} held"
+    return line
+
+
+def streak_embed(streak: StreakState, who: str, *, own: bool) -> discord.Embed:
+    embed = embeds.info(f"{who} — streak", streak_line(streak))
+    if own:
+        if streak.done_today:
+            embed.add_field(name="Today", value="Done. See you tomorrow.", inline=False)
+        elif streak.current:
+            embed.add_field(
+                name="Today",
+                value="Not done yet — `/daily today` has the prompt.",
+                inline=False,
+            )
+        embed.set_footer(
+            text="One freeze is earned every 7 days in a row (max 2); a missed day spends one."
+        )
+    return embed
+
+
+def history_embed(history: list[tuple[date, bool]], streak: StreakState) -> discord.Embed:
+    cells = "".join("■" if done else "·" for _, done in history)
+    first, last = history[0][0], history[-1][0]
+    done = sum(1 for _, d in history if d)
+    embed = embeds.info(
+        "Your last 14 days",
+        f"`{cells}`\n{first:%d %b} → {last:%d %b} · {done} of {len(history)} days done",
+    )
+    embed.add_field(name="Streak", value=streak_line(streak), inline=False)
+    return embed
+
+
+def schedule_embed(schedule: DailySchedule, zone: str) -> discord.Embed:
+    return embeds.success("Daily prompt schedule saved", f"{schedule.describe()} ({zone}).")
+
+
+def streak_reminder_embed(streak: StreakState, hours_left: int) -> discord.Embed:
+    return embeds.info(
+        "Your streak is waiting",
+        f"You are on a {streak.current}-day streak and today is not done yet — about "
+        f"{hours_left} h left on your clock. Even 20 minutes on `/daily today` keeps it going.",
+        colour=embeds.WARNING,
+    )

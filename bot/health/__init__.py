@@ -1,0 +1,1 @@
+"""What /setup health shows: jobs, the last sweep and tick, deliveries, problems."""

@@ -1,0 +1,35 @@
+"""/setup health."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.container import HealthReport
+from bot.core import embeds
+
+
+def _when(instant: object) -> str:
+    return discord.utils.format_dt(instant, "R") if instant is not None else "never"  # type: ignore[arg-type]
+
+
+def health_embed(report: HealthReport) -> discord.Embed:
+    problems = bool(report.broken) or report.deliveries_24h.get("failed", 0) > 0
+    embed = embeds.info("Bot health", colour=embeds.WARNING if problems else embeds.SUCCESS)
+    jobs = "\n".join(f"`{job}` — next {_when(when)}" for job, when in report.jobs) or "none"
+    embed.add_field(name="Scheduled jobs", value=jobs[:1024], inline=False)
+    embed.add_field(name="Reminder dispatcher", value=f"last tick {_when(report.last_tick)}")
+    sweep = _when(report.last_sweep)
+    if report.last_sweep_seconds is not None:
+        sweep += f" ({report.last_sweep_seconds:.2f} s)"
+    embed.add_field(name="Pitfall sweep", value=sweep)
+    counts = report.deliveries_24h
+    pending = counts.get("claimed", 0) + counts.get("retry", 0)
+    embed.add_field(
+        name="Deliveries, last 24 h",
+        value=f"{counts.get('sent', 0)} sent · {pending} pending · {counts.get('failed', 0)} "
+        f"failed · {counts.get('skipped', 0)} skipped",
+        inline=False,
+    )
+    broken = "\n".join(f"⚠ {name}: {why}" for name, why in sorted(report.broken.items()))
+    embed.add_field(name="Broken settings", value=broken or "none", inline=False)
+    return embed

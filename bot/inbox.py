@@ -1,0 +1,62 @@
+"""How waiting reminders and nudges look when attached to a member's next reply.
+
+A nudge (an item whose payload carries `nudge`, its row id) shows its suggested action and
+gets its **On it** / **Not for me** buttons through `inbox_view`; other items show as kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.core import embeds
+
+MAX_EMBEDS = 10
+#: Discord allows 5 rows of 5 buttons; two per nudge.
+MAX_NUDGE_BUTTON_PAIRS = 12
+
+
+def _nudge_payload(item: dict[str, Any]) -> dict[str, Any] | None:
+    payload = item.get("payload") or {}
+    if isinstance(payload, dict) and isinstance(payload.get("nudge"), int):
+        return payload
+    return None
+
+
+def inbox_embeds(items: list[dict[str, Any]]) -> list[discord.Embed]:
+    from bot.pitfalls.views import nudge_embed_parts
+
+    shown = []
+    for item in items[:MAX_EMBEDS]:
+        payload = _nudge_payload(item)
+        if payload is not None:
+            title, body, action, footer = nudge_embed_parts(
+                item["title"], item["body"], str(payload.get("action", "")), payload["pitfall"]
+            )
+            embed = embeds.info(title, body, colour=embeds.WARNING)
+            if action:
+                embed.add_field(name="Try this", value=action, inline=False)
+            embed.set_footer(text=footer)
+        else:
+            embed = embeds.info(item["title"][:256], item["body"][:4096], colour=embeds.WARNING)
+            embed.set_footer(text="Kept for you since you do not get DMs from me.")
+        shown.append(embed)
+    return shown
+
+
+def inbox_view(items: list[dict[str, Any]]) -> discord.ui.View | None:
+    """The feedback buttons of the nudges among `items` (None when there is no nudge)."""
+    from bot.pitfalls.views import feedback_buttons
+
+    view = discord.ui.View(timeout=None)
+    pairs = 0
+    for item in items[:MAX_EMBEDS]:
+        payload = _nudge_payload(item)
+        if payload is None or pairs >= MAX_NUDGE_BUTTON_PAIRS:
+            continue
+        guild_id = int(payload.get("guild", item["guild_id"]))
+        for button in feedback_buttons(guild_id, payload["nudge"]):
+            view.add_item(button)
+        pairs += 1
+    return view if pairs else None

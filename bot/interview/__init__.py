@@ -1,0 +1,1 @@
+"""Mock interviews: questions, hints, ratings, spaced review, mocks, pairs, the daily question."""

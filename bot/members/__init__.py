@@ -1,0 +1,1 @@
+"""Members and servers: profiles, guild settings, time zones, reaching a member."""

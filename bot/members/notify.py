@@ -1,0 +1,93 @@
+"""Reaching one member: a DM where they opted in, else their next command reply (inbox).
+
+Every send claims a ledger key first, so a reminder or nudge reaches a member once however
+often the job runs. A DM that bounces (DMs closed) marks the member unreachable and falls
+back to the inbox; it never breaks the sweep that sent it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.core.clock import Clock
+from bot.core.scheduling.delivery import Deliverer, DeliveryFailed
+from bot.core.store import Store
+from bot.core.store import deliveries as ledger
+from bot.core.store import inbox as inbox_rows
+from bot.members.service import MemberService
+
+log = logging.getLogger(__name__)
+
+
+class Notifier:
+    def __init__(
+        self, store: Store, clock: Clock, members: MemberService, deliverer: Deliverer
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.members = members
+        self.deliverer = deliverer
+
+    async def to_member(
+        self,
+        guild_id: int,
+        user_id: int,
+        *,
+        key: str,
+        kind: str,
+        embed: discord.Embed,
+        view: discord.ui.View | None = None,
+        prefer_dm: bool = True,
+        payload: dict[str, Any] | None = None,
+        claimed: bool = False,
+    ) -> str:
+        """Deliver once. Returns "dm", "inbox" or "duplicate".
+
+        `claimed=True` when the caller already owns `key` (the dispatcher's batch claim)."""
+        now = self.clock.now()
+        if not claimed:
+            async with self.store.begin() as conn:
+                if not await ledger.claim(conn, key, guild_id, kind, now):
+                    return "duplicate"
+        profile = await self.members.profile(guild_id, user_id)
+        if prefer_dm and profile.can_dm:
+            try:
+                sent = await self.deliverer.to_member(
+                    user_id, embed=embed, view=view, idempotency_key=key
+                )
+            except DeliveryFailed as failure:
+                log.info("DM to %s failed (%s); using the inbox", user_id, failure.reason)
+                if failure.permanent:
+                    await self.members.mark_dm_unreachable(guild_id, user_id)
+            else:
+                async with self.store.begin() as conn:
+                    await ledger.finish(
+                        conn,
+                        key,
+                        "sent",
+                        self.clock.now(),
+                        channel_id=sent.channel_id,
+                        message_id=sent.message_id,
+                        detail="dm",
+                    )
+                return "dm"
+        async with self.store.begin() as conn:
+            await inbox_rows.add(
+                conn,
+                guild_id,
+                user_id,
+                kind,
+                embed.title or kind,
+                embed.description or "",
+                self.clock.now(),
+                payload,
+            )
+            await ledger.finish(conn, key, "sent", self.clock.now(), detail="inbox")
+        return "inbox"
+
+    async def take_inbox(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
+        async with self.store.begin() as conn:
+            return await inbox_rows.take_pending(conn, guild_id, user_id, self.clock.now())

@@ -1,0 +1,79 @@
+"""Member preferences. A member row is created the first time they use the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.clock import Clock
+from bot.core.errors import UserFacingError
+from bot.core.store import Store
+from bot.core.time import canonical_timezone
+from bot.core.zones import all_timezones
+from bot.members import store as member_rows
+
+NUDGE_MODES = ("inbox", "dm", "off")
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    guild_id: int
+    user_id: int
+    timezone: str | None
+    dm_opt_in: bool
+    dm_unreachable: bool
+    nudge_mode: str
+    profile_public: bool
+    leaderboard_opt_in: bool
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> MemberProfile:
+        return cls(
+            guild_id=row["guild_id"],
+            user_id=row["user_id"],
+            timezone=row["timezone"],
+            dm_opt_in=bool(row["dm_opt_in"]),
+            dm_unreachable=bool(row["dm_unreachable"]),
+            nudge_mode=row["nudge_mode"],
+            profile_public=bool(row["profile_public"]),
+            leaderboard_opt_in=bool(row["leaderboard_opt_in"]),
+        )
+
+    @property
+    def can_dm(self) -> bool:
+        """DMs go only to members who opted in and whose DMs did not bounce since."""
+        return self.dm_opt_in and not self.dm_unreachable
+
+
+class MemberService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def profile(self, guild_id: int, user_id: int) -> MemberProfile:
+        async with self.store.begin() as conn:
+            row = await member_rows.ensure(conn, guild_id, user_id, self.clock.now())
+        return MemberProfile.from_row(row)
+
+    async def set_timezone(self, guild_id: int, user_id: int, zone: str) -> MemberProfile:
+        name = canonical_timezone(zone, all_timezones())
+        return await self.update(guild_id, user_id, timezone=name)
+
+    async def set_dms(self, guild_id: int, user_id: int, enabled: bool) -> MemberProfile:
+        # Turning DMs on again also clears an earlier bounce: the member says it works now.
+        return await self.update(guild_id, user_id, dm_opt_in=enabled, dm_unreachable=False)
+
+    async def set_nudge_mode(self, guild_id: int, user_id: int, mode: str) -> MemberProfile:
+        if mode not in NUDGE_MODES:
+            raise UserFacingError("Nudge mode must be inbox, dm or off.")
+        return await self.update(guild_id, user_id, nudge_mode=mode)
+
+    async def mark_dm_unreachable(self, guild_id: int, user_id: int) -> None:
+        await self.update(guild_id, user_id, dm_unreachable=True)
+
+    async def update(self, guild_id: int, user_id: int, **values: Any) -> MemberProfile:
+        async with self.store.begin() as conn:
+            row = await member_rows.update_fields(
+                conn, guild_id, user_id, self.clock.now(), **values
+            )
+        return MemberProfile.from_row(row)

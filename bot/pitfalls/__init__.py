@@ -1,0 +1,1 @@
+"""Pitfall nudges: tutorial hell, perfectionism, isolation, the theory-practice gap."""

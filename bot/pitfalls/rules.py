@@ -1,0 +1,380 @@
+"""The four pitfalls of the guide as pure rules, and the policy that keeps nudges rare.
+
+Each rule takes plain numbers (what the sweep aggregated for one member) and returns a
+`Detection`: whether it fires and the evidence, keyed by exactly the placeholder names that
+content/FORMAT.md allows for that pitfall's nudges, so a nudge can be filled from it as is.
+
+Windows are instants, not calendar days: "the last 14 days" means activity that occurred
+after `now - 14 days`. Study *days* are counted on each member's own local date.
+
+The nudge policy (`plan_nudges`) decides which detections become nudges:
+- the same pitfall at most once per `same_pitfall_days` (7),
+- at most `weekly_cap` (2) nudges per member in any rolling 7 days, and one per sweep,
+- nothing for a pitfall the member muted ("Not for me": 30 days),
+and `choose_nudge` picks the text: deterministic for a seed, never the text the member got
+last time for that pitfall (when the catalog has another).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from typing import Final, Protocol
+
+#: The four pitfalls the sweep looks for, in the order nudges are preferred when more than
+#: the weekly cap fire at once (the earlier, the more concrete the suggested fix).
+PITFALLS: Final[tuple[str, ...]] = (
+    "tutorial_hell",
+    "theory_practice_gap",
+    "perfectionism",
+    "isolation",
+)
+
+Evidence = dict[str, int | float | str]
+
+
+@dataclass(frozen=True)
+class PitfallThresholds:
+    """Per-guild thresholds; the defaults are the issue's (and the guide's) numbers.
+
+    - tutorial hell: in the last `tutorial_days` days at least `tutorial_course_minutes`
+      minutes of `course` and no `project` activity at all;
+    - perfectionism: an active project at least `perfection_age_days` old, nothing shipped
+      and no progress for `perfection_quiet_days` days — or a stale project — or its target
+      date moved at least `perfection_target_moves` times;
+    - isolation: study (any kind but community) on at least `isolation_study_days` distinct
+      days of the last `isolation_days`, and no community activity in that window;
+    - theory–practice gap: over `gap_days` days at least `gap_theory_minutes` of theory
+      (course + reading + math) and theory above `gap_ratio` times practice
+      (coding + project + interview).
+    """
+
+    tutorial_days: int = 14
+    tutorial_course_minutes: int = 300
+    perfection_age_days: int = 21
+    perfection_quiet_days: int = 14
+    perfection_target_moves: int = 2
+    isolation_days: int = 14
+    isolation_study_days: int = 5
+    gap_days: int = 21
+    gap_theory_minutes: int = 240
+    gap_ratio: float = 3.0
+
+    def with_overrides(self, overrides: Mapping[str, object]) -> PitfallThresholds:
+        """These thresholds with the known, valid `overrides` applied (others ignored)."""
+        values: dict[str, int | float] = {}
+        for name, value in overrides.items():
+            usable = (
+                name in THRESHOLD_LIMITS
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and threshold_problem(name, value) is None
+            )
+            if usable:
+                assert isinstance(value, int | float)
+                values[name] = float(value) if name == "gap_ratio" else int(value)
+        return replace(self, **values)  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, int | float]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def longest_window(self) -> int:
+        return max(self.tutorial_days, self.isolation_days, self.gap_days)
+
+
+#: Accepted range of each threshold (inclusive), so a typo cannot silence or flood a guild.
+THRESHOLD_LIMITS: Final[dict[str, tuple[float, float]]] = {
+    "tutorial_days": (1, 90),
+    "tutorial_course_minutes": (1, 10_000),
+    "perfection_age_days": (1, 365),
+    "perfection_quiet_days": (1, 365),
+    "perfection_target_moves": (1, 50),
+    "isolation_days": (1, 90),
+    "isolation_study_days": (1, 90),
+    "gap_days": (1, 90),
+    "gap_theory_minutes": (1, 10_000),
+    "gap_ratio": (1.0, 100.0),
+}
+
+
+def threshold_problem(name: str, value: float) -> str | None:
+    """A sentence for a moderator when `value` is out of range for `name`, else None."""
+    low, high = THRESHOLD_LIMITS[name]
+    if not low <= value <= high:
+        shown_low = f"{low:g}"
+        shown_high = f"{high:g}"
+        return f"`{name}` must be between {shown_low} and {shown_high} (got {value:g})."
+    return None
+
+
+def validate_thresholds(t: PitfallThresholds) -> list[str]:
+    """Every problem with `t`: ranges, and windows that cannot contain the day counts."""
+    problems = [
+        problem
+        for name in THRESHOLD_LIMITS
+        if (problem := threshold_problem(name, getattr(t, name))) is not None
+    ]
+    if t.isolation_study_days > t.isolation_days:
+        problems.append(
+            f"`isolation_study_days` ({t.isolation_study_days}) cannot exceed "
+            f"`isolation_days` ({t.isolation_days})."
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class Detection:
+    pitfall: str
+    fires: bool
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PitfallFlag:
+    """A member's current detection, as `/progress` shows it."""
+
+    pitfall: str
+    evidence: dict[str, int | float | str]
+    detected_at: datetime
+
+
+# --- the four rules ------------------------------------------------------------------
+
+
+def tutorial_hell(
+    course_minutes: int, project_minutes: int, project_events: int, t: PitfallThresholds
+) -> Detection:
+    """Courses piling up while nothing is built. `project_events` counts project rows even
+    of 0 minutes (a milestone or check-in is building too)."""
+    fires = course_minutes >= t.tutorial_course_minutes and project_events == 0
+    return Detection(
+        "tutorial_hell",
+        fires,
+        {
+            "days": t.tutorial_days,
+            "course_minutes": course_minutes,
+            "course_hours": round(course_minutes / 60, 1),
+            "project_minutes": project_minutes,
+        },
+    )
+
+
+def perfectionism(
+    *,
+    project_title: str,
+    project_age_days: int,
+    days_since_progress: int,
+    shipped_anything: bool,
+    stale: bool,
+    target_moves: int,
+    t: PitfallThresholds,
+) -> Detection:
+    """A project polished forever: old, unshipped and quiet — or stale — or its target date
+    keeps moving. The numbers are those of the member's most stuck active project."""
+    quiet_and_old = (
+        project_age_days >= t.perfection_age_days
+        and not shipped_anything
+        and days_since_progress >= t.perfection_quiet_days
+    )
+    fires = quiet_and_old or stale or target_moves >= t.perfection_target_moves
+    return Detection(
+        "perfectionism",
+        fires,
+        {
+            "days": t.perfection_quiet_days,
+            "project_title": project_title,
+            "project_age_days": project_age_days,
+            "days_since_progress": days_since_progress,
+            "target_moves": target_moves,
+        },
+    )
+
+
+def isolation(study_days: int, community_events: int, t: PitfallThresholds) -> Detection:
+    """Studying steadily, but alone."""
+    fires = study_days >= t.isolation_study_days and community_events == 0
+    return Detection(
+        "isolation",
+        fires,
+        {"days": t.isolation_days, "study_days": study_days, "community_events": community_events},
+    )
+
+
+def theory_practice_gap(
+    theory_minutes: int, practice_minutes: int, t: PitfallThresholds
+) -> Detection:
+    """Much more theory than practice. "Above 3:1" is strict: exactly 3:1 does not fire."""
+    fires = (
+        theory_minutes >= t.gap_theory_minutes and theory_minutes > t.gap_ratio * practice_minutes
+    )
+    return Detection(
+        "theory_practice_gap",
+        fires,
+        {
+            "days": t.gap_days,
+            "theory_minutes": theory_minutes,
+            "theory_hours": round(theory_minutes / 60, 1),
+            "practice_minutes": practice_minutes,
+            "ratio": format_ratio(theory_minutes, practice_minutes),
+        },
+    )
+
+
+def format_ratio(theory: int, practice: int) -> str:
+    """Theory per practice minute as "4.5:1"; "all theory" when there was no practice."""
+    if practice <= 0:
+        return "all theory" if theory > 0 else "0:0"
+    return f"{theory / practice:.1f}:1"
+
+
+# --- a member's numbers and all four rules at once -------------------------------------
+
+
+class ProjectFactsLike(Protocol):
+    """The fields of `bot.projects.rules.ProjectFacts` the perfectionism rule reads."""
+
+    @property
+    def project_title(self) -> str: ...
+    @property
+    def project_age_days(self) -> int: ...
+    @property
+    def days_since_progress(self) -> int: ...
+    @property
+    def shipped_anything(self) -> bool: ...
+    @property
+    def stale(self) -> bool: ...
+    @property
+    def target_moves(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class MemberSignals:
+    """What the sweep aggregated for one member; each field in its rule's window."""
+
+    course_minutes: int = 0  # tutorial window
+    project_minutes: int = 0  # tutorial window
+    project_events: int = 0  # tutorial window (rows of kind project, any minutes)
+    study_days: int = 0  # isolation window: distinct local dates with non-community rows
+    community_events: int = 0  # isolation window: community rows (+ counted message days)
+    theory_minutes: int = 0  # gap window
+    practice_minutes: int = 0  # gap window
+
+
+def evaluate(
+    signals: MemberSignals, project: ProjectFactsLike | None, t: PitfallThresholds
+) -> list[Detection]:
+    """The detections that fire for one member, in `PITFALLS` order."""
+    found = [
+        tutorial_hell(signals.course_minutes, signals.project_minutes, signals.project_events, t),
+        theory_practice_gap(signals.theory_minutes, signals.practice_minutes, t),
+    ]
+    if project is not None:
+        found.append(
+            perfectionism(
+                project_title=project.project_title,
+                project_age_days=project.project_age_days,
+                days_since_progress=project.days_since_progress,
+                shipped_anything=project.shipped_anything,
+                stale=project.stale,
+                target_moves=project.target_moves,
+                t=t,
+            )
+        )
+    found.append(isolation(signals.study_days, signals.community_events, t))
+    return [d for d in found if d.fires]
+
+
+# --- welcome back (a friendly nudge, not a pitfall) ------------------------------------
+
+#: A member whose activity resumes after at least this many days away is welcomed back.
+WELCOME_BACK_AWAY_DAYS: Final = 14
+WELCOME_BACK = "welcome_back"
+
+
+def welcome_back(days_away: int, best_streak: int) -> Detection:
+    """Activity again after `WELCOME_BACK_AWAY_DAYS`+ days: welcome, do not criticise."""
+    return Detection(
+        WELCOME_BACK,
+        days_away >= WELCOME_BACK_AWAY_DAYS,
+        {"days": WELCOME_BACK_AWAY_DAYS, "days_away": days_away, "best_streak": best_streak},
+    )
+
+
+# --- the nudge policy ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NudgePolicy:
+    """Limits on nudges. `per_sweep_cap` keeps two pitfalls found the same day (courses
+    only: tutorial hell *and* the theory gap) from arriving as a pair: one a day at most."""
+
+    same_pitfall_days: int = 7
+    weekly_cap: int = 2
+    mute_days: int = 30
+    per_sweep_cap: int = 1
+
+
+@dataclass(frozen=True)
+class SentNudge:
+    pitfall: str
+    nudge_id: str
+    sent_at: datetime
+
+
+def plan_nudges(
+    fired: Iterable[str],
+    sent: Sequence[SentNudge],
+    muted_until: Mapping[str, datetime],
+    now: datetime,
+    policy: NudgePolicy = NudgePolicy(),
+) -> list[str]:
+    """Which of the `fired` pitfalls to nudge now, given what was sent and what is muted.
+
+    `sent` is the member's recent nudges (at least the last 7 days). Pitfalls never nudged
+    (or nudged longest ago) go first, then `PITFALLS` order; the result never breaks a limit.
+    """
+    week_ago = now - timedelta(days=7)
+    same_since = now - timedelta(days=policy.same_pitfall_days)
+    recent = [s for s in sent if s.sent_at > week_ago]
+    budget = min(policy.weekly_cap - len(recent), policy.per_sweep_cap)
+    if budget <= 0:
+        return []
+    last_sent: dict[str, datetime] = {}
+    for s in sent:
+        if s.pitfall not in last_sent or s.sent_at > last_sent[s.pitfall]:
+            last_sent[s.pitfall] = s.sent_at
+    eligible = []
+    for pitfall in dict.fromkeys(fired):
+        until = muted_until.get(pitfall)
+        if until is not None and until > now:
+            continue
+        previous = last_sent.get(pitfall)
+        if previous is not None and previous > same_since:
+            continue
+        eligible.append(pitfall)
+    # A returning member is welcomed before any pitfall is pointed out.
+    order = {WELCOME_BACK: -1} | {name: i for i, name in enumerate(PITFALLS)}
+    never = datetime.min.replace(tzinfo=now.tzinfo)
+    eligible.sort(key=lambda p: (last_sent.get(p, never), order.get(p, len(order))))
+    return eligible[:budget]
+
+
+def nudge_seed(*parts: object) -> int:
+    """A stable seed from ids and dates (Python's `hash` of a str changes per process)."""
+    blob = ":".join(str(part) for part in parts).encode()
+    return int.from_bytes(hashlib.sha256(blob).digest()[:8], "big")
+
+
+def choose_nudge(nudge_ids: Sequence[str], last_id: str | None, seed: int) -> str | None:
+    """One of `nudge_ids` (catalog order), chosen by `seed`, never `last_id` when another
+    exists. None when the catalog has no nudge for the pitfall."""
+    candidates = [n for n in nudge_ids if n != last_id] or list(nudge_ids)
+    if not candidates:
+        return None
+    return candidates[seed % len(candidates)]
+
+
+def mute_until(now: datetime, policy: NudgePolicy = NudgePolicy()) -> datetime:
+    return now + timedelta(days=policy.mute_days)

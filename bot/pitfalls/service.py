@@ -1,0 +1,456 @@
+"""Pitfall detection sweep and nudges that do not spam (issue 9).
+
+Once a day per guild (10:00 guild time, job `pitfalls:<guild_id>`) `sweep()` aggregates every
+member with a few set-based queries, applies the four rules of `bot.pitfalls.rules`, records
+each detection with its evidence, and then sends at most a few nudges under the policy:
+the same pitfall at most once per 7 days, at most 2 per member per rolling week (one per
+sweep), nothing for a muted pitfall, never the same text twice in a row.
+
+Delivery follows the member's `/settings nudges` mode: `inbox` (default) keeps the nudge for
+their next command reply; `dm` sends a DM where allowed, and the notifier falls back to the
+inbox when it bounces; `off` sends nothing (detections are still recorded for `/progress`).
+A sweep missed while the bot was down is not caught up: the next day's sweep sees the same
+activity, and nudges are never urgent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as perf
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.catalog import render_nudge
+from bot.container import FeatureService
+from bot.core.cooperative import paced
+from bot.core.errors import UserFacingError
+from bot.core.time import format_hhmm, local_date, resolve_zone
+from bot.pitfalls import store as rows
+from bot.pitfalls.rules import (
+    PITFALLS,
+    THRESHOLD_LIMITS,
+    Detection,
+    MemberSignals,
+    NudgePolicy,
+    PitfallFlag,
+    PitfallThresholds,
+    SentNudge,
+    choose_nudge,
+    evaluate,
+    mute_until,
+    nudge_seed,
+    plan_nudges,
+    threshold_problem,
+    validate_thresholds,
+    welcome_back,
+)
+
+if TYPE_CHECKING:
+    from bot.catalog import Nudge
+    from bot.container import Services
+
+log = logging.getLogger(__name__)
+
+SWEEP_TIME = time(10, 0)
+NUDGE_KIND = "nudge"
+ON_IT = "on_it"
+NOT_FOR_ME = "not_for_me"
+FEEDBACK_CHOICES = (ON_IT, NOT_FOR_ME)
+#: How far back the sweep reads sent nudges: the 7-day limits and "not the same text twice
+#: in a row" (a text sent long ago may come round again).
+HISTORY_DAYS = 90
+
+
+@dataclass(frozen=True)
+class PitfallConfig:
+    enabled: bool
+    thresholds: PitfallThresholds
+    overrides: dict[str, int | float]
+
+    def describe(self) -> str:
+        state = "on" if self.enabled else "off"
+        changed = f", {len(self.overrides)} threshold(s) changed" if self.overrides else ""
+        return f"{state}, daily sweep at {format_hhmm(SWEEP_TIME)} server time{changed}"
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    guild_id: int
+    swept_at: datetime
+    members_evaluated: int
+    detections: int
+    nudges: int
+    seconds: float
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class NudgeMessage:
+    """A rendered nudge, ready for `bot.pitfalls.views.nudge_embed`."""
+
+    row_id: int
+    guild_id: int
+    user_id: int
+    pitfall: str
+    nudge_id: str
+    title: str
+    body: str
+    action: str
+    evidence: dict[str, int | float | str]
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    pitfall: str
+    choice: str
+    muted_until: datetime | None
+    repeated: bool
+
+
+@dataclass(frozen=True)
+class GuildStats:
+    active_7: int
+    active_28: int
+    minutes_28: dict[str, int]
+    flagged: dict[str, int]
+    last_sweep_at: datetime | None
+    members_evaluated: int
+    nudges_28: dict[str, int] = field(default_factory=dict)
+
+
+class PitfallService(FeatureService):
+    policy = NudgePolicy()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        # Across guilds, the most recent sweep: for `/setup health`.
+        self.last_sweep_at: datetime | None = None
+        self.last_sweep_seconds: float | None = None
+
+    # --- hooks ----------------------------------------------------------------------------
+
+    def wire(self) -> None:
+        # A timezone change moves the guild's 10:00.
+        self.services.guilds.listeners.append(self.sync_jobs)
+
+    async def start(self) -> None:
+        from bot.members import guild_store as guild_rows
+
+        async with self.services.store.connect() as conn:
+            guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
+            guild_ids |= {row["guild_id"] for row in await rows.all_settings(conn)}
+        guild_ids |= {guild.id for guild in self.services.deliverer.client.guilds}
+        for guild_id in sorted(guild_ids):
+            await self.sync_jobs(guild_id)
+
+    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        config = await self.config(guild_id)
+        return [("Pitfall nudges", config.describe())]
+
+    # --- configuration ---------------------------------------------------------------------
+
+    async def config(self, guild_id: int) -> PitfallConfig:
+        async with self.services.store.connect() as conn:
+            row = await rows.settings(conn, guild_id)
+        return _config(row)
+
+    async def configure(
+        self,
+        guild_id: int,
+        values: dict[str, float | None],
+        *,
+        enabled: bool | None = None,
+        reset: bool = False,
+    ) -> PitfallConfig:
+        """Set thresholds (None leaves one as it is); `reset` first returns to the defaults."""
+        current = await self.config(guild_id)
+        overrides: dict[str, int | float] = {} if reset else dict(current.overrides)
+        problems: list[str] = []
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name not in THRESHOLD_LIMITS:
+                raise ValueError(f"unknown threshold {name!r}")
+            problem = threshold_problem(name, value)
+            if problem:
+                problems.append(problem)
+                continue
+            if name != "gap_ratio" and value != int(value):
+                problems.append(f"`{name}` must be a whole number (got {value:g}).")
+                continue
+            overrides[name] = float(value) if name == "gap_ratio" else int(value)
+        thresholds = PitfallThresholds().with_overrides(overrides)
+        problems += validate_thresholds(thresholds)
+        if problems:
+            raise UserFacingError("Nothing was saved: " + " ".join(problems))
+        defaults = PitfallThresholds().as_dict()
+        overrides = {k: v for k, v in overrides.items() if defaults[k] != v}
+        async with self.services.store.begin() as conn:
+            row = await rows.save_settings(
+                conn, guild_id, self.services.clock.now(), overrides=overrides, enabled=enabled
+            )
+        await self.sync_jobs(guild_id)
+        return _config(row)
+
+    @staticmethod
+    def job_id(guild_id: int) -> str:
+        return f"pitfalls:{guild_id}"
+
+    async def sync_jobs(self, guild_id: int) -> None:
+        config = await self.config(guild_id)
+        scheduler = self.services.scheduler
+        if not config.enabled:
+            scheduler.remove(self.job_id(guild_id))
+            return
+        settings = await self.services.guilds.settings(guild_id)
+
+        async def job() -> None:
+            await self.sweep(guild_id)
+
+        scheduler.add_cron(
+            self.job_id(guild_id),
+            job,
+            hour=SWEEP_TIME.hour,
+            minute=SWEEP_TIME.minute,
+            day_of_week="mon,tue,wed,thu,fri,sat,sun",
+            timezone=resolve_zone(None, settings.timezone),
+        )
+
+    # --- the sweep -----------------------------------------------------------------------------
+
+    async def sweep(self, guild_id: int) -> SweepResult:
+        """Evaluate every member of the guild, record detections, deliver nudges."""
+        started = perf.perf_counter()
+        now = self.services.clock.now()
+        config = await self.config(guild_id)
+        if not config.enabled:
+            return SweepResult(guild_id, now, 0, 0, 0, 0.0, skipped=True)
+        t = config.thresholds
+        async with self.services.store.begin() as conn:
+            signals = await rows.sweep_guild(conn, guild_id, now, t)
+            projects = await rows.project_facts(conn, guild_id, now)
+            gone = await rows.departed(conn, guild_id)
+            found: list[tuple[int, Detection]] = []
+            async for user_id in paced(sorted((set(signals) | set(projects)) - gone)):
+                member = signals.get(user_id) or MemberSignals()
+                found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
+            evaluated = len((set(signals) | set(projects)) - gone)
+            sweep_id, detection_ids = await rows.record_sweep(conn, guild_id, now, evaluated, found)
+            # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
+            returning = await rows.returning_members(conn, guild_id, now)
+        welcomes = [
+            (user_id, detection)
+            for user_id, (days_away, best) in returning.items()
+            if user_id not in gone and (detection := welcome_back(days_away, best)).fires
+        ]
+        sent = await self._deliver(guild_id, now, found + welcomes, detection_ids)
+        seconds = perf.perf_counter() - started
+        async with self.services.store.begin() as conn:
+            await rows.finish_sweep(conn, sweep_id, seconds, sent)
+        self.last_sweep_at = now
+        self.last_sweep_seconds = seconds
+        log.info(
+            "guild %s: pitfall sweep of %s members, %s detections, %s nudges in %.3f s",
+            guild_id,
+            evaluated,
+            len(found),
+            sent,
+            seconds,
+        )
+        return SweepResult(guild_id, now, evaluated, len(found), sent, seconds)
+
+    async def _deliver(
+        self,
+        guild_id: int,
+        now: datetime,
+        found: list[tuple[int, Detection]],
+        detection_ids: dict[tuple[int, str], int],
+    ) -> int:
+        by_member: dict[int, list[Detection]] = {}
+        async for user_id, detection in paced(found):
+            by_member.setdefault(user_id, []).append(detection)
+        if not by_member:
+            return 0
+        user_ids = sorted(by_member)
+        async with self.services.store.connect() as conn:
+            prefs = await rows.nudge_prefs(conn, guild_id, user_ids)
+            history = await rows.sent_nudges(
+                conn, guild_id, user_ids, now - timedelta(days=HISTORY_DAYS)
+            )
+            mutes = await rows.active_mutes(conn, guild_id, user_ids, now)
+        catalog = self.services.catalog.for_guild(guild_id)
+        guild_zone = resolve_zone(None, (await self.services.guilds.settings(guild_id)).timezone)
+        today = local_date(now, guild_zone)
+        sent = 0
+        async for user_id in paced(user_ids):
+            mode = prefs.get(user_id, {}).get("nudge_mode", "inbox")
+            if mode == "off":
+                continue
+            past = [entry for entry, channel in history.get(user_id, []) if channel != "pending"]
+            detections = {d.pitfall: d for d in by_member[user_id]}
+            chosen = plan_nudges(detections, past, mutes.get(user_id, {}), now, self.policy)
+            for pitfall in chosen:
+                nudge = self._pick(catalog.nudges_for(pitfall), past, guild_id, user_id, today)
+                if nudge is None:
+                    log.info("guild %s: no nudge text for %s in the catalog", guild_id, pitfall)
+                    continue
+                try:
+                    sent += await self._send(
+                        guild_id,
+                        user_id,
+                        nudge,
+                        detections[pitfall],
+                        detection_ids.get((user_id, pitfall)),
+                        prefer_dm=mode == "dm",
+                        now=now,
+                    )
+                except Exception:  # one member's failure must not end the guild's sweep
+                    log.exception("guild %s: nudge to %s failed", guild_id, user_id)
+        return sent
+
+    @staticmethod
+    def _pick(
+        nudges: list[Nudge], past: list[SentNudge], guild_id: int, user_id: int, today: Any
+    ) -> Nudge | None:
+        if not nudges:
+            return None
+        pitfall = nudges[0].pitfall
+        last = next((s.nudge_id for s in reversed(past) if s.pitfall == pitfall), None)
+        seed = nudge_seed(guild_id, user_id, pitfall, today)
+        chosen = choose_nudge([n.id for n in nudges], last, seed)
+        return next(n for n in nudges if n.id == chosen)
+
+    async def _send(
+        self,
+        guild_id: int,
+        user_id: int,
+        nudge: Nudge,
+        detection: Detection,
+        detection_id: int | None,
+        *,
+        prefer_dm: bool,
+        now: datetime,
+    ) -> int:
+        from bot.pitfalls import views as pitfalls_ui
+
+        try:
+            body, action = render_nudge(nudge, detection.evidence)
+        except KeyError:
+            log.warning("nudge %s cannot be filled from %s", nudge.id, detection.evidence)
+            return 0
+        async with self.services.store.begin() as conn:
+            row_id = await rows.add_nudge(
+                conn,
+                guild_id=guild_id,
+                user_id=user_id,
+                pitfall=detection.pitfall,
+                nudge_id=nudge.id,
+                detection_id=detection_id,
+                now=now,
+            )
+        message = NudgeMessage(
+            row_id=row_id,
+            guild_id=guild_id,
+            user_id=user_id,
+            pitfall=detection.pitfall,
+            nudge_id=nudge.id,
+            title=nudge.title,
+            body=body,
+            action=action,
+            evidence=detection.evidence,
+        )
+        year, week, _ = now.isocalendar()
+        key = f"nudge:{guild_id}:{user_id}:{detection.pitfall}:{year}-W{week:02d}"
+        how = await self.services.notifier.to_member(
+            guild_id,
+            user_id,
+            key=key,
+            kind=NUDGE_KIND,
+            embed=pitfalls_ui.nudge_embed(message),
+            view=pitfalls_ui.nudge_view(message),
+            prefer_dm=prefer_dm,
+            payload={
+                "nudge": row_id,
+                "pitfall": detection.pitfall,
+                "action": action,
+                "guild": guild_id,
+            },
+        )
+        async with self.services.store.begin() as conn:
+            if how == "duplicate":
+                await rows.delete_nudge(conn, row_id)
+                return 0
+            await rows.set_nudge_channel(conn, row_id, how)
+        return 1
+
+    # --- members -------------------------------------------------------------------------------
+
+    async def flags_for(self, guild_id: int, user_id: int) -> list[PitfallFlag]:
+        """The member's detections in the guild's latest sweep (for `/progress`)."""
+        async with self.services.store.connect() as conn:
+            latest = await rows.latest_sweep(conn, guild_id)
+            if latest is None:
+                return []
+            found = await rows.detections_of(conn, guild_id, latest["id"], user_id)
+        order = {name: i for i, name in enumerate(PITFALLS)}
+        flags = [
+            PitfallFlag(row["pitfall"], dict(row["evidence"]), row["detected_at"]) for row in found
+        ]
+        return sorted(flags, key=lambda f: order.get(f.pitfall, len(order)))
+
+    async def feedback(
+        self, guild_id: int, user_id: int, row_id: int, choice: str
+    ) -> FeedbackResult:
+        """**On it** / **Not for me** on a nudge; the latter mutes that pitfall for 30 days."""
+        if choice not in FEEDBACK_CHOICES:
+            raise ValueError(f"unknown feedback {choice!r}")
+        now = self.services.clock.now()
+        async with self.services.store.begin() as conn:
+            row = await rows.nudge(conn, guild_id, row_id)
+            if row is None:
+                raise UserFacingError("I no longer have that nudge.")
+            if row["user_id"] != user_id:
+                raise UserFacingError("This nudge was meant for another member.")
+            repeated = row["feedback"] == choice
+            await rows.set_feedback(conn, row_id, choice, now)
+            until = None
+            if choice == NOT_FOR_ME:
+                until = mute_until(now, self.policy)
+                await rows.mute(conn, guild_id, user_id, row["pitfall"], until, now)
+        return FeedbackResult(row["pitfall"], choice, until, repeated)
+
+    # --- moderators ----------------------------------------------------------------------------
+
+    async def stats(self, guild_id: int) -> GuildStats:
+        """Aggregates for `/setup stats`: numbers only, never which member."""
+        now = self.services.clock.now()
+        async with self.services.store.connect() as conn:
+            active_7 = await rows.active_members(conn, guild_id, now - timedelta(days=7))
+            active_28 = await rows.active_members(conn, guild_id, now - timedelta(days=28))
+            minutes = await rows.minutes_by_kind(conn, guild_id, now - timedelta(days=28))
+            latest = await rows.latest_sweep(conn, guild_id)
+            flagged = await rows.flag_counts(conn, guild_id, latest["id"]) if latest else {}
+            nudges = await rows.feedback_counts(conn, guild_id, now - timedelta(days=28))
+        return GuildStats(
+            active_7=active_7,
+            active_28=active_28,
+            minutes_28=minutes,
+            flagged=flagged,
+            last_sweep_at=latest["swept_at"] if latest else None,
+            members_evaluated=latest["members_evaluated"] if latest else 0,
+            nudges_28=nudges,
+        )
+
+
+def _config(row: dict[str, Any] | None) -> PitfallConfig:
+    if row is None:
+        return PitfallConfig(True, PitfallThresholds(), {})
+    overrides = {
+        k: v
+        for k, v in dict(row["overrides"] or {}).items()
+        if k in THRESHOLD_LIMITS and isinstance(v, int | float)
+    }
+    return PitfallConfig(
+        bool(row["enabled"]), PitfallThresholds().with_overrides(overrides), overrides
+    )

@@ -1,0 +1,101 @@
+"""Tables for bot/pitfalls/service.py, on the shared metadata (see schema.py).
+
+- `pitfall_settings`: a guild's threshold overrides (JSON of the names in
+  `bot.pitfalls.rules.PitfallThresholds`; absent names use the documented defaults).
+- `pitfall_sweeps`: one row per sweep of a guild (when, how long, how many flagged).
+- `pitfall_detections`: what each sweep found, with the evidence in numbers.
+- `pitfall_nudges`: every nudge sent (which text, how), and the member's feedback.
+- `pitfall_mutes`: "Not for me" — no nudges of that pitfall for that member until then.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, Index, Integer, String, Table
+
+from bot.activity.tables import activity
+from bot.core.store.schema import metadata
+from bot.core.store.types import UTCDateTime
+
+__all__ = [
+    "metadata",
+    "pitfall_detections",
+    "pitfall_mutes",
+    "pitfall_nudges",
+    "pitfall_settings",
+    "pitfall_sweeps",
+]
+
+pitfall_settings = Table(
+    "pitfall_settings",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("overrides", JSON, nullable=False, default=dict),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+pitfall_sweeps = Table(
+    "pitfall_sweeps",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("swept_at", UTCDateTime, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("members_evaluated", Integer, nullable=False),
+    Column("detections", Integer, nullable=False),
+    Column("nudges", Integer, nullable=False),
+    Index("ix_pitfall_sweeps_guild_swept", "guild_id", "swept_at"),
+)
+
+pitfall_detections = Table(
+    "pitfall_detections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("sweep_id", Integer, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("pitfall", String(32), nullable=False),
+    Column("evidence", JSON, nullable=False, default=dict),
+    Column("detected_at", UTCDateTime, nullable=False),
+    Index("ix_pitfall_detections_sweep", "guild_id", "sweep_id", "user_id"),
+)
+
+pitfall_nudges = Table(
+    "pitfall_nudges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("pitfall", String(32), nullable=False),
+    Column("nudge_id", String(64), nullable=False),
+    Column("detection_id", Integer, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=False),
+    # "dm" | "inbox" (where it went), "pending" while being delivered
+    Column("channel", String(8), nullable=False),
+    # None | "on_it" | "not_for_me"
+    Column("feedback", String(16), nullable=True),
+    Column("feedback_at", UTCDateTime, nullable=True),
+    Index("ix_pitfall_nudges_member_sent", "guild_id", "user_id", "sent_at"),
+)
+
+pitfall_mutes = Table(
+    "pitfall_mutes",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pitfall", String(32), primary_key=True),
+    Column("muted_until", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The sweep's GROUP BY queries read only these columns of `activity` in a guild and time
+# window: with them all in one index the database answers from the index alone.
+ix_activity_pitfall_sweep = Index(
+    "ix_activity_pitfall_sweep",
+    activity.c.guild_id,
+    activity.c.occurred_at,
+    activity.c.user_id,
+    activity.c.kind,
+    activity.c.minutes,
+    activity.c.local_date,
+)

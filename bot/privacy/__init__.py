@@ -1,0 +1,1 @@
+"""Privacy: export and delete a member's data; retention after a member or server leaves."""

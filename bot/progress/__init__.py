@@ -1,0 +1,1 @@
+"""Progress: study log, goals, dashboard, roadmap, leaderboards, onboarding, digest."""

@@ -1,0 +1,372 @@
+"""Progress queries: activity reads, member prefs, community counters, roadmap checks,
+welcome config and leaderboards (one query per board)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, union, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.activity.tables import activity
+from bot.core.store.schema import guild_config, members
+from bot.daily.tables import streaks
+from bot.progress.tables import community_days as community_table
+from bot.progress.tables import progress_prefs, roadmap_checks, welcome_config
+
+DEFAULT_PREFS: dict[str, Any] = {
+    "tracking": True,
+    "digest": False,
+    "goal_minutes": None,
+    "focus_tracks": [],
+}
+
+# --- activity reads ---------------------------------------------------------------------
+
+
+async def minutes_by_day_kind(
+    conn: AsyncConnection, guild_id: int, user_id: int, since: date
+) -> list[tuple[date, str, int]]:
+    """(local_date, kind, minutes) summed per day and kind since a local date."""
+    total = func.sum(activity.c.minutes)
+    rows = await conn.execute(
+        select(activity.c.local_date, activity.c.kind, total)
+        .where(
+            activity.c.guild_id == guild_id,
+            activity.c.user_id == user_id,
+            activity.c.local_date >= since.isoformat(),
+        )
+        .group_by(activity.c.local_date, activity.c.kind)
+    )
+    return [(date.fromisoformat(r[0]), str(r[1]), int(r[2] or 0)) for r in rows]
+
+
+async def count_entries(
+    conn: AsyncConnection,
+    guild_id: int,
+    user_id: int,
+    start: date,
+    end: date,
+    *,
+    kind: str,
+    exclude_source: str | None = None,
+) -> int:
+    """Activity rows of one kind on local dates [start, end)."""
+    query = (
+        select(func.count())
+        .select_from(activity)
+        .where(
+            activity.c.guild_id == guild_id,
+            activity.c.user_id == user_id,
+            activity.c.kind == kind,
+            activity.c.local_date >= start.isoformat(),
+            activity.c.local_date < end.isoformat(),
+        )
+    )
+    if exclude_source is not None:
+        query = query.where(activity.c.source != exclude_source)
+    return int((await conn.execute(query)).scalar() or 0)
+
+
+async def recent_entries(
+    conn: AsyncConnection, guild_id: int, user_id: int, limit: int
+) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(activity)
+        .where(activity.c.guild_id == guild_id, activity.c.user_id == user_id)
+        .order_by(activity.c.occurred_at.desc(), activity.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+async def entry(conn: AsyncConnection, guild_id: int, activity_id: int) -> dict[str, Any] | None:
+    row = (
+        await conn.execute(
+            select(activity).where(activity.c.guild_id == guild_id, activity.c.id == activity_id)
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def delete_entry(conn: AsyncConnection, guild_id: int, activity_id: int) -> bool:
+    result = await conn.execute(
+        delete(activity).where(activity.c.guild_id == guild_id, activity.c.id == activity_id)
+    )
+    return result.rowcount == 1
+
+
+# --- prefs ----------------------------------------------------------------------------
+
+
+async def prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any]:
+    row = (
+        await conn.execute(
+            select(progress_prefs).where(
+                progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id
+            )
+        )
+    ).first()
+    if row is None:
+        return {"guild_id": guild_id, "user_id": user_id, **DEFAULT_PREFS}
+    found = dict(row._mapping)
+    found["focus_tracks"] = list(found.get("focus_tracks") or [])
+    return found
+
+
+async def save_prefs(
+    conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, **values: Any
+) -> dict[str, Any]:
+    updated = await conn.execute(
+        update(progress_prefs)
+        .where(progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id)
+        .values(updated_at=now, **values)
+    )
+    if updated.rowcount == 0:
+        start = {**DEFAULT_PREFS, **values}
+        await conn.execute(
+            insert(progress_prefs).values(
+                guild_id=guild_id, user_id=user_id, updated_at=now, **start
+            )
+        )
+    return await prefs(conn, guild_id, user_id)
+
+
+async def tracking_opt_outs(conn: AsyncConnection, guild_id: int) -> set[int]:
+    rows = await conn.execute(
+        select(progress_prefs.c.user_id).where(
+            progress_prefs.c.guild_id == guild_id, progress_prefs.c.tracking.is_(False)
+        )
+    )
+    return {int(r[0]) for r in rows}
+
+
+# --- community --------------------------------------------------------------------------
+
+
+async def bump_community(
+    conn: AsyncConnection, guild_id: int, user_id: int, day: date, now: datetime, cap: int
+) -> bool:
+    """Count one community message on the member's day, up to `cap`. True when counted.
+
+    Usually one UPDATE; the first message of a day inserts the row instead (a racing insert
+    for the same day is retried as the update it should have been)."""
+    where = and_(
+        community_table.c.guild_id == guild_id,
+        community_table.c.user_id == user_id,
+        community_table.c.local_date == day.isoformat(),
+    )
+    bumped = await conn.execute(
+        update(community_table)
+        .where(where, community_table.c.messages < cap)
+        .values(messages=community_table.c.messages + 1, updated_at=now)
+    )
+    if bumped.rowcount:
+        return True
+    try:
+        async with conn.begin_nested():
+            await conn.execute(
+                insert(community_table).values(
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    local_date=day.isoformat(),
+                    messages=1,
+                    updated_at=now,
+                )
+            )
+        return True
+    except IntegrityError:
+        # The row exists: at the cap, or inserted by a concurrent message.
+        again = await conn.execute(
+            update(community_table)
+            .where(where, community_table.c.messages < cap)
+            .values(messages=community_table.c.messages + 1, updated_at=now)
+        )
+        return bool(again.rowcount)
+
+
+async def community_days(
+    conn: AsyncConnection, guild_id: int, since_date: date, *, user_id: int | None = None
+) -> dict[int, int]:
+    """Member -> number of local days since `since_date` (inclusive) with any community
+    activity: counted messages (the `community_days` counters) or activity rows of kind
+    `community` (pairing, public check-ins, `/log kind:community` ...). One query per guild.
+    """
+    since = since_date.isoformat()
+    messages = select(
+        community_table.c.user_id.label("user_id"), community_table.c.local_date.label("day")
+    ).where(
+        community_table.c.guild_id == guild_id,
+        community_table.c.local_date >= since,
+        community_table.c.messages > 0,
+    )
+    logged = select(activity.c.user_id.label("user_id"), activity.c.local_date.label("day")).where(
+        activity.c.guild_id == guild_id,
+        activity.c.kind == "community",
+        activity.c.local_date >= since,
+    )
+    if user_id is not None:
+        messages = messages.where(community_table.c.user_id == user_id)
+        logged = logged.where(activity.c.user_id == user_id)
+    days = union(messages, logged).subquery()  # UNION drops duplicate (member, day) pairs
+    rows = await conn.execute(select(days.c.user_id, func.count()).group_by(days.c.user_id))
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+# --- roadmap ------------------------------------------------------------------------------
+
+
+async def checks(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, dict[str, Any]]:
+    rows = await conn.execute(
+        select(roadmap_checks).where(
+            roadmap_checks.c.guild_id == guild_id, roadmap_checks.c.user_id == user_id
+        )
+    )
+    return {r.skill_id: dict(r._mapping) for r in rows}
+
+
+async def save_check(
+    conn: AsyncConnection,
+    guild_id: int,
+    user_id: int,
+    skill_id: str,
+    evidence: str | None,
+    now: datetime,
+) -> bool:
+    """Check a skill (or update its evidence). True when newly checked."""
+    where = and_(
+        roadmap_checks.c.guild_id == guild_id,
+        roadmap_checks.c.user_id == user_id,
+        roadmap_checks.c.skill_id == skill_id,
+    )
+    existing = (await conn.execute(select(roadmap_checks.c.evidence).where(where))).first()
+    if existing is not None:
+        if evidence is not None:
+            await conn.execute(update(roadmap_checks).where(where).values(evidence=evidence))
+        return False
+    await conn.execute(
+        insert(roadmap_checks).values(
+            guild_id=guild_id, user_id=user_id, skill_id=skill_id, evidence=evidence, checked_at=now
+        )
+    )
+    return True
+
+
+async def remove_check(conn: AsyncConnection, guild_id: int, user_id: int, skill_id: str) -> bool:
+    result = await conn.execute(
+        delete(roadmap_checks).where(
+            roadmap_checks.c.guild_id == guild_id,
+            roadmap_checks.c.user_id == user_id,
+            roadmap_checks.c.skill_id == skill_id,
+        )
+    )
+    return result.rowcount == 1
+
+
+# --- welcome ------------------------------------------------------------------------------
+
+
+async def welcome(conn: AsyncConnection, guild_id: int) -> dict[str, Any]:
+    row = (
+        await conn.execute(select(welcome_config).where(welcome_config.c.guild_id == guild_id))
+    ).first()
+    if row is None:
+        return {"guild_id": guild_id, "channel_id": None, "enabled": False}
+    return dict(row._mapping)
+
+
+async def save_welcome(
+    conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
+) -> dict[str, Any]:
+    updated = await conn.execute(
+        update(welcome_config)
+        .where(welcome_config.c.guild_id == guild_id)
+        .values(updated_at=now, **values)
+    )
+    if updated.rowcount == 0:
+        await conn.execute(
+            insert(welcome_config).values(guild_id=guild_id, updated_at=now, **values)
+        )
+    return await welcome(conn, guild_id)
+
+
+# --- leaderboards (opted-in members only; one query per board) ----------------------------
+
+
+def _opted_in() -> Any:
+    return members.c.leaderboard_opt_in.is_(True)
+
+
+async def opted_in_members(conn: AsyncConnection, guild_id: int) -> set[int]:
+    rows = await conn.execute(
+        select(members.c.user_id).where(members.c.guild_id == guild_id, _opted_in())
+    )
+    return {int(r[0]) for r in rows}
+
+
+async def minutes_board(conn: AsyncConnection, guild_id: int, since: date | None) -> dict[int, int]:
+    """Opted-in member -> minutes logged since a local date (all time with None)."""
+    total = func.sum(activity.c.minutes)
+    query = (
+        select(activity.c.user_id, total)
+        .select_from(
+            activity.join(
+                members,
+                and_(
+                    members.c.guild_id == activity.c.guild_id,
+                    members.c.user_id == activity.c.user_id,
+                ),
+            )
+        )
+        .where(activity.c.guild_id == guild_id, _opted_in())
+        .group_by(activity.c.user_id)
+    )
+    if since is not None:
+        query = query.where(activity.c.local_date >= since.isoformat())
+    return {int(r[0]): int(r[1] or 0) for r in await conn.execute(query)}
+
+
+async def streak_board(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
+    """Cached streak rows of opted-in members (current, best, freezes, last_day)."""
+    rows = await conn.execute(
+        select(
+            streaks.c.user_id,
+            streaks.c.current,
+            streaks.c.best,
+            streaks.c.freezes,
+            streaks.c.last_day,
+            members.c.timezone,
+        )
+        .select_from(
+            streaks.join(
+                members,
+                and_(
+                    members.c.guild_id == streaks.c.guild_id,
+                    members.c.user_id == streaks.c.user_id,
+                ),
+            )
+        )
+        .where(streaks.c.guild_id == guild_id, _opted_in())
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+async def message_zones(
+    conn: AsyncConnection, guild_id: int, user_id: int
+) -> tuple[str | None, str | None]:
+    """(member timezone, guild timezone) in one read, creating no rows: the per-message
+    path of the community counter stays one read plus one upsert."""
+    member_zone = (
+        select(members.c.timezone)
+        .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
+        .scalar_subquery()
+    )
+    guild_zone = (
+        select(guild_config.c.timezone).where(guild_config.c.guild_id == guild_id)
+    ).scalar_subquery()
+    row = (await conn.execute(select(member_zone, guild_zone))).first()
+    if row is None:
+        return None, None
+    return row[0], row[1]

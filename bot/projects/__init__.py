@@ -1,0 +1,1 @@
+"""Project accountability: portfolio projects, check-ins, milestones, ships, the weekly thread."""

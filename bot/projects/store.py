@@ -1,0 +1,482 @@
+"""Projects, milestones, the project history, check-in preferences and the weekly thread.
+
+Every query is keyed by `guild_id` first. Sweeps (`perfectionism_facts`, `shipped_counts`,
+`weekly_roster`) read the whole guild in one or two set-based queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.cooperative import paced
+from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
+from bot.projects.tables import (
+    accountability_schedule,
+    accountability_weeks,
+    project_events,
+    project_milestones,
+    project_prefs,
+    projects,
+)
+
+# --- projects --------------------------------------------------------------------------
+
+
+async def create(
+    conn: AsyncConnection,
+    *,
+    guild_id: int,
+    user_id: int,
+    title: str,
+    domain: str,
+    goal: str,
+    target_date: date,
+    link: str | None,
+    idea_id: str | None,
+    milestones: Sequence[str],
+    now: datetime,
+) -> int:
+    result = await conn.execute(
+        insert(projects).values(
+            guild_id=guild_id,
+            user_id=user_id,
+            title=title,
+            domain=domain,
+            goal=goal,
+            target_date=target_date.isoformat(),
+            link=link,
+            idea_id=idea_id,
+            status=ACTIVE,
+            progress=0,
+            target_moves=0,
+            created_at=now,
+            updated_at=now,
+            last_progress_at=now,
+            ship_count=0,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    project_id = int(key[0])
+    if milestones:
+        await conn.execute(
+            insert(project_milestones),
+            [
+                {
+                    "guild_id": guild_id,
+                    "project_id": project_id,
+                    "position": position,
+                    "user_id": user_id,
+                    "title": title_,
+                }
+                for position, title_ in enumerate(milestones)
+            ],
+        )
+    await add_event(conn, guild_id, project_id, user_id, "start", now, link=link)
+    return project_id
+
+
+async def get(conn: AsyncConnection, guild_id: int, project_id: int) -> dict[str, Any] | None:
+    row = (
+        await conn.execute(
+            select(projects).where(projects.c.guild_id == guild_id, projects.c.id == project_id)
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def for_member(
+    conn: AsyncConnection,
+    guild_id: int,
+    user_id: int,
+    statuses: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The member's projects, active first, newest first within a status."""
+    query = select(projects).where(projects.c.guild_id == guild_id, projects.c.user_id == user_id)
+    if statuses is not None:
+        query = query.where(projects.c.status.in_(list(statuses)))
+    query = query.order_by(projects.c.created_at.desc(), projects.c.id.desc())
+    rows = [dict(r._mapping) for r in await conn.execute(query)]
+    rows.sort(key=lambda r: r["status"] != ACTIVE)  # stable: keeps newest first
+    return rows
+
+
+async def active_count(conn: AsyncConnection, guild_id: int, user_id: int) -> int:
+    value = (
+        await conn.execute(
+            select(func.count())
+            .select_from(projects)
+            .where(
+                projects.c.guild_id == guild_id,
+                projects.c.user_id == user_id,
+                projects.c.status == ACTIVE,
+            )
+        )
+    ).scalar()
+    return int(value or 0)
+
+
+async def update_project(
+    conn: AsyncConnection, guild_id: int, project_id: int, now: datetime, **values: Any
+) -> None:
+    await conn.execute(
+        update(projects)
+        .where(projects.c.guild_id == guild_id, projects.c.id == project_id)
+        .values(updated_at=now, **values)
+    )
+
+
+async def mark_stale(
+    conn: AsyncConnection, guild_id: int, project_ids: Sequence[int], now: datetime
+) -> None:
+    if not project_ids:
+        return
+    await conn.execute(
+        update(projects)
+        .where(
+            projects.c.guild_id == guild_id,
+            projects.c.id.in_(list(project_ids)),
+            projects.c.stale_at.is_(None),
+        )
+        .values(stale_at=now, updated_at=now)
+    )
+
+
+# --- milestones ------------------------------------------------------------------------
+
+
+async def milestones(conn: AsyncConnection, guild_id: int, project_id: int) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(project_milestones)
+        .where(
+            project_milestones.c.guild_id == guild_id,
+            project_milestones.c.project_id == project_id,
+        )
+        .order_by(project_milestones.c.position)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+async def milestones_of(
+    conn: AsyncConnection, guild_id: int, project_ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Milestones of several projects in one query."""
+    out: dict[int, list[dict[str, Any]]] = {pid: [] for pid in project_ids}
+    if not project_ids:
+        return out
+    rows = await conn.execute(
+        select(project_milestones)
+        .where(
+            project_milestones.c.guild_id == guild_id,
+            project_milestones.c.project_id.in_(list(project_ids)),
+        )
+        .order_by(project_milestones.c.project_id, project_milestones.c.position)
+    )
+    for row in rows:
+        out.setdefault(row.project_id, []).append(dict(row._mapping))
+    return out
+
+
+async def tick_milestone(
+    conn: AsyncConnection, guild_id: int, project_id: int, position: int, now: datetime
+) -> bool:
+    """True when newly ticked; False when it was already done."""
+    result = await conn.execute(
+        update(project_milestones)
+        .where(
+            project_milestones.c.guild_id == guild_id,
+            project_milestones.c.project_id == project_id,
+            project_milestones.c.position == position,
+            project_milestones.c.done_at.is_(None),
+        )
+        .values(done_at=now)
+    )
+    return result.rowcount == 1
+
+
+# --- history ---------------------------------------------------------------------------
+
+
+async def add_event(
+    conn: AsyncConnection,
+    guild_id: int,
+    project_id: int,
+    user_id: int,
+    kind: str,
+    now: datetime,
+    **values: Any,
+) -> int:
+    result = await conn.execute(
+        insert(project_events).values(
+            guild_id=guild_id,
+            project_id=project_id,
+            user_id=user_id,
+            kind=kind,
+            occurred_at=now,
+            **values,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+async def events(
+    conn: AsyncConnection, guild_id: int, project_id: int, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The project's latest `limit` events, oldest first."""
+    rows = await conn.execute(
+        select(project_events)
+        .where(project_events.c.guild_id == guild_id, project_events.c.project_id == project_id)
+        .order_by(project_events.c.occurred_at.desc(), project_events.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in reversed(list(rows))]
+
+
+# --- check-in preference -----------------------------------------------------------------
+
+
+async def public_checkins(conn: AsyncConnection, guild_id: int, user_id: int) -> bool:
+    value = (
+        await conn.execute(
+            select(project_prefs.c.public_checkins).where(
+                project_prefs.c.guild_id == guild_id, project_prefs.c.user_id == user_id
+            )
+        )
+    ).scalar()
+    return True if value is None else bool(value)
+
+
+async def set_public_checkins(
+    conn: AsyncConnection, guild_id: int, user_id: int, public: bool, now: datetime
+) -> None:
+    updated = await conn.execute(
+        update(project_prefs)
+        .where(project_prefs.c.guild_id == guild_id, project_prefs.c.user_id == user_id)
+        .values(public_checkins=public, updated_at=now)
+    )
+    if updated.rowcount == 0:
+        await conn.execute(
+            insert(project_prefs).values(
+                guild_id=guild_id, user_id=user_id, public_checkins=public, updated_at=now
+            )
+        )
+
+
+# --- weekly accountability ---------------------------------------------------------------
+
+
+async def schedule(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
+    row = (
+        await conn.execute(
+            select(accountability_schedule).where(accountability_schedule.c.guild_id == guild_id)
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def all_schedules(conn: AsyncConnection) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in await conn.execute(select(accountability_schedule))]
+
+
+async def save_schedule(
+    conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
+) -> dict[str, Any]:
+    if await schedule(conn, guild_id) is None:
+        await conn.execute(
+            insert(accountability_schedule).values(guild_id=guild_id, updated_at=now)
+        )
+    await conn.execute(
+        update(accountability_schedule)
+        .where(accountability_schedule.c.guild_id == guild_id)
+        .values(updated_at=now, **values)
+    )
+    saved = await schedule(conn, guild_id)
+    assert saved is not None
+    return saved
+
+
+async def week_post(conn: AsyncConnection, guild_id: int, week: str) -> dict[str, Any] | None:
+    row = (
+        await conn.execute(
+            select(accountability_weeks).where(
+                accountability_weeks.c.guild_id == guild_id, accountability_weeks.c.week == week
+            )
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def latest_week_post(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
+    row = (
+        await conn.execute(
+            select(accountability_weeks)
+            .where(accountability_weeks.c.guild_id == guild_id)
+            .order_by(accountability_weeks.c.posted_at.desc())
+            .limit(1)
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def save_week_post(
+    conn: AsyncConnection,
+    guild_id: int,
+    week: str,
+    *,
+    channel_id: int,
+    message_id: int,
+    thread_id: int | None,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        insert(accountability_weeks).values(
+            guild_id=guild_id,
+            week=week,
+            channel_id=channel_id,
+            message_id=message_id,
+            thread_id=thread_id,
+            posted_at=now,
+        )
+    )
+
+
+async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
+    """Members with an active project whose check-ins are public (the default).
+
+    One row per member: `user_id`, `projects` (active count), `last_checkin_at` (latest over
+    their active projects, None if never) and `first_created_at`.
+    """
+    public = func.coalesce(project_prefs.c.public_checkins, True)
+    rows = await conn.execute(
+        select(
+            projects.c.user_id,
+            func.count().label("projects"),
+            func.max(projects.c.last_checkin_at).label("last_checkin_at"),
+            func.min(projects.c.created_at).label("first_created_at"),
+        )
+        .select_from(
+            projects.outerjoin(
+                project_prefs,
+                (project_prefs.c.guild_id == projects.c.guild_id)
+                & (project_prefs.c.user_id == projects.c.user_id),
+            )
+        )
+        .where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE, public.is_(True))
+        .group_by(projects.c.user_id)
+        .order_by(projects.c.user_id)
+    )
+    out = []
+    for row in rows:
+        data = dict(row._mapping)
+        # Aggregates bypass the UTCDateTime type on SQLite: normalise here.
+        data["last_checkin_at"] = _aware(data["last_checkin_at"])
+        data["first_created_at"] = _aware(data["first_created_at"])
+        out.append(data)
+    return out
+
+
+def _aware(value: Any) -> datetime | None:
+    from datetime import UTC
+
+    if value is None:
+        return None
+    instant: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+# --- facts for other features ------------------------------------------------------------
+
+
+async def portfolio(conn: AsyncConnection, guild_id: int, user_id: int) -> PortfolioSummary:
+    rows = await conn.execute(
+        select(
+            projects.c.status,
+            projects.c.domain,
+            projects.c.shipped_at,
+            projects.c.last_checkin_at,
+        ).where(projects.c.guild_id == guild_id, projects.c.user_id == user_id)
+    )
+    active = shipped = 0
+    domains: set[str] = set()
+    last: datetime | None = None
+    for row in rows:
+        if row.status == ACTIVE:
+            active += 1
+        if row.shipped_at is not None:
+            shipped += 1
+            domains.add(row.domain)
+        if row.last_checkin_at is not None and (last is None or row.last_checkin_at > last):
+            last = row.last_checkin_at
+    return PortfolioSummary(active, shipped, frozenset(domains), last)
+
+
+async def shipped_counts(
+    conn: AsyncConnection, guild_id: int, since: datetime | None
+) -> dict[int, int]:
+    """Per member: how many projects they shipped (first ship at or after `since`).
+
+    A project counts once however many releases it had, so re-shipping cannot pad a board.
+    """
+    query = (
+        select(projects.c.user_id, func.count())
+        .where(projects.c.guild_id == guild_id, projects.c.shipped_at.is_not(None))
+        .group_by(projects.c.user_id)
+    )
+    if since is not None:
+        query = query.where(projects.c.shipped_at >= since)
+    return {int(user_id): int(count) for user_id, count in await conn.execute(query)}
+
+
+async def perfectionism_facts(
+    conn: AsyncConnection, guild_id: int, now: datetime
+) -> dict[int, ProjectFacts]:
+    """For every member with an active project: the facts of their most stuck one.
+
+    Two queries for the whole guild: the active projects, and who has ever shipped.
+    """
+    active_rows = await conn.execute(
+        select(
+            projects.c.user_id,
+            projects.c.title,
+            projects.c.created_at,
+            projects.c.last_progress_at,
+            projects.c.last_checkin_at,
+            projects.c.stale_at,
+            projects.c.target_moves,
+        ).where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE)
+    )
+    by_member: dict[int, list[ActiveProjectRow]] = {}
+    async for row in paced(active_rows):
+        by_member.setdefault(int(row.user_id), []).append(
+            ActiveProjectRow(
+                title=row.title,
+                created_at=row.created_at,
+                last_progress_at=row.last_progress_at,
+                last_checkin_at=row.last_checkin_at,
+                stale_at=row.stale_at,
+                target_moves=int(row.target_moves),
+            )
+        )
+    if not by_member:
+        return {}
+    shipped = {
+        int(user_id)
+        for (user_id,) in await conn.execute(
+            select(projects.c.user_id)
+            .where(projects.c.guild_id == guild_id, projects.c.shipped_at.is_not(None))
+            .group_by(projects.c.user_id)
+        )
+    }
+    out: dict[int, ProjectFacts] = {}
+    async for user_id, rows in paced(list(by_member.items())):
+        facts = most_stuck(rows, user_id in shipped, now)
+        if facts is not None:
+            out[user_id] = facts
+    return out

@@ -1,0 +1,29 @@
+"""Every table of every feature on the one shared `metadata`.
+
+Importing this module completes `metadata` (each feature defines its tables in its own
+`tables.py`): Alembic's environment, the privacy walk over all member data and the schema
+tests import it. It sits above the features, so no feature needs to know the others' tables.
+"""
+
+from __future__ import annotations
+
+import bot.activity.tables
+import bot.content.tables
+import bot.daily.tables
+import bot.interview.tables
+import bot.pitfalls.tables
+import bot.progress.tables
+import bot.projects.tables
+from bot.core.store.schema import metadata
+
+FEATURE_TABLE_MODULES = (
+    bot.activity.tables,
+    bot.content.tables,
+    bot.daily.tables,
+    bot.interview.tables,
+    bot.pitfalls.tables,
+    bot.progress.tables,
+    bot.projects.tables,
+)
+
+__all__ = ["FEATURE_TABLE_MODULES", "metadata"]

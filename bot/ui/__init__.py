@@ -1,1 +1,0 @@
-"""Everything the member sees: embeds, views, charts, text escaping."""
