@@ -1,260 +1,22 @@
-"""The bot: `StudyBot` and `create_bot`, which wires store, catalog, scheduler and clock.
+"""Building the bot: `create_bot`, and the extensions it loads (every module in `cogs`).
 
-Intents (and why):
-- `guilds`: channels, roles and threads of the servers the bot serves.
-- `members` (privileged; enable "Server Members Intent" in the developer portal): join and
-  leave events for onboarding and for purging a departed member's data after the retention
-  period. Startup chunking is off, so large servers cost no memory up front.
-- `guild_messages`: to count community activity per member per day. Message *content* is
-  never read (no message-content intent) and nothing of a message is stored.
+This sits above the cogs (it discovers them); cogs import `StudyBot` from `bot.studybot`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
 import pkgutil
 from collections.abc import Sequence
-from typing import Any
-
-import discord
-from discord import app_commands
-from discord.ext import commands
 
 import cogs
-from bot.activity.service import ActivityService
-from bot.catalog import CatalogRegistry, load_pack_dir
-from bot.container import Services
-from bot.core.clock import Clock, FakeClock, SystemClock
-from bot.core.reporting import report_error
-from bot.core.scheduling.delivery import Deliverer
-from bot.core.scheduling.dispatcher import Dispatcher
-from bot.core.scheduling.scheduler import SchedulerService
+from bot.core.clock import Clock, SystemClock
 from bot.core.settings import Settings
-from bot.core.store import Store
-from bot.core.store import command_sync as sync_rows
-from bot.core.store import deliveries as ledger_rows
-from bot.daily.service import STREAK_REMINDER, DailyService
-from bot.members.guilds import GuildService
-from bot.members.notify import Notifier
-from bot.members.service import MemberService
-
-log = logging.getLogger("studybot")
-
-
-class StudyTree(app_commands.CommandTree["StudyBot"]):
-    async def on_error(
-        self, interaction: discord.Interaction[StudyBot], error: app_commands.AppCommandError
-    ) -> None:
-        await report_error(interaction, error)
+from bot.studybot import StudyBot
 
 
 def default_extensions() -> list[str]:
     """Every module in the `cogs` package that defines `setup`."""
     return sorted(f"cogs.{module.name}" for module in pkgutil.iter_modules(cogs.__path__))
-
-
-def tree_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
-    return sorted(
-        (command.to_dict(tree) for command in tree.get_commands()),
-        key=lambda item: (item.get("type", 1), item["name"]),
-    )
-
-
-def tree_hash(tree: app_commands.CommandTree[Any]) -> str:
-    """A stable hash of what would be synced; unchanged tree -> unchanged hash -> no sync."""
-    blob = json.dumps(tree_payload(tree), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def make_intents() -> discord.Intents:
-    intents = discord.Intents.none()
-    intents.guilds = True
-    intents.members = True
-    intents.guild_messages = True
-    return intents
-
-
-class StudyBot(commands.Bot):
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        clock: Clock,
-        extensions: Sequence[str] | None = None,
-    ) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            help_command=None,
-            intents=make_intents(),
-            tree_cls=StudyTree,
-            allowed_mentions=discord.AllowedMentions.none(),
-            chunk_guilds_at_startup=False,
-            member_cache_flags=discord.MemberCacheFlags.from_intents(make_intents()),
-            guild_ready_timeout=settings.guild_ready_timeout,
-            max_messages=None,
-        )
-        self.settings = settings
-        self.clock = clock
-        self.extension_names = list(extensions) if extensions is not None else default_extensions()
-        self.extension_failures: dict[str, str] = {}
-        self.store = Store(settings.database_url)
-        self._services: Services | None = None
-        self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
-        self._started = False
-
-    async def prepare(self) -> None:
-        """Everything `setup_hook` does before it talks to Discord: `studybot check` runs this."""
-        await self.store.migrate()
-        builtin = load_pack_dir(self.settings.content_dir)
-        registry = CatalogRegistry(builtin)
-        clock, store, settings = self.clock, self.store, self.settings
-        guilds = GuildService(store, clock)
-        members = MemberService(store, clock)
-        scheduler = SchedulerService(clock, paused=isinstance(clock, FakeClock))
-        dispatcher = Dispatcher(store, clock)
-        deliverer = Deliverer(self, settings)
-        notifier = Notifier(store, clock, members, deliverer)
-        activity = ActivityService(store, clock, guilds, members)
-        daily = DailyService(
-            store=store,
-            clock=clock,
-            settings=settings,
-            catalog=registry,
-            guilds=guilds,
-            members=members,
-            deliverer=deliverer,
-            notifier=notifier,
-            scheduler=scheduler,
-        )
-        dispatcher.register_claimed(STREAK_REMINDER, daily.streak_reminder)
-        self._services = Services(
-            settings=settings,
-            clock=clock,
-            store=store,
-            catalog=registry,
-            guilds=guilds,
-            members=members,
-            scheduler=scheduler,
-            dispatcher=dispatcher,
-            deliverer=deliverer,
-            notifier=notifier,
-            activity=activity,
-            daily=daily,
-        )
-        self._services.build_features()
-        await self.load_extensions()
-
-    @property
-    def services(self) -> Services:
-        if self._services is None:
-            raise RuntimeError("the bot is not prepared yet (setup_hook has not run)")
-        return self._services
-
-    async def load_extensions(self) -> None:
-        for name in self.extension_names:
-            try:
-                await self.load_extension(name)
-            except Exception as error:  # one broken cog must not take the others down
-                self.extension_failures[name] = f"{type(error).__name__}: {error}"
-                log.exception("failed to load extension %s", name)
-
-    async def setup_hook(self) -> None:
-        await self.prepare()
-        services = self.services
-        async with self.store.begin() as conn:
-            interrupted = await ledger_rows.requeue_interrupted(conn)
-        if interrupted:
-            log.warning(
-                "%s deliveries were interrupted by a crash; they will be retried", interrupted
-            )
-        services.scheduler.start()
-        services.scheduler.add_interval(
-            "dispatcher-tick",
-            services.dispatcher.tick,
-            seconds=self.settings.dispatcher_interval_seconds,
-            wake=services.dispatcher.next_wake,
-        )
-        await self.sync_commands()
-
-    async def on_ready(self) -> None:
-        # on_ready fires again after a fresh IDENTIFY; jobs and catch-up run once per process.
-        if self._started:
-            return
-        self._started = True
-        await self.services.start()
-        log.info("ready as %s in %s guilds", self.user, len(self.guilds))
-
-    async def on_app_command_completion(
-        self, interaction: discord.Interaction[StudyBot], command: object
-    ) -> None:
-        """Deliver what waited in the member's inbox with their next command reply."""
-        if interaction.guild_id is None:
-            return
-        from bot.inbox import inbox_embeds, inbox_view
-
-        pending = await self.services.notifier.take_inbox(interaction.guild_id, interaction.user.id)
-        if pending:
-            view = inbox_view(pending)
-            try:
-                await interaction.followup.send(
-                    embeds=inbox_embeds(pending),
-                    view=view or discord.utils.MISSING,
-                    ephemeral=True,
-                )
-            except discord.HTTPException:
-                log.info("could not attach %s inbox items", len(pending))
-
-    async def sync_commands(self) -> None:
-        if self.settings.dev_guild_id:
-            guild = discord.Object(id=self.settings.dev_guild_id)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-            self.synced = "guild"
-            log.info("synced commands to development guild %s", self.settings.dev_guild_id)
-            return
-        current = tree_hash(self.tree)
-        async with self.store.begin() as conn:
-            stored = await sync_rows.get_hash(conn, "global")
-        if stored == current:
-            self.synced = "unchanged"
-            log.info("command tree unchanged; not syncing")
-            return
-        await self.tree.sync()
-        async with self.store.begin() as conn:
-            await sync_rows.set_hash(conn, "global", current, self.clock.now())
-        self.synced = "global"
-        log.info("synced commands globally")
-
-    def _stop_views(self) -> None:
-        """Stop every live view and modal so their timeout tasks end with the bot.
-
-        discord.py keeps them in its view store and never stops them on close; their pending
-        timeout tasks would otherwise be destroyed with the loop.
-        """
-        store = getattr(self._connection, "_view_store", None)
-        if store is None:
-            return
-        views = {
-            item.view
-            for items in getattr(store, "_views", {}).values()
-            for item in items.values()
-            if item.view is not None
-        }
-        views |= set(getattr(store, "_synced_message_views", {}).values())
-        views |= set(getattr(store, "_modals", {}).values())
-        for view in views:
-            view.stop()
-
-    async def close(self) -> None:
-        try:
-            if self._services is not None:
-                self._services.scheduler.shutdown()
-            self._stop_views()
-            await super().close()
-        finally:
-            await self.store.close()
 
 
 def create_bot(
@@ -264,4 +26,5 @@ def create_bot(
     extensions: Sequence[str] | None = None,
 ) -> StudyBot:
     """Build a bot; nothing connects until `start()` (or `prepare()` for offline checks)."""
-    return StudyBot(settings, clock=clock or SystemClock(), extensions=extensions)
+    names = list(extensions) if extensions is not None else default_extensions()
+    return StudyBot(settings, clock=clock or SystemClock(), extensions=names)

@@ -92,7 +92,7 @@ async def _check(
             return EXIT_FAILED
         infos = walk_commands(bot.tree)
         # Building the payload is what a sync would send: it validates names and options.
-        from bot.app import tree_payload
+        from bot.studybot import tree_payload
 
         tree_payload(bot.tree)
         if commands:

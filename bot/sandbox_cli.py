@@ -35,11 +35,12 @@ def is_bot_error(text: str) -> bool:
 
 
 async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path) -> int:
-    from bot.app import StudyBot, create_bot
+    from bot.app import create_bot
     from bot.core.clock import FakeClock
     from bot.core.settings import load_settings
     from bot.sandbox import Sandbox
     from bot.sandbox.repl import Repl
+    from bot.studybot import StudyBot
 
     settings = load_settings(
         database_url=f"sqlite+aiosqlite:///{db_path}",

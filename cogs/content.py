@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.content import views as content_ui
 from bot.core.checks import guild_id_of, moderator_only, write_cooldown
+from bot.studybot import StudyBot
 
 
 async def _pack_autocomplete(

@@ -6,11 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
 from bot.daily import views as daily_ui
+from bot.studybot import StudyBot
 
 POST_RESULT_TEXT = {
     "sent": "Posted today's prompt.",

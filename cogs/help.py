@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.core import embeds
 from bot.core.commands_info import walk_commands
+from bot.studybot import StudyBot
 
 
 class Help(commands.Cog):

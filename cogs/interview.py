@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.catalog.constants import QUESTION_CATEGORIES
 from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.interview import views as ui
 from bot.interview.service import category_name
+from bot.studybot import StudyBot
 
 CATEGORY_CHOICES = [
     app_commands.Choice(name=category_name(c), value=c) for c in QUESTION_CATEGORIES

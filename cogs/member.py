@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.errors import UserFacingError
 from bot.core.time import search_timezones
 from bot.core.zones import all_timezones
+from bot.studybot import StudyBot
 
 
 class MemberSettings(commands.GroupCog, group_name="settings"):

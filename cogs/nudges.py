@@ -7,8 +7,8 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.pitfalls import views as pitfalls_ui
+from bot.studybot import StudyBot
 
 
 class Nudges(commands.Cog):

@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.core.checks import guild_id_of
 from bot.progress import views as progress_ui
+from bot.studybot import StudyBot
 
 
 class Onboarding(commands.Cog):

@@ -7,11 +7,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.activity.rules import ACTIVITY_KINDS
-from bot.app import StudyBot
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.progress import charts
 from bot.progress import views as progress_ui
 from bot.progress.rules import MAX_LOG_MINUTES, MAX_NOTE_CHARS, MIN_LOG_MINUTES
+from bot.studybot import StudyBot
 
 KIND_CHOICES = [
     app_commands.Choice(name=f"{kind} — {progress_ui.KIND_DESCRIPTIONS[kind]}"[:100], value=kind)

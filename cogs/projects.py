@@ -11,12 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.errors import UserFacingError
 from bot.core.text import escape
 from bot.projects import views as project_ui
 from bot.projects.rules import DOMAIN_LABELS, PROJECT_DOMAINS
+from bot.studybot import StudyBot
 
 DOMAIN_CHOICES = [
     app_commands.Choice(name=DOMAIN_LABELS[domain], value=domain) for domain in PROJECT_DOMAINS

@@ -6,7 +6,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import StudyBot
 from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
@@ -14,6 +13,7 @@ from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.time import search_timezones
 from bot.core.zones import all_timezones
 from bot.daily import views as daily_ui
+from bot.studybot import StudyBot
 
 
 @app_commands.guild_only()

@@ -42,10 +42,10 @@ from bot.catalog import (
     load_pack_dir,
     parse_pack,
 )
-from bot.container import FeatureService, Services
 from bot.content import store as content_rows
 from bot.content.tables import FILENAME_MAX, VERSION_MAX
 from bot.core.errors import NotFoundError, UserFacingError
+from bot.wiring import FeatureService, Services
 
 log = logging.getLogger(__name__)
 

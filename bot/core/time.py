@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.errors import UserFacingError, quoted
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ALL_WEEKDAYS = frozenset(range(7))
 _WEEKDAY_ALIASES = {
     "daily": ALL_WEEKDAYS,

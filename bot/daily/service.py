@@ -9,26 +9,24 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
+
+import discord
 
 from bot.activity import store as activity_rows
 from bot.activity.rules import kind_for_track
-from bot.catalog import CatalogRegistry, Prompt
-from bot.core.clock import Clock
+from bot.catalog import Catalog, CatalogRegistry, Prompt
 from bot.core.errors import UserFacingError
-from bot.core.scheduling.delivery import Deliverer, Sent
+from bot.core.runtime import Core
+from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.dispatcher import Served
 from bot.core.scheduling.guild_posts import (
     GuildPost,
     PostResult,
     PostSchedule,
     Rendered,
-    schedule_changes,
     schedule_from_row,
 )
-from bot.core.scheduling.scheduler import SchedulerService
-from bot.core.settings import Settings
-from bot.core.store import Store
 from bot.core.store import reminders as reminder_rows
 from bot.core.time import at_local_time, local_date, resolve_zone
 from bot.daily import store as daily_rows
@@ -73,44 +71,58 @@ class Completion:
 DEFAULT_DAILY = PostSchedule(True, time(9, 0), frozenset(range(7)))
 
 
+class DailyRenderer(Protocol):
+    """How daily posts and reminders look (`bot.daily.views` provides it at wiring time)."""
+
+    def prompt_post(self, guild_id: int, daily: DailyPrompt, catalog: Catalog) -> Rendered: ...
+    def streak_reminder(self, state: StreakState, hours_left: int) -> discord.Embed: ...
+
+
 class DailyService:
     def __init__(
         self,
+        core: Core,
         *,
-        store: Store,
-        clock: Clock,
-        settings: Settings,
         catalog: CatalogRegistry,
         guilds: GuildService,
         members: MemberService,
-        deliverer: Deliverer,
         notifier: Notifier,
-        scheduler: SchedulerService,
+        renderer: DailyRenderer,
     ) -> None:
-        self.store = store
-        self.clock = clock
-        self.settings = settings
+        self.core = core
+        self.store = core.store
+        self.clock = core.clock
         self.catalog = catalog
         self.guilds = guilds
         self.members = members
-        self.deliverer = deliverer
         self.notifier = notifier
-        self.scheduler = scheduler
+        self.renderer = renderer
         self.poster = GuildPost(
-            self,
+            core,
+            guilds,
             kind="daily",
             channel="daily",
-            label="The daily prompt",
+            label="Daily prompt",
+            name="The daily prompt",
+            setup_command="daily",
             load_schedule=self.schedule,
+            save_schedule=self._save_schedule,
+            guild_ids=self._guild_ids,
             render=self._render,
             after_send=self._after_send,
         )
+        core.dispatcher.register_claimed(STREAK_REMINDER, self.streak_reminder)
 
     # --- schedule -------------------------------------------------------------------
 
     async def schedule(self, guild_id: int) -> DailySchedule:
         async with self.store.connect() as conn:
             return schedule_from_row(await daily_rows.schedule(conn, guild_id), DEFAULT_DAILY)
+
+    async def _save_schedule(self, guild_id: int, values: dict[str, Any]) -> DailySchedule:
+        async with self.store.begin() as conn:
+            row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
+        return schedule_from_row(row, DEFAULT_DAILY)
 
     async def configure(
         self,
@@ -120,30 +132,21 @@ class DailyService:
         days: str | None = None,
         enabled: bool | None = None,
     ) -> DailySchedule:
-        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
-        async with self.store.begin() as conn:
-            row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
-        await self.sync_jobs(guild_id)
-        return schedule_from_row(row, DEFAULT_DAILY)
+        return await self.poster.configure(
+            guild_id, post_time=post_time, days=days, enabled=enabled
+        )
 
-    def job_id(self, guild_id: int) -> str:
-        return self.poster.job_id(guild_id)
-
-    async def sync_jobs(self, guild_id: int) -> None:
-        await self.poster.sync(guild_id)
+    async def _guild_ids(self) -> list[int]:
+        """Every guild that has a daily schedule or any settings: a default schedule posts
+        once a daily channel is set."""
+        async with self.store.connect() as conn:
+            schedules = await daily_rows.all_schedules(conn)
+        guild_ids = set(await self.guilds.known_guild_ids())
+        return sorted(guild_ids | {row["guild_id"] for row in schedules})
 
     async def start(self) -> None:
         """At start: rebuild every guild's job and catch up posts missed while down."""
-        from bot.members import guild_store as guild_rows
-
-        async with self.store.connect() as conn:
-            schedules = await daily_rows.all_schedules(conn)
-            guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
-        guild_ids |= {row["guild_id"] for row in schedules}
-        await self.poster.start(sorted(guild_ids))
-
-    async def catch_up(self, guild_id: int) -> PostResult | None:
-        return await self.poster.catch_up(guild_id)
+        await self.poster.start()
 
     # --- prompts --------------------------------------------------------------------
 
@@ -207,14 +210,8 @@ class DailyService:
         return await self.poster.post(guild_id, day=day, manual=manual)
 
     async def _render(self, guild_id: int, day: date) -> Rendered:
-        from bot.daily import views as daily_ui
-
         daily = await self.prompt_for_day(guild_id, day)
-        return Rendered(
-            embed=daily_ui.prompt_embed(daily, self.catalog.for_guild(guild_id)),
-            view=daily_ui.done_view(guild_id, day),
-            thread_name=daily_ui.thread_name(daily),
-        )
+        return self.renderer.prompt_post(guild_id, daily, self.catalog.for_guild(guild_id))
 
     async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
         async with self.store.begin() as conn:
@@ -332,8 +329,6 @@ class DailyService:
 
     async def streak_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
         """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""
-        from bot.daily import views as daily_ui
-
         guild_id, user_id = row["guild_id"], row["user_id"]
         async with self.store.connect() as conn:
             prefs = await daily_rows.reminder_prefs(conn, guild_id, user_id)
@@ -348,7 +343,7 @@ class DailyService:
                 user_id,
                 key=key,
                 kind="streak_at_risk",
-                embed=daily_ui.streak_reminder_embed(state, hours_left),
+                embed=self.renderer.streak_reminder(state, hours_left),
                 claimed=True,
             )
             delivered = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -10,14 +9,16 @@ import discord
 
 from bot.catalog import Catalog
 from bot.core import embeds
-from bot.core.reporting import guarded
+from bot.core.errors import UserFacingError
+from bot.core.persistent import PersistentButton
+from bot.core.scheduling.guild_posts import Rendered
 from bot.daily.streaks import StreakState
 
 if TYPE_CHECKING:
     from bot.daily.service import Completion, DailyPrompt, DailySchedule
+    from bot.studybot import StudyBot
 
 DIFFICULTY = {1: "gentle", 2: "solid", 3: "stretch"}
-DONE_TEMPLATE = r"studybot:daily-done:(?P<guild>\d+):(?P<day>\d{4}-\d{2}-\d{2})"
 
 
 def prompt_embed(daily: DailyPrompt, catalog: Catalog) -> discord.Embed:
@@ -45,34 +46,17 @@ def thread_name(daily: DailyPrompt) -> str:
     return f"{daily.prompt_date:%d %b} · {daily.prompt.title}"[:100]
 
 
-class DailyDoneButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DONE_TEMPLATE):
+class DailyDoneButton(PersistentButton, prefix="daily-done"):
     """Persistent: the custom id carries guild and date, so it works after a restart."""
 
+    guild_id: int
+    day: date
+
     def __init__(self, guild_id: int, day: date) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Done",
-                style=discord.ButtonStyle.success,
-                custom_id=f"studybot:daily-done:{guild_id}:{day.isoformat()}",
-            )
-        )
-        self.guild_id = guild_id
-        self.day = day
+        button = discord.ui.Button[Any](label="Done", style=discord.ButtonStyle.success)
+        super().__init__(button, guild_id=guild_id, day=day)
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> DailyDoneButton:
-        return cls(int(match["guild"]), date.fromisoformat(match["day"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from bot.core.errors import UserFacingError
-
+    async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         if interaction.guild_id != self.guild_id:
             raise UserFacingError("This button belongs to another server.")
         completion = await interaction.client.services.daily.complete(
@@ -148,3 +132,17 @@ def streak_reminder_embed(streak: StreakState, hours_left: int) -> discord.Embed
         f"{hours_left} h left on your clock. Even 20 minutes on `/daily today` keeps it going.",
         colour=embeds.WARNING,
     )
+
+
+class DailyViews:
+    """The `DailyRenderer` the daily service is wired with."""
+
+    def prompt_post(self, guild_id: int, daily: DailyPrompt, catalog: Catalog) -> Rendered:
+        return Rendered(
+            embed=prompt_embed(daily, catalog),
+            view=done_view(guild_id, daily.prompt_date),
+            thread_name=thread_name(daily),
+        )
+
+    def streak_reminder(self, state: StreakState, hours_left: int) -> discord.Embed:
+        return streak_reminder_embed(state, hours_left)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.container import HealthReport
 from bot.core import embeds
+from bot.wiring import HealthReport
 
 
 def _when(instant: object) -> str:

@@ -22,7 +22,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.catalog import Catalog, Question
-from bot.container import FeatureService
 from bot.core.errors import UserFacingError
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.scheduling.dispatcher import Served
@@ -31,14 +30,14 @@ from bot.core.scheduling.guild_posts import (
     PostResult,
     PostSchedule,
     Rendered,
-    schedule_changes,
     schedule_from_row,
 )
 from bot.core.store import reminders as reminder_rows
-from bot.core.time import format_hhmm, format_weekdays, next_fire, parse_hhmm, resolve_zone
+from bot.core.time import format_hhmm, next_fire, parse_hhmm, resolve_zone
 from bot.daily import store as daily_rows
 from bot.interview import rules
 from bot.interview import store as rows
+from bot.wiring import FeatureService
 
 log = logging.getLogger(__name__)
 
@@ -150,18 +149,8 @@ class PairInfo:
         return self.candidate_id if user_id == self.interviewer_id else self.interviewer_id
 
 
-@dataclass(frozen=True)
-class QotdSchedule:
-    enabled: bool
-    post_time: time
-    weekdays: frozenset[int]
-    configured: bool = True
-
-    def describe(self) -> str:
-        if not self.configured:
-            return "off (`/setup interview` turns it on)"
-        state = "on" if self.enabled else "paused"
-        return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
+QotdSchedule = PostSchedule
+QOTD_OFF = PostSchedule(False, time(12, 0), frozenset(range(5)), configured=False)
 
 
 @dataclass
@@ -171,10 +160,8 @@ class _Refs:
 
 
 def _schedule_from_row(row: dict[str, Any] | None) -> QotdSchedule:
-    if row is None:
-        return QotdSchedule(False, time(12, 0), frozenset(range(5)), configured=False)
-    stored = schedule_from_row(row, PostSchedule(False, time(12, 0), frozenset()))
-    return QotdSchedule(stored.enabled, stored.post_time, stored.weekdays)
+    """The question of the day is opt-in: off until a moderator sets it up."""
+    return schedule_from_row(row, QOTD_OFF)
 
 
 class InterviewService(FeatureService):
@@ -185,23 +172,26 @@ class InterviewService(FeatureService):
         dispatcher.register_claimed(REVIEWS_REMINDER, self.review_reminder)
         dispatcher.register(MOCK_REMINDER, self.mock_expiry)
         dispatcher.register(QUEUE_REMINDER, self.queue_expiry)
-        self.qotd_poster = GuildPost(
-            self.services,
-            kind="qotd",
-            channel="interview",
-            label="The question of the day",
-            load_schedule=self._qotd_post_schedule,
-            render=self._render_qotd,
-            after_send=self._after_qotd,
+        self.qotd_poster = self.services.posts.register(
+            GuildPost(
+                self.services.core,
+                self.services.guilds,
+                kind="qotd",
+                channel="interview",
+                label="Question of the day",
+                name="The question of the day",
+                setup_command="interview",
+                load_schedule=self.qotd_schedule,
+                save_schedule=self._save_qotd_schedule,
+                guild_ids=self._qotd_guild_ids,
+                render=self._render_qotd,
+                after_send=self._after_qotd,
+            )
         )
 
-    async def start(self) -> None:
+    async def _qotd_guild_ids(self) -> list[int]:
         async with self.services.store.connect() as conn:
-            schedules = await rows.all_qotd_schedules(conn)
-        await self.qotd_poster.start([row["guild_id"] for row in schedules])
-
-    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
-        return [("Question of the day", (await self.qotd_schedule(guild_id)).describe())]
+            return [row["guild_id"] for row in await rows.all_qotd_schedules(conn)]
 
     # --- helpers --------------------------------------------------------------------
 
@@ -1034,6 +1024,11 @@ class InterviewService(FeatureService):
         async with self.services.store.connect() as conn:
             return _schedule_from_row(await rows.qotd_schedule(conn, guild_id))
 
+    async def _save_qotd_schedule(self, guild_id: int, values: dict[str, Any]) -> QotdSchedule:
+        async with self.services.store.begin() as conn:
+            row = await rows.save_qotd_schedule(conn, guild_id, self.services.clock.now(), **values)
+        return _schedule_from_row(row)
+
     async def configure_qotd(
         self,
         guild_id: int,
@@ -1042,29 +1037,14 @@ class InterviewService(FeatureService):
         days: str | None = None,
         enabled: bool | None = None,
     ) -> QotdSchedule:
-        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
-        async with self.services.store.begin() as conn:
-            row = await rows.save_qotd_schedule(conn, guild_id, self.services.clock.now(), **values)
-        await self.sync_jobs(guild_id)
-        return _schedule_from_row(row)
-
-    def job_id(self, guild_id: int) -> str:
-        return self.qotd_poster.job_id(guild_id)
-
-    async def sync_jobs(self, guild_id: int) -> None:
-        await self.qotd_poster.sync(guild_id)
-
-    async def catch_up(self, guild_id: int) -> PostResult | None:
-        return await self.qotd_poster.catch_up(guild_id)
+        return await self.qotd_poster.configure(
+            guild_id, post_time=post_time, days=days, enabled=enabled
+        )
 
     async def post_qotd(
         self, guild_id: int, *, day: date | None = None, manual: bool = False
     ) -> PostResult:
         return await self.qotd_poster.post(guild_id, day=day, manual=manual)
-
-    async def _qotd_post_schedule(self, guild_id: int) -> PostSchedule:
-        schedule = await self.qotd_schedule(guild_id)
-        return PostSchedule(schedule.enabled, schedule.post_time, schedule.weekdays)
 
     async def _render_qotd(self, guild_id: int, day: date) -> Rendered:
         from bot.interview import views as ui

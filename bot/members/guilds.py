@@ -48,6 +48,11 @@ class GuildService:
             row = await guild_rows.ensure(conn, guild_id, self.clock.now())
         return GuildSettings.from_row(row)
 
+    async def known_guild_ids(self) -> list[int]:
+        """Every guild with stored settings."""
+        async with self.store.connect() as conn:
+            return [row["guild_id"] for row in await guild_rows.all_rows(conn)]
+
     async def set_timezone(self, guild_id: int, zone: str) -> GuildSettings:
         name = canonical_timezone(zone, all_timezones())
         settings = await self._update(guild_id, timezone=name)

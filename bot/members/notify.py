@@ -11,11 +11,12 @@ import logging
 from typing import Any
 
 import discord
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.clock import Clock
 from bot.core.scheduling.delivery import Deliverer, DeliveryFailed
+from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store import Store
-from bot.core.store import deliveries as ledger
 from bot.core.store import inbox as inbox_rows
 from bot.members.service import MemberService
 
@@ -47,46 +48,47 @@ class Notifier:
         """Deliver once. Returns "dm", "inbox" or "duplicate".
 
         `claimed=True` when the caller already owns `key` (the dispatcher's batch claim)."""
-        now = self.clock.now()
-        if not claimed:
-            async with self.store.begin() as conn:
-                if not await ledger.claim(conn, key, guild_id, kind, now):
-                    return "duplicate"
-        profile = await self.members.profile(guild_id, user_id)
-        if prefer_dm and profile.can_dm:
-            try:
-                sent = await self.deliverer.to_member(
-                    user_id, embed=embed, view=view, idempotency_key=key
-                )
-            except DeliveryFailed as failure:
-                log.info("DM to %s failed (%s); using the inbox", user_id, failure.reason)
-                if failure.permanent:
-                    await self.members.mark_dm_unreachable(guild_id, user_id)
-            else:
-                async with self.store.begin() as conn:
-                    await ledger.finish(
-                        conn,
-                        key,
-                        "sent",
-                        self.clock.now(),
-                        channel_id=sent.channel_id,
-                        message_id=sent.message_id,
-                        detail="dm",
+
+        async def send(key: str) -> Delivered:
+            profile = await self.members.profile(guild_id, user_id)
+            if prefer_dm and profile.can_dm:
+                try:
+                    sent = await self.deliverer.to_member(
+                        user_id, embed=embed, view=view, idempotency_key=key
                     )
-                return "dm"
-        async with self.store.begin() as conn:
-            await inbox_rows.add(
-                conn,
-                guild_id,
-                user_id,
-                kind,
-                embed.title or kind,
-                embed.description or "",
-                self.clock.now(),
-                payload,
-            )
-            await ledger.finish(conn, key, "sent", self.clock.now(), detail="inbox")
-        return "inbox"
+                except DeliveryFailed as failure:
+                    log.info("DM to %s failed (%s); using the inbox", user_id, failure.reason)
+                    if failure.permanent:
+                        await self.members.mark_dm_unreachable(guild_id, user_id)
+                else:
+                    return Delivered(sent=sent, detail="dm")
+
+            async def keep_for_next_reply(conn: AsyncConnection) -> None:
+                await inbox_rows.add(
+                    conn,
+                    guild_id,
+                    user_id,
+                    kind,
+                    embed.title or kind,
+                    embed.description or "",
+                    self.clock.now(),
+                    payload,
+                )
+
+            return Delivered(detail="inbox", record=keep_for_next_reply)
+
+        outcome = await deliver_once(
+            self.store,
+            self.clock,
+            key=key,
+            guild_id=guild_id,
+            kind=kind,
+            send=send,
+            claimed=claimed,
+        )
+        if outcome.status == "duplicate":
+            return "duplicate"
+        return "dm" if outcome.sent is not None else "inbox"
 
     async def take_inbox(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
         async with self.store.begin() as conn:

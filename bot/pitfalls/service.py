@@ -22,7 +22,6 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import render_nudge
-from bot.container import FeatureService
 from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
 from bot.core.time import format_hhmm, local_date, resolve_zone
@@ -45,10 +44,11 @@ from bot.pitfalls.rules import (
     validate_thresholds,
     welcome_back,
 )
+from bot.wiring import FeatureService
 
 if TYPE_CHECKING:
     from bot.catalog import Nudge
-    from bot.container import Services
+    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.container import FeatureService
 from bot.members import guild_store as guild_rows
 from bot.members import store as member_rows
 from bot.privacy import store as privacy_rows
+from bot.wiring import FeatureService
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import Catalog
-from bot.container import FeatureService
 from bot.core.errors import UserFacingError
 from bot.core.scheduling.delivery import DeliveryFailed
 from bot.core.scheduling.dispatcher import Served
@@ -29,9 +28,10 @@ from bot.core.time import at_local_time, local_date, next_fire, resolve_zone
 from bot.members.service import NUDGE_MODES
 from bot.progress import rules
 from bot.progress import store as rows
+from bot.wiring import FeatureService
 
 if TYPE_CHECKING:
-    from bot.container import Services
+    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 

@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.activity import store as activity_rows
 from bot.catalog import ProjectIdea
-from bot.container import FeatureService, Services
 from bot.core.errors import UserFacingError
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.scheduling.guild_posts import GuildPost, PostResult, PostSchedule, Rendered
 from bot.core.store import deliveries as ledger
 from bot.core.store import reminders as reminder_rows
-from bot.core.time import format_hhmm, local_date, parse_hhmm, resolve_zone
+from bot.core.time import local_date, mask_to_weekdays, parse_hhmm, resolve_zone
 from bot.projects import store as project_rows
 from bot.projects.rules import (
     ACTIVE,
@@ -55,6 +54,7 @@ from bot.projects.rules import (
     week_key,
     week_label,
 )
+from bot.wiring import FeatureService, Services
 
 log = logging.getLogger(__name__)
 
@@ -223,15 +223,7 @@ class ShipResult:
     celebrated: str  # posted | no_channel | failed | duplicate
 
 
-@dataclass(frozen=True)
-class WeeklySchedule:
-    enabled: bool
-    weekday: int
-    post_time: time
-
-    def describe(self) -> str:
-        state = "on" if self.enabled else "paused"
-        return f"{state}, {WEEKDAY_LABELS[self.weekday]}s at {format_hhmm(self.post_time)}"
+WeeklySchedule = PostSchedule
 
 
 @dataclass(frozen=True)
@@ -249,9 +241,12 @@ class WeeklyPost:
 
 
 def _schedule_from_row(row: dict[str, Any] | None) -> WeeklySchedule:
+    """The weekly table keeps one weekday; the schedule type holds a set of them."""
     if row is None:
-        return WeeklySchedule(True, DEFAULT_WEEKDAY, parse_hhmm(DEFAULT_TIME))
-    return WeeklySchedule(bool(row["enabled"]), int(row["weekday"]), parse_hhmm(row["post_time"]))
+        return WeeklySchedule(True, parse_hhmm(DEFAULT_TIME), frozenset({DEFAULT_WEEKDAY}))
+    return WeeklySchedule(
+        bool(row["enabled"]), parse_hhmm(row["post_time"]), frozenset({int(row["weekday"])})
+    )
 
 
 def parse_weekday(text: str) -> int:
@@ -269,36 +264,32 @@ class ProjectService(FeatureService):
         # The shared scheduled-post machinery: cron "accountability:{guild}" in the guild's
         # timezone, ledger + nonce, catch-up at start, broken-channel handling. It also
         # re-syncs the job when the guild's channels or timezone change.
-        self.poster = GuildPost(
-            services,
-            kind="accountability",
-            channel="accountability",
-            label="The weekly accountability thread",
-            load_schedule=self._post_schedule,
-            render=self._render_weekly,
-            after_send=self._after_weekly,
-            key_format=week_key,
+        self.poster = services.posts.register(
+            GuildPost(
+                services.core,
+                services.guilds,
+                kind="accountability",
+                channel="accountability",
+                label="Weekly accountability",
+                name="The weekly accountability thread",
+                setup_command="accountability",
+                load_schedule=self.weekly_schedule,
+                save_schedule=self._save_weekly_schedule,
+                guild_ids=self._weekly_guild_ids,
+                render=self._render_weekly,
+                after_send=self._after_weekly,
+                key_format=week_key,
+            )
         )
 
     def wire(self) -> None:
         self.services.dispatcher.register(REMINDER_KIND, self.checkin_reminder)
 
-    async def start(self) -> None:
-        """Rebuild every guild's weekly job and catch up a post missed while down."""
-        from bot.members import guild_store as guild_rows
-
+    async def _weekly_guild_ids(self) -> list[int]:
+        """Every guild with settings or a weekly schedule (the default schedule is on)."""
         async with self.services.store.connect() as conn:
-            guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
-            guild_ids |= {row["guild_id"] for row in await project_rows.all_schedules(conn)}
-        await self.poster.start(sorted(guild_ids))
-
-    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
-        schedule = await self.weekly_schedule(guild_id)
-        settings = await self.services.guilds.settings(guild_id)
-        text = schedule.describe()
-        if settings.channels["accountability"] is None:
-            text += " — no accountability channel set"
-        return [("Weekly accountability", text)]
+            scheduled = {row["guild_id"] for row in await project_rows.all_schedules(conn)}
+        return sorted(scheduled | set(await self.services.guilds.known_guild_ids()))
 
     # --- small helpers -------------------------------------------------------------------
 
@@ -886,9 +877,12 @@ class ProjectService(FeatureService):
         async with self.services.store.connect() as conn:
             return _schedule_from_row(await project_rows.schedule(conn, guild_id))
 
-    async def _post_schedule(self, guild_id: int) -> PostSchedule:
-        weekly = await self.weekly_schedule(guild_id)
-        return PostSchedule(weekly.enabled, weekly.post_time, frozenset({weekly.weekday}))
+    async def _save_weekly_schedule(self, guild_id: int, values: dict[str, Any]) -> WeeklySchedule:
+        if "weekdays" in values:  # one day: `configure_weekly` passes exactly one
+            (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
+        async with self.services.store.begin() as conn:
+            row = await project_rows.save_schedule(conn, guild_id, self._now, **values)
+        return _schedule_from_row(row)
 
     async def configure_weekly(
         self,
@@ -898,17 +892,10 @@ class ProjectService(FeatureService):
         post_time: str | None = None,
         enabled: bool | None = None,
     ) -> WeeklySchedule:
-        values: dict[str, Any] = {}
-        if weekday is not None:
-            values["weekday"] = parse_weekday(weekday)
-        if post_time is not None:
-            values["post_time"] = format_hhmm(parse_hhmm(post_time))
-        if enabled is not None:
-            values["enabled"] = enabled
-        async with self.services.store.begin() as conn:
-            row = await project_rows.save_schedule(conn, guild_id, self._now, **values)
-        await self.sync_jobs(guild_id)
-        return _schedule_from_row(row)
+        days = WEEKDAY_NAMES[parse_weekday(weekday)] if weekday is not None else None
+        return await self.poster.configure(
+            guild_id, post_time=post_time, days=days, enabled=enabled
+        )
 
     def job_id(self, guild_id: int) -> str:
         return self.poster.job_id(guild_id)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import StudyBot, create_bot
+from bot.app import create_bot
 from bot.core.clock import FakeClock
 from bot.core.settings import Settings, load_settings
 from bot.sandbox import Sandbox
+from bot.studybot import StudyBot
 
 
 @pytest.fixture

@@ -12,13 +12,14 @@ from typing import Any
 import discord
 import pytest
 
-from bot.app import StudyBot, create_bot
+from bot.app import create_bot
 from bot.catalog import MAX_PACK_BYTES
 from bot.content import store as content_rows
 from bot.core.clock import FakeClock
 from bot.core.errors import UserFacingError
 from bot.core.settings import DEFAULT_CONTENT_DIR, Settings
 from bot.sandbox import Sandbox
+from bot.studybot import StudyBot
 from tests.e2e.conftest import bot_of
 
 PACKS = Path(__file__).resolve().parent / "packs"

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from bot.app import StudyBot
 from bot.core.clock import FakeClock
 from bot.core.store import deliveries as ledger
 from bot.sandbox import Sandbox
+from bot.studybot import StudyBot
 from tests.e2e.conftest import bot_of
 
 

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.app import StudyBot, create_bot
+from bot.app import create_bot
 from bot.core.clock import FakeClock
 from bot.core.settings import Settings
 from bot.sandbox import Sandbox
 from bot.sandbox.models import FakeRole
+from bot.studybot import StudyBot
 from tests.e2e.conftest import bot_of
 
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import discord.http
 import pytest
 
-from bot.app import StudyBot
 from bot.sandbox import Sandbox
+from bot.studybot import StudyBot
 from tests.e2e.conftest import bot_of
 
 GUILDS = 4

@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from bot.core.errors import UserFacingError
+from bot.core import embeds
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
+from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
 from bot.core.time import (
+    WEEKDAY_LABELS,
     WEEKDAY_NAMES,
     format_hhmm,
     format_weekdays,
@@ -43,23 +45,29 @@ from bot.core.time import (
 )
 
 if TYPE_CHECKING:
-    from bot.core.clock import Clock
-    from bot.core.scheduling.delivery import Deliverer
-    from bot.core.scheduling.scheduler import SchedulerService
-    from bot.core.settings import Settings
-    from bot.core.store import Store
-    from bot.members.guilds import GuildService
+    from bot.core.runtime import Core
 
 
-class PostDeps(Protocol):
-    """What a GuildPost needs; the service container (and DailyService) provide it."""
+class GuildSettingsView(Protocol):
+    """What a guild post reads of a guild's settings (the members feature provides it)."""
 
-    store: Store
-    clock: Clock
-    settings: Settings
-    guilds: GuildService
-    scheduler: SchedulerService
-    deliverer: Deliverer
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def channels(self) -> Mapping[str, int | None]: ...
+    @property
+    def broken(self) -> Mapping[str, str]: ...
+
+
+class GuildDirectory(Protocol):
+    """Guild settings as guild posts use them: read, mark a channel broken or fixed, and be
+    told when a guild's timezone or channels change (to reschedule)."""
+
+    listeners: list[Callable[[int], Awaitable[None]]]
+
+    async def settings(self, guild_id: int) -> GuildSettingsView: ...
+    async def mark_broken(self, guild_id: int, setting: str, reason: str) -> bool: ...
+    async def clear_broken(self, guild_id: int, setting: str) -> None: ...
 
 
 log = logging.getLogger(__name__)
@@ -67,12 +75,19 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PostSchedule:
+    """When a guild post goes out: the one schedule type of every guild post."""
+
     enabled: bool
     post_time: time
     weekdays: frozenset[int]
+    #: False while a moderator never set it up (an opt-in post such as the question of the day)
+    configured: bool = True
 
     def describe(self) -> str:
         state = "on" if self.enabled else "paused"
+        if len(self.weekdays) == 1:  # a weekly post reads as "Mondays at 10:30"
+            (day,) = self.weekdays
+            return f"{state}, {WEEKDAY_LABELS[day]}s at {format_hhmm(self.post_time)}"
         return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
 
 
@@ -118,57 +133,103 @@ class Rendered:
 
 
 ScheduleLoader = Callable[[int], Awaitable[PostSchedule]]
+ScheduleSaver = Callable[[int, dict[str, Any]], Awaitable[PostSchedule]]
 Renderer = Callable[[int, date], Awaitable[Rendered]]
 AfterSend = Callable[[int, date, Sent, Rendered], Awaitable[None]]
 KeyFormat = Callable[[int, date], str]
+GuildIds = Callable[[], Awaitable[list[int]]]
+BrokenNotice = Callable[[str, str, str], discord.Embed]
 
 
 class GuildPost:
+    """One kind of scheduled guild post; see the module docstring."""
+
     def __init__(
         self,
-        services: PostDeps,
+        core: Core,
+        guilds: GuildDirectory,
         *,
         kind: str,
         channel: str,
         label: str,
+        name: str,
+        setup_command: str,
         load_schedule: ScheduleLoader,
+        save_schedule: ScheduleSaver,
+        guild_ids: GuildIds,
         render: Renderer,
         after_send: AfterSend | None = None,
         key_format: KeyFormat | None = None,
+        broken_notice: BrokenNotice | None = None,
     ) -> None:
         """`channel` is the guild channel role ("daily", "accountability", "interview");
-        `label` names the post for moderators ("The daily prompt"); `render` may raise
-        UserFacingError when there is nothing to post (e.g. no content loaded)."""
-        self.services = services
+        `label` is its line in `/setup show` ("Daily prompt"), `name` how moderators are
+        told it failed ("The daily prompt"), `setup_command` the `/setup` subcommand that
+        configures it; `render` may raise
+        UserFacingError when there is nothing to post (e.g. no content loaded);
+        `save_schedule` stores changed columns (`schedule_changes`) and returns the schedule;
+        `guild_ids` lists the guilds whose jobs to rebuild at start."""
+        self.core = core
+        self.guilds = guilds
         self.kind = kind
         self.channel = channel
         self.label = label
+        self.name = name
+        self.setup_command = setup_command
         self.load_schedule = load_schedule
+        self.save_schedule = save_schedule
+        self.guild_ids = guild_ids
         self.render = render
         self.after_send = after_send
         self.key_format = key_format or (lambda guild_id, day: f"{kind}:{guild_id}:{day}")
+        self.broken_notice = broken_notice or default_broken_notice
         self._starting: asyncio.Future[None] | None = None
-        services.guilds.listeners.append(self.sync)
+        guilds.listeners.append(self.sync)
 
     def job_id(self, guild_id: int) -> str:
         return f"{self.kind}:{guild_id}"
 
+    async def describe(self, guild_id: int) -> str:
+        """The post's line in `/setup show`: its schedule, and what is missing to post it."""
+        schedule = await self.load_schedule(guild_id)
+        if not schedule.configured:
+            return f"off (`/setup {self.setup_command}` turns it on)"
+        text = schedule.describe()
+        settings = await self.guilds.settings(guild_id)
+        if settings.channels[self.channel] is None:
+            text += f" — no {self.channel} channel set"
+        return text
+
     def key(self, guild_id: int, day: date) -> str:
         return self.key_format(guild_id, day)
+
+    async def configure(
+        self,
+        guild_id: int,
+        *,
+        post_time: str | None = None,
+        days: str | None = None,
+        enabled: bool | None = None,
+    ) -> PostSchedule:
+        """What `/setup <post>` does: validate, store, reschedule, return the schedule."""
+        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
+        schedule = await self.save_schedule(guild_id, values)
+        await self.sync(guild_id)
+        return schedule
 
     async def sync(self, guild_id: int) -> None:
         """(Re)schedule the guild's cron in its timezone, or remove it."""
         schedule = await self.load_schedule(guild_id)
-        settings = await self.services.guilds.settings(guild_id)
+        settings = await self.guilds.settings(guild_id)
         job_id = self.job_id(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
-            self.services.scheduler.remove(job_id)
+            self.core.scheduler.remove(job_id)
             return
 
         async def job() -> None:
             await self.post(guild_id)
 
-        self.services.scheduler.add_cron(
+        self.core.scheduler.add_cron(
             job_id,
             job,
             hour=schedule.post_time.hour,
@@ -177,7 +238,7 @@ class GuildPost:
             timezone=resolve_zone(None, settings.timezone),
         )
 
-    async def start(self, guild_ids: list[int]) -> None:
+    async def start(self) -> None:
         """Schedule every guild's job and catch up what was missed while down.
 
         Single-flight: a call while another is still catching up waits for that one instead
@@ -188,11 +249,11 @@ class GuildPost:
         if running is not None and not running.done():
             await asyncio.shield(running)
             return
-        self._starting = asyncio.ensure_future(self._start(guild_ids))
+        self._starting = asyncio.ensure_future(self._start())
         await asyncio.shield(self._starting)
 
-    async def _start(self, guild_ids: list[int]) -> None:
-        for guild_id in guild_ids:
+    async def _start(self) -> None:
+        for guild_id in await self.guild_ids():
             await self.sync(guild_id)
             try:
                 await self.catch_up(guild_id)
@@ -201,21 +262,21 @@ class GuildPost:
 
     async def catch_up(self, guild_id: int) -> PostResult | None:
         schedule = await self.load_schedule(guild_id)
-        settings = await self.services.guilds.settings(guild_id)
+        settings = await self.guilds.settings(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
             return None
         zone = resolve_zone(None, settings.timezone)
-        now = self.services.clock.now()
+        now = self.core.clock.now()
         last = latest_fire(now, schedule.post_time, zone, schedule.weekdays)
         day = local_date(last, zone)
         key = self.key(guild_id, day)
-        async with self.services.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             existing = await ledger.get(conn, key)
         if existing is not None and existing["status"] != "retry":
             return None
-        grace = timedelta(hours=self.services.settings.catchup_grace_hours)
+        grace = timedelta(hours=self.core.settings.catchup_grace_hours)
         if now - last > grace:
-            async with self.services.store.begin() as conn:
+            async with self.core.store.begin() as conn:
                 await ledger.record_skip(
                     conn, key, guild_id, self.kind, now, f"missed by {now - last}, grace {grace}"
                 )
@@ -227,79 +288,104 @@ class GuildPost:
     async def post(
         self, guild_id: int, *, day: date | None = None, manual: bool = False
     ) -> PostResult:
-        settings = await self.services.guilds.settings(guild_id)
+        settings = await self.guilds.settings(guild_id)
         schedule = await self.load_schedule(guild_id)
         zone = resolve_zone(None, settings.timezone)
-        now = self.services.clock.now()
-        day = day or local_date(now, zone)
+        day = day or local_date(self.core.clock.now(), zone)
         if not manual and (not schedule.enabled or day.weekday() not in schedule.weekdays):
             return PostResult("skipped", "not a posting day", day)
         channel_id = settings.channels[self.channel]
         if channel_id is None:
             return PostResult("no_channel", f"no {self.channel} channel is set", day)
-        key = self.key(guild_id, day)
-        async with self.services.store.begin() as conn:
-            if not await ledger.claim(conn, key, guild_id, self.kind, now):
-                return PostResult("duplicate", "already posted", day)
-        try:
-            rendered = await self.render(guild_id, day)
-        except UserFacingError as error:
-            async with self.services.store.begin() as conn:
-                await ledger.finish(conn, key, "failed", now, detail=error.message)
-            return PostResult("unavailable", error.message, day)
-        try:
-            sent = await self.services.deliverer.to_channel(
+        rendered: list[Rendered] = []
+
+        async def send(key: str) -> Sent:
+            rendered.append(await self.render(guild_id, day))
+            return await self.core.deliverer.to_channel(
                 channel_id,
-                embed=rendered.embed,
-                view=rendered.view,
-                thread_name=rendered.thread_name,
+                embed=rendered[0].embed,
+                view=rendered[0].view,
+                thread_name=rendered[0].thread_name,
                 idempotency_key=key,
             )
-        except DeliveryFailed as failure:
-            await self._failed(guild_id, key, failure)
-            return PostResult("failed" if failure.permanent else "retry", failure.reason, day)
-        async with self.services.store.begin() as conn:
-            await ledger.finish(
-                conn,
-                key,
-                "sent",
-                self.services.clock.now(),
-                channel_id=sent.channel_id,
-                message_id=sent.message_id,
-            )
+
+        outcome = await deliver_once(
+            self.core.store,
+            self.core.clock,
+            key=self.key(guild_id, day),
+            guild_id=guild_id,
+            kind=self.kind,
+            send=send,
+        )
+        if outcome.status == "duplicate":
+            return PostResult("duplicate", "already posted", day)
+        if outcome.failure is not None:
+            await self._failed(guild_id, outcome.failure)
+            return PostResult(outcome.status, outcome.detail, day)
+        if outcome.sent is None:
+            return PostResult(outcome.status, outcome.detail, day)
         if self.after_send is not None:
-            await self.after_send(guild_id, day, sent, rendered)
+            await self.after_send(guild_id, day, outcome.sent, rendered[0])
         if self.channel in settings.broken:
-            await self.services.guilds.clear_broken(guild_id, self.channel)
+            await self.guilds.clear_broken(guild_id, self.channel)
         return PostResult("sent", "", day)
 
-    async def _failed(self, guild_id: int, key: str, failure: DeliveryFailed) -> None:
-        from bot.core import embeds
-
-        status = "failed" if failure.permanent else "retry"
-        async with self.services.store.begin() as conn:
-            await ledger.finish(conn, key, status, self.services.clock.now(), detail=failure.reason)
+    async def _failed(self, guild_id: int, failure: DeliveryFailed) -> None:
         if not failure.permanent:
             log.warning("guild %s: %s failed for now (%s)", guild_id, self.kind, failure.reason)
             return
         log.warning("guild %s: %s channel broken: %s", guild_id, self.kind, failure.reason)
-        newly = await self.services.guilds.mark_broken(guild_id, self.channel, failure.reason)
-        self.services.scheduler.remove(self.job_id(guild_id))
+        newly = await self.guilds.mark_broken(guild_id, self.channel, failure.reason)
+        self.core.scheduler.remove(self.job_id(guild_id))
         if not newly:
             return
-        system_channel = self.services.deliverer.system_channel_id(guild_id)
+        system_channel = self.core.deliverer.system_channel_id(guild_id)
         if system_channel is None:
             return
         try:
-            await self.services.deliverer.to_channel(
+            await self.core.deliverer.to_channel(
                 system_channel,
-                embed=embeds.info(
-                    f"{self.label} could not be posted",
-                    f"Reason: {failure.reason}. A moderator can pick a channel with "
-                    f"`/setup channels {self.channel}:` — `/setup show` lists what needs "
-                    "attention.",
-                    colour=embeds.WARNING,
-                ),
+                embed=self.broken_notice(self.name, failure.reason, self.channel),
             )
         except DeliveryFailed:
             log.info("guild %s: could not tell moderators either", guild_id)
+
+
+def default_broken_notice(label: str, reason: str, channel: str) -> discord.Embed:
+    """What moderators are told, once, when a post's channel is gone or lost permission."""
+    return embeds.info(
+        f"{label} could not be posted",
+        f"Reason: {reason}. A moderator can pick a channel with "
+        f"`/setup channels {channel}:` — `/setup show` lists what needs attention.",
+        colour=embeds.WARNING,
+    )
+
+
+class GuildPosts:
+    """The registry of every kind of guild post: job start-up, `/setup show`, `/setup <post>`.
+
+    Features register their posts at wiring time; the app starts them all once ready.
+    """
+
+    def __init__(self) -> None:
+        self._posts: dict[str, GuildPost] = {}
+
+    def register(self, post: GuildPost) -> GuildPost:
+        if post.kind in self._posts:
+            raise ValueError(f"a guild post of kind {post.kind!r} is already registered")
+        self._posts[post.kind] = post
+        return post
+
+    def __getitem__(self, kind: str) -> GuildPost:
+        return self._posts[kind]
+
+    def __iter__(self) -> Iterator[GuildPost]:
+        return iter(self._posts.values())
+
+    async def start(self) -> None:
+        for post in self._posts.values():
+            await post.start()
+
+    async def summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """(label, schedule) lines for `/setup show`."""
+        return [(post.label, await post.describe(guild_id)) for post in self._posts.values()]

@@ -1,8 +1,8 @@
-"""The service container: everything a cog or a scheduled job may call.
+"""The one wiring place: every service built once, with its collaborators passed in.
 
-Created once per bot in `StudyBot.prepare()` and injected; feature services receive the
-container itself so they can use each other (progress reads interviews and projects, the
-pitfall sweep reads activity) without import-time wiring.
+`build_services` creates the core, then each feature with explicit constructor arguments
+(its renderers come from the feature's views here, so services never import UI). Cogs and
+the app reach services through the typed `Services` it returns.
 """
 
 from __future__ import annotations
@@ -11,15 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import discord
+
 from bot.activity.service import ActivityService
 from bot.catalog import CatalogRegistry
-from bot.core.clock import Clock
+from bot.core.clock import Clock, FakeClock
+from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
+from bot.core.scheduling.guild_posts import GuildPosts
 from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
+from bot.daily.views import DailyViews
 from bot.members.guilds import GuildService
 from bot.members.notify import Notifier
 from bot.members.service import MemberService
@@ -35,15 +40,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class Services:
-    settings: Settings
-    clock: Clock
-    store: Store
+    core: Core
     catalog: CatalogRegistry
+    posts: GuildPosts
     guilds: GuildService
     members: MemberService
-    scheduler: SchedulerService
-    dispatcher: Dispatcher
-    deliverer: Deliverer
     notifier: Notifier
     activity: ActivityService
     daily: DailyService
@@ -54,6 +55,30 @@ class Services:
     progress: ProgressService = field(init=False)
     pitfalls: PitfallService = field(init=False)
     privacy: PrivacyService = field(init=False)
+
+    @property
+    def settings(self) -> Settings:
+        return self.core.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.core.clock
+
+    @property
+    def store(self) -> Store:
+        return self.core.store
+
+    @property
+    def scheduler(self) -> SchedulerService:
+        return self.core.scheduler
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return self.core.dispatcher
+
+    @property
+    def deliverer(self) -> Deliverer:
+        return self.core.deliverer
 
     def build_features(self) -> None:
         from bot.content.service import ContentService
@@ -84,7 +109,7 @@ class Services:
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
-        await self.daily.start()
+        await self.posts.start()
         for feature in self.features():
             await feature.start()
 
@@ -115,11 +140,50 @@ class Services:
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """Extra lines for `/setup show`: each feature's schedule and settings."""
-        daily = await self.daily.schedule(guild_id)
-        lines = [("Daily prompt", daily.describe())]
+        lines = await self.posts.summary(guild_id)
         for feature in self.features():
             lines.extend(await feature.setup_summary(guild_id))
         return lines
+
+
+def build_services(
+    client: discord.Client, settings: Settings, clock: Clock, store: Store, catalog: CatalogRegistry
+) -> Services:
+    """Every service, built once with explicit collaborators."""
+    core = Core(
+        settings=settings,
+        clock=clock,
+        store=store,
+        scheduler=SchedulerService(clock, paused=isinstance(clock, FakeClock)),
+        dispatcher=Dispatcher(store, clock),
+        deliverer=Deliverer(client, settings),
+    )
+    posts = GuildPosts()
+    guilds = GuildService(store, clock)
+    members = MemberService(store, clock)
+    notifier = Notifier(store, clock, members, core.deliverer)
+    activity = ActivityService(store, clock, guilds, members)
+    daily = DailyService(
+        core,
+        catalog=catalog,
+        guilds=guilds,
+        members=members,
+        notifier=notifier,
+        renderer=DailyViews(),
+    )
+    posts.register(daily.poster)
+    services = Services(
+        core=core,
+        catalog=catalog,
+        posts=posts,
+        guilds=guilds,
+        members=members,
+        notifier=notifier,
+        activity=activity,
+        daily=daily,
+    )
+    services.build_features()
+    return services
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,27 @@
+"""`Core`: the infrastructure every feature is built on, created once in the wiring.
+
+A fixed, typed bundle (not a locator: nothing is looked up by name), so a feature's
+constructor reads `core, <its collaborators…>` instead of the same six arguments each time.
+Feature-to-feature collaborators are always explicit constructor arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.clock import Clock
+from bot.core.scheduling.delivery import Deliverer
+from bot.core.scheduling.dispatcher import Dispatcher
+from bot.core.scheduling.scheduler import SchedulerService
+from bot.core.settings import Settings
+from bot.core.store import Store
+
+
+@dataclass(frozen=True)
+class Core:
+    settings: Settings
+    clock: Clock
+    store: Store
+    scheduler: SchedulerService
+    dispatcher: Dispatcher
+    deliverer: Deliverer

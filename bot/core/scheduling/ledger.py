@@ -1,0 +1,97 @@
+"""`deliver_once`: the one claim -> send -> record routine of the delivery ledger.
+
+Every scheduled or event-driven send (daily post, reminder, nudge, welcome, ship
+celebration) goes through here, so the rules live in one place:
+- the key is claimed first; a key someone else owns (or that was sent) is a "duplicate";
+- the send gets the key to pass to Discord as the message nonce, so a retry after a crash
+  between Discord accepting and the ledger recording returns the first message;
+- a permanent failure is recorded "failed", a transient one "retry"; a refusal from the
+  renderer (`UserFacingError`, e.g. no content loaded) is "unavailable" and recorded failed;
+- anything unexpected leaves the key retryable instead of stuck "claimed", then re-raises;
+- `Delivered.record` runs in the same transaction that marks the key sent (e.g. the inbox
+  row of a reminder), so a crash cannot leave one without the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.clock import Clock
+from bot.core.errors import UserFacingError
+from bot.core.scheduling.delivery import DeliveryFailed, Sent
+from bot.core.store import Store
+from bot.core.store import deliveries as ledger
+
+OutcomeStatus = Literal["sent", "duplicate", "failed", "retry", "unavailable"]
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What a send reports back: where it went, and what to store with the "sent" mark."""
+
+    sent: Sent | None = None
+    detail: str | None = None
+    record: Callable[[AsyncConnection], Awaitable[object]] | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: OutcomeStatus
+    sent: Sent | None = None
+    detail: str = ""
+    failure: DeliveryFailed | None = None
+
+
+Send = Callable[[str], Awaitable[Sent | Delivered]]
+
+
+async def deliver_once(
+    store: Store,
+    clock: Clock,
+    *,
+    key: str,
+    guild_id: int,
+    kind: str,
+    send: Send,
+    claimed: bool = False,
+) -> Outcome:
+    """Claim `key`, run `send(key)`, record the result. `claimed=True` when the caller
+    already owns the key (the dispatcher claims a whole batch at once)."""
+    if not claimed:
+        async with store.begin() as conn:
+            if not await ledger.claim(conn, key, guild_id, kind, clock.now()):
+                return Outcome("duplicate", detail="already delivered")
+    try:
+        result = await send(key)
+    except DeliveryFailed as failure:
+        status: OutcomeStatus = "failed" if failure.permanent else "retry"
+        async with store.begin() as conn:
+            await ledger.finish(conn, key, status, clock.now(), detail=failure.reason)
+        return Outcome(status, detail=failure.reason, failure=failure)
+    except UserFacingError as refusal:
+        async with store.begin() as conn:
+            await ledger.finish(conn, key, "failed", clock.now(), detail=refusal.message)
+        return Outcome("unavailable", detail=refusal.message)
+    except Exception:
+        async with store.begin() as conn:
+            await ledger.finish(conn, key, "retry", clock.now(), detail="interrupted by an error")
+        raise
+    delivered = result if isinstance(result, Delivered) else Delivered(sent=result)
+    sent = delivered.sent
+    async with store.begin() as conn:
+        if delivered.record is not None:
+            await delivered.record(conn)
+        await ledger.finish(
+            conn,
+            key,
+            "sent",
+            clock.now(),
+            channel_id=sent.channel_id if sent else None,
+            message_id=sent.message_id if sent else None,
+            detail=delivered.detail,
+        )
+    return Outcome("sent", sent=sent)

@@ -1,0 +1,207 @@
+"""The bot: `StudyBot`, its command tree, intents and lifecycle (services come from `bot.wiring`).
+
+Intents (and why):
+- `guilds`: channels, roles and threads of the servers the bot serves.
+- `members` (privileged; enable "Server Members Intent" in the developer portal): join and
+  leave events for onboarding and for purging a departed member's data after the retention
+  period. Startup chunking is off, so large servers cost no memory up front.
+- `guild_messages`: to count community activity per member per day. Message *content* is
+  never read (no message-content intent) and nothing of a message is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog import CatalogRegistry, load_pack_dir
+from bot.core.clock import Clock
+from bot.core.reporting import report_error
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.core.store import command_sync as sync_rows
+from bot.core.store import deliveries as ledger_rows
+from bot.wiring import Services, build_services
+
+log = logging.getLogger("studybot")
+
+
+class StudyTree(app_commands.CommandTree["StudyBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction[StudyBot], error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+def tree_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
+    return sorted(
+        (command.to_dict(tree) for command in tree.get_commands()),
+        key=lambda item: (item.get("type", 1), item["name"]),
+    )
+
+
+def tree_hash(tree: app_commands.CommandTree[Any]) -> str:
+    """A stable hash of what would be synced; unchanged tree -> unchanged hash -> no sync."""
+    blob = json.dumps(tree_payload(tree), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def make_intents() -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.members = True
+    intents.guild_messages = True
+    return intents
+
+
+class StudyBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock,
+        extensions: Sequence[str],
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=make_intents(),
+            tree_cls=StudyTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.from_intents(make_intents()),
+            guild_ready_timeout=settings.guild_ready_timeout,
+            max_messages=None,
+        )
+        self.settings = settings
+        self.clock = clock
+        self.extension_names = list(extensions)
+        self.extension_failures: dict[str, str] = {}
+        self.store = Store(settings.database_url)
+        self._services: Services | None = None
+        self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
+        self._started = False
+
+    async def prepare(self) -> None:
+        """Everything `setup_hook` does before it talks to Discord: `studybot check` runs this."""
+        await self.store.migrate()
+        catalog = CatalogRegistry(load_pack_dir(self.settings.content_dir))
+        self._services = build_services(self, self.settings, self.clock, self.store, catalog)
+        await self.load_extensions()
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the bot is not prepared yet (setup_hook has not run)")
+        return self._services
+
+    async def load_extensions(self) -> None:
+        for name in self.extension_names:
+            try:
+                await self.load_extension(name)
+            except Exception as error:  # one broken cog must not take the others down
+                self.extension_failures[name] = f"{type(error).__name__}: {error}"
+                log.exception("failed to load extension %s", name)
+
+    async def setup_hook(self) -> None:
+        await self.prepare()
+        services = self.services
+        async with self.store.begin() as conn:
+            interrupted = await ledger_rows.requeue_interrupted(conn)
+        if interrupted:
+            log.warning(
+                "%s deliveries were interrupted by a crash; they will be retried", interrupted
+            )
+        services.scheduler.start()
+        services.scheduler.add_interval(
+            "dispatcher-tick",
+            services.dispatcher.tick,
+            seconds=self.settings.dispatcher_interval_seconds,
+            wake=services.dispatcher.next_wake,
+        )
+        await self.sync_commands()
+
+    async def on_ready(self) -> None:
+        # on_ready fires again after a fresh IDENTIFY; jobs and catch-up run once per process.
+        if self._started:
+            return
+        self._started = True
+        await self.services.start()
+        log.info("ready as %s in %s guilds", self.user, len(self.guilds))
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[StudyBot], command: object
+    ) -> None:
+        """Deliver what waited in the member's inbox with their next command reply."""
+        if interaction.guild_id is None:
+            return
+        from bot.inbox import inbox_embeds, inbox_view
+
+        pending = await self.services.notifier.take_inbox(interaction.guild_id, interaction.user.id)
+        if pending:
+            view = inbox_view(pending)
+            try:
+                await interaction.followup.send(
+                    embeds=inbox_embeds(pending),
+                    view=view or discord.utils.MISSING,
+                    ephemeral=True,
+                )
+            except discord.HTTPException:
+                log.info("could not attach %s inbox items", len(pending))
+
+    async def sync_commands(self) -> None:
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+            self.synced = "guild"
+            log.info("synced commands to development guild %s", self.settings.dev_guild_id)
+            return
+        current = tree_hash(self.tree)
+        async with self.store.begin() as conn:
+            stored = await sync_rows.get_hash(conn, "global")
+        if stored == current:
+            self.synced = "unchanged"
+            log.info("command tree unchanged; not syncing")
+            return
+        await self.tree.sync()
+        async with self.store.begin() as conn:
+            await sync_rows.set_hash(conn, "global", current, self.clock.now())
+        self.synced = "global"
+        log.info("synced commands globally")
+
+    def _stop_views(self) -> None:
+        """Stop every live view and modal so their timeout tasks end with the bot.
+
+        discord.py keeps them in its view store and never stops them on close; their pending
+        timeout tasks would otherwise be destroyed with the loop.
+        """
+        store = getattr(self._connection, "_view_store", None)
+        if store is None:
+            return
+        views = {
+            item.view
+            for items in getattr(store, "_views", {}).values()
+            for item in items.values()
+            if item.view is not None
+        }
+        views |= set(getattr(store, "_synced_message_views", {}).values())
+        views |= set(getattr(store, "_modals", {}).values())
+        for view in views:
+            view.stop()
+
+    async def close(self) -> None:
+        try:
+            if self._services is not None:
+                self._services.scheduler.shutdown()
+            self._stop_views()
+            await super().close()
+        finally:
+            await self.store.close()
