@@ -8,9 +8,8 @@ from bot.activity import store as activity_rows
 from bot.activity.rules import ACTIVITY_KINDS
 from bot.core.clock import Clock
 from bot.core.store import Store
-from bot.core.time import local_date, resolve_zone
-from bot.members.guilds import GuildService
-from bot.members.service import MemberService
+from bot.core.time import local_date
+from bot.members.api import GuildService, MemberService
 
 
 class ActivityService:
@@ -39,9 +38,8 @@ class ActivityService:
         if kind not in ACTIVITY_KINDS:
             raise ValueError(f"unknown activity kind {kind!r}")
         occurred = at or self.clock.now()
-        profile = await self.members.profile(guild_id, user_id)
-        guild = await self.guilds.settings(guild_id)
-        day = local_date(occurred, resolve_zone(profile.timezone, guild.timezone))
+        context = await self.members.context(guild_id, user_id)
+        day = local_date(occurred, context.zone)
         async with self.store.begin() as conn:
             return await activity_rows.add(
                 conn,

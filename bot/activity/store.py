@@ -8,6 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.tables import activity
+from bot.members.api import ensure_member_row
 
 
 async def add(
@@ -24,6 +25,9 @@ async def add(
     note: str | None = None,
     ref: str | None = None,
 ) -> int:
+    """One activity row; the member's row is made in the same transaction if they have none
+    yet (reads never create it, and the sweeps and leaderboards start from members)."""
+    await ensure_member_row(conn, guild_id, user_id, occurred_at)
     result = await conn.execute(
         insert(activity).values(
             guild_id=guild_id,

@@ -10,11 +10,11 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.activity import store as activity_rows
-from bot.activity.rules import kind_for_track
+from bot.activity.api import add_activity, kind_for_track
 from bot.catalog import Catalog, CatalogRegistry, Prompt
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
@@ -32,9 +32,7 @@ from bot.core.time import at_local_time, local_date, resolve_zone
 from bot.daily import store as daily_rows
 from bot.daily.prompts import PromptRef, choose_prompt
 from bot.daily.streaks import StreakState, compute_streak
-from bot.members.guilds import GuildService
-from bot.members.notify import Notifier
-from bot.members.service import MemberService
+from bot.members.api import GuildService, MemberService, Notifier
 
 log = logging.getLogger(__name__)
 
@@ -227,11 +225,8 @@ class DailyService:
 
     # --- members --------------------------------------------------------------------
 
-    async def member_day(self, guild_id: int, user_id: int) -> tuple[date, Any]:
-        profile = await self.members.profile(guild_id, user_id)
-        settings = await self.guilds.settings(guild_id)
-        zone = resolve_zone(profile.timezone, settings.timezone)
-        return local_date(self.clock.now(), zone), zone
+    async def member_day(self, guild_id: int, user_id: int) -> tuple[date, ZoneInfo]:
+        return await self.members.local_day(guild_id, user_id)
 
     async def complete(self, guild_id: int, user_id: int, prompt_date: date) -> Completion:
         now = self.clock.now()
@@ -252,7 +247,7 @@ class DailyService:
                 conn, guild_id, user_id, prompt_date, local_day, now
             )
             if new:
-                await activity_rows.add(
+                await add_activity(
                     conn,
                     guild_id=guild_id,
                     user_id=user_id,

@@ -25,6 +25,11 @@ class GuildSettings:
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
+    def default(cls, guild_id: int) -> GuildSettings:
+        """A guild the bot has stored nothing for yet (the table's defaults)."""
+        return cls(guild_id, "UTC", None, dict.fromkeys(CHANNEL_ROLES))
+
+    @classmethod
     def from_row(cls, row: dict[str, Any]) -> GuildSettings:
         return cls(
             guild_id=row["guild_id"],
@@ -44,14 +49,20 @@ class GuildService:
         self.listeners: list[Callable[[int], Awaitable[None]]] = []
 
     async def settings(self, guild_id: int) -> GuildSettings:
-        async with self.store.begin() as conn:
-            row = await guild_rows.ensure(conn, guild_id, self.clock.now())
-        return GuildSettings.from_row(row)
+        """Read-only: a guild with no row yet gets the defaults (rows are made on writes)."""
+        async with self.store.connect() as conn:
+            row = await guild_rows.get(conn, guild_id)
+        return GuildSettings.from_row(row) if row else GuildSettings.default(guild_id)
 
     async def known_guild_ids(self) -> list[int]:
         """Every guild with stored settings."""
         async with self.store.connect() as conn:
             return [row["guild_id"] for row in await guild_rows.all_rows(conn)]
+
+    async def set_removed(self, guild_id: int, removed: bool) -> None:
+        """Record that the bot was removed from a guild (purged after retention) or re-added."""
+        async with self.store.begin() as conn:
+            await guild_rows.set_removed(conn, guild_id, self.clock.now() if removed else None)
 
     async def set_timezone(self, guild_id: int, zone: str) -> GuildSettings:
         name = canonical_timezone(zone, all_timezones())

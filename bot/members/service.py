@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
 from bot.core.store import Store
-from bot.core.time import canonical_timezone
+from bot.core.time import canonical_timezone, local_date, resolve_zone
 from bot.core.zones import all_timezones
+from bot.members import guild_store as guild_rows
 from bot.members import store as member_rows
+from bot.members.guilds import GuildSettings
 
 NUDGE_MODES = ("inbox", "dm", "off")
 
@@ -44,6 +48,28 @@ class MemberProfile:
         """DMs go only to members who opted in and whose DMs did not bounce since."""
         return self.dm_opt_in and not self.dm_unreachable
 
+    @classmethod
+    def default(cls, guild_id: int, user_id: int) -> MemberProfile:
+        """A member the bot has stored nothing for yet (the table's defaults)."""
+        return cls(guild_id, user_id, None, False, False, "inbox", False, False)
+
+
+@dataclass(frozen=True)
+class MemberContext:
+    """Everything an interaction needs to know about who is asking, read once: the member's
+    profile, the guild's settings, the member's zone (their own, else the guild's, else UTC)
+    and "now"."""
+
+    profile: MemberProfile
+    guild: GuildSettings
+    zone: ZoneInfo
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The member's own local day."""
+        return local_date(self.now, self.zone)
+
 
 class MemberService:
     def __init__(self, store: Store, clock: Clock) -> None:
@@ -51,9 +77,33 @@ class MemberService:
         self.clock = clock
 
     async def profile(self, guild_id: int, user_id: int) -> MemberProfile:
+        """Read-only: a member with no row yet gets the defaults (rows are made on writes)."""
+        async with self.store.connect() as conn:
+            row = await member_rows.get(conn, guild_id, user_id)
+        return MemberProfile.from_row(row) if row else MemberProfile.default(guild_id, user_id)
+
+    async def context(self, guild_id: int, user_id: int) -> MemberContext:
+        """The one read of who is asking (profile, guild settings, zone, local day)."""
+        async with self.store.connect() as conn:
+            member = await member_rows.get(conn, guild_id, user_id)
+            guild = await guild_rows.get(conn, guild_id)
+        profile = (
+            MemberProfile.from_row(member) if member else MemberProfile.default(guild_id, user_id)
+        )
+        settings = GuildSettings.from_row(guild) if guild else GuildSettings.default(guild_id)
+        zone = resolve_zone(profile.timezone, settings.timezone)
+        return MemberContext(profile, settings, zone, self.clock.now())
+
+    async def local_day(self, guild_id: int, user_id: int) -> tuple[date, ZoneInfo]:
+        """The member's local day now, and their zone."""
+        context = await self.context(guild_id, user_id)
+        return context.today, context.zone
+
+    async def set_left(self, guild_id: int, user_id: int, left: bool) -> None:
+        """Record that a member left (their data is purged after the retention period) or
+        came back."""
         async with self.store.begin() as conn:
-            row = await member_rows.ensure(conn, guild_id, user_id, self.clock.now())
-        return MemberProfile.from_row(row)
+            await member_rows.set_left(conn, guild_id, user_id, self.clock.now() if left else None)
 
     async def set_timezone(self, guild_id: int, user_id: int, zone: str) -> MemberProfile:
         name = canonical_timezone(zone, all_timezones())

@@ -1,0 +1,17 @@
+"""The daily feature as other features may use it (their only way in)."""
+
+from __future__ import annotations
+
+from bot.daily.service import DailyService
+from bot.daily.store import reminder_prefs, save_reminder_prefs
+from bot.daily.streaks import StreakState
+from bot.daily.tables import member_reminders, streaks
+
+__all__ = [
+    "DailyService",
+    "StreakState",
+    "member_reminders",
+    "reminder_prefs",
+    "save_reminder_prefs",
+    "streaks",
+]

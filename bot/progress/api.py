@@ -1,0 +1,7 @@
+"""The progress feature as other features may use it (their only way in)."""
+
+from __future__ import annotations
+
+from bot.progress.store import community_days
+
+__all__ = ["community_days"]
