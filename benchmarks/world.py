@@ -86,19 +86,12 @@ def check_layout(sb: Sandbox, layout: Layout) -> None:
 
 def bot_factory(database: Path, **overrides: Any) -> Callable[[], Any]:
     """A factory for the real StudyBot on `database`, with the clock at NOW."""
-    from bot.app import create_bot
-    from bot.core.clock import FakeClock
-    from bot.core.settings import load_settings
+    from bot import testing
 
-    values: dict[str, Any] = {
-        "database_url": f"sqlite+aiosqlite:///{database}",
-        "guild_ready_timeout": 0.01,
-    }
-    values.update(overrides)
-    settings = load_settings(_env_file=None, **values)
-    clock = FakeClock(NOW)
+    settings = testing.settings(database_url=f"sqlite+aiosqlite:///{database}", **overrides)
+    clock = testing.FakeClock(NOW)
 
     def factory() -> Any:
-        return create_bot(settings, clock=clock)
+        return testing.build_bot(settings, clock)
 
     return factory

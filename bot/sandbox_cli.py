@@ -35,22 +35,22 @@ def is_bot_error(text: str) -> bool:
 
 
 async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path) -> int:
-    from bot.app import create_bot
-    from bot.core.clock import FakeClock
+    from bot import testing
     from bot.core.settings import load_settings
     from bot.sandbox import Sandbox
     from bot.sandbox.repl import Repl
-    from bot.studybot import StudyBot
 
+    # The environment still applies (a developer's LOG_LEVEL, say); only the database and
+    # the start-up wait are the sandbox's own.
     settings = load_settings(
         database_url=f"sqlite+aiosqlite:///{db_path}",
         guild_ready_timeout=0.01,
         dev_guild_id=None,
     )
-    clock = FakeClock(SANDBOX_START)
+    clock = testing.FakeClock(SANDBOX_START)
 
-    def factory() -> StudyBot:
-        return create_bot(settings, clock=clock)
+    def factory() -> testing.StudyBot:
+        return testing.build_bot(settings, clock)
 
     sandbox = Sandbox(factory, timeout=30.0)
     for name, moderator, zone in DEMO_MEMBERS:
@@ -58,8 +58,8 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path
 
     async def advance_time(delta: timedelta) -> None:
         bot = sandbox.bot
-        assert isinstance(bot, StudyBot)
-        await bot.services.scheduler.advance(delta)
+        assert isinstance(bot, testing.StudyBot)
+        await testing.advance(bot, delta)
         await sandbox.wait_idle()
 
     def emit(line: str) -> None:

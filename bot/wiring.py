@@ -21,6 +21,7 @@ from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
 from bot.core.scheduling.guild_posts import GuildPosts
 from bot.core.scheduling.scheduler import SchedulerService
+from bot.core.scheduling.simulation import SimulatedScheduler
 from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
@@ -154,7 +155,9 @@ def build_services(
         settings=settings,
         clock=clock,
         store=store,
-        scheduler=SchedulerService(clock, paused=isinstance(clock, FakeClock)),
+        scheduler=(
+            SimulatedScheduler(clock) if isinstance(clock, FakeClock) else SchedulerService(clock)
+        ),
         dispatcher=Dispatcher(store, clock),
         deliverer=Deliverer(client, settings),
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import create_bot
+from bot import testing
 from bot.core.clock import FakeClock
-from bot.core.settings import Settings, load_settings
+from bot.core.settings import Settings
 from bot.sandbox import Sandbox
 from bot.studybot import StudyBot
 
@@ -23,10 +23,8 @@ def e2e_clock() -> FakeClock:
 
 @pytest.fixture
 def e2e_settings(tmp_path: Path) -> Settings:
-    return load_settings(
-        _env_file=None,
+    return testing.settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
-        guild_ready_timeout=0.01,
         send_rate_per_second=50,
         send_burst=50,
         dm_rate_per_second=10,
@@ -36,7 +34,7 @@ def e2e_settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def make_bot(e2e_settings: Settings, e2e_clock: FakeClock) -> Callable[[], StudyBot]:
     def factory() -> StudyBot:
-        return create_bot(e2e_settings, clock=e2e_clock)
+        return testing.build_bot(e2e_settings, e2e_clock)
 
     return factory
 

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
+from bot import testing
 from bot.core.clock import FakeClock
 from bot.core.store import deliveries as ledger
 from bot.sandbox import Sandbox
@@ -37,7 +38,7 @@ async def test_daily_post_goes_out_once_at_local_time_in_two_guilds(
         other_daily = next(c for c in other.channels.values() if c.name == "daily")
         await services.guilds.set_channels(other.id, {"daily": other_daily.id})
         # Monday 07:00 UTC -> Tuesday 07:00 UTC.
-        await services.scheduler.advance(timedelta(hours=24))
+        await testing.advance(bot_of(sb), timedelta(hours=24))
         await sb.wait_idle()
         berlin = daily_posts(sb)
         assert len(berlin) == 1
@@ -57,7 +58,6 @@ async def test_fall_back_and_spring_forward_days_post_once(
 ) -> None:
     await configure_daily(sb, "Europe/Berlin", time="02:30")
     services = bot_of(sb).services
-    scheduler = services.scheduler
     original = services.daily.poster.post
     fired: list[int] = []
 
@@ -74,8 +74,8 @@ async def test_fall_back_and_spring_forward_days_post_once(
     ):
         before = len(daily_posts(sb))
         fired.clear()
-        scheduler.jump_to(day)  # skip the months in between
-        await scheduler.advance(timedelta(hours=24))
+        testing.jump_to(bot_of(sb), day)  # skip the months in between
+        await testing.advance(bot_of(sb), timedelta(hours=24))
         assert len(fired) == fires
         await sb.wait_idle()
         assert len(daily_posts(sb)) == before + 1, day
@@ -151,8 +151,7 @@ async def test_done_in_two_zones_streak_today_and_button_after_restart(
     kai = sb.member("kai")
     await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
     await sb.slash(kai, "settings timezone", zone="America/Los_Angeles")
-    scheduler = bot_of(sb).services.scheduler
-    await scheduler.advance_to(datetime(2026, 3, 2, 8, 5, tzinfo=UTC))
+    await testing.advance_to(bot_of(sb), datetime(2026, 3, 2, 8, 5, tzinfo=UTC))
     await sb.wait_idle()
     post = daily_posts(sb)[0]
 
@@ -165,7 +164,7 @@ async def test_done_in_two_zones_streak_today_and_button_after_restart(
     assert "Monday 02 March" in kai_done.text
 
     # Next day: a member who missed the post uses /daily today.
-    await scheduler.advance_to(datetime(2026, 3, 3, 8, 30, tzinfo=UTC))
+    await testing.advance_to(bot_of(sb), datetime(2026, 3, 3, 8, 30, tzinfo=UTC))
     await sb.wait_idle()
     today = await sb.slash(alice, "daily today")
     assert today.ephemeral and "Done" in today.buttons
@@ -220,7 +219,7 @@ async def test_streak_reminder_falls_back_to_the_next_reply_without_dms(
     await sb.slash(sb.member("morgan"), "daily post-now")
     await sb.click(bob, daily_posts(sb)[0], "Done")
     await sb.slash(bob, "settings reminders", streak=True)
-    await bot_of(sb).services.scheduler.advance_to(datetime(2026, 3, 3, 21, 0, tzinfo=UTC))
+    await testing.advance_to(bot_of(sb), datetime(2026, 3, 3, 21, 0, tzinfo=UTC))
     await sb.wait_idle()
     assert sb.dms(bob) == []
     reply = await sb.slash(bob, "daily streak")

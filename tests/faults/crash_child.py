@@ -16,9 +16,7 @@ import discord.gateway
 import discord.http
 import yarl
 
-from bot.app import create_bot
-from bot.core.clock import FakeClock
-from bot.core.settings import load_settings
+from bot import testing
 
 NOW = datetime(2026, 3, 2, 8, 0, 5, tzinfo=UTC)  # 09:00:05 in Berlin
 
@@ -27,14 +25,12 @@ async def main() -> None:
     mode, api, gateway, db_path, guilds_csv, channels_csv = sys.argv[1:7]
     guild_ids = [int(g) for g in guilds_csv.split(",")]
     channel_ids = [int(c) for c in channels_csv.split(",")]
-    settings = load_settings(
-        _env_file=None,
+    settings = testing.settings(
         database_url=f"sqlite+aiosqlite:///{db_path}",
-        guild_ready_timeout=0.01,
         send_rate_per_second=4,
         send_burst=1,
     )
-    bot = create_bot(settings, clock=FakeClock(NOW))
+    bot = testing.build_bot(settings, testing.FakeClock(NOW))
     if mode == "setup":
         await bot.prepare()
         for guild_id, channel_id in zip(guild_ids, channel_ids, strict=True):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import discord.http
 import pytest
 
+from bot import testing
 from bot.sandbox import Sandbox
 from bot.studybot import StudyBot
 from tests.e2e.conftest import bot_of
@@ -47,7 +48,7 @@ async def test_5xx_and_global_429_are_retried_and_each_post_lands_once(
         sb.fail_next("POST /channels/*/messages", status=500)
         sb.fail_next("POST /channels/*/messages", status=429, global_=True, retry_after=0.01)
         sb.fail_next("POST /channels/*/messages", status=502)
-        await bot_of(sb).services.scheduler.advance_to(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+        await testing.advance_to(bot_of(sb), datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
         await sb.wait_idle()
         assert [_daily_posts(sb, c) for c in channels] == [1] * GUILDS
         # Still serving commands.
@@ -76,7 +77,7 @@ async def test_gateway_drop_in_the_middle_of_a_round_of_posts(
             return result
 
         services.daily.poster.post = post_then_drop  # type: ignore[method-assign]
-        await services.scheduler.advance_to(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+        await testing.advance_to(bot_of(sb), datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
         await sb.wait_idle()
         assert [_daily_posts(sb, c) for c in channels] == [1] * GUILDS
         resumes = [op for op, _ in sb.fake.gateway_ops if op == 6]
