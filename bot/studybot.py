@@ -205,3 +205,32 @@ class StudyBot(commands.Bot):
             await super().close()
         finally:
             await self.store.close()
+
+
+class StudyCog(commands.Cog):
+    """Base of every cog: the bot, typed, so `self.bot.services.<feature>` is checked."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+
+class StudyGroupCog(StudyCog, commands.GroupCog):
+    """Base of every cog that is one slash-command group (`/daily …`, `/setup …`)."""
+
+
+async def reply(
+    interaction: discord.Interaction[StudyBot],
+    *,
+    embed: discord.Embed,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Answer privately (the bot's default for everything personal), first response or not."""
+    if interaction.response.is_done():
+        await interaction.followup.send(
+            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+        )
+        return
+    await interaction.response.send_message(
+        embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+    )

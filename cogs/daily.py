@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
 from bot.daily import views as daily_ui
-from bot.studybot import StudyBot
+from bot.studybot import StudyBot, StudyGroupCog, reply
 
 POST_RESULT_TEXT = {
     "sent": "Posted today's prompt.",
@@ -23,12 +22,8 @@ POST_RESULT_TEXT = {
 
 
 @app_commands.guild_only()
-class Daily(commands.GroupCog, group_name="daily"):
+class Daily(StudyGroupCog, group_name="daily"):
     """The daily study prompt and your streak."""
-
-    def __init__(self, bot: StudyBot) -> None:
-        self.bot = bot
-        super().__init__()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(daily_ui.DailyDoneButton)
@@ -38,10 +33,10 @@ class Daily(commands.GroupCog, group_name="daily"):
         guild_id = guild_id_of(interaction)
         daily = await self.bot.services.daily.today(guild_id)
         catalog = self.bot.services.catalog.for_guild(guild_id)
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             embed=daily_ui.prompt_embed(daily, catalog),
             view=daily_ui.done_view(guild_id, daily.prompt_date),
-            ephemeral=True,
         )
 
     @app_commands.command(name="streak", description="Your streak, or another member's.")
@@ -58,18 +53,14 @@ class Daily(commands.GroupCog, group_name="daily"):
                 raise UserFacingError("That member keeps their progress private.")
         state = await self.bot.services.daily.streak(guild_id, target.id)
         name = "You" if own else discord.utils.escape_markdown(target.display_name)
-        await interaction.response.send_message(
-            embed=daily_ui.streak_embed(state, name, own=own), ephemeral=True
-        )
+        await reply(interaction, embed=daily_ui.streak_embed(state, name, own=own))
 
     @app_commands.command(name="history", description="Your last 14 days at a glance.")
     async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
         guild_id = guild_id_of(interaction)
         days = await self.bot.services.daily.history(guild_id, interaction.user.id)
         state = await self.bot.services.daily.streak(guild_id, interaction.user.id)
-        await interaction.response.send_message(
-            embed=daily_ui.history_embed(days, state), ephemeral=True
-        )
+        await reply(interaction, embed=daily_ui.history_embed(days, state))
 
     @app_commands.command(name="post-now", description="Post today's prompt now (moderators).")
     @moderator_only()
@@ -78,8 +69,7 @@ class Daily(commands.GroupCog, group_name="daily"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.bot.services.daily.post(guild_id, manual=True)
         await interaction.followup.send(
-            embed=embeds.info("Daily prompt", POST_RESULT_TEXT.get(result.status, result.detail)),
-            ephemeral=True,
+            embed=embeds.info("Daily prompt", POST_RESULT_TEXT.get(result.status, result.detail))
         )
 
 

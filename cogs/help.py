@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.core import embeds
 from bot.core.commands_info import walk_commands
-from bot.studybot import StudyBot
+from bot.studybot import StudyBot, StudyCog, reply
 
 
-class Help(commands.Cog):
-    def __init__(self, bot: StudyBot) -> None:
-        self.bot = bot
+class Help(StudyCog):
+    """/help, generated from the command tree."""
 
     @app_commands.command(name="help", description="What the bot can do, by command group.")
     async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
@@ -25,9 +23,9 @@ class Help(commands.Cog):
                 {role.id for role in member.roles},
                 manage_guild=member.guild_permissions.manage_guild,
             )
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             embed=embeds.help_embed(walk_commands(self.bot.tree), show_moderator=show_moderator),
-            ephemeral=True,
         )
 
 

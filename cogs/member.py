@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.errors import UserFacingError
-from bot.core.time import search_timezones
-from bot.core.zones import all_timezones
-from bot.studybot import StudyBot
+from bot.core.zones import timezone_choices
+from bot.members import views as member_views
+from bot.progress import views as progress_ui
+from bot.studybot import StudyBot, StudyGroupCog, reply
 
 
-class MemberSettings(commands.GroupCog, group_name="settings"):
+class MemberSettings(StudyGroupCog, group_name="settings"):
     """Your own preferences: timezone, DMs and what you share."""
-
-    def __init__(self, bot: StudyBot) -> None:
-        self.bot = bot
-        super().__init__()
 
     @app_commands.command(
         name="timezone", description="Set your timezone so days and streaks follow your clock."
@@ -30,23 +26,20 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.set_timezone(guild_id, interaction.user.id, zone)
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             embed=embeds.success(
                 "Timezone saved",
                 f"Your days now start at midnight in **{profile.timezone}**. "
                 "Streaks and reminders follow your clock.",
             ),
-            ephemeral=True,
         )
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=zone, value=zone)
-            for zone in search_timezones(current, all_timezones(), limit=25)
-        ]
+        return timezone_choices(current)
 
     @app_commands.command(name="dms", description="Allow or stop direct messages from the bot.")
     @app_commands.describe(
@@ -62,8 +55,9 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
             if enabled
             else "No DMs from me. Anything for you waits in your next command reply."
         )
-        await interaction.response.send_message(
-            embed=embeds.success("DMs " + ("on" if enabled else "off"), text), ephemeral=True
+        await reply(
+            interaction,
+            embed=embeds.success("DMs " + ("on" if enabled else "off"), text),
         )
 
     @app_commands.command(name="reminders", description="Opt in or out of reminders.")
@@ -102,9 +96,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
                 enabled=reviews if reviews is not None else True,
                 at=review_time,
             )
-        await interaction.response.send_message(
-            embed=embeds.reminder_settings(prefs), ephemeral=True
-        )
+        await reply(interaction, embed=member_views.reminder_settings(prefs))
 
     @app_commands.command(name="nudges", description="How pitfall nudges reach you.")
     @app_commands.describe(
@@ -120,25 +112,20 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
         profile = await self.bot.services.members.set_nudge_mode(
             guild_id, interaction.user.id, mode
         )
-        await interaction.response.send_message(
-            embed=embeds.nudge_mode_saved(profile), ephemeral=True
-        )
+        await reply(interaction, embed=member_views.nudge_mode_saved(profile))
 
     @app_commands.command(name="profile", description="Let other members see your progress.")
     @app_commands.describe(public="True: others can view your /progress and stats")
     @write_cooldown()
     @app_commands.guild_only()
     async def profile(self, interaction: discord.Interaction[StudyBot], public: bool) -> None:
-        guild_id = guild_id_of(interaction)
-        await self.bot.services.members.update(guild_id, interaction.user.id, profile_public=public)
-        text = (
-            "Other members can now see your progress and stats."
-            if public
-            else "Your progress is private: only you see it."
-        )
-        await interaction.response.send_message(
-            embed=embeds.success("Profile " + ("public" if public else "private"), text),
-            ephemeral=True,
+        """Make your progress public or private."""
+        await self._toggle(
+            interaction,
+            "profile_public",
+            public,
+            ("Profile public", "Other members can now see your progress and stats."),
+            ("Profile private", "Your progress is private: only you see it."),
         )
 
     @app_commands.command(name="leaderboard", description="Appear on the leaderboards or not.")
@@ -146,15 +133,28 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     @write_cooldown()
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        """Appear on the leaderboards, or not."""
+        await self._toggle(
+            interaction,
+            "leaderboard_opt_in",
+            enabled,
+            ("Leaderboards on", "You appear on the leaderboards."),
+            ("Leaderboards off", "You no longer appear on them."),
+        )
+
+    async def _toggle(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        field: str,
+        value: bool,
+        on: tuple[str, str],
+        off: tuple[str, str],
+    ) -> None:
+        """Save one on/off preference and confirm it."""
         guild_id = guild_id_of(interaction)
-        await self.bot.services.members.update(
-            guild_id, interaction.user.id, leaderboard_opt_in=enabled
-        )
-        text = "You appear on the leaderboards." if enabled else "You no longer appear on them."
-        await interaction.response.send_message(
-            embed=embeds.success("Leaderboards " + ("on" if enabled else "off"), text),
-            ephemeral=True,
-        )
+        await self.bot.services.members.update(guild_id, interaction.user.id, **{field: value})
+        title, text = on if value else off
+        await reply(interaction, embed=embeds.success(title, text))
 
     # --- /settings tracking and /settings digest (issue 9, progress helper) ---
 
@@ -166,25 +166,17 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
     )
     @app_commands.guild_only()
     async def tracking(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
-        from bot.progress import views as progress_ui
-
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_tracking(guild_id, interaction.user.id, enabled)
-        await interaction.response.send_message(
-            embed=progress_ui.tracking_embed(enabled), ephemeral=True
-        )
+        await reply(interaction, embed=progress_ui.tracking_embed(enabled))
 
     @app_commands.command(name="digest", description="A weekly digest every Monday morning.")
     @app_commands.describe(enabled="True: a digest at 08:00 your time each Monday; false: none")
     @app_commands.guild_only()
     async def digest(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
-        from bot.progress import views as progress_ui
-
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_digest(guild_id, interaction.user.id, enabled)
-        await interaction.response.send_message(
-            embed=progress_ui.digest_settings_embed(enabled), ephemeral=True
-        )
+        await reply(interaction, embed=progress_ui.digest_settings_embed(enabled))
 
     @app_commands.command(name="show", description="See your settings (only you can see them).")
     @app_commands.guild_only()
@@ -192,9 +184,7 @@ class MemberSettings(commands.GroupCog, group_name="settings"):
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.profile(guild_id, interaction.user.id)
         guild = await self.bot.services.guilds.settings(guild_id)
-        await interaction.response.send_message(
-            embed=embeds.member_settings(profile, guild.timezone), ephemeral=True
-        )
+        await reply(interaction, embed=member_views.member_settings(profile, guild.timezone))
 
 
 async def setup(bot: StudyBot) -> None:

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
 from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
-from bot.core.time import search_timezones
-from bot.core.zones import all_timezones
-from bot.daily import views as daily_ui
-from bot.studybot import StudyBot
+from bot.core.zones import timezone_choices
+from bot.members import views as member_views
+from bot.studybot import StudyBot, StudyGroupCog, reply
+
+
+def schedule_options(example: str, what: str) -> dict[str, str]:
+    """The option descriptions every `/setup <post>` schedule command shares."""
+    return {
+        "time": f"Local server time, 24-hour HH:MM (e.g. {example})",
+        "days": "Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily",
+        "enabled": f"False pauses {what}; true resumes it",
+    }
 
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Setup(commands.GroupCog, group_name="setup"):
+class Setup(StudyGroupCog, group_name="setup"):
     """Server configuration for moderators."""
-
-    def __init__(self, bot: StudyBot) -> None:
-        self.bot = bot
-        super().__init__()
 
     @app_commands.command(name="show", description="Show the server's bot configuration.")
     @moderator_only()
@@ -31,16 +34,10 @@ class Setup(commands.GroupCog, group_name="setup"):
         guild_id = guild_id_of(interaction)
         settings = await self.bot.services.guilds.settings(guild_id)
         extra = await self.bot.services.setup_summary(guild_id)
-        await interaction.response.send_message(
-            embed=embeds.guild_settings(settings, extra), ephemeral=True
-        )
+        await reply(interaction, embed=member_views.guild_settings(settings, extra))
 
     @app_commands.command(name="daily", description="When the daily prompt is posted.")
-    @app_commands.describe(
-        time="Local server time, 24-hour HH:MM (e.g. 09:00)",
-        days="Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily",
-        enabled="False pauses the daily prompt; true resumes it",
-    )
+    @app_commands.describe(**schedule_options("09:00", "the daily prompt"))
     @moderator_only()
     async def daily(
         self,
@@ -49,15 +46,35 @@ class Setup(commands.GroupCog, group_name="setup"):
         days: str | None = None,
         enabled: bool | None = None,
     ) -> None:
-        guild_id = guild_id_of(interaction)
-        schedule = await self.bot.services.daily.configure(
-            guild_id, post_time=time, days=days, enabled=enabled
+        """Set when the daily prompt is posted."""
+        await self._configure_post(
+            interaction, "daily", "Daily prompt schedule", time=time, days=days, enabled=enabled
         )
+
+    async def _configure_post(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        kind: str,
+        title: str,
+        *,
+        time: str | None,
+        days: str | None,
+        enabled: bool | None,
+    ) -> None:
+        """Every `/setup <post>` command: save through the post's registry entry, answer with
+        the saved schedule and, if the post has no channel yet, the next step."""
+        guild_id = guild_id_of(interaction)
+        post = self.bot.services.posts[kind]
+        schedule = await post.configure(guild_id, post_time=time, days=days, enabled=enabled)
         settings = await self.bot.services.guilds.settings(guild_id)
-        embed = daily_ui.schedule_embed(schedule, settings.timezone)
-        if settings.channels["daily"] is None:
-            embed.add_field(name="Next step", value="Pick a channel with `/setup channels daily:`.")
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        embed = embeds.schedule_saved(
+            title,
+            schedule.describe(),
+            settings.timezone,
+            channel_role=post.channel,
+            has_channel=settings.channels[post.channel] is not None,
+        )
+        await reply(interaction, embed=embed)
 
     @app_commands.command(name="timezone", description="Set the server's timezone for posts.")
     @app_commands.describe(zone="IANA timezone, e.g. Europe/Berlin — start typing a city")
@@ -68,18 +85,14 @@ class Setup(commands.GroupCog, group_name="setup"):
             embed=embeds.success(
                 "Server timezone saved",
                 f"Scheduled posts now follow **{settings.timezone}**.",
-            ),
-            ephemeral=True,
+            )
         )
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=zone, value=zone)
-            for zone in search_timezones(current, all_timezones(), limit=25)
-        ]
+        return timezone_choices(current)
 
     @app_commands.command(
         name="moderator-role", description="Let a role use moderator commands (or clear it)."
@@ -99,9 +112,7 @@ class Setup(commands.GroupCog, group_name="setup"):
             if role
             else "Moderator role cleared: only members with Manage Server are moderators."
         )
-        await interaction.response.send_message(
-            embed=embeds.success("Moderator role saved", text), ephemeral=True
-        )
+        await reply(interaction, embed=embeds.success("Moderator role saved", text))
 
     @app_commands.command(name="channels", description="Choose where the bot posts.")
     @app_commands.describe(
@@ -149,7 +160,7 @@ class Setup(commands.GroupCog, group_name="setup"):
             guild.id, {name: channel.id for name, channel in chosen.items()}
         )
         await interaction.response.send_message(
-            embed=embeds.guild_settings(settings), ephemeral=True
+            embed=member_views.guild_settings(settings), ephemeral=True
         )
 
     # --- /setup interview (issue 7, interview helper) ---
@@ -157,11 +168,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     @app_commands.command(
         name="interview", description="When the interview question of the day is posted."
     )
-    @app_commands.describe(
-        time="Local server time, 24-hour HH:MM (e.g. 12:00)",
-        days="Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily",
-        enabled="False pauses the question of the day; true resumes it",
-    )
+    @app_commands.describe(**schedule_options("12:00", "the question of the day"))
     @moderator_only()
     async def interview(
         self,
@@ -170,18 +177,9 @@ class Setup(commands.GroupCog, group_name="setup"):
         days: str | None = None,
         enabled: bool | None = None,
     ) -> None:
-        from bot.interview import views as interview_ui
-
-        guild_id = guild_id_of(interaction)
-        schedule = await self.bot.services.interview.configure_qotd(
-            guild_id, post_time=time, days=days, enabled=enabled
-        )
-        settings = await self.bot.services.guilds.settings(guild_id)
-        await interaction.response.send_message(
-            embed=interview_ui.qotd_schedule_embed(
-                schedule, settings.timezone, settings.channels["interview"] is not None
-            ),
-            ephemeral=True,
+        """Set when the interview question of the day is posted."""
+        await self._configure_post(
+            interaction, "qotd", "Question of the day", time=time, days=days, enabled=enabled
         )
 
     # --- /setup accountability (issue 8, projects helper) ---

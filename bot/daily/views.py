@@ -15,7 +15,7 @@ from bot.core.scheduling.guild_posts import Rendered
 from bot.daily.streaks import StreakState
 
 if TYPE_CHECKING:
-    from bot.daily.service import Completion, DailyPrompt, DailySchedule
+    from bot.daily.service import Completion, DailyPrompt
     from bot.studybot import StudyBot
 
 DIFFICULTY = {1: "gentle", 2: "solid", 3: "stretch"}
@@ -119,10 +119,6 @@ def history_embed(history: list[tuple[date, bool]], streak: StreakState) -> disc
     )
     embed.add_field(name="Streak", value=streak_line(streak), inline=False)
     return embed
-
-
-def schedule_embed(schedule: DailySchedule, zone: str) -> discord.Embed:
-    return embeds.success("Daily prompt schedule saved", f"{schedule.describe()} ({zone}).")
 
 
 def streak_reminder_embed(streak: StreakState, hours_left: int) -> discord.Embed:
