@@ -26,9 +26,9 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
-from bot.members.guilds import GuildService
-from bot.members.notify import Notifier
-from bot.members.service import MemberService
+from bot.members.service.guilds import GuildService
+from bot.members.service.notify import Notifier
+from bot.members.service.profiles import MemberService
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService

@@ -26,10 +26,12 @@ class Daily(StudyGroupCog, group_name="daily"):
     """The daily study prompt and your streak."""
 
     async def cog_load(self) -> None:
+        """Register this cog's persistent components so old buttons keep working."""
         self.bot.add_dynamic_items(daily_ui.DailyDoneButton)
 
     @app_commands.command(name="today", description="Today's prompt, with its Done button.")
     async def today(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """Today's prompt, with its Done button."""
         guild_id = guild_id_of(interaction)
         daily = await self.bot.services.daily.today(guild_id)
         catalog = self.bot.services.catalog.for_guild(guild_id)
@@ -44,6 +46,7 @@ class Daily(StudyGroupCog, group_name="daily"):
     async def streak(
         self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
     ) -> None:
+        """Your streak, or another member's."""
         guild_id = guild_id_of(interaction)
         target = member or interaction.user
         own = target.id == interaction.user.id
@@ -57,6 +60,7 @@ class Daily(StudyGroupCog, group_name="daily"):
 
     @app_commands.command(name="history", description="Your last 14 days at a glance.")
     async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """Your last 14 days at a glance."""
         guild_id = guild_id_of(interaction)
         days = await self.bot.services.daily.history(guild_id, interaction.user.id)
         state = await self.bot.services.daily.streak(guild_id, interaction.user.id)
@@ -65,6 +69,7 @@ class Daily(StudyGroupCog, group_name="daily"):
     @app_commands.command(name="post-now", description="Post today's prompt now (moderators).")
     @moderator_only()
     async def post_now(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """Post today's prompt now (moderators)."""
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.bot.services.daily.post(guild_id, manual=True)
@@ -74,4 +79,5 @@ class Daily(StudyGroupCog, group_name="daily"):
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load this cog (discord.py's extension entry point)."""
     await bot.add_cog(Daily(bot))

@@ -15,6 +15,7 @@ class Help(StudyCog):
 
     @app_commands.command(name="help", description="What the bot can do, by command group.")
     async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """What the bot can do, by command group."""
         member = interaction.user
         show_moderator = False
         if interaction.guild is not None and isinstance(member, discord.Member):
@@ -30,4 +31,5 @@ class Help(StudyCog):
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load this cog (discord.py's extension entry point)."""
     await bot.add_cog(Help(bot))

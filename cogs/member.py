@@ -24,6 +24,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @write_cooldown()
     @app_commands.guild_only()
     async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
+        """Set your timezone so days and streaks follow your clock."""
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.set_timezone(guild_id, interaction.user.id, zone)
         await reply(
@@ -39,6 +40,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggestions for the `zone` option as the member types."""
         return timezone_choices(current)
 
     @app_commands.command(name="dms", description="Allow or stop direct messages from the bot.")
@@ -48,6 +50,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @write_cooldown()
     @app_commands.guild_only()
     async def dms(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        """Allow or stop direct messages from the bot."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.members.set_dms(guild_id, interaction.user.id, enabled)
         text = (
@@ -77,6 +80,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
         reviews: bool | None = None,
         review_time: str | None = None,
     ) -> None:
+        """Opt in or out of reminders."""
         guild_id = guild_id_of(interaction)
         services = self.bot.services
         if all(v is None for v in (streak, hours_before, reviews, review_time)):
@@ -108,6 +112,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @write_cooldown()
     @app_commands.guild_only()
     async def nudges(self, interaction: discord.Interaction[StudyBot], mode: str) -> None:
+        """How pitfall nudges reach you."""
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.set_nudge_mode(
             guild_id, interaction.user.id, mode
@@ -166,6 +171,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     )
     @app_commands.guild_only()
     async def tracking(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        """Count the days you post here as community activity."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_tracking(guild_id, interaction.user.id, enabled)
         await reply(interaction, embed=progress_ui.tracking_embed(enabled))
@@ -174,6 +180,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @app_commands.describe(enabled="True: a digest at 08:00 your time each Monday; false: none")
     @app_commands.guild_only()
     async def digest(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+        """A weekly digest every Monday morning."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_digest(guild_id, interaction.user.id, enabled)
         await reply(interaction, embed=progress_ui.digest_settings_embed(enabled))
@@ -181,6 +188,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @app_commands.command(name="show", description="See your settings (only you can see them).")
     @app_commands.guild_only()
     async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """See your settings (only you can see them)."""
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.profile(guild_id, interaction.user.id)
         guild = await self.bot.services.guilds.settings(guild_id)
@@ -188,4 +196,5 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load this cog (discord.py's extension entry point)."""
     await bot.add_cog(MemberSettings(bot))

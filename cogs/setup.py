@@ -31,6 +31,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @app_commands.command(name="show", description="Show the server's bot configuration.")
     @moderator_only()
     async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """Show the server's bot configuration."""
         guild_id = guild_id_of(interaction)
         settings = await self.bot.services.guilds.settings(guild_id)
         extra = await self.bot.services.setup_summary(guild_id)
@@ -80,6 +81,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @app_commands.describe(zone="IANA timezone, e.g. Europe/Berlin — start typing a city")
     @moderator_only()
     async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
+        """Set the server's timezone for posts."""
         settings = await self.bot.services.guilds.set_timezone(guild_id_of(interaction), zone)
         await interaction.response.send_message(
             embed=embeds.success(
@@ -92,6 +94,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggestions for the `zone` option as the member types."""
         return timezone_choices(current)
 
     @app_commands.command(
@@ -102,6 +105,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     async def moderator_role(
         self, interaction: discord.Interaction[StudyBot], role: discord.Role | None = None
     ) -> None:
+        """Let a role use moderator commands (or clear it)."""
         if role is not None and (role.is_default() or role.managed):
             raise UserFacingError("Pick a regular role, not @everyone or a bot's own role.")
         await self.bot.services.guilds.set_moderator_role(
@@ -128,6 +132,7 @@ class Setup(StudyGroupCog, group_name="setup"):
         accountability: discord.TextChannel | None = None,
         interview: discord.TextChannel | None = None,
     ) -> None:
+        """Choose where the bot posts."""
         guild = interaction.guild
         assert guild is not None  # moderator_only guarantees a guild
         chosen = {
@@ -336,6 +341,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     )
     @moderator_only()
     async def stats(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """Aggregate study numbers for the server (never who)."""
         from bot.pitfalls import views as pitfalls_ui
 
         stats = await self.bot.services.pitfalls.stats(guild_id_of(interaction))
@@ -357,4 +363,5 @@ class Setup(StudyGroupCog, group_name="setup"):
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load this cog (discord.py's extension entry point)."""
     await bot.add_cog(Setup(bot))

@@ -13,6 +13,8 @@ from bot.members.api import GuildService, MemberService
 
 
 class ActivityService:
+    """Recording activity on the member's own local day."""
+
     def __init__(
         self, store: Store, clock: Clock, guilds: GuildService, members: MemberService
     ) -> None:

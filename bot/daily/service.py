@@ -45,6 +45,8 @@ DailySchedule = PostSchedule
 
 @dataclass(frozen=True)
 class DailyPrompt:
+    """A guild's prompt for one day, and where it was posted."""
+
     prompt_date: date
     prompt: Prompt
     created_at: datetime
@@ -55,11 +57,14 @@ class DailyPrompt:
 
     @property
     def opened_at(self) -> datetime:
+        """When members could start completing it (the post, else when it was chosen)."""
         return self.posted_at or self.created_at
 
 
 @dataclass(frozen=True)
 class Completion:
+    """The answer to pressing Done: whether it counted, and the streak now."""
+
     new: bool
     streak: StreakState
     prompt: Prompt | None
@@ -72,11 +77,16 @@ DEFAULT_DAILY = PostSchedule(True, time(9, 0), frozenset(range(7)))
 class DailyRenderer(Protocol):
     """How daily posts and reminders look (`bot.daily.views` provides it at wiring time)."""
 
-    def prompt_post(self, guild_id: int, daily: DailyPrompt, catalog: Catalog) -> Rendered: ...
-    def streak_reminder(self, state: StreakState, hours_left: int) -> discord.Embed: ...
+    def prompt_post(self, guild_id: int, daily: DailyPrompt, catalog: Catalog) -> Rendered:
+        """The day's post: embed, Done button and thread name."""
+
+    def streak_reminder(self, state: StreakState, hours_left: int) -> discord.Embed:
+        """The DM or inbox item telling a member their streak ends tonight."""
 
 
 class DailyService:
+    """Daily prompts and streaks: choose, post exactly once, complete, remind."""
+
     def __init__(
         self,
         core: Core,
@@ -114,6 +124,7 @@ class DailyService:
     # --- schedule -------------------------------------------------------------------
 
     async def schedule(self, guild_id: int) -> DailySchedule:
+        """The guild's daily schedule (the default when never configured)."""
         async with self.store.connect() as conn:
             return schedule_from_row(await daily_rows.schedule(conn, guild_id), DEFAULT_DAILY)
 
@@ -130,6 +141,7 @@ class DailyService:
         days: str | None = None,
         enabled: bool | None = None,
     ) -> DailySchedule:
+        """What `/setup daily` does: validate, save, reschedule."""
         return await self.poster.configure(
             guild_id, post_time=post_time, days=days, enabled=enabled
         )
@@ -149,6 +161,7 @@ class DailyService:
     # --- prompts --------------------------------------------------------------------
 
     async def guild_today(self, guild_id: int) -> date:
+        """The guild's local day now."""
         settings = await self.guilds.settings(guild_id)
         return local_date(self.clock.now(), resolve_zone(None, settings.timezone))
 
@@ -205,6 +218,7 @@ class DailyService:
     async def post(
         self, guild_id: int, *, day: date | None = None, manual: bool = False
     ) -> PostResult:
+        """Post the day's prompt (the scheduled job and `/daily post-now` both call this)."""
         return await self.poster.post(guild_id, day=day, manual=manual)
 
     async def _render(self, guild_id: int, day: date) -> Rendered:
@@ -226,9 +240,11 @@ class DailyService:
     # --- members --------------------------------------------------------------------
 
     async def member_day(self, guild_id: int, user_id: int) -> tuple[date, ZoneInfo]:
+        """The member's local day now and their zone."""
         return await self.members.local_day(guild_id, user_id)
 
     async def complete(self, guild_id: int, user_id: int, prompt_date: date) -> Completion:
+        """Mark the prompt done for the member's own day and update their streak."""
         now = self.clock.now()
         async with self.store.connect() as conn:
             row = await daily_rows.post_for(conn, guild_id, prompt_date)
@@ -274,12 +290,14 @@ class DailyService:
         return Completion(new=new, streak=state, prompt=prompt, local_day=local_day)
 
     async def streak(self, guild_id: int, user_id: int) -> StreakState:
+        """The member's streak as of their local day."""
         local_day, _ = await self.member_day(guild_id, user_id)
         async with self.store.connect() as conn:
             days = await daily_rows.completion_days(conn, guild_id, user_id)
         return compute_streak(days, local_day)
 
     async def history(self, guild_id: int, user_id: int, days: int = 14) -> list[tuple[date, bool]]:
+        """The member's last `days` local days, each done or not."""
         local_day, _ = await self.member_day(guild_id, user_id)
         start = local_day - timedelta(days=days - 1)
         async with self.store.connect() as conn:
@@ -291,6 +309,7 @@ class DailyService:
     async def set_streak_reminder(
         self, guild_id: int, user_id: int, enabled: bool, hours_before: int | None
     ) -> dict[str, Any]:
+        """Opt in or out of the streak-at-risk reminder."""
         values: dict[str, Any] = {"streak": enabled}
         if hours_before is not None:
             if not 1 <= hours_before <= 12:

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.core.embeds import WARNING, info, success
-from bot.members.guilds import CHANNEL_ROLES, GuildSettings
-from bot.members.service import MemberProfile
+from bot.members.service.guilds import CHANNEL_ROLES, GuildSettings
+from bot.members.service.profiles import MemberProfile
 
 
 def _yes_no(value: bool) -> str:

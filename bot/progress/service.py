@@ -25,7 +25,7 @@ from bot.core.scheduling.dispatcher import Served
 from bot.core.store import deliveries as ledger
 from bot.core.store import reminders as reminder_rows
 from bot.core.time import at_local_time, local_date, next_fire, resolve_zone
-from bot.members.service import NUDGE_MODES
+from bot.members.service.profiles import NUDGE_MODES
 from bot.progress import rules
 from bot.progress import store as rows
 from bot.wiring import FeatureService

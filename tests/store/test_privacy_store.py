@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from bot.core.clock import FakeClock
 from bot.core.store import Store
-from bot.members.guilds import GuildService
-from bot.members.service import MemberService
+from bot.members.service.guilds import GuildService
+from bot.members.service.profiles import MemberService
 from bot.privacy import store as privacy_rows
 from bot.tables import metadata
 

@@ -5,8 +5,8 @@ import pytest
 from bot.core.clock import FakeClock
 from bot.core.errors import UserFacingError
 from bot.core.store import Store
-from bot.members.guilds import GuildService
-from bot.members.service import MemberService
+from bot.members.service.guilds import GuildService
+from bot.members.service.profiles import MemberService
 
 GUILD = 1000
 

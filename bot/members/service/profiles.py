@@ -14,13 +14,15 @@ from bot.core.time import canonical_timezone, local_date, resolve_zone
 from bot.core.zones import all_timezones
 from bot.members import guild_store as guild_rows
 from bot.members import store as member_rows
-from bot.members.guilds import GuildSettings
+from bot.members.service.guilds import GuildSettings
 
 NUDGE_MODES = ("inbox", "dm", "off")
 
 
 @dataclass(frozen=True)
 class MemberProfile:
+    """A member's preferences (timezone, DMs, nudges, what they share)."""
+
     guild_id: int
     user_id: int
     timezone: str | None
@@ -32,6 +34,7 @@ class MemberProfile:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MemberProfile:
+        """A profile from a stored `members` row."""
         return cls(
             guild_id=row["guild_id"],
             user_id=row["user_id"],
@@ -72,6 +75,8 @@ class MemberContext:
 
 
 class MemberService:
+    """Member preferences and the one read of who is asking."""
+
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
@@ -106,22 +111,27 @@ class MemberService:
             await member_rows.set_left(conn, guild_id, user_id, self.clock.now() if left else None)
 
     async def set_timezone(self, guild_id: int, user_id: int, zone: str) -> MemberProfile:
+        """Set the member's own timezone (a city or IANA name)."""
         name = canonical_timezone(zone, all_timezones())
         return await self.update(guild_id, user_id, timezone=name)
 
     async def set_dms(self, guild_id: int, user_id: int, enabled: bool) -> MemberProfile:
         # Turning DMs on again also clears an earlier bounce: the member says it works now.
+        """Allow or stop DMs (turning them on clears an earlier bounce)."""
         return await self.update(guild_id, user_id, dm_opt_in=enabled, dm_unreachable=False)
 
     async def set_nudge_mode(self, guild_id: int, user_id: int, mode: str) -> MemberProfile:
+        """How pitfall nudges reach the member: inbox, dm or off."""
         if mode not in NUDGE_MODES:
             raise UserFacingError("Nudge mode must be inbox, dm or off.")
         return await self.update(guild_id, user_id, nudge_mode=mode)
 
     async def mark_dm_unreachable(self, guild_id: int, user_id: int) -> None:
+        """Stop DMs after one bounced, until the member turns them on again."""
         await self.update(guild_id, user_id, dm_unreachable=True)
 
     async def update(self, guild_id: int, user_id: int, **values: Any) -> MemberProfile:
+        """Save profile fields (makes the member's row if they have none)."""
         async with self.store.begin() as conn:
             row = await member_rows.update_fields(
                 conn, guild_id, user_id, self.clock.now(), **values

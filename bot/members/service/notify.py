@@ -18,12 +18,14 @@ from bot.core.scheduling.delivery import Deliverer, DeliveryFailed
 from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store import Store
 from bot.core.store import inbox as inbox_rows
-from bot.members.service import MemberService
+from bot.members.service.profiles import MemberService
 
 log = logging.getLogger(__name__)
 
 
 class Notifier:
+    """Reaching one member once: a DM where they opted in, else their next reply."""
+
     def __init__(
         self, store: Store, clock: Clock, members: MemberService, deliverer: Deliverer
     ) -> None:
@@ -91,5 +93,6 @@ class Notifier:
         return "dm" if outcome.sent is not None else "inbox"
 
     async def take_inbox(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
+        """Hand over (and mark delivered) what waited for the member's next reply."""
         async with self.store.begin() as conn:
             return await inbox_rows.take_pending(conn, guild_id, user_id, self.clock.now())

@@ -17,6 +17,8 @@ CHANNEL_ROLES = ("daily", "accountability", "interview")
 
 @dataclass(frozen=True)
 class GuildSettings:
+    """A guild's settings: timezone, moderator role, channels, broken settings."""
+
     guild_id: int
     timezone: str
     moderator_role_id: int | None
@@ -31,6 +33,7 @@ class GuildSettings:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> GuildSettings:
+        """Settings from a stored `guild_config` row."""
         return cls(
             guild_id=row["guild_id"],
             timezone=row["timezone"],
@@ -42,6 +45,8 @@ class GuildSettings:
 
 
 class GuildService:
+    """Guild configuration: timezone, moderator role, channels, broken settings."""
+
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
@@ -65,6 +70,7 @@ class GuildService:
             await guild_rows.set_removed(conn, guild_id, self.clock.now() if removed else None)
 
     async def set_timezone(self, guild_id: int, zone: str) -> GuildSettings:
+        """Set the guild's timezone (a city or IANA name); reschedules its posts."""
         name = canonical_timezone(zone, all_timezones())
         settings = await self._update(guild_id, timezone=name)
         await self._changed(guild_id)
@@ -75,9 +81,11 @@ class GuildService:
             await listener(guild_id)
 
     async def set_moderator_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
+        """Set or clear the role whose members are moderators."""
         return await self._update(guild_id, moderator_role_id=role_id)
 
     async def set_channels(self, guild_id: int, chosen: dict[str, int]) -> GuildSettings:
+        """Choose channels by role; clears what was broken about them."""
         unknown = set(chosen) - set(CHANNEL_ROLES)
         if unknown:
             raise ValueError(f"unknown channel roles: {sorted(unknown)}")
@@ -89,6 +97,7 @@ class GuildService:
         return settings
 
     async def is_moderator(self, guild_id: int, role_ids: set[int], *, manage_guild: bool) -> bool:
+        """True for Manage Server or the configured moderator role."""
         if manage_guild:
             return True
         settings = await self.settings(guild_id)
@@ -103,6 +112,7 @@ class GuildService:
         return setting not in current.broken
 
     async def clear_broken(self, guild_id: int, setting: str) -> None:
+        """Forget a broken mark once the setting works again."""
         current = await self.settings(guild_id)
         if setting in current.broken:
             remaining = {k: v for k, v in current.broken.items() if k != setting}
