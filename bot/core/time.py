@@ -137,36 +137,33 @@ def mask_to_weekdays(mask: int) -> frozenset[int]:
     return frozenset(day for day in range(7) if mask & (1 << day))
 
 
-def next_fire(after: datetime, at: time, zone: ZoneInfo, weekdays: Iterable[int]) -> datetime:
-    """The first UTC instant strictly after `after` at local `at` on one of `weekdays`."""
+def _fire(
+    anchor: datetime, at: time, zone: ZoneInfo, weekdays: Iterable[int], step: int
+) -> datetime:
+    """Walk local days from `anchor`'s (forwards for step 1, backwards for -1) to the first
+    allowed weekday whose local `at` lies on the right side of `anchor`."""
     allowed = frozenset(weekdays)
     if not allowed:
         raise ValueError("weekdays must not be empty")
-    day = local_date(after, zone)
+    day = local_date(anchor, zone)
     for offset in range(8):
-        candidate_day = day + timedelta(days=offset)
+        candidate_day = day + timedelta(days=step * offset)
         if candidate_day.weekday() not in allowed:
             continue
         candidate = at_local_time(candidate_day, at, zone)
-        if candidate > after:
+        if (candidate > anchor) if step > 0 else (candidate <= anchor):
             return candidate
     raise AssertionError("unreachable: a week always contains an allowed weekday")
+
+
+def next_fire(after: datetime, at: time, zone: ZoneInfo, weekdays: Iterable[int]) -> datetime:
+    """The first UTC instant strictly after `after` at local `at` on one of `weekdays`."""
+    return _fire(after, at, zone, weekdays, 1)
 
 
 def latest_fire(until: datetime, at: time, zone: ZoneInfo, weekdays: Iterable[int]) -> datetime:
     """The last UTC instant at or before `until` at local `at` on one of `weekdays`."""
-    allowed = frozenset(weekdays)
-    if not allowed:
-        raise ValueError("weekdays must not be empty")
-    day = local_date(until, zone)
-    for offset in range(8):
-        candidate_day = day - timedelta(days=offset)
-        if candidate_day.weekday() not in allowed:
-            continue
-        candidate = at_local_time(candidate_day, at, zone)
-        if candidate <= until:
-            return candidate
-    raise AssertionError("unreachable: a week always contains an allowed weekday")
+    return _fire(until, at, zone, weekdays, -1)
 
 
 def _zone_keys(name: str) -> tuple[str, str]:

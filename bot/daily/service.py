@@ -133,19 +133,6 @@ class DailyService:
             row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
         return schedule_from_row(row, DEFAULT_DAILY)
 
-    async def configure(
-        self,
-        guild_id: int,
-        *,
-        post_time: str | None = None,
-        days: str | None = None,
-        enabled: bool | None = None,
-    ) -> DailySchedule:
-        """What `/setup daily` does: validate, save, reschedule."""
-        return await self.poster.configure(
-            guild_id, post_time=post_time, days=days, enabled=enabled
-        )
-
     async def _guild_ids(self) -> list[int]:
         """Every guild that has a daily schedule or any settings: a default schedule posts
         once a daily channel is set."""

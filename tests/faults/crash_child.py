@@ -36,7 +36,7 @@ async def main() -> None:
         for guild_id, channel_id in zip(guild_ids, channel_ids, strict=True):
             await bot.services.guilds.set_timezone(guild_id, "Europe/Berlin")
             await bot.services.guilds.set_channels(guild_id, {"daily": channel_id})
-            await bot.services.daily.configure(guild_id, post_time="09:00")
+            await bot.services.posts["daily"].configure(guild_id, post_time="09:00")
         await bot.store.close()
         print("SETUP-DONE", flush=True)
         return
