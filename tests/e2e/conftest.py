@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +21,9 @@ def e2e_clock() -> FakeClock:
 
 
 @pytest.fixture
-def e2e_settings(tmp_path: Path) -> Settings:
+def e2e_settings(db_url: str) -> Settings:
     return testing.settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
+        database_url=db_url,
         send_rate_per_second=50,
         send_burst=50,
         dm_rate_per_second=10,
