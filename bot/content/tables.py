@@ -1,4 +1,4 @@
-"""Tables for bot/content/service.py, on the shared metadata (see schema.py).
+"""Tables of the content feature (bot/content/service), on the shared metadata.
 
 A guild's uploaded pack is two things:
 - ``content_pack_versions``: every version ever uploaded (one row each, never rewritten),
@@ -20,14 +20,11 @@ from sqlalchemy import (
     Text,
 )
 
+from bot.content.rules import FILENAME_MAX, VERSION_MAX
 from bot.core.store.schema import metadata
 from bot.core.store.types import UTCDateTime
 
-__all__ = ["content_pack_versions", "content_packs", "metadata"]
-
-#: Semantic versions have no length limit of their own; longer ones are refused at upload.
-VERSION_MAX = 64
-FILENAME_MAX = 200
+__all__ = ["content_builtin_disabled", "content_pack_versions", "content_packs", "metadata"]
 
 content_pack_versions = Table(
     "content_pack_versions",
