@@ -13,6 +13,7 @@ from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.time import search_timezones
 from bot.core.zones import all_timezones
 from bot.daily import views as daily_ui
+from bot.health.embeds import health_embed
 from bot.studybot import StudyBot
 
 
@@ -352,8 +353,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     )
     @moderator_only()
     async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
-        from bot.health.embeds import health_embed
-
+        """Scheduler jobs, last sweep and tick, deliveries and broken settings."""
         report = await self.bot.services.health_report(guild_id_of(interaction))
         await interaction.response.send_message(embed=health_embed(report), ephemeral=True)
 
