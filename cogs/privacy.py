@@ -17,6 +17,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
     """Your data: take it with you, or have it deleted."""
 
     def __init__(self, privacy: PrivacyService) -> None:
+        """The cog works through the privacy service only."""
         super().__init__()
         self.privacy = privacy
 

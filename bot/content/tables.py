@@ -26,11 +26,19 @@ from bot.core.store.types import UTCDateTime
 
 __all__ = ["content_builtin_disabled", "content_pack_versions", "content_packs", "metadata"]
 
+
+def _pack_key() -> tuple[Column[int], Column[str]]:
+    """Every content table's primary key starts with the guild and the pack id."""
+    return (
+        Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+        Column("pack_id", String(64), primary_key=True),
+    )
+
+
 content_pack_versions = Table(
     "content_pack_versions",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("pack_id", String(64), primary_key=True),
+    *_pack_key(),
     Column("version", String(VERSION_MAX), primary_key=True),
     Column("name", String(100), nullable=False),  # the header's name, for listings
     Column("filename", String(FILENAME_MAX), nullable=False),  # as uploaded, for export
@@ -43,8 +51,7 @@ content_pack_versions = Table(
 content_packs = Table(
     "content_packs",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("pack_id", String(64), primary_key=True),
+    *_pack_key(),
     Column("current_version", String(VERSION_MAX), nullable=False),
     Column("enabled", Boolean, nullable=False, server_default="1"),
     Column("updated_by", BigInteger, nullable=False),
@@ -64,8 +71,7 @@ content_builtin_disabled = Table(
     metadata,
     # Built-in packs a guild's moderators switched off (built-ins are split by kind and track
     # so parts can be disabled per server).
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("pack_id", String(64), primary_key=True),
+    *_pack_key(),
     Column("disabled_by", BigInteger, nullable=False),
     Column("disabled_at", UTCDateTime, nullable=False),
 )

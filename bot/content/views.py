@@ -77,14 +77,14 @@ def diff_fields(embed: discord.Embed, diff: PackDiff) -> None:
         )
 
 
+def _count(kind: str, n: int) -> str:
+    """``1 track``, ``12 prompts`` (every kind's label is its plural with an "s")."""
+    plural = KIND_LABELS[kind].lower()
+    return f"{n} {plural.removesuffix('s') if n == 1 else plural}"
+
+
 def _counts_line(counts: dict[str, int]) -> str:
-    """``1 track, 12 prompts`` (every label is its plural with an "s")."""
-    parts = [
-        f"{n} {KIND_LABELS[k].lower().removesuffix('s') if n == 1 else KIND_LABELS[k].lower()}"
-        for k, n in counts.items()
-        if n
-    ]
-    return ", ".join(parts) or "no items"
+    return ", ".join(_count(k, n) for k, n in counts.items() if n) or "no items"
 
 
 def preview_embed(preview: UploadPreview) -> discord.Embed:

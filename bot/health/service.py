@@ -1,5 +1,8 @@
-"""`/setup health`: the scheduler's jobs, the last dispatcher tick and pitfall sweep, the
-deliveries of the last 24 hours and the guild's broken settings, in one report."""
+"""`/setup health`: jobs, the last tick and sweep, recent deliveries, broken settings.
+
+One report from the scheduler's jobs, the last dispatcher tick and pitfall sweep, the
+deliveries of the last 24 hours and the guild's broken settings.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +20,12 @@ class SweepTimes(Protocol):
     """When the pitfall sweep last ran and how long it took (the pitfalls service)."""
 
     @property
-    def last_sweep_at(self) -> datetime | None: ...
+    def last_sweep_at(self) -> datetime | None:
+        """When the last sweep finished (None before the first)."""
 
     @property
-    def last_sweep_seconds(self) -> float | None: ...
+    def last_sweep_seconds(self) -> float | None:
+        """How long the last sweep took."""
 
 
 @dataclass(frozen=True)
@@ -40,27 +45,24 @@ class HealthService:
 
     def __init__(self, core: Core, *, guilds: GuildService, sweeps: SweepTimes) -> None:
         """Built once in the wiring; ``sweeps`` is the pitfalls service."""
-        self.clock = core.clock
-        self.store = core.store
-        self.scheduler = core.scheduler
-        self.dispatcher = core.dispatcher
+        self.core = core
         self.guilds = guilds
         self.sweeps = sweeps
 
     async def report(self, guild_id: int) -> HealthReport:
         """Jobs, the last sweep and tick, deliveries of the last 24 hours, broken settings."""
-        now = self.clock.now()
+        now = self.core.clock.now()
         jobs = [
             (job.id, job.next_run)
-            for job in self.scheduler.jobs()
+            for job in self.core.scheduler.jobs()
             if is_guild_job(job.id, guild_id)
         ]
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             counts = await ledger.counts_since(conn, guild_id, now - DELIVERY_WINDOW)
         settings = await self.guilds.settings(guild_id)
         return HealthReport(
             jobs=jobs,
-            last_tick=self.dispatcher.last_tick,
+            last_tick=self.core.dispatcher.last_tick,
             last_sweep=self.sweeps.last_sweep_at,
             last_sweep_seconds=self.sweeps.last_sweep_seconds,
             deliveries_24h=counts,

@@ -52,8 +52,10 @@ class ContentService(Uploads, Switches, Reading):
         await self._load_stored()
 
     async def forget_guild(self, guild_id: int) -> None:
-        """Delete a guild's stored packs and drop them from the catalog (the bot left the
-        guild for good); for the retention purge."""
+        """Delete a guild's stored packs and drop them from the catalog.
+
+        For when the bot left the guild for good (the retention purge).
+        """
         async with self._locks[guild_id]:
             async with self.store.begin() as conn:
                 await content_rows.forget_guild(conn, guild_id)

@@ -42,10 +42,10 @@ def parse_stored(source: str, pack_id: str, version: str) -> Pack:
 
 
 class GuildPacks:
-    """Per-guild locks, the packs skipped at start, the write-then-swap unit and the
-    lookups every content operation shares."""
+    """What every content operation shares: locks, skipped packs, the swap, lookups."""
 
     def __init__(self, core: Core, *, catalog: CatalogRegistry) -> None:
+        """Keep the core's store, clock and settings, and the catalog registry."""
         self.store = core.store
         self.clock = core.clock
         self.settings = core.settings
@@ -146,8 +146,11 @@ class GuildPacks:
     async def _apply(
         self, write: Write, change: Callable[[], object], undo: Callable[[], object], heading: str
     ) -> None:
-        """Write rows, then change the registry inside the transaction: a PackError from the
-        change rolls the rows back (refused under ``heading``), a failed commit undoes it."""
+        """Write rows, then change the registry inside the same transaction.
+
+        A PackError from the change rolls the rows back (refused under ``heading``); a
+        failed commit undoes the change.
+        """
         changed = False
         try:
             async with self.store.begin() as conn:
@@ -165,8 +168,10 @@ class GuildPacks:
     async def _stored_pack(
         self, conn: AsyncConnection, guild_id: int, head: PackHead | None
     ) -> Pack | None:
-        """The current version of a stored pack, as loaded or parsed from its text (None
-        if there is none or it no longer parses)."""
+        """The current version of a stored pack, as loaded or parsed from its text.
+
+        None if there is none or it no longer parses.
+        """
         if head is None:
             return None
         pack_id, version = str(head["pack_id"]), str(head["current_version"])

@@ -118,8 +118,11 @@ class Reading(GuildPacks):
         return [v for v in found if typed.strip() in v][:25]
 
     async def export(self, guild_id: int, pack_id: str, version: str | None = None) -> ExportedPack:
-        """The YAML of an uploaded pack's current (or named) version, byte for byte as
-        uploaded; for a built-in pack, its file (if unchanged since it was loaded)."""
+        """The YAML of a pack, byte for byte.
+
+        For an uploaded pack its current (or named) stored version; for a built-in pack its
+        file, if unchanged since it was loaded.
+        """
         builtin = self._builtin(pack_id)
         if builtin is not None:
             return await asyncio.to_thread(self._export_builtin, builtin)

@@ -77,8 +77,10 @@ class Switches(GuildPacks):
     async def _set_builtin_enabled(
         self, guild_id: int, user_id: int, pack_id: str, enabled: bool
     ) -> ToggleResult:
-        """Switch a built-in pack off or back on for this guild only (refused, with the
-        references named, when the guild's other packs depend on it)."""
+        """Switch a built-in pack off or back on for this guild only.
+
+        Refused, with the references named, when the guild's other packs depend on it.
+        """
         registry = self.catalog
         async with self._locks[guild_id]:
             current = registry.disabled_builtin(guild_id)
@@ -108,9 +110,11 @@ class Switches(GuildPacks):
     async def rollback(
         self, guild_id: int, user_id: int, pack_id: str, version: str | None = None
     ) -> RollbackResult:
-        """Make an earlier stored version current: the one before the current version (by
-        semver), or ``version``. Any stored version may be named, so a rollback can be
-        undone by naming the newer version."""
+        """Make an earlier stored version current, or the stored ``version`` named.
+
+        Without ``version``, the one before the current version (by semver). Any stored
+        version may be named, so a rollback can be undone by naming the newer version.
+        """
         self._refuse_builtin(pack_id, "rolled back")
         async with self._locks[guild_id]:
             async with self.store.connect() as conn:

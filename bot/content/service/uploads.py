@@ -59,6 +59,7 @@ class Uploads(GuildPacks):
     """``/content upload``: preview, confirm or cancel."""
 
     def __init__(self, core: Core, *, catalog: CatalogRegistry) -> None:
+        """Start with no pending previews."""
         super().__init__(core, catalog=catalog)
         self._pending: dict[str, _Pending] = {}
 
@@ -138,16 +139,21 @@ class Uploads(GuildPacks):
     async def _stored_state(
         self, conn: AsyncConnection, guild_id: int, pack_id: str
     ) -> tuple[PackHead | None, list[str], Pack | None]:
-        """What an upload of ``pack_id`` would replace: the stored head, the stored
-        versions (none without a head) and the current pack."""
+        """What an upload of ``pack_id`` would replace: head, stored versions, current pack.
+
+        Without a head there are no stored versions to compare with.
+        """
         head = await content_rows.head(conn, guild_id, pack_id)
         stored = await content_rows.versions(conn, guild_id, pack_id)
         old = await self._stored_pack(conn, guild_id, head)
         return head, [v["version"] for v in stored] if head else [], old
 
     def _prune(self, now: datetime, guild_id: int, user_id: int) -> None:
-        """Drop expired previews, and this moderator's oldest beyond
-        :data:`PENDING_PER_MEMBER - 1` (each holds up to 1 MiB of text in memory)."""
+        """Drop expired previews, and this moderator's oldest beyond the limit.
+
+        A moderator keeps at most :data:`PENDING_PER_MEMBER` - 1 older previews (each holds
+        up to 1 MiB of text in memory).
+        """
         mine: list[_Pending] = []
         for token, pending in list(self._pending.items()):
             if preview_expired(pending.created_at, now):
