@@ -8,13 +8,13 @@ the app reach services through the typed `Services` it returns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.activity.service import ActivityService
 from bot.catalog import CatalogRegistry
+from bot.content.service import ContentService
 from bot.core.clock import Clock, FakeClock
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Deliverer
@@ -26,15 +26,15 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
+from bot.health.service import HealthReport, HealthService
 from bot.members.service.guilds import GuildService
 from bot.members.service.notify import Notifier
 from bot.members.service.profiles import MemberService
+from bot.privacy.service import PrivacyService
 
 if TYPE_CHECKING:
-    from bot.content.service import ContentService
     from bot.interview.service import InterviewService
     from bot.pitfalls.service import PitfallService
-    from bot.privacy.service import PrivacyService
     from bot.progress.service import ProgressService
     from bot.projects.service import ProjectService
 
@@ -49,13 +49,14 @@ class Services:
     notifier: Notifier
     activity: ActivityService
     daily: DailyService
+    content: ContentService
+    privacy: PrivacyService
     # Feature services, attached by `build_features()` right after construction.
-    content: ContentService = field(init=False)
     interview: InterviewService = field(init=False)
     projects: ProjectService = field(init=False)
     progress: ProgressService = field(init=False)
     pitfalls: PitfallService = field(init=False)
-    privacy: PrivacyService = field(init=False)
+    health: HealthService = field(init=False)  # after pitfalls: it reads the last sweep
 
     @property
     def settings(self) -> Settings:
@@ -82,66 +83,37 @@ class Services:
         return self.core.deliverer
 
     def build_features(self) -> None:
-        from bot.content.service import ContentService
         from bot.interview.service import InterviewService
         from bot.pitfalls.service import PitfallService
-        from bot.privacy.service import PrivacyService
         from bot.progress.service import ProgressService
         from bot.projects.service import ProjectService
 
-        self.content = ContentService(self)
         self.interview = InterviewService(self)
         self.projects = ProjectService(self)
         self.progress = ProgressService(self)
         self.pitfalls = PitfallService(self)
-        self.privacy = PrivacyService(self)
         for feature in self.features():
             feature.wire()
 
     def features(self) -> list[FeatureService]:
-        return [
-            self.content,
-            self.interview,
-            self.projects,
-            self.progress,
-            self.pitfalls,
-            self.privacy,
-        ]
+        return [self.interview, self.projects, self.progress, self.pitfalls]
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
         await self.posts.start()
+        await self.content.start()
         for feature in self.features():
             await feature.start()
+        await self.privacy.start()
 
     async def health_report(self, guild_id: int) -> HealthReport:
         """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
-        from datetime import timedelta
-
-        from bot.core.store import deliveries as ledger
-
-        now = self.clock.now()
-        jobs = [
-            (job.id, job.next_run)
-            for job in self.scheduler.jobs()
-            if job.id.endswith(f":{guild_id}") or ":" not in job.id
-        ]
-        async with self.store.connect() as conn:
-            counts = await ledger.counts_since(conn, guild_id, now - timedelta(hours=24))
-        settings = await self.guilds.settings(guild_id)
-        pitfalls = getattr(self, "pitfalls", None)
-        return HealthReport(
-            jobs=jobs,
-            last_tick=self.dispatcher.last_tick,
-            last_sweep=getattr(pitfalls, "last_sweep_at", None),
-            last_sweep_seconds=getattr(pitfalls, "last_sweep_seconds", None),
-            deliveries_24h=counts,
-            broken=dict(settings.broken),
-        )
+        return await self.health.report(guild_id)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """Extra lines for `/setup show`: each feature's schedule and settings."""
         lines = await self.posts.summary(guild_id)
+        lines.extend(await self.content.setup_summary(guild_id))
         for feature in self.features():
             lines.extend(await feature.setup_summary(guild_id))
         return lines
@@ -184,19 +156,12 @@ def build_services(
         notifier=notifier,
         activity=activity,
         daily=daily,
+        content=ContentService(core, catalog=catalog),
+        privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
     )
     services.build_features()
+    services.health = HealthService(core, guilds=guilds, sweeps=services.pitfalls)
     return services
-
-
-@dataclass(frozen=True)
-class HealthReport:
-    jobs: list[tuple[str, datetime | None]]
-    last_tick: datetime | None
-    last_sweep: datetime | None
-    last_sweep_seconds: float | None
-    deliveries_24h: dict[str, int]
-    broken: dict[str, str]
 
 
 class FeatureService:

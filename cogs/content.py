@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -11,6 +13,8 @@ from discord.ext import commands
 from bot.content import views as content_ui
 from bot.core.checks import guild_id_of, moderator_only, write_cooldown
 from bot.studybot import StudyBot
+
+T = TypeVar("T")
 
 
 async def _pack_autocomplete(
@@ -34,16 +38,35 @@ async def _version_autocomplete(
     return [app_commands.Choice(name=v, value=v) for v in found]
 
 
+def _pack_option(about: str, *, versions: str | None = None) -> Callable[[T], T]:
+    """The `pack:` option (and `version:`, when described) with their autocomplete."""
+    described = {"pack": about} | ({"version": versions} if versions else {})
+    completed = {"pack": _pack_autocomplete} | (
+        {"version": _version_autocomplete} if versions else {}
+    )
+
+    def decorate(command: T) -> T:
+        return app_commands.autocomplete(**completed)(app_commands.describe(**described)(command))
+
+    return decorate
+
+
+async def _reply(interaction: discord.Interaction[StudyBot], embed: discord.Embed) -> None:
+    await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def _set_enabled(
+    interaction: discord.Interaction[StudyBot], pack: str, enabled: bool
+) -> None:
+    result = await interaction.client.services.content.set_enabled(
+        guild_id_of(interaction), interaction.user.id, pack, enabled
+    )
+    await _reply(interaction, content_ui.toggle_embed(result))
+
+
 @app_commands.guild_only()
 class Content(commands.GroupCog, group_name="content"):
     """Content packs: the prompts, questions, nudges, ideas and roadmap the bot teaches with."""
-
-    def __init__(self, bot: StudyBot) -> None:
-        self.bot = bot
-        super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(content_ui.UploadDecisionButton)
 
     @app_commands.command(name="upload", description="Add or update a content pack (moderators).")
     @app_commands.describe(
@@ -58,95 +81,83 @@ class Content(commands.GroupCog, group_name="content"):
         file: discord.Attachment,
         dry_run: bool = False,
     ) -> None:
+        """Preview an uploaded pack (Confirm/Cancel), or only check it with `dry_run`."""
         guild_id = guild_id_of(interaction)
-        content = self.bot.services.content
+        content = interaction.client.services.content
         content.check_upload(file.filename, file.size)  # before downloading anything
         await interaction.response.defer(ephemeral=True, thinking=True)
         preview = await content.preview_upload(
             guild_id, interaction.user.id, file.filename, await file.read(), dry_run=dry_run
         )
+        embed = content_ui.preview_embed(preview)
         if preview.token is None:
-            await interaction.followup.send(embed=content_ui.preview_embed(preview), ephemeral=True)
+            await interaction.followup.send(embed=embed, ephemeral=True)
         else:
-            await interaction.followup.send(
-                embed=content_ui.preview_embed(preview),
-                view=content_ui.decision_view(preview.token),
-                ephemeral=True,
-            )
+            view = content_ui.decision_view(preview.token)
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(name="list", description="Built-in and uploaded packs (moderators).")
     @moderator_only()
     async def list_(self, interaction: discord.Interaction[StudyBot]) -> None:
-        packs = await self.bot.services.content.list_packs(guild_id_of(interaction))
-        await interaction.response.send_message(embed=content_ui.list_embed(packs), ephemeral=True)
+        """Built-in and uploaded packs with their state."""
+        packs = await interaction.client.services.content.list_packs(guild_id_of(interaction))
+        await _reply(interaction, content_ui.list_embed(packs))
 
     @app_commands.command(name="show", description="A pack's details and versions (moderators).")
-    @app_commands.describe(pack="The pack id")
-    @app_commands.autocomplete(pack=_pack_autocomplete)
+    @_pack_option("The pack id")
     @moderator_only()
     async def show(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
-        details = await self.bot.services.content.show_pack(guild_id_of(interaction), pack)
-        await interaction.response.send_message(
-            embed=content_ui.show_embed(details), ephemeral=True
-        )
+        """A pack's details and stored versions."""
+        content = interaction.client.services.content
+        details = await content.show_pack(guild_id_of(interaction), pack)
+        await _reply(interaction, content_ui.show_embed(details))
 
     @app_commands.command(name="disable", description="Stop using an uploaded pack (moderators).")
-    @app_commands.describe(pack="The uploaded pack to disable (it stays stored)")
-    @app_commands.autocomplete(pack=_pack_autocomplete)
+    @_pack_option("The uploaded pack to disable (it stays stored)")
     @write_cooldown()
     @moderator_only()
     async def disable(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
-        result = await self.bot.services.content.set_enabled(
-            guild_id_of(interaction), interaction.user.id, pack, False
-        )
-        await interaction.response.send_message(
-            embed=content_ui.toggle_embed(result), ephemeral=True
-        )
+        """Stop using a pack in this server (it stays stored)."""
+        await _set_enabled(interaction, pack, False)
 
     @app_commands.command(name="enable", description="Use a disabled pack again (moderators).")
-    @app_commands.describe(pack="The uploaded pack to enable")
-    @app_commands.autocomplete(pack=_pack_autocomplete)
+    @_pack_option("The uploaded pack to enable")
     @write_cooldown()
     @moderator_only()
     async def enable(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
-        result = await self.bot.services.content.set_enabled(
-            guild_id_of(interaction), interaction.user.id, pack, True
-        )
-        await interaction.response.send_message(
-            embed=content_ui.toggle_embed(result), ephemeral=True
-        )
+        """Use a disabled pack again."""
+        await _set_enabled(interaction, pack, True)
 
     @app_commands.command(
         name="rollback", description="Go back to an earlier stored version (moderators)."
     )
-    @app_commands.describe(
-        pack="The uploaded pack",
-        version="The stored version to use (default: the one before the current)",
+    @_pack_option(
+        "The uploaded pack",
+        versions="The stored version to use (default: the one before the current)",
     )
-    @app_commands.autocomplete(pack=_pack_autocomplete, version=_version_autocomplete)
     @write_cooldown()
     @moderator_only()
     async def rollback(
         self, interaction: discord.Interaction[StudyBot], pack: str, version: str | None = None
     ) -> None:
-        result = await self.bot.services.content.rollback(
+        """Make an earlier (or a named) stored version current."""
+        result = await interaction.client.services.content.rollback(
             guild_id_of(interaction), interaction.user.id, pack, version
         )
-        await interaction.response.send_message(
-            embed=content_ui.rollback_embed(result), ephemeral=True
-        )
+        await _reply(interaction, content_ui.rollback_embed(result))
 
     @app_commands.command(name="export", description="Download a pack as YAML (moderators).")
-    @app_commands.describe(
-        pack="The pack id (uploaded or built-in)",
-        version="A stored version of an uploaded pack (default: the current one)",
+    @_pack_option(
+        "The pack id (uploaded or built-in)",
+        versions="A stored version of an uploaded pack (default: the current one)",
     )
-    @app_commands.autocomplete(pack=_pack_autocomplete, version=_version_autocomplete)
     @moderator_only()
     async def export(
         self, interaction: discord.Interaction[StudyBot], pack: str, version: str | None = None
     ) -> None:
-        exported = await self.bot.services.content.export(guild_id_of(interaction), pack, version)
+        """A pack's YAML, byte for byte."""
+        content = interaction.client.services.content
+        exported = await content.export(guild_id_of(interaction), pack, version)
         await interaction.response.send_message(
             content_ui.export_text(exported.pack_id, exported.version, exported.builtin),
             file=discord.File(io.BytesIO(exported.data), filename=exported.filename),
@@ -159,11 +170,14 @@ class Content(commands.GroupCog, group_name="content"):
     @write_cooldown()
     @moderator_only()
     async def reload(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """Re-read the built-in packs from disk, for every server."""
         guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.services.content.reload_builtin()
+        result = await interaction.client.services.content.reload_builtin()
         await interaction.followup.send(embed=content_ui.reload_embed(result), ephemeral=True)
 
 
 async def setup(bot: StudyBot) -> None:
-    await bot.add_cog(Content(bot))
+    """Load the cog and its persistent Confirm/Cancel buttons."""
+    bot.add_dynamic_items(content_ui.UploadDecisionButton)
+    await bot.add_cog(Content())

@@ -10,6 +10,7 @@ from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
 from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.zones import timezone_choices
+from bot.health.embeds import health_embed
 from bot.members import views as member_views
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
@@ -356,8 +357,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     )
     @moderator_only()
     async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
-        from bot.health.embeds import health_embed
-
+        """Scheduler jobs, last sweep and tick, deliveries and broken settings."""
         report = await self.bot.services.health_report(guild_id_of(interaction))
         await interaction.response.send_message(embed=health_embed(report), ephemeral=True)
 

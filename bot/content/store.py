@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypedDict, cast
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,6 +12,61 @@ from bot.content.tables import content_builtin_disabled, content_pack_versions, 
 
 _V = content_pack_versions
 _P = content_packs
+
+
+class VersionMeta(TypedDict):
+    """One stored version without its YAML text (what listings need)."""
+
+    guild_id: int
+    pack_id: str
+    version: str
+    name: str
+    filename: str
+    checksum: str
+    uploaded_by: int
+    uploaded_at: datetime
+
+
+class VersionRow(VersionMeta):
+    """One stored version with the YAML text exactly as uploaded."""
+
+    source: str
+
+
+class PackHead(TypedDict):
+    """A guild's pack: which stored version is current, and whether it is enabled."""
+
+    guild_id: int
+    pack_id: str
+    current_version: str
+    enabled: bool
+    updated_by: int
+    updated_at: datetime
+
+
+class PackListing(TypedDict):
+    """A guild's pack with its current version's details (``/content list``)."""
+
+    pack_id: str
+    current_version: str
+    enabled: bool
+    updated_at: datetime
+    name: str
+    filename: str
+    checksum: str
+    uploaded_by: int
+    uploaded_at: datetime
+
+
+class EnabledSource(TypedDict):
+    """The text of an enabled pack's current version, for loading it at start."""
+
+    guild_id: int
+    pack_id: str
+    version: str
+    source: str
+    checksum: str
+
 
 #: Version columns without the YAML text: what listings need.
 _VERSION_META = (
@@ -57,7 +112,7 @@ async def add_version(
 
 async def version(
     conn: AsyncConnection, guild_id: int, pack_id: str, version: str
-) -> dict[str, Any] | None:
+) -> VersionRow | None:
     """One stored version, with its YAML text."""
     row = (
         await conn.execute(
@@ -66,28 +121,28 @@ async def version(
             )
         )
     ).first()
-    return dict(row._mapping) if row else None
+    return cast(VersionRow, dict(row._mapping)) if row else None
 
 
-async def versions(conn: AsyncConnection, guild_id: int, pack_id: str) -> list[dict[str, Any]]:
+async def versions(conn: AsyncConnection, guild_id: int, pack_id: str) -> list[VersionMeta]:
     """Every stored version of a pack (without the text), oldest upload first."""
     rows = await conn.execute(
         select(*_VERSION_META)
         .where(_V.c.guild_id == guild_id, _V.c.pack_id == pack_id)
         .order_by(_V.c.uploaded_at, _V.c.version)
     )
-    return [dict(r._mapping) for r in rows]
+    return [cast(VersionMeta, dict(r._mapping)) for r in rows]
 
 
-async def head(conn: AsyncConnection, guild_id: int, pack_id: str) -> dict[str, Any] | None:
+async def head(conn: AsyncConnection, guild_id: int, pack_id: str) -> PackHead | None:
     """The pack's state: ``current_version``, ``enabled``; None if never uploaded here."""
     row = (
         await conn.execute(select(_P).where(_P.c.guild_id == guild_id, _P.c.pack_id == pack_id))
     ).first()
-    return dict(row._mapping) if row else None
+    return cast(PackHead, dict(row._mapping)) if row else None
 
 
-async def heads(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
+async def heads(conn: AsyncConnection, guild_id: int) -> list[PackListing]:
     """Every uploaded pack of a guild with its current version's details, by pack id."""
     rows = await conn.execute(
         select(
@@ -110,10 +165,11 @@ async def heads(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
         .where(_P.c.guild_id == guild_id)
         .order_by(_P.c.pack_id)
     )
-    return [dict(r._mapping) for r in rows]
+    return [cast(PackListing, dict(r._mapping)) for r in rows]
 
 
 async def pack_ids(conn: AsyncConnection, guild_id: int) -> list[str]:
+    """The ids of a guild's uploaded packs, sorted."""
     rows = await conn.execute(
         select(_P.c.pack_id).where(_P.c.guild_id == guild_id).order_by(_P.c.pack_id)
     )
@@ -122,7 +178,7 @@ async def pack_ids(conn: AsyncConnection, guild_id: int) -> list[str]:
 
 async def enabled_current(
     conn: AsyncConnection, guild_id: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[EnabledSource]:
     """The current version (with text) of every enabled pack: of all guilds, or of one.
 
     Ordered by guild, then by when the pack was first enabled or changed, then id, so a
@@ -141,7 +197,7 @@ async def enabled_current(
     )
     if guild_id is not None:
         query = query.where(_P.c.guild_id == guild_id)
-    return [dict(r._mapping) for r in await conn.execute(query)]
+    return [cast(EnabledSource, dict(r._mapping)) for r in await conn.execute(query)]
 
 
 async def set_current(
@@ -212,6 +268,7 @@ async def set_builtin_disabled(
     user_id: int,
     now: datetime,
 ) -> None:
+    """Switch a built-in pack off (a row) or back on (no row) for one guild."""
     table = content_builtin_disabled
     where = (table.c.guild_id == guild_id) & (table.c.pack_id == pack_id)
     await conn.execute(delete(table).where(where))

@@ -1,4 +1,4 @@
-"""Tables for bot/content/service.py, on the shared metadata (see schema.py).
+"""Tables of the content feature (bot/content/service), on the shared metadata.
 
 A guild's uploaded pack is two things:
 - ``content_pack_versions``: every version ever uploaded (one row each, never rewritten),
@@ -20,20 +20,25 @@ from sqlalchemy import (
     Text,
 )
 
+from bot.content.rules import FILENAME_MAX, VERSION_MAX
 from bot.core.store.schema import metadata
 from bot.core.store.types import UTCDateTime
 
-__all__ = ["content_pack_versions", "content_packs", "metadata"]
+__all__ = ["content_builtin_disabled", "content_pack_versions", "content_packs", "metadata"]
 
-#: Semantic versions have no length limit of their own; longer ones are refused at upload.
-VERSION_MAX = 64
-FILENAME_MAX = 200
+
+def _pack_key() -> tuple[Column[int], Column[str]]:
+    """Every content table's primary key starts with the guild and the pack id."""
+    return (
+        Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+        Column("pack_id", String(64), primary_key=True),
+    )
+
 
 content_pack_versions = Table(
     "content_pack_versions",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("pack_id", String(64), primary_key=True),
+    *_pack_key(),
     Column("version", String(VERSION_MAX), primary_key=True),
     Column("name", String(100), nullable=False),  # the header's name, for listings
     Column("filename", String(FILENAME_MAX), nullable=False),  # as uploaded, for export
@@ -46,8 +51,7 @@ content_pack_versions = Table(
 content_packs = Table(
     "content_packs",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("pack_id", String(64), primary_key=True),
+    *_pack_key(),
     Column("current_version", String(VERSION_MAX), nullable=False),
     Column("enabled", Boolean, nullable=False, server_default="1"),
     Column("updated_by", BigInteger, nullable=False),
@@ -67,8 +71,7 @@ content_builtin_disabled = Table(
     metadata,
     # Built-in packs a guild's moderators switched off (built-ins are split by kind and track
     # so parts can be disabled per server).
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("pack_id", String(64), primary_key=True),
+    *_pack_key(),
     Column("disabled_by", BigInteger, nullable=False),
     Column("disabled_at", UTCDateTime, nullable=False),
 )

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 import discord
 
 from bot.catalog import PackDiff
+from bot.content.service import (
+    PackDetails,
+    PackSummary,
+    ReloadResult,
+    RollbackResult,
+    ToggleResult,
+    UploadPreview,
+    UploadResult,
+)
 from bot.core import embeds
-from bot.core.reporting import guarded
+from bot.core.checks import guild_id_of
+from bot.core.choices import ChoiceButton, Choices
+from bot.core.persistent import Field
 from bot.core.text import code, escape
 
 if TYPE_CHECKING:
-    from bot.content.service import (
-        PackDetails,
-        PackSummary,
-        ReloadResult,
-        RollbackResult,
-        ToggleResult,
-        UploadPreview,
-        UploadResult,
-    )
+    from bot.studybot import StudyBot
 
 KIND_LABELS = {
     "tracks": "Tracks",
@@ -32,7 +34,6 @@ KIND_LABELS = {
     "nudges": "Nudges",
     "project_ideas": "Project ideas",
 }
-DECISION_TEMPLATE = r"studybot:content-(?P<action>confirm|cancel):(?P<token>[0-9a-f]{16})"
 FIELD_MAX = 1024
 LIST_FIELDS_MAX = 20
 
@@ -76,23 +77,14 @@ def diff_fields(embed: discord.Embed, diff: PackDiff) -> None:
         )
 
 
-KIND_SINGULAR = {
-    "tracks": "track",
-    "skills": "skill",
-    "prompts": "prompt",
-    "questions": "question",
-    "nudges": "nudge",
-    "project_ideas": "project idea",
-}
+def _count(kind: str, n: int) -> str:
+    """``1 track``, ``12 prompts`` (every kind's label is its plural with an "s")."""
+    plural = KIND_LABELS[kind].lower()
+    return f"{n} {plural.removesuffix('s') if n == 1 else plural}"
 
 
 def _counts_line(counts: dict[str, int]) -> str:
-    parts = [
-        f"{n} {KIND_SINGULAR[k] if n == 1 else KIND_LABELS[k].lower()}"
-        for k, n in counts.items()
-        if n
-    ]
-    return ", ".join(parts) or "no items"
+    return ", ".join(_count(k, n) for k, n in counts.items() if n) or "no items"
 
 
 def preview_embed(preview: UploadPreview) -> discord.Embed:
@@ -125,51 +117,26 @@ def preview_embed(preview: UploadPreview) -> discord.Embed:
     return embed
 
 
-class UploadDecisionButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=DECISION_TEMPLATE
-):
+class UploadDecisionButton(ChoiceButton, prefix="content-"):
     """Confirm or Cancel of an upload preview. The custom id carries only a random token:
     the pending pack stays on the server, so a click can never apply a different file, and
     after a restart the token is unknown and the member is told to upload again."""
 
-    def __init__(self, action: str, token: str) -> None:
-        confirm = action == "confirm"
-        super().__init__(
-            discord.ui.Button(
-                label="Confirm" if confirm else "Cancel",
-                style=discord.ButtonStyle.success if confirm else discord.ButtonStyle.secondary,
-                custom_id=f"studybot:content-{action}:{token}",
-            )
-        )
-        self.action = action
-        self.token = token
+    CHOICES: ClassVar[Choices] = {
+        "confirm": ("Confirm", discord.ButtonStyle.success),
+        "cancel": ("Cancel", discord.ButtonStyle.secondary),
+    }
+    action: Literal["confirm", "cancel"]
+    token: Annotated[str, Field(r"[0-9a-f]{16}")]
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> UploadDecisionButton:
-        return cls(match["action"], match["token"])
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from bot.core.reporting import GuildOnly
-
-        if interaction.guild_id is None:
-            raise GuildOnly()
+    async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
+        guild_id = guild_id_of(interaction)
         content = interaction.client.services.content
         if self.action == "confirm":
-            result = await content.confirm_upload(
-                interaction.guild_id, interaction.user.id, self.token
-            )
+            result = await content.confirm_upload(guild_id, interaction.user.id, self.token)
             await interaction.response.edit_message(embed=confirmed_embed(result), view=None)
         else:
-            pack_id = await content.cancel_upload(
-                interaction.guild_id, interaction.user.id, self.token
-            )
+            pack_id = await content.cancel_upload(guild_id, interaction.user.id, self.token)
             await interaction.response.edit_message(
                 embed=embeds.info("Upload cancelled", f"Nothing was stored for {code(pack_id)}."),
                 view=None,
@@ -177,10 +144,8 @@ class UploadDecisionButton(
 
 
 def decision_view(token: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(UploadDecisionButton("confirm", token))
-    view.add_item(UploadDecisionButton("cancel", token))
-    return view
+    """Confirm and Cancel for the upload preview under ``token``."""
+    return UploadDecisionButton.choices_view(token=token)
 
 
 def confirmed_embed(result: UploadResult) -> discord.Embed:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 
 from bot.core import embeds
-from bot.wiring import HealthReport
+from bot.health.service import HealthReport
 
 
-def _when(instant: object) -> str:
-    return discord.utils.format_dt(instant, "R") if instant is not None else "never"  # type: ignore[arg-type]
+def _when(instant: datetime | None) -> str:
+    return discord.utils.format_dt(instant, "R") if instant is not None else "never"
 
 
 def health_embed(report: HealthReport) -> discord.Embed:
+    """The `/setup health` report; amber when a setting is broken or a delivery failed."""
     problems = bool(report.broken) or report.deliveries_24h.get("failed", 0) > 0
     embed = embeds.info("Bot health", colour=embeds.WARNING if problems else embeds.SUCCESS)
     jobs = "\n".join(f"`{job}` — next {_when(when)}" for job, when in report.jobs) or "none"

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, or_, select
+from sqlalchemy import ColumnElement, Table, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.schema import deliveries, metadata
@@ -62,6 +62,7 @@ def member_columns(table: Table) -> tuple[str, ...]:
 
 
 def member_tables() -> list[Table]:
+    """Every table that holds member data, parents before children."""
     return [
         table
         for table in metadata.sorted_tables
@@ -85,15 +86,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _member_filter(table: Table, guild_id: int, user_ids: Iterable[int]) -> Any:
+def _member_filter(table: Table, guild_id: int, user_ids: Iterable[int]) -> ColumnElement[bool]:
     ids = list(user_ids)
     return (table.c.guild_id == guild_id) & or_(
         *(table.c[column].in_(ids) for column in member_columns(table))
     )
 
 
-async def export_member(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any]:
-    data: dict[str, Any] = {}
+async def export_member(
+    conn: AsyncConnection, guild_id: int, user_id: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Every row about a member in a guild, by table name, with JSON-ready values."""
+    data: dict[str, list[dict[str, Any]]] = {}
     for table in member_tables():
         rows = await conn.execute(select(table).where(_member_filter(table, guild_id, [user_id])))
         data[table.name] = [
@@ -124,6 +128,7 @@ async def delete_members(conn: AsyncConnection, guild_id: int, user_ids: Iterabl
 
 
 async def delete_guild(conn: AsyncConnection, guild_id: int) -> int:
+    """Delete every row of a guild in every table; returns rows removed."""
     removed = 0
     for table in reversed(metadata.sorted_tables):
         if "guild_id" in table.c:

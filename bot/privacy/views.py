@@ -3,54 +3,42 @@
 from __future__ import annotations
 
 import io
-import re
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import discord
 
 from bot.core import embeds
+from bot.core.choices import ChoiceButton, Choices
 from bot.core.errors import UserFacingError
-from bot.core.reporting import guarded
 
-DELETE_TEMPLATE = r"studybot:privacy-(?P<action>delete|keep):(?P<user>\d+)"
+if TYPE_CHECKING:
+    from bot.studybot import StudyBot
 
 
 def export_file(data: bytes) -> discord.File:
+    """The member's data as a JSON attachment."""
     return discord.File(io.BytesIO(data), filename="studybot-my-data.json")
 
 
 def export_embed() -> discord.Embed:
+    """The message that comes with the export file."""
     return embeds.info(
         "Your data",
         "Everything I store about you in this server, as JSON. Only you can see this.",
     )
 
 
-class PrivacyChoice(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELETE_TEMPLATE):
-    def __init__(self, action: str, user_id: int) -> None:
-        delete = action == "delete"
-        super().__init__(
-            discord.ui.Button(
-                label="Delete everything" if delete else "Keep my data",
-                style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
-                custom_id=f"studybot:privacy-{action}:{user_id}",
-            )
-        )
-        self.action = action
-        self.user_id = user_id
+class PrivacyChoice(ChoiceButton, prefix="privacy-"):
+    """Delete everything, or keep it: only the member who asked can answer."""
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> PrivacyChoice:
-        return cls(match["action"], int(match["user"]))
+    CHOICES: ClassVar[Choices] = {
+        "delete": ("Delete everything", discord.ButtonStyle.danger),
+        "keep": ("Keep my data", discord.ButtonStyle.secondary),
+    }
+    action: Literal["delete", "keep"]
+    user_id: int
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         if interaction.user.id != self.user_id or interaction.guild_id is None:
             raise UserFacingError("Only the member who asked can answer this.")
         if self.action == "keep":
@@ -72,13 +60,11 @@ class PrivacyChoice(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DEL
 
 
 def delete_confirmation(user_id: int) -> tuple[discord.Embed, discord.ui.View]:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PrivacyChoice("delete", user_id))
-    view.add_item(PrivacyChoice("keep", user_id))
+    """The question before deleting a member's data, with its two answers."""
     embed = embeds.info(
         "Delete all your data in this server?",
         "This removes your study log, streaks, reviews, projects, nudges, settings and queue "
         "entries here. It cannot be undone. `/privacy export` first if you want a copy.",
         colour=embeds.WARNING,
     )
-    return embed, view
+    return embed, PrivacyChoice.choices_view(user_id=user_id)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.content import store as rows
-from bot.content.service import semver_key
+from bot.content.rules import semver_key
 from bot.core.clock import FakeClock
 from bot.core.store import Store
 
