@@ -28,11 +28,12 @@ from bot.daily.views import DailyViews
 from bot.members.guilds import GuildService
 from bot.members.notify import Notifier
 from bot.members.service import MemberService
+from bot.pitfalls.service import PitfallService
+from bot.pitfalls.views import PitfallViews
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
     from bot.interview.service import InterviewService
-    from bot.pitfalls.service import PitfallService
     from bot.privacy.service import PrivacyService
     from bot.progress.service import ProgressService
     from bot.projects.service import ProjectService
@@ -48,12 +49,12 @@ class Services:
     notifier: Notifier
     activity: ActivityService
     daily: DailyService
+    pitfalls: PitfallService
     # Feature services, attached by `build_features()` right after construction.
     content: ContentService = field(init=False)
     interview: InterviewService = field(init=False)
     projects: ProjectService = field(init=False)
     progress: ProgressService = field(init=False)
-    pitfalls: PitfallService = field(init=False)
     privacy: PrivacyService = field(init=False)
 
     @property
@@ -83,7 +84,6 @@ class Services:
     def build_features(self) -> None:
         from bot.content.service import ContentService
         from bot.interview.service import InterviewService
-        from bot.pitfalls.service import PitfallService
         from bot.privacy.service import PrivacyService
         from bot.progress.service import ProgressService
         from bot.projects.service import ProjectService
@@ -92,7 +92,6 @@ class Services:
         self.interview = InterviewService(self)
         self.projects = ProjectService(self)
         self.progress = ProgressService(self)
-        self.pitfalls = PitfallService(self)
         self.privacy = PrivacyService(self)
         for feature in self.features():
             feature.wire()
@@ -103,7 +102,6 @@ class Services:
             self.interview,
             self.projects,
             self.progress,
-            self.pitfalls,
             self.privacy,
         ]
 
@@ -112,6 +110,7 @@ class Services:
         await self.posts.start()
         for feature in self.features():
             await feature.start()
+        await self.pitfalls.start()
 
     async def health_report(self, guild_id: int) -> HealthReport:
         """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
@@ -128,12 +127,11 @@ class Services:
         async with self.store.connect() as conn:
             counts = await ledger.counts_since(conn, guild_id, now - timedelta(hours=24))
         settings = await self.guilds.settings(guild_id)
-        pitfalls = getattr(self, "pitfalls", None)
         return HealthReport(
             jobs=jobs,
             last_tick=self.dispatcher.last_tick,
-            last_sweep=getattr(pitfalls, "last_sweep_at", None),
-            last_sweep_seconds=getattr(pitfalls, "last_sweep_seconds", None),
+            last_sweep=self.pitfalls.last_sweep_at,
+            last_sweep_seconds=self.pitfalls.last_sweep_seconds,
             deliveries_24h=counts,
             broken=dict(settings.broken),
         )
@@ -143,6 +141,7 @@ class Services:
         lines = await self.posts.summary(guild_id)
         for feature in self.features():
             lines.extend(await feature.setup_summary(guild_id))
+        lines.extend(await self.pitfalls.setup_summary(guild_id))
         return lines
 
 
@@ -172,6 +171,9 @@ def build_services(
         renderer=DailyViews(),
     )
     posts.register(daily.poster)
+    pitfalls = PitfallService(
+        core, catalog=catalog, guilds=guilds, notifier=notifier, renderer=PitfallViews()
+    )
     services = Services(
         core=core,
         catalog=catalog,
@@ -181,6 +183,7 @@ def build_services(
         notifier=notifier,
         activity=activity,
         daily=daily,
+        pitfalls=pitfalls,
     )
     services.build_features()
     return services

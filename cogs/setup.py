@@ -13,6 +13,7 @@ from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.time import search_timezones
 from bot.core.zones import all_timezones
 from bot.daily import views as daily_ui
+from bot.pitfalls import views as pitfalls_ui
 from bot.studybot import StudyBot
 
 
@@ -308,8 +309,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         enabled: bool | None = None,
         reset: bool = False,
     ) -> None:
-        from bot.pitfalls import views as pitfalls_ui
-
+        """Show or change the pitfall sweep's thresholds (and turn it on or off)."""
         guild_id = guild_id_of(interaction)
         values: dict[str, float | None] = {
             "tutorial_course_minutes": tutorial_course_minutes,
