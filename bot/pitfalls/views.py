@@ -28,20 +28,6 @@ Choice = Literal["on", "off"]
 CHOICES: dict[Choice, str] = {"on": ON_IT, "off": NOT_FOR_ME}
 LABELS: dict[Choice, str] = {"on": "On it", "off": "Not for me"}
 
-#: What each threshold means, for `/setup pitfalls` (option descriptions and the view).
-THRESHOLD_HELP: dict[str, str] = {
-    "tutorial_days": "Tutorial hell: window in days",
-    "tutorial_course_minutes": "Tutorial hell: course minutes in the window (no project work)",
-    "perfection_age_days": "Perfectionism: project age in days",
-    "perfection_quiet_days": "Perfectionism: days without progress (nothing shipped)",
-    "perfection_target_moves": "Perfectionism: target date moves",
-    "isolation_days": "Isolation: window in days",
-    "isolation_study_days": "Isolation: study days in the window (no community activity)",
-    "gap_days": "Theory–practice gap: window in days",
-    "gap_theory_minutes": "Theory–practice gap: theory minutes in the window",
-    "gap_ratio": "Theory–practice gap: theory per practice minute above",
-}
-
 
 def pitfall_label(pitfall: str) -> str:
     return PITFALL_LABELS.get(pitfall, pitfall.replace("_", " "))
