@@ -1,6 +1,6 @@
 """The pitfall sweep over every member: set-based vs member by member, and loop lag.
 
-Both evaluators are the pitfall feature's own (bot/pitfalls/store.py):
+Both evaluators are the pitfall feature's own (bot/pitfalls/store/):
 
 - set-based: `sweep_guild` (a few GROUP BY queries for the whole guild) + `project_facts`,
   then the domain rules (`evaluate`) for every member, paced like the service's loop — the
@@ -142,7 +142,7 @@ async def single_pass_signals(store: Any, guild_id: int, partition: int = 2000) 
     )
     signals: dict[int, Any] = {}
     async with store.connect() as conn:
-        community = await rows._community_days(conn, guild_id, NOW, t.isolation_days)
+        community = await rows.community_days(conn, guild_id, NOW, t.isolation_days)
         result = await conn.stream(query)
         async for chunk in result.partitions(partition):
             for user_id, course, project, events, days, social, theory, practice in chunk:

@@ -11,6 +11,7 @@ from typing import Any
 import discord
 
 from bot.core import embeds
+from bot.pitfalls.views import feedback_buttons, nudge_card
 
 MAX_EMBEDS = 10
 #: Discord allows 5 rows of 5 buttons; two per nudge.
@@ -25,19 +26,13 @@ def _nudge_payload(item: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def inbox_embeds(items: list[dict[str, Any]]) -> list[discord.Embed]:
-    from bot.pitfalls.views import nudge_embed_parts
-
+    """One embed per waiting item (at most `MAX_EMBEDS`): nudges as nudges, others as kept."""
     shown = []
     for item in items[:MAX_EMBEDS]:
         payload = _nudge_payload(item)
         if payload is not None:
-            title, body, action, footer = nudge_embed_parts(
-                item["title"], item["body"], str(payload.get("action", "")), payload["pitfall"]
-            )
-            embed = embeds.info(title, body, colour=embeds.WARNING)
-            if action:
-                embed.add_field(name="Try this", value=action, inline=False)
-            embed.set_footer(text=footer)
+            action = str(payload.get("action", ""))
+            embed = nudge_card(item["title"], item["body"], action, payload["pitfall"])
         else:
             embed = embeds.info(item["title"][:256], item["body"][:4096], colour=embeds.WARNING)
             embed.set_footer(text="Kept for you since you do not get DMs from me.")
@@ -47,8 +42,6 @@ def inbox_embeds(items: list[dict[str, Any]]) -> list[discord.Embed]:
 
 def inbox_view(items: list[dict[str, Any]]) -> discord.ui.View | None:
     """The feedback buttons of the nudges among `items` (None when there is no nudge)."""
-    from bot.pitfalls.views import feedback_buttons
-
     view = discord.ui.View(timeout=None)
     pairs = 0
     for item in items[:MAX_EMBEDS]:

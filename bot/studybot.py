@@ -28,6 +28,7 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.core.store import command_sync as sync_rows
 from bot.core.store import deliveries as ledger_rows
+from bot.inbox import inbox_embeds, inbox_view
 from bot.wiring import Services, build_services
 
 log = logging.getLogger("studybot")
@@ -142,8 +143,6 @@ class StudyBot(commands.Bot):
         """Deliver what waited in the member's inbox with their next command reply."""
         if interaction.guild_id is None:
             return
-        from bot.inbox import inbox_embeds, inbox_view
-
         pending = await self.services.notifier.take_inbox(interaction.guild_id, interaction.user.id)
         if pending:
             view = inbox_view(pending)

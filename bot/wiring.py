@@ -30,11 +30,12 @@ from bot.health.service import HealthReport, HealthService
 from bot.members.service.guilds import GuildService
 from bot.members.service.notify import Notifier
 from bot.members.service.profiles import MemberService
+from bot.pitfalls.service import PitfallService
+from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
 
 if TYPE_CHECKING:
     from bot.interview.service import InterviewService
-    from bot.pitfalls.service import PitfallService
     from bot.progress.service import ProgressService
     from bot.projects.service import ProjectService
 
@@ -51,12 +52,12 @@ class Services:
     daily: DailyService
     content: ContentService
     privacy: PrivacyService
+    pitfalls: PitfallService
+    health: HealthService
     # Feature services, attached by `build_features()` right after construction.
     interview: InterviewService = field(init=False)
     projects: ProjectService = field(init=False)
     progress: ProgressService = field(init=False)
-    pitfalls: PitfallService = field(init=False)
-    health: HealthService = field(init=False)  # after pitfalls: it reads the last sweep
 
     @property
     def settings(self) -> Settings:
@@ -84,19 +85,17 @@ class Services:
 
     def build_features(self) -> None:
         from bot.interview.service import InterviewService
-        from bot.pitfalls.service import PitfallService
         from bot.progress.service import ProgressService
         from bot.projects.service import ProjectService
 
         self.interview = InterviewService(self)
         self.projects = ProjectService(self)
         self.progress = ProgressService(self)
-        self.pitfalls = PitfallService(self)
         for feature in self.features():
             feature.wire()
 
     def features(self) -> list[FeatureService]:
-        return [self.interview, self.projects, self.progress, self.pitfalls]
+        return [self.interview, self.projects, self.progress]
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
@@ -105,6 +104,7 @@ class Services:
         for feature in self.features():
             await feature.start()
         await self.privacy.start()
+        await self.pitfalls.start()
 
     async def health_report(self, guild_id: int) -> HealthReport:
         """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
@@ -116,6 +116,7 @@ class Services:
         lines.extend(await self.content.setup_summary(guild_id))
         for feature in self.features():
             lines.extend(await feature.setup_summary(guild_id))
+        lines.extend(await self.pitfalls.setup_summary(guild_id))
         return lines
 
 
@@ -147,6 +148,9 @@ def build_services(
         renderer=DailyViews(),
     )
     posts.register(daily.poster)
+    pitfalls = PitfallService(
+        core, catalog=catalog, guilds=guilds, notifier=notifier, renderer=PitfallViews()
+    )
     services = Services(
         core=core,
         catalog=catalog,
@@ -158,9 +162,10 @@ def build_services(
         daily=daily,
         content=ContentService(core, catalog=catalog),
         privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
+        pitfalls=pitfalls,
+        health=HealthService(core, guilds=guilds, sweeps=pitfalls),
     )
     services.build_features()
-    services.health = HealthService(core, guilds=guilds, sweeps=services.pitfalls)
     return services
 
 

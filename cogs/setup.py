@@ -12,6 +12,7 @@ from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.zones import timezone_choices
 from bot.health.embeds import health_embed
 from bot.members import views as member_views
+from bot.pitfalls import views as pitfalls_ui
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
 
@@ -312,8 +313,7 @@ class Setup(StudyGroupCog, group_name="setup"):
         enabled: bool | None = None,
         reset: bool = False,
     ) -> None:
-        from bot.pitfalls import views as pitfalls_ui
-
+        """Show or change the pitfall sweep's thresholds (and turn it on or off)."""
         guild_id = guild_id_of(interaction)
         values: dict[str, float | None] = {
             "tutorial_course_minutes": tutorial_course_minutes,
@@ -343,8 +343,6 @@ class Setup(StudyGroupCog, group_name="setup"):
     @moderator_only()
     async def stats(self, interaction: discord.Interaction[StudyBot]) -> None:
         """Aggregate study numbers for the server (never who)."""
-        from bot.pitfalls import views as pitfalls_ui
-
         stats = await self.bot.services.pitfalls.stats(guild_id_of(interaction))
         await interaction.response.send_message(
             embed=pitfalls_ui.stats_embed(stats), ephemeral=True

@@ -20,8 +20,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
+
+from bot.core.time import format_hhmm
 
 #: The four pitfalls the sweep looks for, in the order nudges are preferred when more than
 #: the weekly cap fire at once (the earlier, the more concrete the suggested fix).
@@ -33,6 +35,9 @@ PITFALLS: Final[tuple[str, ...]] = (
 )
 
 Evidence = dict[str, int | float | str]
+
+#: The daily sweep runs at this time of the guild's timezone (job `pitfalls:<guild_id>`).
+SWEEP_TIME: Final = time(10, 0)
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,60 @@ def validate_thresholds(t: PitfallThresholds) -> list[str]:
     return problems
 
 
+def threshold_changes(
+    overrides: Mapping[str, int | float], values: Mapping[str, float | None]
+) -> tuple[dict[str, int | float], list[str]]:
+    """`overrides` with a moderator's `values` applied (None leaves one as it is).
+
+    Returns the overrides to store (those equal to the default dropped) and every problem,
+    each a sentence for the moderator; with any problem nothing should be saved.
+    """
+    changed = dict(overrides)
+    problems: list[str] = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        if name not in THRESHOLD_LIMITS:
+            raise ValueError(f"unknown threshold {name!r}")
+        problem = threshold_problem(name, value)
+        if problem:
+            problems.append(problem)
+            continue
+        if name != "gap_ratio" and value != int(value):
+            problems.append(f"`{name}` must be a whole number (got {value:g}).")
+            continue
+        changed[name] = float(value) if name == "gap_ratio" else int(value)
+    problems += validate_thresholds(PitfallThresholds().with_overrides(changed))
+    defaults = PitfallThresholds().as_dict()
+    return {k: v for k, v in changed.items() if defaults[k] != v}, problems
+
+
+@dataclass(frozen=True)
+class PitfallConfig:
+    """A guild's sweep: on or off, its thresholds, and which of them differ from the default."""
+
+    enabled: bool
+    thresholds: PitfallThresholds
+    overrides: dict[str, int | float]
+
+    @classmethod
+    def from_stored(cls, enabled: bool, stored: Mapping[str, object]) -> PitfallConfig:
+        """From a stored row; unknown names and non-numbers in `stored` are ignored."""
+        overrides = {
+            k: v for k, v in stored.items() if k in THRESHOLD_LIMITS and isinstance(v, int | float)
+        }
+        return cls(enabled, PitfallThresholds().with_overrides(overrides), overrides)
+
+    def describe(self) -> str:
+        state = "on" if self.enabled else "off"
+        changed = f", {len(self.overrides)} threshold(s) changed" if self.overrides else ""
+        return f"{state}, daily sweep at {format_hhmm(SWEEP_TIME)} server time{changed}"
+
+
 @dataclass(frozen=True)
 class Detection:
+    """What one rule decided for one member, with the numbers behind it."""
+
     pitfall: str
     fires: bool
     evidence: Evidence
@@ -154,8 +211,7 @@ def tutorial_hell(
         fires,
         {
             "days": t.tutorial_days,
-            "course_minutes": course_minutes,
-            "course_hours": round(course_minutes / 60, 1),
+            **_minutes_and_hours("course", course_minutes),
             "project_minutes": project_minutes,
         },
     )
@@ -214,12 +270,16 @@ def theory_practice_gap(
         fires,
         {
             "days": t.gap_days,
-            "theory_minutes": theory_minutes,
-            "theory_hours": round(theory_minutes / 60, 1),
+            **_minutes_and_hours("theory", theory_minutes),
             "practice_minutes": practice_minutes,
             "ratio": format_ratio(theory_minutes, practice_minutes),
         },
     )
+
+
+def _minutes_and_hours(name: str, minutes: int) -> Evidence:
+    """`<name>_minutes` and `<name>_hours` (one decimal), in that order, for the evidence."""
+    return {f"{name}_minutes": minutes, f"{name}_hours": round(minutes / 60, 1)}
 
 
 def format_ratio(theory: int, practice: int) -> str:
@@ -378,3 +438,38 @@ def choose_nudge(nudge_ids: Sequence[str], last_id: str | None, seed: int) -> st
 
 def mute_until(now: datetime, policy: NudgePolicy = NudgePolicy()) -> datetime:
     return now + timedelta(days=policy.mute_days)
+
+
+def community_since(now: datetime, days: int) -> date:
+    """The first local date of a `days`-day window ending today (for day-based counters)."""
+    return now.date() - timedelta(days=days - 1)
+
+
+# --- sending and answering a nudge ---------------------------------------------------------
+
+#: How far back the sweep reads sent nudges: the 7-day limits and "not the same text twice
+#: in a row" (a text sent long ago may come round again).
+HISTORY_DAYS: Final = 90
+ON_IT: Final = "on_it"
+NOT_FOR_ME: Final = "not_for_me"
+FEEDBACK_CHOICES: Final = (ON_IT, NOT_FOR_ME)
+
+
+def nudge_key(guild_id: int, user_id: int, pitfall: str, now: datetime) -> str:
+    """The delivery ledger key: one nudge per member, pitfall and ISO week."""
+    year, week, _ = now.isocalendar()
+    return f"nudge:{guild_id}:{user_id}:{pitfall}:{year}-W{week:02d}"
+
+
+def next_nudge_id(
+    nudge_ids: Sequence[str], past: Sequence[SentNudge], pitfall: str, seed: int
+) -> str | None:
+    """The text to send for `pitfall`: `choose_nudge` avoiding the last one sent for it."""
+    last = next((s.nudge_id for s in reversed(past) if s.pitfall == pitfall), None)
+    return choose_nudge(nudge_ids, last, seed)
+
+
+def in_pitfall_order(flags: Iterable[PitfallFlag]) -> list[PitfallFlag]:
+    """`flags` in `PITFALLS` order (unknown names last, in their given order)."""
+    order = {name: i for i, name in enumerate(PITFALLS)}
+    return sorted(flags, key=lambda f: order.get(f.pitfall, len(order)))

@@ -18,64 +18,49 @@ from __future__ import annotations
 import logging
 import time as perf
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
-from bot.catalog import render_nudge
+import discord
+
+from bot.catalog import CatalogRegistry, Nudge, render_nudge
 from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
-from bot.core.time import format_hhmm, local_date, resolve_zone
+from bot.core.runtime import Core
+from bot.core.time import local_date, resolve_zone
+from bot.members.api import GuildService, Notifier
 from bot.pitfalls import store as rows
 from bot.pitfalls.rules import (
-    PITFALLS,
-    THRESHOLD_LIMITS,
+    FEEDBACK_CHOICES,
+    HISTORY_DAYS,
+    NOT_FOR_ME,
+    SWEEP_TIME,
     Detection,
     MemberSignals,
     NudgePolicy,
+    PitfallConfig,
     PitfallFlag,
-    PitfallThresholds,
     SentNudge,
-    choose_nudge,
     evaluate,
+    in_pitfall_order,
     mute_until,
+    next_nudge_id,
+    nudge_key,
     nudge_seed,
     plan_nudges,
-    threshold_problem,
-    validate_thresholds,
+    threshold_changes,
     welcome_back,
 )
-from bot.wiring import FeatureService
-
-if TYPE_CHECKING:
-    from bot.catalog import Nudge
-    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 
-SWEEP_TIME = time(10, 0)
 NUDGE_KIND = "nudge"
-ON_IT = "on_it"
-NOT_FOR_ME = "not_for_me"
-FEEDBACK_CHOICES = (ON_IT, NOT_FOR_ME)
-#: How far back the sweep reads sent nudges: the 7-day limits and "not the same text twice
-#: in a row" (a text sent long ago may come round again).
-HISTORY_DAYS = 90
-
-
-@dataclass(frozen=True)
-class PitfallConfig:
-    enabled: bool
-    thresholds: PitfallThresholds
-    overrides: dict[str, int | float]
-
-    def describe(self) -> str:
-        state = "on" if self.enabled else "off"
-        changed = f", {len(self.overrides)} threshold(s) changed" if self.overrides else ""
-        return f"{state}, daily sweep at {format_hhmm(SWEEP_TIME)} server time{changed}"
 
 
 @dataclass(frozen=True)
 class SweepResult:
+    """What one sweep of a guild did (numbers only)."""
+
     guild_id: int
     swept_at: datetime
     members_evaluated: int
@@ -87,7 +72,7 @@ class SweepResult:
 
 @dataclass(frozen=True)
 class NudgeMessage:
-    """A rendered nudge, ready for `bot.pitfalls.views.nudge_embed`."""
+    """A nudge filled in for one member, ready for the renderer."""
 
     row_id: int
     guild_id: int
@@ -102,6 +87,8 @@ class NudgeMessage:
 
 @dataclass(frozen=True)
 class FeedbackResult:
+    """A member's answer to a nudge, and the mute it set ("Not for me")."""
+
     pitfall: str
     choice: str
     muted_until: datetime | None
@@ -110,6 +97,8 @@ class FeedbackResult:
 
 @dataclass(frozen=True)
 class GuildStats:
+    """`/setup stats`: aggregates of the guild's activity, flags and nudges."""
+
     active_7: int
     active_28: int
     minutes_28: dict[str, int]
@@ -119,39 +108,58 @@ class GuildStats:
     nudges_28: dict[str, int] = field(default_factory=dict)
 
 
-class PitfallService(FeatureService):
+class NudgeRenderer(Protocol):
+    """How a nudge looks (`bot.pitfalls.views.PitfallViews` provides it at wiring time)."""
+
+    def nudge(self, message: NudgeMessage) -> tuple[discord.Embed, discord.ui.View]:
+        """Build the nudge's embed and its feedback buttons."""
+        ...
+
+
+class PitfallService:
+    """The daily sweep per guild, the nudges it sends, and the members' answers to them."""
+
     policy = NudgePolicy()
 
-    def __init__(self, services: Services) -> None:
-        super().__init__(services)
+    def __init__(
+        self,
+        core: Core,
+        *,
+        catalog: CatalogRegistry,
+        guilds: GuildService,
+        notifier: Notifier,
+        renderer: NudgeRenderer,
+    ) -> None:
+        """Keep the collaborators and follow guild timezone changes (they move 10:00)."""
+        self.core = core
+        self.catalog = catalog
+        self.guilds = guilds
+        self.notifier = notifier
+        self.renderer = renderer
         # Across guilds, the most recent sweep: for `/setup health`.
         self.last_sweep_at: datetime | None = None
         self.last_sweep_seconds: float | None = None
-
-    # --- hooks ----------------------------------------------------------------------------
-
-    def wire(self) -> None:
-        # A timezone change moves the guild's 10:00.
-        self.services.guilds.listeners.append(self.sync_jobs)
+        guilds.listeners.append(self.sync_jobs)
 
     async def start(self) -> None:
-        from bot.members import guild_store as guild_rows
-
-        async with self.services.store.connect() as conn:
-            guild_ids = {row["guild_id"] for row in await guild_rows.all_rows(conn)}
-            guild_ids |= {row["guild_id"] for row in await rows.all_settings(conn)}
-        guild_ids |= {guild.id for guild in self.services.deliverer.client.guilds}
+        """Schedule the sweep of every guild the bot knows or is in (once, when ready)."""
+        guild_ids = set(await self.guilds.known_guild_ids())
+        async with self.core.store.connect() as conn:
+            guild_ids |= await rows.configured_guild_ids(conn)
+        guild_ids |= {guild.id for guild in self.core.deliverer.client.guilds}
         for guild_id in sorted(guild_ids):
             await self.sync_jobs(guild_id)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """Return the line this feature adds to `/setup show`."""
         config = await self.config(guild_id)
         return [("Pitfall nudges", config.describe())]
 
     # --- configuration ---------------------------------------------------------------------
 
     async def config(self, guild_id: int) -> PitfallConfig:
-        async with self.services.store.connect() as conn:
+        """Return the guild's sweep settings (the defaults when it never changed them)."""
+        async with self.core.store.connect() as conn:
             row = await rows.settings(conn, guild_id)
         return _config(row)
 
@@ -164,46 +172,33 @@ class PitfallService(FeatureService):
         reset: bool = False,
     ) -> PitfallConfig:
         """Set thresholds (None leaves one as it is); `reset` first returns to the defaults."""
-        current = await self.config(guild_id)
-        overrides: dict[str, int | float] = {} if reset else dict(current.overrides)
-        problems: list[str] = []
-        for name, value in values.items():
-            if value is None:
-                continue
-            if name not in THRESHOLD_LIMITS:
-                raise ValueError(f"unknown threshold {name!r}")
-            problem = threshold_problem(name, value)
-            if problem:
-                problems.append(problem)
-                continue
-            if name != "gap_ratio" and value != int(value):
-                problems.append(f"`{name}` must be a whole number (got {value:g}).")
-                continue
-            overrides[name] = float(value) if name == "gap_ratio" else int(value)
-        thresholds = PitfallThresholds().with_overrides(overrides)
-        problems += validate_thresholds(thresholds)
-        if problems:
-            raise UserFacingError("Nothing was saved: " + " ".join(problems))
-        defaults = PitfallThresholds().as_dict()
-        overrides = {k: v for k, v in overrides.items() if defaults[k] != v}
-        async with self.services.store.begin() as conn:
+        async with self.core.store.begin() as conn:
+            current = _config(await rows.settings(conn, guild_id))
+            overrides, problems = threshold_changes({} if reset else current.overrides, values)
+            if problems:
+                raise UserFacingError("Nothing was saved: " + " ".join(problems))
             row = await rows.save_settings(
-                conn, guild_id, self.services.clock.now(), overrides=overrides, enabled=enabled
+                conn, guild_id, self.core.clock.now(), overrides=overrides, enabled=enabled
             )
-        await self.sync_jobs(guild_id)
-        return _config(row)
+        config = _config(row)
+        await self._schedule(guild_id, config)
+        return config
 
     @staticmethod
     def job_id(guild_id: int) -> str:
+        """Return the id of the guild's sweep job."""
         return f"pitfalls:{guild_id}"
 
     async def sync_jobs(self, guild_id: int) -> None:
-        config = await self.config(guild_id)
-        scheduler = self.services.scheduler
+        """(Re)schedule the guild's daily sweep, or remove it when pitfalls are off."""
+        await self._schedule(guild_id, await self.config(guild_id))
+
+    async def _schedule(self, guild_id: int, config: PitfallConfig) -> None:
+        scheduler = self.core.scheduler
         if not config.enabled:
             scheduler.remove(self.job_id(guild_id))
             return
-        settings = await self.services.guilds.settings(guild_id)
+        settings = await self.guilds.settings(guild_id)
 
         async def job() -> None:
             await self.sweep(guild_id)
@@ -222,12 +217,12 @@ class PitfallService(FeatureService):
     async def sweep(self, guild_id: int) -> SweepResult:
         """Evaluate every member of the guild, record detections, deliver nudges."""
         started = perf.perf_counter()
-        now = self.services.clock.now()
+        now = self.core.clock.now()
         config = await self.config(guild_id)
         if not config.enabled:
             return SweepResult(guild_id, now, 0, 0, 0, 0.0, skipped=True)
         t = config.thresholds
-        async with self.services.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             signals = await rows.sweep_guild(conn, guild_id, now, t)
             projects = await rows.project_facts(conn, guild_id, now)
             gone = await rows.departed(conn, guild_id)
@@ -246,7 +241,7 @@ class PitfallService(FeatureService):
         ]
         sent = await self._deliver(guild_id, now, found + welcomes, detection_ids)
         seconds = perf.perf_counter() - started
-        async with self.services.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             await rows.finish_sweep(conn, sweep_id, seconds, sent)
         self.last_sweep_at = now
         self.last_sweep_seconds = seconds
@@ -273,25 +268,26 @@ class PitfallService(FeatureService):
         if not by_member:
             return 0
         user_ids = sorted(by_member)
-        async with self.services.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             prefs = await rows.nudge_prefs(conn, guild_id, user_ids)
             history = await rows.sent_nudges(
                 conn, guild_id, user_ids, now - timedelta(days=HISTORY_DAYS)
             )
             mutes = await rows.active_mutes(conn, guild_id, user_ids, now)
-        catalog = self.services.catalog.for_guild(guild_id)
-        guild_zone = resolve_zone(None, (await self.services.guilds.settings(guild_id)).timezone)
+        catalog = self.catalog.for_guild(guild_id)
+        guild_zone = resolve_zone(None, (await self.guilds.settings(guild_id)).timezone)
         today = local_date(now, guild_zone)
         sent = 0
         async for user_id in paced(user_ids):
-            mode = prefs.get(user_id, {}).get("nudge_mode", "inbox")
+            member_prefs = prefs.get(user_id)
+            mode = member_prefs.nudge_mode if member_prefs else "inbox"
             if mode == "off":
                 continue
             past = [entry for entry, channel in history.get(user_id, []) if channel != "pending"]
             detections = {d.pitfall: d for d in by_member[user_id]}
             chosen = plan_nudges(detections, past, mutes.get(user_id, {}), now, self.policy)
             for pitfall in chosen:
-                nudge = self._pick(catalog.nudges_for(pitfall), past, guild_id, user_id, today)
+                nudge = _pick(catalog.nudges_for(pitfall), past, guild_id, user_id, today)
                 if nudge is None:
                     log.info("guild %s: no nudge text for %s in the catalog", guild_id, pitfall)
                     continue
@@ -309,18 +305,6 @@ class PitfallService(FeatureService):
                     log.exception("guild %s: nudge to %s failed", guild_id, user_id)
         return sent
 
-    @staticmethod
-    def _pick(
-        nudges: list[Nudge], past: list[SentNudge], guild_id: int, user_id: int, today: Any
-    ) -> Nudge | None:
-        if not nudges:
-            return None
-        pitfall = nudges[0].pitfall
-        last = next((s.nudge_id for s in reversed(past) if s.pitfall == pitfall), None)
-        seed = nudge_seed(guild_id, user_id, pitfall, today)
-        chosen = choose_nudge([n.id for n in nudges], last, seed)
-        return next(n for n in nudges if n.id == chosen)
-
     async def _send(
         self,
         guild_id: int,
@@ -332,22 +316,14 @@ class PitfallService(FeatureService):
         prefer_dm: bool,
         now: datetime,
     ) -> int:
-        from bot.pitfalls import views as pitfalls_ui
-
         try:
             body, action = render_nudge(nudge, detection.evidence)
         except KeyError:
             log.warning("nudge %s cannot be filled from %s", nudge.id, detection.evidence)
             return 0
-        async with self.services.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             row_id = await rows.add_nudge(
-                conn,
-                guild_id=guild_id,
-                user_id=user_id,
-                pitfall=detection.pitfall,
-                nudge_id=nudge.id,
-                detection_id=detection_id,
-                now=now,
+                conn, guild_id, user_id, detection.pitfall, nudge.id, detection_id, now
             )
         message = NudgeMessage(
             row_id=row_id,
@@ -360,15 +336,14 @@ class PitfallService(FeatureService):
             action=action,
             evidence=detection.evidence,
         )
-        year, week, _ = now.isocalendar()
-        key = f"nudge:{guild_id}:{user_id}:{detection.pitfall}:{year}-W{week:02d}"
-        how = await self.services.notifier.to_member(
+        embed, view = self.renderer.nudge(message)
+        how = await self.notifier.to_member(
             guild_id,
             user_id,
-            key=key,
+            key=nudge_key(guild_id, user_id, detection.pitfall, now),
             kind=NUDGE_KIND,
-            embed=pitfalls_ui.nudge_embed(message),
-            view=pitfalls_ui.nudge_view(message),
+            embed=embed,
+            view=view,
             prefer_dm=prefer_dm,
             payload={
                 "nudge": row_id,
@@ -377,7 +352,7 @@ class PitfallService(FeatureService):
                 "guild": guild_id,
             },
         )
-        async with self.services.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             if how == "duplicate":
                 await rows.delete_nudge(conn, row_id)
                 return 0
@@ -387,17 +362,13 @@ class PitfallService(FeatureService):
     # --- members -------------------------------------------------------------------------------
 
     async def flags_for(self, guild_id: int, user_id: int) -> list[PitfallFlag]:
-        """The member's detections in the guild's latest sweep (for `/progress`)."""
-        async with self.services.store.connect() as conn:
+        """Return the member's detections in the guild's latest sweep (for `/progress`)."""
+        async with self.core.store.connect() as conn:
             latest = await rows.latest_sweep(conn, guild_id)
             if latest is None:
                 return []
-            found = await rows.detections_of(conn, guild_id, latest["id"], user_id)
-        order = {name: i for i, name in enumerate(PITFALLS)}
-        flags = [
-            PitfallFlag(row["pitfall"], dict(row["evidence"]), row["detected_at"]) for row in found
-        ]
-        return sorted(flags, key=lambda f: order.get(f.pitfall, len(order)))
+            found = await rows.detections_of(conn, guild_id, latest.id, user_id)
+        return in_pitfall_order(found)
 
     async def feedback(
         self, guild_id: int, user_id: int, row_id: int, choice: str
@@ -405,52 +376,57 @@ class PitfallService(FeatureService):
         """**On it** / **Not for me** on a nudge; the latter mutes that pitfall for 30 days."""
         if choice not in FEEDBACK_CHOICES:
             raise ValueError(f"unknown feedback {choice!r}")
-        now = self.services.clock.now()
-        async with self.services.store.begin() as conn:
+        now = self.core.clock.now()
+        async with self.core.store.begin() as conn:
             row = await rows.nudge(conn, guild_id, row_id)
             if row is None:
                 raise UserFacingError("I no longer have that nudge.")
-            if row["user_id"] != user_id:
+            if row.user_id != user_id:
                 raise UserFacingError("This nudge was meant for another member.")
-            repeated = row["feedback"] == choice
+            repeated = row.feedback == choice
             await rows.set_feedback(conn, row_id, choice, now)
             until = None
             if choice == NOT_FOR_ME:
                 until = mute_until(now, self.policy)
-                await rows.mute(conn, guild_id, user_id, row["pitfall"], until, now)
-        return FeedbackResult(row["pitfall"], choice, until, repeated)
+                await rows.mute(conn, guild_id, user_id, row.pitfall, until, now)
+        return FeedbackResult(row.pitfall, choice, until, repeated)
 
     # --- moderators ----------------------------------------------------------------------------
 
     async def stats(self, guild_id: int) -> GuildStats:
-        """Aggregates for `/setup stats`: numbers only, never which member."""
-        now = self.services.clock.now()
-        async with self.services.store.connect() as conn:
+        """Count for `/setup stats`: numbers only, never which member."""
+        now = self.core.clock.now()
+        async with self.core.store.connect() as conn:
             active_7 = await rows.active_members(conn, guild_id, now - timedelta(days=7))
             active_28 = await rows.active_members(conn, guild_id, now - timedelta(days=28))
             minutes = await rows.minutes_by_kind(conn, guild_id, now - timedelta(days=28))
             latest = await rows.latest_sweep(conn, guild_id)
-            flagged = await rows.flag_counts(conn, guild_id, latest["id"]) if latest else {}
+            flagged = await rows.flag_counts(conn, guild_id, latest.id) if latest else {}
             nudges = await rows.feedback_counts(conn, guild_id, now - timedelta(days=28))
         return GuildStats(
             active_7=active_7,
             active_28=active_28,
             minutes_28=minutes,
             flagged=flagged,
-            last_sweep_at=latest["swept_at"] if latest else None,
-            members_evaluated=latest["members_evaluated"] if latest else 0,
+            last_sweep_at=latest.swept_at if latest else None,
+            members_evaluated=latest.members_evaluated if latest else 0,
             nudges_28=nudges,
         )
 
 
-def _config(row: dict[str, Any] | None) -> PitfallConfig:
-    if row is None:
-        return PitfallConfig(True, PitfallThresholds(), {})
-    overrides = {
-        k: v
-        for k, v in dict(row["overrides"] or {}).items()
-        if k in THRESHOLD_LIMITS and isinstance(v, int | float)
-    }
-    return PitfallConfig(
-        bool(row["enabled"]), PitfallThresholds().with_overrides(overrides), overrides
-    )
+def _config(row: rows.SettingsRow | None) -> PitfallConfig:
+    if row is None:  # never configured: on, with the default thresholds
+        return PitfallConfig.from_stored(True, {})
+    return PitfallConfig.from_stored(row.enabled, row.overrides)
+
+
+def _pick(
+    nudges: list[Nudge], past: list[SentNudge], guild_id: int, user_id: int, today: date
+) -> Nudge | None:
+    """Return the catalog nudge `next_nudge_id` chooses for this member today (or None)."""
+    if not nudges:
+        return None
+    pitfall = nudges[0].pitfall
+    seed = nudge_seed(guild_id, user_id, pitfall, today)
+    chosen = next_nudge_id([n.id for n in nudges], past, pitfall, seed)
+    return next(n for n in nudges if n.id == chosen)

@@ -1,4 +1,4 @@
-"""Tables for bot/pitfalls/service.py, on the shared metadata (see schema.py).
+"""Tables for the pitfall feature (bot/pitfalls/store/), on the shared metadata (see schema.py).
 
 - `pitfall_settings`: a guild's threshold overrides (JSON of the names in
   `bot.pitfalls.rules.PitfallThresholds`; absent names use the documented defaults).
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, Index, Integer, String, Table
 
-from bot.activity.tables import activity
+from bot.activity.api import activity
 from bot.core.store.schema import metadata
 from bot.core.store.types import UTCDateTime
 

@@ -2,99 +2,70 @@
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
-from bot.activity.rules import ACTIVITY_KINDS
+from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS
 from bot.core import embeds
-from bot.core.reporting import guarded
-from bot.pitfalls.rules import PITFALLS, PitfallThresholds
+from bot.core.persistent import PersistentButton
+from bot.pitfalls.rules import (
+    NOT_FOR_ME,
+    ON_IT,
+    PITFALLS,
+    WELCOME_BACK,
+    PitfallConfig,
+    PitfallThresholds,
+)
+from bot.pitfalls.service import FeedbackResult, GuildStats, NudgeMessage
 
 if TYPE_CHECKING:
-    from bot.pitfalls.service import FeedbackResult, GuildStats, NudgeMessage, PitfallConfig
+    from bot.studybot import StudyBot
 
-FEEDBACK_TEMPLATE = r"studybot:nudge-(?P<choice>on|off):(?P<guild>\d+):(?P<row>\d+)"
-CHOICES = {"on": "on_it", "off": "not_for_me"}
-LABELS = {"on": "On it", "off": "Not for me"}
-
-#: What each threshold means, for `/setup pitfalls` (option descriptions and the view).
-THRESHOLD_HELP: dict[str, str] = {
-    "tutorial_days": "Tutorial hell: window in days",
-    "tutorial_course_minutes": "Tutorial hell: course minutes in the window (no project work)",
-    "perfection_age_days": "Perfectionism: project age in days",
-    "perfection_quiet_days": "Perfectionism: days without progress (nothing shipped)",
-    "perfection_target_moves": "Perfectionism: target date moves",
-    "isolation_days": "Isolation: window in days",
-    "isolation_study_days": "Isolation: study days in the window (no community activity)",
-    "gap_days": "Theory–practice gap: window in days",
-    "gap_theory_minutes": "Theory–practice gap: theory minutes in the window",
-    "gap_ratio": "Theory–practice gap: theory per practice minute above",
-}
+#: The first field of a feedback button's custom id (`studybot:nudge-on:<guild>:<row>`).
+Choice = Literal["on", "off"]
+CHOICES: dict[Choice, str] = {"on": ON_IT, "off": NOT_FOR_ME}
+LABELS: dict[Choice, str] = {"on": "On it", "off": "Not for me"}
 
 
 def pitfall_label(pitfall: str) -> str:
     return PITFALL_LABELS.get(pitfall, pitfall.replace("_", " "))
 
 
-def nudge_embed_parts(
-    title: str, body: str, action: str, pitfall: str
-) -> tuple[str, str, str, str]:
-    """Title, body, action field and footer, clipped to Discord's limits."""
-    if pitfall == "welcome_back":
+def nudge_card(title: str, body: str, action: str, pitfall: str) -> discord.Embed:
+    """A nudge as the member sees it (DM or inbox), clipped to Discord's limits."""
+    if pitfall == WELCOME_BACK:
         footer = "Welcome back · Not for me turns these off for 30 days"
     else:
         footer = (
             f"Noticed: {pitfall_label(pitfall)} · at most 2 nudges a week · "
             "Not for me mutes this one for 30 days"
         )
-    return title[:256], body[:4096], action[:1024], footer
-
-
-def nudge_embed(message: NudgeMessage) -> discord.Embed:
-    title, body, action, footer = nudge_embed_parts(
-        message.title, message.body, message.action, message.pitfall
-    )
-    embed = embeds.info(title, body, colour=embeds.WARNING)
+    embed = embeds.info(title[:256], body[:4096], colour=embeds.WARNING)
     if action:
-        embed.add_field(name="Try this", value=action, inline=False)
+        embed.add_field(name="Try this", value=action[:1024], inline=False)
     embed.set_footer(text=footer)
     return embed
 
 
-class NudgeFeedbackButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=FEEDBACK_TEMPLATE
-):
+def nudge_embed(message: NudgeMessage) -> discord.Embed:
+    return nudge_card(message.title, message.body, message.action, message.pitfall)
+
+
+class NudgeFeedbackButton(PersistentButton, prefix="nudge-"):
     """Persistent: the custom id carries guild and nudge row; the service checks the member."""
 
-    def __init__(self, choice: str, guild_id: int, row_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=LABELS[choice],
-                style=discord.ButtonStyle.success
-                if choice == "on"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"studybot:nudge-{choice}:{guild_id}:{row_id}",
-            )
-        )
-        self.choice = choice
-        self.guild_id = guild_id
-        self.row_id = row_id
+    choice: Choice
+    guild_id: int
+    row_id: int
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> NudgeFeedbackButton:
-        return cls(match["choice"], int(match["guild"]), int(match["row"]))
+    def __init__(self, choice: Choice, guild_id: int, row_id: int) -> None:
+        style = discord.ButtonStyle.success if choice == "on" else discord.ButtonStyle.secondary
+        button = discord.ui.Button[Any](label=LABELS[choice], style=style)
+        super().__init__(button, choice=choice, guild_id=guild_id, row_id=row_id)
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         # Works in DMs too (no guild there): the guild comes from the custom id, and the
         # service refuses anyone but the member the nudge was for.
         result = await interaction.client.services.pitfalls.feedback(
@@ -104,7 +75,7 @@ class NudgeFeedbackButton(
 
 
 def feedback_buttons(guild_id: int, row_id: int) -> list[NudgeFeedbackButton]:
-    return [NudgeFeedbackButton(choice, guild_id, row_id) for choice in ("on", "off")]
+    return [NudgeFeedbackButton(choice, guild_id, row_id) for choice in LABELS]
 
 
 def nudge_view(message: NudgeMessage) -> discord.ui.View:
@@ -114,9 +85,16 @@ def nudge_view(message: NudgeMessage) -> discord.ui.View:
     return view
 
 
+class PitfallViews:
+    """The `NudgeRenderer` the pitfall service is wired with."""
+
+    def nudge(self, message: NudgeMessage) -> tuple[discord.Embed, discord.ui.View]:
+        return nudge_embed(message), nudge_view(message)
+
+
 def feedback_embed(result: FeedbackResult) -> discord.Embed:
     label = pitfall_label(result.pitfall)
-    if result.choice == "on_it":
+    if result.choice == ON_IT:
         text = "Noted — good luck. Log what you do with `/log` and it shows in `/progress`."
         return embeds.success("On it", text)
     until = f"{result.muted_until:%d %B}" if result.muted_until else "a while"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.core.clock import FakeClock
+from bot.pitfalls.views import NudgeFeedbackButton
 from bot.sandbox import Sandbox
 from bot.sandbox.driver import MessageView
 from bot.sandbox.models import FakeMember
@@ -138,6 +139,32 @@ async def test_on_it_is_stored_as_feedback(sb: Sandbox) -> None:
     assert "On it" in reply.text
     stats = await bot_of(sb).services.pitfalls.stats(sb.guild.id)
     assert stats.nudges_28 == {"sent": 1, "on_it": 1}
+
+
+async def test_feedback_buttons_keep_their_custom_ids(sb: Sandbox) -> None:
+    """Members have old nudges on their messages: the ids must stay `nudge-<on|off>:g:row`."""
+    kai = sb.member("kai")
+    await sb.slash(kai, "settings dms", enabled=True)
+    await sb.slash(kai, "settings nudges", mode="dm")
+    await log(sb, kai, "community", 10)
+    await log(sb, kai, "course", 400)
+    await next_day(sb)
+    dm = nudges_in(sb.dms(kai), "Tutorial hell")[0]
+    ids = [c["custom_id"] for row in dm.components for c in row["components"]]
+    row_id = ids[0].rsplit(":", 1)[1]
+    assert row_id.isdigit()
+    assert ids == [
+        f"studybot:nudge-on:{sb.guild.id}:{row_id}",
+        f"studybot:nudge-off:{sb.guild.id}:{row_id}",
+    ]
+    # An id written before the move still parses into the same button.
+    match = NudgeFeedbackButton.__discord_ui_compiled_template__.fullmatch(ids[1])
+    assert match is not None
+    assert NudgeFeedbackButton.fields_from(match) == {
+        "choice": "off",
+        "guild_id": sb.guild.id,
+        "row_id": int(row_id),
+    }
 
 
 async def test_off_mode_sends_nothing_but_still_records(sb: Sandbox) -> None:

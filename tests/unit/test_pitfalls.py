@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -14,17 +14,24 @@ from bot.pitfalls.rules import (
     PITFALLS,
     MemberSignals,
     NudgePolicy,
+    PitfallConfig,
+    PitfallFlag,
     PitfallThresholds,
     SentNudge,
     choose_nudge,
+    community_since,
     evaluate,
     format_ratio,
+    in_pitfall_order,
     isolation,
     mute_until,
+    next_nudge_id,
+    nudge_key,
     nudge_seed,
     perfectionism,
     plan_nudges,
     theory_practice_gap,
+    threshold_changes,
     tutorial_hell,
     validate_thresholds,
     welcome_back,
@@ -342,3 +349,67 @@ def test_welcome_back_after_14_days_away_and_first_in_line() -> None:
     back = welcome_back(14, 4)
     assert back.fires and set(back.evidence) == NUDGE_PLACEHOLDERS["welcome_back"]
     assert plan_nudges(["isolation", "welcome_back"], [], {}, NOW) == ["welcome_back"]
+
+
+# --- configuration, keys and ordering (moved out of the service) ----------------------------
+
+
+def test_threshold_changes_apply_and_drop_defaults() -> None:
+    overrides, problems = threshold_changes(
+        {"gap_days": 30}, {"tutorial_days": 10, "gap_ratio": 2.5, "isolation_days": None}
+    )
+    assert problems == []
+    assert overrides == {"gap_days": 30, "tutorial_days": 10, "gap_ratio": 2.5}
+    assert isinstance(overrides["tutorial_days"], int)
+    assert isinstance(overrides["gap_ratio"], float)
+    # Setting a threshold back to its default removes the override.
+    assert threshold_changes({"gap_days": 30}, {"gap_days": 21}) == ({}, [])
+
+
+def test_threshold_changes_report_every_problem() -> None:
+    _, problems = threshold_changes({}, {"tutorial_days": 0, "gap_days": 2.5})
+    assert problems == [
+        "`tutorial_days` must be between 1 and 90 (got 0).",
+        "`gap_days` must be a whole number (got 2.5).",
+    ]
+    _, problems = threshold_changes({"isolation_days": 3}, {"isolation_study_days": 4})
+    assert problems and "cannot exceed" in problems[0]
+    with pytest.raises(ValueError):
+        threshold_changes({}, {"nonsense": 1})
+
+
+def test_config_from_stored_ignores_unknown_and_non_numbers() -> None:
+    config = PitfallConfig.from_stored(True, {"gap_days": 30, "nonsense": 3, "tutorial_days": "x"})
+    assert config.overrides == {"gap_days": 30}
+    assert config.thresholds.gap_days == 30
+    assert config.describe() == "on, daily sweep at 10:00 server time, 1 threshold(s) changed"
+    assert (
+        PitfallConfig.from_stored(False, {}).describe() == "off, daily sweep at 10:00 server time"
+    )
+
+
+def test_nudge_key_is_per_member_pitfall_and_iso_week() -> None:
+    assert nudge_key(1, 2, "isolation", NOW) == "nudge:1:2:isolation:2026-W12"
+    sunday = datetime(2026, 1, 4, 23, 0, tzinfo=UTC)  # ISO week 1 of 2026
+    assert nudge_key(1, 2, "isolation", sunday) == "nudge:1:2:isolation:2026-W01"
+    assert nudge_key(1, 2, "isolation", sunday + timedelta(days=1)).endswith("2026-W02")
+
+
+def test_next_nudge_avoids_the_last_text_of_that_pitfall_only() -> None:
+    past = [sent("isolation", 20, "iso-a"), sent("tutorial_hell", 5, "th-a")]
+    for seed in range(10):
+        assert next_nudge_id(["iso-a", "iso-b"], past, "isolation", seed) == "iso-b"
+    assert next_nudge_id(["iso-a"], past, "isolation", 3) == "iso-a"
+    assert next_nudge_id([], past, "isolation", 3) is None
+
+
+def test_flags_come_in_pitfall_order() -> None:
+    names = ["isolation", "unknown", "tutorial_hell", "perfectionism"]
+    flags = [PitfallFlag(name, {}, NOW) for name in names]
+    ordered = [f.pitfall for f in in_pitfall_order(flags)]
+    assert ordered == ["tutorial_hell", "perfectionism", "isolation", "unknown"]
+
+
+def test_community_window_starts_days_minus_one_before_today() -> None:
+    assert community_since(NOW, 14) == date(2026, 3, 3)
+    assert community_since(NOW, 1) == NOW.date()

@@ -1,0 +1,18 @@
+"""Sizes that keep the sweep's queries bounded and the event loop responsive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+#: Ids per IN (...) list: far below every database's bind-parameter limit.
+CHUNK = 500
+#: Detections bound per INSERT, so binding 100k of them does not hold the loop in one go.
+DETECTION_SLICE = 1000
+#: Rows per fetch of a streamed result: each fetch awaits the driver.
+STREAM_PARTITION = 1000
+
+
+def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    """`ids` in lists of at most `CHUNK`."""
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])

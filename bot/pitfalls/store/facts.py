@@ -1,0 +1,93 @@
+"""What the sweep reads from other features and the member rows, for a whole guild at once.
+
+Other features are reached only through their declared interfaces: the progress feature's
+community-day counters, the projects feature's perfectionism facts, the daily feature's
+streaks. The member rows (nudge mode, who left) are the core's shared `members` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.store.schema import members
+from bot.daily.api import streaks
+from bot.pitfalls.rules import ProjectFactsLike, community_since
+from bot.pitfalls.store.batching import chunks
+from bot.progress.api import community_days as progress_community_days
+from bot.projects.api import perfectionism_facts
+
+
+async def community_days(
+    conn: AsyncConnection, guild_id: int, now: datetime, days: int, user_id: int | None = None
+) -> dict[int, int]:
+    """Days with community activity from the progress feature's counters (messages in the
+    guild are counted there, outside `activity`)."""
+    since = community_since(now, days)
+    if user_id is None:
+        return await progress_community_days(conn, guild_id, since)
+    return await progress_community_days(conn, guild_id, since, user_id=user_id)
+
+
+async def project_facts(
+    conn: AsyncConnection, guild_id: int, now: datetime
+) -> dict[int, ProjectFactsLike]:
+    """member -> their most stuck active project (from the projects feature)."""
+    return dict(await perfectionism_facts(conn, guild_id, now))
+
+
+async def best_streaks(
+    conn: AsyncConnection, guild_id: int, user_ids: Sequence[int]
+) -> dict[int, int]:
+    """member -> their best daily streak (members without a streak row are left out)."""
+    best: dict[int, int] = {}
+    for chunk in chunks(sorted(user_ids)):
+        for user_id, value in await conn.execute(
+            select(streaks.c.user_id, streaks.c.best).where(
+                streaks.c.guild_id == guild_id, streaks.c.user_id.in_(chunk)
+            )
+        ):
+            best[int(user_id)] = int(value)
+    return best
+
+
+@dataclass(frozen=True)
+class NudgePrefs:
+    """A member's delivery choices (`/settings nudges`, DMs)."""
+
+    nudge_mode: str
+    dm_opt_in: bool
+    dm_unreachable: bool
+
+
+async def nudge_prefs(
+    conn: AsyncConnection, guild_id: int, user_ids: Sequence[int]
+) -> dict[int, NudgePrefs]:
+    """member -> their delivery choices; absent members use the defaults."""
+    out: dict[int, NudgePrefs] = {}
+    for chunk in chunks(sorted(user_ids)):
+        for r in await conn.execute(
+            select(
+                members.c.user_id,
+                members.c.nudge_mode,
+                members.c.dm_opt_in,
+                members.c.dm_unreachable,
+            ).where(members.c.guild_id == guild_id, members.c.user_id.in_(chunk))
+        ):
+            out[int(r.user_id)] = NudgePrefs(
+                str(r.nudge_mode), bool(r.dm_opt_in), bool(r.dm_unreachable)
+            )
+    return out
+
+
+async def departed(conn: AsyncConnection, guild_id: int) -> set[int]:
+    """Members who left the guild (their data waits for the retention purge): no nudges."""
+    query: Select[Any] = select(members.c.user_id).where(
+        members.c.guild_id == guild_id, members.c.left_at.is_not(None)
+    )
+    return {int(user_id) for (user_id,) in await conn.execute(query)}

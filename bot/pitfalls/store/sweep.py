@@ -1,0 +1,212 @@
+"""The sweep's set-based queries over `activity`, for every member of a guild at once.
+
+`sweep_guild` aggregates every member of a guild with a handful of GROUP BY queries over
+`activity` (served by `ix_activity_pitfall_sweep`); `member_signals_reference` computes the
+same numbers for one member from the raw rows in Python. The store test checks they agree
+on random data; the sweep never runs the reference.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.activity.api import PRACTICE_KINDS, THEORY_KINDS, activity
+from bot.core.cooperative import paced
+from bot.core.store.types import UTCDateTime
+from bot.pitfalls.rules import MemberSignals, PitfallThresholds
+from bot.pitfalls.store.batching import STREAM_PARTITION
+from bot.pitfalls.store.facts import best_streaks, community_days
+
+# --- the sweep: set-based ----------------------------------------------------------------
+
+
+def _window(guild_id: int, now: datetime, days: int) -> Any:
+    """Activity of the guild that occurred in the last `days` days (up to `now`)."""
+    return (
+        (activity.c.guild_id == guild_id)
+        & (activity.c.occurred_at > now - timedelta(days=days))
+        & (activity.c.occurred_at <= now)
+    )
+
+
+async def _kind_totals(
+    conn: AsyncConnection, guild_id: int, now: datetime, days: int
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """member -> kind -> (minutes, rows) in the window: one GROUP BY for the guild."""
+    query: Select[Any] = (
+        select(
+            activity.c.user_id,
+            activity.c.kind,
+            func.coalesce(func.sum(activity.c.minutes), 0),
+            func.count(),
+        )
+        .where(_window(guild_id, now, days))
+        .group_by(activity.c.user_id, activity.c.kind)
+    )
+    totals: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    # Streamed in partitions: each fetch awaits the driver, so a 100k-member guild's rows
+    # never hold the event loop in one piece.
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAM_PARTITION):
+        for user_id, kind, minutes, rows in partition:
+            totals[int(user_id)][str(kind)] = (int(minutes), int(rows))
+    return totals
+
+
+async def _study_days(
+    conn: AsyncConnection, guild_id: int, now: datetime, days: int
+) -> dict[int, int]:
+    """member -> distinct local dates with study (anything but community) in the window."""
+    query: Select[Any] = (
+        select(activity.c.user_id, func.count(func.distinct(activity.c.local_date)))
+        .where(_window(guild_id, now, days), activity.c.kind != "community")
+        .group_by(activity.c.user_id)
+    )
+    counts: dict[int, int] = {}
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAM_PARTITION):
+        counts.update((int(user_id), int(count)) for user_id, count in partition)
+    return counts
+
+
+def _sum(totals: dict[str, tuple[int, int]], kinds: Iterable[str]) -> int:
+    return sum(totals.get(kind, (0, 0))[0] for kind in kinds)
+
+
+def _signals(
+    tutorial: dict[str, tuple[int, int]],
+    isolation: dict[str, tuple[int, int]],
+    gap: dict[str, tuple[int, int]],
+    study_days: int,
+    community: int,
+) -> MemberSignals:
+    return MemberSignals(
+        course_minutes=_sum(tutorial, ["course"]),
+        project_minutes=_sum(tutorial, ["project"]),
+        project_events=tutorial.get("project", (0, 0))[1],
+        study_days=study_days,
+        # Either source is enough to say "not isolated"; the larger is the better count.
+        community_events=max(isolation.get("community", (0, 0))[1], community),
+        theory_minutes=_sum(gap, THEORY_KINDS),
+        practice_minutes=_sum(gap, PRACTICE_KINDS),
+    )
+
+
+async def sweep_guild(
+    conn: AsyncConnection, guild_id: int, now: datetime, t: PitfallThresholds
+) -> dict[int, MemberSignals]:
+    """Every member with activity in any rule's window -> their numbers.
+
+    One GROUP BY per distinct window length (at most three), one for study days, and one
+    for the community counters: never a query per member.
+    """
+    by_window: dict[int, dict[int, dict[str, tuple[int, int]]]] = {}
+    for days in {t.tutorial_days, t.isolation_days, t.gap_days}:
+        by_window[days] = await _kind_totals(conn, guild_id, now, days)
+    study = await _study_days(conn, guild_id, now, t.isolation_days)
+    community = await community_days(conn, guild_id, now, t.isolation_days)
+    user_ids: set[int] = set(study)
+    for totals in by_window.values():
+        user_ids |= set(totals)
+    return {
+        user_id: _signals(
+            by_window[t.tutorial_days].get(user_id, {}),
+            by_window[t.isolation_days].get(user_id, {}),
+            by_window[t.gap_days].get(user_id, {}),
+            study.get(user_id, 0),
+            community.get(user_id, 0),
+        )
+        async for user_id in paced(user_ids)
+    }
+
+
+async def member_signals_reference(
+    conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, t: PitfallThresholds
+) -> MemberSignals | None:
+    """The same numbers for ONE member, from its raw rows: the sweep's test oracle.
+
+    None when the member has no activity in any window (the sweep leaves them out too).
+    """
+    since = now - timedelta(days=t.longest_window())
+    rows = [
+        (r.occurred_at, r.kind, int(r.minutes), r.local_date)
+        for r in await conn.execute(
+            select(
+                activity.c.occurred_at, activity.c.kind, activity.c.minutes, activity.c.local_date
+            ).where(
+                activity.c.guild_id == guild_id,
+                activity.c.user_id == user_id,
+                activity.c.occurred_at > since,
+                activity.c.occurred_at <= now,
+            )
+        )
+    ]
+    if not rows:
+        return None
+
+    def totals(days: int) -> dict[str, tuple[int, int]]:
+        start = now - timedelta(days=days)
+        out: dict[str, tuple[int, int]] = {}
+        for occurred, kind, minutes, _day in rows:
+            if occurred > start:
+                old_minutes, old_rows = out.get(kind, (0, 0))
+                out[kind] = (old_minutes + minutes, old_rows + 1)
+        return out
+
+    iso_start = now - timedelta(days=t.isolation_days)
+    study_days = len(
+        {day for occurred, kind, _m, day in rows if occurred > iso_start and kind != "community"}
+    )
+    community = await community_days(conn, guild_id, now, t.isolation_days, user_id=user_id)
+    return _signals(
+        totals(t.tutorial_days),
+        totals(t.isolation_days),
+        totals(t.gap_days),
+        study_days,
+        community.get(user_id, 0),
+    )
+
+
+async def returning_members(
+    conn: AsyncConnection, guild_id: int, now: datetime, recent_days: int = 1
+) -> dict[int, tuple[int, int]]:
+    """Members active in the last `recent_days` -> (days away before that, best streak).
+
+    "Days away" is the gap between their last activity before the recent window and their
+    first one in it; members with no earlier activity (newcomers) are left out. Two queries:
+    the recent members with their earlier maximum (a join on the member index), and their
+    best streaks.
+    """
+    start = now - timedelta(days=recent_days)
+    recent = (
+        select(activity.c.user_id.label("user_id"), func.min(activity.c.occurred_at).label("first"))
+        .where(_window(guild_id, now, recent_days))
+        .group_by(activity.c.user_id)
+        .subquery()
+    )
+    earlier = activity.alias("earlier")
+    query: Select[Any] = (
+        select(recent.c.user_id, recent.c.first, func.max(earlier.c.occurred_at))
+        .join(
+            earlier,
+            (earlier.c.guild_id == guild_id)
+            & (earlier.c.user_id == recent.c.user_id)
+            & (earlier.c.occurred_at <= start),
+        )
+        .group_by(recent.c.user_id, recent.c.first)
+    )
+    as_instant = UTCDateTime().process_result_value
+    gaps: dict[int, int] = {}
+    for user_id, first, last_before in await conn.execute(query):
+        first_at = as_instant(first, conn.dialect)
+        before_at = as_instant(last_before, conn.dialect)
+        if first_at is not None and before_at is not None:
+            gaps[int(user_id)] = (first_at - before_at).days
+    best = await best_streaks(conn, guild_id, sorted(gaps))
+    return {user_id: (gap, best.get(user_id, 0)) for user_id, gap in gaps.items()}
