@@ -73,9 +73,8 @@ class Daily(StudyGroupCog, group_name="daily"):
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.bot.services.daily.post(guild_id, manual=True)
-        await interaction.followup.send(
-            embed=embeds.info("Daily prompt", POST_RESULT_TEXT.get(result.status, result.detail))
-        )
+        text = POST_RESULT_TEXT.get(result.status, result.detail)
+        await reply(interaction, embed=embeds.info("Daily prompt", text))
 
 
 async def setup(bot: StudyBot) -> None:

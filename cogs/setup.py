@@ -85,11 +85,11 @@ class Setup(StudyGroupCog, group_name="setup"):
     async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
         """Set the server's timezone for posts."""
         settings = await self.bot.services.guilds.set_timezone(guild_id_of(interaction), zone)
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             embed=embeds.success(
-                "Server timezone saved",
-                f"Scheduled posts now follow **{settings.timezone}**.",
-            )
+                "Server timezone saved", f"Scheduled posts now follow **{settings.timezone}**."
+            ),
         )
 
     @timezone.autocomplete("zone")

@@ -73,6 +73,19 @@ async def test_a_member_is_refused_by_every_moderator_command(sb: Sandbox) -> No
         assert "Only moderators" in reply.text, (info.name, reply.text)
 
 
+async def test_every_moderator_command_answers_the_moderator_privately(sb: Sandbox) -> None:
+    """Server configuration is never announced in the channel it was typed in."""
+    mod = sb.member("morgan", moderator=True)
+    valid = {"zone": "Europe/Berlin"}  # so `/setup timezone` succeeds rather than refuses
+    infos = [info for info in walk_commands(bot_of(sb).tree) if info.moderator]
+    for info in infos:
+        options = {
+            o.name: valid.get(o.name, _sample_value(o.type, sb)) for o in info.options if o.required
+        }
+        reply = await sb.slash(mod, info.name, **options)
+        assert reply.ephemeral, (info.name, reply.text)
+
+
 async def test_write_commands_have_a_per_member_cooldown(sb: Sandbox) -> None:
     alice = sb.member("alice")
     for _ in range(5):
