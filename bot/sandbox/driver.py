@@ -433,7 +433,7 @@ class Sandbox:
             return
         payload = [command.to_dict(tree) for command in tree.get_commands()]
         if payload:
-            fake.global_commands = fake._store_commands(None, payload)
+            fake.global_commands = fake.store_commands(None, payload)
 
     def _bot_died(self) -> bool:
         task = self._bot_task
@@ -723,7 +723,7 @@ class Sandbox:
                     not self._busy_tasks()
                     and self.fake.in_flight == 0
                     and now_seq == seq
-                    and not self.fake._pending
+                    and not self.fake.events.pending
                 ):
                     return done()
                 continue
