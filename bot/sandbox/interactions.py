@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.sandbox.api import ApiError, unknown_channel, unknown_message, validate_message
 from bot.sandbox.models import EPHEMERAL, JSON, LOADING, FakeMessage, InteractionRecord
-from bot.sandbox.rest import AddRoute, Request, Routes
+from bot.sandbox.rest import Request, Routes
 
 
 def unknown_webhook() -> ApiError:
@@ -20,14 +20,6 @@ def unknown_webhook() -> ApiError:
 
 class InteractionRoutes(Routes):
     """``/interactions/{id}/{token}/callback`` and ``/webhooks/{application id}/{token}``."""
-
-    def install(self, route: AddRoute) -> None:
-        webhook = "/webhooks/{webhook_id}/{token}"
-        route("POST", "/interactions/{interaction_id}/{token}/callback", self.callback)
-        route("POST", webhook, self.followup)
-        route("GET", webhook + "/messages/{message_id}", self.get_message)
-        route("PATCH", webhook + "/messages/{message_id}", self.edit_message)
-        route("DELETE", webhook + "/messages/{message_id}", self.delete_message)
 
     def interaction(self, token: str) -> InteractionRecord:
         rec = self.world.tokens.get(token)

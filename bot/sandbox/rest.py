@@ -1,8 +1,9 @@
 """REST plumbing: record every request, inject faults, route it, answer Discord-style.
 
 An unknown route answers 404 (Discord-style JSON) and is remembered in ``unknown_routes``.
-Route handlers live in groups (:class:`Routes` subclasses) that install themselves on
-:class:`Rest`; the first route registered that matches method and path handles a request.
+Route handlers live in groups (:class:`Routes` subclasses); :class:`Rest` holds the table
+(registered in :class:`~bot.sandbox.server.FakeDiscord`); the first route registered that
+matches method and path handles a request.
 """
 
 from __future__ import annotations
@@ -52,8 +53,6 @@ class Request:
 
 
 Handler = Callable[[Request], Awaitable[Any]]
-#: How a route group registers a handler: ``route("GET", "/channels/{channel_id}", handler)``.
-AddRoute = Callable[[str, str, Handler], None]
 
 
 def _not_found() -> web.Response:
@@ -181,8 +180,14 @@ class Routes:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def install(self, route: AddRoute) -> None:
-        raise NotImplementedError
+    async def empty_list(self, req: Request) -> Any:
+        return []
+
+    async def empty_items(self, req: Request) -> Any:
+        return {"items": []}
+
+    async def no_content(self, req: Request) -> Any:
+        return None
 
     def channel(self, cid: str) -> FakeChannel:
         try:

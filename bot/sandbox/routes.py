@@ -22,43 +22,14 @@ from bot.sandbox.models import (
     FakeMember,
     FakeMessage,
 )
-from bot.sandbox.rest import AddRoute, Request, Routes
+from bot.sandbox.rest import Request, Routes
 from bot.sandbox.world import member_event
 
 P = discord.Permissions
 
 
-async def empty_list(req: Request) -> Any:
-    return []
-
-
-async def empty_items(req: Request) -> Any:
-    return {"items": []}
-
-
-async def no_content(req: Request) -> Any:
-    return None
-
-
 class AppRoutes(Routes):
     """The bot user, the application, the gateway URL and application commands."""
-
-    def install(self, route: AddRoute) -> None:
-        route("GET", "/users/@me", self.get_me)
-        route("GET", "/users/{user_id}", self.get_user)
-        route("GET", "/oauth2/applications/@me", self.get_app)
-        route("GET", "/applications/@me", self.get_app)
-        route("GET", "/gateway", self.get_gateway)
-        route("GET", "/gateway/bot", self.get_gateway)
-        commands = "/applications/{app_id}/commands"
-        guild_commands = "/applications/{app_id}/guilds/{guild_id}/commands"
-        route("GET", commands, self.get_global_commands)
-        route("PUT", commands, self.put_global_commands)
-        route("GET", guild_commands, self.get_guild_commands)
-        route("PUT", guild_commands, self.put_guild_commands)
-        route("GET", guild_commands + "/permissions", empty_list)
-        route("GET", "/applications/{app_id}/emojis", empty_items)
-        route("GET", "/applications/{app_id}/entitlements", empty_list)
 
     async def get_me(self, req: Request) -> Any:
         return {**self.world.bot_user.payload(), "verified": True, "mfa_enabled": False}
@@ -123,35 +94,6 @@ class AppRoutes(Routes):
 
 class ChannelRoutes(Routes):
     """Channels, their messages and reactions, threads, and DM channels."""
-
-    def install(self, route: AddRoute) -> None:
-        channel = "/channels/{channel_id}"
-        message = channel + "/messages/{message_id}"
-        reactions = message + "/reactions"
-        route("GET", channel, self.get_channel)
-        route("DELETE", channel, self.delete_channel)
-        route("PATCH", channel, self.patch_channel)
-        route("POST", channel + "/typing", self.typing)
-        route("GET", channel + "/messages", self.history)
-        route("POST", channel + "/messages", self.post_message)
-        route("POST", channel + "/messages/bulk-delete", self.bulk_delete)
-        route("GET", channel + "/messages/pins", self.get_pins)
-        route("PUT", channel + "/messages/pins/{message_id}", no_content)
-        route("DELETE", channel + "/messages/pins/{message_id}", no_content)
-        route("GET", message, self.get_message)
-        route("PATCH", message, self.patch_message)
-        route("DELETE", message, self.delete_message)
-        route("PUT", reactions + "/{emoji}/@me", self.add_reaction)
-        route("DELETE", reactions + "/{emoji}/@me", self.remove_reaction)
-        route("DELETE", reactions + "/{emoji}/{user_id}", self.remove_reaction)
-        route("GET", reactions + "/{emoji}", self.get_reactions)
-        route("DELETE", reactions + "/{emoji}", self.clear_reactions)
-        route("DELETE", reactions, self.clear_reactions)
-        route("POST", message + "/threads", self.thread_from_message)
-        route("POST", channel + "/threads", self.thread_without_message)
-        route("PUT", channel + "/thread-members/{user_id}", no_content)
-        route("DELETE", channel + "/thread-members/{user_id}", no_content)
-        route("POST", "/users/@me/channels", self.create_dm)
 
     def addressed(self, req: Request) -> tuple[FakeChannel, FakeMessage]:
         """The channel and message a ``/channels/{id}/messages/{id}/...`` path names."""
@@ -328,17 +270,6 @@ class ChannelRoutes(Routes):
 
 class GuildRoutes(Routes):
     """Guilds, their channel and thread lists, roles and members."""
-
-    def install(self, route: AddRoute) -> None:
-        guild = "/guilds/{guild_id}"
-        route("GET", guild, self.get_guild)
-        route("GET", guild + "/channels", self.get_channels)
-        route("GET", guild + "/roles", self.get_roles)
-        route("GET", guild + "/members", self.list_members)
-        route("GET", guild + "/members/{user_id}", self.get_member)
-        route("PUT", guild + "/members/{user_id}/roles/{role_id}", self.add_role)
-        route("DELETE", guild + "/members/{user_id}/roles/{role_id}", self.remove_role)
-        route("GET", guild + "/threads/active", self.active_threads)
 
     async def get_guild(self, req: Request) -> Any:
         payload = self.guild(req.params["guild_id"]).payload()

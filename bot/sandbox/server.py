@@ -68,9 +68,69 @@ class FakeDiscord(World):
         self.faults = Faults()
         self.gateway = Gateway(self)
         self.rest = Rest(self, self.faults)
-        for routes in (AppRoutes, ChannelRoutes, GuildRoutes, InteractionRoutes):
-            routes(self).install(self.rest.route)
         self._runner: web.AppRunner | None = None
+        self._install_routes()
+
+    def _install_routes(self) -> None:
+        """The route table, in one place: the first route that matches a request handles it."""
+        r = self.rest.route
+        app, channels, guilds = AppRoutes(self), ChannelRoutes(self), GuildRoutes(self)
+        hooks = InteractionRoutes(self)
+        r("GET", "/users/@me", app.get_me)
+        r("GET", "/users/{user_id}", app.get_user)
+        r("GET", "/oauth2/applications/@me", app.get_app)
+        r("GET", "/applications/@me", app.get_app)
+        r("GET", "/gateway", app.get_gateway)
+        r("GET", "/gateway/bot", app.get_gateway)
+        r("GET", "/applications/{app_id}/commands", app.get_global_commands)
+        r("PUT", "/applications/{app_id}/commands", app.put_global_commands)
+        r("GET", "/applications/{app_id}/guilds/{guild_id}/commands", app.get_guild_commands)
+        r("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", app.put_guild_commands)
+        r("GET", "/applications/{app_id}/guilds/{guild_id}/commands/permissions", app.empty_list)
+        r("GET", "/applications/{app_id}/emojis", app.empty_items)
+        r("GET", "/applications/{app_id}/entitlements", app.empty_list)
+        r("GET", "/channels/{channel_id}", channels.get_channel)
+        r("DELETE", "/channels/{channel_id}", channels.delete_channel)
+        r("PATCH", "/channels/{channel_id}", channels.patch_channel)
+        r("POST", "/channels/{channel_id}/typing", channels.typing)
+        r("GET", "/channels/{channel_id}/messages", channels.history)
+        r("POST", "/channels/{channel_id}/messages", channels.post_message)
+        r("POST", "/channels/{channel_id}/messages/bulk-delete", channels.bulk_delete)
+        r("GET", "/channels/{channel_id}/messages/pins", channels.get_pins)
+        r("PUT", "/channels/{channel_id}/messages/pins/{message_id}", channels.no_content)
+        r("DELETE", "/channels/{channel_id}/messages/pins/{message_id}", channels.no_content)
+        r("GET", "/channels/{channel_id}/messages/{message_id}", channels.get_message)
+        r("PATCH", "/channels/{channel_id}/messages/{message_id}", channels.patch_message)
+        r("DELETE", "/channels/{channel_id}/messages/{message_id}", channels.delete_message)
+        reactions = "/channels/{channel_id}/messages/{message_id}/reactions"
+        r("PUT", reactions + "/{emoji}/@me", channels.add_reaction)
+        r("DELETE", reactions + "/{emoji}/@me", channels.remove_reaction)
+        r("DELETE", reactions + "/{emoji}/{user_id}", channels.remove_reaction)
+        r("GET", reactions + "/{emoji}", channels.get_reactions)
+        r("DELETE", reactions + "/{emoji}", channels.clear_reactions)
+        r("DELETE", reactions, channels.clear_reactions)
+        r(
+            "POST",
+            "/channels/{channel_id}/messages/{message_id}/threads",
+            channels.thread_from_message,
+        )
+        r("POST", "/channels/{channel_id}/threads", channels.thread_without_message)
+        r("PUT", "/channels/{channel_id}/thread-members/{user_id}", channels.no_content)
+        r("DELETE", "/channels/{channel_id}/thread-members/{user_id}", channels.no_content)
+        r("POST", "/users/@me/channels", channels.create_dm)
+        r("GET", "/guilds/{guild_id}", guilds.get_guild)
+        r("GET", "/guilds/{guild_id}/channels", guilds.get_channels)
+        r("GET", "/guilds/{guild_id}/roles", guilds.get_roles)
+        r("GET", "/guilds/{guild_id}/members", guilds.list_members)
+        r("GET", "/guilds/{guild_id}/members/{user_id}", guilds.get_member)
+        r("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", guilds.add_role)
+        r("DELETE", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", guilds.remove_role)
+        r("GET", "/guilds/{guild_id}/threads/active", guilds.active_threads)
+        r("POST", "/interactions/{interaction_id}/{token}/callback", hooks.callback)
+        r("POST", "/webhooks/{webhook_id}/{token}", hooks.followup)
+        r("GET", "/webhooks/{webhook_id}/{token}/messages/{message_id}", hooks.get_message)
+        r("PATCH", "/webhooks/{webhook_id}/{token}/messages/{message_id}", hooks.edit_message)
+        r("DELETE", "/webhooks/{webhook_id}/{token}/messages/{message_id}", hooks.delete_message)
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -108,12 +168,12 @@ class FakeDiscord(World):
         """A future resolved at the next state change (request handled, event sent, ...)."""
         return self.events.changed()
 
+    # ------------------------------------------------------------------ records (read-only)
     @property
     def in_flight(self) -> int:
         """REST requests currently being handled."""
         return self.rest.in_flight
 
-    # ------------------------------------------------------------------ what was sent
     @property
     def requests(self) -> list[RecordedRequest]:
         return self.rest.requests
@@ -133,9 +193,12 @@ class FakeDiscord(World):
         return self.gateway.heartbeats
 
     @property
-    def dispatched(self) -> list[tuple[int, str, JSON]]:
-        """Every dispatch sent, as (seq, event name, data)."""
-        return self.events.dispatched
+    def identify_count(self) -> int:
+        return self.gateway.identify_count
+
+    @property
+    def resume_count(self) -> int:
+        return self.gateway.resume_count
 
     @property
     def sessions(self) -> dict[str, GatewaySession]:
@@ -146,34 +209,9 @@ class FakeDiscord(World):
         return self.events.session
 
     @property
-    def identify_count(self) -> int:
-        return self.gateway.identify_count
-
-    @property
-    def resume_count(self) -> int:
-        return self.gateway.resume_count
-
-    # ------------------------------------------------------------------ faults
-    def fail_next(self, pattern: str, status: int, **options: Unpack[FaultOptions]) -> None:
-        """Answer the next ``times`` requests matching ``pattern`` (``"POST /channels/*/messages"``;
-        ``*`` = one path segment, ``**`` = anything, method optional) with an error; the options
-        and their defaults are those of :meth:`Faults.fail_next`."""
-        self.faults.fail_next(pattern, status, **options)
-
-    def enable_rate_limits(
-        self,
-        limit: int = 5,
-        per: float = 5.0,
-        *,
-        global_limit: int | None = None,
-        global_per: float = 1.0,
-    ) -> RateLimitMode:
-        """Enforce ``limit`` requests per ``per`` seconds per route + major id, and optionally
-        ``global_limit`` per ``global_per`` seconds overall (Discord: 50 per second;
-        interactions are exempt). Off by default. Every 429 sent is counted in
-        :attr:`rate_limited_count` (and by scope on the returned mode)."""
-        self.faults.rate_limit_mode = RateLimitMode(limit, per, global_limit, global_per)
-        return self.faults.rate_limit_mode
+    def dispatched(self) -> list[tuple[int, str, JSON]]:
+        """Every dispatch sent, as (seq, event name, data)."""
+        return self.events.dispatched
 
     @property
     def rate_limit_mode(self) -> RateLimitMode | None:
@@ -209,3 +247,25 @@ class FakeDiscord(World):
     async def invalid_session(self, resumable: bool = False) -> None:
         """Send op 9; with ``resumable=False`` the client IDENTIFYs afresh."""
         await self.gateway.invalid_session(resumable)
+
+    # ------------------------------------------------------------------ faults
+    def fail_next(self, pattern: str, status: int, **options: Unpack[FaultOptions]) -> None:
+        """Answer the next ``times`` requests matching ``pattern`` (``"POST /channels/*/messages"``;
+        ``*`` = one path segment, ``**`` = anything, method optional) with an error; the options
+        and their defaults are those of :meth:`Faults.fail_next`."""
+        self.faults.fail_next(pattern, status, **options)
+
+    def enable_rate_limits(
+        self,
+        limit: int = 5,
+        per: float = 5.0,
+        *,
+        global_limit: int | None = None,
+        global_per: float = 1.0,
+    ) -> RateLimitMode:
+        """Enforce ``limit`` requests per ``per`` seconds per route + major id, and optionally
+        ``global_limit`` per ``global_per`` seconds overall (Discord: 50 per second;
+        interactions are exempt). Off by default. Every 429 sent is counted in
+        :attr:`rate_limited_count` (and by scope on the returned mode)."""
+        self.faults.rate_limit_mode = RateLimitMode(limit, per, global_limit, global_per)
+        return self.faults.rate_limit_mode
