@@ -106,7 +106,7 @@ class FaultRule:
 
 
 class FaultOptions(TypedDict, total=False):
-    """The keyword options of :meth:`Faults.fail_next`."""
+    """The keyword options of ``fail_next`` (see :meth:`FakeDiscord.fail_next`)."""
 
     code: int | None
     message: str | None
@@ -133,39 +133,14 @@ class RateLimitMode:
 
 
 class Faults:
-    """The error answers queued by ``fail_next`` and the rate-limit mode, if enabled."""
+    """The error answers queued by ``fail_next`` (rules with tries left) and the rate-limit
+    mode, if enabled."""
 
     def __init__(self) -> None:
         self.rules: list[FaultRule] = []
         self.rate_limit_mode: RateLimitMode | None = None
         #: Every 429 sent, injected or by the rate-limit mode.
         self.rate_limited_count = 0
-
-    def fail_next(
-        self,
-        pattern: str,
-        status: int,
-        *,
-        code: int | None = None,
-        message: str | None = None,
-        retry_after: float = 0.01,
-        global_: bool = False,
-        times: int = 1,
-    ) -> None:
-        """Answer the next ``times`` requests matching ``pattern`` (``"POST /channels/*/messages"``;
-        ``*`` = one path segment, ``**`` = anything, method optional) with an error."""
-        self.rules.append(
-            FaultRule(
-                pattern,
-                _glob_to_regex(pattern),
-                status,
-                code,
-                message,
-                retry_after,
-                global_,
-                times,
-            )
-        )
 
     def injected(self, route_line: str) -> web.Response | None:
         """The error answer for ``METHOD /path`` if a rule with tries left matches it."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, Unpack
+from typing import Any
 
 from aiohttp import web
 
@@ -34,7 +34,7 @@ from bot.sandbox.api import (
     unknown_channel,
 )
 from bot.sandbox.events import GatewaySession
-from bot.sandbox.faults import FaultOptions, FaultRule, Faults, RateLimitMode, _glob_to_regex
+from bot.sandbox.faults import FaultRule, Faults, RateLimitMode, _glob_to_regex
 from bot.sandbox.gateway import HEARTBEAT_INTERVAL_MS, Gateway
 from bot.sandbox.interactions import InteractionRoutes
 from bot.sandbox.models import JSON, RecordedRequest
@@ -176,10 +176,12 @@ class FakeDiscord(World):
 
     @property
     def requests(self) -> list[RecordedRequest]:
+        """Every REST request the client made, in order, with the status it got."""
         return self.rest.requests
 
     @property
     def unknown_routes(self) -> list[str]:
+        """``METHOD /path`` of every request no route matched (answered 404)."""
         return self.rest.unknown_routes
 
     @property
@@ -194,18 +196,22 @@ class FakeDiscord(World):
 
     @property
     def identify_count(self) -> int:
+        """IDENTIFYs (op 2): one per fresh session."""
         return self.gateway.identify_count
 
     @property
     def resume_count(self) -> int:
+        """RESUMEs (op 6) that found their session."""
         return self.gateway.resume_count
 
     @property
     def sessions(self) -> dict[str, GatewaySession]:
+        """Gateway sessions by id, kept for RESUME until invalidated."""
         return self.events.sessions
 
     @property
     def session(self) -> GatewaySession | None:
+        """The session dispatches go to: the last one IDENTIFYed or RESUMEd."""
         return self.events.session
 
     @property
@@ -215,6 +221,7 @@ class FakeDiscord(World):
 
     @property
     def rate_limit_mode(self) -> RateLimitMode | None:
+        """The rate-limit mode, once :meth:`enable_rate_limits` was called."""
         return self.faults.rate_limit_mode
 
     @property
@@ -249,11 +256,23 @@ class FakeDiscord(World):
         await self.gateway.invalid_session(resumable)
 
     # ------------------------------------------------------------------ faults
-    def fail_next(self, pattern: str, status: int, **options: Unpack[FaultOptions]) -> None:
+    def fail_next(
+        self,
+        pattern: str,
+        status: int,
+        *,
+        code: int | None = None,
+        message: str | None = None,
+        retry_after: float = 0.01,
+        global_: bool = False,
+        times: int = 1,
+    ) -> None:
         """Answer the next ``times`` requests matching ``pattern`` (``"POST /channels/*/messages"``;
-        ``*`` = one path segment, ``**`` = anything, method optional) with an error; the options
-        and their defaults are those of :meth:`Faults.fail_next`."""
-        self.faults.fail_next(pattern, status, **options)
+        ``*`` = one path segment, ``**`` = anything, method optional) with an error."""
+        rule = FaultRule(
+            pattern, _glob_to_regex(pattern), status, code, message, retry_after, global_, times
+        )
+        self.faults.rules.append(rule)
 
     def enable_rate_limits(
         self,
