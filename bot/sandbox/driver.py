@@ -55,6 +55,7 @@ from bot.sandbox.models import (
 from bot.sandbox.payloads import OPTION_TYPES, command_data, command_options, modal_components
 from bot.sandbox.views import ChannelHandle, MessageView, Reply, flatten_embed, walk_components
 
+#: With the names this module defined before it was split up (still imported from here).
 __all__ = [
     "BUSY_TASK_PREFIXES",
     "DEFAULT_CHANNELS",

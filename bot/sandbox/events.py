@@ -20,6 +20,8 @@ from bot.sandbox.models import JSON
 
 @dataclass
 class GatewaySession:
+    """One IDENTIFYed session: its sequence, every dispatch sent on it, its current socket."""
+
     id: str
     seq: int = 0
     events: list[tuple[int, str]] = field(default_factory=list)
@@ -70,6 +72,7 @@ class Events:
         return fut
 
     def cancel_waiters(self) -> None:
+        """On close: nothing will change any more."""
         for fut in self._waiters:
             if not fut.done():
                 fut.cancel()

@@ -74,6 +74,8 @@ def too_many_requests(
 
 @dataclass
 class FaultRule:
+    """One ``fail_next``: the requests it matches, the error it answers, the tries left."""
+
     pattern: str
     regex: re.Pattern[str]
     status: int

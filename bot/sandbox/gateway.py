@@ -81,6 +81,7 @@ class Gateway:
         return ws
 
     async def close(self) -> None:
+        """Close every open socket (code 1001, going away)."""
         for ws in list(self._sockets):
             with contextlib.suppress(Exception):
                 await ws.close(code=1001)

@@ -161,11 +161,13 @@ class SandboxWorld(SandboxCore):
 
     # ------------------------------------------------------------ members' actions
     async def member_leave(self, member: FakeMember) -> None:
+        """``member`` leaves the guild (GUILD_MEMBER_REMOVE); wait until the bot is idle."""
         await self.fake.flush()
         await self.fake.remove_member(member)
         await self.wait_idle()
 
     async def delete_channel(self, name: str | ChannelHandle) -> None:
+        """Someone deletes ``name`` (CHANNEL_DELETE); wait until the bot is idle."""
         await self.fake.flush()
         await self.fake.delete_channel(self._channel(name))
         await self.wait_idle()

@@ -46,6 +46,8 @@ class InteractionRoutes(Routes):
         return msg
 
     async def callback(self, req: Request) -> Any:
+        """The one answer an interaction gets: 4 message, 5 deferred message, 6 deferred
+        update, 7 update, 8 autocomplete choices, 9 modal."""
         world = self.world
         rec = world.tokens.get(req.params["token"])
         if rec is None or str(rec.id) != req.params["interaction_id"]:
@@ -104,6 +106,7 @@ class InteractionRoutes(Routes):
         return result
 
     async def followup(self, req: Request) -> Any:
+        """A followup message, allowed once the interaction was answered."""
         world = self.world
         rec = self.interaction(req.params["token"])
         if rec.response_type is None:

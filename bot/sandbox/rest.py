@@ -205,6 +205,7 @@ class Routes:
             raise ApiError(404, 10004, "Unknown Guild") from None
 
     def message(self, ch: FakeChannel, mid: str) -> FakeMessage:
+        """The message ``mid`` in ``ch``; deleted or elsewhere is unknown (404 10008)."""
         try:
             msg = self.world.messages[int(mid)]
         except (KeyError, ValueError):
@@ -229,6 +230,8 @@ class Routes:
                 raise missing_permissions()
 
     def check_can_send(self, ch: FakeChannel, files: list[StoredFile]) -> None:
+        """What Discord checks before a post: open DMs, or Send Messages (in Threads) and,
+        with files, Attach Files."""
         if ch.type == DM:
             if ch.recipient is not None and not ch.recipient.dms_open:
                 raise ApiError(403, 50007, "Cannot send messages to this user")

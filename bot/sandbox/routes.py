@@ -223,6 +223,7 @@ class ChannelRoutes(Routes):
     async def open_thread(
         self, parent: FakeChannel, name: str, ttype: int, starter: FakeMessage | None
     ) -> FakeChannel:
+        """A thread in a guild text channel; one opened from a message takes the message's id."""
         world = self.world
         guild = world.guild_of(parent)
         if guild is None or parent.is_thread:

@@ -42,6 +42,7 @@ from bot.sandbox.rest import Handler, Request, Rest
 from bot.sandbox.routes import AppRoutes, ChannelRoutes, GuildRoutes
 from bot.sandbox.world import ATTACHMENT_SIZE_LIMIT, World
 
+#: With the names this module defined before it was split up (still imported from here).
 __all__ = [
     "API_PREFIX",
     "ATTACHMENT_SIZE_LIMIT",

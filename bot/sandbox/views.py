@@ -30,6 +30,7 @@ def walk_components(components: Iterable[JSON]) -> Iterator[JSON]:
 
 
 def flatten_embed(embed: JSON) -> list[str]:
+    """An embed's visible text: author, title, description, ``name: value`` fields, footer."""
     lines: list[str] = []
     author = (embed.get("author") or {}).get("name")
     for part in (author, embed.get("title"), embed.get("description")):

@@ -76,6 +76,7 @@ class World:
     # ------------------------------------------------------------------ addresses
     @property
     def base_url(self) -> str:
+        """Where attachment URLs in payloads point."""
         return f"http://127.0.0.1:{self.port}"
 
     @property
@@ -125,6 +126,7 @@ class World:
         parent_id: int | None = None,
         dispatch: bool = True,
     ) -> FakeChannel:
+        """A channel in ``guild``; CHANNEL_CREATE (with ``dispatch``) once a session exists."""
         position = sum(1 for c in guild.channels.values() if not c.is_thread)
         ch = FakeChannel(
             self.ids.next(), type, name, guild.id, position=position, parent_id=parent_id
@@ -145,6 +147,7 @@ class World:
         dispatch: bool = True,
         **meta: Any,
     ) -> FakeMember:
+        """A new user and their membership; ``meta`` is for tests only, never sent."""
         user = self.add_user(name, dms_open=dms_open)
         roles = [guild.moderator_role_id] if moderator and guild.moderator_role_id else []
         member = FakeMember(user, guild.id, roles=[r for r in roles if r is not None], meta=meta)
@@ -213,12 +216,14 @@ class World:
         return guild.members[self.bot_user.id]
 
     def bot_permissions(self, channel: FakeChannel) -> int:
+        """The bot's permissions in ``channel`` (all of them in a DM)."""
         guild = self.guild_of(channel)
         if guild is None:
             return P.all().value if channel.type == DM else 0
         return guild.permissions_in(self.bot_member(guild), channel)
 
     def dm_channel(self, user: FakeUser) -> FakeChannel:
+        """The DM channel with ``user``, created on first use."""
         for ch in self.channels.values():
             if ch.type == DM and ch.recipient is not None and ch.recipient.id == user.id:
                 return ch
@@ -279,6 +284,8 @@ class World:
         interaction: InteractionRecord | None = None,
         flags: int = 0,
     ) -> FakeMessage:
+        """Store a message (an interaction's, with ``interaction``); MESSAGE_CREATE unless it
+        is ephemeral."""
         msg = FakeMessage(
             id=self.ids.next(),
             channel_id=ch.id,
@@ -305,6 +312,7 @@ class World:
         return payload
 
     async def edit_message(self, msg: FakeMessage, data: JSON, files: list[StoredFile]) -> None:
+        """Validate and apply an edit; MESSAGE_UPDATE unless the message is ephemeral."""
         validate_message(data, files, creating=False)
         self._apply(msg, data, files, creating=False)
         if not msg.ephemeral:
@@ -312,6 +320,7 @@ class World:
         self.events.notify()
 
     async def delete_message(self, msg: FakeMessage) -> None:
+        """Mark ``msg`` deleted (it stays stored); MESSAGE_DELETE unless it is ephemeral."""
         msg.deleted = True
         if not msg.ephemeral:
             data: JSON = {"id": str(msg.id), "channel_id": str(msg.channel_id)}
