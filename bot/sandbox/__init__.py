@@ -3,9 +3,10 @@
 See :mod:`bot.sandbox.driver` for the API and how a bot factory plugs in.
 """
 
-from bot.sandbox.driver import ChannelHandle, MessageView, NoResponse, Reply, Sandbox
+from bot.sandbox.driver import NoResponse, Sandbox
 from bot.sandbox.repl import Repl, run_script
 from bot.sandbox.server import FakeDiscord
+from bot.sandbox.views import ChannelHandle, MessageView, Reply
 
 __all__ = [
     "ChannelHandle",

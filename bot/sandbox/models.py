@@ -26,34 +26,28 @@ EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
 ALL_PERMISSIONS = discord.Permissions.all().value
-#: What @everyone may do in the default guild: read, write, react, use commands, threads.
+#: What members and the bot alike may do: read, write, react, embed, attach, open threads.
+_CHAT: dict[str, bool] = {
+    "view_channel": True,
+    "send_messages": True,
+    "send_messages_in_threads": True,
+    "create_public_threads": True,
+    "read_message_history": True,
+    "add_reactions": True,
+    "embed_links": True,
+    "attach_files": True,
+    "use_external_emojis": True,
+}
+#: What @everyone may do in the default guild: chat, use commands, change their nickname.
 DEFAULT_EVERYONE = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    create_public_threads=True,
-    read_message_history=True,
-    add_reactions=True,
-    embed_links=True,
-    attach_files=True,
-    use_application_commands=True,
-    use_external_emojis=True,
-    change_nickname=True,
+    **_CHAT, use_application_commands=True, change_nickname=True
 ).value
 #: The bot's own role: what a sensibly invited bot gets.
 DEFAULT_BOT_ROLE = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    create_public_threads=True,
+    **_CHAT,
     create_private_threads=True,
     manage_threads=True,
     manage_messages=True,
-    read_message_history=True,
-    embed_links=True,
-    attach_files=True,
-    add_reactions=True,
-    use_external_emojis=True,
     mention_everyone=False,
 ).value
 MODERATOR_ROLE = discord.Permissions(manage_guild=True, manage_messages=True).value

@@ -17,9 +17,9 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.sandbox.driver import MessageView, Reply, walk_components
 from bot.sandbox.models import DM, JSON
 from bot.sandbox.server import FakeDiscord
+from bot.sandbox.views import MessageView, Reply, walk_components
 
 INDENT = "  "
 #: Embed lines longer than this are wrapped (transcripts stay readable in a terminal).

@@ -42,9 +42,10 @@ from typing import Any, TextIO
 
 import discord
 
-from bot.sandbox.driver import MessageView, Reply, Sandbox, walk_components
+from bot.sandbox.driver import Sandbox
 from bot.sandbox.models import FakeMember
 from bot.sandbox.render import post_lines, reply_lines
+from bot.sandbox.views import MessageView, Reply, walk_components
 
 AdvanceTime = Callable[[timedelta], Awaitable[None]]
 

@@ -1,0 +1,192 @@
+"""The fake's gateway: one websocket endpoint speaking TEXT JSON frames (no zlib).
+
+HELLO on connect; IDENTIFY -> READY and a GUILD_CREATE per guild; RESUME replays what the
+session missed; heartbeats are acknowledged and remembered (they prove how far the client got);
+op 8 is answered with one member chunk. A test can send op 1, op 7 or op 9, or drop the socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.sandbox.events import GatewaySession
+from bot.sandbox.models import JSON
+from bot.sandbox.world import World
+
+HEARTBEAT_INTERVAL_MS = 41250
+
+
+async def send(ws: web.WebSocketResponse, payload: JSON) -> None:
+    """Send a frame unless the socket is gone (a dropped client just misses it)."""
+    if ws.closed:
+        return
+    with contextlib.suppress(ConnectionError, RuntimeError):
+        await ws.send_str(json.dumps(payload))
+
+
+def _op(op: int, d: Any = None) -> JSON:
+    return {"op": op, "d": d, "s": None, "t": None}
+
+
+class Gateway:
+    """The websocket sessions of the world's bot, and what the client sent on them."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.events = world.events
+        self.identify_count = 0
+        self.resume_count = 0
+        #: Every gateway payload the client sent, as (op, d).
+        self.ops: list[tuple[int, Any]] = []
+        #: Sequence numbers the client reported in its heartbeats (op 1), in order.
+        self.heartbeats: list[int] = []
+        self._sockets: set[web.WebSocketResponse] = set()
+        self._session_counter = 0
+
+    async def serve(self, request: web.Request) -> web.StreamResponse:
+        """The ``/gateway`` websocket handler."""
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        await send(ws, _op(10, {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}))
+        try:
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    continue
+                payload = json.loads(msg.data)
+                op, d = payload.get("op"), payload.get("d")
+                self.ops.append((op, d))
+                if op == 1:
+                    self.heartbeats.append(d if isinstance(d, int) else -1)
+                    if isinstance(d, int) and self.events.session is not None:
+                        self.events.session.acked = max(self.events.session.acked, d)
+                    await send(ws, _op(11))
+                elif op == 2:
+                    await self._identify(ws)
+                elif op == 6:
+                    await self._resume(ws, d)
+                elif op == 8:
+                    await self._members_chunk(d)
+                self.events.notify()
+        finally:
+            self._sockets.discard(ws)
+            for session in self.events.sessions.values():
+                if session.ws is ws:
+                    session.ws = None
+            self.events.notify()
+        return ws
+
+    async def close(self) -> None:
+        """Close every open socket (code 1001, going away)."""
+        for ws in list(self._sockets):
+            with contextlib.suppress(Exception):
+                await ws.close(code=1001)
+
+    async def _identify(self, ws: web.WebSocketResponse) -> None:
+        self._session_counter += 1
+        self.identify_count += 1
+        session = GatewaySession(id=f"sandbox-session-{self._session_counter}", ws=ws)
+        self.events.sessions[session.id] = session
+        self.events.session = session
+        world = self.world
+        ready = {
+            "v": 10,
+            "user": {**world.bot_user.payload(), "verified": True, "mfa_enabled": False},
+            "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
+            "session_id": session.id,
+            "resume_gateway_url": world.gateway_url,
+            "application": {"id": str(world.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "user_settings": {},
+            "_trace": ["sandbox"],
+        }
+        await self.events.dispatch("READY", ready)
+        for guild in world.guilds.values():
+            await self.events.dispatch("GUILD_CREATE", guild.payload())
+
+    async def _resume(self, ws: web.WebSocketResponse, d: JSON) -> None:
+        session = self.events.sessions.get(str(d.get("session_id")))
+        if session is None:
+            await send(ws, _op(9, False))
+            return
+        self.resume_count += 1
+        session.ws = ws
+        self.events.session = session
+        last = d.get("seq") or 0
+        for seq, raw in session.events:
+            if seq > last:
+                await ws.send_str(raw)
+        await self.events.dispatch("RESUMED", {"_trace": ["sandbox"]})
+
+    async def _members_chunk(self, d: JSON) -> None:
+        guild = self.world.guilds.get(int(d["guild_id"]))
+        if guild is None:
+            return
+        members = list(guild.members.values())
+        if d.get("user_ids"):
+            wanted = {int(u) for u in d["user_ids"]}
+            members = [m for m in members if m.id in wanted]
+        elif d.get("query"):
+            members = [m for m in members if m.name.startswith(str(d["query"]))]
+        limit = d.get("limit") or 0
+        if limit:
+            members = members[:limit]
+        data: JSON = {
+            "guild_id": str(guild.id),
+            "members": [m.payload() for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if d.get("nonce") is not None:
+            data["nonce"] = d["nonce"]
+        await self.events.dispatch("GUILD_MEMBERS_CHUNK", data)
+
+    # ------------------------------------------------------------------ server-side ops
+    async def barrier(self, within: float = 5.0) -> None:
+        """Wait until the client has *processed* every dispatch sent so far.
+
+        Sends a server heartbeat request (op 1); the client answers with op 1 carrying its
+        last sequence, and it handles frames in order."""
+        await self.events.flush()
+        session = self.events.session
+        if session is None or session.ws is None or session.ws.closed:
+            return
+        target = session.seq
+        if session.acked >= target:
+            # Already proven (e.g. by the answer to the last interaction). Skipping the op 1
+            # matters: discord.py sends its reply through a 110-per-minute gateway limiter.
+            return
+        seen = len(self.heartbeats)
+        await send(session.ws, _op(1))
+        await self.events.wait_for(
+            lambda: any(h >= target for h in self.heartbeats[seen:]) or session.ws is None,
+            within,
+            f"the client to process gateway event #{target}",
+        )
+
+    async def reconnect(self) -> None:
+        """Ask the client to reconnect (op 7); it closes and RESUMEs."""
+        session = self.events.session
+        if session is not None and session.ws is not None:
+            await send(session.ws, _op(7))
+
+    async def drop(self) -> None:
+        """Close the socket abruptly (code 4000); the client reconnects and RESUMEs."""
+        session = self.events.session
+        if session is not None and session.ws is not None:
+            ws, session.ws = session.ws, None
+            await ws.close(code=4000, message=b"sandbox dropped the connection")
+
+    async def invalid_session(self, resumable: bool = False) -> None:
+        """Send op 9; with ``resumable=False`` the client IDENTIFYs afresh."""
+        session = self.events.session
+        if session is not None and session.ws is not None:
+            if not resumable:
+                self.events.sessions.pop(session.id, None)
+            await send(session.ws, _op(9, resumable))

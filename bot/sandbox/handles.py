@@ -1,0 +1,180 @@
+"""The world as a test sees and arranges it: the default guild's members, roles and channels,
+threads and DMs, synced commands, recorded requests and injected faults; and what members do
+besides interactions (post, leave).
+
+Members are created on first use: in GUILD_CREATE before the bot starts, with
+GUILD_MEMBER_ADD after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Unpack
+
+import discord
+
+from bot.sandbox.faults import FaultOptions, _glob_to_regex
+from bot.sandbox.lifecycle import SandboxCore
+from bot.sandbox.models import (
+    GUILD_TEXT,
+    JSON,
+    FakeChannel,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    RecordedRequest,
+)
+from bot.sandbox.views import ChannelHandle, MessageView
+
+
+class SandboxWorld(SandboxCore):
+    """Handles on the fake's world for tests: members, roles, channels, DMs, requests."""
+
+    @property
+    def guild(self) -> FakeGuild:
+        return self._guild
+
+    def add_guild(self, name: str, channels: Iterable[str] = ("general",)) -> FakeGuild:
+        """Another guild; add it before :meth:`start` (GUILD_CREATE is sent at IDENTIFY)."""
+        return self.fake.add_guild(name, channels)
+
+    def member(
+        self,
+        name: str,
+        *,
+        moderator: bool = False,
+        tz: str | None = None,
+        dms_open: bool = True,
+        guild: FakeGuild | None = None,
+        **meta: Any,
+    ) -> FakeMember:
+        """The member called ``name`` (created on first use: in GUILD_CREATE before start,
+        GUILD_MEMBER_ADD after). ``moderator`` gives the Moderator role (Manage Server)."""
+        guild = guild or self._guild
+        for m in guild.members.values():
+            if m.name == name:
+                return m
+        if tz is not None:
+            meta["tz"] = tz
+        return self.fake.add_member(
+            guild, name, moderator=moderator, dms_open=dms_open, dispatch=self._started, **meta
+        )
+
+    def add_role(self, name: str, **perms: bool) -> FakeRole:
+        """A new role in the default guild (``manage_guild=True`` etc.); GUILD_ROLE_CREATE
+        is dispatched once started."""
+        return self.fake.add_role(self._guild, name, discord.Permissions(**perms).value)
+
+    def role(self, name: str) -> FakeRole:
+        for r in self._guild.roles.values():
+            if r.name == name:
+                return r
+        raise LookupError(f"no role named {name!r}")
+
+    def give_role(self, member: FakeMember, role: FakeRole | str) -> None:
+        """Give ``member`` a role (GUILD_MEMBER_UPDATE once started)."""
+        self.fake.give_role(member, self.role(role) if isinstance(role, str) else role)
+
+    @property
+    def members(self) -> list[FakeMember]:
+        bot_ids = {self.fake.bot_user.id, self.fake.owner_user.id}
+        return [m for m in self._guild.members.values() if m.id not in bot_ids]
+
+    def _channel(self, ref: str | int | ChannelHandle | FakeChannel) -> FakeChannel:
+        if isinstance(ref, ChannelHandle):
+            return ref.raw
+        if isinstance(ref, FakeChannel):
+            return ref
+        if isinstance(ref, int):
+            return self.fake.channels[ref]
+        name = ref.lstrip("#")
+        for guild in [self._guild, *self.fake.guilds.values()]:
+            ch = guild.channel_named(name)
+            if ch is not None:
+                return ch
+        raise LookupError(f"no channel named {name!r}")
+
+    def channel(self, name: str | int | ChannelHandle) -> ChannelHandle:
+        return ChannelHandle(self, self._channel(name))
+
+    def add_channel(self, name: str) -> ChannelHandle:
+        return ChannelHandle(self, self.fake.add_channel(self._guild, name, type=GUILD_TEXT))
+
+    def thread(self, name: str) -> ChannelHandle:
+        """The most recent thread called ``name``."""
+        for ch in reversed(list(self.fake.channels.values())):
+            if ch.is_thread and ch.name == name:
+                return ChannelHandle(self, ch)
+        raise LookupError(f"no thread named {name!r}")
+
+    def dms(self, member: FakeMember) -> list[MessageView]:
+        """Messages the bot sent to ``member`` by DM, oldest first."""
+        for ch in self.fake.channels.values():
+            if ch.recipient is not None and ch.recipient.id == member.id:
+                return ChannelHandle(self, ch).messages
+        return []
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.fake.requests
+
+    def requests_to(self, pattern: str) -> list[RecordedRequest]:
+        """Recorded requests matching a ``fail_next`` pattern (``POST /channels/*/messages``)."""
+        regex = _glob_to_regex(pattern)
+        return [r for r in self.fake.requests if regex.match(r.route)]
+
+    @property
+    def commands(self) -> list[JSON]:
+        """Synced command JSON: the guild's, then global."""
+        return [*self.fake.guild_commands.get(self._guild.id, []), *self.fake.global_commands]
+
+    def fail_next(self, pattern: str, status: int, **options: Unpack[FaultOptions]) -> None:
+        """See :meth:`FakeDiscord.fail_next`."""
+        self.fake.fail_next(pattern, status, **options)
+
+    def set_bot_permissions(self, channel: str | ChannelHandle, **perms: bool | None) -> None:
+        """A channel overwrite for the bot: ``send_messages=False`` denies, ``True`` allows."""
+        self._set_overwrite(channel, self.fake.bot_user.id, perms)
+
+    def set_member_permissions(
+        self, member: FakeMember, channel: str | ChannelHandle, **perms: bool | None
+    ) -> None:
+        self._set_overwrite(channel, member.id, perms)
+
+    def _set_overwrite(
+        self, channel: str | ChannelHandle, target: int, perms: Mapping[str, bool | None]
+    ) -> None:
+        ch = self._channel(channel)
+        allow = deny = 0
+        existing = next((o for o in ch.overwrites if o.id == target), None)
+        if existing is not None:
+            allow, deny = existing.allow, existing.deny
+        for name, value in perms.items():
+            flag = getattr(discord.Permissions, name).flag
+            allow &= ~flag
+            deny &= ~flag
+            if value is True:
+                allow |= flag
+            elif value is False:
+                deny |= flag
+        self.fake.set_overwrite(ch, target, 1, allow, deny)
+
+    # ------------------------------------------------------------ members' actions
+    async def member_leave(self, member: FakeMember) -> None:
+        """``member`` leaves the guild (GUILD_MEMBER_REMOVE); wait until the bot is idle."""
+        await self.fake.flush()
+        await self.fake.remove_member(member)
+        await self.wait_idle()
+
+    async def delete_channel(self, name: str | ChannelHandle) -> None:
+        """Someone deletes ``name`` (CHANNEL_DELETE); wait until the bot is idle."""
+        await self.fake.flush()
+        await self.fake.delete_channel(self._channel(name))
+        await self.wait_idle()
+
+    async def post_message(self, member: FakeMember, channel: str | ChannelHandle) -> MessageView:
+        """``member`` posts in ``channel``; the bot gets MESSAGE_CREATE without content."""
+        await self.fake.flush()
+        msg = await self.fake.member_message(member, self._channel(channel))
+        await self.wait_idle()
+        return MessageView(self, msg)
