@@ -25,13 +25,14 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
+from bot.interview.service import InterviewService
+from bot.interview.views import InterviewViews
 from bot.members.guilds import GuildService
 from bot.members.notify import Notifier
 from bot.members.service import MemberService
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
-    from bot.interview.service import InterviewService
     from bot.pitfalls.service import PitfallService
     from bot.privacy.service import PrivacyService
     from bot.progress.service import ProgressService
@@ -48,9 +49,9 @@ class Services:
     notifier: Notifier
     activity: ActivityService
     daily: DailyService
+    interview: InterviewService
     # Feature services, attached by `build_features()` right after construction.
     content: ContentService = field(init=False)
-    interview: InterviewService = field(init=False)
     projects: ProjectService = field(init=False)
     progress: ProgressService = field(init=False)
     pitfalls: PitfallService = field(init=False)
@@ -82,14 +83,12 @@ class Services:
 
     def build_features(self) -> None:
         from bot.content.service import ContentService
-        from bot.interview.service import InterviewService
         from bot.pitfalls.service import PitfallService
         from bot.privacy.service import PrivacyService
         from bot.progress.service import ProgressService
         from bot.projects.service import ProjectService
 
         self.content = ContentService(self)
-        self.interview = InterviewService(self)
         self.projects = ProjectService(self)
         self.progress = ProgressService(self)
         self.pitfalls = PitfallService(self)
@@ -100,7 +99,6 @@ class Services:
     def features(self) -> list[FeatureService]:
         return [
             self.content,
-            self.interview,
             self.projects,
             self.progress,
             self.pitfalls,
@@ -172,6 +170,14 @@ def build_services(
         renderer=DailyViews(),
     )
     posts.register(daily.poster)
+    interview = InterviewService(
+        core,
+        catalog=catalog,
+        guilds=guilds,
+        members=members,
+        notifier=notifier,
+        renderer=InterviewViews(),
+    )
     services = Services(
         core=core,
         catalog=catalog,
@@ -181,8 +187,10 @@ def build_services(
         notifier=notifier,
         activity=activity,
         daily=daily,
+        interview=interview,
     )
     services.build_features()
+    posts.register(interview.qotd.poster)  # after the accountability post: `/setup show` order
     return services
 
 
