@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime
 from typing import Any, Unpack, cast
 
@@ -14,7 +15,10 @@ from bot.interview.tables import (
     CardRow,
     MockRow,
     NewAttempt,
+    NewMock,
+    NewPair,
     PairRow,
+    QotdPost,
     QueueEntry,
     QueueRow,
     RatedRow,
@@ -236,28 +240,12 @@ async def mock(conn: AsyncConnection, mock_id: int) -> MockRow | None:
 
 
 async def create_mock(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    user_id: int,
-    question_ids: list[str],
-    focus: str | None,
-    now: datetime,
-    deadline: datetime,
+    conn: AsyncConnection, *, now: datetime, deadline: datetime, **mock: Unpack[NewMock]
 ) -> int:
-    return await _inserted_id(
-        conn,
-        insert(interview_mocks).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            status="active",
-            focus=focus,
-            question_ids=question_ids,
-            position=0,
-            started_at=now,
-            deadline_at=deadline,
-        ),
+    session = insert(interview_mocks).values(
+        status="active", position=0, started_at=now, deadline_at=deadline, **mock
     )
+    return await _inserted_id(conn, session)
 
 
 async def advance_mock(conn: AsyncConnection, mock_id: int, expected: int) -> bool:
@@ -331,27 +319,8 @@ async def expire_entry(conn: AsyncConnection, guild_id: int, user_id: int, now: 
     return result.rowcount == 1
 
 
-async def create_pair(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    interviewer_id: int,
-    candidate_id: int,
-    question_id: str,
-    category: str,
-    now: datetime,
-) -> int:
-    return await _inserted_id(
-        conn,
-        insert(interview_pairs).values(
-            guild_id=guild_id,
-            interviewer_id=interviewer_id,
-            candidate_id=candidate_id,
-            question_id=question_id,
-            category=category,
-            created_at=now,
-        ),
-    )
+async def create_pair(conn: AsyncConnection, *, now: datetime, **pair: Unpack[NewPair]) -> int:
+    return await _inserted_id(conn, insert(interview_pairs).values(created_at=now, **pair))
 
 
 async def pair(conn: AsyncConnection, pair_id: int) -> PairRow | None:
@@ -431,26 +400,10 @@ async def recent_qotd(conn: AsyncConnection, guild_id: int, limit: int) -> list[
     return [row[0] for row in rows]
 
 
-async def add_qotd_post(
-    conn: AsyncConnection,
-    guild_id: int,
-    day: date,
-    question_id: str,
-    now: datetime,
-    channel_id: int | None,
-    message_id: int | None,
-) -> None:
-    try:
+async def add_qotd_post(conn: AsyncConnection, day: date, **post: Unpack[QotdPost]) -> None:
+    """Remember the day's question (a second record for the same day is ignored)."""
+    with suppress(IntegrityError):
         async with conn.begin_nested():
             await conn.execute(
-                insert(interview_qotd_posts).values(
-                    guild_id=guild_id,
-                    post_date=day.isoformat(),
-                    question_id=question_id,
-                    posted_at=now,
-                    channel_id=channel_id,
-                    message_id=message_id,
-                )
+                insert(interview_qotd_posts).values(post_date=day.isoformat(), **post)
             )
-    except IntegrityError:
-        pass

@@ -187,6 +187,16 @@ class NewAttempt(AttemptOf):
     category: str
 
 
+class QotdPost(TypedDict):
+    """A question of the day as posted (`store.add_qotd_post` adds its date)."""
+
+    guild_id: int
+    question_id: str
+    posted_at: datetime
+    channel_id: int | None
+    message_id: int | None
+
+
 class RatedRow(TypedDict):
     """A rated attempt, as stats read it."""
 
@@ -197,13 +207,18 @@ class RatedRow(TypedDict):
     source: str
 
 
-class MockRow(TypedDict):
-    id: int
+class NewMock(TypedDict):
+    """What a new mock session is stored with (`store.create_mock`)."""
+
     guild_id: int
     user_id: int
-    status: str
-    focus: str | None
     question_ids: list[str]
+    focus: str | None
+
+
+class MockRow(NewMock):
+    id: int
+    status: str
     position: int
     started_at: datetime
     deadline_at: datetime
@@ -224,13 +239,18 @@ class QueueRow(QueueEntry):
     joined_at: datetime
 
 
-class PairRow(TypedDict):
-    id: int
+class NewPair(TypedDict):
+    """What a new pairing is stored with (`store.create_pair`)."""
+
     guild_id: int
     interviewer_id: int
     candidate_id: int
     question_id: str
     category: str
+
+
+class PairRow(NewPair):
+    id: int
     thread_id: int | None
     created_at: datetime
     done_at: datetime | None
@@ -244,7 +264,10 @@ __all__ = [
     "CardRow",
     "MockRow",
     "NewAttempt",
+    "NewMock",
+    "NewPair",
     "PairRow",
+    "QotdPost",
     "QueueEntry",
     "QueueRow",
     "RatedRow",

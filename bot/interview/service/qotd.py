@@ -25,6 +25,7 @@ from bot.core.scheduling.guild_posts import (
 from bot.interview import rules
 from bot.interview import store as rows
 from bot.interview.service.models import InterviewRenderer, QotdSchedule
+from bot.interview.tables import QotdPost
 
 #: The question of the day is opt-in: off until a moderator sets it up.
 QOTD_OFF = PostSchedule(False, time(12, 0), frozenset(range(5)), configured=False)
@@ -85,13 +86,12 @@ class QuestionOfTheDay:
 
     async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
         assert rendered.ref is not None
+        post = QotdPost(
+            guild_id=guild_id,
+            question_id=rendered.ref,
+            posted_at=self.clock.now(),
+            channel_id=sent.channel_id,
+            message_id=sent.message_id,
+        )
         async with self.store.begin() as conn:
-            await rows.add_qotd_post(
-                conn,
-                guild_id,
-                day,
-                rendered.ref,
-                self.clock.now(),
-                sent.channel_id,
-                sent.message_id,
-            )
+            await rows.add_qotd_post(conn, day, **post)
