@@ -254,8 +254,8 @@ class Pairing:
         now = self.clock.now()
         async with self.store.begin() as conn:
             newly = await rows.mark_pair_done(conn, pair_id, now)
-            for member, zone in zip(members, zones, strict=True):
-                if newly:
+            if newly:  # community time for both, once
+                for member, zone in zip(members, zones, strict=True):
                     await self.attempts.log_time(
                         conn,
                         guild_id,
