@@ -27,6 +27,8 @@ from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
 from bot.health.service import HealthReport, HealthService
+from bot.interview.service import InterviewService
+from bot.interview.views import InterviewViews
 from bot.members.service.guilds import GuildService
 from bot.members.service.notify import Notifier
 from bot.members.service.profiles import MemberService
@@ -35,7 +37,6 @@ from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
 
 if TYPE_CHECKING:
-    from bot.interview.service import InterviewService
     from bot.progress.service import ProgressService
     from bot.projects.service import ProjectService
 
@@ -50,12 +51,12 @@ class Services:
     notifier: Notifier
     activity: ActivityService
     daily: DailyService
+    interview: InterviewService
     content: ContentService
     privacy: PrivacyService
     pitfalls: PitfallService
     health: HealthService
     # Feature services, attached by `build_features()` right after construction.
-    interview: InterviewService = field(init=False)
     projects: ProjectService = field(init=False)
     progress: ProgressService = field(init=False)
 
@@ -84,18 +85,16 @@ class Services:
         return self.core.deliverer
 
     def build_features(self) -> None:
-        from bot.interview.service import InterviewService
         from bot.progress.service import ProgressService
         from bot.projects.service import ProjectService
 
-        self.interview = InterviewService(self)
         self.projects = ProjectService(self)
         self.progress = ProgressService(self)
         for feature in self.features():
             feature.wire()
 
     def features(self) -> list[FeatureService]:
-        return [self.interview, self.projects, self.progress]
+        return [self.projects, self.progress]
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
@@ -148,6 +147,14 @@ def build_services(
         renderer=DailyViews(),
     )
     posts.register(daily.poster)
+    interview = InterviewService(
+        core,
+        catalog=catalog,
+        guilds=guilds,
+        members=members,
+        notifier=notifier,
+        renderer=InterviewViews(),
+    )
     pitfalls = PitfallService(
         core, catalog=catalog, guilds=guilds, notifier=notifier, renderer=PitfallViews()
     )
@@ -160,12 +167,14 @@ def build_services(
         notifier=notifier,
         activity=activity,
         daily=daily,
+        interview=interview,
         content=ContentService(core, catalog=catalog),
         privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
         pitfalls=pitfalls,
         health=HealthService(core, guilds=guilds, sweeps=pitfalls),
     )
     services.build_features()
+    posts.register(interview.qotd.poster)  # after the accountability post: `/setup show` order
     return services
 
 

@@ -10,7 +10,8 @@ from bot.catalog.constants import QUESTION_CATEGORIES
 from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.interview import views as ui
-from bot.interview.service import category_name
+from bot.interview.rules import category_name
+from bot.interview.service import PracticeRound
 from bot.studybot import StudyBot
 
 CATEGORY_CHOICES = [
@@ -21,15 +22,23 @@ DIFFICULTY_CHOICES = [
 ]
 
 
+async def send_round(interaction: discord.Interaction[StudyBot], round_: PracticeRound) -> None:
+    """Show a practice round privately, with its persistent buttons."""
+    await interaction.response.send_message(
+        embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
+    )
+
+
 @app_commands.guild_only()
 class Interview(commands.GroupCog, group_name="interview"):
     """Mock-interview practice with spaced review."""
 
     def __init__(self, bot: StudyBot) -> None:
-        self.bot = bot
         super().__init__()
+        self.bot = bot
 
     async def cog_load(self) -> None:
+        """Register the persistent buttons, so old practice messages keep working."""
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
 
     @app_commands.command(name="practice", description="Your next due review, else a new question.")
@@ -45,23 +54,23 @@ class Interview(commands.GroupCog, group_name="interview"):
         category: str | None = None,
         difficulty: int | None = None,
     ) -> None:
-        round_ = await self.bot.services.interview.practice(
+        """/interview practice: the member's next question, privately."""
+        round_ = await interaction.client.services.interview.rounds.practice(
             guild_id_of(interaction),
             interaction.user.id,
             category=category,
             difficulty=difficulty,
         )
-        await interaction.response.send_message(
-            embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
-        )
+        await send_round(interaction, round_)
 
     @app_commands.command(name="stats", description="Attempts, due reviews and weak spots.")
     @app_commands.describe(member="Whose stats to show (default: yours; others' if public)")
     async def stats(
         self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
     ) -> None:
+        """/interview stats: a member's practice numbers (others' only if public)."""
         target = member or interaction.user
-        stats = await self.bot.services.interview.stats(
+        stats = await interaction.client.services.interview.reviews.stats(
             guild_id_of(interaction), interaction.user.id, target.id
         )
         own = target.id == interaction.user.id
@@ -83,26 +92,25 @@ class Interview(commands.GroupCog, group_name="interview"):
         questions: app_commands.Range[int, 3, 6] = 3,
         focus: str | None = None,
     ) -> None:
-        round_ = await self.bot.services.interview.start_mock(
+        """/interview mock: start a timed session and show its first question."""
+        round_ = await interaction.client.services.interview.mocks.start(
             guild_id_of(interaction), interaction.user.id, questions=questions, focus=focus
         )
-        await interaction.response.send_message(
-            embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
-        )
+        await send_round(interaction, round_)
 
     @app_commands.command(name="resume", description="Continue your mock interview session.")
     async def resume(self, interaction: discord.Interaction[StudyBot]) -> None:
-        round_ = await self.bot.services.interview.resume(
+        """/interview resume: the running session's current question, with live buttons."""
+        round_ = await interaction.client.services.interview.mocks.resume(
             guild_id_of(interaction), interaction.user.id
         )
-        await interaction.response.send_message(
-            embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
-        )
+        await send_round(interaction, round_)
 
     @app_commands.command(name="end", description="Stop your mock session and see the summary.")
     @write_cooldown()
     async def end(self, interaction: discord.Interaction[StudyBot]) -> None:
-        summary = await self.bot.services.interview.end_mock(
+        """/interview end: stop the running session and show its summary."""
+        summary = await interaction.client.services.interview.mocks.end(
             guild_id_of(interaction), interaction.user.id
         )
         await interaction.response.send_message(embed=ui.summary_embed(summary), ephemeral=True)
@@ -114,8 +122,9 @@ class Interview(commands.GroupCog, group_name="interview"):
     async def pair(
         self, interaction: discord.Interaction[StudyBot], category: str | None = None
     ) -> None:
+        """/interview pair: join the pairing queue (a thread opens once paired)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        join = await self.bot.services.interview.join_pair(
+        join = await interaction.client.services.interview.pairing.join(
             guild_id_of(interaction), interaction.user.id, category
         )
         await interaction.followup.send(embed=ui.pair_join_embed(join), ephemeral=True)
@@ -123,7 +132,8 @@ class Interview(commands.GroupCog, group_name="interview"):
     @app_commands.command(name="pair-leave", description="Leave the pairing queue.")
     @write_cooldown()
     async def pair_leave(self, interaction: discord.Interaction[StudyBot]) -> None:
-        left = await self.bot.services.interview.leave_pair(
+        """/interview pair-leave: leave the pairing queue."""
+        left = await interaction.client.services.interview.pairing.leave(
             guild_id_of(interaction), interaction.user.id
         )
         text = "You left the pairing queue." if left else "You were not in the pairing queue."
@@ -133,4 +143,5 @@ class Interview(commands.GroupCog, group_name="interview"):
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load the /interview cog."""
     await bot.add_cog(Interview(bot))

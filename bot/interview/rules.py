@@ -11,25 +11,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Final, Literal
+from zoneinfo import ZoneInfo
 
 import fsrs
 
+from bot.core.time import next_fire, parse_hhmm
+
 Rating = Literal["again", "hard", "good", "easy"]
 RATINGS: Final[tuple[Rating, ...]] = ("again", "hard", "good", "easy")
-RATING_LABELS: Final[dict[str, str]] = {
-    "again": "Again",
-    "hard": "Hard",
-    "good": "Good",
-    "easy": "Easy",
-}
-_FSRS_RATING: Final[dict[str, fsrs.Rating]] = {
-    "again": fsrs.Rating.Again,
-    "hard": fsrs.Rating.Hard,
-    "good": fsrs.Rating.Good,
-    "easy": fsrs.Rating.Easy,
-}
+RATING_LABELS: Final[dict[str, str]] = {rating: rating.title() for rating in RATINGS}
+_FSRS_RATING: Final[dict[str, fsrs.Rating]] = {r: fsrs.Rating[r.title()] for r in RATINGS}
 #: A rating as a 0..1 strength: Again 0, Hard 1/3, Good 2/3, Easy 1.
 RATING_STRENGTH: Final[dict[str, float]] = {"again": 0.0, "hard": 1 / 3, "good": 2 / 3, "easy": 1.0}
 #: A rating as a 1..4 score (what averages in `/interview stats` show).
@@ -50,6 +43,15 @@ MOCK_EXPIRY_GRACE: Final = timedelta(minutes=15)
 RECENT_PER_CATEGORY: Final = 10
 PAIR_QUEUE_TTL: Final = timedelta(hours=2)
 PEER_SCORES: Final[tuple[int, ...]] = (1, 2, 3, 4, 5)
+ALL_DAYS: Final = frozenset(range(7))
+
+CATEGORY_NAMES: Final[dict[str, str]] = {
+    "coding": "Coding (DS&A)",
+    "ml_system_design": "ML system design",
+    "project_deep_dive": "Project deep dive",
+    "math": "Applied math",
+    "ml_fundamentals": "ML fundamentals",
+}
 
 # One short learning step: "Again" on a new question comes back within the session (10 min);
 # "Good" graduates straight to days. Fuzzing is off so the schedule is reproducible (and the
@@ -61,8 +63,30 @@ _SCHEDULER: Final = fsrs.Scheduler(
 )
 
 
+def category_name(category: str | None) -> str:
+    """A question category as members read it ("any category" for no filter)."""
+    if category is None:
+        return "any category"
+    return CATEGORY_NAMES.get(category, category)
+
+
+def timestamp_markup(instant: datetime, style: str = "R") -> str:
+    """Discord's timestamp markup: each reader sees `instant` in their own timezone."""
+    return f"<t:{int(instant.timestamp())}:{style}>"
+
+
 def is_rating(value: str) -> bool:
     return value in _FSRS_RATING
+
+
+def elapsed_seconds(started: datetime, now: datetime) -> int:
+    """Whole seconds spent on an attempt (never negative)."""
+    return max(0, int((now - started).total_seconds()))
+
+
+def hints_to_show(upto: int, available: int) -> int:
+    """How many hints a "Hint" click reveals: at least one, at most the question's hints."""
+    return max(1, min(upto, available))
 
 
 @dataclass(frozen=True)
@@ -218,9 +242,19 @@ def mock_deadline(started: datetime, time_limits: Iterable[int]) -> datetime:
     return started + timedelta(minutes=sum(time_limits))
 
 
+def mock_size_ok(questions: int) -> bool:
+    """A mock session has between MOCK_MIN_QUESTIONS and MOCK_MAX_QUESTIONS questions."""
+    return MOCK_MIN_QUESTIONS <= questions <= MOCK_MAX_QUESTIONS
+
+
+def mock_expires_at(deadline: datetime) -> datetime:
+    """When a session nobody touches closes itself: its deadline plus a short grace."""
+    return deadline + MOCK_EXPIRY_GRACE
+
+
 def mock_expired(deadline: datetime, now: datetime) -> bool:
     """A session nobody touched by its deadline plus a short grace closes itself."""
-    return now >= deadline + MOCK_EXPIRY_GRACE
+    return now >= mock_expires_at(deadline)
 
 
 @dataclass(frozen=True)
@@ -391,6 +425,41 @@ def choose_pair(waiting: Sequence[Waiting]) -> Pairing | None:
 
 def queue_expired(expires_at: datetime, now: datetime) -> bool:
     return now >= expires_at
+
+
+def utc_offset_minutes(now: datetime, zone: tzinfo) -> int:
+    """The zone's offset from UTC at `now`, in minutes (what pairing compares)."""
+    offset = now.astimezone(zone).utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+def pair_question(
+    questions: Sequence[QuestionRef],
+    due: Mapping[str, datetime],
+    now: datetime,
+    category: str | None,
+) -> Choice:
+    """The candidate's question for a pairing: their next question in the pair's category,
+    else (seen everything, nothing due) the one of theirs that falls due soonest."""
+    choice = next_question(questions, due, now, category=category)
+    if choice is not None:
+        return choice
+    pool = [q for q in questions if category in (None, q.category)]
+    return Choice(min(pool, key=lambda q: due.get(q.id, now)).id, "review")
+
+
+# --- reviews due ----------------------------------------------------------------------
+
+
+def due_summary(due: Mapping[str, datetime], now: datetime) -> tuple[int, datetime | None]:
+    """How many cards are due now, and when the next one not yet due falls due."""
+    upcoming = [when for when in due.values() if when > now]
+    return sum(1 for when in due.values() if when <= now), min(upcoming) if upcoming else None
+
+
+def next_review_reminder(now: datetime, review_time: str, zone: ZoneInfo) -> datetime:
+    """The next daily due-reviews reminder: the member's `review_time` ("HH:MM") in `zone`."""
+    return next_fire(now, parse_hhmm(review_time), zone, ALL_DAYS)
 
 
 # --- question of the day --------------------------------------------------------------

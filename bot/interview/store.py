@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Unpack, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Executable, Insert, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.interview.tables import (
+    AttemptRow,
+    CardRow,
+    MockRow,
+    NewAttempt,
+    NewMock,
+    NewPair,
+    PairRow,
+    QotdPost,
+    QueueEntry,
+    QueueRow,
+    RatedRow,
     interview_attempts,
     interview_cards,
     interview_mocks,
@@ -20,26 +32,39 @@ from bot.interview.tables import (
 )
 
 
-def _one(row: Any) -> dict[str, Any] | None:
+async def _first(conn: AsyncConnection, query: Executable) -> Any:
+    """The first row as a dict (the caller casts it to its typed row), or None."""
+    row = (await conn.execute(query)).first()
     return dict(row._mapping) if row is not None else None
+
+
+async def _all(conn: AsyncConnection, query: Executable) -> Any:
+    """Every row as a dict (the caller casts the list to its typed rows)."""
+    return [dict(row._mapping) for row in await conn.execute(query)]
+
+
+async def _inserted_id(conn: AsyncConnection, statement: Insert) -> int:
+    key = (await conn.execute(statement)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 # --- cards ----------------------------------------------------------------------------
 
 
+def _is_card(guild_id: int, user_id: int, question_id: str) -> ColumnElement[bool]:
+    return and_(
+        interview_cards.c.guild_id == guild_id,
+        interview_cards.c.user_id == user_id,
+        interview_cards.c.question_id == question_id,
+    )
+
+
 async def card(
     conn: AsyncConnection, guild_id: int, user_id: int, question_id: str
-) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(interview_cards).where(
-                interview_cards.c.guild_id == guild_id,
-                interview_cards.c.user_id == user_id,
-                interview_cards.c.question_id == question_id,
-            )
-        )
-    ).first()
-    return _one(row)
+) -> CardRow | None:
+    query = select(interview_cards).where(_is_card(guild_id, user_id, question_id))
+    return cast(CardRow | None, await _first(conn, query))
 
 
 async def due_map(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, datetime]:
@@ -53,18 +78,12 @@ async def due_map(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[st
 
 
 async def count_due(conn: AsyncConnection, guild_id: int, user_id: int, now: datetime) -> int:
-    value = (
-        await conn.execute(
-            select(func.count())
-            .select_from(interview_cards)
-            .where(
-                interview_cards.c.guild_id == guild_id,
-                interview_cards.c.user_id == user_id,
-                interview_cards.c.due_at <= now,
-            )
-        )
-    ).scalar()
-    return int(value or 0)
+    query = select(func.count()).where(
+        interview_cards.c.guild_id == guild_id,
+        interview_cards.c.user_id == user_id,
+        interview_cards.c.due_at <= now,
+    )
+    return int((await conn.execute(query)).scalar() or 0)
 
 
 async def save_card(
@@ -88,11 +107,7 @@ async def save_card(
     }
     updated = await conn.execute(
         update(interview_cards)
-        .where(
-            interview_cards.c.guild_id == guild_id,
-            interview_cards.c.user_id == user_id,
-            interview_cards.c.question_id == question_id,
-        )
+        .where(_is_card(guild_id, user_id, question_id))
         .values(reviews=interview_cards.c.reviews + 1, **values)
     )
     if updated.rowcount == 0:
@@ -106,44 +121,18 @@ async def save_card(
 # --- attempts -------------------------------------------------------------------------
 
 
-async def add_attempt(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    user_id: int,
-    question_id: str,
-    category: str,
-    source: str,
-    now: datetime,
-    session_id: int | None = None,
-    filter_category: str | None = None,
-    filter_difficulty: int | None = None,
-) -> int:
-    result = await conn.execute(
+async def add_attempt(conn: AsyncConnection, *, now: datetime, **values: Unpack[NewAttempt]) -> int:
+    return await _inserted_id(
+        conn,
         insert(interview_attempts).values(
-            filter_category=filter_category,
-            filter_difficulty=filter_difficulty,
-            guild_id=guild_id,
-            user_id=user_id,
-            question_id=question_id,
-            category=category,
-            source=source,
-            session_id=session_id,
-            started_at=now,
-            hints_used=0,
-            key_points_shown=False,
-        )
+            started_at=now, hints_used=0, key_points_shown=False, **values
+        ),
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
 
 
-async def attempt(conn: AsyncConnection, attempt_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(select(interview_attempts).where(interview_attempts.c.id == attempt_id))
-    ).first()
-    return _one(row)
+async def attempt(conn: AsyncConnection, attempt_id: int) -> AttemptRow | None:
+    query = select(interview_attempts).where(interview_attempts.c.id == attempt_id)
+    return cast(AttemptRow | None, await _first(conn, query))
 
 
 async def reveal_hints(conn: AsyncConnection, attempt_id: int, shown: int) -> None:
@@ -190,7 +179,7 @@ async def rate_attempt(
 
 async def rated_attempts(
     conn: AsyncConnection, guild_id: int, user_id: int, since: datetime | None = None
-) -> list[dict[str, Any]]:
+) -> list[RatedRow]:
     query = select(
         interview_attempts.c.question_id,
         interview_attempts.c.category,
@@ -204,19 +193,16 @@ async def rated_attempts(
     )
     if since is not None:
         query = query.where(interview_attempts.c.rated_at >= since)
-    rows = await conn.execute(query.order_by(interview_attempts.c.rated_at))
-    return [dict(row._mapping) for row in rows]
+    return cast(list[RatedRow], await _all(conn, query.order_by(interview_attempts.c.rated_at)))
 
 
-async def session_attempts(
-    conn: AsyncConnection, session_id: int, source: str
-) -> list[dict[str, Any]]:
-    rows = await conn.execute(
+async def session_attempts(conn: AsyncConnection, session_id: int, source: str) -> list[AttemptRow]:
+    query = (
         select(interview_attempts)
         .where(interview_attempts.c.session_id == session_id, interview_attempts.c.source == source)
         .order_by(interview_attempts.c.id)
     )
-    return [dict(row._mapping) for row in rows]
+    return cast(list[AttemptRow], await _all(conn, query))
 
 
 async def review_counts(
@@ -239,51 +225,27 @@ async def review_counts(
 # --- mock sessions --------------------------------------------------------------------
 
 
-async def active_mock(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(interview_mocks).where(
-                interview_mocks.c.guild_id == guild_id,
-                interview_mocks.c.user_id == user_id,
-                interview_mocks.c.status == "active",
-            )
-        )
-    ).first()
-    return _one(row)
+async def active_mock(conn: AsyncConnection, guild_id: int, user_id: int) -> MockRow | None:
+    query = select(interview_mocks).where(
+        interview_mocks.c.guild_id == guild_id,
+        interview_mocks.c.user_id == user_id,
+        interview_mocks.c.status == "active",
+    )
+    return cast(MockRow | None, await _first(conn, query))
 
 
-async def mock(conn: AsyncConnection, mock_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(select(interview_mocks).where(interview_mocks.c.id == mock_id))
-    ).first()
-    return _one(row)
+async def mock(conn: AsyncConnection, mock_id: int) -> MockRow | None:
+    query = select(interview_mocks).where(interview_mocks.c.id == mock_id)
+    return cast(MockRow | None, await _first(conn, query))
 
 
 async def create_mock(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    user_id: int,
-    question_ids: list[str],
-    focus: str | None,
-    now: datetime,
-    deadline: datetime,
+    conn: AsyncConnection, *, now: datetime, deadline: datetime, **mock: Unpack[NewMock]
 ) -> int:
-    result = await conn.execute(
-        insert(interview_mocks).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            status="active",
-            focus=focus,
-            question_ids=question_ids,
-            position=0,
-            started_at=now,
-            deadline_at=deadline,
-        )
+    session = insert(interview_mocks).values(
+        status="active", position=0, started_at=now, deadline_at=deadline, **mock
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return await _inserted_id(conn, session)
 
 
 async def advance_mock(conn: AsyncConnection, mock_id: int, expected: int) -> bool:
@@ -312,48 +274,27 @@ async def close_mock(conn: AsyncConnection, mock_id: int, status: str, now: date
 # --- pairing --------------------------------------------------------------------------
 
 
-async def queue(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
-    rows = await conn.execute(
+async def queue(conn: AsyncConnection, guild_id: int) -> list[QueueRow]:
+    query = (
         select(interview_pair_queue)
         .where(interview_pair_queue.c.guild_id == guild_id)
         .order_by(interview_pair_queue.c.joined_at)
     )
-    return [dict(row._mapping) for row in rows]
+    return cast(list[QueueRow], await _all(conn, query))
 
 
-async def queue_entry(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(interview_pair_queue).where(
-                interview_pair_queue.c.guild_id == guild_id,
-                interview_pair_queue.c.user_id == user_id,
-            )
-        )
-    ).first()
-    return _one(row)
-
-
-async def join_queue(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    user_id: int,
-    category: str | None,
-    utc_offset: int,
-    now: datetime,
-    expires_at: datetime,
-) -> None:
-    await leave_queue(conn, guild_id, [user_id])
-    await conn.execute(
-        insert(interview_pair_queue).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            category=category,
-            utc_offset=utc_offset,
-            joined_at=now,
-            expires_at=expires_at,
-        )
+async def queue_entry(conn: AsyncConnection, guild_id: int, user_id: int) -> QueueRow | None:
+    query = select(interview_pair_queue).where(
+        interview_pair_queue.c.guild_id == guild_id,
+        interview_pair_queue.c.user_id == user_id,
     )
+    return cast(QueueRow | None, await _first(conn, query))
+
+
+async def join_queue(conn: AsyncConnection, *, now: datetime, **entry: Unpack[QueueEntry]) -> None:
+    """Put the member in the queue (replacing an earlier entry of theirs)."""
+    await leave_queue(conn, entry["guild_id"], [entry["user_id"]])
+    await conn.execute(insert(interview_pair_queue).values(joined_at=now, **entry))
 
 
 async def leave_queue(conn: AsyncConnection, guild_id: int, user_ids: list[int]) -> int:
@@ -378,36 +319,13 @@ async def expire_entry(conn: AsyncConnection, guild_id: int, user_id: int, now: 
     return result.rowcount == 1
 
 
-async def create_pair(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    interviewer_id: int,
-    candidate_id: int,
-    question_id: str,
-    category: str,
-    now: datetime,
-) -> int:
-    result = await conn.execute(
-        insert(interview_pairs).values(
-            guild_id=guild_id,
-            interviewer_id=interviewer_id,
-            candidate_id=candidate_id,
-            question_id=question_id,
-            category=category,
-            created_at=now,
-        )
-    )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+async def create_pair(conn: AsyncConnection, *, now: datetime, **pair: Unpack[NewPair]) -> int:
+    return await _inserted_id(conn, insert(interview_pairs).values(created_at=now, **pair))
 
 
-async def pair(conn: AsyncConnection, pair_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(select(interview_pairs).where(interview_pairs.c.id == pair_id))
-    ).first()
-    return _one(row)
+async def pair(conn: AsyncConnection, pair_id: int) -> PairRow | None:
+    query = select(interview_pairs).where(interview_pairs.c.id == pair_id)
+    return cast(PairRow | None, await _first(conn, query))
 
 
 async def delete_pair(conn: AsyncConnection, pair_id: int) -> None:
@@ -450,29 +368,25 @@ async def rate_pair(conn: AsyncConnection, pair_id: int, column: str, score: int
 
 
 async def qotd_schedule(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(select(interview_qotd).where(interview_qotd.c.guild_id == guild_id))
-    ).first()
-    return _one(row)
+    query = select(interview_qotd).where(interview_qotd.c.guild_id == guild_id)
+    return cast(dict[str, Any] | None, await _first(conn, query))
 
 
 async def all_qotd_schedules(conn: AsyncConnection) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in await conn.execute(select(interview_qotd))]
+    return cast(list[dict[str, Any]], await _all(conn, select(interview_qotd)))
 
 
 async def save_qotd_schedule(
     conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
 ) -> dict[str, Any]:
+    """Store the changed columns; a new row takes the table's defaults for the others."""
+    values["updated_at"] = now
     if await qotd_schedule(conn, guild_id) is None:
-        await conn.execute(insert(interview_qotd).values(guild_id=guild_id, updated_at=now))
-    await conn.execute(
-        update(interview_qotd)
-        .where(interview_qotd.c.guild_id == guild_id)
-        .values(updated_at=now, **values)
-    )
-    saved = await qotd_schedule(conn, guild_id)
-    assert saved is not None
-    return saved
+        await conn.execute(insert(interview_qotd).values(guild_id=guild_id, **values))
+    else:
+        guild = interview_qotd.c.guild_id == guild_id
+        await conn.execute(update(interview_qotd).where(guild).values(**values))
+    return cast(dict[str, Any], await qotd_schedule(conn, guild_id))
 
 
 async def recent_qotd(conn: AsyncConnection, guild_id: int, limit: int) -> list[str]:
@@ -486,38 +400,10 @@ async def recent_qotd(conn: AsyncConnection, guild_id: int, limit: int) -> list[
     return [row[0] for row in rows]
 
 
-async def qotd_post(conn: AsyncConnection, guild_id: int, day: date) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(interview_qotd_posts).where(
-                interview_qotd_posts.c.guild_id == guild_id,
-                interview_qotd_posts.c.post_date == day.isoformat(),
-            )
-        )
-    ).first()
-    return _one(row)
-
-
-async def add_qotd_post(
-    conn: AsyncConnection,
-    guild_id: int,
-    day: date,
-    question_id: str,
-    now: datetime,
-    channel_id: int | None,
-    message_id: int | None,
-) -> None:
-    try:
+async def add_qotd_post(conn: AsyncConnection, day: date, **post: Unpack[QotdPost]) -> None:
+    """Remember the day's question (a second record for the same day is ignored)."""
+    with suppress(IntegrityError):
         async with conn.begin_nested():
             await conn.execute(
-                insert(interview_qotd_posts).values(
-                    guild_id=guild_id,
-                    post_date=day.isoformat(),
-                    question_id=question_id,
-                    posted_at=now,
-                    channel_id=channel_id,
-                    message_id=message_id,
-                )
+                insert(interview_qotd_posts).values(post_date=day.isoformat(), **post)
             )
-    except IntegrityError:
-        pass

@@ -1,4 +1,5 @@
-"""Tables for bot/interview/service.py, on the shared metadata (see schema.py).
+"""Tables for bot/interview/service, on the shared metadata (see schema.py), and the typed
+rows `bot/interview/store.py` returns from them.
 
 - `interview_cards`: one FSRS card per (guild, member, question); the card state is the
   `fsrs` package's JSON, `due_at` is copied out of it so "what is due" is an index scan.
@@ -10,6 +11,9 @@
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import (
     JSON,
@@ -132,7 +136,141 @@ interview_qotd_posts = Table(
     Column("message_id", BigInteger, nullable=True),
 )
 
+
+class CardRow(TypedDict):
+    guild_id: int
+    user_id: int
+    question_id: str
+    category: str
+    card: str
+    due_at: datetime
+    reviews: int
+    last_rating: str | None
+    updated_at: datetime
+
+
+class AttemptRow(TypedDict):
+    id: int
+    guild_id: int
+    user_id: int
+    question_id: str
+    category: str
+    source: str
+    session_id: int | None
+    started_at: datetime
+    hints_used: int
+    key_points_shown: bool
+    rated_at: datetime | None
+    rating: str | None
+    peer_score: int | None
+    seconds: int | None
+    next_due_at: datetime | None
+    filter_category: str | None
+    filter_difficulty: int | None
+
+
+class AttemptOf(TypedDict):
+    """Whose a new attempt is and where it comes from."""
+
+    guild_id: int
+    user_id: int
+    source: str  # practice | mock | pair | qotd
+    session_id: NotRequired[int | None]  # the mock session or pair it belongs to
+    filter_category: NotRequired[str | None]  # the practice filter, for "Next question"
+    filter_difficulty: NotRequired[int | None]
+
+
+class NewAttempt(AttemptOf):
+    """What a new attempt is stored with (`store.add_attempt`)."""
+
+    question_id: str
+    category: str
+
+
+class QotdPost(TypedDict):
+    """A question of the day as posted (`store.add_qotd_post` adds its date)."""
+
+    guild_id: int
+    question_id: str
+    posted_at: datetime
+    channel_id: int | None
+    message_id: int | None
+
+
+class RatedRow(TypedDict):
+    """A rated attempt, as stats read it."""
+
+    question_id: str
+    category: str
+    rating: str
+    rated_at: datetime
+    source: str
+
+
+class NewMock(TypedDict):
+    """What a new mock session is stored with (`store.create_mock`)."""
+
+    guild_id: int
+    user_id: int
+    question_ids: list[str]
+    focus: str | None
+
+
+class MockRow(NewMock):
+    id: int
+    status: str
+    position: int
+    started_at: datetime
+    deadline_at: datetime
+    finished_at: datetime | None
+
+
+class QueueEntry(TypedDict):
+    """A member waiting for a pairing partner (`store.join_queue` adds when they joined)."""
+
+    guild_id: int
+    user_id: int
+    category: str | None  # None: any category
+    utc_offset: int  # minutes, at the time they joined
+    expires_at: datetime
+
+
+class QueueRow(QueueEntry):
+    joined_at: datetime
+
+
+class NewPair(TypedDict):
+    """What a new pairing is stored with (`store.create_pair`)."""
+
+    guild_id: int
+    interviewer_id: int
+    candidate_id: int
+    question_id: str
+    category: str
+
+
+class PairRow(NewPair):
+    id: int
+    thread_id: int | None
+    created_at: datetime
+    done_at: datetime | None
+    candidate_score: int | None
+    interviewer_score: int | None
+
+
 __all__ = [
+    "AttemptOf",
+    "AttemptRow",
+    "CardRow",
+    "MockRow",
+    "NewAttempt",
+    "NewMock",
+    "NewPair",
+    "PairRow",
+    "QotdPost",
+    "QueueEntry",
+    "QueueRow",
+    "RatedRow",
     "interview_attempts",
     "interview_cards",
     "interview_mocks",

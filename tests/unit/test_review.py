@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import fsrs
 import pytest
@@ -267,3 +268,67 @@ def test_practice_minutes_are_capped_by_the_time_limit() -> None:
     assert rules.practice_minutes(NOW, NOW, 30) == 1
     assert rules.practice_minutes(NOW, NOW + timedelta(minutes=12), 30) == 12
     assert rules.practice_minutes(NOW, NOW + timedelta(hours=5), 30) == 30
+
+
+# --- small rules the services use -----------------------------------------------------
+
+
+def test_category_names_and_discord_timestamps() -> None:
+    assert rules.category_name(None) == "any category"
+    assert rules.category_name("coding") == "Coding (DS&A)"
+    assert rules.category_name("new_kind") == "new_kind"  # unknown: shown as stored
+    assert rules.timestamp_markup(NOW) == f"<t:{int(NOW.timestamp())}:R>"
+    assert rules.timestamp_markup(NOW, "f").endswith(":f>")
+
+
+def test_attempt_seconds_and_hints_to_show() -> None:
+    assert rules.elapsed_seconds(NOW, NOW + timedelta(minutes=2, seconds=5)) == 125
+    assert rules.elapsed_seconds(NOW, NOW - timedelta(seconds=5)) == 0  # clock went back
+    assert rules.hints_to_show(2, 3) == 2
+    assert rules.hints_to_show(5, 3) == 3  # a stale button cannot ask for more than exist
+    assert rules.hints_to_show(0, 3) == 1
+
+
+def test_mock_size_and_expiry_time() -> None:
+    assert [n for n in range(10) if rules.mock_size_ok(n)] == [3, 4, 5, 6]
+    assert rules.mock_expires_at(NOW) == NOW + rules.MOCK_EXPIRY_GRACE
+    assert rules.mock_expired(NOW, rules.mock_expires_at(NOW))
+
+
+def test_utc_offset_in_minutes_follows_daylight_saving() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    assert rules.utc_offset_minutes(NOW, berlin) == 60
+    assert rules.utc_offset_minutes(datetime(2026, 7, 1, tzinfo=UTC), berlin) == 120
+    assert rules.utc_offset_minutes(NOW, ZoneInfo("America/St_Johns")) == -210
+
+
+def test_pair_question_falls_back_to_the_soonest_due_card() -> None:
+    fresh = rules.pair_question(QUESTIONS, {}, NOW, "math")
+    assert fresh == rules.Choice("bayes", "new")
+    seen = {"bayes": NOW + timedelta(days=3), "pca": NOW + timedelta(days=1)}
+    assert rules.pair_question(QUESTIONS, seen, NOW, "math") == rules.Choice("pca", "review")
+    everything = {q.id: NOW + timedelta(days=i + 1) for i, q in enumerate(QUESTIONS)}
+    assert rules.pair_question(QUESTIONS, everything, NOW, None).question_id == "two-sum"
+
+
+def test_due_summary_counts_due_cards_and_finds_the_next() -> None:
+    assert rules.due_summary({}, NOW) == (0, None)
+    due = {
+        "a": NOW - timedelta(days=1),
+        "b": NOW,
+        "c": NOW + timedelta(hours=5),
+        "d": NOW + timedelta(hours=2),
+    }
+    assert rules.due_summary(due, NOW) == (2, NOW + timedelta(hours=2))
+
+
+def test_next_review_reminder_is_the_members_local_time() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    # 08:00 UTC is 09:00 in Berlin: 18:00 today is 17:00 UTC.
+    assert rules.next_review_reminder(NOW, "18:00", berlin) == datetime(
+        2026, 3, 2, 17, 0, tzinfo=UTC
+    )
+    # Past today's time: tomorrow.
+    assert rules.next_review_reminder(NOW, "08:30", berlin) == datetime(
+        2026, 3, 3, 7, 30, tzinfo=UTC
+    )

@@ -1,0 +1,181 @@
+"""Attempts and cards: what practice rounds, mock sessions and pairing share.
+
+An attempt is one question shown to one member; its id is in the practice buttons' custom
+ids, so everything a round shows is read back from its row (nothing lives in a view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Unpack
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.activity.api import add_activity
+from bot.catalog import Catalog, CatalogRegistry, Question
+from bot.core.errors import UserFacingError
+from bot.core.runtime import Core
+from bot.core.time import local_date
+from bot.interview import rules
+from bot.interview import store as rows
+from bot.interview.service.models import MockProgress, PracticeRound
+from bot.interview.tables import AttemptOf, AttemptRow
+
+
+@dataclass(frozen=True)
+class QuestionRefs:
+    """A guild's catalog and the question refs the pure rules choose from."""
+
+    catalog: Catalog
+    refs: list[rules.QuestionRef]
+
+
+class Attempts:
+    """Open, find and rate attempts; turn an attempt row into the round a member sees."""
+
+    def __init__(self, core: Core, *, catalog: CatalogRegistry) -> None:
+        self.store = core.store
+        self.catalog = catalog
+
+    def questions(self, guild_id: int) -> QuestionRefs:
+        """The guild's questions, as refs for the rules."""
+        catalog = self.catalog.for_guild(guild_id)
+        refs = [
+            rules.QuestionRef(q.id, q.category, q.difficulty) for q in catalog.questions.values()
+        ]
+        return QuestionRefs(catalog, refs)
+
+    def question(self, guild_id: int, question_id: str) -> Question:
+        """A question of the guild's catalog; refuses one that was removed since."""
+        question = self.catalog.for_guild(guild_id).questions.get(question_id)
+        if question is None:
+            raise UserFacingError(
+                "That question was removed from this server's content. "
+                "`/interview practice` picks another one."
+            )
+        return question
+
+    async def owned(self, guild_id: int, user_id: int, attempt_id: int) -> AttemptRow:
+        """The attempt behind a button, refused unless it is this member's in this guild."""
+        async with self.store.connect() as conn:
+            row = await rows.attempt(conn, attempt_id)
+        if row is None or row["guild_id"] != guild_id:
+            raise UserFacingError(
+                "I cannot find that question any more. Start a new one with `/interview practice`."
+            )
+        if row["user_id"] != user_id:
+            raise UserFacingError(
+                "These buttons belong to another member's practice round — start your own "
+                "with `/interview practice`."
+            )
+        return row
+
+    async def open(
+        self, conn: AsyncConnection, question: Question, now: datetime, **of: Unpack[AttemptOf]
+    ) -> AttemptRow:
+        """Inside the caller's transaction: a new attempt at `question`, as stored."""
+        attempt_id = await rows.add_attempt(
+            conn, now=now, question_id=question.id, category=question.category, **of
+        )
+        row = await rows.attempt(conn, attempt_id)
+        assert row is not None
+        return row
+
+    async def record_review(
+        self,
+        conn: AsyncConnection,
+        guild_id: int,
+        user_id: int,
+        *,
+        question: Question,
+        rating: str,
+        now: datetime,
+        attempts: Sequence[AttemptRow],
+        peer_score: int | None = None,
+    ) -> tuple[rules.ReviewOutcome, bool]:
+        """Inside the caller's transaction: rate the attempts and reschedule the member's
+        card with FSRS. Returns the outcome and whether every attempt was still unrated."""
+        existing = await rows.card(conn, guild_id, user_id, question.id)
+        outcome = rules.review(existing["card"] if existing else None, rating, now)
+        fresh = True
+        for attempt in attempts:
+            fresh &= await rows.rate_attempt(
+                conn,
+                attempt["id"],
+                rating=rating,
+                now=now,
+                seconds=rules.elapsed_seconds(attempt["started_at"], now),
+                next_due_at=outcome.due_at,
+                peer_score=peer_score,
+            )
+        await rows.save_card(
+            conn,
+            guild_id,
+            user_id,
+            question.id,
+            category=question.category,
+            card_json=outcome.card_json,
+            due_at=outcome.due_at,
+            rating=rating,
+            now=now,
+        )
+        return outcome, fresh
+
+    async def log_time(
+        self,
+        conn: AsyncConnection,
+        guild_id: int,
+        user_id: int,
+        zone: ZoneInfo,
+        now: datetime,
+        kind: str,
+        *,
+        source: str,
+        minutes: int,
+        question: Question,
+        ref: str,
+    ) -> None:
+        """Inside the caller's transaction: the member's time on `question`, logged on their
+        own local day (progress, streaks and pitfalls read it)."""
+        await add_activity(
+            conn,
+            guild_id=guild_id,
+            user_id=user_id,
+            occurred_at=now,
+            local_day=local_date(now, zone),
+            kind=kind,
+            minutes=minutes,
+            source=source,
+            topic=question.skills[0],
+            ref=ref,
+        )
+
+    async def round(self, row: AttemptRow, kind: str | None = None) -> PracticeRound:
+        """What the practice message shows for this attempt (with the mock's progress);
+        `kind` says how it was chosen ("review" or "new") when it was just picked."""
+        question = self.question(row["guild_id"], row["question_id"])
+        progress: MockProgress | None = None
+        if row["source"] == "mock" and row["session_id"] is not None:
+            async with self.store.connect() as conn:
+                session = await rows.mock(conn, row["session_id"])
+            if session is not None:
+                progress = MockProgress(
+                    session["id"],
+                    session["position"],
+                    len(session["question_ids"]),
+                    session["deadline_at"],
+                )
+        return PracticeRound(
+            attempt_id=row["id"],
+            question=question,
+            kind=kind or ("mock" if row["source"] == "mock" else row["source"]),
+            source=row["source"],
+            hints_shown=row["hints_used"],
+            key_points_shown=bool(row["key_points_shown"]),
+            mock=progress,
+            category=row["filter_category"],
+            difficulty=row["filter_difficulty"],
+        )

@@ -1,0 +1,145 @@
+"""What the interview services hand to the UI, and the renderer they are wired with.
+
+The dataclasses are the service's answers (the views render them); `InterviewRenderer` is
+how scheduled posts and DMs get their look without a service importing UI:
+`bot.interview.views.InterviewViews` implements it and the wiring passes it in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+import discord
+
+from bot.catalog import Question
+from bot.core.scheduling.guild_posts import PostSchedule, Rendered
+from bot.interview import rules
+
+QotdSchedule = PostSchedule
+
+
+@dataclass(frozen=True)
+class MockProgress:
+    """Where a mock session is: the question shown, how many, and its deadline."""
+
+    mock_id: int
+    index: int  # 0-based position of the question shown
+    total: int
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class PracticeRound:
+    """One question on screen: what the practice message shows and which buttons it has."""
+
+    attempt_id: int
+    question: Question
+    kind: str  # review | new | qotd | mock
+    source: str
+    hints_shown: int
+    key_points_shown: bool
+    mock: MockProgress | None = None
+    category: str | None = None  # the filter the member asked for (for "Next question")
+    difficulty: int | None = None
+
+
+@dataclass(frozen=True)
+class MockSummary:
+    """A finished (or stopped, or expired) mock session and its score."""
+
+    mock_id: int
+    status: str  # done | ended | expired
+    score: rules.MockScore
+    questions: dict[str, Question]
+    total: int
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    """A self-rating saved: when the question comes back, and what to show next."""
+
+    attempt_id: int
+    question: Question
+    rating: str
+    due_at: datetime
+    interval: timedelta
+    minutes: int
+    next_round: PracticeRound | None = None
+    summary: MockSummary | None = None
+    category: str | None = None  # the practice filter, kept for "Next question"
+    difficulty: int | None = None
+
+
+@dataclass(frozen=True)
+class InterviewStats:
+    """What `/interview stats` shows for one member."""
+
+    user_id: int
+    attempts: int
+    due: int
+    next_due: datetime | None
+    categories: list[rules.CategoryStats]
+    weakest: list[tuple[str, float]]  # (skill name, strength)
+
+
+@dataclass(frozen=True)
+class PairJoin:
+    """The outcome of joining the pairing queue: still waiting, or paired."""
+
+    status: str  # waiting | paired
+    expires_at: datetime | None = None
+    pair_id: int | None = None
+    thread_id: int | None = None
+    role: str | None = None  # interviewer | candidate (of the member who joined)
+    partner_id: int | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class PairInfo:
+    """A pairing: who interviews whom, on which question, and how it went."""
+
+    pair_id: int
+    guild_id: int
+    interviewer_id: int
+    candidate_id: int
+    question: Question
+    thread_id: int | None
+    done: bool
+    candidate_score: int | None = None
+    interviewer_score: int | None = None
+
+    def partner_of(self, user_id: int) -> int:
+        """The other member of the pair."""
+        return self.candidate_id if user_id == self.interviewer_id else self.interviewer_id
+
+
+@dataclass(frozen=True)
+class PairThread:
+    """The opening message of a pairing thread."""
+
+    name: str
+    content: str
+    embed: discord.Embed
+    view: discord.ui.View
+
+
+class InterviewRenderer(Protocol):
+    """How interview posts and DMs look (`bot.interview.views` provides it at wiring time)."""
+
+    def qotd_post(self, question: Question, day: date) -> Rendered:
+        """The question-of-the-day post for `day`."""
+
+    def reviews_due(self, count: int) -> discord.Embed:
+        """The DM (or inbox note) that `count` reviews are due."""
+
+    def queue_expired(self, ttl: timedelta) -> discord.Embed:
+        """The note that nobody joined the pairing queue within `ttl`."""
+
+    def mock_summary(self, summary: MockSummary) -> discord.Embed:
+        """A mock session's summary (sent when it expired unattended)."""
+
+    def pair_thread(self, info: PairInfo) -> PairThread:
+        """The opening message of a pair's thread."""

@@ -1,0 +1,97 @@
+"""The question of the day: an opt-in guild post in the interview channel.
+
+One cron job per guild (``qotd:<guild_id>``) through the ledger key
+``qotd:{guild}:{local_date}``, caught up at start like the daily prompt: the shared
+`GuildPost` does all of that; this module says what to post and remembers what was posted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time
+from typing import Any
+
+from bot.catalog import CatalogRegistry
+from bot.core.errors import UserFacingError
+from bot.core.runtime import Core
+from bot.core.scheduling.delivery import Sent
+from bot.core.scheduling.guild_posts import (
+    GuildDirectory,
+    GuildPost,
+    PostSchedule,
+    Rendered,
+    schedule_from_row,
+)
+from bot.interview import rules
+from bot.interview import store as rows
+from bot.interview.service.models import InterviewRenderer, QotdSchedule
+from bot.interview.tables import QotdPost
+
+#: The question of the day is opt-in: off until a moderator sets it up.
+QOTD_OFF = PostSchedule(False, time(12, 0), frozenset(range(5)), configured=False)
+
+
+class QuestionOfTheDay:
+    """The question-of-the-day post: its schedule, what it shows, and its `GuildPost`."""
+
+    def __init__(
+        self,
+        core: Core,
+        *,
+        catalog: CatalogRegistry,
+        guilds: GuildDirectory,
+        renderer: InterviewRenderer,
+    ) -> None:
+        self.store, self.clock = core.store, core.clock
+        self.catalog, self.renderer = catalog, renderer
+        self.poster = GuildPost(
+            core,
+            guilds,
+            kind="qotd",
+            channel="interview",
+            label="Question of the day",
+            name="The question of the day",
+            setup_command="interview",
+            load_schedule=self.schedule,
+            save_schedule=self._save_schedule,
+            guild_ids=self._guild_ids,
+            render=self._render,
+            after_send=self._after_send,
+        )
+
+    async def schedule(self, guild_id: int) -> QotdSchedule:
+        """The guild's schedule (off and unconfigured until `/setup interview`)."""
+        async with self.store.connect() as conn:
+            return schedule_from_row(await rows.qotd_schedule(conn, guild_id), QOTD_OFF)
+
+    async def _save_schedule(self, guild_id: int, values: dict[str, Any]) -> QotdSchedule:
+        async with self.store.begin() as conn:
+            row = await rows.save_qotd_schedule(conn, guild_id, self.clock.now(), **values)
+        return schedule_from_row(row, QOTD_OFF)
+
+    async def _guild_ids(self) -> list[int]:
+        async with self.store.connect() as conn:
+            return [row["guild_id"] for row in await rows.all_qotd_schedules(conn)]
+
+    async def _render(self, guild_id: int, day: date) -> Rendered:
+        catalog = self.catalog.for_guild(guild_id)
+        ids = list(catalog.questions)
+        async with self.store.connect() as conn:
+            recent = await rows.recent_qotd(conn, guild_id, max(1, len(ids)))
+        question_id = rules.choose_qotd(ids, recent, guild_id)
+        if question_id is None:
+            raise UserFacingError("No interview questions are loaded in this server.")
+        rendered = self.renderer.qotd_post(catalog.questions[question_id], day)
+        return replace(rendered, ref=question_id)  # handed back to `_after_send`
+
+    async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        assert rendered.ref is not None
+        post = QotdPost(
+            guild_id=guild_id,
+            question_id=rendered.ref,
+            posted_at=self.clock.now(),
+            channel_id=sent.channel_id,
+            message_id=sent.message_id,
+        )
+        async with self.store.begin() as conn:
+            await rows.add_qotd_post(conn, day, **post)

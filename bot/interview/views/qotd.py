@@ -1,0 +1,62 @@
+"""What the question of the day looks like, and its persistent "Practice this" button."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import discord
+
+from bot.catalog import Question
+from bot.core import embeds
+from bot.core.persistent import Field, PersistentButton
+from bot.interview.views.practice import (
+    guild_of,
+    practice_view,
+    question_embed,
+    question_embed_base,
+)
+
+if TYPE_CHECKING:
+    from bot.interview.service import QotdSchedule
+    from bot.studybot import StudyBot
+
+
+def qotd_embed(question: Question, day: date) -> discord.Embed:
+    embed = question_embed_base("Interview question of the day", question)
+    embed.set_author(name=f"{day:%A %d %B}")
+    embed.set_footer(text="Press Practice this for a private round with hints and key points.")
+    return embed
+
+
+def qotd_schedule_embed(schedule: QotdSchedule, zone: str, has_channel: bool) -> discord.Embed:
+    embed = embeds.success("Question of the day saved", f"{schedule.describe()} ({zone}).")
+    if not has_channel:
+        embed.add_field(
+            name="Next step",
+            value="Pick a channel with `/setup channels interview:`.",
+            inline=False,
+        )
+    return embed
+
+
+class QotdPracticeButton(PersistentButton, prefix="iv-qotd"):
+    question_id: Annotated[str, Field(r"[a-z0-9][a-z0-9-]{1,63}")]
+
+    def __init__(self, question_id: str) -> None:
+        button = discord.ui.Button[Any](label="Practice this", style=discord.ButtonStyle.primary)
+        super().__init__(button, question_id=question_id)
+
+    async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
+        round_ = await interaction.client.services.interview.rounds.practice_question(
+            guild_of(interaction), interaction.user.id, self.question_id
+        )
+        await interaction.response.send_message(
+            embed=question_embed(round_), view=practice_view(round_), ephemeral=True
+        )
+
+
+def qotd_view(question_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(QotdPracticeButton(question_id))
+    return view
