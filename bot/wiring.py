@@ -162,7 +162,7 @@ def build_services(
     guilds = GuildService(store, clock)
     members = MemberService(store, clock)
     notifier = Notifier(store, clock, members, core.deliverer)
-    activity = ActivityService(store, clock, guilds, members)
+    activity = ActivityService(core, members=members)
     daily = DailyService(
         core,
         catalog=catalog,
