@@ -25,16 +25,19 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
+from bot.interview.store import review_counts
 from bot.members.guilds import GuildService
 from bot.members.notify import Notifier
 from bot.members.service import MemberService
+from bot.progress.service import ProgressService
+from bot.progress.views import ProgressViews
+from bot.projects.store import shipped_counts
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
     from bot.interview.service import InterviewService
     from bot.pitfalls.service import PitfallService
     from bot.privacy.service import PrivacyService
-    from bot.progress.service import ProgressService
     from bot.projects.service import ProjectService
 
 
@@ -85,13 +88,11 @@ class Services:
         from bot.interview.service import InterviewService
         from bot.pitfalls.service import PitfallService
         from bot.privacy.service import PrivacyService
-        from bot.progress.service import ProgressService
         from bot.projects.service import ProjectService
 
         self.content = ContentService(self)
         self.interview = InterviewService(self)
         self.projects = ProjectService(self)
-        self.progress = ProgressService(self)
         self.pitfalls = PitfallService(self)
         self.privacy = PrivacyService(self)
         for feature in self.features():
@@ -102,7 +103,6 @@ class Services:
             self.content,
             self.interview,
             self.projects,
-            self.progress,
             self.pitfalls,
             self.privacy,
         ]
@@ -141,7 +141,9 @@ class Services:
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """Extra lines for `/setup show`: each feature's schedule and settings."""
         lines = await self.posts.summary(guild_id)
-        for feature in self.features():
+        summaries: list[FeatureService | ProgressService] = [*self.features()]
+        summaries.insert(summaries.index(self.pitfalls), self.progress)  # the /setup show order
+        for feature in summaries:
             lines.extend(await feature.setup_summary(guild_id))
         return lines
 
@@ -183,6 +185,18 @@ def build_services(
         daily=daily,
     )
     services.build_features()
+    services.progress = ProgressService.build(
+        core,
+        catalog=catalog,
+        members=members,
+        notifier=notifier,
+        daily=daily,
+        projects=services.projects,
+        interview=services.interview,
+        pitfalls=services.pitfalls,
+        boards={"shipped": shipped_counts, "reviews": review_counts},
+        renderer=ProgressViews(),
+    )
     return services
 
 
