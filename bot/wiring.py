@@ -28,6 +28,7 @@ from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
 from bot.health.service import HealthReport, HealthService
 from bot.interview.service import InterviewService
+from bot.interview.store import review_counts
 from bot.interview.views import InterviewViews
 from bot.members.service.guilds import GuildService
 from bot.members.service.notify import Notifier
@@ -35,9 +36,11 @@ from bot.members.service.profiles import MemberService
 from bot.pitfalls.service import PitfallService
 from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
+from bot.progress.service import ProgressService
+from bot.progress.views import ProgressViews
+from bot.projects.store import shipped_counts
 
 if TYPE_CHECKING:
-    from bot.progress.service import ProgressService
     from bot.projects.service import ProjectService
 
 
@@ -85,16 +88,14 @@ class Services:
         return self.core.deliverer
 
     def build_features(self) -> None:
-        from bot.progress.service import ProgressService
         from bot.projects.service import ProjectService
 
         self.projects = ProjectService(self)
-        self.progress = ProgressService(self)
         for feature in self.features():
             feature.wire()
 
     def features(self) -> list[FeatureService]:
-        return [self.projects, self.progress]
+        return [self.projects]
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
@@ -115,6 +116,7 @@ class Services:
         lines.extend(await self.content.setup_summary(guild_id))
         for feature in self.features():
             lines.extend(await feature.setup_summary(guild_id))
+        lines.extend(await self.progress.setup_summary(guild_id))
         lines.extend(await self.pitfalls.setup_summary(guild_id))
         return lines
 
@@ -137,7 +139,7 @@ def build_services(
     guilds = GuildService(store, clock)
     members = MemberService(store, clock)
     notifier = Notifier(store, clock, members, core.deliverer)
-    activity = ActivityService(store, clock, guilds, members)
+    activity = ActivityService(core, members=members)
     daily = DailyService(
         core,
         catalog=catalog,
@@ -174,6 +176,18 @@ def build_services(
         health=HealthService(core, guilds=guilds, sweeps=pitfalls),
     )
     services.build_features()
+    services.progress = ProgressService.build(
+        core,
+        catalog=catalog,
+        members=members,
+        notifier=notifier,
+        daily=daily,
+        projects=services.projects,
+        interview=interview,
+        pitfalls=pitfalls,
+        boards={"shipped": shipped_counts, "reviews": review_counts},
+        renderer=ProgressViews(),
+    )
     posts.register(interview.qotd.poster)  # after the accountability post: `/setup show` order
     return services
 

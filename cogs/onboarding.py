@@ -15,9 +15,11 @@ class Onboarding(commands.Cog):
     """A short setup for new members."""
 
     def __init__(self, bot: StudyBot) -> None:
+        """Keep the bot for its services."""
         self.bot = bot
 
     async def cog_load(self) -> None:
+        """Register the persistent Get started button and onboarding selects."""
         self.bot.add_dynamic_items(progress_ui.StartButton, progress_ui.OnboardingSelect)
 
     @app_commands.command(
@@ -25,8 +27,9 @@ class Onboarding(commands.Cog):
     )
     @app_commands.guild_only()
     async def start(self, interaction: discord.Interaction[StudyBot]) -> None:
-        guild_id = guild_id_of(interaction)
-        state = await self.bot.services.progress.onboarding(guild_id, interaction.user.id)
+        """The onboarding form; every choice is saved when picked."""
+        onboarding = self.bot.services.progress.onboarding
+        state = await onboarding.state(guild_id_of(interaction), interaction.user.id)
         await interaction.response.send_message(
             embed=progress_ui.onboarding_embed(state),
             view=progress_ui.onboarding_view(interaction.user.id, state),
@@ -38,8 +41,9 @@ class Onboarding(commands.Cog):
         """Greet in the guild's welcome channel, if a moderator turned it on (never by DM)."""
         if member.bot:
             return
-        await self.bot.services.progress.greet(member.guild.id, member.id)
+        await self.bot.services.progress.welcome.greet(member.guild.id, member.id)
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load the cog."""
     await bot.add_cog(Onboarding(bot))

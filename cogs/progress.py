@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.activity.rules import ACTIVITY_KINDS
+from bot.activity.api import ACTIVITY_KINDS
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.progress import charts
 from bot.progress import views as progress_ui
@@ -23,9 +23,11 @@ class Progress(commands.Cog):
     """Your study log and how it adds up."""
 
     def __init__(self, bot: StudyBot) -> None:
+        """Keep the bot for its services."""
         self.bot = bot
 
     async def cog_load(self) -> None:
+        """Register the persistent Undo button and history select."""
         self.bot.add_dynamic_items(progress_ui.UndoButton, progress_ui.HistoryDeleteSelect)
 
     @app_commands.command(name="log", description="Log a study session.")
@@ -46,8 +48,9 @@ class Progress(commands.Cog):
         topic: app_commands.Range[str, 1, 100] | None = None,
         note: app_commands.Range[str, 1, MAX_NOTE_CHARS] | None = None,
     ) -> None:
+        """Log a study session (with an Undo button)."""
         guild_id = guild_id_of(interaction)
-        entry = await self.bot.services.progress.log(
+        entry = await self.bot.services.progress.log.add(
             guild_id, interaction.user.id, minutes=minutes, kind=kind, topic=topic, note=note
         )
         await interaction.response.send_message(
@@ -60,26 +63,21 @@ class Progress(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        guild_id = guild_id_of(interaction)
-        return [
-            app_commands.Choice(name=name, value=skill_id)
-            for name, skill_id in self.bot.services.progress.topic_choices(guild_id, current)
-        ]
+        """Roadmap skills matching what the member typed."""
+        return progress_ui.skill_autocomplete(interaction, current)
 
     @app_commands.command(name="history", description="Your recent study log; delete an entry.")
     @app_commands.guild_only()
     async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """The member's latest entries, with a list to delete their own."""
         guild_id = guild_id_of(interaction)
-        entries = await self.bot.services.progress.history(guild_id, interaction.user.id)
+        entries = await self.bot.services.progress.log.history(guild_id, interaction.user.id)
         view = progress_ui.history_view(interaction.user.id, entries)
-        if view is None:
-            await interaction.response.send_message(
-                embed=progress_ui.history_embed(entries), ephemeral=True
-            )
-        else:
-            await interaction.response.send_message(
-                embed=progress_ui.history_embed(entries), view=view, ephemeral=True
-            )
+        await interaction.response.send_message(
+            embed=progress_ui.history_embed(entries),
+            view=view if view is not None else discord.utils.MISSING,
+            ephemeral=True,
+        )
 
     @app_commands.command(name="progress", description="Your progress dashboard with a chart.")
     @app_commands.describe(member="Whose progress to show (default: yours; theirs if public)")
@@ -87,10 +85,13 @@ class Progress(commands.Cog):
     async def progress(
         self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
     ) -> None:
+        """The dashboard with its chart (another member's when they made it public)."""
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         target = member or interaction.user
-        dash = await self.bot.services.progress.dashboard(guild_id, interaction.user.id, target.id)
+        dash = await self.bot.services.progress.dashboard.build(
+            guild_id, interaction.user.id, target.id
+        )
         png = await charts.render(dash.weeks)
         who = discord.utils.escape_markdown(target.display_name)
         await interaction.followup.send(
@@ -108,12 +109,13 @@ class Progress(commands.Cog):
         interaction: discord.Interaction[StudyBot],
         hours_per_week: app_commands.Range[int, 1, 80] | None = None,
     ) -> None:
+        """Show the weekly goal, or save a new one."""
         guild_id = guild_id_of(interaction)
-        progress = self.bot.services.progress
+        log = self.bot.services.progress.log
         if hours_per_week is None:
-            state = await progress.goal(guild_id, interaction.user.id)
+            state = await log.goal(guild_id, interaction.user.id)
         else:
-            state = await progress.set_goal(guild_id, interaction.user.id, hours_per_week)
+            state = await log.set_goal(guild_id, interaction.user.id, hours_per_week)
         await interaction.response.send_message(
             embed=progress_ui.goal_embed(state, saved=hours_per_week is not None),
             ephemeral=True,
@@ -137,8 +139,9 @@ class Progress(commands.Cog):
     async def leaderboard(
         self, interaction: discord.Interaction[StudyBot], board: str, period: str = "week"
     ) -> None:
+        """A leaderboard among the members who opted in."""
         guild_id = guild_id_of(interaction)
-        view = await self.bot.services.progress.leaderboard(
+        view = await self.bot.services.progress.leaderboard.board(
             guild_id, interaction.user.id, board, period
         )
         await interaction.response.send_message(
@@ -150,8 +153,11 @@ class Progress(commands.Cog):
         """Count a community day: who posted in the server, never what (no content intent)."""
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return
-        await self.bot.services.progress.community_message(message.guild.id, message.author.id)
+        await self.bot.services.progress.community.count_message(
+            message.guild.id, message.author.id
+        )
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load the cog."""
     await bot.add_cog(Progress(bot))

@@ -16,6 +16,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
     """The ML engineering roadmap and your checked skills."""
 
     def __init__(self, bot: StudyBot) -> None:
+        """Keep the bot for its services."""
         self.bot = bot
         super().__init__()
 
@@ -24,21 +25,21 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
     async def view(
         self, interaction: discord.Interaction[StudyBot], track: str | None = None
     ) -> None:
-        guild_id = guild_id_of(interaction)
-        roadmap = await self.bot.services.progress.roadmap(guild_id, interaction.user.id, track)
+        """Every track's coverage, or one track's skills, and the suggested next skill."""
+        roadmap = self.bot.services.progress.roadmap
+        shown = await roadmap.view(guild_id_of(interaction), interaction.user.id, track)
         await interaction.response.send_message(
-            embed=progress_ui.roadmap_embed(roadmap), ephemeral=True
+            embed=progress_ui.roadmap_embed(shown), ephemeral=True
         )
 
     @view.autocomplete("track")
     async def track_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        guild_id = guild_id_of(interaction)
-        return [
-            app_commands.Choice(name=name, value=track_id)
-            for name, track_id in self.bot.services.progress.track_choices(guild_id, current)
-        ]
+        """Tracks matching what the member typed."""
+        roadmap = self.bot.services.progress.roadmap
+        choices = roadmap.track_choices(guild_id_of(interaction), current)
+        return [app_commands.Choice(name=name, value=track_id) for name, track_id in choices]
 
     @app_commands.command(name="check", description="Check off a skill you can show.")
     @app_commands.describe(
@@ -52,10 +53,9 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
         skill: str,
         evidence: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        guild_id = guild_id_of(interaction)
-        result = await self.bot.services.progress.check_skill(
-            guild_id, interaction.user.id, skill, evidence
-        )
+        """Check a skill off, with an optional evidence link."""
+        roadmap = self.bot.services.progress.roadmap
+        result = await roadmap.check(guild_id_of(interaction), interaction.user.id, skill, evidence)
         await interaction.response.send_message(
             embed=progress_ui.check_embed(result, checked=True), ephemeral=True
         )
@@ -64,10 +64,9 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
     @app_commands.describe(skill="The skill (start typing)")
     @write_cooldown()
     async def uncheck(self, interaction: discord.Interaction[StudyBot], skill: str) -> None:
-        guild_id = guild_id_of(interaction)
-        result = await self.bot.services.progress.uncheck_skill(
-            guild_id, interaction.user.id, skill
-        )
+        """Take a check back."""
+        roadmap = self.bot.services.progress.roadmap
+        result = await roadmap.uncheck(guild_id_of(interaction), interaction.user.id, skill)
         await interaction.response.send_message(
             embed=progress_ui.check_embed(result, checked=False), ephemeral=True
         )
@@ -77,12 +76,10 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
     async def skill_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        guild_id = guild_id_of(interaction)
-        return [
-            app_commands.Choice(name=name, value=skill_id)
-            for name, skill_id in self.bot.services.progress.topic_choices(guild_id, current)
-        ]
+        """Skills matching what the member typed."""
+        return progress_ui.skill_autocomplete(interaction, current)
 
 
 async def setup(bot: StudyBot) -> None:
+    """Load the cog."""
     await bot.add_cog(Roadmap(bot))

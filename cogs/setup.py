@@ -249,12 +249,14 @@ class Setup(StudyGroupCog, group_name="setup"):
         channel: discord.TextChannel | None = None,
         enabled: bool | None = None,
     ) -> None:
+        """Show the welcome greeting, or pick its channel and turn it on or off."""
         from bot.progress import views as progress_ui
 
         guild = interaction.guild
         assert guild is not None  # moderator_only guarantees a guild
+        welcome = self.bot.services.progress.welcome
         if channel is None and enabled is None:
-            config = await self.bot.services.progress.welcome_config(guild.id)
+            config = await welcome.config(guild.id)
         else:
             if channel is not None:
                 resolved = guild.get_channel(channel.id)
@@ -269,7 +271,7 @@ class Setup(StudyGroupCog, group_name="setup"):
                         f"I cannot greet in {resolved.mention}: I am missing "
                         f"{', '.join(missing)} there. Grant it, or pick another channel."
                     )
-            config = await self.bot.services.progress.configure_welcome(
+            config = await welcome.configure(
                 guild.id, channel_id=channel.id if channel else None, enabled=enabled
             )
         await interaction.response.send_message(

@@ -1,9 +1,15 @@
-"""The activity log as other features may use it (their only way in)."""
+"""The activity log as other features may use it (their only way in).
+
+Two ways to write a row, both through `bot.activity.store.add`: `ActivityService.record`
+in its own transaction, or `add_activity(conn, ...)` inside the caller's transaction (the
+caller gives the member's local day, e.g. from `MemberService.context`).
+"""
 
 from __future__ import annotations
 
 from bot.activity.rules import ACTIVITY_KINDS, PRACTICE_KINDS, THEORY_KINDS, kind_for_track
 from bot.activity.service import ActivityService
+from bot.activity.store import ActivityFields
 from bot.activity.store import add as add_activity
 from bot.activity.tables import activity
 
@@ -11,6 +17,7 @@ __all__ = [
     "ACTIVITY_KINDS",
     "PRACTICE_KINDS",
     "THEORY_KINDS",
+    "ActivityFields",
     "ActivityService",
     "activity",
     "add_activity",

@@ -27,4 +27,5 @@ TRACK_ACTIVITY_KIND: dict[str, str] = {
 
 
 def kind_for_track(track: str) -> str:
+    """The activity kind finishing a daily prompt of `track` counts as (reading if unknown)."""
     return TRACK_ACTIVITY_KIND.get(track, "reading")

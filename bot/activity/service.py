@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Unpack
 
 from bot.activity import store as activity_rows
-from bot.activity.rules import ACTIVITY_KINDS
-from bot.core.clock import Clock
-from bot.core.store import Store
+from bot.activity.store import ActivityFields
+from bot.core.runtime import Core
 from bot.core.time import local_date
-from bot.members.api import GuildService, MemberService
+from bot.members.api import MemberService
 
 
 class ActivityService:
-    """Recording activity on the member's own local day."""
+    """The activity log's own-transaction entry point (`add_activity` is the in-transaction
+    one; both write through `bot.activity.store.add`)."""
 
-    def __init__(
-        self, store: Store, clock: Clock, guilds: GuildService, members: MemberService
-    ) -> None:
-        self.store = store
-        self.clock = clock
-        self.guilds = guilds
+    def __init__(self, core: Core, *, members: MemberService) -> None:
+        """`members` gives the member's local day."""
+        self.store = core.store
+        self.clock = core.clock
         self.members = members
 
     async def record(
@@ -28,31 +27,18 @@ class ActivityService:
         guild_id: int,
         user_id: int,
         *,
-        kind: str,
-        minutes: int,
-        source: str,
-        topic: str | None = None,
-        note: str | None = None,
-        ref: str | None = None,
         at: datetime | None = None,
+        **fields: Unpack[ActivityFields],
     ) -> int:
-        """Store one activity row on the member's local date; returns its id."""
-        if kind not in ACTIVITY_KINDS:
-            raise ValueError(f"unknown activity kind {kind!r}")
-        occurred = at or self.clock.now()
+        """Store one activity row on the member's local date (now, or `at`); returns its id."""
         context = await self.members.context(guild_id, user_id)
-        day = local_date(occurred, context.zone)
+        occurred = at or context.now
         async with self.store.begin() as conn:
             return await activity_rows.add(
                 conn,
                 guild_id=guild_id,
                 user_id=user_id,
                 occurred_at=occurred,
-                local_day=day,
-                kind=kind,
-                minutes=minutes,
-                source=source,
-                topic=topic,
-                note=note,
-                ref=ref,
+                local_day=local_date(occurred, context.zone),
+                **fields,
             )

@@ -1,14 +1,31 @@
-"""Activity rows: everything a member did, with its source."""
+"""Activity rows: everything a member did, with its source.
+
+`add` is where every activity row is written: `ActivityService.record` calls it in its own
+transaction, and other features call it as `bot.activity.api.add_activity` inside theirs.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Required, TypedDict, Unpack
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.activity.rules import ACTIVITY_KINDS
 from bot.activity.tables import activity
 from bot.members.api import ensure_member_row
+
+
+class ActivityFields(TypedDict, total=False):
+    """What an activity row says besides who and when."""
+
+    kind: Required[str]
+    minutes: Required[int]
+    source: Required[str]  # log, daily, practice, checkin ...
+    topic: str | None
+    note: str | None
+    ref: str | None
 
 
 async def add(
@@ -18,15 +35,13 @@ async def add(
     user_id: int,
     occurred_at: datetime,
     local_day: date,
-    kind: str,
-    minutes: int,
-    source: str,
-    topic: str | None = None,
-    note: str | None = None,
-    ref: str | None = None,
+    **fields: Unpack[ActivityFields],
 ) -> int:
-    """One activity row; the member's row is made in the same transaction if they have none
-    yet (reads never create it, and the sweeps and leaderboards start from members)."""
+    """One activity row on the member's local day; returns its id. The member's row is made
+    in the same transaction if they have none yet (reads never create it, and the sweeps and
+    leaderboards start from members)."""
+    if fields["kind"] not in ACTIVITY_KINDS:
+        raise ValueError(f"unknown activity kind {fields['kind']!r}")
     await ensure_member_row(conn, guild_id, user_id, occurred_at)
     result = await conn.execute(
         insert(activity).values(
@@ -34,12 +49,7 @@ async def add(
             user_id=user_id,
             occurred_at=occurred_at,
             local_date=local_day.isoformat(),
-            kind=kind,
-            minutes=minutes,
-            source=source,
-            topic=topic,
-            note=note,
-            ref=ref,
+            **fields,
         )
     )
     key = result.inserted_primary_key

@@ -12,7 +12,7 @@ import io
 import math
 from collections.abc import Sequence
 
-from bot.activity.rules import ACTIVITY_KINDS
+from bot.activity.api import ACTIVITY_KINDS
 from bot.progress.rules import WeekMinutes
 
 KIND_COLOURS = {

@@ -4,24 +4,72 @@ welcome config and leaderboards (one query per board)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict, cast
 
-from sqlalchemy import and_, delete, func, insert, select, union, update
+from sqlalchemy import Table, and_, delete, func, insert, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
-from bot.activity.tables import activity
-from bot.core.store.schema import guild_config, members
-from bot.daily.tables import streaks
+from bot.activity.api import activity
+from bot.core.store.schema import members
+from bot.daily.api import streaks
 from bot.progress.tables import community_days as community_table
 from bot.progress.tables import progress_prefs, roadmap_checks, welcome_config
 
-DEFAULT_PREFS: dict[str, Any] = {
-    "tracking": True,
-    "digest": False,
-    "goal_minutes": None,
-    "focus_tracks": [],
-}
+
+class Prefs(TypedDict):
+    """A member's progress settings (the defaults when they saved none)."""
+
+    tracking: bool
+    digest: bool
+    goal_minutes: int | None
+    focus_tracks: list[str]
+
+
+class Entry(TypedDict):
+    """One activity row as the study log shows it."""
+
+    id: int
+    user_id: int
+    occurred_at: datetime
+    local_date: str
+    kind: str
+    minutes: int
+    source: str
+    topic: str | None
+    note: str | None
+
+
+class Check(TypedDict):
+    """A checked roadmap skill."""
+
+    skill_id: str
+    evidence: str | None
+    checked_at: datetime
+
+
+class Welcome(TypedDict):
+    """The guild's welcome greeting."""
+
+    channel_id: int | None
+    enabled: bool
+
+
+class StreakRow(TypedDict):
+    """A cached streak of an opted-in member, with their own timezone."""
+
+    user_id: int
+    current: int
+    best: int
+    freezes: int
+    last_day: str | None
+    timezone: str | None
+
+
+def default_prefs() -> Prefs:
+    return Prefs(tracking=True, digest=False, goal_minutes=None, focus_tracks=[])
+
 
 # --- activity reads ---------------------------------------------------------------------
 
@@ -70,28 +118,36 @@ async def count_entries(
     return int((await conn.execute(query)).scalar() or 0)
 
 
+_ENTRY_COLUMNS = tuple(activity.c[name] for name in Entry.__annotations__)
+
+
 async def recent_entries(
     conn: AsyncConnection, guild_id: int, user_id: int, limit: int
-) -> list[dict[str, Any]]:
+) -> list[Entry]:
+    """The member's latest activity rows, newest first."""
     rows = await conn.execute(
-        select(activity)
+        select(*_ENTRY_COLUMNS)
         .where(activity.c.guild_id == guild_id, activity.c.user_id == user_id)
         .order_by(activity.c.occurred_at.desc(), activity.c.id.desc())
         .limit(limit)
     )
-    return [dict(r._mapping) for r in rows]
+    return [cast(Entry, dict(r._mapping)) for r in rows]
 
 
-async def entry(conn: AsyncConnection, guild_id: int, activity_id: int) -> dict[str, Any] | None:
+async def entry(conn: AsyncConnection, guild_id: int, activity_id: int) -> Entry | None:
+    """One activity row of the guild, by id."""
     row = (
         await conn.execute(
-            select(activity).where(activity.c.guild_id == guild_id, activity.c.id == activity_id)
+            select(*_ENTRY_COLUMNS).where(
+                activity.c.guild_id == guild_id, activity.c.id == activity_id
+            )
         )
     ).first()
-    return dict(row._mapping) if row else None
+    return cast(Entry, dict(row._mapping)) if row else None
 
 
 async def delete_entry(conn: AsyncConnection, guild_id: int, activity_id: int) -> bool:
+    """Delete one activity row; False when it was already gone."""
     result = await conn.execute(
         delete(activity).where(activity.c.guild_id == guild_id, activity.c.id == activity_id)
     )
@@ -101,31 +157,39 @@ async def delete_entry(conn: AsyncConnection, guild_id: int, activity_id: int) -
 # --- prefs ----------------------------------------------------------------------------
 
 
-async def prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any]:
+async def prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> Prefs:
+    """The member's progress settings; the defaults when they have no row."""
     row = (
         await conn.execute(
-            select(progress_prefs).where(
-                progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id
-            )
+            select(
+                progress_prefs.c.tracking,
+                progress_prefs.c.digest,
+                progress_prefs.c.goal_minutes,
+                progress_prefs.c.focus_tracks,
+            ).where(progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id)
         )
     ).first()
     if row is None:
-        return {"guild_id": guild_id, "user_id": user_id, **DEFAULT_PREFS}
-    found = dict(row._mapping)
-    found["focus_tracks"] = list(found.get("focus_tracks") or [])
-    return found
+        return default_prefs()
+    return Prefs(
+        tracking=bool(row.tracking),
+        digest=bool(row.digest),
+        goal_minutes=row.goal_minutes,
+        focus_tracks=list(row.focus_tracks or []),
+    )
 
 
 async def save_prefs(
     conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, **values: Any
-) -> dict[str, Any]:
+) -> Prefs:
+    """Save some of the member's progress settings (the row is made on the first save)."""
     updated = await conn.execute(
         update(progress_prefs)
         .where(progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id)
         .values(updated_at=now, **values)
     )
     if updated.rowcount == 0:
-        start = {**DEFAULT_PREFS, **values}
+        start = {**default_prefs(), **values}
         await conn.execute(
             insert(progress_prefs).values(
                 guild_id=guild_id, user_id=user_id, updated_at=now, **start
@@ -135,6 +199,7 @@ async def save_prefs(
 
 
 async def tracking_opt_outs(conn: AsyncConnection, guild_id: int) -> set[int]:
+    """Members of the guild who turned community tracking off."""
     rows = await conn.execute(
         select(progress_prefs.c.user_id).where(
             progress_prefs.c.guild_id == guild_id, progress_prefs.c.tracking.is_(False)
@@ -218,13 +283,14 @@ async def community_days(
 # --- roadmap ------------------------------------------------------------------------------
 
 
-async def checks(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, dict[str, Any]]:
+async def checks(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Check]:
+    """The member's checked skills by skill id."""
     rows = await conn.execute(
-        select(roadmap_checks).where(
-            roadmap_checks.c.guild_id == guild_id, roadmap_checks.c.user_id == user_id
-        )
+        select(
+            roadmap_checks.c.skill_id, roadmap_checks.c.evidence, roadmap_checks.c.checked_at
+        ).where(roadmap_checks.c.guild_id == guild_id, roadmap_checks.c.user_id == user_id)
     )
-    return {r.skill_id: dict(r._mapping) for r in rows}
+    return {r.skill_id: cast(Check, dict(r._mapping)) for r in rows}
 
 
 async def save_check(
@@ -255,6 +321,7 @@ async def save_check(
 
 
 async def remove_check(conn: AsyncConnection, guild_id: int, user_id: int, skill_id: str) -> bool:
+    """Uncheck a skill; False when it was not checked."""
     result = await conn.execute(
         delete(roadmap_checks).where(
             roadmap_checks.c.guild_id == guild_id,
@@ -268,18 +335,22 @@ async def remove_check(conn: AsyncConnection, guild_id: int, user_id: int, skill
 # --- welcome ------------------------------------------------------------------------------
 
 
-async def welcome(conn: AsyncConnection, guild_id: int) -> dict[str, Any]:
+async def welcome(conn: AsyncConnection, guild_id: int) -> Welcome:
+    """The guild's welcome greeting (off, without a channel, when never set)."""
     row = (
-        await conn.execute(select(welcome_config).where(welcome_config.c.guild_id == guild_id))
+        await conn.execute(
+            select(welcome_config.c.channel_id, welcome_config.c.enabled).where(
+                welcome_config.c.guild_id == guild_id
+            )
+        )
     ).first()
     if row is None:
-        return {"guild_id": guild_id, "channel_id": None, "enabled": False}
-    return dict(row._mapping)
+        return Welcome(channel_id=None, enabled=False)
+    return Welcome(channel_id=row.channel_id, enabled=bool(row.enabled))
 
 
-async def save_welcome(
-    conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
-) -> dict[str, Any]:
+async def save_welcome(conn: AsyncConnection, guild_id: int, now: datetime, **values: Any) -> None:
+    """Save the channel and/or on-off of the guild's welcome greeting."""
     updated = await conn.execute(
         update(welcome_config)
         .where(welcome_config.c.guild_id == guild_id)
@@ -289,17 +360,22 @@ async def save_welcome(
         await conn.execute(
             insert(welcome_config).values(guild_id=guild_id, updated_at=now, **values)
         )
-    return await welcome(conn, guild_id)
 
 
 # --- leaderboards (opted-in members only; one query per board) ----------------------------
 
 
-def _opted_in() -> Any:
+def _opted_in() -> ColumnElement[bool]:
     return members.c.leaderboard_opt_in.is_(True)
 
 
+def _members_of(table: Table) -> ColumnElement[bool]:
+    """Join condition: the member row of a row of `table` (guild_id, user_id)."""
+    return and_(members.c.guild_id == table.c.guild_id, members.c.user_id == table.c.user_id)
+
+
 async def opted_in_members(conn: AsyncConnection, guild_id: int) -> set[int]:
+    """Members of the guild who opted in to the leaderboards."""
     rows = await conn.execute(
         select(members.c.user_id).where(members.c.guild_id == guild_id, _opted_in())
     )
@@ -311,15 +387,7 @@ async def minutes_board(conn: AsyncConnection, guild_id: int, since: date | None
     total = func.sum(activity.c.minutes)
     query = (
         select(activity.c.user_id, total)
-        .select_from(
-            activity.join(
-                members,
-                and_(
-                    members.c.guild_id == activity.c.guild_id,
-                    members.c.user_id == activity.c.user_id,
-                ),
-            )
-        )
+        .select_from(activity.join(members, _members_of(activity)))
         .where(activity.c.guild_id == guild_id, _opted_in())
         .group_by(activity.c.user_id)
     )
@@ -328,7 +396,7 @@ async def minutes_board(conn: AsyncConnection, guild_id: int, since: date | None
     return {int(r[0]): int(r[1] or 0) for r in await conn.execute(query)}
 
 
-async def streak_board(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
+async def streak_board(conn: AsyncConnection, guild_id: int) -> list[StreakRow]:
     """Cached streak rows of opted-in members (current, best, freezes, last_day)."""
     rows = await conn.execute(
         select(
@@ -339,34 +407,7 @@ async def streak_board(conn: AsyncConnection, guild_id: int) -> list[dict[str, A
             streaks.c.last_day,
             members.c.timezone,
         )
-        .select_from(
-            streaks.join(
-                members,
-                and_(
-                    members.c.guild_id == streaks.c.guild_id,
-                    members.c.user_id == streaks.c.user_id,
-                ),
-            )
-        )
+        .select_from(streaks.join(members, _members_of(streaks)))
         .where(streaks.c.guild_id == guild_id, _opted_in())
     )
-    return [dict(r._mapping) for r in rows]
-
-
-async def message_zones(
-    conn: AsyncConnection, guild_id: int, user_id: int
-) -> tuple[str | None, str | None]:
-    """(member timezone, guild timezone) in one read, creating no rows: the per-message
-    path of the community counter stays one read plus one upsert."""
-    member_zone = (
-        select(members.c.timezone)
-        .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
-        .scalar_subquery()
-    )
-    guild_zone = (
-        select(guild_config.c.timezone).where(guild_config.c.guild_id == guild_id)
-    ).scalar_subquery()
-    row = (await conn.execute(select(member_zone, guild_zone))).first()
-    if row is None:
-        return None, None
-    return row[0], row[1]
+    return [cast(StreakRow, dict(r._mapping)) for r in rows]

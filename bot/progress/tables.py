@@ -1,4 +1,4 @@
-"""Tables for bot/progress/service.py, on the shared metadata (see schema.py).
+"""Tables of the progress feature, on the shared metadata (see schema.py).
 
 - `progress_prefs`: a member's progress settings (community tracking, digest, weekly goal,
   focus tracks). No row = defaults (tracking on, digest off, no goal).
@@ -17,11 +17,19 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String
 from bot.core.store.schema import metadata
 from bot.core.store.types import UTCDateTime
 
+
+def _member_key() -> tuple[Column[int], Column[int]]:
+    """(guild_id, user_id): the primary key every per-member table starts with."""
+    return (
+        Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+        Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    )
+
+
 progress_prefs = Table(
     "progress_prefs",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *_member_key(),
     Column("tracking", Boolean, nullable=False, server_default="1"),
     Column("digest", Boolean, nullable=False, server_default="0"),
     Column("goal_minutes", Integer, nullable=True),
@@ -32,8 +40,7 @@ progress_prefs = Table(
 community_days = Table(
     "community_days",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *_member_key(),
     Column("local_date", String(10), primary_key=True),
     Column("messages", Integer, nullable=False, server_default="0"),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -44,8 +51,7 @@ community_days = Table(
 roadmap_checks = Table(
     "roadmap_checks",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *_member_key(),
     Column("skill_id", String(64), primary_key=True),
     Column("evidence", String(300), nullable=True),
     Column("checked_at", UTCDateTime, nullable=False),

@@ -34,7 +34,7 @@ async def test_start_saves_each_choice_as_it_is_made(sb: Sandbox) -> None:
     profile = await services.members.profile(sb.guild.id, alice.id)
     assert profile.timezone == "Europe/Berlin"
     assert profile.dm_opt_in and profile.nudge_mode == "dm"
-    prefs = await services.progress.prefs(sb.guild.id, alice.id)
+    prefs = await services.progress.prefs.get(sb.guild.id, alice.id)
     assert prefs["focus_tracks"] == ["math", "portfolio"]
     assert prefs["goal_minutes"] == 300
     # The focus shapes the suggestion: the first unchecked skill of a focus track.

@@ -9,6 +9,7 @@ from bot.core.clock import FakeClock
 from bot.core.store import Store
 from bot.daily import store as daily_rows
 from bot.members import store as member_rows
+from bot.members.api import MemberService
 from bot.progress import store as rows
 
 GUILD, OTHER = 1, 2
@@ -115,7 +116,9 @@ async def test_roadmap_checks_round_trip(store: Store, clock: FakeClock) -> None
         assert not await rows.remove_check(conn, GUILD, 1, "la")
 
 
-async def test_message_zones_create_no_rows(store: Store) -> None:
+async def test_message_zones_create_no_rows(store: Store, clock: FakeClock) -> None:
+    # The community counter reads the zones through MemberService.context (one read).
+    context = await MemberService(store, clock).context(GUILD, 99)
+    assert (context.profile.timezone, context.guild.raw.get("timezone")) == (None, None)
     async with store.connect() as conn:
-        assert await rows.message_zones(conn, GUILD, 99) == (None, None)
         assert await member_rows.get(conn, GUILD, 99) is None

@@ -376,3 +376,72 @@ def test_weekly_chart_is_a_png_with_and_without_data() -> None:
     for data in (weeks, rules.minutes_by_week([], MONDAY, 8)):
         png = weekly_chart_png(data)
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+
+
+# --- skills, tracks and topics (autocomplete and lookups) ----------------------------------
+
+SKILLS = [("linear-algebra", "Linear algebra"), ("calculus", "Calculus"), ("algo", "Algorithms")]
+
+
+def test_find_skill_by_id_or_name_in_any_case() -> None:
+    assert rules.find_skill(SKILLS, "calculus") == "calculus"
+    assert rules.find_skill(SKILLS, "  Linear Algebra ") == "linear-algebra"
+    assert rules.find_skill(SKILLS, "ALGO") == "algo"
+    assert rules.find_skill(SKILLS, "basket weaving") is None
+
+
+def test_match_skills_puts_prefix_matches_first_in_catalog_order() -> None:
+    assert rules.match_skills(SKILLS, "al") == [
+        ("Algorithms", "algo"),
+        ("Linear algebra", "linear-algebra"),
+        ("Calculus", "calculus"),
+    ]
+    assert rules.match_skills(SKILLS, "") == [(name, sid) for sid, name in SKILLS]
+    assert rules.match_skills(SKILLS, "", limit=1) == [("Linear algebra", "linear-algebra")]
+    assert rules.match_skills(SKILLS, "zzz") == []
+
+
+def test_match_and_find_tracks() -> None:
+    tracks = [("math", "Math foundations"), ("toolkit", "Engineering toolkit")]
+    assert rules.match_tracks(tracks, "MATH") == [("Math foundations", "math")]
+    assert rules.match_tracks(tracks, "") == [(name, tid) for tid, name in tracks]
+    assert rules.find_track(tracks, "toolkit") == "toolkit"
+    assert rules.find_track(tracks, "math foundations") == "math"
+    assert rules.find_track(tracks, "Math foundations") == "math"
+    assert rules.find_track(tracks, "cooking") is None
+
+
+def test_free_topic_collapses_whitespace_and_bounds_length() -> None:
+    assert rules.free_topic("  Attention   paper ") == "Attention paper"
+    assert rules.free_topic("x" * rules.MAX_TOPIC_CHARS) == "x" * rules.MAX_TOPIC_CHARS
+    with pytest.raises(UserFacingError, match="under 64 characters"):
+        rules.free_topic("x" * (rules.MAX_TOPIC_CHARS + 1))
+
+
+def test_goal_choice_and_board_names() -> None:
+    assert rules.goal_choice(["5"]) == 5
+    for bad in ([], ["five"]):
+        with pytest.raises(UserFacingError, match="Pick a weekly goal"):
+            rules.goal_choice(bad)
+    with pytest.raises(UserFacingError, match="between 1 and 80"):
+        rules.goal_choice(["200"])
+    assert [rules.validate_board(b) for b in rules.BOARDS] == list(rules.BOARDS)
+    with pytest.raises(UserFacingError, match="Board must be"):
+        rules.validate_board("karma")
+
+
+def test_welcome_changes() -> None:
+    # Picking a channel turns the greeting on unless told otherwise.
+    assert rules.welcome_changes(None, channel_id=5, enabled=None) == {
+        "channel_id": 5,
+        "enabled": True,
+    }
+    assert rules.welcome_changes(None, channel_id=5, enabled=False) == {
+        "channel_id": 5,
+        "enabled": False,
+    }
+    assert rules.welcome_changes(5, channel_id=None, enabled=True) == {"enabled": True}
+    assert rules.welcome_changes(None, channel_id=None, enabled=False) == {"enabled": False}
+    assert rules.welcome_changes(None, channel_id=None, enabled=None) == {}
+    with pytest.raises(UserFacingError, match="Pick a channel"):
+        rules.welcome_changes(None, channel_id=None, enabled=True)

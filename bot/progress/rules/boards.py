@@ -1,0 +1,80 @@
+"""Leaderboards: live streaks, competition ranking and periods."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.core.errors import UserFacingError
+
+#: Leaderboards show this many members (plus the caller's own rank).
+LEADERBOARD_SIZE = 10
+
+
+def live_streak(current: int, last_day: date | None, freezes: int, today: date) -> int:
+    """The cached streak as it stands today: days missed since the last completion spend
+    freezes; more misses than freezes end it (the same rule as `bot.daily.streaks`)."""
+    if last_day is None or current <= 0:
+        return 0
+    missed = (today - last_day).days - 1
+    if missed <= 0:
+        return current
+    return current if missed <= freezes else 0
+
+
+# --- leaderboards ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    user_id: int
+    value: int
+
+
+@dataclass(frozen=True)
+class Board:
+    top: tuple[Ranked, ...]
+    me: Ranked | None  # the caller, when ranked
+    total: int  # members ranked
+
+
+def rank_board(
+    values: Mapping[int, int], me: int | None = None, size: int = LEADERBOARD_SIZE
+) -> Board:
+    """Competition ranking ("1, 2, 2, 4"): equal values share a rank; ties are listed by
+    user id so the order is stable. Members with 0 are not ranked."""
+    ordered = sorted(((v, u) for u, v in values.items() if v > 0), key=lambda x: (-x[0], x[1]))
+    ranked: list[Ranked] = []
+    previous: int | None = None
+    rank = 0
+    for position, (value, user) in enumerate(ordered, start=1):
+        if value != previous:
+            rank = position
+            previous = value
+        ranked.append(Ranked(rank, user, value))
+    mine = next((r for r in ranked if r.user_id == me), None) if me is not None else None
+    return Board(top=tuple(ranked[:size]), me=mine, total=len(ranked))
+
+
+#: The leaderboards, in the order `/leaderboard` offers them.
+BOARDS = ("streak", "minutes", "shipped", "reviews")
+
+
+def validate_board(board: str) -> str:
+    """A leaderboard name, refused when unknown."""
+    if board not in BOARDS:
+        raise UserFacingError("Board must be streak, minutes, shipped or reviews.")
+    return board
+
+
+def period_start(period: str, today: date) -> date | None:
+    """First local date a leaderboard period covers: rolling 7 or 30 days; None for all."""
+    if period == "week":
+        return today - timedelta(days=6)
+    if period == "month":
+        return today - timedelta(days=29)
+    if period == "all":
+        return None
+    raise UserFacingError("Period must be week, month or all.")

@@ -1,0 +1,75 @@
+"""`/leaderboard`: streaks, study minutes, and boards other features keep (opted-in only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from bot.core.runtime import Core
+from bot.core.time import at_local_time, local_date, resolve_zone
+from bot.members.api import MemberService
+from bot.progress import rules
+from bot.progress import store as rows
+from bot.progress.service.ports import BoardCounts
+
+
+@dataclass(frozen=True)
+class LeaderboardView:
+    """A ranked board and where the viewer stands."""
+
+    board: str
+    period: str
+    ranked: rules.Board
+    viewer_opted_in: bool
+    available: bool = True  # False when no feature keeps that board on this bot
+    best: dict[int, int] = field(default_factory=dict)  # streak board: best streaks
+
+
+class Leaderboards:
+    """One query per board, over the members who opted in."""
+
+    def __init__(
+        self, core: Core, *, members: MemberService, boards: Mapping[str, BoardCounts]
+    ) -> None:
+        """`boards`: the boards other features keep (shipped projects, interview reviews)."""
+        self.store = core.store
+        self.members = members
+        self.boards = dict(boards)
+
+    async def board(
+        self, guild_id: int, viewer_id: int, board: str, period: str
+    ) -> LeaderboardView:
+        """A ranked board over a period, on the guild's calendar, with the viewer's rank."""
+        viewer = await self.members.context(guild_id, viewer_id)
+        guild_zone = resolve_zone(None, viewer.guild.timezone)
+        today = local_date(viewer.now, guild_zone)
+        since = rules.period_start(period, today)
+        rules.validate_board(board)
+        values: dict[int, int] = {}
+        best: dict[int, int] = {}
+        counts = self.boards.get(board)
+        async with self.store.connect() as conn:
+            if board == "minutes":
+                values = await rows.minutes_board(conn, guild_id, since)
+            elif board == "streak":
+                for row in await rows.streak_board(conn, guild_id):
+                    zone = resolve_zone(row["timezone"], viewer.guild.timezone)
+                    last = date.fromisoformat(row["last_day"]) if row["last_day"] else None
+                    values[row["user_id"]] = rules.live_streak(
+                        row["current"], last, row["freezes"], local_date(viewer.now, zone)
+                    )
+                    best[row["user_id"]] = row["best"]
+            elif counts is not None:
+                opted = await rows.opted_in_members(conn, guild_id)
+                since_at = at_local_time(since, time(0, 0), guild_zone) if since else None
+                found = await counts(conn, guild_id, since_at)
+                values = {user: count for user, count in found.items() if user in opted}
+        return LeaderboardView(
+            board=board,
+            period=period,
+            ranked=rules.rank_board(values, viewer_id),
+            viewer_opted_in=viewer.profile.leaderboard_opt_in,
+            available=board in ("minutes", "streak") or counts is not None,
+            best=best,
+        )
