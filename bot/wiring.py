@@ -28,6 +28,8 @@ from bot.daily.views import DailyViews
 from bot.members.guilds import GuildService
 from bot.members.notify import Notifier
 from bot.members.service import MemberService
+from bot.projects.service import ProjectService
+from bot.projects.views import ProjectViews
 
 if TYPE_CHECKING:
     from bot.content.service import ContentService
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
     from bot.pitfalls.service import PitfallService
     from bot.privacy.service import PrivacyService
     from bot.progress.service import ProgressService
-    from bot.projects.service import ProjectService
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Services:
     # Feature services, attached by `build_features()` right after construction.
     content: ContentService = field(init=False)
     interview: InterviewService = field(init=False)
-    projects: ProjectService = field(init=False)
+    projects: ProjectService
     progress: ProgressService = field(init=False)
     pitfalls: PitfallService = field(init=False)
     privacy: PrivacyService = field(init=False)
@@ -86,11 +87,9 @@ class Services:
         from bot.pitfalls.service import PitfallService
         from bot.privacy.service import PrivacyService
         from bot.progress.service import ProgressService
-        from bot.projects.service import ProjectService
 
         self.content = ContentService(self)
         self.interview = InterviewService(self)
-        self.projects = ProjectService(self)
         self.progress = ProgressService(self)
         self.pitfalls = PitfallService(self)
         self.privacy = PrivacyService(self)
@@ -101,7 +100,6 @@ class Services:
         return [
             self.content,
             self.interview,
-            self.projects,
             self.progress,
             self.pitfalls,
             self.privacy,
@@ -172,6 +170,15 @@ def build_services(
         renderer=DailyViews(),
     )
     posts.register(daily.poster)
+    projects = ProjectService(
+        core,
+        catalog=catalog,
+        guilds=guilds,
+        members=members,
+        notifier=notifier,
+        renderer=ProjectViews(),
+    )
+    posts.register(projects.weekly.poster)
     services = Services(
         core=core,
         catalog=catalog,
@@ -181,6 +188,7 @@ def build_services(
         notifier=notifier,
         activity=activity,
         daily=daily,
+        projects=projects,
     )
     services.build_features()
     return services

@@ -29,13 +29,13 @@ class Projects(commands.GroupCog, group_name="project"):
     """Portfolio projects and weekly accountability."""
 
     def __init__(self, bot: StudyBot) -> None:
+        """Keep the bot: its services and its dynamic items."""
         self.bot = bot
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(
-            project_ui.CheckinButton, project_ui.IdeaStartButton, project_ui.IdeaPageButton
-        )
+        """Register the persistent buttons, so those on old messages keep working."""
+        self.bot.add_dynamic_items(*project_ui.PERSISTENT_ITEMS)
 
     # --- autocomplete ------------------------------------------------------------------
 
@@ -57,11 +57,13 @@ class Projects(commands.GroupCog, group_name="project"):
     async def active_projects(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the member's active projects."""
         return await self._choices(interaction, current, active_only=True)
 
     async def any_projects(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: all the member's projects, ended ones marked."""
         return await self._choices(interaction, current, active_only=False)
 
     # --- commands ----------------------------------------------------------------------
@@ -73,6 +75,7 @@ class Projects(commands.GroupCog, group_name="project"):
     async def start(
         self, interaction: discord.Interaction[StudyBot], domain: str | None = None
     ) -> None:
+        """Open the start form (after checking the member may start another project)."""
         defaults = await self.bot.services.projects.start_defaults(
             guild_id_of(interaction), interaction.user.id, domain=domain
         )
@@ -84,6 +87,7 @@ class Projects(commands.GroupCog, group_name="project"):
     async def ideas(
         self, interaction: discord.Interaction[StudyBot], domain: str | None = None
     ) -> None:
+        """Page through the catalog's project ideas."""
         ideas = self.bot.services.projects.ideas(guild_id_of(interaction), domain)
         if not ideas:
             raise UserFacingError("No project ideas are loaded for that domain yet.")
@@ -107,7 +111,8 @@ class Projects(commands.GroupCog, group_name="project"):
         target_date: str | None = None,
         minutes: app_commands.Range[int, 0, 1440] | None = None,
     ) -> None:
-        context = await self.bot.services.projects.checkin_context(
+        """Open the check-in form (after checking the options)."""
+        context = await self.bot.services.projects.checkins.context(
             guild_id_of(interaction),
             interaction.user.id,
             project,
@@ -124,17 +129,17 @@ class Projects(commands.GroupCog, group_name="project"):
     async def milestone(
         self, interaction: discord.Interaction[StudyBot], project: str, milestone: str
     ) -> None:
-        result = await self.bot.services.projects.tick_milestone(
+        """Tick a milestone."""
+        result = await self.bot.services.projects.milestones.tick(
             guild_id_of(interaction), interaction.user.id, project, milestone
         )
-        await interaction.response.send_message(
-            embed=project_ui.milestone_embed(result), ephemeral=True
-        )
+        await _reply(interaction, project_ui.milestone_embed(result))
 
     @milestone.autocomplete("milestone")
     async def milestone_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the chosen project's milestones, ticked ones marked."""
         if interaction.guild_id is None:
             return []
         ref = getattr(interaction.namespace, "project", None)
@@ -169,8 +174,9 @@ class Projects(commands.GroupCog, group_name="project"):
         link: str | None = None,
         note: str | None = None,
     ) -> None:
+        """Record a release; it is celebrated in the accountability channel."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.services.projects.ship(
+        result = await self.bot.services.projects.milestones.ship(
             guild_id_of(interaction), interaction.user.id, project, link=link, note=note
         )
         await interaction.followup.send(embed=project_ui.ship_embed(result), ephemeral=True)
@@ -182,6 +188,7 @@ class Projects(commands.GroupCog, group_name="project"):
     async def list_(
         self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
     ) -> None:
+        """List the member's projects, or a public member's."""
         guild_id = guild_id_of(interaction)
         target = member or interaction.user
         own = target.id == interaction.user.id
@@ -189,22 +196,19 @@ class Projects(commands.GroupCog, group_name="project"):
             guild_id, interaction.user.id, target.id
         )
         who = "Your" if own else f"{escape(target.display_name, 80)}'s"
-        await interaction.response.send_message(
-            embed=project_ui.list_embed(projects, who, own=own, now=self.bot.services.clock.now()),
-            ephemeral=True,
-        )
+        now = self.bot.services.clock.now()
+        await _reply(interaction, project_ui.list_embed(projects, who, own=own, now=now))
 
     @app_commands.command(name="show", description="A project's milestones and timeline.")
     @app_commands.describe(project="Which project (yours, or a public member's project number)")
     @app_commands.autocomplete(project=any_projects)
     async def show(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
+        """Show a project's milestones and timeline."""
         detail = await self.bot.services.projects.detail(
             guild_id_of(interaction), interaction.user.id, project
         )
         own = detail.project.user_id == interaction.user.id
-        await interaction.response.send_message(
-            embed=project_ui.detail_embed(detail, own=own), ephemeral=True
-        )
+        await _reply(interaction, project_ui.detail_embed(detail, own=own))
 
     @app_commands.command(name="done", description="Mark a project finished.")
     @app_commands.describe(project="Which project", note="Optional closing note")
@@ -213,23 +217,28 @@ class Projects(commands.GroupCog, group_name="project"):
     async def done(
         self, interaction: discord.Interaction[StudyBot], project: str, note: str | None = None
     ) -> None:
+        """Mark a project finished."""
         finished = await self.bot.services.projects.finish(
             guild_id_of(interaction), interaction.user.id, project, note
         )
-        await interaction.response.send_message(
-            embed=project_ui.ended_embed(finished), ephemeral=True
-        )
+        await _reply(interaction, project_ui.ended_embed(finished))
 
     @app_commands.command(name="drop", description="Drop a project (asks why; kept for you).")
     @app_commands.describe(project="Which project")
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
     async def drop(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
+        """Open the drop form, which asks why."""
         found = await self.bot.services.projects.resolve(
             guild_id_of(interaction), interaction.user.id, project
         )
         await interaction.response.send_modal(project_ui.DropModal(found))
 
 
+async def _reply(interaction: discord.Interaction[StudyBot], embed: discord.Embed) -> None:
+    await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
 async def setup(bot: StudyBot) -> None:
+    """Load the cog."""
     await bot.add_cog(Projects(bot))
