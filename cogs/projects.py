@@ -7,6 +7,8 @@ slash option, with choices, pre-fills it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,6 +20,10 @@ from bot.projects import views as project_ui
 from bot.projects.rules import DOMAIN_LABELS, PROJECT_DOMAINS
 from bot.studybot import StudyBot
 
+if TYPE_CHECKING:
+    from bot.core.clock import Clock
+    from bot.projects.service import ProjectService
+
 DOMAIN_CHOICES = [
     app_commands.Choice(name=DOMAIN_LABELS[domain], value=domain) for domain in PROJECT_DOMAINS
 ]
@@ -28,14 +34,11 @@ IDEA_DOMAIN_CHOICES = [choice for choice in DOMAIN_CHOICES if choice.value != "o
 class Projects(commands.GroupCog, group_name="project"):
     """Portfolio projects and weekly accountability."""
 
-    def __init__(self, bot: StudyBot) -> None:
-        """Keep the bot: its services and its dynamic items."""
-        self.bot = bot
+    def __init__(self, projects: ProjectService, clock: Clock) -> None:
+        """Serve `/project` with the projects service."""
+        self.projects = projects
+        self.clock = clock
         super().__init__()
-
-    async def cog_load(self) -> None:
-        """Register the persistent buttons, so those on old messages keep working."""
-        self.bot.add_dynamic_items(*project_ui.PERSISTENT_ITEMS)
 
     # --- autocomplete ------------------------------------------------------------------
 
@@ -44,7 +47,7 @@ class Projects(commands.GroupCog, group_name="project"):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        projects = await self.bot.services.projects.search(
+        projects = await self.projects.search(
             interaction.guild_id, interaction.user.id, current, active_only=active_only
         )
         return [
@@ -76,7 +79,7 @@ class Projects(commands.GroupCog, group_name="project"):
         self, interaction: discord.Interaction[StudyBot], domain: str | None = None
     ) -> None:
         """Open the start form (after checking the member may start another project)."""
-        defaults = await self.bot.services.projects.start_defaults(
+        defaults = await self.projects.start_defaults(
             guild_id_of(interaction), interaction.user.id, domain=domain
         )
         await interaction.response.send_modal(project_ui.StartModal(defaults, interaction.user.id))
@@ -88,7 +91,7 @@ class Projects(commands.GroupCog, group_name="project"):
         self, interaction: discord.Interaction[StudyBot], domain: str | None = None
     ) -> None:
         """Page through the catalog's project ideas."""
-        ideas = self.bot.services.projects.ideas(guild_id_of(interaction), domain)
+        ideas = self.projects.ideas(guild_id_of(interaction), domain)
         if not ideas:
             raise UserFacingError("No project ideas are loaded for that domain yet.")
         embed, view = project_ui.idea_page(ideas, 0, domain)
@@ -112,7 +115,7 @@ class Projects(commands.GroupCog, group_name="project"):
         minutes: app_commands.Range[int, 0, 1440] | None = None,
     ) -> None:
         """Open the check-in form (after checking the options)."""
-        context = await self.bot.services.projects.checkins.context(
+        context = await self.projects.checkins.context(
             guild_id_of(interaction),
             interaction.user.id,
             project,
@@ -130,7 +133,7 @@ class Projects(commands.GroupCog, group_name="project"):
         self, interaction: discord.Interaction[StudyBot], project: str, milestone: str
     ) -> None:
         """Tick a milestone."""
-        result = await self.bot.services.projects.milestones.tick(
+        result = await self.projects.milestones.tick(
             guild_id_of(interaction), interaction.user.id, project, milestone
         )
         await _reply(interaction, project_ui.milestone_embed(result))
@@ -144,9 +147,7 @@ class Projects(commands.GroupCog, group_name="project"):
             return []
         ref = getattr(interaction.namespace, "project", None)
         try:
-            project = await self.bot.services.projects.resolve(
-                interaction.guild_id, interaction.user.id, ref
-            )
+            project = await self.projects.resolve(interaction.guild_id, interaction.user.id, ref)
         except UserFacingError:
             return []
         needle = current.strip().lower()
@@ -176,7 +177,7 @@ class Projects(commands.GroupCog, group_name="project"):
     ) -> None:
         """Record a release; it is celebrated in the accountability channel."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.services.projects.milestones.ship(
+        result = await self.projects.milestones.ship(
             guild_id_of(interaction), interaction.user.id, project, link=link, note=note
         )
         await interaction.followup.send(embed=project_ui.ship_embed(result), ephemeral=True)
@@ -192,11 +193,9 @@ class Projects(commands.GroupCog, group_name="project"):
         guild_id = guild_id_of(interaction)
         target = member or interaction.user
         own = target.id == interaction.user.id
-        projects = await self.bot.services.projects.list_for(
-            guild_id, interaction.user.id, target.id
-        )
+        projects = await self.projects.list_for(guild_id, interaction.user.id, target.id)
         who = "Your" if own else f"{escape(target.display_name, 80)}'s"
-        now = self.bot.services.clock.now()
+        now = self.clock.now()
         await _reply(interaction, project_ui.list_embed(projects, who, own=own, now=now))
 
     @app_commands.command(name="show", description="A project's milestones and timeline.")
@@ -204,9 +203,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.autocomplete(project=any_projects)
     async def show(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
         """Show a project's milestones and timeline."""
-        detail = await self.bot.services.projects.detail(
-            guild_id_of(interaction), interaction.user.id, project
-        )
+        detail = await self.projects.detail(guild_id_of(interaction), interaction.user.id, project)
         own = detail.project.user_id == interaction.user.id
         await _reply(interaction, project_ui.detail_embed(detail, own=own))
 
@@ -218,7 +215,7 @@ class Projects(commands.GroupCog, group_name="project"):
         self, interaction: discord.Interaction[StudyBot], project: str, note: str | None = None
     ) -> None:
         """Mark a project finished."""
-        finished = await self.bot.services.projects.finish(
+        finished = await self.projects.finish(
             guild_id_of(interaction), interaction.user.id, project, note
         )
         await _reply(interaction, project_ui.ended_embed(finished))
@@ -229,9 +226,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @write_cooldown()
     async def drop(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
         """Open the drop form, which asks why."""
-        found = await self.bot.services.projects.resolve(
-            guild_id_of(interaction), interaction.user.id, project
-        )
+        found = await self.projects.resolve(guild_id_of(interaction), interaction.user.id, project)
         await interaction.response.send_modal(project_ui.DropModal(found))
 
 
@@ -240,5 +235,6 @@ async def _reply(interaction: discord.Interaction[StudyBot], embed: discord.Embe
 
 
 async def setup(bot: StudyBot) -> None:
-    """Load the cog."""
-    await bot.add_cog(Projects(bot))
+    """Load the cog, and the persistent buttons so those on old messages keep working."""
+    bot.add_dynamic_items(*project_ui.PERSISTENT_ITEMS)
+    await bot.add_cog(Projects(bot.services.projects, bot.services.clock))

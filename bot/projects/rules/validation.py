@@ -10,31 +10,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from bot.catalog.constants import PROJECT_DOMAIN_LABELS as IDEA_DOMAIN_LABELS
+from bot.catalog.constants import PROJECT_DOMAINS as IDEA_DOMAINS
 from bot.core.errors import UserFacingError, quoted
 
 #: Domains a project may belong to: the catalog's idea domains plus "other".
-PROJECT_DOMAINS: tuple[str, ...] = (
-    "cv",
-    "nlp",
-    "recsys",
-    "pipeline",
-    "edge",
-    "llm",
-    "responsible_ai",
-    "mlops",
-    "other",
-)
-DOMAIN_LABELS: dict[str, str] = {
-    "cv": "Computer vision",
-    "nlp": "NLP",
-    "recsys": "Recommender systems",
-    "pipeline": "Data/ML pipeline",
-    "edge": "Edge deployment",
-    "llm": "LLM applications",
-    "responsible_ai": "Responsible AI",
-    "mlops": "MLOps",
-    "other": "Other",
-}
+PROJECT_DOMAINS: tuple[str, ...] = (*IDEA_DOMAINS, "other")
+DOMAIN_LABELS: dict[str, str] = {**IDEA_DOMAIN_LABELS, "other": "Other"}
 
 #: The arc the guide recommends: every portfolio project shows the whole lifecycle.
 DEFAULT_MILESTONES: tuple[str, ...] = ("Data", "Baseline", "Evaluation", "Deploy", "Write-up")

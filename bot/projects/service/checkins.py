@@ -42,8 +42,7 @@ class Checkins:
         renderer: ReminderRenderer,
     ) -> None:
         """Build on the portfolio and the weekly thread; register the reminder handler."""
-        self.store = core.store
-        self.clock = core.clock
+        self.core = core
         self.portfolio = portfolio
         self.weekly = weekly
         self.notifier = notifier
@@ -94,7 +93,7 @@ class Checkins:
         if new_target is not None:
             # Re-check at submit time: the member's day may have turned since the modal opened.
             new_target = parse_target_date(new_target.isoformat(), today)
-        now = self.clock.now()
+        now = self.core.clock.now()
         moved = new_target is not None and new_target != project.target_date
         values: dict[str, Any] = {
             "progress": draft.progress,
@@ -107,7 +106,7 @@ class Checkins:
         if new_target is not None and moved:
             values["target_date"] = new_target.isoformat()
             values["target_moves"] = project.target_moves + 1
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             if public is not None:
                 await project_rows.set_public_checkins(conn, guild_id, user_id, public, now)
             is_public = await project_rows.public_checkins(conn, guild_id, user_id)
@@ -145,7 +144,7 @@ class Checkins:
     async def remind(self, row: dict[str, Any], now: datetime) -> datetime | None:
         """Dispatcher handler: remind after 7 silent days, mark stale after 14."""
         guild_id, user_id = row["guild_id"], row["user_id"]
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             infos = await silence(conn, guild_id, user_id)
         plan = plan_reminders(infos, now)
         if plan.next_due is None:
@@ -159,7 +158,7 @@ class Checkins:
                 await self._notify(projects.get(project_id), "project_checkin", anchors, now)
             for project_id in plan.mark_stale:
                 await self._notify(projects.get(project_id), "project_stale", anchors, now)
-            async with self.store.begin() as conn:
+            async with self.core.store.begin() as conn:
                 for project_id in plan.remind:
                     await project_rows.update_project(
                         conn, guild_id, project_id, now, reminded_at=now

@@ -47,8 +47,6 @@ class Milestones:
     ) -> None:
         """Build on the portfolio; celebrate in the guild's accountability channel."""
         self.core = core
-        self.store = core.store
-        self.clock = core.clock
         self.portfolio = portfolio
         self.guilds = guilds
         self.renderer = renderer
@@ -63,9 +61,9 @@ class Milestones:
             raise UserFacingError("That project has no milestones.")
         index = find_milestone(titles, milestone_ref)
         milestone = project.milestones[index]
-        now = self.clock.now()
+        now = self.core.clock.now()
         today = await self.portfolio.member_today(guild_id, user_id)
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             newly = await project_rows.tick_milestone(
                 conn, guild_id, project.id, milestone.position, now
             )
@@ -102,7 +100,7 @@ class Milestones:
         clean_link = validate_url(link, "release link")
         clean_note = validate_note(note)
         project = await self.portfolio.resolve(guild_id, user_id, project_ref)
-        now = self.clock.now()
+        now = self.core.clock.now()
         ship_number = project.ship_count + 1
         today = await self.portfolio.member_today(guild_id, user_id)
         values: dict[str, Any] = {"ship_count": ship_number, "last_progress_at": now}
@@ -110,7 +108,7 @@ class Milestones:
             values["shipped_at"] = now
         if clean_link and not project.link:
             values["link"] = clean_link
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             await project_rows.update_project(conn, guild_id, project.id, now, **values)
             await project_rows.add_event(
                 conn, guild_id, project.id, user_id, "ship", now, link=clean_link, note=clean_note
@@ -137,8 +135,8 @@ class Milestones:
             )
 
         outcome = await deliver_once(
-            self.store,
-            self.clock,
+            self.core.store,
+            self.core.clock,
             key=f"ship:{project.guild_id}:{project.id}:{ship_number}",
             guild_id=project.guild_id,
             kind="ship",

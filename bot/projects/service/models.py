@@ -6,9 +6,10 @@ wiring passes it in, so the service never imports discord UI code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 import discord
 
@@ -78,35 +79,25 @@ class Project:
     @classmethod
     def from_row(cls, row: ProjectRow, milestones: list[MilestoneRow]) -> Project:
         """Build it from its stored row and its milestone rows."""
+        stored = cast(Mapping[str, Any], row)
         return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            title=row["title"],
-            domain=row["domain"],
-            goal=row["goal"],
+            **{name: stored[name] for name in _STORED_AS_IS},
             target_date=date.fromisoformat(row["target_date"]),
-            link=row["link"],
-            idea_id=row["idea_id"],
-            status=row["status"],
-            progress=row["progress"],
-            target_moves=row["target_moves"],
-            created_at=row["created_at"],
-            last_checkin_at=row["last_checkin_at"],
-            stale_at=row["stale_at"],
-            shipped_at=row["shipped_at"],
-            ship_count=row["ship_count"],
-            ended_at=row["ended_at"],
-            end_reason=row["end_reason"],
             milestones=tuple(
                 Milestone(m["position"], m["title"], m["done_at"]) for m in milestones
             ),
         )
 
 
+#: The `Project` fields read from its row unchanged.
+_STORED_AS_IS = tuple(
+    f.name for f in fields(Project) if f.name not in {"target_date", "milestones"}
+)
+
+
 @dataclass(frozen=True)
 class Event:
-    """One entry of a project's timeline."""
+    """One entry of a project's timeline: start, check-in, milestone, ship, target move …"""
 
     kind: str
     occurred_at: datetime
@@ -121,17 +112,8 @@ class Event:
     @classmethod
     def from_row(cls, row: EventRow) -> Event:
         """Build it from its stored row."""
-        return cls(
-            row["kind"],
-            row["occurred_at"],
-            row["progress"],
-            row["did"],
-            row["blockers"],
-            row["next_step"],
-            row["link"],
-            row["note"],
-            row["milestone"],
-        )
+        stored = cast(Mapping[str, Any], row)
+        return cls(**{field.name: stored[field.name] for field in fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -143,8 +125,8 @@ class ProjectDetail:
 
 
 @dataclass(frozen=True)
-class StartDefaults:
-    """What the start modal is pre-filled with."""
+class StartForm:
+    """The start form's fields: what it is pre-filled with, or what the member typed."""
 
     title: str = ""
     domain: str = ""

@@ -32,7 +32,7 @@ from bot.projects.rules import (
     validate_reason,
     validate_start,
 )
-from bot.projects.service.models import Event, Project, ProjectDetail, StartDefaults
+from bot.projects.service.models import Event, Project, ProjectDetail, StartForm
 from bot.projects.service.reminders import reschedule
 
 NOT_YOURS = "That is not one of your projects. Pick one from the list (`/project list`)."
@@ -48,8 +48,6 @@ class Portfolio:
     def __init__(self, core: Core, *, catalog: CatalogRegistry, members: MemberService) -> None:
         """Build on the core, the guild catalogs (ideas) and members (local day, privacy)."""
         self.core = core
-        self.store = core.store
-        self.clock = core.clock
         self.catalog = catalog
         self.members = members
 
@@ -61,7 +59,7 @@ class Portfolio:
 
     async def load(self, guild_id: int, project_id: int) -> Project | None:
         """Load one project with its milestones, whoever owns it."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             row = await project_rows.get(conn, guild_id, project_id)
             if row is None:
                 return None
@@ -89,7 +87,7 @@ class Portfolio:
         self, guild_id: int, user_id: int, statuses: tuple[str, ...] | None = None
     ) -> list[Project]:
         """List the member's projects (optionally of these statuses), active and newest first."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             rows = await project_rows.for_member(conn, guild_id, user_id, statuses)
             milestones = await project_rows.milestones_of(conn, guild_id, [r["id"] for r in rows])
         return [Project.from_row(r, milestones.get(r["id"], [])) for r in rows]
@@ -165,18 +163,18 @@ class Portfolio:
                 project = other
         if project is None:
             raise UserFacingError("I could not find that project; pick one from the list.")
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             events = await project_rows.events(conn, guild_id, project.id, limit=40)
         return ProjectDetail(project, tuple(Event.from_row(e) for e in events))
 
     async def portfolio_summary(self, guild_id: int, user_id: int) -> PortfolioSummary:
         """Count active and shipped projects, shipped domains and the last check-in (for others)."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             return await project_rows.portfolio(conn, guild_id, user_id)
 
     async def public_checkins(self, guild_id: int, user_id: int) -> bool:
         """Tell whether the member shares their check-ins in the weekly thread (the default)."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             return await project_rows.public_checkins(conn, guild_id, user_id)
 
     # --- start ---------------------------------------------------------------------------
@@ -199,45 +197,41 @@ class Portfolio:
         *,
         idea_id: str | None = None,
         domain: str | None = None,
-    ) -> StartDefaults:
+    ) -> StartForm:
         """Check the member may start another project; return what to pre-fill the form with."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             active = await project_rows.active_count(conn, guild_id, user_id)
         check_capacity(active, self.core.settings.max_active_projects)
         suggested = suggested_target(await self.member_today(guild_id, user_id)).isoformat()
         if idea_id is not None:
             idea = self.idea(guild_id, idea_id)
-            return StartDefaults(
+            return StartForm(
                 title=idea.title[:100],
                 domain=idea.domain,
                 goal=idea.summary[:1000],
                 target=suggested,
                 idea_id=idea.id,
             )
-        return StartDefaults(domain=parse_domain(domain) if domain else "", target=suggested)
+        return StartForm(domain=parse_domain(domain) if domain else "", target=suggested)
 
-    async def start_project(
-        self,
-        guild_id: int,
-        user_id: int,
-        *,
-        title: str | None,
-        domain: str | None,
-        goal: str | None,
-        target: str | None,
-        link: str | None,
-        idea_id: str | None = None,
-    ) -> Project:
-        """Validate the start form and create the project with its milestones."""
+    async def start_project(self, guild_id: int, user_id: int, form: StartForm) -> Project:
+        """Validate the submitted start form and create the project with its milestones."""
         today = await self.member_today(guild_id, user_id)
         draft = validate_start(
-            title=title, domain=domain, goal=goal, target=target, link=link, today=today
+            title=form.title,
+            domain=form.domain,
+            goal=form.goal,
+            target=form.target,
+            link=form.link,
+            today=today,
         )
         milestone_titles = milestones_for(
-            [m.title for m in self.idea(guild_id, idea_id).milestones] if idea_id else None
+            [m.title for m in self.idea(guild_id, form.idea_id).milestones]
+            if form.idea_id
+            else None
         )
-        now = self.clock.now()
-        async with self.store.begin() as conn:
+        now = self.core.clock.now()
+        async with self.core.store.begin() as conn:
             active = await project_rows.active_count(conn, guild_id, user_id)
             check_capacity(active, self.core.settings.max_active_projects)
             project_id = await project_rows.create(
@@ -249,7 +243,7 @@ class Portfolio:
                 goal=draft.goal,
                 target_date=draft.target_date,
                 link=draft.link,
-                idea_id=idea_id,
+                idea_id=form.idea_id,
                 milestones=milestone_titles,
                 now=now,
             )
@@ -308,8 +302,8 @@ class Portfolio:
         reason: str | None,
     ) -> Project:
         project = await self.resolve(guild_id, user_id, project_ref)
-        now = self.clock.now()
-        async with self.store.begin() as conn:
+        now = self.core.clock.now()
+        async with self.core.store.begin() as conn:
             await project_rows.update_project(
                 conn, guild_id, project.id, now, status=status, ended_at=now, end_reason=reason
             )

@@ -55,8 +55,6 @@ class WeeklyAccountability:
     def __init__(self, core: Core, *, guilds: GuildService, renderer: WeeklyRenderer) -> None:
         """Build the guild post on the core and the guilds' settings; render with `renderer`."""
         self.core = core
-        self.store = core.store
-        self.clock = core.clock
         self.guilds = guilds
         self.renderer = renderer
         self.poster = GuildPost(
@@ -77,7 +75,7 @@ class WeeklyAccountability:
 
     async def _guild_ids(self) -> list[int]:
         """Every guild with settings or a weekly schedule (the default schedule is on)."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             scheduled = {row["guild_id"] for row in await project_rows.all_schedules(conn)}
         return sorted(scheduled | set(await self.guilds.known_guild_ids()))
 
@@ -85,14 +83,14 @@ class WeeklyAccountability:
 
     async def schedule(self, guild_id: int) -> WeeklySchedule:
         """Return when the guild's weekly post goes out."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             return schedule_from_row(await project_rows.schedule(conn, guild_id))
 
     async def _save_schedule(self, guild_id: int, values: dict[str, Any]) -> WeeklySchedule:
         if "weekdays" in values:  # one day: `configure` passes exactly one
             (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
-        async with self.store.begin() as conn:
-            row = await project_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
+        async with self.core.store.begin() as conn:
+            row = await project_rows.save_schedule(conn, guild_id, self.core.clock.now(), **values)
         return schedule_from_row(row)
 
     async def configure(
@@ -116,19 +114,19 @@ class WeeklyAccountability:
         return await self.poster.post(guild_id, day=day)
 
     async def _render(self, guild_id: int, day: date) -> Rendered:
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             roster = await project_rows.weekly_roster(conn, guild_id)
         post = WeeklyPost(
             day=day,
             roster=tuple(
                 RosterEntry(r["user_id"], r["projects"], r["last_checkin_at"]) for r in roster
             ),
-            now=self.clock.now(),
+            now=self.core.clock.now(),
         )
         return self.renderer.render_weekly(guild_id, post)
 
     async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             if await project_rows.week_post(conn, guild_id, week_label(day)) is None:
                 await project_rows.save_week_post(
                     conn,
@@ -137,18 +135,18 @@ class WeeklyAccountability:
                     channel_id=sent.channel_id,
                     message_id=sent.message_id,
                     thread_id=sent.thread_id,
-                    now=self.clock.now(),
+                    now=self.core.clock.now(),
                 )
 
     # --- the thread ----------------------------------------------------------------------
 
     async def current_thread(self, guild_id: int) -> int | None:
         """Return the thread of the latest weekly post, if it was posted within the last week."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             row = await project_rows.latest_week_post(conn, guild_id)
         if row is None or row["thread_id"] is None:
             return None
-        if not thread_is_current(row["posted_at"], self.clock.now()):
+        if not thread_is_current(row["posted_at"], self.core.clock.now()):
             return None
         return row["thread_id"]
 

@@ -15,7 +15,14 @@ from bot.core.persistent import PersistentButton
 from bot.core.reporting import guarded
 from bot.core.text import escape
 from bot.projects.rules import ACTIVE, URL_MAX, CheckinDraft, silence_text
-from bot.projects.views.common import day_text, guild_of, retry_view, title_text
+from bot.projects.views.common import (
+    add_inputs,
+    day_text,
+    guild_of,
+    retry_view,
+    text_input,
+    title_text,
+)
 
 if TYPE_CHECKING:
     from bot.projects.service import CheckinContext, CheckinResult, Project
@@ -35,45 +42,37 @@ class CheckinModal(discord.ui.Modal):
         )
         self.project_id = project.id
         self.context = context
-        self.progress_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Progress, 0-100 (%)",
-            default=typed.get("progress", str(project.progress)),
-            max_length=4,
+        self.progress_input = text_input(
+            "Progress, 0-100 (%)", typed.get("progress", str(project.progress)), 4
         )
-        self.did_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="What I did",
-            style=discord.TextStyle.paragraph,
+        self.did_input = text_input(
+            "What I did",
+            typed.get("did"),
+            CHECKIN_TEXT_INPUT_MAX,
             placeholder="Since the last check-in",
-            default=typed.get("did") or None,
-            max_length=CHECKIN_TEXT_INPUT_MAX,
+            paragraph=True,
         )
-        self.blockers_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Blockers (optional)",
-            style=discord.TextStyle.paragraph,
-            default=typed.get("blockers") or None,
+        self.blockers_input = text_input(
+            "Blockers (optional)",
+            typed.get("blockers"),
+            CHECKIN_TEXT_INPUT_MAX,
+            paragraph=True,
             required=False,
-            max_length=CHECKIN_TEXT_INPUT_MAX,
         )
-        self.next_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Next step (optional)",
-            default=typed.get("next") or None,
-            required=False,
-            max_length=CHECKIN_TEXT_INPUT_MAX,
+        self.next_input = text_input(
+            "Next step (optional)", typed.get("next"), CHECKIN_TEXT_INPUT_MAX, required=False
         )
-        self.link_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Link (optional, https)",
-            default=typed.get("link") or None,
-            required=False,
-            max_length=URL_MAX,
+        self.link_input = text_input(
+            "Link (optional, https)", typed.get("link"), URL_MAX, required=False
         )
-        for item in (
+        add_inputs(
+            self,
             self.progress_input,
             self.did_input,
             self.blockers_input,
             self.next_input,
             self.link_input,
-        ):
-            self.add_item(item)
+        )
 
     def typed(self) -> dict[str, str]:
         """What the member typed, to pre-fill the form again after a refusal."""

@@ -91,6 +91,33 @@ def project_summary_line(project: Project, now: datetime | None = None) -> str:
     return "\n".join(parts)
 
 
+def text_input(
+    label: str,
+    default: str | None,
+    max_length: int,
+    *,
+    placeholder: str | None = None,
+    paragraph: bool = False,
+    required: bool = True,
+    min_length: int | None = None,
+) -> discord.ui.TextInput[Any]:
+    """A form field, pre-filled with `default` (empty: the placeholder shows)."""
+    return discord.ui.TextInput(
+        label=label,
+        style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+        placeholder=placeholder,
+        default=default or None,
+        required=required,
+        min_length=min_length,
+        max_length=max_length,
+    )
+
+
+def add_inputs(modal: discord.ui.Modal, *inputs: discord.ui.TextInput[Any]) -> None:
+    for item in inputs:
+        modal.add_item(item)
+
+
 class RetryButton(discord.ui.Button[Any]):
     """Reopens a refused form, pre-filled; only for the member who filled it."""
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.core import embeds
 from bot.core.reporting import guarded
 from bot.core.text import escape
+from bot.projects.rules import REASON_MAX
 from bot.projects.views.common import (
     day_text,
     domain_label,
@@ -20,6 +21,7 @@ from bot.projects.views.common import (
     milestone_lines,
     project_summary_line,
     status_text,
+    text_input,
     title_text,
 )
 
@@ -122,11 +124,12 @@ class DropModal(discord.ui.Modal):
             custom_id=f"studybot:projects-drop-form:{project.user_id}",
         )
         self.project_id = project.id
-        self.reason_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Why are you dropping it?",
-            style=discord.TextStyle.paragraph,
+        self.reason_input = text_input(
+            "Why are you dropping it?",
+            None,
+            REASON_MAX,
             placeholder="Only you see this, in /project show",
-            max_length=500,
+            paragraph=True,
         )
         self.add_item(self.reason_input)
 
@@ -165,30 +168,31 @@ def _with_note(text: str, note: str | None, limit: int) -> str:
 
 def event_line(event: Event, *, own: bool) -> str:
     """One timeline line; a drop's reason only for the member's own view."""
-    head = f"{EVENT_ICONS.get(event.kind, '•')} {event.occurred_at:%d %b} · "
-    if event.kind == "start":
+    kind, note = event.kind, event.note
+    head = f"{EVENT_ICONS.get(kind, '•')} {event.occurred_at:%d %b} · "
+    if kind == "start":
         return head + "started"
-    if event.kind == "checkin":
+    if kind == "checkin":
         text = f"{head}check-in {event.progress}% — {escape(event.did, 160)}"
         if event.blockers:
             text += f" · blockers: {escape(event.blockers, 100)}"
         if event.next_step:
             text += f" · next: {escape(event.next_step, 100)}"
         return text
-    if event.kind == "milestone":
-        return f"{head}milestone: {escape(event.note, 100)}"
-    if event.kind == "ship":
-        text = _with_note(head + "shipped", event.note, 160)
-        return text + (f" ({escape(event.link, 200)})" if event.link else "")
-    if event.kind == "target":
-        return f"{head}target moved {escape(event.note, 40)}"
-    if event.kind == "stale":
+    if kind == "milestone":
+        return f"{head}milestone: {escape(note, 100)}"
+    if kind == "ship":
+        link = f" ({escape(event.link, 200)})" if event.link else ""
+        return _with_note(head + "shipped", note, 160) + link
+    if kind == "target":
+        return f"{head}target moved {escape(note, 40)}"
+    if kind == "stale":
         return head + "marked stale (14 days without a check-in)"
-    if event.kind == "done":
-        return _with_note(head + "done", event.note, 160)
-    if event.kind == "drop":
-        return _with_note(head + "dropped", event.note if own else None, 200)
-    return head + event.kind
+    if kind == "done":
+        return _with_note(head + "done", note, 160)
+    if kind == "drop":
+        return _with_note(head + "dropped", note if own else None, 200)
+    return head + kind
 
 
 def detail_embed(detail: ProjectDetail, *, own: bool) -> discord.Embed:

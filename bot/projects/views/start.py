@@ -15,13 +15,15 @@ from bot.core.persistent import Field, PersistentButton
 from bot.core.reporting import guarded
 from bot.core.text import escape
 from bot.projects.rules import GOAL_MAX, TITLE_MAX, URL_MAX
-from bot.projects.service import StartDefaults
+from bot.projects.service import StartForm
 from bot.projects.views.common import (
+    add_inputs,
     day_text,
     domain_label,
     guild_of,
     milestone_lines,
     retry_view,
+    text_input,
     title_text,
 )
 
@@ -50,58 +52,55 @@ def started_embed(project: Project) -> discord.Embed:
 class StartModal(discord.ui.Modal):
     """The start form. Errors come back privately with the reason; nothing is stored."""
 
-    def __init__(self, defaults: StartDefaults, user_id: int) -> None:
+    def __init__(self, defaults: StartForm, user_id: int) -> None:
         # One form per member and kind: reopening replaces the stored one (discord.py keys
         # modals by custom id alone), so no timeout is needed and a slow writer loses nothing.
         super().__init__(
             title="Start a project", timeout=None, custom_id=f"studybot:projects-start:{user_id}"
         )
         self.idea_id = defaults.idea_id
-        self.title_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Title",
-            placeholder="e.g. Sentiment for product reviews",
-            default=defaults.title or None,
-            max_length=TITLE_MAX,
+        self.title_input = text_input(
+            "Title", defaults.title, TITLE_MAX, placeholder="e.g. Sentiment for product reviews"
         )
-        self.domain_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Domain",
+        self.domain_input = text_input(
+            "Domain",
+            defaults.domain,
+            40,
             placeholder="cv, nlp, recsys, pipeline, edge, llm, responsible_ai, mlops, other",
-            default=defaults.domain or None,
-            max_length=40,
         )
-        self.goal_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Goal / definition of done",
-            style=discord.TextStyle.paragraph,
+        self.goal_input = text_input(
+            "Goal / definition of done",
+            defaults.goal,
+            GOAL_MAX,
             placeholder="What will exist when it is done? e.g. a deployed demo + a write-up",
-            default=defaults.goal or None,
-            max_length=GOAL_MAX,
+            paragraph=True,
         )
-        self.target_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Target date (YYYY-MM-DD)",
+        self.target_input = text_input(
+            "Target date (YYYY-MM-DD)",
+            defaults.target,
+            10,
             placeholder="within a year",
-            default=defaults.target or None,
             min_length=10,
-            max_length=10,
         )
-        self.link_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Repository or demo URL (optional, https)",
+        self.link_input = text_input(
+            "Repository or demo URL (optional, https)",
+            defaults.link,
+            URL_MAX,
             placeholder="https://github.com/you/project",
-            default=defaults.link or None,
             required=False,
-            max_length=URL_MAX,
         )
-        for item in (
+        add_inputs(
+            self,
             self.title_input,
             self.domain_input,
             self.goal_input,
             self.target_input,
             self.link_input,
-        ):
-            self.add_item(item)
+        )
 
-    def typed(self) -> StartDefaults:
+    def typed(self) -> StartForm:
         """What the member typed, to pre-fill the form again after a refusal."""
-        return StartDefaults(
+        return StartForm(
             title=self.title_input.value,
             domain=self.domain_input.value,
             goal=self.goal_input.value,
@@ -113,23 +112,16 @@ class StartModal(discord.ui.Modal):
     @guarded
     async def on_submit(self, interaction: discord.Interaction[StudyBot]) -> None:
         guild_id = guild_of(interaction)
+        typed, user_id = self.typed(), interaction.user.id
         try:
             project = await interaction.client.services.projects.start_project(
-                guild_id,
-                interaction.user.id,
-                title=self.title_input.value,
-                domain=self.domain_input.value,
-                goal=self.goal_input.value,
-                target=self.target_input.value,
-                link=self.link_input.value,
-                idea_id=self.idea_id,
+                guild_id, user_id, typed
             )
         except UserFacingError as error:
             # Nothing was stored; offer the form again with what they typed.
-            defaults, user_id = self.typed(), interaction.user.id
             await interaction.response.send_message(
                 error.message,
-                view=retry_view(user_id, lambda: StartModal(defaults, user_id)),
+                view=retry_view(user_id, lambda: StartModal(typed, user_id)),
                 ephemeral=True,
             )
             return
