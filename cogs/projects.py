@@ -145,7 +145,7 @@ class Projects(commands.GroupCog, group_name="project"):
         """Autocomplete: the chosen project's milestones, ticked ones marked."""
         if interaction.guild_id is None:
             return []
-        ref = getattr(interaction.namespace, "project", None)
+        ref: str | None = interaction.namespace.project
         try:
             project = await self.projects.resolve(interaction.guild_id, interaction.user.id, ref)
         except UserFacingError:

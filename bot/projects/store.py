@@ -7,6 +7,7 @@ Every query is keyed by `guild_id` first. Sweeps (`perfectionism_facts`, `shippe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -435,29 +436,15 @@ async def perfectionism_facts(
 
     Two queries for the whole guild: the active projects, and who has ever shipped.
     """
+    columns = [projects.c[field.name] for field in fields(ActiveProjectRow)]
     active_rows = await conn.execute(
-        select(
-            projects.c.user_id,
-            projects.c.title,
-            projects.c.created_at,
-            projects.c.last_progress_at,
-            projects.c.last_checkin_at,
-            projects.c.stale_at,
-            projects.c.target_moves,
-        ).where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE)
+        select(projects.c.user_id, *columns).where(
+            projects.c.guild_id == guild_id, projects.c.status == ACTIVE
+        )
     )
     by_member: dict[int, list[ActiveProjectRow]] = {}
-    async for row in paced(active_rows):
-        by_member.setdefault(int(row.user_id), []).append(
-            ActiveProjectRow(
-                title=row.title,
-                created_at=row.created_at,
-                last_progress_at=row.last_progress_at,
-                last_checkin_at=row.last_checkin_at,
-                stale_at=row.stale_at,
-                target_moves=int(row.target_moves),
-            )
-        )
+    async for user_id, *values in paced(active_rows):
+        by_member.setdefault(int(user_id), []).append(ActiveProjectRow(*values))
     if not by_member:
         return {}
     shipped = {

@@ -8,6 +8,7 @@ check-in reminder row in the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -217,14 +218,8 @@ class Portfolio:
     async def start_project(self, guild_id: int, user_id: int, form: StartForm) -> Project:
         """Validate the submitted start form and create the project with its milestones."""
         today = await self.member_today(guild_id, user_id)
-        draft = validate_start(
-            title=form.title,
-            domain=form.domain,
-            goal=form.goal,
-            target=form.target,
-            link=form.link,
-            today=today,
-        )
+        typed = {name: text for name, text in asdict(form).items() if name != "idea_id"}
+        draft = validate_start(**typed, today=today)
         milestone_titles = milestones_for(
             [m.title for m in self.idea(guild_id, form.idea_id).milestones]
             if form.idea_id

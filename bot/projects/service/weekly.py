@@ -9,7 +9,7 @@ Check-ins of members whose check-ins are public are summarised in the current we
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from bot.core.runtime import Core
@@ -36,14 +36,14 @@ from bot.projects.tables import ScheduleRow
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WEEKDAY = 0
-DEFAULT_TIME = "10:30"
+#: Until a moderator changes it: on, Mondays at 10:30 in the guild's timezone.
+DEFAULT_WEEKLY = WeeklySchedule(True, time(10, 30), frozenset({0}))
 
 
 def schedule_from_row(row: ScheduleRow | None) -> WeeklySchedule:
-    """Read a stored schedule (one weekday), or the default: Mondays at 10:30."""
+    """Read a stored schedule (one weekday), or the default."""
     if row is None:
-        return WeeklySchedule(True, parse_hhmm(DEFAULT_TIME), frozenset({DEFAULT_WEEKDAY}))
+        return DEFAULT_WEEKLY
     return WeeklySchedule(
         bool(row["enabled"]), parse_hhmm(row["post_time"]), frozenset({int(row["weekday"])})
     )
