@@ -25,7 +25,7 @@ from bot.projects.rules import (
 )
 from bot.projects.service.models import CheckinContext, CheckinResult, Project, ReminderRenderer
 from bot.projects.service.portfolio import Portfolio
-from bot.projects.service.reminders import REMINDER_KIND, reschedule, silence
+from bot.projects.service.reminders import REMINDER_KIND, STALE_KIND, reschedule, silence
 from bot.projects.service.weekly import WeeklyAccountability
 
 
@@ -155,9 +155,9 @@ class Checkins:
             }
             anchors = {i.project_id: i.anchor.isoformat(timespec="seconds") for i in infos}
             for project_id in plan.remind:
-                await self._notify(projects.get(project_id), "project_checkin", anchors, now)
+                await self._notify(projects.get(project_id), REMINDER_KIND, anchors, now)
             for project_id in plan.mark_stale:
-                await self._notify(projects.get(project_id), "project_stale", anchors, now)
+                await self._notify(projects.get(project_id), STALE_KIND, anchors, now)
             async with self.core.store.begin() as conn:
                 for project_id in plan.remind:
                     await project_rows.update_project(
@@ -176,7 +176,7 @@ class Checkins:
         """One reminder or stale notice, once per silence (the key names its start)."""
         if project is None:  # ended since the plan was read
             return
-        stale = kind == "project_stale"
+        stale = kind == STALE_KIND
         await self.notifier.to_member(
             project.guild_id,
             project.user_id,

@@ -16,6 +16,8 @@ from bot.projects import store as project_rows
 from bot.projects.rules import ACTIVE, SilenceInfo, plan_reminders
 
 REMINDER_KIND = "project_checkin"
+#: The notice (DM or inbox) that a project went stale; the reminder's kind is `REMINDER_KIND`.
+STALE_KIND = "project_stale"
 
 
 async def silence(conn: AsyncConnection, guild_id: int, user_id: int) -> list[SilenceInfo]:
