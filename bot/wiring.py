@@ -1,14 +1,15 @@
 """The one wiring place: every service built once, with its collaborators passed in.
 
 `build_services` creates the core, then each feature with explicit constructor arguments
-(its renderers come from the feature's views here, so services never import UI). Cogs and
-the app reach services through the typed `Services` it returns.
+(its renderers come from the feature's views here, so services never import UI; a feature
+that needs a service above it in the layers declares a Protocol and receives it here). Cogs
+and the app reach services through the typed `Services` it returns. The order of
+`posts.register` is the order of the posts in `/setup show`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import discord
 
@@ -27,8 +28,8 @@ from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
 from bot.health.service import HealthReport, HealthService
+from bot.interview.api import review_counts
 from bot.interview.service import InterviewService
-from bot.interview.store import review_counts
 from bot.interview.views import InterviewViews
 from bot.members.service.guilds import GuildService
 from bot.members.service.notify import Notifier
@@ -38,14 +39,15 @@ from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
 from bot.progress.service import ProgressService
 from bot.progress.views import ProgressViews
-from bot.projects.store import shipped_counts
+from bot.projects.api import shipped_counts
+from bot.projects.service import ProjectService
+from bot.projects.views import ProjectViews
 
-if TYPE_CHECKING:
-    from bot.projects.service import ProjectService
 
-
-@dataclass
+@dataclass(frozen=True)
 class Services:
+    """Every service of the bot, typed; built once by `build_services`."""
+
     core: Core
     catalog: CatalogRegistry
     posts: GuildPosts
@@ -54,15 +56,15 @@ class Services:
     notifier: Notifier
     activity: ActivityService
     daily: DailyService
+    projects: ProjectService
     interview: InterviewService
     content: ContentService
-    privacy: PrivacyService
     pitfalls: PitfallService
+    progress: ProgressService
+    privacy: PrivacyService
     health: HealthService
-    # Feature services, attached by `build_features()` right after construction.
-    projects: ProjectService = field(init=False)
-    progress: ProgressService = field(init=False)
 
+    # The infrastructure, for harnesses and tests that reach it through the services.
     @property
     def settings(self) -> Settings:
         return self.core.settings
@@ -87,22 +89,10 @@ class Services:
     def deliverer(self) -> Deliverer:
         return self.core.deliverer
 
-    def build_features(self) -> None:
-        from bot.projects.service import ProjectService
-
-        self.projects = ProjectService(self)
-        for feature in self.features():
-            feature.wire()
-
-    def features(self) -> list[FeatureService]:
-        return [self.projects]
-
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
         await self.posts.start()
         await self.content.start()
-        for feature in self.features():
-            await feature.start()
         await self.privacy.start()
         await self.pitfalls.start()
 
@@ -111,35 +101,38 @@ class Services:
         return await self.health.report(guild_id)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
-        """Extra lines for `/setup show`: each feature's schedule and settings."""
+        """The lines of `/setup show` after the channels: each post, then each feature."""
         lines = await self.posts.summary(guild_id)
         lines.extend(await self.content.setup_summary(guild_id))
-        for feature in self.features():
-            lines.extend(await feature.setup_summary(guild_id))
         lines.extend(await self.progress.setup_summary(guild_id))
         lines.extend(await self.pitfalls.setup_summary(guild_id))
         return lines
+
+
+def build_core(client: discord.Client, settings: Settings, clock: Clock, store: Store) -> Core:
+    """The infrastructure; with a `FakeClock` the scheduler is the simulation."""
+    scheduler = (
+        SimulatedScheduler(clock) if isinstance(clock, FakeClock) else SchedulerService(clock)
+    )
+    return Core(
+        settings=settings,
+        clock=clock,
+        store=store,
+        scheduler=scheduler,
+        dispatcher=Dispatcher(store, clock),
+        deliverer=Deliverer(client, settings),
+    )
 
 
 def build_services(
     client: discord.Client, settings: Settings, clock: Clock, store: Store, catalog: CatalogRegistry
 ) -> Services:
     """Every service, built once with explicit collaborators."""
-    core = Core(
-        settings=settings,
-        clock=clock,
-        store=store,
-        scheduler=(
-            SimulatedScheduler(clock) if isinstance(clock, FakeClock) else SchedulerService(clock)
-        ),
-        dispatcher=Dispatcher(store, clock),
-        deliverer=Deliverer(client, settings),
-    )
+    core = build_core(client, settings, clock, store)
     posts = GuildPosts()
     guilds = GuildService(store, clock)
     members = MemberService(store, clock)
     notifier = Notifier(store, clock, members, core.deliverer)
-    activity = ActivityService(core, members=members)
     daily = DailyService(
         core,
         catalog=catalog,
@@ -148,7 +141,14 @@ def build_services(
         notifier=notifier,
         renderer=DailyViews(),
     )
-    posts.register(daily.poster)
+    projects = ProjectService(
+        core,
+        catalog=catalog,
+        guilds=guilds,
+        members=members,
+        notifier=notifier,
+        renderer=ProjectViews(),
+    )
     interview = InterviewService(
         core,
         catalog=catalog,
@@ -157,53 +157,37 @@ def build_services(
         notifier=notifier,
         renderer=InterviewViews(),
     )
+    for post in (daily.poster, projects.weekly.poster, interview.qotd.poster):
+        posts.register(post)
     pitfalls = PitfallService(
         core, catalog=catalog, guilds=guilds, notifier=notifier, renderer=PitfallViews()
     )
-    services = Services(
+    progress = ProgressService.build(
+        core,
+        catalog=catalog,
+        members=members,
+        notifier=notifier,
+        daily=daily,
+        projects=projects,
+        interview=interview,
+        pitfalls=pitfalls,
+        boards={"shipped": shipped_counts, "reviews": review_counts},
+        renderer=ProgressViews(),
+    )
+    return Services(
         core=core,
         catalog=catalog,
         posts=posts,
         guilds=guilds,
         members=members,
         notifier=notifier,
-        activity=activity,
+        activity=ActivityService(core, members=members),
         daily=daily,
+        projects=projects,
         interview=interview,
         content=ContentService(core, catalog=catalog),
-        privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
         pitfalls=pitfalls,
+        progress=progress,
+        privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
         health=HealthService(core, guilds=guilds, sweeps=pitfalls),
     )
-    services.build_features()
-    services.progress = ProgressService.build(
-        core,
-        catalog=catalog,
-        members=members,
-        notifier=notifier,
-        daily=daily,
-        projects=services.projects,
-        interview=interview,
-        pitfalls=pitfalls,
-        boards={"shipped": shipped_counts, "reviews": review_counts},
-        renderer=ProgressViews(),
-    )
-    posts.register(interview.qotd.poster)  # after the accountability post: `/setup show` order
-    return services
-
-
-class FeatureService:
-    """Base for feature services: hooks the app calls at the right moments."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
-    def wire(self) -> None:
-        """Called once after every service exists: register dispatcher handlers here."""
-
-    async def start(self) -> None:
-        """Called once when the bot is ready: schedule jobs, catch up missed work."""
-
-    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
-        """(name, value) lines this feature adds to `/setup show`."""
-        return []

@@ -7,6 +7,8 @@ slash option, with choices, pre-fills it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,6 +20,10 @@ from bot.projects import views as project_ui
 from bot.projects.rules import DOMAIN_LABELS, PROJECT_DOMAINS
 from bot.studybot import StudyBot
 
+if TYPE_CHECKING:
+    from bot.core.clock import Clock
+    from bot.projects.service import ProjectService
+
 DOMAIN_CHOICES = [
     app_commands.Choice(name=DOMAIN_LABELS[domain], value=domain) for domain in PROJECT_DOMAINS
 ]
@@ -28,14 +34,11 @@ IDEA_DOMAIN_CHOICES = [choice for choice in DOMAIN_CHOICES if choice.value != "o
 class Projects(commands.GroupCog, group_name="project"):
     """Portfolio projects and weekly accountability."""
 
-    def __init__(self, bot: StudyBot) -> None:
-        self.bot = bot
+    def __init__(self, projects: ProjectService, clock: Clock) -> None:
+        """Serve `/project` with the projects service."""
+        self.projects = projects
+        self.clock = clock
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(
-            project_ui.CheckinButton, project_ui.IdeaStartButton, project_ui.IdeaPageButton
-        )
 
     # --- autocomplete ------------------------------------------------------------------
 
@@ -44,7 +47,7 @@ class Projects(commands.GroupCog, group_name="project"):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        projects = await self.bot.services.projects.search(
+        projects = await self.projects.search(
             interaction.guild_id, interaction.user.id, current, active_only=active_only
         )
         return [
@@ -57,11 +60,13 @@ class Projects(commands.GroupCog, group_name="project"):
     async def active_projects(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the member's active projects."""
         return await self._choices(interaction, current, active_only=True)
 
     async def any_projects(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: all the member's projects, ended ones marked."""
         return await self._choices(interaction, current, active_only=False)
 
     # --- commands ----------------------------------------------------------------------
@@ -73,7 +78,8 @@ class Projects(commands.GroupCog, group_name="project"):
     async def start(
         self, interaction: discord.Interaction[StudyBot], domain: str | None = None
     ) -> None:
-        defaults = await self.bot.services.projects.start_defaults(
+        """Open the start form (after checking the member may start another project)."""
+        defaults = await self.projects.start_defaults(
             guild_id_of(interaction), interaction.user.id, domain=domain
         )
         await interaction.response.send_modal(project_ui.StartModal(defaults, interaction.user.id))
@@ -84,7 +90,8 @@ class Projects(commands.GroupCog, group_name="project"):
     async def ideas(
         self, interaction: discord.Interaction[StudyBot], domain: str | None = None
     ) -> None:
-        ideas = self.bot.services.projects.ideas(guild_id_of(interaction), domain)
+        """Page through the catalog's project ideas."""
+        ideas = self.projects.ideas(guild_id_of(interaction), domain)
         if not ideas:
             raise UserFacingError("No project ideas are loaded for that domain yet.")
         embed, view = project_ui.idea_page(ideas, 0, domain)
@@ -107,7 +114,8 @@ class Projects(commands.GroupCog, group_name="project"):
         target_date: str | None = None,
         minutes: app_commands.Range[int, 0, 1440] | None = None,
     ) -> None:
-        context = await self.bot.services.projects.checkin_context(
+        """Open the check-in form (after checking the options)."""
+        context = await self.projects.checkins.context(
             guild_id_of(interaction),
             interaction.user.id,
             project,
@@ -124,24 +132,22 @@ class Projects(commands.GroupCog, group_name="project"):
     async def milestone(
         self, interaction: discord.Interaction[StudyBot], project: str, milestone: str
     ) -> None:
-        result = await self.bot.services.projects.tick_milestone(
+        """Tick a milestone."""
+        result = await self.projects.milestones.tick(
             guild_id_of(interaction), interaction.user.id, project, milestone
         )
-        await interaction.response.send_message(
-            embed=project_ui.milestone_embed(result), ephemeral=True
-        )
+        await _reply(interaction, project_ui.milestone_embed(result))
 
     @milestone.autocomplete("milestone")
     async def milestone_autocomplete(
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the chosen project's milestones, ticked ones marked."""
         if interaction.guild_id is None:
             return []
-        ref = getattr(interaction.namespace, "project", None)
+        ref: str | None = interaction.namespace.project
         try:
-            project = await self.bot.services.projects.resolve(
-                interaction.guild_id, interaction.user.id, ref
-            )
+            project = await self.projects.resolve(interaction.guild_id, interaction.user.id, ref)
         except UserFacingError:
             return []
         needle = current.strip().lower()
@@ -169,8 +175,9 @@ class Projects(commands.GroupCog, group_name="project"):
         link: str | None = None,
         note: str | None = None,
     ) -> None:
+        """Record a release; it is celebrated in the accountability channel."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.services.projects.ship(
+        result = await self.projects.milestones.ship(
             guild_id_of(interaction), interaction.user.id, project, link=link, note=note
         )
         await interaction.followup.send(embed=project_ui.ship_embed(result), ephemeral=True)
@@ -182,29 +189,23 @@ class Projects(commands.GroupCog, group_name="project"):
     async def list_(
         self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
     ) -> None:
+        """List the member's projects, or a public member's."""
         guild_id = guild_id_of(interaction)
         target = member or interaction.user
         own = target.id == interaction.user.id
-        projects = await self.bot.services.projects.list_for(
-            guild_id, interaction.user.id, target.id
-        )
+        projects = await self.projects.list_for(guild_id, interaction.user.id, target.id)
         who = "Your" if own else f"{escape(target.display_name, 80)}'s"
-        await interaction.response.send_message(
-            embed=project_ui.list_embed(projects, who, own=own, now=self.bot.services.clock.now()),
-            ephemeral=True,
-        )
+        now = self.clock.now()
+        await _reply(interaction, project_ui.list_embed(projects, who, own=own, now=now))
 
     @app_commands.command(name="show", description="A project's milestones and timeline.")
     @app_commands.describe(project="Which project (yours, or a public member's project number)")
     @app_commands.autocomplete(project=any_projects)
     async def show(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
-        detail = await self.bot.services.projects.detail(
-            guild_id_of(interaction), interaction.user.id, project
-        )
+        """Show a project's milestones and timeline."""
+        detail = await self.projects.detail(guild_id_of(interaction), interaction.user.id, project)
         own = detail.project.user_id == interaction.user.id
-        await interaction.response.send_message(
-            embed=project_ui.detail_embed(detail, own=own), ephemeral=True
-        )
+        await _reply(interaction, project_ui.detail_embed(detail, own=own))
 
     @app_commands.command(name="done", description="Mark a project finished.")
     @app_commands.describe(project="Which project", note="Optional closing note")
@@ -213,23 +214,27 @@ class Projects(commands.GroupCog, group_name="project"):
     async def done(
         self, interaction: discord.Interaction[StudyBot], project: str, note: str | None = None
     ) -> None:
-        finished = await self.bot.services.projects.finish(
+        """Mark a project finished."""
+        finished = await self.projects.finish(
             guild_id_of(interaction), interaction.user.id, project, note
         )
-        await interaction.response.send_message(
-            embed=project_ui.ended_embed(finished), ephemeral=True
-        )
+        await _reply(interaction, project_ui.ended_embed(finished))
 
     @app_commands.command(name="drop", description="Drop a project (asks why; kept for you).")
     @app_commands.describe(project="Which project")
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
     async def drop(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
-        found = await self.bot.services.projects.resolve(
-            guild_id_of(interaction), interaction.user.id, project
-        )
+        """Open the drop form, which asks why."""
+        found = await self.projects.resolve(guild_id_of(interaction), interaction.user.id, project)
         await interaction.response.send_modal(project_ui.DropModal(found))
 
 
+async def _reply(interaction: discord.Interaction[StudyBot], embed: discord.Embed) -> None:
+    await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
 async def setup(bot: StudyBot) -> None:
-    await bot.add_cog(Projects(bot))
+    """Load the cog, and the persistent buttons so those on old messages keep working."""
+    bot.add_dynamic_items(*project_ui.PERSISTENT_ITEMS)
+    await bot.add_cog(Projects(bot.services.projects, bot.services.clock))

@@ -221,10 +221,11 @@ class Setup(StudyGroupCog, group_name="setup"):
         time: str | None = None,
         enabled: bool | None = None,
     ) -> None:
+        """Set the weekday and time of the weekly accountability post, or pause it."""
         from bot.projects import views as project_ui
 
         guild_id = guild_id_of(interaction)
-        schedule = await self.bot.services.projects.configure_weekly(
+        schedule = await self.bot.services.projects.weekly.configure(
             guild_id, weekday=weekday, post_time=time, enabled=enabled
         )
         settings = await self.bot.services.guilds.settings(guild_id)

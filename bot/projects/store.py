@@ -7,15 +7,22 @@ Every query is keyed by `guild_id` first. Sweeps (`perfectionism_facts`, `shippe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.cooperative import paced
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
+    EventRow,
+    MilestoneRow,
+    ProjectRow,
+    RosterRow,
+    ScheduleRow,
+    WeekPostRow,
     accountability_schedule,
     accountability_weeks,
     project_events,
@@ -23,6 +30,16 @@ from bot.projects.tables import (
     project_prefs,
     projects,
 )
+
+
+async def _first(conn: AsyncConnection, query: Select[Any]) -> dict[str, Any] | None:
+    row = (await conn.execute(query)).first()
+    return dict(row._mapping) if row else None
+
+
+async def _all(conn: AsyncConnection, query: Select[Any]) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in await conn.execute(query)]
+
 
 # --- projects --------------------------------------------------------------------------
 
@@ -81,13 +98,9 @@ async def create(
     return project_id
 
 
-async def get(conn: AsyncConnection, guild_id: int, project_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(projects).where(projects.c.guild_id == guild_id, projects.c.id == project_id)
-        )
-    ).first()
-    return dict(row._mapping) if row else None
+async def get(conn: AsyncConnection, guild_id: int, project_id: int) -> ProjectRow | None:
+    query = select(projects).where(projects.c.guild_id == guild_id, projects.c.id == project_id)
+    return cast(ProjectRow | None, await _first(conn, query))
 
 
 async def for_member(
@@ -95,13 +108,13 @@ async def for_member(
     guild_id: int,
     user_id: int,
     statuses: Sequence[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ProjectRow]:
     """The member's projects, active first, newest first within a status."""
     query = select(projects).where(projects.c.guild_id == guild_id, projects.c.user_id == user_id)
     if statuses is not None:
         query = query.where(projects.c.status.in_(list(statuses)))
     query = query.order_by(projects.c.created_at.desc(), projects.c.id.desc())
-    rows = [dict(r._mapping) for r in await conn.execute(query)]
+    rows = cast(list[ProjectRow], await _all(conn, query))
     rows.sort(key=lambda r: r["status"] != ACTIVE)  # stable: keeps newest first
     return rows
 
@@ -150,26 +163,18 @@ async def mark_stale(
 # --- milestones ------------------------------------------------------------------------
 
 
-async def milestones(conn: AsyncConnection, guild_id: int, project_id: int) -> list[dict[str, Any]]:
-    rows = await conn.execute(
-        select(project_milestones)
-        .where(
-            project_milestones.c.guild_id == guild_id,
-            project_milestones.c.project_id == project_id,
-        )
-        .order_by(project_milestones.c.position)
-    )
-    return [dict(r._mapping) for r in rows]
+async def milestones(conn: AsyncConnection, guild_id: int, project_id: int) -> list[MilestoneRow]:
+    return (await milestones_of(conn, guild_id, [project_id]))[project_id]
 
 
 async def milestones_of(
     conn: AsyncConnection, guild_id: int, project_ids: Sequence[int]
-) -> dict[int, list[dict[str, Any]]]:
-    """Milestones of several projects in one query."""
-    out: dict[int, list[dict[str, Any]]] = {pid: [] for pid in project_ids}
+) -> dict[int, list[MilestoneRow]]:
+    """Milestones of several projects in one query, in order."""
+    out: dict[int, list[MilestoneRow]] = {pid: [] for pid in project_ids}
     if not project_ids:
         return out
-    rows = await conn.execute(
+    query = (
         select(project_milestones)
         .where(
             project_milestones.c.guild_id == guild_id,
@@ -177,8 +182,8 @@ async def milestones_of(
         )
         .order_by(project_milestones.c.project_id, project_milestones.c.position)
     )
-    for row in rows:
-        out.setdefault(row.project_id, []).append(dict(row._mapping))
+    for row in cast(list[MilestoneRow], await _all(conn, query)):
+        out.setdefault(row["project_id"], []).append(row)
     return out
 
 
@@ -228,15 +233,15 @@ async def add_event(
 
 async def events(
     conn: AsyncConnection, guild_id: int, project_id: int, limit: int = 50
-) -> list[dict[str, Any]]:
+) -> list[EventRow]:
     """The project's latest `limit` events, oldest first."""
-    rows = await conn.execute(
+    query = (
         select(project_events)
         .where(project_events.c.guild_id == guild_id, project_events.c.project_id == project_id)
         .order_by(project_events.c.occurred_at.desc(), project_events.c.id.desc())
         .limit(limit)
     )
-    return [dict(r._mapping) for r in reversed(list(rows))]
+    return cast(list[EventRow], await _all(conn, query))[::-1]
 
 
 # --- check-in preference -----------------------------------------------------------------
@@ -272,22 +277,18 @@ async def set_public_checkins(
 # --- weekly accountability ---------------------------------------------------------------
 
 
-async def schedule(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(accountability_schedule).where(accountability_schedule.c.guild_id == guild_id)
-        )
-    ).first()
-    return dict(row._mapping) if row else None
+async def schedule(conn: AsyncConnection, guild_id: int) -> ScheduleRow | None:
+    query = select(accountability_schedule).where(accountability_schedule.c.guild_id == guild_id)
+    return cast(ScheduleRow | None, await _first(conn, query))
 
 
-async def all_schedules(conn: AsyncConnection) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in await conn.execute(select(accountability_schedule))]
+async def all_schedules(conn: AsyncConnection) -> list[ScheduleRow]:
+    return cast(list[ScheduleRow], await _all(conn, select(accountability_schedule)))
 
 
 async def save_schedule(
     conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
-) -> dict[str, Any]:
+) -> ScheduleRow:
     if await schedule(conn, guild_id) is None:
         await conn.execute(
             insert(accountability_schedule).values(guild_id=guild_id, updated_at=now)
@@ -302,27 +303,21 @@ async def save_schedule(
     return saved
 
 
-async def week_post(conn: AsyncConnection, guild_id: int, week: str) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(accountability_weeks).where(
-                accountability_weeks.c.guild_id == guild_id, accountability_weeks.c.week == week
-            )
-        )
-    ).first()
-    return dict(row._mapping) if row else None
+async def week_post(conn: AsyncConnection, guild_id: int, week: str) -> WeekPostRow | None:
+    query = select(accountability_weeks).where(
+        accountability_weeks.c.guild_id == guild_id, accountability_weeks.c.week == week
+    )
+    return cast(WeekPostRow | None, await _first(conn, query))
 
 
-async def latest_week_post(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(accountability_weeks)
-            .where(accountability_weeks.c.guild_id == guild_id)
-            .order_by(accountability_weeks.c.posted_at.desc())
-            .limit(1)
-        )
-    ).first()
-    return dict(row._mapping) if row else None
+async def latest_week_post(conn: AsyncConnection, guild_id: int) -> WeekPostRow | None:
+    query = (
+        select(accountability_weeks)
+        .where(accountability_weeks.c.guild_id == guild_id)
+        .order_by(accountability_weeks.c.posted_at.desc())
+        .limit(1)
+    )
+    return cast(WeekPostRow | None, await _first(conn, query))
 
 
 async def save_week_post(
@@ -347,7 +342,7 @@ async def save_week_post(
     )
 
 
-async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[dict[str, Any]]:
+async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[RosterRow]:
     """Members with an active project whose check-ins are public (the default).
 
     One row per member: `user_id`, `projects` (active count), `last_checkin_at` (latest over
@@ -372,19 +367,19 @@ async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[dict[str, 
         .group_by(projects.c.user_id)
         .order_by(projects.c.user_id)
     )
-    out = []
-    for row in rows:
-        data = dict(row._mapping)
-        # Aggregates bypass the UTCDateTime type on SQLite: normalise here.
-        data["last_checkin_at"] = _aware(data["last_checkin_at"])
-        data["first_created_at"] = _aware(data["first_created_at"])
-        out.append(data)
-    return out
+    # Aggregates bypass the UTCDateTime type on SQLite: normalise here.
+    return [
+        RosterRow(
+            user_id=int(row.user_id),
+            projects=int(row.projects),
+            last_checkin_at=_aware(row.last_checkin_at),
+            first_created_at=_aware(row.first_created_at),
+        )
+        for row in rows
+    ]
 
 
 def _aware(value: Any) -> datetime | None:
-    from datetime import UTC
-
     if value is None:
         return None
     instant: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -441,29 +436,15 @@ async def perfectionism_facts(
 
     Two queries for the whole guild: the active projects, and who has ever shipped.
     """
+    columns = [projects.c[field.name] for field in fields(ActiveProjectRow)]
     active_rows = await conn.execute(
-        select(
-            projects.c.user_id,
-            projects.c.title,
-            projects.c.created_at,
-            projects.c.last_progress_at,
-            projects.c.last_checkin_at,
-            projects.c.stale_at,
-            projects.c.target_moves,
-        ).where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE)
+        select(projects.c.user_id, *columns).where(
+            projects.c.guild_id == guild_id, projects.c.status == ACTIVE
+        )
     )
     by_member: dict[int, list[ActiveProjectRow]] = {}
-    async for row in paced(active_rows):
-        by_member.setdefault(int(row.user_id), []).append(
-            ActiveProjectRow(
-                title=row.title,
-                created_at=row.created_at,
-                last_progress_at=row.last_progress_at,
-                last_checkin_at=row.last_checkin_at,
-                stale_at=row.stale_at,
-                target_moves=int(row.target_moves),
-            )
-        )
+    async for user_id, *values in paced(active_rows):
+        by_member.setdefault(int(user_id), []).append(ActiveProjectRow(*values))
     if not by_member:
         return {}
     shipped = {

@@ -1,4 +1,5 @@
-"""Tables for bot/projects/service.py, on the shared metadata (see schema.py).
+"""Tables for bot/projects/service/, on the shared metadata (see schema.py), and the typed
+rows `bot.projects.store` hands back.
 
 A project keeps its summary on its own row (status, last check-in, last progress, target
 moves, stale mark) so sweeps read one row per project; the history (check-ins, milestone
@@ -7,16 +8,10 @@ ticks, ships, target moves, done/drop with its reason) is appended to `project_e
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
+from datetime import datetime
+from typing import TypedDict
+
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table, Text
 
 from bot.core.store.schema import metadata
 from bot.core.store.types import UTCDateTime
@@ -116,7 +111,90 @@ accountability_weeks = Table(
     Column("posted_at", UTCDateTime, nullable=False),
 )
 
+
+class ProjectRow(TypedDict):
+    id: int
+    guild_id: int
+    user_id: int
+    title: str
+    domain: str
+    goal: str
+    target_date: str
+    link: str | None
+    idea_id: str | None
+    status: str
+    progress: int
+    target_moves: int
+    created_at: datetime
+    updated_at: datetime
+    last_checkin_at: datetime | None
+    last_progress_at: datetime
+    stale_at: datetime | None
+    reminded_at: datetime | None
+    shipped_at: datetime | None
+    ship_count: int
+    ended_at: datetime | None
+    end_reason: str | None
+
+
+class MilestoneRow(TypedDict):
+    guild_id: int
+    project_id: int
+    position: int
+    user_id: int
+    title: str
+    done_at: datetime | None
+
+
+class EventRow(TypedDict):
+    id: int
+    guild_id: int
+    project_id: int
+    user_id: int
+    kind: str
+    occurred_at: datetime
+    progress: int | None
+    did: str | None
+    blockers: str | None
+    next_step: str | None
+    link: str | None
+    note: str | None
+    milestone: int | None
+
+
+class ScheduleRow(TypedDict):
+    guild_id: int
+    enabled: bool
+    weekday: int
+    post_time: str
+    updated_at: datetime
+
+
+class WeekPostRow(TypedDict):
+    guild_id: int
+    week: str
+    channel_id: int
+    message_id: int
+    thread_id: int | None
+    posted_at: datetime
+
+
+class RosterRow(TypedDict):
+    """One member of the weekly roster (see `store.weekly_roster`)."""
+
+    user_id: int
+    projects: int
+    last_checkin_at: datetime | None
+    first_created_at: datetime | None
+
+
 __all__ = [
+    "EventRow",
+    "MilestoneRow",
+    "ProjectRow",
+    "RosterRow",
+    "ScheduleRow",
+    "WeekPostRow",
     "accountability_schedule",
     "accountability_weeks",
     "metadata",

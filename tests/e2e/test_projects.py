@@ -224,7 +224,7 @@ async def test_weekly_thread_once_across_a_restart_and_check_in_button(
     await services.scheduler.advance(timedelta(hours=3))
     await sb.wait_idle()
     assert len(posts(sb)) == 1
-    again = await services.projects.post_weekly(sb.guild.id)
+    again = await services.projects.weekly.post(sb.guild.id)
     assert again.status == "duplicate"
     from bot.core.store import deliveries as ledger
 

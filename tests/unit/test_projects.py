@@ -23,13 +23,19 @@ from bot.projects.rules import (
     milestone_progress,
     milestones_for,
     most_stuck,
+    next_look,
     parse_domain,
     parse_progress,
     parse_target_date,
+    parse_weekday,
     plan_reminders,
+    ref_matches,
     silence_text,
     staleness,
+    suggested_target,
+    thread_is_current,
     validate_checkin,
+    validate_minutes,
     validate_start,
     validate_title,
     validate_url,
@@ -155,6 +161,29 @@ def test_checkin_needs_what_i_did_and_optional_rest() -> None:
 def test_clean_text_folds_blank_runs() -> None:
     assert clean_text("  a\n\n\n\nb  \n") == "a\n\nb"
     assert clean_text(None) == ""
+
+
+def test_suggested_target_is_six_weeks_out_and_accepted() -> None:
+    assert suggested_target(TODAY) == date(2026, 4, 13)
+    assert parse_target_date(suggested_target(TODAY).isoformat(), TODAY) == date(2026, 4, 13)
+    with pytest.raises(UserFacingError, match=r"e\.g\. 2026-04-13"):
+        parse_target_date("soon", TODAY)
+
+
+def test_minutes_are_0_to_a_day_and_default_to_0() -> None:
+    assert validate_minutes(None) == 0
+    assert validate_minutes(0) == 0
+    assert validate_minutes(1440) == 1440
+    for bad in (-5, 1441):
+        with pytest.raises(UserFacingError, match="between 0 and 1440"):
+            validate_minutes(bad)
+
+
+def test_a_project_is_named_by_its_number_or_its_title_in_any_case() -> None:
+    assert ref_matches("12", 12, "Sentiment")
+    assert ref_matches(" sentiment ", 12, "Sentiment")
+    assert not ref_matches("1", 12, "Sentiment")
+    assert not ref_matches("senti", 12, "Sentiment")
 
 
 def test_capacity() -> None:
@@ -318,6 +347,29 @@ def test_week_numbering_uses_iso_weeks() -> None:
     assert week_key(7, date(2025, 12, 29)) == "weekly:7:2026-W01"
     assert week_thread_name(date(2026, 3, 4)) == "Week 10 accountability"
     assert week_bounds(date(2026, 3, 4)) == (date(2026, 3, 2), date(2026, 3, 8))
+
+
+def test_one_weekday_by_name_or_prefix() -> None:
+    assert parse_weekday("mon") == 0
+    assert parse_weekday(" Sunday ") == 6
+    assert parse_weekday("FRI") == 4
+    for bad in ("", "someday", "weekdays"):
+        with pytest.raises(UserFacingError, match="Pick a weekday"):
+            parse_weekday(bad)
+
+
+def test_a_weekly_thread_is_current_for_eight_days() -> None:
+    assert thread_is_current(NOW, NOW)
+    assert thread_is_current(NOW - timedelta(days=8), NOW)
+    assert not thread_is_current(NOW - timedelta(days=8, seconds=1), NOW)
+
+
+def test_the_reminder_row_never_spins_on_the_same_instant() -> None:
+    later = NOW + timedelta(days=3)
+    assert next_look(later, NOW) == later
+    assert next_look(NOW, NOW) == NOW + REMIND_AFTER
+    assert next_look(NOW - timedelta(hours=1), NOW) == NOW + REMIND_AFTER
+    assert next_look(None, NOW) is None
 
 
 # --- the stuck project -----------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""The weekly accountability thread: one post a week, shared check-ins inside it.
+
+The post is a `GuildPost` (cron `accountability:{guild}` in the guild's timezone, the ledger
+key `weekly:{guild}:{iso_year}-W{iso_week}` doubling as Discord's nonce, catch-up at start,
+broken-channel handling). Its table keeps one weekday; `PostSchedule` holds it as a set of one.
+Check-ins of members whose check-ins are public are summarised in the current week's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, time
+from typing import Any
+
+from bot.core.runtime import Core
+from bot.core.scheduling.delivery import DeliveryFailed, Sent
+from bot.core.scheduling.guild_posts import GuildPost, PostResult, Rendered
+from bot.core.time import WEEKDAY_NAMES, mask_to_weekdays, parse_hhmm
+from bot.members.api import GuildService
+from bot.projects import store as project_rows
+from bot.projects.rules import (
+    CheckinDraft,
+    parse_weekday,
+    thread_is_current,
+    week_key,
+    week_label,
+)
+from bot.projects.service.models import (
+    Project,
+    RosterEntry,
+    WeeklyPost,
+    WeeklyRenderer,
+    WeeklySchedule,
+)
+from bot.projects.tables import ScheduleRow
+
+log = logging.getLogger(__name__)
+
+#: Until a moderator changes it: on, Mondays at 10:30 in the guild's timezone.
+DEFAULT_WEEKLY = WeeklySchedule(True, time(10, 30), frozenset({0}))
+
+
+def schedule_from_row(row: ScheduleRow | None) -> WeeklySchedule:
+    """Read a stored schedule (one weekday), or the default."""
+    if row is None:
+        return DEFAULT_WEEKLY
+    return WeeklySchedule(
+        bool(row["enabled"]), parse_hhmm(row["post_time"]), frozenset({int(row["weekday"])})
+    )
+
+
+class WeeklyAccountability:
+    """The weekly post and its thread; `poster` is registered with the guild posts."""
+
+    def __init__(self, core: Core, *, guilds: GuildService, renderer: WeeklyRenderer) -> None:
+        """Build the guild post on the core and the guilds' settings; render with `renderer`."""
+        self.core = core
+        self.guilds = guilds
+        self.renderer = renderer
+        self.poster = GuildPost(
+            core,
+            guilds,
+            kind="accountability",
+            channel="accountability",
+            label="Weekly accountability",
+            name="The weekly accountability thread",
+            setup_command="accountability",
+            load_schedule=self.schedule,
+            save_schedule=self._save_schedule,
+            guild_ids=self._guild_ids,
+            render=self._render,
+            after_send=self._after_send,
+            key_format=week_key,
+        )
+
+    async def _guild_ids(self) -> list[int]:
+        """Every guild with settings or a weekly schedule (the default schedule is on)."""
+        async with self.core.store.connect() as conn:
+            scheduled = {row["guild_id"] for row in await project_rows.all_schedules(conn)}
+        return sorted(scheduled | set(await self.guilds.known_guild_ids()))
+
+    # --- schedule ------------------------------------------------------------------------
+
+    async def schedule(self, guild_id: int) -> WeeklySchedule:
+        """Return when the guild's weekly post goes out."""
+        async with self.core.store.connect() as conn:
+            return schedule_from_row(await project_rows.schedule(conn, guild_id))
+
+    async def _save_schedule(self, guild_id: int, values: dict[str, Any]) -> WeeklySchedule:
+        if "weekdays" in values:  # one day: `configure` passes exactly one
+            (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
+        async with self.core.store.begin() as conn:
+            row = await project_rows.save_schedule(conn, guild_id, self.core.clock.now(), **values)
+        return schedule_from_row(row)
+
+    async def configure(
+        self,
+        guild_id: int,
+        *,
+        weekday: str | None = None,
+        post_time: str | None = None,
+        enabled: bool | None = None,
+    ) -> WeeklySchedule:
+        """Validate, store and reschedule the weekly post (`/setup accountability`)."""
+        days = WEEKDAY_NAMES[parse_weekday(weekday)] if weekday is not None else None
+        return await self.poster.configure(
+            guild_id, post_time=post_time, days=days, enabled=enabled
+        )
+
+    # --- the post ------------------------------------------------------------------------
+
+    async def post(self, guild_id: int, *, day: date | None = None) -> PostResult:
+        """Post the week's post and thread once (ledger key `weekly:{guild}:{year}-W{week}`)."""
+        return await self.poster.post(guild_id, day=day)
+
+    async def _render(self, guild_id: int, day: date) -> Rendered:
+        async with self.core.store.connect() as conn:
+            roster = await project_rows.weekly_roster(conn, guild_id)
+        post = WeeklyPost(
+            day=day,
+            roster=tuple(
+                RosterEntry(r["user_id"], r["projects"], r["last_checkin_at"]) for r in roster
+            ),
+            now=self.core.clock.now(),
+        )
+        return self.renderer.render_weekly(guild_id, post)
+
+    async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        async with self.core.store.begin() as conn:
+            if await project_rows.week_post(conn, guild_id, week_label(day)) is None:
+                await project_rows.save_week_post(
+                    conn,
+                    guild_id,
+                    week_label(day),
+                    channel_id=sent.channel_id,
+                    message_id=sent.message_id,
+                    thread_id=sent.thread_id,
+                    now=self.core.clock.now(),
+                )
+
+    # --- the thread ----------------------------------------------------------------------
+
+    async def current_thread(self, guild_id: int) -> int | None:
+        """Return the thread of the latest weekly post, if it was posted within the last week."""
+        async with self.core.store.connect() as conn:
+            row = await project_rows.latest_week_post(conn, guild_id)
+        if row is None or row["thread_id"] is None:
+            return None
+        if not thread_is_current(row["posted_at"], self.core.clock.now()):
+            return None
+        return row["thread_id"]
+
+    async def share_checkin(
+        self, guild_id: int, user_id: int, project: Project, draft: CheckinDraft
+    ) -> bool:
+        """Summarise a public check-in in this week's thread; False when there is none."""
+        thread_id = await self.current_thread(guild_id)
+        if thread_id is None:
+            return False
+        try:
+            await self.core.deliverer.to_channel(
+                thread_id, embed=self.renderer.checkin_summary(user_id, project, draft)
+            )
+        except DeliveryFailed as failure:
+            log.info("guild %s: check-in summary not posted (%s)", guild_id, failure.reason)
+            return False
+        return True
