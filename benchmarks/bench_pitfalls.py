@@ -105,8 +105,8 @@ def _empty() -> Any:
 async def single_pass_signals(store: Any, guild_id: int, partition: int = 2000) -> dict[int, Any]:
     from sqlalchemy import case, distinct, func, select
 
-    from bot.activity.rules import PRACTICE_KINDS, THEORY_KINDS
     from bot.activity.tables import activity
+    from bot.core.kinds import PRACTICE_KINDS, THEORY_KINDS
     from bot.pitfalls import store as rows
     from bot.pitfalls.rules import MemberSignals, PitfallThresholds
 

@@ -7,11 +7,11 @@ caller gives the member's local day, e.g. from `MemberService.context`).
 
 from __future__ import annotations
 
-from bot.activity.rules import ACTIVITY_KINDS, PRACTICE_KINDS, THEORY_KINDS, kind_for_track
 from bot.activity.service import ActivityService
 from bot.activity.store import ActivityFields
 from bot.activity.store import add as add_activity
 from bot.activity.tables import activity
+from bot.core.kinds import ACTIVITY_KINDS, PRACTICE_KINDS, THEORY_KINDS, kind_for_track
 
 __all__ = [
     "ACTIVITY_KINDS",

@@ -12,8 +12,8 @@ from typing import Required, TypedDict, Unpack
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.activity.rules import ACTIVITY_KINDS
 from bot.activity.tables import activity
+from bot.core.kinds import ACTIVITY_KINDS
 from bot.members.api import ensure_member_row
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.daily.rules.streaks import StreakState
 from bot.daily.service import DailyService
 from bot.daily.store import reminder_prefs, save_reminder_prefs
-from bot.daily.streaks import StreakState
 from bot.daily.tables import member_reminders, streaks
 
 __all__ = [

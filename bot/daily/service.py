@@ -28,15 +28,19 @@ from bot.core.scheduling.guild_posts import (
     schedule_from_row,
 )
 from bot.core.store import reminders as reminder_rows
-from bot.core.time import at_local_time, local_date, resolve_zone
+from bot.core.time import local_date, resolve_zone
 from bot.daily import store as daily_rows
-from bot.daily.prompts import PromptRef, choose_prompt
-from bot.daily.streaks import StreakState, compute_streak
+from bot.daily.rules.prompts import PromptRef, choose_prompt
+from bot.daily.rules.streaks import StreakState, compute_streak
+from bot.daily.rules.window import (
+    completion_open,
+    next_streak_check,
+    validate_hours_before,
+)
 from bot.members.api import GuildService, MemberService, Notifier
 
 log = logging.getLogger(__name__)
 
-COMPLETION_WINDOW = timedelta(hours=24)
 STREAK_REMINDER = "streak"
 
 
@@ -155,6 +159,26 @@ class DailyService:
     async def prompt_for_day(self, guild_id: int, day: date) -> DailyPrompt:
         """The guild's prompt for `day`, chosen once and then fixed (restarts keep it)."""
         catalog = self.catalog.for_guild(guild_id)
+        async with self.store.connect() as conn:  # the common case only reads
+            row = await daily_rows.post_for(conn, guild_id, day)
+        if row is None or (row["posted_at"] is None and row["prompt_id"] not in catalog.prompts):
+            row = await self._choose_prompt(guild_id, day, catalog)
+        prompt = catalog.prompts.get(row["prompt_id"])
+        if prompt is None:
+            raise UserFacingError("The prompt for that day was removed from this server's content.")
+        return DailyPrompt(
+            prompt_date=day,
+            prompt=prompt,
+            created_at=row["created_at"],
+            posted_at=row["posted_at"],
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            thread_id=row["thread_id"],
+        )
+
+    async def _choose_prompt(self, guild_id: int, day: date, catalog: Catalog) -> dict[str, Any]:
+        """Choose and store the day's prompt (re-read inside the write: another caller may
+        have chosen it meanwhile)."""
         async with self.store.begin() as conn:
             row = await daily_rows.post_for(conn, guild_id, day)
             if row is None or (
@@ -171,18 +195,7 @@ class DailyService:
                     row = await daily_rows.create_post(
                         conn, guild_id, day, prompt_id, cycle, self.clock.now()
                     )
-        prompt = catalog.prompts.get(row["prompt_id"])
-        if prompt is None:
-            raise UserFacingError("The prompt for that day was removed from this server's content.")
-        return DailyPrompt(
-            prompt_date=day,
-            prompt=prompt,
-            created_at=row["created_at"],
-            posted_at=row["posted_at"],
-            channel_id=row["channel_id"],
-            message_id=row["message_id"],
-            thread_id=row["thread_id"],
-        )
+        return row
 
     async def today(self, guild_id: int) -> DailyPrompt:
         """The prompt members can still complete: today's, else yesterday's within 24 h."""
@@ -194,7 +207,7 @@ class DailyService:
             row is None
             and previous is not None
             and previous["posted_at"] is not None
-            and self.clock.now() - previous["posted_at"] <= COMPLETION_WINDOW
+            and completion_open(previous["posted_at"], self.clock.now())
         )
         if still_open:
             return await self.prompt_for_day(guild_id, day - timedelta(days=1))
@@ -238,7 +251,7 @@ class DailyService:
         if row is None:
             raise UserFacingError("I have no prompt for that day. Try `/daily today`.")
         opened = row["posted_at"] or row["created_at"]
-        if now - opened > COMPLETION_WINDOW:
+        if not completion_open(opened, now):
             raise UserFacingError(
                 "That prompt closed 24 hours after it was posted. `/daily today` has the "
                 "current one."
@@ -299,9 +312,7 @@ class DailyService:
         """Opt in or out of the streak-at-risk reminder."""
         values: dict[str, Any] = {"streak": enabled}
         if hours_before is not None:
-            if not 1 <= hours_before <= 12:
-                raise UserFacingError("`hours_before` must be between 1 and 12.")
-            values["streak_hours_before"] = hours_before
+            values["streak_hours_before"] = validate_hours_before(hours_before)
         # Everything that reads through other services happens before the write transaction:
         # a second connection waiting on SQLite's write lock from inside it would deadlock.
         async with self.store.connect() as conn:
@@ -319,14 +330,8 @@ class DailyService:
         return prefs
 
     async def _next_streak_check(self, guild_id: int, user_id: int, hours_before: int) -> datetime:
-        now = self.clock.now()
         local_day, zone = await self.member_day(guild_id, user_id)
-        for offset in (1, 2):
-            midnight = at_local_time(local_day + timedelta(days=offset), time(0, 0), zone)
-            due = midnight - timedelta(hours=hours_before)
-            if due > now:
-                return due
-        raise AssertionError("unreachable")
+        return next_streak_check(self.clock.now(), local_day, zone, hours_before)
 
     async def streak_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
         """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""

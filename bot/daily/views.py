@@ -12,7 +12,7 @@ from bot.core import embeds
 from bot.core.errors import UserFacingError
 from bot.core.persistent import PersistentButton
 from bot.core.scheduling.guild_posts import Rendered
-from bot.daily.streaks import StreakState
+from bot.daily.rules.streaks import StreakState
 
 if TYPE_CHECKING:
     from bot.daily.service import Completion, DailyPrompt

@@ -215,11 +215,6 @@ async def test_progress_of_another_member_opens_no_write_transaction(
     assert transactions.writing == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/daily/service.py:158 DailyService.prompt_for_day reads the day's existing "
-    "prompt inside store.begin() (reached from DailyService.today, bot/daily/service.py:201)",
-)
 async def test_daily_today_opens_no_write_transaction_once_the_prompt_exists(
     sb: Sandbox, transactions: Transactions
 ) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert
 
-from bot.activity.rules import ACTIVITY_KINDS
 from bot.activity.tables import activity
+from bot.core.kinds import ACTIVITY_KINDS
 from bot.core.store import Store
 from bot.pitfalls import store as rows
 from bot.pitfalls.rules import PitfallThresholds, evaluate

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.activity.rules import ACTIVITY_KINDS
 from bot.core.errors import UserFacingError
+from bot.core.kinds import ACTIVITY_KINDS
 from bot.progress import rules
 
 MONDAY = date(2026, 3, 2)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import itertools
 
-from bot.daily.prompts import PromptRef, choose_prompt, rotation_order
+from bot.daily.rules.prompts import PromptRef, choose_prompt, rotation_order
 
 PROMPTS = [PromptRef(f"{t}-{i}", t) for t in ("math", "toolkit", "community") for i in range(4)]
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.daily.streaks import compute_streak
+from bot.daily.rules.streaks import compute_streak
 
 D = date(2026, 3, 1)
 

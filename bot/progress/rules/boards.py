@@ -14,7 +14,7 @@ LEADERBOARD_SIZE = 10
 
 def live_streak(current: int, last_day: date | None, freezes: int, today: date) -> int:
     """The cached streak as it stands today: days missed since the last completion spend
-    freezes; more misses than freezes end it (the same rule as `bot.daily.streaks`)."""
+    freezes; more misses than freezes end it (the same rule as `bot.daily.rules.streaks`)."""
     if last_day is None or current <= 0:
         return 0
     missed = (today - last_day).days - 1

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from datetime import timedelta
 
-from bot.activity.rules import ACTIVITY_KINDS
 from bot.core.errors import UserFacingError
+from bot.core.kinds import ACTIVITY_KINDS
 
 #: Minutes a single `/log` entry may carry.
 MIN_LOG_MINUTES = 1

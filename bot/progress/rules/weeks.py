@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.activity.rules import ACTIVITY_KINDS, PRACTICE_KINDS, THEORY_KINDS
+from bot.core.kinds import ACTIVITY_KINDS, PRACTICE_KINDS, THEORY_KINDS
 
 
 def week_start(day: date) -> date:

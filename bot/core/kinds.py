@@ -1,4 +1,7 @@
-"""Activity kinds and how study time is classified."""
+"""The study vocabulary every feature shares: activity kinds and how study time is classified.
+
+Shared like time is (logging, streaks, charts, leaderboards and nudges all speak it), so it
+lives in the core rather than in one feature that the others would have to import."""
 
 from __future__ import annotations
 

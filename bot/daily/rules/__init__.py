@@ -1,0 +1,1 @@
+"""The daily feature's pure rules: prompt rotation, streaks, the completion window."""
