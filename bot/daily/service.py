@@ -112,16 +112,12 @@ class DailyService:
         self.poster = GuildPost(
             core,
             guilds,
+            self,
             kind="daily",
             channel="daily",
             label="Daily prompt",
             name="The daily prompt",
             setup_command="daily",
-            load_schedule=self.schedule,
-            save_schedule=self._save_schedule,
-            guild_ids=self._guild_ids,
-            render=self._render,
-            after_send=self._after_send,
         )
         core.dispatcher.register_claimed(STREAK_REMINDER, self.streak_reminder)
 
@@ -132,12 +128,13 @@ class DailyService:
         async with self.store.connect() as conn:
             return schedule_from_row(await daily_rows.schedule(conn, guild_id), DEFAULT_DAILY)
 
-    async def _save_schedule(self, guild_id: int, values: dict[str, Any]) -> DailySchedule:
+    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> DailySchedule:
+        """Store the changed columns (the guild post calls this; `configure` reschedules)."""
         async with self.store.begin() as conn:
             row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
         return schedule_from_row(row, DEFAULT_DAILY)
 
-    async def _guild_ids(self) -> list[int]:
+    async def post_guild_ids(self) -> list[int]:
         """Every guild that has a daily schedule or any settings: a default schedule posts
         once a daily channel is set."""
         async with self.store.connect() as conn:
@@ -221,11 +218,13 @@ class DailyService:
         """Post the day's prompt (the scheduled job and `/daily post-now` both call this)."""
         return await self.poster.post(guild_id, day=day, manual=manual)
 
-    async def _render(self, guild_id: int, day: date) -> Rendered:
+    async def render_post(self, guild_id: int, day: date) -> Rendered:
+        """The day's prompt post (the prompt is chosen once per guild and day)."""
         daily = await self.prompt_for_day(guild_id, day)
         return self.renderer.prompt_post(guild_id, daily, self.catalog.for_guild(guild_id))
 
-    async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+    async def after_post(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        """Record where the day's prompt was posted."""
         async with self.store.begin() as conn:
             await daily_rows.mark_posted(
                 conn,

@@ -132,13 +132,30 @@ class Rendered:
     ref: str | None = None
 
 
-ScheduleLoader = Callable[[int], Awaitable[PostSchedule]]
-ScheduleSaver = Callable[[int, dict[str, Any]], Awaitable[PostSchedule]]
 Renderer = Callable[[int, date], Awaitable[Rendered]]
 AfterSend = Callable[[int, date, Sent, Rendered], Awaitable[None]]
 KeyFormat = Callable[[int, date], str]
-GuildIds = Callable[[], Awaitable[list[int]]]
 BrokenNotice = Callable[[str, str, str], discord.Embed]
+
+
+class PostSource(Protocol):
+    """The feature behind a guild post says what to post; the `GuildPost` does the rest."""
+
+    async def schedule(self, guild_id: int) -> PostSchedule:
+        """The guild's schedule (the feature's default when never configured)."""
+
+    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> PostSchedule:
+        """Store the changed columns (`schedule_changes`) and return the schedule."""
+
+    async def post_guild_ids(self) -> list[int]:
+        """The guilds whose jobs to rebuild at start."""
+
+    async def render_post(self, guild_id: int, day: date) -> Rendered:
+        """The post for `day`; may raise UserFacingError when there is nothing to post (e.g.
+        no content loaded)."""
+
+    async def after_post(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        """Record what was posted (runs once per sent post)."""
 
 
 class GuildPost:
@@ -148,39 +165,32 @@ class GuildPost:
         self,
         core: Core,
         guilds: GuildDirectory,
+        source: PostSource,
         *,
         kind: str,
         channel: str,
         label: str,
         name: str,
         setup_command: str,
-        load_schedule: ScheduleLoader,
-        save_schedule: ScheduleSaver,
-        guild_ids: GuildIds,
-        render: Renderer,
-        after_send: AfterSend | None = None,
         key_format: KeyFormat | None = None,
         broken_notice: BrokenNotice | None = None,
     ) -> None:
-        """`channel` is the guild channel role ("daily", "accountability", "interview");
+        """`source` is the feature that says what to post and when (see `PostSource`);
+        `channel` is the guild channel role ("daily", "accountability", "interview");
         `label` is its line in `/setup show` ("Daily prompt"), `name` how moderators are
         told it failed ("The daily prompt"), `setup_command` the `/setup` subcommand that
-        configures it; `render` may raise
-        UserFacingError when there is nothing to post (e.g. no content loaded);
-        `save_schedule` stores changed columns (`schedule_changes`) and returns the schedule;
-        `guild_ids` lists the guilds whose jobs to rebuild at start."""
+        configures it."""
         self.core = core
         self.guilds = guilds
+        self.source = source
         self.kind = kind
         self.channel = channel
         self.label = label
         self.name = name
         self.setup_command = setup_command
-        self.load_schedule = load_schedule
-        self.save_schedule = save_schedule
-        self.guild_ids = guild_ids
-        self.render = render
-        self.after_send = after_send
+        # Attributes rather than calls through `source`, so a test may wrap one step.
+        self.render: Renderer = source.render_post
+        self.after_send: AfterSend | None = source.after_post
         self.key_format = key_format or (lambda guild_id, day: f"{kind}:{guild_id}:{day}")
         self.broken_notice = broken_notice or default_broken_notice
         self._starting: asyncio.Future[None] | None = None
@@ -191,7 +201,7 @@ class GuildPost:
 
     async def describe(self, guild_id: int) -> str:
         """The post's line in `/setup show`: its schedule, and what is missing to post it."""
-        schedule = await self.load_schedule(guild_id)
+        schedule = await self.source.schedule(guild_id)
         if not schedule.configured:
             return f"off (`/setup {self.setup_command}` turns it on)"
         text = schedule.describe()
@@ -213,13 +223,13 @@ class GuildPost:
     ) -> PostSchedule:
         """What `/setup <post>` does: validate, store, reschedule, return the schedule."""
         values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
-        schedule = await self.save_schedule(guild_id, values)
+        schedule = await self.source.save_schedule(guild_id, values)
         await self.sync(guild_id)
         return schedule
 
     async def sync(self, guild_id: int) -> None:
         """(Re)schedule the guild's cron in its timezone, or remove it."""
-        schedule = await self.load_schedule(guild_id)
+        schedule = await self.source.schedule(guild_id)
         settings = await self.guilds.settings(guild_id)
         job_id = self.job_id(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
@@ -253,7 +263,7 @@ class GuildPost:
         await asyncio.shield(self._starting)
 
     async def _start(self) -> None:
-        for guild_id in await self.guild_ids():
+        for guild_id in await self.source.post_guild_ids():
             await self.sync(guild_id)
             try:
                 await self.catch_up(guild_id)
@@ -261,7 +271,7 @@ class GuildPost:
                 log.exception("%s catch-up failed for guild %s", self.kind, guild_id)
 
     async def catch_up(self, guild_id: int) -> PostResult | None:
-        schedule = await self.load_schedule(guild_id)
+        schedule = await self.source.schedule(guild_id)
         settings = await self.guilds.settings(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
             return None
@@ -289,7 +299,7 @@ class GuildPost:
         self, guild_id: int, *, day: date | None = None, manual: bool = False
     ) -> PostResult:
         settings = await self.guilds.settings(guild_id)
-        schedule = await self.load_schedule(guild_id)
+        schedule = await self.source.schedule(guild_id)
         zone = resolve_zone(None, settings.timezone)
         day = day or local_date(self.core.clock.now(), zone)
         if not manual and (not schedule.enabled or day.weekday() not in schedule.weekdays):

@@ -47,16 +47,12 @@ class QuestionOfTheDay:
         self.poster = GuildPost(
             core,
             guilds,
+            self,
             kind="qotd",
             channel="interview",
             label="Question of the day",
             name="The question of the day",
             setup_command="interview",
-            load_schedule=self.schedule,
-            save_schedule=self._save_schedule,
-            guild_ids=self._guild_ids,
-            render=self._render,
-            after_send=self._after_send,
         )
 
     async def schedule(self, guild_id: int) -> QotdSchedule:
@@ -64,16 +60,19 @@ class QuestionOfTheDay:
         async with self.store.connect() as conn:
             return schedule_from_row(await rows.qotd_schedule(conn, guild_id), QOTD_OFF)
 
-    async def _save_schedule(self, guild_id: int, values: dict[str, Any]) -> QotdSchedule:
+    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> QotdSchedule:
+        """Store the changed columns (the guild post calls this; `configure` reschedules)."""
         async with self.store.begin() as conn:
             row = await rows.save_qotd_schedule(conn, guild_id, self.clock.now(), **values)
         return schedule_from_row(row, QOTD_OFF)
 
-    async def _guild_ids(self) -> list[int]:
+    async def post_guild_ids(self) -> list[int]:
+        """The guilds that ever configured the question of the day."""
         async with self.store.connect() as conn:
             return [row["guild_id"] for row in await rows.all_qotd_schedules(conn)]
 
-    async def _render(self, guild_id: int, day: date) -> Rendered:
+    async def render_post(self, guild_id: int, day: date) -> Rendered:
+        """Choose the day's question (recent ones aside) and render its post."""
         catalog = self.catalog.for_guild(guild_id)
         ids = list(catalog.questions)
         async with self.store.connect() as conn:
@@ -82,9 +81,10 @@ class QuestionOfTheDay:
         if question_id is None:
             raise UserFacingError("No interview questions are loaded in this server.")
         rendered = self.renderer.qotd_post(catalog.questions[question_id], day)
-        return replace(rendered, ref=question_id)  # handed back to `_after_send`
+        return replace(rendered, ref=question_id)  # handed back to `after_post`
 
-    async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+    async def after_post(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        """Record the posted question, so it is not chosen again soon."""
         assert rendered.ref is not None
         post = QotdPost(
             guild_id=guild_id,

@@ -60,20 +60,16 @@ class WeeklyAccountability:
         self.poster = GuildPost(
             core,
             guilds,
+            self,
             kind="accountability",
             channel="accountability",
             label="Weekly accountability",
             name="The weekly accountability thread",
             setup_command="accountability",
-            load_schedule=self.schedule,
-            save_schedule=self._save_schedule,
-            guild_ids=self._guild_ids,
-            render=self._render,
-            after_send=self._after_send,
             key_format=week_key,
         )
 
-    async def _guild_ids(self) -> list[int]:
+    async def post_guild_ids(self) -> list[int]:
         """Every guild with settings or a weekly schedule (the default schedule is on)."""
         async with self.core.store.connect() as conn:
             scheduled = {row["guild_id"] for row in await project_rows.all_schedules(conn)}
@@ -86,7 +82,8 @@ class WeeklyAccountability:
         async with self.core.store.connect() as conn:
             return schedule_from_row(await project_rows.schedule(conn, guild_id))
 
-    async def _save_schedule(self, guild_id: int, values: dict[str, Any]) -> WeeklySchedule:
+    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> WeeklySchedule:
+        """Store the changed columns, the weekday as one day (the guild post calls this)."""
         if "weekdays" in values:  # one day: `configure` passes exactly one
             (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
         async with self.core.store.begin() as conn:
@@ -113,7 +110,8 @@ class WeeklyAccountability:
         """Post the week's post and thread once (ledger key `weekly:{guild}:{year}-W{week}`)."""
         return await self.poster.post(guild_id, day=day)
 
-    async def _render(self, guild_id: int, day: date) -> Rendered:
+    async def render_post(self, guild_id: int, day: date) -> Rendered:
+        """The week's post: the roster of members with active projects and public check-ins."""
         async with self.core.store.connect() as conn:
             roster = await project_rows.weekly_roster(conn, guild_id)
         post = WeeklyPost(
@@ -125,7 +123,8 @@ class WeeklyAccountability:
         )
         return self.renderer.render_weekly(guild_id, post)
 
-    async def _after_send(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+    async def after_post(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
+        """Record the week's post and thread (once per week)."""
         async with self.core.store.begin() as conn:
             if await project_rows.week_post(conn, guild_id, week_label(day)) is None:
                 await project_rows.save_week_post(
