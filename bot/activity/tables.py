@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Index, String, Table, Text
 
+from bot.core.store.columns import counter, instant, member_of, serial_id
 from bot.core.store.schema import metadata
-from bot.core.store.types import UTCDateTime
 
 activity = Table(
     "activity",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
+    serial_id(),
+    *member_of(),
+    instant("occurred_at"),
     Column("local_date", String(10), nullable=False),
     Column("kind", String(16), nullable=False),
-    Column("minutes", Integer, nullable=False, server_default="0"),
+    counter("minutes"),
     Column("source", String(16), nullable=False),  # log, daily, interview, project, message ...
     Column("topic", String(64), nullable=True),
     Column("note", Text, nullable=True),
