@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, String, Table, Text
 
-from bot.core.store.columns import counter, instant, member_of, serial_id
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
 
 activity = Table(
     "activity",
     metadata,
-    serial_id(),
-    *member_of(),
-    instant("occurred_at"),
+    col.serial_id(),
+    *col.member_of(),
+    col.instant("occurred_at"),
     Column("local_date", String(10), nullable=False),
     Column("kind", String(16), nullable=False),
-    counter("minutes"),
+    col.counter("minutes"),
     Column("source", String(16), nullable=False),  # log, daily, interview, project, message ...
     Column("topic", String(64), nullable=True),
     Column("note", Text, nullable=True),

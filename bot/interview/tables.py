@@ -26,49 +26,40 @@ from sqlalchemy import (
     Text,
 )
 
-from bot.core.store.columns import (
-    clock,
-    counter,
-    flag,
-    guild_key,
-    instant,
-    member_key,
-    member_of,
-    serial_id,
-)
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
 
 interview_cards = Table(
     "interview_cards",
     metadata,
-    *member_key(),
+    *col.member_key(),
     Column("question_id", String(64), primary_key=True),
     Column("category", String(32), nullable=False),
     Column("card", Text, nullable=False),  # fsrs.Card.to_json()
-    instant("due_at"),
-    counter("reviews"),
+    col.instant("due_at"),
+    col.counter("reviews"),
     Column("last_rating", String(8), nullable=True),
-    instant("updated_at"),
+    col.instant("updated_at"),
     Index("ix_interview_cards_member_due", "guild_id", "user_id", "due_at"),
 )
 
 interview_attempts = Table(
     "interview_attempts",
     metadata,
-    serial_id(),
-    *member_of(),
+    col.serial_id(),
+    *col.member_of(),
     Column("question_id", String(64), nullable=False),
     Column("category", String(32), nullable=False),
     Column("source", String(8), nullable=False),  # practice | mock | pair | qotd
     Column("session_id", Integer, nullable=True),  # interview_mocks.id or interview_pairs.id
-    instant("started_at"),
-    counter("hints_used"),
-    flag("key_points_shown", default=False),
-    instant("rated_at", nullable=True),
+    col.instant("started_at"),
+    col.counter("hints_used"),
+    col.flag("key_points_shown", default=False),
+    col.instant("rated_at", nullable=True),
     Column("rating", String(8), nullable=True),
     Column("peer_score", Integer, nullable=True),
     Column("seconds", Integer, nullable=True),
-    instant("next_due_at", nullable=True),
+    col.instant("next_due_at", nullable=True),
     # The filter the member practised with, so "Next question" keeps it.
     Column("filter_category", String(32), nullable=True),
     Column("filter_difficulty", Integer, nullable=True),
@@ -80,40 +71,40 @@ interview_attempts = Table(
 interview_mocks = Table(
     "interview_mocks",
     metadata,
-    serial_id(),
-    *member_of(),
+    col.serial_id(),
+    *col.member_of(),
     Column("status", String(8), nullable=False),  # active | done | ended | expired
     Column("focus", String(32), nullable=True),
     Column("question_ids", JSON, nullable=False),
-    counter("position"),
-    instant("started_at"),
-    instant("deadline_at"),
-    instant("finished_at", nullable=True),
+    col.counter("position"),
+    col.instant("started_at"),
+    col.instant("deadline_at"),
+    col.instant("finished_at", nullable=True),
     Index("ix_interview_mocks_member_status", "guild_id", "user_id", "status"),
 )
 
 interview_pair_queue = Table(
     "interview_pair_queue",
     metadata,
-    *member_key(),
+    *col.member_key(),
     Column("category", String(32), nullable=True),
-    counter("utc_offset"),  # minutes
-    instant("joined_at"),
-    instant("expires_at"),
+    col.counter("utc_offset"),  # minutes
+    col.instant("joined_at"),
+    col.instant("expires_at"),
 )
 
 interview_pairs = Table(
     "interview_pairs",
     metadata,
-    serial_id(),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
     Column("interviewer_id", BigInteger, nullable=False),
     Column("candidate_id", BigInteger, nullable=False),
     Column("question_id", String(64), nullable=False),
     Column("category", String(32), nullable=False),
     Column("thread_id", BigInteger, nullable=True),
-    instant("created_at"),
-    instant("done_at", nullable=True),
+    col.instant("created_at"),
+    col.instant("done_at", nullable=True),
     Column("candidate_score", Integer, nullable=True),  # given by the interviewer
     Column("interviewer_score", Integer, nullable=True),  # given by the candidate
     Index("ix_interview_pairs_guild_created", "guild_id", "created_at"),
@@ -122,20 +113,20 @@ interview_pairs = Table(
 interview_qotd = Table(
     "interview_qotd",
     metadata,
-    guild_key(),
-    flag("enabled", default=True),
-    clock("post_time", default="12:00"),
-    counter("weekdays", default=31),  # bit 0 = Monday
-    instant("updated_at"),
+    col.guild_key(),
+    col.flag("enabled", default=True),
+    col.clock("post_time", default="12:00"),
+    col.counter("weekdays", default=31),  # bit 0 = Monday
+    col.instant("updated_at"),
 )
 
 interview_qotd_posts = Table(
     "interview_qotd_posts",
     metadata,
-    guild_key(),
+    col.guild_key(),
     Column("post_date", String(10), primary_key=True),  # guild-local ISO date
     Column("question_id", String(64), nullable=False),
-    instant("posted_at"),
+    col.instant("posted_at"),
     Column("channel_id", BigInteger, nullable=True),
     Column("message_id", BigInteger, nullable=True),
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, BigInteger, Column, Float, Index, Integer, String, Table
 
 from bot.activity.api import activity
-from bot.core.store.columns import flag, guild_key, instant, member_key, member_of, serial_id
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
 
 __all__ = [
@@ -28,18 +28,18 @@ __all__ = [
 pitfall_settings = Table(
     "pitfall_settings",
     metadata,
-    guild_key(),
-    flag("enabled", default=True),
+    col.guild_key(),
+    col.flag("enabled", default=True),
     Column("overrides", JSON, nullable=False, default=dict),
-    instant("updated_at"),
+    col.instant("updated_at"),
 )
 
 pitfall_sweeps = Table(
     "pitfall_sweeps",
     metadata,
-    serial_id(),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
-    instant("swept_at"),
+    col.instant("swept_at"),
     Column("seconds", Float, nullable=False),
     Column("members_evaluated", Integer, nullable=False),
     Column("detections", Integer, nullable=False),
@@ -50,40 +50,40 @@ pitfall_sweeps = Table(
 pitfall_detections = Table(
     "pitfall_detections",
     metadata,
-    serial_id(),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
     Column("sweep_id", Integer, nullable=False),
     Column("user_id", BigInteger, nullable=False),
     Column("pitfall", String(32), nullable=False),
     Column("evidence", JSON, nullable=False, default=dict),
-    instant("detected_at"),
+    col.instant("detected_at"),
     Index("ix_pitfall_detections_sweep", "guild_id", "sweep_id", "user_id"),
 )
 
 pitfall_nudges = Table(
     "pitfall_nudges",
     metadata,
-    serial_id(),
-    *member_of(),
+    col.serial_id(),
+    *col.member_of(),
     Column("pitfall", String(32), nullable=False),
     Column("nudge_id", String(64), nullable=False),
     Column("detection_id", Integer, nullable=True),
-    instant("sent_at"),
+    col.instant("sent_at"),
     # "dm" | "inbox" (where it went), "pending" while being delivered
     Column("channel", String(8), nullable=False),
     # None | "on_it" | "not_for_me"
     Column("feedback", String(16), nullable=True),
-    instant("feedback_at", nullable=True),
+    col.instant("feedback_at", nullable=True),
     Index("ix_pitfall_nudges_member_sent", "guild_id", "user_id", "sent_at"),
 )
 
 pitfall_mutes = Table(
     "pitfall_mutes",
     metadata,
-    *member_key(),
+    *col.member_key(),
     Column("pitfall", String(32), primary_key=True),
-    instant("muted_until"),
-    instant("created_at"),
+    col.instant("muted_until"),
+    col.instant("created_at"),
 )
 
 # The sweep's GROUP BY queries read only these columns of `activity` in a guild and time

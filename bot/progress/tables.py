@@ -14,27 +14,27 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table
 
-from bot.core.store.columns import counter, flag, guild_key, instant, member_key
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
 
 progress_prefs = Table(
     "progress_prefs",
     metadata,
-    *member_key(),
-    flag("tracking", default=True),
-    flag("digest", default=False),
+    *col.member_key(),
+    col.flag("tracking", default=True),
+    col.flag("digest", default=False),
     Column("goal_minutes", Integer, nullable=True),
     Column("focus_tracks", JSON, nullable=False, default=list),
-    instant("updated_at"),
+    col.instant("updated_at"),
 )
 
 community_days = Table(
     "community_days",
     metadata,
-    *member_key(),
+    *col.member_key(),
     Column("local_date", String(10), primary_key=True),
-    counter("messages"),
-    instant("updated_at"),
+    col.counter("messages"),
+    col.instant("updated_at"),
     # The isolation sweep reads a whole guild since a date.
     Index("ix_community_days_guild_date", "guild_id", "local_date", "user_id"),
 )
@@ -42,19 +42,19 @@ community_days = Table(
 roadmap_checks = Table(
     "roadmap_checks",
     metadata,
-    *member_key(),
+    *col.member_key(),
     Column("skill_id", String(64), primary_key=True),
     Column("evidence", String(300), nullable=True),
-    instant("checked_at"),
+    col.instant("checked_at"),
 )
 
 welcome_config = Table(
     "welcome_config",
     metadata,
-    guild_key(),
+    col.guild_key(),
     Column("channel_id", BigInteger, nullable=True),
-    flag("enabled", default=False),
-    instant("updated_at"),
+    col.flag("enabled", default=False),
+    col.instant("updated_at"),
 )
 
 __all__ = ["community_days", "metadata", "progress_prefs", "roadmap_checks", "welcome_config"]

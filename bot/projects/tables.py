@@ -13,24 +13,14 @@ from typing import TypedDict
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
-from bot.core.store.columns import (
-    clock,
-    counter,
-    flag,
-    guild_key,
-    instant,
-    member_key,
-    member_of,
-    serial_id,
-    timestamps,
-)
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
 
 projects = Table(
     "projects",
     metadata,
-    serial_id(),
-    *member_of(),
+    col.serial_id(),
+    *col.member_of(),
     Column("title", String(100), nullable=False),
     Column("domain", String(32), nullable=False),
     Column("goal", Text, nullable=False),
@@ -38,18 +28,18 @@ projects = Table(
     Column("link", String(300), nullable=True),
     Column("idea_id", String(64), nullable=True),
     Column("status", String(16), nullable=False),  # active | done | dropped
-    counter("progress"),  # last reported 0-100
-    counter("target_moves"),
-    *timestamps(),
-    instant("last_checkin_at", nullable=True),
+    col.counter("progress"),  # last reported 0-100
+    col.counter("target_moves"),
+    *col.timestamps(),
+    col.instant("last_checkin_at", nullable=True),
     # The last check-in that changed progress, milestone tick or ship (perfectionism rule).
-    instant("last_progress_at"),
-    instant("stale_at", nullable=True),
+    col.instant("last_progress_at"),
+    col.instant("stale_at", nullable=True),
     # When the 7-day reminder went out for the current silence (cleared by a check-in).
-    instant("reminded_at", nullable=True),
-    instant("shipped_at", nullable=True),  # first ship
-    counter("ship_count"),
-    instant("ended_at", nullable=True),
+    col.instant("reminded_at", nullable=True),
+    col.instant("shipped_at", nullable=True),  # first ship
+    col.counter("ship_count"),
+    col.instant("ended_at", nullable=True),
     Column("end_reason", Text, nullable=True),
     Index("ix_projects_member_status", "guild_id", "user_id", "status"),
     Index("ix_projects_guild_status", "guild_id", "status", "last_checkin_at"),
@@ -59,25 +49,25 @@ projects = Table(
 project_milestones = Table(
     "project_milestones",
     metadata,
-    guild_key(),
+    col.guild_key(),
     Column("project_id", Integer, primary_key=True, autoincrement=False),
     Column("position", Integer, primary_key=True, autoincrement=False),
     # The owner, so a member's data (export/delete) is found by `user_id` like elsewhere.
     Column("user_id", BigInteger, nullable=False),
     Column("title", String(100), nullable=False),
-    instant("done_at", nullable=True),
+    col.instant("done_at", nullable=True),
 )
 
 project_events = Table(
     "project_events",
     metadata,
-    serial_id(),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
     Column("project_id", Integer, nullable=False),
     Column("user_id", BigInteger, nullable=False),
     # start | checkin | milestone | ship | target | stale | done | drop
     Column("kind", String(16), nullable=False),
-    instant("occurred_at"),
+    col.instant("occurred_at"),
     Column("progress", Integer, nullable=True),
     Column("did", Text, nullable=True),
     Column("blockers", Text, nullable=True),
@@ -91,31 +81,31 @@ project_events = Table(
 project_prefs = Table(
     "project_prefs",
     metadata,
-    *member_key(),
+    *col.member_key(),
     # Public: check-in summaries go to the weekly thread and the member is listed there.
-    flag("public_checkins", default=True),
-    instant("updated_at"),
+    col.flag("public_checkins", default=True),
+    col.instant("updated_at"),
 )
 
 accountability_schedule = Table(
     "accountability_schedule",
     metadata,
-    guild_key(),
-    flag("enabled", default=True),
-    counter("weekday"),  # 0 = Monday
-    clock("post_time", default="10:30"),
-    instant("updated_at"),
+    col.guild_key(),
+    col.flag("enabled", default=True),
+    col.counter("weekday"),  # 0 = Monday
+    col.clock("post_time", default="10:30"),
+    col.instant("updated_at"),
 )
 
 accountability_weeks = Table(
     "accountability_weeks",
     metadata,
-    guild_key(),
+    col.guild_key(),
     Column("week", String(8), primary_key=True),  # ISO week, e.g. 2026-W10
     Column("channel_id", BigInteger, nullable=False),
     Column("message_id", BigInteger, nullable=False),
     Column("thread_id", BigInteger, nullable=True),
-    instant("posted_at"),
+    col.instant("posted_at"),
 )
 
 

@@ -21,16 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from bot.core.store.columns import (
-    counter,
-    flag,
-    guild_key,
-    instant,
-    member_key,
-    member_of,
-    serial_id,
-    timestamps,
-)
+from bot.core.store import columns as col
 from bot.core.store.types import UTCDateTime
 
 NAMING = {
@@ -45,7 +36,7 @@ metadata = MetaData(naming_convention=NAMING)
 guild_config = Table(
     "guild_config",
     metadata,
-    guild_key(),
+    col.guild_key(),
     Column("timezone", String(64), nullable=False, server_default="UTC"),
     Column("moderator_role_id", BigInteger, nullable=True),
     Column("daily_channel_id", BigInteger, nullable=True),
@@ -54,49 +45,49 @@ guild_config = Table(
     # Settings that failed at send time (channel gone, permission lost): {name: reason}.
     Column("broken", JSON, nullable=False, default=dict),
     # Set when the bot was removed from the guild; its data is purged after the retention period.
-    instant("removed_at", nullable=True),
-    *timestamps(),
+    col.instant("removed_at", nullable=True),
+    *col.timestamps(),
 )
 
 members = Table(
     "members",
     metadata,
-    *member_key(),
+    *col.member_key(),
     Column("timezone", String(64), nullable=True),
-    flag("dm_opt_in", default=False),
+    col.flag("dm_opt_in", default=False),
     # Set when a DM bounced (Forbidden): DMs stop until the member turns them on again.
-    flag("dm_unreachable", default=False),
+    col.flag("dm_unreachable", default=False),
     Column("nudge_mode", String(8), nullable=False, server_default="inbox"),
-    flag("profile_public", default=False),
-    flag("leaderboard_opt_in", default=False),
+    col.flag("profile_public", default=False),
+    col.flag("leaderboard_opt_in", default=False),
     # Set when the member left the guild; their data is purged after the retention period.
-    instant("left_at", nullable=True),
-    *timestamps(),
+    col.instant("left_at", nullable=True),
+    *col.timestamps(),
 )
 
 deliveries = Table(
     "deliveries",
     metadata,
-    serial_id(),
+    col.serial_id(),
     Column("key", String(200), nullable=False, unique=True),
     Column("guild_id", BigInteger, nullable=False),
     Column("kind", String(32), nullable=False),
     # claimed -> sent | failed | skipped
     Column("status", String(16), nullable=False),
-    instant("created_at"),
-    instant("sent_at", nullable=True),
+    col.instant("created_at"),
+    col.instant("sent_at", nullable=True),
     Column("channel_id", BigInteger, nullable=True),
     Column("message_id", BigInteger, nullable=True),
     Column("detail", Text, nullable=True),
-    counter("attempts"),
+    col.counter("attempts"),
     Index("ix_deliveries_guild_created", "guild_id", "created_at"),
 )
 
 due_reminders = Table(
     "due_reminders",
     metadata,
-    serial_id(),
-    *member_of(),
+    col.serial_id(),
+    *col.member_of(),
     Column("kind", String(32), nullable=False),
     Column("due_at_utc", UTCDateTime, nullable=False, index=True),
     Column("payload", JSON, nullable=False, default=dict),
@@ -108,7 +99,7 @@ command_sync = Table(
     metadata,
     Column("scope", String(64), primary_key=True),
     Column("tree_hash", String(64), nullable=False),
-    instant("synced_at"),
+    col.instant("synced_at"),
 )
 
 # --- 0002: the inbox (what waits for a member's next command) ------------------------
@@ -116,13 +107,13 @@ command_sync = Table(
 inbox = Table(
     "inbox",
     metadata,
-    serial_id(),
-    *member_of(),
+    col.serial_id(),
+    *col.member_of(),
     Column("kind", String(32), nullable=False),
     Column("title", String(256), nullable=False),
     Column("body", Text, nullable=False),
     Column("payload", JSON, nullable=False, default=dict),
-    instant("created_at"),
-    instant("delivered_at", nullable=True),
+    col.instant("created_at"),
+    col.instant("delivered_at", nullable=True),
     Index("ix_inbox_member_pending", "guild_id", "user_id", "delivered_at"),
 )
