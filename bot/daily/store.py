@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import all_rows, first_row, save_guild_row, update_or_insert
 from bot.daily.tables import (
     daily_completions,
     daily_posts,
@@ -19,29 +20,19 @@ from bot.daily.tables import (
 
 
 async def schedule(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(select(daily_schedule).where(daily_schedule.c.guild_id == guild_id))
-    ).first()
-    return dict(row._mapping) if row else None
+    return await first_row(
+        conn, select(daily_schedule).where(daily_schedule.c.guild_id == guild_id)
+    )
 
 
 async def all_schedules(conn: AsyncConnection) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in await conn.execute(select(daily_schedule))]
+    return await all_rows(conn, select(daily_schedule))
 
 
 async def save_schedule(
     conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
 ) -> dict[str, Any]:
-    if await schedule(conn, guild_id) is None:
-        await conn.execute(insert(daily_schedule).values(guild_id=guild_id, updated_at=now))
-    await conn.execute(
-        update(daily_schedule)
-        .where(daily_schedule.c.guild_id == guild_id)
-        .values(updated_at=now, **values)
-    )
-    saved = await schedule(conn, guild_id)
-    assert saved is not None
-    return saved
+    return await save_guild_row(conn, daily_schedule, guild_id, now, **values)
 
 
 async def post_for(conn: AsyncConnection, guild_id: int, day: date) -> dict[str, Any] | None:
@@ -213,17 +204,8 @@ async def reminder_prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> 
 async def save_reminder_prefs(
     conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, **values: Any
 ) -> dict[str, Any]:
-    updated = await conn.execute(
-        update(member_reminders)
-        .where(member_reminders.c.guild_id == guild_id, member_reminders.c.user_id == user_id)
-        .values(updated_at=now, **values)
-    )
-    if updated.rowcount == 0:
-        await conn.execute(
-            insert(member_reminders).values(
-                guild_id=guild_id, user_id=user_id, updated_at=now, **values
-            )
-        )
+    member = {"guild_id": guild_id, "user_id": user_id}
+    await update_or_insert(conn, member_reminders, member, {"updated_at": now, **values})
     return await reminder_prefs(conn, guild_id, user_id)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
+from bot.core.store.rows import update_or_insert
 from bot.core.store.schema import members
 from bot.daily.api import streaks
 from bot.progress.tables import community_days as community_table
@@ -183,18 +184,13 @@ async def save_prefs(
     conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, **values: Any
 ) -> Prefs:
     """Save some of the member's progress settings (the row is made on the first save)."""
-    updated = await conn.execute(
-        update(progress_prefs)
-        .where(progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id)
-        .values(updated_at=now, **values)
+    await update_or_insert(
+        conn,
+        progress_prefs,
+        {"guild_id": guild_id, "user_id": user_id},
+        {"updated_at": now, **values},
+        insert_values={"updated_at": now, **default_prefs(), **values},
     )
-    if updated.rowcount == 0:
-        start = {**default_prefs(), **values}
-        await conn.execute(
-            insert(progress_prefs).values(
-                guild_id=guild_id, user_id=user_id, updated_at=now, **start
-            )
-        )
     return await prefs(conn, guild_id, user_id)
 
 
@@ -351,15 +347,8 @@ async def welcome(conn: AsyncConnection, guild_id: int) -> Welcome:
 
 async def save_welcome(conn: AsyncConnection, guild_id: int, now: datetime, **values: Any) -> None:
     """Save the channel and/or on-off of the guild's welcome greeting."""
-    updated = await conn.execute(
-        update(welcome_config)
-        .where(welcome_config.c.guild_id == guild_id)
-        .values(updated_at=now, **values)
-    )
-    if updated.rowcount == 0:
-        await conn.execute(
-            insert(welcome_config).values(guild_id=guild_id, updated_at=now, **values)
-        )
+    values = {"updated_at": now, **values}
+    await update_or_insert(conn, welcome_config, {"guild_id": guild_id}, values)
 
 
 # --- leaderboards (opted-in members only; one query per board) ----------------------------

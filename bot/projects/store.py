@@ -11,10 +11,11 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.cooperative import paced
+from bot.core.store.rows import all_rows, first_row, save_guild_row, update_or_insert
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
     EventRow,
@@ -30,16 +31,6 @@ from bot.projects.tables import (
     project_prefs,
     projects,
 )
-
-
-async def _first(conn: AsyncConnection, query: Select[Any]) -> dict[str, Any] | None:
-    row = (await conn.execute(query)).first()
-    return dict(row._mapping) if row else None
-
-
-async def _all(conn: AsyncConnection, query: Select[Any]) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in await conn.execute(query)]
-
 
 # --- projects --------------------------------------------------------------------------
 
@@ -100,7 +91,7 @@ async def create(
 
 async def get(conn: AsyncConnection, guild_id: int, project_id: int) -> ProjectRow | None:
     query = select(projects).where(projects.c.guild_id == guild_id, projects.c.id == project_id)
-    return cast(ProjectRow | None, await _first(conn, query))
+    return cast(ProjectRow | None, await first_row(conn, query))
 
 
 async def for_member(
@@ -114,7 +105,7 @@ async def for_member(
     if statuses is not None:
         query = query.where(projects.c.status.in_(list(statuses)))
     query = query.order_by(projects.c.created_at.desc(), projects.c.id.desc())
-    rows = cast(list[ProjectRow], await _all(conn, query))
+    rows = cast(list[ProjectRow], await all_rows(conn, query))
     rows.sort(key=lambda r: r["status"] != ACTIVE)  # stable: keeps newest first
     return rows
 
@@ -182,7 +173,7 @@ async def milestones_of(
         )
         .order_by(project_milestones.c.project_id, project_milestones.c.position)
     )
-    for row in cast(list[MilestoneRow], await _all(conn, query)):
+    for row in cast(list[MilestoneRow], await all_rows(conn, query)):
         out.setdefault(row["project_id"], []).append(row)
     return out
 
@@ -241,7 +232,7 @@ async def events(
         .order_by(project_events.c.occurred_at.desc(), project_events.c.id.desc())
         .limit(limit)
     )
-    return cast(list[EventRow], await _all(conn, query))[::-1]
+    return cast(list[EventRow], await all_rows(conn, query))[::-1]
 
 
 # --- check-in preference -----------------------------------------------------------------
@@ -261,17 +252,9 @@ async def public_checkins(conn: AsyncConnection, guild_id: int, user_id: int) ->
 async def set_public_checkins(
     conn: AsyncConnection, guild_id: int, user_id: int, public: bool, now: datetime
 ) -> None:
-    updated = await conn.execute(
-        update(project_prefs)
-        .where(project_prefs.c.guild_id == guild_id, project_prefs.c.user_id == user_id)
-        .values(public_checkins=public, updated_at=now)
-    )
-    if updated.rowcount == 0:
-        await conn.execute(
-            insert(project_prefs).values(
-                guild_id=guild_id, user_id=user_id, public_checkins=public, updated_at=now
-            )
-        )
+    member = {"guild_id": guild_id, "user_id": user_id}
+    values = {"public_checkins": public, "updated_at": now}
+    await update_or_insert(conn, project_prefs, member, values)
 
 
 # --- weekly accountability ---------------------------------------------------------------
@@ -279,35 +262,25 @@ async def set_public_checkins(
 
 async def schedule(conn: AsyncConnection, guild_id: int) -> ScheduleRow | None:
     query = select(accountability_schedule).where(accountability_schedule.c.guild_id == guild_id)
-    return cast(ScheduleRow | None, await _first(conn, query))
+    return cast(ScheduleRow | None, await first_row(conn, query))
 
 
 async def all_schedules(conn: AsyncConnection) -> list[ScheduleRow]:
-    return cast(list[ScheduleRow], await _all(conn, select(accountability_schedule)))
+    return cast(list[ScheduleRow], await all_rows(conn, select(accountability_schedule)))
 
 
 async def save_schedule(
     conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
 ) -> ScheduleRow:
-    if await schedule(conn, guild_id) is None:
-        await conn.execute(
-            insert(accountability_schedule).values(guild_id=guild_id, updated_at=now)
-        )
-    await conn.execute(
-        update(accountability_schedule)
-        .where(accountability_schedule.c.guild_id == guild_id)
-        .values(updated_at=now, **values)
-    )
-    saved = await schedule(conn, guild_id)
-    assert saved is not None
-    return saved
+    saved = await save_guild_row(conn, accountability_schedule, guild_id, now, **values)
+    return cast(ScheduleRow, saved)
 
 
 async def week_post(conn: AsyncConnection, guild_id: int, week: str) -> WeekPostRow | None:
     query = select(accountability_weeks).where(
         accountability_weeks.c.guild_id == guild_id, accountability_weeks.c.week == week
     )
-    return cast(WeekPostRow | None, await _first(conn, query))
+    return cast(WeekPostRow | None, await first_row(conn, query))
 
 
 async def latest_week_post(conn: AsyncConnection, guild_id: int) -> WeekPostRow | None:
@@ -317,7 +290,7 @@ async def latest_week_post(conn: AsyncConnection, guild_id: int) -> WeekPostRow 
         .order_by(accountability_weeks.c.posted_at.desc())
         .limit(1)
     )
-    return cast(WeekPostRow | None, await _first(conn, query))
+    return cast(WeekPostRow | None, await first_row(conn, query))
 
 
 async def save_week_post(
