@@ -10,11 +10,7 @@ from bot.core.store.schema import metadata
 daily_schedule = Table(
     "daily_schedule",
     metadata,
-    col.guild_key(),
-    col.flag("enabled", default=True),
-    col.clock("post_time", default="09:00"),
-    col.counter("weekdays", default=127),  # bit 0 = Monday
-    col.instant("updated_at"),
+    *col.weekly_post_schedule(post_time="09:00", weekdays=127),
 )
 
 daily_posts = Table(

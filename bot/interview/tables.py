@@ -113,11 +113,7 @@ interview_pairs = Table(
 interview_qotd = Table(
     "interview_qotd",
     metadata,
-    col.guild_key(),
-    col.flag("enabled", default=True),
-    col.clock("post_time", default="12:00"),
-    col.counter("weekdays", default=31),  # bit 0 = Monday
-    col.instant("updated_at"),
+    *col.weekly_post_schedule(post_time="12:00", weekdays=31),
 )
 
 interview_qotd_posts = Table(

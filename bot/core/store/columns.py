@@ -9,6 +9,7 @@ instants, on/off flags, counters and the `HH:MM` time of a scheduled post.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Integer, String
 
@@ -24,6 +25,7 @@ __all__ = [
     "member_of",
     "serial_id",
     "timestamps",
+    "weekly_post_schedule",
 ]
 
 
@@ -73,3 +75,15 @@ def counter(name: str, *, default: int = 0) -> Column[int]:
 def clock(name: str, *, default: str) -> Column[str]:
     """A required guild-local time of day, `HH:MM`, with its database default."""
     return Column(name, String(5), nullable=False, server_default=default)
+
+
+def weekly_post_schedule(*, post_time: str, weekdays: int) -> tuple[Column[Any], ...]:
+    """A guild's schedule of a post on chosen weekdays: the whole row of such a table (on,
+    the time, the weekdays as bits with bit 0 = Monday, when it was last changed)."""
+    return (
+        guild_key(),
+        flag("enabled", default=True),
+        clock("post_time", default=post_time),
+        counter("weekdays", default=weekdays),
+        instant("updated_at"),
+    )
