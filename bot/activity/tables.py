@@ -13,7 +13,7 @@ activity = Table(
     col.serial_id(),
     *col.member_of(),
     col.instant("occurred_at"),
-    Column("local_date", String(10), nullable=False),
+    col.iso_date("local_date"),
     Column("kind", String(16), nullable=False),
     col.counter("minutes"),
     Column("source", String(16), nullable=False),  # log, daily, interview, project, message ...

@@ -17,7 +17,7 @@ daily_posts = Table(
     "daily_posts",
     metadata,
     col.guild_key(),
-    Column("prompt_date", String(10), primary_key=True),  # guild-local ISO date
+    col.iso_date("prompt_date", primary_key=True),  # guild-local ISO date
     Column("prompt_id", String(64), nullable=False),
     Column("cycle", Integer, nullable=False),
     col.instant("created_at"),
@@ -31,8 +31,8 @@ daily_completions = Table(
     "daily_completions",
     metadata,
     *col.member_key(),
-    Column("prompt_date", String(10), primary_key=True),
-    Column("local_date", String(10), nullable=False),  # the member's own day
+    col.iso_date("prompt_date", primary_key=True),
+    col.iso_date("local_date"),  # the member's own day
     col.instant("completed_at"),
     Index("ix_daily_completions_member_day", "guild_id", "user_id", "local_date"),
 )
@@ -44,7 +44,7 @@ streaks = Table(
     col.counter("current"),
     col.counter("best"),
     col.counter("freezes"),
-    Column("last_day", String(10), nullable=True),
+    col.iso_date("last_day", nullable=True),
     col.instant("updated_at"),
 )
 

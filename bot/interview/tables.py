@@ -120,7 +120,7 @@ interview_qotd_posts = Table(
     "interview_qotd_posts",
     metadata,
     col.guild_key(),
-    Column("post_date", String(10), primary_key=True),  # guild-local ISO date
+    col.iso_date("post_date", primary_key=True),  # guild-local ISO date
     Column("question_id", String(64), nullable=False),
     col.instant("posted_at"),
     Column("channel_id", BigInteger, nullable=True),

@@ -32,7 +32,7 @@ community_days = Table(
     "community_days",
     metadata,
     *col.member_key(),
-    Column("local_date", String(10), primary_key=True),
+    col.iso_date("local_date", primary_key=True),
     col.counter("messages"),
     col.instant("updated_at"),
     # The isolation sweep reads a whole guild since a date.

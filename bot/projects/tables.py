@@ -24,7 +24,7 @@ projects = Table(
     Column("title", String(100), nullable=False),
     Column("domain", String(32), nullable=False),
     Column("goal", Text, nullable=False),
-    Column("target_date", String(10), nullable=False),  # member-local ISO date
+    col.iso_date("target_date"),  # member-local ISO date
     Column("link", String(300), nullable=True),
     Column("idea_id", String(64), nullable=True),
     Column("status", String(16), nullable=False),  # active | done | dropped

@@ -21,6 +21,7 @@ __all__ = [
     "flag",
     "guild_key",
     "instant",
+    "iso_date",
     "member_key",
     "member_of",
     "serial_id",
@@ -55,6 +56,13 @@ def member_of() -> tuple[Column[int], Column[int]]:
 def instant(name: str, *, nullable: bool = False) -> Column[datetime]:
     """A UTC instant (`UTCDateTime`); required unless `nullable`."""
     return Column(name, UTCDateTime, nullable=nullable)
+
+
+def iso_date(name: str, *, primary_key: bool = False, nullable: bool = False) -> Column[str]:
+    """A local calendar day as its ISO text, `YYYY-MM-DD` (the guild's or the member's day)."""
+    if primary_key:
+        return Column(name, String(10), primary_key=True)
+    return Column(name, String(10), nullable=nullable)
 
 
 def timestamps() -> tuple[Column[datetime], Column[datetime]]:
