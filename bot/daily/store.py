@@ -6,10 +6,15 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.store.rows import all_rows, first_row, save_guild_row, update_or_insert
+from bot.core.store.rows import (
+    all_rows,
+    first_row,
+    insert_new,
+    save_guild_row,
+    update_or_insert,
+)
 from bot.daily.tables import (
     daily_completions,
     daily_posts,
@@ -71,19 +76,14 @@ async def create_post(
     conn: AsyncConnection, guild_id: int, day: date, prompt_id: str, cycle: int, now: datetime
 ) -> dict[str, Any]:
     """Insert the day's prompt choice; if another caller won the race, return theirs."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(daily_posts).values(
-                    guild_id=guild_id,
-                    prompt_date=day.isoformat(),
-                    prompt_id=prompt_id,
-                    cycle=cycle,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        pass
+    choice = insert(daily_posts).values(
+        guild_id=guild_id,
+        prompt_date=day.isoformat(),
+        prompt_id=prompt_id,
+        cycle=cycle,
+        created_at=now,
+    )
+    await insert_new(conn, choice)
     row = await post_for(conn, guild_id, day)
     assert row is not None
     return row
@@ -114,20 +114,14 @@ async def add_completion(
     now: datetime,
 ) -> bool:
     """True when newly recorded; False when the member had already completed that prompt."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(daily_completions).values(
-                    guild_id=guild_id,
-                    user_id=user_id,
-                    prompt_date=prompt_date.isoformat(),
-                    local_date=local_day.isoformat(),
-                    completed_at=now,
-                )
-            )
-        return True
-    except IntegrityError:
-        return False
+    completion = insert(daily_completions).values(
+        guild_id=guild_id,
+        user_id=user_id,
+        prompt_date=prompt_date.isoformat(),
+        local_date=local_day.isoformat(),
+        completed_at=now,
+    )
+    return await insert_new(conn, completion)
 
 
 async def completion_days(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date, datetime
 from typing import Any, Unpack, cast
 
 from sqlalchemy import ColumnElement, Executable, Insert, and_, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import insert_new
 from bot.interview.tables import (
     AttemptRow,
     CardRow,
@@ -402,8 +401,4 @@ async def recent_qotd(conn: AsyncConnection, guild_id: int, limit: int) -> list[
 
 async def add_qotd_post(conn: AsyncConnection, day: date, **post: Unpack[QotdPost]) -> None:
     """Remember the day's question (a second record for the same day is ignored)."""
-    with suppress(IntegrityError):
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(interview_qotd_posts).values(post_date=day.isoformat(), **post)
-            )
+    await insert_new(conn, insert(interview_qotd_posts).values(post_date=day.isoformat(), **post))

@@ -7,12 +7,11 @@ from datetime import date, datetime
 from typing import Any, TypedDict, cast
 
 from sqlalchemy import Table, and_, delete, func, insert, select, union, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
-from bot.core.store.rows import update_or_insert
+from bot.core.store.rows import insert_new, update_or_insert
 from bot.core.store.schema import members
 from bot.daily.api import streaks
 from bot.progress.tables import community_days as community_table
@@ -226,26 +225,18 @@ async def bump_community(
     )
     if bumped.rowcount:
         return True
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(community_table).values(
-                    guild_id=guild_id,
-                    user_id=user_id,
-                    local_date=day.isoformat(),
-                    messages=1,
-                    updated_at=now,
-                )
-            )
+    first_of_day = insert(community_table).values(
+        guild_id=guild_id, user_id=user_id, local_date=day.isoformat(), messages=1, updated_at=now
+    )
+    if await insert_new(conn, first_of_day):
         return True
-    except IntegrityError:
-        # The row exists: at the cap, or inserted by a concurrent message.
-        again = await conn.execute(
-            update(community_table)
-            .where(where, community_table.c.messages < cap)
-            .values(messages=community_table.c.messages + 1, updated_at=now)
-        )
-        return bool(again.rowcount)
+    # The row exists: at the cap, or inserted by a concurrent message.
+    again = await conn.execute(
+        update(community_table)
+        .where(where, community_table.c.messages < cap)
+        .values(messages=community_table.c.messages + 1, updated_at=now)
+    )
+    return bool(again.rowcount)
 
 
 async def community_days(

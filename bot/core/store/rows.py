@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Table, insert, select, update
+from sqlalchemy import Executable, Insert, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-__all__ = ["all_rows", "first_row", "save_guild_row", "update_or_insert"]
+__all__ = ["all_rows", "first_row", "insert_new", "save_guild_row", "update_or_insert"]
 
 
 async def first_row(conn: AsyncConnection, query: Executable) -> dict[str, Any] | None:
@@ -58,3 +59,14 @@ async def update_or_insert(
     if updated.rowcount == 0:
         new = values if insert_values is None else insert_values
         await conn.execute(insert(table).values(**key, **new))
+
+
+async def insert_new(conn: AsyncConnection, statement: Insert) -> bool:
+    """Run the insert in a savepoint: True when it made the row, False when a unique key
+    said the row was already there (inserted earlier or by a concurrent caller)."""
+    try:
+        async with conn.begin_nested():
+            await conn.execute(statement)
+    except IntegrityError:
+        return False
+    return True
