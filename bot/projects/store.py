@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.cooperative import paced
-from bot.core.store.rows import all_rows, first_row, save_guild_row, update_or_insert
+from bot.core.store.rows import all_rows, first_row, inserted_id, save_guild_row, update_or_insert
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
     EventRow,
@@ -49,28 +49,24 @@ async def create(
     milestones: Sequence[str],
     now: datetime,
 ) -> int:
-    result = await conn.execute(
-        insert(projects).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            title=title,
-            domain=domain,
-            goal=goal,
-            target_date=target_date.isoformat(),
-            link=link,
-            idea_id=idea_id,
-            status=ACTIVE,
-            progress=0,
-            target_moves=0,
-            created_at=now,
-            updated_at=now,
-            last_progress_at=now,
-            ship_count=0,
-        )
+    new_project = insert(projects).values(
+        guild_id=guild_id,
+        user_id=user_id,
+        title=title,
+        domain=domain,
+        goal=goal,
+        target_date=target_date.isoformat(),
+        link=link,
+        idea_id=idea_id,
+        status=ACTIVE,
+        progress=0,
+        target_moves=0,
+        created_at=now,
+        updated_at=now,
+        last_progress_at=now,
+        ship_count=0,
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    project_id = int(key[0])
+    project_id = await inserted_id(conn, new_project)
     if milestones:
         await conn.execute(
             insert(project_milestones),
@@ -207,19 +203,15 @@ async def add_event(
     now: datetime,
     **values: Any,
 ) -> int:
-    result = await conn.execute(
-        insert(project_events).values(
-            guild_id=guild_id,
-            project_id=project_id,
-            user_id=user_id,
-            kind=kind,
-            occurred_at=now,
-            **values,
-        )
+    new_event = insert(project_events).values(
+        guild_id=guild_id,
+        project_id=project_id,
+        user_id=user_id,
+        kind=kind,
+        occurred_at=now,
+        **values,
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return await inserted_id(conn, new_event)
 
 
 async def events(

@@ -14,7 +14,14 @@ from sqlalchemy import Executable, Insert, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-__all__ = ["all_rows", "first_row", "insert_new", "save_guild_row", "update_or_insert"]
+__all__ = [
+    "all_rows",
+    "first_row",
+    "insert_new",
+    "inserted_id",
+    "save_guild_row",
+    "update_or_insert",
+]
 
 
 async def first_row(conn: AsyncConnection, query: Executable) -> dict[str, Any] | None:
@@ -70,3 +77,10 @@ async def insert_new(conn: AsyncConnection, statement: Insert) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def inserted_id(conn: AsyncConnection, statement: Insert) -> int:
+    """Run the insert of one row into a table with a serial `id`; returns the new id."""
+    key = (await conn.execute(statement)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
