@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import (
     all_rows,
+    count_rows,
     first_row,
     insert_new,
     save_guild_row,
@@ -204,9 +205,4 @@ async def save_reminder_prefs(
 
 
 async def count_posts(conn: AsyncConnection, guild_id: int) -> int:
-    value = (
-        await conn.execute(
-            select(func.count()).select_from(daily_posts).where(daily_posts.c.guild_id == guild_id)
-        )
-    ).scalar()
-    return int(value or 0)
+    return await count_rows(conn, daily_posts, daily_posts.c.guild_id == guild_id)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
-from bot.core.store.rows import insert_new, update_or_insert
+from bot.core.store.rows import count_rows, insert_new, update_or_insert
 from bot.core.store.schema import members
 from bot.daily.api import streaks
 from bot.progress.tables import community_days as community_table
@@ -102,20 +102,16 @@ async def count_entries(
     exclude_source: str | None = None,
 ) -> int:
     """Activity rows of one kind on local dates [start, end)."""
-    query = (
-        select(func.count())
-        .select_from(activity)
-        .where(
-            activity.c.guild_id == guild_id,
-            activity.c.user_id == user_id,
-            activity.c.kind == kind,
-            activity.c.local_date >= start.isoformat(),
-            activity.c.local_date < end.isoformat(),
-        )
-    )
+    where = [
+        activity.c.guild_id == guild_id,
+        activity.c.user_id == user_id,
+        activity.c.kind == kind,
+        activity.c.local_date >= start.isoformat(),
+        activity.c.local_date < end.isoformat(),
+    ]
     if exclude_source is not None:
-        query = query.where(activity.c.source != exclude_source)
-    return int((await conn.execute(query)).scalar() or 0)
+        where.append(activity.c.source != exclude_source)
+    return await count_rows(conn, activity, *where)
 
 
 _ENTRY_COLUMNS = tuple(activity.c[name] for name in Entry.__annotations__)

@@ -15,7 +15,14 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.cooperative import paced
-from bot.core.store.rows import all_rows, first_row, inserted_id, save_guild_row, update_or_insert
+from bot.core.store.rows import (
+    all_rows,
+    count_rows,
+    first_row,
+    inserted_id,
+    save_guild_row,
+    update_or_insert,
+)
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
     EventRow,
@@ -107,18 +114,13 @@ async def for_member(
 
 
 async def active_count(conn: AsyncConnection, guild_id: int, user_id: int) -> int:
-    value = (
-        await conn.execute(
-            select(func.count())
-            .select_from(projects)
-            .where(
-                projects.c.guild_id == guild_id,
-                projects.c.user_id == user_id,
-                projects.c.status == ACTIVE,
-            )
-        )
-    ).scalar()
-    return int(value or 0)
+    return await count_rows(
+        conn,
+        projects,
+        projects.c.guild_id == guild_id,
+        projects.c.user_id == user_id,
+        projects.c.status == ACTIVE,
+    )
 
 
 async def update_project(

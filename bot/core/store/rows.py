@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Insert, Table, insert, select, update
+from sqlalchemy import ColumnElement, Executable, Insert, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = [
     "all_rows",
+    "count_rows",
     "first_row",
     "insert_new",
     "inserted_id",
@@ -33,6 +34,12 @@ async def first_row(conn: AsyncConnection, query: Executable) -> dict[str, Any] 
 async def all_rows(conn: AsyncConnection, query: Executable) -> list[dict[str, Any]]:
     """Every row as a dict."""
     return [dict(row._mapping) for row in await conn.execute(query)]
+
+
+async def count_rows(conn: AsyncConnection, table: Table, *where: ColumnElement[bool]) -> int:
+    """How many rows of `table` match all of `where`."""
+    query = select(func.count()).select_from(table).where(*where)
+    return int((await conn.execute(query)).scalar() or 0)
 
 
 async def save_guild_row(
