@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Index, String, Table, Text
 
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
-from bot.core.store.types import UTCDateTime
 
 activity = Table(
     "activity",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
-    Column("local_date", String(10), nullable=False),
+    col.serial_id(),
+    *col.member_of(),
+    col.instant("occurred_at"),
+    col.iso_date("local_date"),
     Column("kind", String(16), nullable=False),
-    Column("minutes", Integer, nullable=False, server_default="0"),
+    col.counter("minutes"),
     Column("source", String(16), nullable=False),  # log, daily, interview, project, message ...
     Column("topic", String(64), nullable=True),
     Column("note", Text, nullable=True),

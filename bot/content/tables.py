@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     Column,
     ForeignKeyConstraint,
     String,
@@ -21,8 +20,8 @@ from sqlalchemy import (
 )
 
 from bot.content.rules import FILENAME_MAX, VERSION_MAX
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
-from bot.core.store.types import UTCDateTime
 
 __all__ = ["content_builtin_disabled", "content_pack_versions", "content_packs", "metadata"]
 
@@ -30,7 +29,7 @@ __all__ = ["content_builtin_disabled", "content_pack_versions", "content_packs",
 def _pack_key() -> tuple[Column[int], Column[str]]:
     """Every content table's primary key starts with the guild and the pack id."""
     return (
-        Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+        col.guild_key(),
         Column("pack_id", String(64), primary_key=True),
     )
 
@@ -45,7 +44,7 @@ content_pack_versions = Table(
     Column("source", Text, nullable=False),  # the YAML text exactly as uploaded
     Column("checksum", String(64), nullable=False),  # sha256 hex of the uploaded bytes
     Column("uploaded_by", BigInteger, nullable=False),
-    Column("uploaded_at", UTCDateTime, nullable=False),
+    col.instant("uploaded_at"),
 )
 
 content_packs = Table(
@@ -53,9 +52,9 @@ content_packs = Table(
     metadata,
     *_pack_key(),
     Column("current_version", String(VERSION_MAX), nullable=False),
-    Column("enabled", Boolean, nullable=False, server_default="1"),
+    col.flag("enabled", default=True),
     Column("updated_by", BigInteger, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.instant("updated_at"),
     ForeignKeyConstraint(
         ["guild_id", "pack_id", "current_version"],
         [
@@ -73,5 +72,5 @@ content_builtin_disabled = Table(
     # so parts can be disabled per server).
     *_pack_key(),
     Column("disabled_by", BigInteger, nullable=False),
-    Column("disabled_at", UTCDateTime, nullable=False),
+    col.instant("disabled_at"),
 )

@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import (
+    all_rows,
+    count_rows,
+    first_row,
+    insert_new,
+    save_guild_row,
+    update_or_insert,
+)
 from bot.daily.tables import (
     daily_completions,
     daily_posts,
@@ -19,29 +26,19 @@ from bot.daily.tables import (
 
 
 async def schedule(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(select(daily_schedule).where(daily_schedule.c.guild_id == guild_id))
-    ).first()
-    return dict(row._mapping) if row else None
+    return await first_row(
+        conn, select(daily_schedule).where(daily_schedule.c.guild_id == guild_id)
+    )
 
 
 async def all_schedules(conn: AsyncConnection) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in await conn.execute(select(daily_schedule))]
+    return await all_rows(conn, select(daily_schedule))
 
 
 async def save_schedule(
     conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
 ) -> dict[str, Any]:
-    if await schedule(conn, guild_id) is None:
-        await conn.execute(insert(daily_schedule).values(guild_id=guild_id, updated_at=now))
-    await conn.execute(
-        update(daily_schedule)
-        .where(daily_schedule.c.guild_id == guild_id)
-        .values(updated_at=now, **values)
-    )
-    saved = await schedule(conn, guild_id)
-    assert saved is not None
-    return saved
+    return await save_guild_row(conn, daily_schedule, guild_id, now, **values)
 
 
 async def post_for(conn: AsyncConnection, guild_id: int, day: date) -> dict[str, Any] | None:
@@ -80,19 +77,14 @@ async def create_post(
     conn: AsyncConnection, guild_id: int, day: date, prompt_id: str, cycle: int, now: datetime
 ) -> dict[str, Any]:
     """Insert the day's prompt choice; if another caller won the race, return theirs."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(daily_posts).values(
-                    guild_id=guild_id,
-                    prompt_date=day.isoformat(),
-                    prompt_id=prompt_id,
-                    cycle=cycle,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        pass
+    choice = insert(daily_posts).values(
+        guild_id=guild_id,
+        prompt_date=day.isoformat(),
+        prompt_id=prompt_id,
+        cycle=cycle,
+        created_at=now,
+    )
+    await insert_new(conn, choice)
     row = await post_for(conn, guild_id, day)
     assert row is not None
     return row
@@ -123,20 +115,14 @@ async def add_completion(
     now: datetime,
 ) -> bool:
     """True when newly recorded; False when the member had already completed that prompt."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(daily_completions).values(
-                    guild_id=guild_id,
-                    user_id=user_id,
-                    prompt_date=prompt_date.isoformat(),
-                    local_date=local_day.isoformat(),
-                    completed_at=now,
-                )
-            )
-        return True
-    except IntegrityError:
-        return False
+    completion = insert(daily_completions).values(
+        guild_id=guild_id,
+        user_id=user_id,
+        prompt_date=prompt_date.isoformat(),
+        local_date=local_day.isoformat(),
+        completed_at=now,
+    )
+    return await insert_new(conn, completion)
 
 
 async def completion_days(
@@ -213,24 +199,10 @@ async def reminder_prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> 
 async def save_reminder_prefs(
     conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, **values: Any
 ) -> dict[str, Any]:
-    updated = await conn.execute(
-        update(member_reminders)
-        .where(member_reminders.c.guild_id == guild_id, member_reminders.c.user_id == user_id)
-        .values(updated_at=now, **values)
-    )
-    if updated.rowcount == 0:
-        await conn.execute(
-            insert(member_reminders).values(
-                guild_id=guild_id, user_id=user_id, updated_at=now, **values
-            )
-        )
+    member = {"guild_id": guild_id, "user_id": user_id}
+    await update_or_insert(conn, member_reminders, member, {"updated_at": now, **values})
     return await reminder_prefs(conn, guild_id, user_id)
 
 
 async def count_posts(conn: AsyncConnection, guild_id: int) -> int:
-    value = (
-        await conn.execute(
-            select(func.count()).select_from(daily_posts).where(daily_posts.c.guild_id == guild_id)
-        )
-    ).scalar()
-    return int(value or 0)
+    return await count_rows(conn, daily_posts, daily_posts.c.guild_id == guild_id)

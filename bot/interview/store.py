@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date, datetime
 from typing import Any, Unpack, cast
 
-from sqlalchemy import ColumnElement, Executable, Insert, and_, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Executable, and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import insert_new, inserted_id
 from bot.interview.tables import (
     AttemptRow,
     CardRow,
@@ -41,12 +40,6 @@ async def _first(conn: AsyncConnection, query: Executable) -> Any:
 async def _all(conn: AsyncConnection, query: Executable) -> Any:
     """Every row as a dict (the caller casts the list to its typed rows)."""
     return [dict(row._mapping) for row in await conn.execute(query)]
-
-
-async def _inserted_id(conn: AsyncConnection, statement: Insert) -> int:
-    key = (await conn.execute(statement)).inserted_primary_key
-    assert key is not None
-    return int(key[0])
 
 
 # --- cards ----------------------------------------------------------------------------
@@ -122,7 +115,7 @@ async def save_card(
 
 
 async def add_attempt(conn: AsyncConnection, *, now: datetime, **values: Unpack[NewAttempt]) -> int:
-    return await _inserted_id(
+    return await inserted_id(
         conn,
         insert(interview_attempts).values(
             started_at=now, hints_used=0, key_points_shown=False, **values
@@ -245,7 +238,7 @@ async def create_mock(
     session = insert(interview_mocks).values(
         status="active", position=0, started_at=now, deadline_at=deadline, **mock
     )
-    return await _inserted_id(conn, session)
+    return await inserted_id(conn, session)
 
 
 async def advance_mock(conn: AsyncConnection, mock_id: int, expected: int) -> bool:
@@ -320,7 +313,7 @@ async def expire_entry(conn: AsyncConnection, guild_id: int, user_id: int, now: 
 
 
 async def create_pair(conn: AsyncConnection, *, now: datetime, **pair: Unpack[NewPair]) -> int:
-    return await _inserted_id(conn, insert(interview_pairs).values(created_at=now, **pair))
+    return await inserted_id(conn, insert(interview_pairs).values(created_at=now, **pair))
 
 
 async def pair(conn: AsyncConnection, pair_id: int) -> PairRow | None:
@@ -402,8 +395,4 @@ async def recent_qotd(conn: AsyncConnection, guild_id: int, limit: int) -> list[
 
 async def add_qotd_post(conn: AsyncConnection, day: date, **post: Unpack[QotdPost]) -> None:
     """Remember the day's question (a second record for the same day is ignored)."""
-    with suppress(IntegrityError):
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(interview_qotd_posts).values(post_date=day.isoformat(), **post)
-            )
+    await insert_new(conn, insert(interview_qotd_posts).values(post_date=day.isoformat(), **post))

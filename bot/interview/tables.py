@@ -18,7 +18,6 @@ from typing import NotRequired, TypedDict
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     Column,
     Index,
     Integer,
@@ -27,42 +26,40 @@ from sqlalchemy import (
     Text,
 )
 
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
-from bot.core.store.types import UTCDateTime
 
 interview_cards = Table(
     "interview_cards",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *col.member_key(),
     Column("question_id", String(64), primary_key=True),
     Column("category", String(32), nullable=False),
     Column("card", Text, nullable=False),  # fsrs.Card.to_json()
-    Column("due_at", UTCDateTime, nullable=False),
-    Column("reviews", Integer, nullable=False, server_default="0"),
+    col.instant("due_at"),
+    col.counter("reviews"),
     Column("last_rating", String(8), nullable=True),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.instant("updated_at"),
     Index("ix_interview_cards_member_due", "guild_id", "user_id", "due_at"),
 )
 
 interview_attempts = Table(
     "interview_attempts",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
+    col.serial_id(),
+    *col.member_of(),
     Column("question_id", String(64), nullable=False),
     Column("category", String(32), nullable=False),
     Column("source", String(8), nullable=False),  # practice | mock | pair | qotd
     Column("session_id", Integer, nullable=True),  # interview_mocks.id or interview_pairs.id
-    Column("started_at", UTCDateTime, nullable=False),
-    Column("hints_used", Integer, nullable=False, server_default="0"),
-    Column("key_points_shown", Boolean, nullable=False, server_default="0"),
-    Column("rated_at", UTCDateTime, nullable=True),
+    col.instant("started_at"),
+    col.counter("hints_used"),
+    col.flag("key_points_shown", default=False),
+    col.instant("rated_at", nullable=True),
     Column("rating", String(8), nullable=True),
     Column("peer_score", Integer, nullable=True),
     Column("seconds", Integer, nullable=True),
-    Column("next_due_at", UTCDateTime, nullable=True),
+    col.instant("next_due_at", nullable=True),
     # The filter the member practised with, so "Next question" keeps it.
     Column("filter_category", String(32), nullable=True),
     Column("filter_difficulty", Integer, nullable=True),
@@ -74,42 +71,40 @@ interview_attempts = Table(
 interview_mocks = Table(
     "interview_mocks",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
+    col.serial_id(),
+    *col.member_of(),
     Column("status", String(8), nullable=False),  # active | done | ended | expired
     Column("focus", String(32), nullable=True),
     Column("question_ids", JSON, nullable=False),
-    Column("position", Integer, nullable=False, server_default="0"),
-    Column("started_at", UTCDateTime, nullable=False),
-    Column("deadline_at", UTCDateTime, nullable=False),
-    Column("finished_at", UTCDateTime, nullable=True),
+    col.counter("position"),
+    col.instant("started_at"),
+    col.instant("deadline_at"),
+    col.instant("finished_at", nullable=True),
     Index("ix_interview_mocks_member_status", "guild_id", "user_id", "status"),
 )
 
 interview_pair_queue = Table(
     "interview_pair_queue",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *col.member_key(),
     Column("category", String(32), nullable=True),
-    Column("utc_offset", Integer, nullable=False, server_default="0"),  # minutes
-    Column("joined_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
+    col.counter("utc_offset"),  # minutes
+    col.instant("joined_at"),
+    col.instant("expires_at"),
 )
 
 interview_pairs = Table(
     "interview_pairs",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
     Column("interviewer_id", BigInteger, nullable=False),
     Column("candidate_id", BigInteger, nullable=False),
     Column("question_id", String(64), nullable=False),
     Column("category", String(32), nullable=False),
     Column("thread_id", BigInteger, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("done_at", UTCDateTime, nullable=True),
+    col.instant("created_at"),
+    col.instant("done_at", nullable=True),
     Column("candidate_score", Integer, nullable=True),  # given by the interviewer
     Column("interviewer_score", Integer, nullable=True),  # given by the candidate
     Index("ix_interview_pairs_guild_created", "guild_id", "created_at"),
@@ -118,20 +113,16 @@ interview_pairs = Table(
 interview_qotd = Table(
     "interview_qotd",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("enabled", Boolean, nullable=False, server_default="1"),
-    Column("post_time", String(5), nullable=False, server_default="12:00"),
-    Column("weekdays", Integer, nullable=False, server_default="31"),  # bit 0 = Monday
-    Column("updated_at", UTCDateTime, nullable=False),
+    *col.weekly_post_schedule(post_time="12:00", weekdays=31),
 )
 
 interview_qotd_posts = Table(
     "interview_qotd_posts",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("post_date", String(10), primary_key=True),  # guild-local ISO date
+    col.guild_key(),
+    col.iso_date("post_date", primary_key=True),  # guild-local ISO date
     Column("question_id", String(64), nullable=False),
-    Column("posted_at", UTCDateTime, nullable=False),
+    col.instant("posted_at"),
     Column("channel_id", BigInteger, nullable=True),
     Column("message_id", BigInteger, nullable=True),
 )

@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, Index, Integer, String, Table
+from sqlalchemy import JSON, BigInteger, Column, Float, Index, Integer, String, Table
 
 from bot.activity.api import activity
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
-from bot.core.store.types import UTCDateTime
 
 __all__ = [
     "metadata",
@@ -28,18 +28,18 @@ __all__ = [
 pitfall_settings = Table(
     "pitfall_settings",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("enabled", Boolean, nullable=False, server_default="1"),
+    col.guild_key(),
+    col.flag("enabled", default=True),
     Column("overrides", JSON, nullable=False, default=dict),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.instant("updated_at"),
 )
 
 pitfall_sweeps = Table(
     "pitfall_sweeps",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
-    Column("swept_at", UTCDateTime, nullable=False),
+    col.instant("swept_at"),
     Column("seconds", Float, nullable=False),
     Column("members_evaluated", Integer, nullable=False),
     Column("detections", Integer, nullable=False),
@@ -50,42 +50,40 @@ pitfall_sweeps = Table(
 pitfall_detections = Table(
     "pitfall_detections",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
     Column("sweep_id", Integer, nullable=False),
     Column("user_id", BigInteger, nullable=False),
     Column("pitfall", String(32), nullable=False),
     Column("evidence", JSON, nullable=False, default=dict),
-    Column("detected_at", UTCDateTime, nullable=False),
+    col.instant("detected_at"),
     Index("ix_pitfall_detections_sweep", "guild_id", "sweep_id", "user_id"),
 )
 
 pitfall_nudges = Table(
     "pitfall_nudges",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
+    col.serial_id(),
+    *col.member_of(),
     Column("pitfall", String(32), nullable=False),
     Column("nudge_id", String(64), nullable=False),
     Column("detection_id", Integer, nullable=True),
-    Column("sent_at", UTCDateTime, nullable=False),
+    col.instant("sent_at"),
     # "dm" | "inbox" (where it went), "pending" while being delivered
     Column("channel", String(8), nullable=False),
     # None | "on_it" | "not_for_me"
     Column("feedback", String(16), nullable=True),
-    Column("feedback_at", UTCDateTime, nullable=True),
+    col.instant("feedback_at", nullable=True),
     Index("ix_pitfall_nudges_member_sent", "guild_id", "user_id", "sent_at"),
 )
 
 pitfall_mutes = Table(
     "pitfall_mutes",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *col.member_key(),
     Column("pitfall", String(32), primary_key=True),
-    Column("muted_until", UTCDateTime, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
+    col.instant("muted_until"),
+    col.instant("created_at"),
 )
 
 # The sweep's GROUP BY queries read only these columns of `activity` in a guild and time

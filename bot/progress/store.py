@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import Any, TypedDict, cast
 
 from sqlalchemy import Table, and_, delete, func, insert, select, union, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
+from bot.core.store.rows import count_rows, insert_new, update_or_insert
 from bot.core.store.schema import members
 from bot.daily.api import streaks
 from bot.progress.tables import community_days as community_table
@@ -102,20 +102,16 @@ async def count_entries(
     exclude_source: str | None = None,
 ) -> int:
     """Activity rows of one kind on local dates [start, end)."""
-    query = (
-        select(func.count())
-        .select_from(activity)
-        .where(
-            activity.c.guild_id == guild_id,
-            activity.c.user_id == user_id,
-            activity.c.kind == kind,
-            activity.c.local_date >= start.isoformat(),
-            activity.c.local_date < end.isoformat(),
-        )
-    )
+    where = [
+        activity.c.guild_id == guild_id,
+        activity.c.user_id == user_id,
+        activity.c.kind == kind,
+        activity.c.local_date >= start.isoformat(),
+        activity.c.local_date < end.isoformat(),
+    ]
     if exclude_source is not None:
-        query = query.where(activity.c.source != exclude_source)
-    return int((await conn.execute(query)).scalar() or 0)
+        where.append(activity.c.source != exclude_source)
+    return await count_rows(conn, activity, *where)
 
 
 _ENTRY_COLUMNS = tuple(activity.c[name] for name in Entry.__annotations__)
@@ -183,18 +179,13 @@ async def save_prefs(
     conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, **values: Any
 ) -> Prefs:
     """Save some of the member's progress settings (the row is made on the first save)."""
-    updated = await conn.execute(
-        update(progress_prefs)
-        .where(progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id)
-        .values(updated_at=now, **values)
+    await update_or_insert(
+        conn,
+        progress_prefs,
+        {"guild_id": guild_id, "user_id": user_id},
+        {"updated_at": now, **values},
+        insert_values={"updated_at": now, **default_prefs(), **values},
     )
-    if updated.rowcount == 0:
-        start = {**default_prefs(), **values}
-        await conn.execute(
-            insert(progress_prefs).values(
-                guild_id=guild_id, user_id=user_id, updated_at=now, **start
-            )
-        )
     return await prefs(conn, guild_id, user_id)
 
 
@@ -230,26 +221,18 @@ async def bump_community(
     )
     if bumped.rowcount:
         return True
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(community_table).values(
-                    guild_id=guild_id,
-                    user_id=user_id,
-                    local_date=day.isoformat(),
-                    messages=1,
-                    updated_at=now,
-                )
-            )
+    first_of_day = insert(community_table).values(
+        guild_id=guild_id, user_id=user_id, local_date=day.isoformat(), messages=1, updated_at=now
+    )
+    if await insert_new(conn, first_of_day):
         return True
-    except IntegrityError:
-        # The row exists: at the cap, or inserted by a concurrent message.
-        again = await conn.execute(
-            update(community_table)
-            .where(where, community_table.c.messages < cap)
-            .values(messages=community_table.c.messages + 1, updated_at=now)
-        )
-        return bool(again.rowcount)
+    # The row exists: at the cap, or inserted by a concurrent message.
+    again = await conn.execute(
+        update(community_table)
+        .where(where, community_table.c.messages < cap)
+        .values(messages=community_table.c.messages + 1, updated_at=now)
+    )
+    return bool(again.rowcount)
 
 
 async def community_days(
@@ -351,15 +334,8 @@ async def welcome(conn: AsyncConnection, guild_id: int) -> Welcome:
 
 async def save_welcome(conn: AsyncConnection, guild_id: int, now: datetime, **values: Any) -> None:
     """Save the channel and/or on-off of the guild's welcome greeting."""
-    updated = await conn.execute(
-        update(welcome_config)
-        .where(welcome_config.c.guild_id == guild_id)
-        .values(updated_at=now, **values)
-    )
-    if updated.rowcount == 0:
-        await conn.execute(
-            insert(welcome_config).values(guild_id=guild_id, updated_at=now, **values)
-        )
+    values = {"updated_at": now, **values}
+    await update_or_insert(conn, welcome_config, {"guild_id": guild_id}, values)
 
 
 # --- leaderboards (opted-in members only; one query per board) ----------------------------

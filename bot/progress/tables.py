@@ -12,38 +12,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table
 
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
-from bot.core.store.types import UTCDateTime
-
-
-def _member_key() -> tuple[Column[int], Column[int]]:
-    """(guild_id, user_id): the primary key every per-member table starts with."""
-    return (
-        Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-        Column("user_id", BigInteger, primary_key=True, autoincrement=False),
-    )
-
 
 progress_prefs = Table(
     "progress_prefs",
     metadata,
-    *_member_key(),
-    Column("tracking", Boolean, nullable=False, server_default="1"),
-    Column("digest", Boolean, nullable=False, server_default="0"),
+    *col.member_key(),
+    col.flag("tracking", default=True),
+    col.flag("digest", default=False),
     Column("goal_minutes", Integer, nullable=True),
     Column("focus_tracks", JSON, nullable=False, default=list),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.instant("updated_at"),
 )
 
 community_days = Table(
     "community_days",
     metadata,
-    *_member_key(),
-    Column("local_date", String(10), primary_key=True),
-    Column("messages", Integer, nullable=False, server_default="0"),
-    Column("updated_at", UTCDateTime, nullable=False),
+    *col.member_key(),
+    col.iso_date("local_date", primary_key=True),
+    col.counter("messages"),
+    col.instant("updated_at"),
     # The isolation sweep reads a whole guild since a date.
     Index("ix_community_days_guild_date", "guild_id", "local_date", "user_id"),
 )
@@ -51,19 +42,19 @@ community_days = Table(
 roadmap_checks = Table(
     "roadmap_checks",
     metadata,
-    *_member_key(),
+    *col.member_key(),
     Column("skill_id", String(64), primary_key=True),
     Column("evidence", String(300), nullable=True),
-    Column("checked_at", UTCDateTime, nullable=False),
+    col.instant("checked_at"),
 )
 
 welcome_config = Table(
     "welcome_config",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    col.guild_key(),
     Column("channel_id", BigInteger, nullable=True),
-    Column("enabled", Boolean, nullable=False, server_default="0"),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.flag("enabled", default=False),
+    col.instant("updated_at"),
 )
 
 __all__ = ["community_days", "metadata", "progress_prefs", "roadmap_checks", "welcome_config"]

@@ -11,10 +11,18 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.cooperative import paced
+from bot.core.store.rows import (
+    all_rows,
+    count_rows,
+    first_row,
+    inserted_id,
+    save_guild_row,
+    update_or_insert,
+)
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
     EventRow,
@@ -30,16 +38,6 @@ from bot.projects.tables import (
     project_prefs,
     projects,
 )
-
-
-async def _first(conn: AsyncConnection, query: Select[Any]) -> dict[str, Any] | None:
-    row = (await conn.execute(query)).first()
-    return dict(row._mapping) if row else None
-
-
-async def _all(conn: AsyncConnection, query: Select[Any]) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in await conn.execute(query)]
-
 
 # --- projects --------------------------------------------------------------------------
 
@@ -58,28 +56,24 @@ async def create(
     milestones: Sequence[str],
     now: datetime,
 ) -> int:
-    result = await conn.execute(
-        insert(projects).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            title=title,
-            domain=domain,
-            goal=goal,
-            target_date=target_date.isoformat(),
-            link=link,
-            idea_id=idea_id,
-            status=ACTIVE,
-            progress=0,
-            target_moves=0,
-            created_at=now,
-            updated_at=now,
-            last_progress_at=now,
-            ship_count=0,
-        )
+    new_project = insert(projects).values(
+        guild_id=guild_id,
+        user_id=user_id,
+        title=title,
+        domain=domain,
+        goal=goal,
+        target_date=target_date.isoformat(),
+        link=link,
+        idea_id=idea_id,
+        status=ACTIVE,
+        progress=0,
+        target_moves=0,
+        created_at=now,
+        updated_at=now,
+        last_progress_at=now,
+        ship_count=0,
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    project_id = int(key[0])
+    project_id = await inserted_id(conn, new_project)
     if milestones:
         await conn.execute(
             insert(project_milestones),
@@ -100,7 +94,7 @@ async def create(
 
 async def get(conn: AsyncConnection, guild_id: int, project_id: int) -> ProjectRow | None:
     query = select(projects).where(projects.c.guild_id == guild_id, projects.c.id == project_id)
-    return cast(ProjectRow | None, await _first(conn, query))
+    return cast(ProjectRow | None, await first_row(conn, query))
 
 
 async def for_member(
@@ -114,24 +108,19 @@ async def for_member(
     if statuses is not None:
         query = query.where(projects.c.status.in_(list(statuses)))
     query = query.order_by(projects.c.created_at.desc(), projects.c.id.desc())
-    rows = cast(list[ProjectRow], await _all(conn, query))
+    rows = cast(list[ProjectRow], await all_rows(conn, query))
     rows.sort(key=lambda r: r["status"] != ACTIVE)  # stable: keeps newest first
     return rows
 
 
 async def active_count(conn: AsyncConnection, guild_id: int, user_id: int) -> int:
-    value = (
-        await conn.execute(
-            select(func.count())
-            .select_from(projects)
-            .where(
-                projects.c.guild_id == guild_id,
-                projects.c.user_id == user_id,
-                projects.c.status == ACTIVE,
-            )
-        )
-    ).scalar()
-    return int(value or 0)
+    return await count_rows(
+        conn,
+        projects,
+        projects.c.guild_id == guild_id,
+        projects.c.user_id == user_id,
+        projects.c.status == ACTIVE,
+    )
 
 
 async def update_project(
@@ -182,7 +171,7 @@ async def milestones_of(
         )
         .order_by(project_milestones.c.project_id, project_milestones.c.position)
     )
-    for row in cast(list[MilestoneRow], await _all(conn, query)):
+    for row in cast(list[MilestoneRow], await all_rows(conn, query)):
         out.setdefault(row["project_id"], []).append(row)
     return out
 
@@ -216,19 +205,15 @@ async def add_event(
     now: datetime,
     **values: Any,
 ) -> int:
-    result = await conn.execute(
-        insert(project_events).values(
-            guild_id=guild_id,
-            project_id=project_id,
-            user_id=user_id,
-            kind=kind,
-            occurred_at=now,
-            **values,
-        )
+    new_event = insert(project_events).values(
+        guild_id=guild_id,
+        project_id=project_id,
+        user_id=user_id,
+        kind=kind,
+        occurred_at=now,
+        **values,
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return await inserted_id(conn, new_event)
 
 
 async def events(
@@ -241,7 +226,7 @@ async def events(
         .order_by(project_events.c.occurred_at.desc(), project_events.c.id.desc())
         .limit(limit)
     )
-    return cast(list[EventRow], await _all(conn, query))[::-1]
+    return cast(list[EventRow], await all_rows(conn, query))[::-1]
 
 
 # --- check-in preference -----------------------------------------------------------------
@@ -261,17 +246,9 @@ async def public_checkins(conn: AsyncConnection, guild_id: int, user_id: int) ->
 async def set_public_checkins(
     conn: AsyncConnection, guild_id: int, user_id: int, public: bool, now: datetime
 ) -> None:
-    updated = await conn.execute(
-        update(project_prefs)
-        .where(project_prefs.c.guild_id == guild_id, project_prefs.c.user_id == user_id)
-        .values(public_checkins=public, updated_at=now)
-    )
-    if updated.rowcount == 0:
-        await conn.execute(
-            insert(project_prefs).values(
-                guild_id=guild_id, user_id=user_id, public_checkins=public, updated_at=now
-            )
-        )
+    member = {"guild_id": guild_id, "user_id": user_id}
+    values = {"public_checkins": public, "updated_at": now}
+    await update_or_insert(conn, project_prefs, member, values)
 
 
 # --- weekly accountability ---------------------------------------------------------------
@@ -279,35 +256,25 @@ async def set_public_checkins(
 
 async def schedule(conn: AsyncConnection, guild_id: int) -> ScheduleRow | None:
     query = select(accountability_schedule).where(accountability_schedule.c.guild_id == guild_id)
-    return cast(ScheduleRow | None, await _first(conn, query))
+    return cast(ScheduleRow | None, await first_row(conn, query))
 
 
 async def all_schedules(conn: AsyncConnection) -> list[ScheduleRow]:
-    return cast(list[ScheduleRow], await _all(conn, select(accountability_schedule)))
+    return cast(list[ScheduleRow], await all_rows(conn, select(accountability_schedule)))
 
 
 async def save_schedule(
     conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
 ) -> ScheduleRow:
-    if await schedule(conn, guild_id) is None:
-        await conn.execute(
-            insert(accountability_schedule).values(guild_id=guild_id, updated_at=now)
-        )
-    await conn.execute(
-        update(accountability_schedule)
-        .where(accountability_schedule.c.guild_id == guild_id)
-        .values(updated_at=now, **values)
-    )
-    saved = await schedule(conn, guild_id)
-    assert saved is not None
-    return saved
+    saved = await save_guild_row(conn, accountability_schedule, guild_id, now, **values)
+    return cast(ScheduleRow, saved)
 
 
 async def week_post(conn: AsyncConnection, guild_id: int, week: str) -> WeekPostRow | None:
     query = select(accountability_weeks).where(
         accountability_weeks.c.guild_id == guild_id, accountability_weeks.c.week == week
     )
-    return cast(WeekPostRow | None, await _first(conn, query))
+    return cast(WeekPostRow | None, await first_row(conn, query))
 
 
 async def latest_week_post(conn: AsyncConnection, guild_id: int) -> WeekPostRow | None:
@@ -317,7 +284,7 @@ async def latest_week_post(conn: AsyncConnection, guild_id: int) -> WeekPostRow 
         .order_by(accountability_weeks.c.posted_at.desc())
         .limit(1)
     )
-    return cast(WeekPostRow | None, await _first(conn, query))
+    return cast(WeekPostRow | None, await first_row(conn, query))
 
 
 async def save_week_post(

@@ -11,37 +11,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
+from bot.core.store import columns as col
 from bot.core.store.schema import metadata
-from bot.core.store.types import UTCDateTime
 
 projects = Table(
     "projects",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
+    col.serial_id(),
+    *col.member_of(),
     Column("title", String(100), nullable=False),
     Column("domain", String(32), nullable=False),
     Column("goal", Text, nullable=False),
-    Column("target_date", String(10), nullable=False),  # member-local ISO date
+    col.iso_date("target_date"),  # member-local ISO date
     Column("link", String(300), nullable=True),
     Column("idea_id", String(64), nullable=True),
     Column("status", String(16), nullable=False),  # active | done | dropped
-    Column("progress", Integer, nullable=False, server_default="0"),  # last reported 0-100
-    Column("target_moves", Integer, nullable=False, server_default="0"),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("last_checkin_at", UTCDateTime, nullable=True),
+    col.counter("progress"),  # last reported 0-100
+    col.counter("target_moves"),
+    *col.timestamps(),
+    col.instant("last_checkin_at", nullable=True),
     # The last check-in that changed progress, milestone tick or ship (perfectionism rule).
-    Column("last_progress_at", UTCDateTime, nullable=False),
-    Column("stale_at", UTCDateTime, nullable=True),
+    col.instant("last_progress_at"),
+    col.instant("stale_at", nullable=True),
     # When the 7-day reminder went out for the current silence (cleared by a check-in).
-    Column("reminded_at", UTCDateTime, nullable=True),
-    Column("shipped_at", UTCDateTime, nullable=True),  # first ship
-    Column("ship_count", Integer, nullable=False, server_default="0"),
-    Column("ended_at", UTCDateTime, nullable=True),
+    col.instant("reminded_at", nullable=True),
+    col.instant("shipped_at", nullable=True),  # first ship
+    col.counter("ship_count"),
+    col.instant("ended_at", nullable=True),
     Column("end_reason", Text, nullable=True),
     Index("ix_projects_member_status", "guild_id", "user_id", "status"),
     Index("ix_projects_guild_status", "guild_id", "status", "last_checkin_at"),
@@ -51,25 +49,25 @@ projects = Table(
 project_milestones = Table(
     "project_milestones",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    col.guild_key(),
     Column("project_id", Integer, primary_key=True, autoincrement=False),
     Column("position", Integer, primary_key=True, autoincrement=False),
     # The owner, so a member's data (export/delete) is found by `user_id` like elsewhere.
     Column("user_id", BigInteger, nullable=False),
     Column("title", String(100), nullable=False),
-    Column("done_at", UTCDateTime, nullable=True),
+    col.instant("done_at", nullable=True),
 )
 
 project_events = Table(
     "project_events",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    col.serial_id(),
     Column("guild_id", BigInteger, nullable=False),
     Column("project_id", Integer, nullable=False),
     Column("user_id", BigInteger, nullable=False),
     # start | checkin | milestone | ship | target | stale | done | drop
     Column("kind", String(16), nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
+    col.instant("occurred_at"),
     Column("progress", Integer, nullable=True),
     Column("did", Text, nullable=True),
     Column("blockers", Text, nullable=True),
@@ -83,32 +81,31 @@ project_events = Table(
 project_prefs = Table(
     "project_prefs",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *col.member_key(),
     # Public: check-in summaries go to the weekly thread and the member is listed there.
-    Column("public_checkins", Boolean, nullable=False, server_default="1"),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.flag("public_checkins", default=True),
+    col.instant("updated_at"),
 )
 
 accountability_schedule = Table(
     "accountability_schedule",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("enabled", Boolean, nullable=False, server_default="1"),
-    Column("weekday", Integer, nullable=False, server_default="0"),  # 0 = Monday
-    Column("post_time", String(5), nullable=False, server_default="10:30"),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.guild_key(),
+    col.flag("enabled", default=True),
+    col.counter("weekday"),  # 0 = Monday
+    col.clock("post_time", default="10:30"),
+    col.instant("updated_at"),
 )
 
 accountability_weeks = Table(
     "accountability_weeks",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    col.guild_key(),
     Column("week", String(8), primary_key=True),  # ISO week, e.g. 2026-W10
     Column("channel_id", BigInteger, nullable=False),
     Column("message_id", BigInteger, nullable=False),
     Column("thread_id", BigInteger, nullable=True),
-    Column("posted_at", UTCDateTime, nullable=False),
+    col.instant("posted_at"),
 )
 
 

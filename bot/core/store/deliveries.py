@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import insert_new
 from bot.core.store.schema import deliveries
 
 MAX_ATTEMPTS = 5
@@ -21,21 +21,11 @@ MAX_ATTEMPTS = 5
 
 async def claim(conn: AsyncConnection, key: str, guild_id: int, kind: str, now: datetime) -> bool:
     """True when this caller owns the send. Safe against concurrent claimers."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(deliveries).values(
-                    key=key,
-                    guild_id=guild_id,
-                    kind=kind,
-                    status="claimed",
-                    created_at=now,
-                    attempts=1,
-                )
-            )
+    claimed = insert(deliveries).values(
+        key=key, guild_id=guild_id, kind=kind, status="claimed", created_at=now, attempts=1
+    )
+    if await insert_new(conn, claimed):
         return True
-    except IntegrityError:
-        pass
     retried = await conn.execute(
         update(deliveries)
         .where(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import update_or_insert
 from bot.core.store.schema import due_reminders
 
 
@@ -19,25 +20,9 @@ async def upsert(
     due_at: datetime,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    updated = await conn.execute(
-        update(due_reminders)
-        .where(
-            due_reminders.c.guild_id == guild_id,
-            due_reminders.c.user_id == user_id,
-            due_reminders.c.kind == kind,
-        )
-        .values(due_at_utc=due_at, payload=payload or {})
-    )
-    if updated.rowcount == 0:
-        await conn.execute(
-            insert(due_reminders).values(
-                guild_id=guild_id,
-                user_id=user_id,
-                kind=kind,
-                due_at_utc=due_at,
-                payload=payload or {},
-            )
-        )
+    key = {"guild_id": guild_id, "user_id": user_id, "kind": kind}
+    values = {"due_at_utc": due_at, "payload": payload or {}}
+    await update_or_insert(conn, due_reminders, key, values)
 
 
 async def remove(conn: AsyncConnection, guild_id: int, user_id: int, kind: str) -> None:

@@ -12,10 +12,8 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     Column,
     Index,
-    Integer,
     MetaData,
     String,
     Table,
@@ -23,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from bot.core.store import columns as col
 from bot.core.store.types import UTCDateTime
 
 NAMING = {
@@ -37,7 +36,7 @@ metadata = MetaData(naming_convention=NAMING)
 guild_config = Table(
     "guild_config",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    col.guild_key(),
     Column("timezone", String(64), nullable=False, server_default="UTC"),
     Column("moderator_role_id", BigInteger, nullable=True),
     Column("daily_channel_id", BigInteger, nullable=True),
@@ -46,53 +45,49 @@ guild_config = Table(
     # Settings that failed at send time (channel gone, permission lost): {name: reason}.
     Column("broken", JSON, nullable=False, default=dict),
     # Set when the bot was removed from the guild; its data is purged after the retention period.
-    Column("removed_at", UTCDateTime, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.instant("removed_at", nullable=True),
+    *col.timestamps(),
 )
 
 members = Table(
     "members",
     metadata,
-    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    *col.member_key(),
     Column("timezone", String(64), nullable=True),
-    Column("dm_opt_in", Boolean, nullable=False, server_default="0"),
+    col.flag("dm_opt_in", default=False),
     # Set when a DM bounced (Forbidden): DMs stop until the member turns them on again.
-    Column("dm_unreachable", Boolean, nullable=False, server_default="0"),
+    col.flag("dm_unreachable", default=False),
     Column("nudge_mode", String(8), nullable=False, server_default="inbox"),
-    Column("profile_public", Boolean, nullable=False, server_default="0"),
-    Column("leaderboard_opt_in", Boolean, nullable=False, server_default="0"),
+    col.flag("profile_public", default=False),
+    col.flag("leaderboard_opt_in", default=False),
     # Set when the member left the guild; their data is purged after the retention period.
-    Column("left_at", UTCDateTime, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    col.instant("left_at", nullable=True),
+    *col.timestamps(),
 )
 
 deliveries = Table(
     "deliveries",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    col.serial_id(),
     Column("key", String(200), nullable=False, unique=True),
     Column("guild_id", BigInteger, nullable=False),
     Column("kind", String(32), nullable=False),
     # claimed -> sent | failed | skipped
     Column("status", String(16), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("sent_at", UTCDateTime, nullable=True),
+    col.instant("created_at"),
+    col.instant("sent_at", nullable=True),
     Column("channel_id", BigInteger, nullable=True),
     Column("message_id", BigInteger, nullable=True),
     Column("detail", Text, nullable=True),
-    Column("attempts", Integer, nullable=False, server_default="0"),
+    col.counter("attempts"),
     Index("ix_deliveries_guild_created", "guild_id", "created_at"),
 )
 
 due_reminders = Table(
     "due_reminders",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
+    col.serial_id(),
+    *col.member_of(),
     Column("kind", String(32), nullable=False),
     Column("due_at_utc", UTCDateTime, nullable=False, index=True),
     Column("payload", JSON, nullable=False, default=dict),
@@ -104,7 +99,7 @@ command_sync = Table(
     metadata,
     Column("scope", String(64), primary_key=True),
     Column("tree_hash", String(64), nullable=False),
-    Column("synced_at", UTCDateTime, nullable=False),
+    col.instant("synced_at"),
 )
 
 # --- 0002: the inbox (what waits for a member's next command) ------------------------
@@ -112,14 +107,13 @@ command_sync = Table(
 inbox = Table(
     "inbox",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("user_id", BigInteger, nullable=False),
+    col.serial_id(),
+    *col.member_of(),
     Column("kind", String(32), nullable=False),
     Column("title", String(256), nullable=False),
     Column("body", Text, nullable=False),
     Column("payload", JSON, nullable=False, default=dict),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("delivered_at", UTCDateTime, nullable=True),
+    col.instant("created_at"),
+    col.instant("delivered_at", nullable=True),
     Index("ix_inbox_member_pending", "guild_id", "user_id", "delivered_at"),
 )

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import inserted_id
 from bot.pitfalls.rules import Detection, PitfallFlag
 from bot.pitfalls.store.batching import DETECTION_SLICE, STREAM_PARTITION
 from bot.pitfalls.tables import pitfall_detections, pitfall_sweeps
@@ -30,19 +31,15 @@ async def record_sweep(
     detections: Sequence[tuple[int, Detection]],
 ) -> tuple[int, dict[tuple[int, str], int]]:
     """Store a sweep and its detections; returns the sweep id and (member, pitfall) -> id."""
-    result = await conn.execute(
-        insert(pitfall_sweeps).values(
-            guild_id=guild_id,
-            swept_at=now,
-            seconds=0.0,
-            members_evaluated=members_evaluated,
-            detections=len(detections),
-            nudges=0,
-        )
+    new_sweep = insert(pitfall_sweeps).values(
+        guild_id=guild_id,
+        swept_at=now,
+        seconds=0.0,
+        members_evaluated=members_evaluated,
+        detections=len(detections),
+        nudges=0,
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    sweep_id = int(key[0])
+    sweep_id = await inserted_id(conn, new_sweep)
     # In slices, so binding 100k detections does not hold the event loop in one go.
     for start in range(0, len(detections), DETECTION_SLICE):
         await conn.execute(

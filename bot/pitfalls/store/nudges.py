@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import inserted_id
 from bot.pitfalls.rules import SentNudge
 from bot.pitfalls.store.batching import chunks
 from bot.pitfalls.tables import pitfall_mutes, pitfall_nudges
@@ -78,20 +79,16 @@ async def add_nudge(
     now: datetime,
 ) -> int:
     """Record a nudge about to be delivered (channel "pending"); returns its row id."""
-    result = await conn.execute(
-        insert(pitfall_nudges).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            pitfall=pitfall,
-            nudge_id=nudge_id,
-            detection_id=detection_id,
-            sent_at=now,
-            channel="pending",
-        )
+    new_nudge = insert(pitfall_nudges).values(
+        guild_id=guild_id,
+        user_id=user_id,
+        pitfall=pitfall,
+        nudge_id=nudge_id,
+        detection_id=detection_id,
+        sent_at=now,
+        channel="pending",
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return await inserted_id(conn, new_nudge)
 
 
 async def set_nudge_channel(conn: AsyncConnection, row_id: int, channel: str) -> None:

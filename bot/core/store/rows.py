@@ -1,0 +1,93 @@
+"""Row helpers the feature stores share: read rows as dicts, and save a settings row.
+
+Settings tables hold one row per guild (schedules) or per member (preferences); a missing
+row means "the defaults", so saving makes the row on the first save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Executable, Insert, Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+__all__ = [
+    "all_rows",
+    "count_rows",
+    "first_row",
+    "insert_new",
+    "inserted_id",
+    "save_guild_row",
+    "update_or_insert",
+]
+
+
+async def first_row(conn: AsyncConnection, query: Executable) -> dict[str, Any] | None:
+    """The first row as a dict, or None."""
+    row = (await conn.execute(query)).first()
+    return dict(row._mapping) if row is not None else None
+
+
+async def all_rows(conn: AsyncConnection, query: Executable) -> list[dict[str, Any]]:
+    """Every row as a dict."""
+    return [dict(row._mapping) for row in await conn.execute(query)]
+
+
+async def count_rows(conn: AsyncConnection, table: Table, *where: ColumnElement[bool]) -> int:
+    """How many rows of `table` match all of `where`."""
+    query = select(func.count()).select_from(table).where(*where)
+    return int((await conn.execute(query)).scalar() or 0)
+
+
+async def save_guild_row(
+    conn: AsyncConnection, table: Table, guild_id: int, now: datetime, **values: Any
+) -> dict[str, Any]:
+    """Update the guild's row of `table` (made first, with the table's defaults, if missing)
+    with `values` and `updated_at`; returns the saved row."""
+    of_guild = select(table).where(table.c.guild_id == guild_id)
+    if await first_row(conn, of_guild) is None:
+        await conn.execute(insert(table).values(guild_id=guild_id, updated_at=now))
+    await conn.execute(
+        update(table).where(table.c.guild_id == guild_id).values(updated_at=now, **values)
+    )
+    saved = await first_row(conn, of_guild)
+    assert saved is not None
+    return saved
+
+
+async def update_or_insert(
+    conn: AsyncConnection,
+    table: Table,
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
+    *,
+    insert_values: Mapping[str, Any] | None = None,
+) -> None:
+    """Update the row at `key` (column name -> value) with `values`; when there is none,
+    insert `key` with `insert_values` (by default the same `values`)."""
+    at_key = [table.c[name] == value for name, value in key.items()]
+    updated = await conn.execute(update(table).where(*at_key).values(**values))
+    if updated.rowcount == 0:
+        new = values if insert_values is None else insert_values
+        await conn.execute(insert(table).values(**key, **new))
+
+
+async def insert_new(conn: AsyncConnection, statement: Insert) -> bool:
+    """Run the insert in a savepoint: True when it made the row, False when a unique key
+    said the row was already there (inserted earlier or by a concurrent caller)."""
+    try:
+        async with conn.begin_nested():
+            await conn.execute(statement)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def inserted_id(conn: AsyncConnection, statement: Insert) -> int:
+    """Run the insert of one row into a table with a serial `id`; returns the new id."""
+    key = (await conn.execute(statement)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
