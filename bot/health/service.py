@@ -6,7 +6,7 @@ deliveries of the last 24 hours and the guild's broken settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -40,14 +40,14 @@ class HealthReport:
     broken: dict[str, str]
 
 
+@dataclass(eq=False)
 class HealthService:
     """Builds a guild's health report from the scheduler, dispatcher, ledger and settings."""
 
-    def __init__(self, core: Core, *, guilds: GuildService, sweeps: SweepTimes) -> None:
-        """Built once in the wiring; ``sweeps`` is the pitfalls service."""
-        self.core = core
-        self.guilds = guilds
-        self.sweeps = sweeps
+    core: Core
+    _: KW_ONLY
+    guilds: GuildService
+    sweeps: SweepTimes
 
     async def report(self, guild_id: int) -> HealthReport:
         """Jobs, the last sweep and tick, deliveries of the last 24 hours, broken settings."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time as perf
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -116,30 +116,25 @@ class NudgeRenderer(Protocol):
         ...
 
 
+@dataclass(eq=False)
 class PitfallService:
     """The daily sweep per guild, the nudges it sends, and the members' answers to them."""
 
     policy = NudgePolicy()
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        catalog: CatalogRegistry,
-        guilds: GuildService,
-        notifier: Notifier,
-        renderer: NudgeRenderer,
-    ) -> None:
-        """Keep the collaborators and follow guild timezone changes (they move 10:00)."""
-        self.core = core
-        self.catalog = catalog
-        self.guilds = guilds
-        self.notifier = notifier
-        self.renderer = renderer
-        # Across guilds, the most recent sweep: for `/setup health`.
-        self.last_sweep_at: datetime | None = None
-        self.last_sweep_seconds: float | None = None
-        guilds.listeners.append(self.sync_jobs)
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
+    guilds: GuildService
+    notifier: Notifier
+    renderer: NudgeRenderer
+    # Across guilds, the most recent sweep: for `/setup health`.
+    last_sweep_at: datetime | None = field(default=None, init=False)
+    last_sweep_seconds: float | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        """Follow guild timezone changes (they move the 10:00 sweep)."""
+        self.guilds.listeners.append(self.sync_jobs)
 
     async def start(self) -> None:
         """Schedule the sweep of every guild the bot knows or is in (once, when ready)."""

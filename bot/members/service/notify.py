@@ -8,6 +8,7 @@ back to the inbox; it never breaks the sweep that sent it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -23,16 +24,14 @@ from bot.members.service.profiles import MemberService
 log = logging.getLogger(__name__)
 
 
+@dataclass(eq=False)
 class Notifier:
     """Reaching one member once: a DM where they opted in, else their next reply."""
 
-    def __init__(
-        self, store: Store, clock: Clock, members: MemberService, deliverer: Deliverer
-    ) -> None:
-        self.store = store
-        self.clock = clock
-        self.members = members
-        self.deliverer = deliverer
+    store: Store
+    clock: Clock
+    members: MemberService
+    deliverer: Deliverer
 
     async def to_member(
         self,

@@ -74,12 +74,12 @@ class MemberContext:
         return local_date(self.now, self.zone)
 
 
+@dataclass(eq=False)
 class MemberService:
     """Member preferences and the one read of who is asking."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
+    store: Store
+    clock: Clock
 
     async def profile(self, guild_id: int, user_id: int) -> MemberProfile:
         """Read-only: a member with no row yet gets the defaults (rows are made on writes)."""

@@ -9,6 +9,7 @@ project is stale.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -29,25 +30,20 @@ from bot.projects.service.reminders import REMINDER_KIND, STALE_KIND, reschedule
 from bot.projects.service.weekly import WeeklyAccountability
 
 
+@dataclass(eq=False)
 class Checkins:
     """`/project checkin` (and the weekly post's Check in button), and the silence reminders."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        portfolio: Portfolio,
-        weekly: WeeklyAccountability,
-        notifier: Notifier,
-        renderer: ReminderRenderer,
-    ) -> None:
+    core: Core
+    _: KW_ONLY
+    portfolio: Portfolio
+    weekly: WeeklyAccountability
+    notifier: Notifier
+    renderer: ReminderRenderer
+
+    def __post_init__(self) -> None:
         """Build on the portfolio and the weekly thread; register the reminder handler."""
-        self.core = core
-        self.portfolio = portfolio
-        self.weekly = weekly
-        self.notifier = notifier
-        self.renderer = renderer
-        core.dispatcher.register(REMINDER_KIND, self.remind)
+        self.core.dispatcher.register(REMINDER_KIND, self.remind)
 
     async def context(
         self,

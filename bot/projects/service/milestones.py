@@ -7,6 +7,7 @@ so v2 can follow v1.
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from bot.core.errors import UserFacingError
@@ -34,22 +35,15 @@ CELEBRATED: dict[OutcomeStatus, Celebrated] = {
 }
 
 
+@dataclass(eq=False)
 class Milestones:
     """`/project milestone` and `/project ship`."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        portfolio: Portfolio,
-        guilds: GuildService,
-        renderer: CelebrationRenderer,
-    ) -> None:
-        """Build on the portfolio; celebrate in the guild's accountability channel."""
-        self.core = core
-        self.portfolio = portfolio
-        self.guilds = guilds
-        self.renderer = renderer
+    core: Core
+    _: KW_ONLY
+    portfolio: Portfolio
+    guilds: GuildService
+    renderer: CelebrationRenderer
 
     async def tick(
         self, guild_id: int, user_id: int, project_ref: str | None, milestone_ref: str

@@ -8,7 +8,7 @@ check-in reminder row in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -43,14 +43,14 @@ NO_ACTIVE = (
 )
 
 
+@dataclass(eq=False)
 class Portfolio:
     """Projects as records: create, look up, list, show, end; the base of the other parts."""
 
-    def __init__(self, core: Core, *, catalog: CatalogRegistry, members: MemberService) -> None:
-        """Build on the core, the guild catalogs (ideas) and members (local day, privacy)."""
-        self.core = core
-        self.catalog = catalog
-        self.members = members
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
+    members: MemberService
 
     # --- reading -------------------------------------------------------------------------
 
