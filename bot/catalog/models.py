@@ -89,6 +89,17 @@ EstMinutes = Annotated[StrictInt, _ranged(*C.EST_MINUTES)]
 TimeLimit = Annotated[StrictInt, _ranged(*C.TIME_LIMIT_MINUTES)]
 
 
+def _fits_one_field(values: tuple[str, ...], what: str, limit: int) -> tuple[str, ...]:
+    """A list shown as one bulleted embed field must fit that field."""
+    shown = len(bullet_block(values))
+    if shown > limit:
+        raise _fail(
+            f"{what} together are {shown:,} characters as shown (with bullets); "
+            f"they must fit in one Discord embed field of {limit:,}"
+        )
+    return values
+
+
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     seen: set[str] = set()
     for value in values:
@@ -192,13 +203,7 @@ class Question(_Model):
     @field_validator("key_points")
     @classmethod
     def _key_points_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        shown = len(bullet_block(value))
-        if shown > C.KEY_POINTS_TOTAL_MAX:
-            raise _fail(
-                f"the key points together are {shown:,} characters as shown (with bullets); "
-                f"they must fit in one Discord embed field of {C.KEY_POINTS_TOTAL_MAX:,}"
-            )
-        return value
+        return _fits_one_field(value, "the key points", C.KEY_POINTS_TOTAL_MAX)
 
     @field_validator("skills")
     @classmethod
@@ -291,13 +296,7 @@ class ProjectIdea(_Model):
     @field_validator("stretch_goals")
     @classmethod
     def _goals_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        shown = len(bullet_block(value))
-        if shown > C.EMBED_FIELD_VALUE_MAX:
-            raise _fail(
-                f"the stretch goals together are {shown:,} characters as shown (with bullets); "
-                f"they must fit in one Discord embed field of {C.EMBED_FIELD_VALUE_MAX:,}"
-            )
-        return value
+        return _fits_one_field(value, "the stretch goals", C.EMBED_FIELD_VALUE_MAX)
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> ProjectIdea:
