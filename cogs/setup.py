@@ -21,6 +21,11 @@ from bot.studybot import StudyBot, StudyGroupCog, reply
 
 P = ParamSpec("P")
 
+WEEKDAY_CHOICES = [
+    app_commands.Choice(name=name, value=name[:3].lower())
+    for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+]
+
 
 @dataclass(frozen=True)
 class ScheduledPost:
@@ -222,20 +227,7 @@ class Setup(StudyGroupCog, group_name="setup"):
         time="Local server time, 24-hour HH:MM (e.g. 10:00)",
         enabled="False pauses the weekly thread; true resumes it",
     )
-    @app_commands.choices(
-        weekday=[
-            app_commands.Choice(name=name, value=name[:3].lower())
-            for name in (
-                "Monday",
-                "Tuesday",
-                "Wednesday",
-                "Thursday",
-                "Friday",
-                "Saturday",
-                "Sunday",
-            )
-        ]
-    )
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
     @moderator_only()
     async def accountability(
         self,
