@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -109,6 +110,19 @@ def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     return values
 
 
+def _count(bounds: tuple[int, int], description: str) -> Any:
+    """A list whose length the pack format bounds (`constants.*_COUNT`)."""
+    return Field(min_length=bounds[0], max_length=bounds[1], description=description)
+
+
+#: The roadmap skills a question or project idea exercises: at least one, none twice.
+SkillIds = Annotated[
+    tuple[Slug, ...],
+    Field(min_length=1, description="Roadmap skill ids."),
+    AfterValidator(lambda value: _unique(value, "skill")),
+]
+
+
 class _Model(BaseModel):
     # Strings and numbers are StrictStr/StrictInt: packs come from YAML, and a silent
     # "45" -> 45 or 1.0 -> "1.0" would hide mistakes. Surrounding whitespace (the newline
@@ -181,12 +195,7 @@ class Question(_Model):
     difficulty: Difficulty = Field(description="1 (easy) to 3 (hard).")
     prompt: QuestionPrompt = Field(description="The question, shown as the embed description.")
     hints: Annotated[
-        tuple[Hint, ...],
-        Field(
-            min_length=C.HINTS_COUNT[0],
-            max_length=C.HINTS_COUNT[1],
-            description="1 to 3 hints, in the order they are revealed.",
-        ),
+        tuple[Hint, ...], _count(C.HINTS_COUNT, "1 to 3 hints, in the order they are revealed.")
     ]
     key_points: Annotated[
         tuple[KeyPoint, ...],
@@ -197,18 +206,13 @@ class Question(_Model):
     ]
     follow_ups: tuple[FollowUp, ...] = ()
     time_limit_minutes: TimeLimit = Field(description="Minutes, 5 to 90.")
-    skills: Annotated[tuple[Slug, ...], Field(min_length=1, description="Roadmap skill ids.")]
+    skills: SkillIds
     tags: tuple[Tag, ...] = ()
 
     @field_validator("key_points")
     @classmethod
     def _key_points_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _fits_one_field(value, "the key points", C.KEY_POINTS_TOTAL_MAX)
-
-    @field_validator("skills")
-    @classmethod
-    def _skills_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _unique(value, "skill")
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> Question:
@@ -279,19 +283,12 @@ class ProjectIdea(_Model):
     dataset: Dataset = Field(description="A suggested public dataset, by name.")
     milestones: Annotated[
         tuple[Milestone, ...],
-        Field(
-            min_length=C.MILESTONES_COUNT[0],
-            max_length=C.MILESTONES_COUNT[1],
-            description="3 to 8, ordered: data, baseline, evaluation, deploy, write-up.",
+        _count(
+            C.MILESTONES_COUNT, "3 to 8, ordered: data, baseline, evaluation, deploy, write-up."
         ),
     ]
-    skills: Annotated[tuple[Slug, ...], Field(min_length=1, description="Roadmap skill ids.")]
+    skills: SkillIds
     stretch_goals: tuple[StretchGoal, ...] = ()
-
-    @field_validator("skills")
-    @classmethod
-    def _skills_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _unique(value, "skill")
 
     @field_validator("stretch_goals")
     @classmethod
