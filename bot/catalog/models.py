@@ -90,15 +90,19 @@ EstMinutes = Annotated[StrictInt, _ranged(*C.EST_MINUTES)]
 TimeLimit = Annotated[StrictInt, _ranged(*C.TIME_LIMIT_MINUTES)]
 
 
-def _fits_one_field(values: tuple[str, ...], what: str, limit: int) -> tuple[str, ...]:
+def _fitting_one_field(what: str, limit: int) -> AfterValidator:
     """A list shown as one bulleted embed field must fit that field."""
-    shown = len(bullet_block(values))
-    if shown > limit:
-        raise _fail(
-            f"{what} together are {shown:,} characters as shown (with bullets); "
-            f"they must fit in one Discord embed field of {limit:,}"
-        )
-    return values
+
+    def check(values: tuple[str, ...]) -> tuple[str, ...]:
+        shown = len(bullet_block(values))
+        if shown > limit:
+            raise _fail(
+                f"{what} together are {shown:,} characters as shown (with bullets); "
+                f"they must fit in one Discord embed field of {limit:,}"
+            )
+        return values
+
+    return AfterValidator(check)
 
 
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -203,16 +207,12 @@ class Question(_Model):
             min_length=1,
             description="What a good answer covers; together at most 1,024 characters.",
         ),
+        _fitting_one_field("the key points", C.KEY_POINTS_TOTAL_MAX),
     ]
     follow_ups: tuple[FollowUp, ...] = ()
     time_limit_minutes: TimeLimit = Field(description="Minutes, 5 to 90.")
     skills: SkillIds
     tags: tuple[Tag, ...] = ()
-
-    @field_validator("key_points")
-    @classmethod
-    def _key_points_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _fits_one_field(value, "the key points", C.KEY_POINTS_TOTAL_MAX)
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> Question:
@@ -288,12 +288,10 @@ class ProjectIdea(_Model):
         ),
     ]
     skills: SkillIds
-    stretch_goals: tuple[StretchGoal, ...] = ()
-
-    @field_validator("stretch_goals")
-    @classmethod
-    def _goals_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _fits_one_field(value, "the stretch goals", C.EMBED_FIELD_VALUE_MAX)
+    stretch_goals: Annotated[
+        tuple[StretchGoal, ...],
+        _fitting_one_field("the stretch goals", C.EMBED_FIELD_VALUE_MAX),
+    ] = ()
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> ProjectIdea:
