@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
 from discord import app_commands
@@ -12,9 +12,10 @@ from discord.ext import commands
 
 from bot.content import views as content_ui
 from bot.core.checks import guild_id_of, moderator_only, write_cooldown
-from bot.studybot import StudyBot
+from bot.studybot import StudyBot, reply
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 async def _pack_autocomplete(
@@ -51,17 +52,24 @@ def _pack_option(about: str, *, versions: str | None = None) -> Callable[[T], T]
     return decorate
 
 
-async def _reply(interaction: discord.Interaction[StudyBot], embed: discord.Embed) -> None:
-    await interaction.response.send_message(embed=embed, ephemeral=True)
-
-
-async def _set_enabled(
-    interaction: discord.Interaction[StudyBot], pack: str, enabled: bool
-) -> None:
-    result = await interaction.client.services.content.set_enabled(
-        guild_id_of(interaction), interaction.user.id, pack, enabled
+def _switch_command(
+    callback: Callable[
+        Concatenate[Any, discord.Interaction[StudyBot], P], Coroutine[Any, Any, None]
+    ],
+    *,
+    enabled: bool,
+    name: str,
+    description: str,
+    about: str,
+) -> app_commands.Command[Any, P, None]:
+    """`/content enable` or `/content disable`: one shared `callback`, which reads `enabled`
+    from the command's `extras`; a moderator's write, like the other pack changes."""
+    command: app_commands.Command[Any, P, None] = app_commands.Command(
+        name=name, description=description, callback=callback, extras={"enabled": enabled}
     )
-    await _reply(interaction, content_ui.toggle_embed(result))
+    command = moderator_only()(command)
+    command = write_cooldown()(command)
+    return _pack_option(about)(command)
 
 
 @app_commands.guild_only()
@@ -91,17 +99,17 @@ class Content(commands.GroupCog, group_name="content"):
         )
         embed = content_ui.preview_embed(preview)
         if preview.token is None:
-            await interaction.followup.send(embed=embed, ephemeral=True)
+            await reply(interaction, embed=embed)
         else:
             view = content_ui.decision_view(preview.token)
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+            await reply(interaction, embed=embed, view=view)
 
     @app_commands.command(name="list", description="Built-in and uploaded packs (moderators).")
     @moderator_only()
     async def list_(self, interaction: discord.Interaction[StudyBot]) -> None:
         """Built-in and uploaded packs with their state."""
         packs = await interaction.client.services.content.list_packs(guild_id_of(interaction))
-        await _reply(interaction, content_ui.list_embed(packs))
+        await reply(interaction, embed=content_ui.list_embed(packs))
 
     @app_commands.command(name="show", description="A pack's details and versions (moderators).")
     @_pack_option("The pack id")
@@ -110,23 +118,33 @@ class Content(commands.GroupCog, group_name="content"):
         """A pack's details and stored versions."""
         content = interaction.client.services.content
         details = await content.show_pack(guild_id_of(interaction), pack)
-        await _reply(interaction, content_ui.show_embed(details))
+        await reply(interaction, embed=content_ui.show_embed(details))
 
-    @app_commands.command(name="disable", description="Stop using an uploaded pack (moderators).")
-    @_pack_option("The uploaded pack to disable (it stays stored)")
-    @write_cooldown()
-    @moderator_only()
-    async def disable(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
-        """Stop using a pack in this server (it stays stored)."""
-        await _set_enabled(interaction, pack, False)
+    async def _set_enabled(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
+        """`/content enable` and `/content disable`: the command's `extras` say which."""
+        assert isinstance(interaction.command, app_commands.Command)
+        result = await interaction.client.services.content.set_enabled(
+            guild_id_of(interaction),
+            interaction.user.id,
+            pack,
+            interaction.command.extras["enabled"],
+        )
+        await reply(interaction, embed=content_ui.toggle_embed(result))
 
-    @app_commands.command(name="enable", description="Use a disabled pack again (moderators).")
-    @_pack_option("The uploaded pack to enable")
-    @write_cooldown()
-    @moderator_only()
-    async def enable(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
-        """Use a disabled pack again."""
-        await _set_enabled(interaction, pack, True)
+    disable = _switch_command(
+        _set_enabled,
+        enabled=False,
+        name="disable",
+        description="Stop using an uploaded pack (moderators).",
+        about="The uploaded pack to disable (it stays stored)",
+    )
+    enable = _switch_command(
+        _set_enabled,
+        enabled=True,
+        name="enable",
+        description="Use a disabled pack again (moderators).",
+        about="The uploaded pack to enable",
+    )
 
     @app_commands.command(
         name="rollback", description="Go back to an earlier stored version (moderators)."
@@ -144,7 +162,7 @@ class Content(commands.GroupCog, group_name="content"):
         result = await interaction.client.services.content.rollback(
             guild_id_of(interaction), interaction.user.id, pack, version
         )
-        await _reply(interaction, content_ui.rollback_embed(result))
+        await reply(interaction, embed=content_ui.rollback_embed(result))
 
     @app_commands.command(name="export", description="Download a pack as YAML (moderators).")
     @_pack_option(
@@ -174,7 +192,7 @@ class Content(commands.GroupCog, group_name="content"):
         guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await interaction.client.services.content.reload_builtin()
-        await interaction.followup.send(embed=content_ui.reload_embed(result), ephemeral=True)
+        await reply(interaction, embed=content_ui.reload_embed(result))
 
 
 async def setup(bot: StudyBot) -> None:

@@ -48,15 +48,13 @@ class Daily(StudyGroupCog, group_name="daily"):
     ) -> None:
         """Your streak, or another member's."""
         guild_id = guild_id_of(interaction)
-        target = member or interaction.user
-        own = target.id == interaction.user.id
-        if not own:
-            profile = await self.bot.services.members.profile(guild_id, target.id)
+        shown = embeds.Shown.of(interaction, member)
+        if not shown.own:
+            profile = await self.bot.services.members.profile(guild_id, shown.user.id)
             if not profile.profile_public:
                 raise UserFacingError("That member keeps their progress private.")
-        state = await self.bot.services.daily.streak(guild_id, target.id)
-        name = "You" if own else discord.utils.escape_markdown(target.display_name)
-        await reply(interaction, embed=daily_ui.streak_embed(state, name, own=own))
+        state = await self.bot.services.daily.streak(guild_id, shown.user.id)
+        await reply(interaction, embed=daily_ui.streak_embed(state, shown.name, own=shown.own))
 
     @app_commands.command(name="history", description="Your last 14 days at a glance.")
     async def history(self, interaction: discord.Interaction[StudyBot]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.catalog.constants import QUESTION_CATEGORIES
 from bot.core import embeds
@@ -12,7 +11,7 @@ from bot.core.checks import guild_id_of, write_cooldown
 from bot.interview import views as ui
 from bot.interview.rules import category_name
 from bot.interview.service import PracticeRound
-from bot.studybot import StudyBot
+from bot.studybot import StudyBot, StudyGroupCog, reply
 
 CATEGORY_CHOICES = [
     app_commands.Choice(name=category_name(c), value=c) for c in QUESTION_CATEGORIES
@@ -24,18 +23,12 @@ DIFFICULTY_CHOICES = [
 
 async def send_round(interaction: discord.Interaction[StudyBot], round_: PracticeRound) -> None:
     """Show a practice round privately, with its persistent buttons."""
-    await interaction.response.send_message(
-        embed=ui.question_embed(round_), view=ui.practice_view(round_), ephemeral=True
-    )
+    await reply(interaction, embed=ui.question_embed(round_), view=ui.practice_view(round_))
 
 
 @app_commands.guild_only()
-class Interview(commands.GroupCog, group_name="interview"):
+class Interview(StudyGroupCog, group_name="interview"):
     """Mock-interview practice with spaced review."""
-
-    def __init__(self, bot: StudyBot) -> None:
-        super().__init__()
-        self.bot = bot
 
     async def cog_load(self) -> None:
         """Register the persistent buttons, so old practice messages keep working."""
@@ -55,7 +48,7 @@ class Interview(commands.GroupCog, group_name="interview"):
         difficulty: int | None = None,
     ) -> None:
         """/interview practice: the member's next question, privately."""
-        round_ = await interaction.client.services.interview.rounds.practice(
+        round_ = await self.bot.services.interview.rounds.practice(
             guild_id_of(interaction),
             interaction.user.id,
             category=category,
@@ -69,13 +62,11 @@ class Interview(commands.GroupCog, group_name="interview"):
         self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
     ) -> None:
         """/interview stats: a member's practice numbers (others' only if public)."""
-        target = member or interaction.user
-        stats = await interaction.client.services.interview.reviews.stats(
-            guild_id_of(interaction), interaction.user.id, target.id
+        shown = embeds.Shown.of(interaction, member)
+        stats = await self.bot.services.interview.reviews.stats(
+            guild_id_of(interaction), interaction.user.id, shown.user.id
         )
-        own = target.id == interaction.user.id
-        name = "You" if own else discord.utils.escape_markdown(target.display_name)
-        await interaction.response.send_message(embed=ui.stats_embed(stats, name), ephemeral=True)
+        await reply(interaction, embed=ui.stats_embed(stats, shown.name))
 
     @app_commands.command(
         name="mock", description="A timed mock interview, one question at a time."
@@ -93,7 +84,7 @@ class Interview(commands.GroupCog, group_name="interview"):
         focus: str | None = None,
     ) -> None:
         """/interview mock: start a timed session and show its first question."""
-        round_ = await interaction.client.services.interview.mocks.start(
+        round_ = await self.bot.services.interview.mocks.start(
             guild_id_of(interaction), interaction.user.id, questions=questions, focus=focus
         )
         await send_round(interaction, round_)
@@ -101,7 +92,7 @@ class Interview(commands.GroupCog, group_name="interview"):
     @app_commands.command(name="resume", description="Continue your mock interview session.")
     async def resume(self, interaction: discord.Interaction[StudyBot]) -> None:
         """/interview resume: the running session's current question, with live buttons."""
-        round_ = await interaction.client.services.interview.mocks.resume(
+        round_ = await self.bot.services.interview.mocks.resume(
             guild_id_of(interaction), interaction.user.id
         )
         await send_round(interaction, round_)
@@ -110,10 +101,10 @@ class Interview(commands.GroupCog, group_name="interview"):
     @write_cooldown()
     async def end(self, interaction: discord.Interaction[StudyBot]) -> None:
         """/interview end: stop the running session and show its summary."""
-        summary = await interaction.client.services.interview.mocks.end(
+        summary = await self.bot.services.interview.mocks.end(
             guild_id_of(interaction), interaction.user.id
         )
-        await interaction.response.send_message(embed=ui.summary_embed(summary), ephemeral=True)
+        await reply(interaction, embed=ui.summary_embed(summary))
 
     @app_commands.command(name="pair", description="Wait for a peer to interview each other.")
     @app_commands.describe(category="The kind of question you want (default: any)")
@@ -124,22 +115,20 @@ class Interview(commands.GroupCog, group_name="interview"):
     ) -> None:
         """/interview pair: join the pairing queue (a thread opens once paired)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        join = await interaction.client.services.interview.pairing.join(
+        join = await self.bot.services.interview.pairing.join(
             guild_id_of(interaction), interaction.user.id, category
         )
-        await interaction.followup.send(embed=ui.pair_join_embed(join), ephemeral=True)
+        await reply(interaction, embed=ui.pair_join_embed(join))
 
     @app_commands.command(name="pair-leave", description="Leave the pairing queue.")
     @write_cooldown()
     async def pair_leave(self, interaction: discord.Interaction[StudyBot]) -> None:
         """/interview pair-leave: leave the pairing queue."""
-        left = await interaction.client.services.interview.pairing.leave(
+        left = await self.bot.services.interview.pairing.leave(
             guild_id_of(interaction), interaction.user.id
         )
         text = "You left the pairing queue." if left else "You were not in the pairing queue."
-        await interaction.response.send_message(
-            embed=embeds.info("Pairing queue", text), ephemeral=True
-        )
+        await reply(interaction, embed=embeds.info("Pairing queue", text))
 
 
 async def setup(bot: StudyBot) -> None:

@@ -13,12 +13,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.errors import UserFacingError
 from bot.core.text import escape
 from bot.projects import views as project_ui
 from bot.projects.rules import DOMAIN_LABELS, PROJECT_DOMAINS
-from bot.studybot import StudyBot
+from bot.studybot import StudyBot, reply
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
@@ -95,7 +96,7 @@ class Projects(commands.GroupCog, group_name="project"):
         if not ideas:
             raise UserFacingError("No project ideas are loaded for that domain yet.")
         embed, view = project_ui.idea_page(ideas, 0, domain)
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await reply(interaction, embed=embed, view=view)
 
     @app_commands.command(name="checkin", description="Check in on a project (opens a form).")
     @app_commands.describe(
@@ -136,7 +137,7 @@ class Projects(commands.GroupCog, group_name="project"):
         result = await self.projects.milestones.tick(
             guild_id_of(interaction), interaction.user.id, project, milestone
         )
-        await _reply(interaction, project_ui.milestone_embed(result))
+        await reply(interaction, embed=project_ui.milestone_embed(result))
 
     @milestone.autocomplete("milestone")
     async def milestone_autocomplete(
@@ -180,7 +181,7 @@ class Projects(commands.GroupCog, group_name="project"):
         result = await self.projects.milestones.ship(
             guild_id_of(interaction), interaction.user.id, project, link=link, note=note
         )
-        await interaction.followup.send(embed=project_ui.ship_embed(result), ephemeral=True)
+        await reply(interaction, embed=project_ui.ship_embed(result))
 
     @app_commands.command(name="list", description="Your projects, or another member's.")
     @app_commands.describe(
@@ -190,13 +191,13 @@ class Projects(commands.GroupCog, group_name="project"):
         self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
     ) -> None:
         """List the member's projects, or a public member's."""
-        guild_id = guild_id_of(interaction)
-        target = member or interaction.user
-        own = target.id == interaction.user.id
-        projects = await self.projects.list_for(guild_id, interaction.user.id, target.id)
-        who = "Your" if own else f"{escape(target.display_name, 80)}'s"
-        now = self.clock.now()
-        await _reply(interaction, project_ui.list_embed(projects, who, own=own, now=now))
+        shown = embeds.Shown.of(interaction, member)
+        projects = await self.projects.list_for(
+            guild_id_of(interaction), interaction.user.id, shown.user.id
+        )
+        who = "Your" if shown.own else f"{escape(shown.user.display_name, 80)}'s"
+        embed = project_ui.list_embed(projects, who, own=shown.own, now=self.clock.now())
+        await reply(interaction, embed=embed)
 
     @app_commands.command(name="show", description="A project's milestones and timeline.")
     @app_commands.describe(project="Which project (yours, or a public member's project number)")
@@ -205,7 +206,7 @@ class Projects(commands.GroupCog, group_name="project"):
         """Show a project's milestones and timeline."""
         detail = await self.projects.detail(guild_id_of(interaction), interaction.user.id, project)
         own = detail.project.user_id == interaction.user.id
-        await _reply(interaction, project_ui.detail_embed(detail, own=own))
+        await reply(interaction, embed=project_ui.detail_embed(detail, own=own))
 
     @app_commands.command(name="done", description="Mark a project finished.")
     @app_commands.describe(project="Which project", note="Optional closing note")
@@ -218,7 +219,7 @@ class Projects(commands.GroupCog, group_name="project"):
         finished = await self.projects.finish(
             guild_id_of(interaction), interaction.user.id, project, note
         )
-        await _reply(interaction, project_ui.ended_embed(finished))
+        await reply(interaction, embed=project_ui.ended_embed(finished))
 
     @app_commands.command(name="drop", description="Drop a project (asks why; kept for you).")
     @app_commands.describe(project="Which project")
@@ -228,10 +229,6 @@ class Projects(commands.GroupCog, group_name="project"):
         """Open the drop form, which asks why."""
         found = await self.projects.resolve(guild_id_of(interaction), interaction.user.id, project)
         await interaction.response.send_modal(project_ui.DropModal(found))
-
-
-async def _reply(interaction: discord.Interaction[StudyBot], embed: discord.Embed) -> None:
-    await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.progress import views as progress_ui
-from bot.studybot import StudyBot
+from bot.studybot import StudyBot, StudyGroupCog, reply
 
 
 @app_commands.guild_only()
-class Roadmap(commands.GroupCog, group_name="roadmap"):
+class Roadmap(StudyGroupCog, group_name="roadmap"):
     """The ML engineering roadmap and your checked skills."""
-
-    def __init__(self, bot: StudyBot) -> None:
-        """Keep the bot for its services."""
-        self.bot = bot
-        super().__init__()
 
     @app_commands.command(name="view", description="Tracks and skills, with what you checked.")
     @app_commands.describe(track="A track to list its skills (default: an overview)")
@@ -28,9 +22,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
         """Every track's coverage, or one track's skills, and the suggested next skill."""
         roadmap = self.bot.services.progress.roadmap
         shown = await roadmap.view(guild_id_of(interaction), interaction.user.id, track)
-        await interaction.response.send_message(
-            embed=progress_ui.roadmap_embed(shown), ephemeral=True
-        )
+        await reply(interaction, embed=progress_ui.roadmap_embed(shown))
 
     @view.autocomplete("track")
     async def track_autocomplete(
@@ -56,9 +48,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
         """Check a skill off, with an optional evidence link."""
         roadmap = self.bot.services.progress.roadmap
         result = await roadmap.check(guild_id_of(interaction), interaction.user.id, skill, evidence)
-        await interaction.response.send_message(
-            embed=progress_ui.check_embed(result, checked=True), ephemeral=True
-        )
+        await reply(interaction, embed=progress_ui.check_embed(result, checked=True))
 
     @app_commands.command(name="uncheck", description="Uncheck a skill.")
     @app_commands.describe(skill="The skill (start typing)")
@@ -67,9 +57,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap"):
         """Take a check back."""
         roadmap = self.bot.services.progress.roadmap
         result = await roadmap.uncheck(guild_id_of(interaction), interaction.user.id, skill)
-        await interaction.response.send_message(
-            embed=progress_ui.check_embed(result, checked=False), ephemeral=True
-        )
+        await reply(interaction, embed=progress_ui.check_embed(result, checked=False))
 
     @check.autocomplete("skill")
     @uncheck.autocomplete("skill")

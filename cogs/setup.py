@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Concatenate, ParamSpec
+
 import discord
 from discord import app_commands
 
@@ -15,6 +19,24 @@ from bot.members import views as member_views
 from bot.pitfalls import views as pitfalls_ui
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
+P = ParamSpec("P")
+
+WEEKDAY_CHOICES = [
+    app_commands.Choice(name=name, value=name[:3].lower())
+    for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+]
+
+
+@dataclass(frozen=True)
+class ScheduledPost:
+    """What one `/setup <post>` schedule command sets: the post's registry key, the title of
+    its answer, and the words its option descriptions use."""
+
+    kind: str
+    title: str
+    example: str
+    what: str
+
 
 def schedule_options(example: str, what: str) -> dict[str, str]:
     """The option descriptions every `/setup <post>` schedule command shares."""
@@ -23,6 +45,42 @@ def schedule_options(example: str, what: str) -> dict[str, str]:
         "days": "Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily",
         "enabled": f"False pauses {what}; true resumes it",
     }
+
+
+def schedule_command(
+    callback: Callable[
+        Concatenate[Any, discord.Interaction[StudyBot], P], Coroutine[Any, Any, None]
+    ],
+    post: ScheduledPost,
+    *,
+    name: str,
+    description: str,
+) -> app_commands.Command[Any, P, None]:
+    """One `/setup <post>` schedule command: the shared `callback` finds its post in the
+    command's `extras`; moderators only, like every `/setup` command."""
+    command: app_commands.Command[Any, P, None] = app_commands.Command(
+        name=name, description=description, callback=callback, extras={"post": post}
+    )
+    command = app_commands.describe(**schedule_options(post.example, post.what))(command)
+    return moderator_only()(command)
+
+
+def require_usable(
+    guild: discord.Guild, channel: discord.TextChannel, verb: str, purpose: str = ""
+) -> None:
+    """Refuse a channel the bot cannot see or post in: "I cannot <verb> #channel<purpose>: …"."""
+    resolved = guild.get_channel(channel.id)
+    if not isinstance(resolved, discord.TextChannel):
+        raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
+    perms = resolved.permissions_for(guild.me)
+    missing = missing_permissions(
+        {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
+    )
+    if missing:
+        raise UserFacingError(
+            f"I cannot {verb} {resolved.mention}{purpose}: I am missing "
+            f"{', '.join(missing)} there. Grant it, or pick another channel."
+        )
 
 
 @app_commands.guild_only()
@@ -39,45 +97,36 @@ class Setup(StudyGroupCog, group_name="setup"):
         extra = await self.bot.services.setup_summary(guild_id)
         await reply(interaction, embed=member_views.guild_settings(settings, extra))
 
-    @app_commands.command(name="daily", description="When the daily prompt is posted.")
-    @app_commands.describe(**schedule_options("09:00", "the daily prompt"))
-    @moderator_only()
-    async def daily(
+    async def _configure_post(
         self,
         interaction: discord.Interaction[StudyBot],
         time: str | None = None,
         days: str | None = None,
         enabled: bool | None = None,
     ) -> None:
-        """Set when the daily prompt is posted."""
-        await self._configure_post(
-            interaction, "daily", "Daily prompt schedule", time=time, days=days, enabled=enabled
-        )
-
-    async def _configure_post(
-        self,
-        interaction: discord.Interaction[StudyBot],
-        kind: str,
-        title: str,
-        *,
-        time: str | None,
-        days: str | None,
-        enabled: bool | None,
-    ) -> None:
         """Every `/setup <post>` command: save through the post's registry entry, answer with
         the saved schedule and, if the post has no channel yet, the next step."""
+        assert isinstance(interaction.command, app_commands.Command)
+        scheduled: ScheduledPost = interaction.command.extras["post"]
         guild_id = guild_id_of(interaction)
-        post = self.bot.services.posts[kind]
+        post = self.bot.services.posts[scheduled.kind]
         schedule = await post.configure(guild_id, post_time=time, days=days, enabled=enabled)
         settings = await self.bot.services.guilds.settings(guild_id)
         embed = embeds.schedule_saved(
-            title,
+            scheduled.title,
             schedule.describe(),
             settings.timezone,
             channel_role=post.channel,
             has_channel=settings.channels[post.channel] is not None,
         )
         await reply(interaction, embed=embed)
+
+    daily = schedule_command(
+        _configure_post,
+        ScheduledPost("daily", "Daily prompt schedule", example="09:00", what="the daily prompt"),
+        name="daily",
+        description="When the daily prompt is posted.",
+    )
 
     @app_commands.command(name="timezone", description="Set the server's timezone for posts.")
     @app_commands.describe(zone="IANA timezone, e.g. Europe/Berlin — start typing a city")
@@ -151,43 +200,22 @@ class Setup(StudyGroupCog, group_name="setup"):
                 "Pick at least one channel: `daily`, `accountability` or `interview`."
             )
         for name, channel in chosen.items():
-            resolved = guild.get_channel(channel.id)
-            if not isinstance(resolved, discord.TextChannel):
-                raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
-            perms = resolved.permissions_for(guild.me)
-            missing = missing_permissions(
-                {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
-            )
-            if missing:
-                raise UserFacingError(
-                    f"I cannot use {resolved.mention} for {name}: I am missing "
-                    f"{', '.join(missing)} there. Grant it, or pick another channel."
-                )
+            require_usable(guild, channel, "use", f" for {name}")
         settings = await self.bot.services.guilds.set_channels(
             guild.id, {name: channel.id for name, channel in chosen.items()}
         )
-        await interaction.response.send_message(
-            embed=member_views.guild_settings(settings), ephemeral=True
-        )
+        await reply(interaction, embed=member_views.guild_settings(settings))
 
     # --- /setup interview (issue 7, interview helper) ---
 
-    @app_commands.command(
-        name="interview", description="When the interview question of the day is posted."
+    interview = schedule_command(
+        _configure_post,
+        ScheduledPost(
+            "qotd", "Question of the day", example="12:00", what="the question of the day"
+        ),
+        name="interview",
+        description="When the interview question of the day is posted.",
     )
-    @app_commands.describe(**schedule_options("12:00", "the question of the day"))
-    @moderator_only()
-    async def interview(
-        self,
-        interaction: discord.Interaction[StudyBot],
-        time: str | None = None,
-        days: str | None = None,
-        enabled: bool | None = None,
-    ) -> None:
-        """Set when the interview question of the day is posted."""
-        await self._configure_post(
-            interaction, "qotd", "Question of the day", time=time, days=days, enabled=enabled
-        )
 
     # --- /setup accountability (issue 8, projects helper) ---
 
@@ -199,20 +227,7 @@ class Setup(StudyGroupCog, group_name="setup"):
         time="Local server time, 24-hour HH:MM (e.g. 10:00)",
         enabled="False pauses the weekly thread; true resumes it",
     )
-    @app_commands.choices(
-        weekday=[
-            app_commands.Choice(name=name, value=name[:3].lower())
-            for name in (
-                "Monday",
-                "Tuesday",
-                "Wednesday",
-                "Thursday",
-                "Friday",
-                "Saturday",
-                "Sunday",
-            )
-        ]
-    )
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
     @moderator_only()
     async def accountability(
         self,
@@ -229,11 +244,10 @@ class Setup(StudyGroupCog, group_name="setup"):
             guild_id, weekday=weekday, post_time=time, enabled=enabled
         )
         settings = await self.bot.services.guilds.settings(guild_id)
-        await interaction.response.send_message(
-            embed=project_ui.schedule_embed(
-                schedule, settings.timezone, settings.channels["accountability"] is not None
-            ),
-            ephemeral=True,
+        has_channel = settings.channels["accountability"] is not None
+        await reply(
+            interaction,
+            embed=project_ui.schedule_embed(schedule, settings.timezone, has_channel),
         )
 
     # --- /setup welcome (issue 9, progress helper) ---
@@ -260,24 +274,11 @@ class Setup(StudyGroupCog, group_name="setup"):
             config = await welcome.config(guild.id)
         else:
             if channel is not None:
-                resolved = guild.get_channel(channel.id)
-                if not isinstance(resolved, discord.TextChannel):
-                    raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
-                perms = resolved.permissions_for(guild.me)
-                missing = missing_permissions(
-                    {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
-                )
-                if missing:
-                    raise UserFacingError(
-                        f"I cannot greet in {resolved.mention}: I am missing "
-                        f"{', '.join(missing)} there. Grant it, or pick another channel."
-                    )
+                require_usable(guild, channel, "greet in")
             config = await welcome.configure(
                 guild.id, channel_id=channel.id if channel else None, enabled=enabled
             )
-        await interaction.response.send_message(
-            embed=progress_ui.welcome_config_embed(config), ephemeral=True
-        )
+        await reply(interaction, embed=progress_ui.welcome_config_embed(config))
 
     # --- /setup pitfalls and /setup stats (issue 9, pitfalls helper) ---
 
@@ -336,9 +337,7 @@ class Setup(StudyGroupCog, group_name="setup"):
             config = await service.configure(guild_id, values, enabled=enabled, reset=reset)
         else:
             config = await service.config(guild_id)
-        await interaction.response.send_message(
-            embed=pitfalls_ui.config_embed(config, saved=changing), ephemeral=True
-        )
+        await reply(interaction, embed=pitfalls_ui.config_embed(config, saved=changing))
 
     @app_commands.command(
         name="stats", description="Aggregate study numbers for the server (never who)."
@@ -347,9 +346,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     async def stats(self, interaction: discord.Interaction[StudyBot]) -> None:
         """Aggregate study numbers for the server (never who)."""
         stats = await self.bot.services.pitfalls.stats(guild_id_of(interaction))
-        await interaction.response.send_message(
-            embed=pitfalls_ui.stats_embed(stats), ephemeral=True
-        )
+        await reply(interaction, embed=pitfalls_ui.stats_embed(stats))
 
     # --- /setup health (issue 10) ---
 
@@ -360,7 +357,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
         """Scheduler jobs, last sweep and tick, deliveries and broken settings."""
         report = await self.bot.services.health_report(guild_id_of(interaction))
-        await interaction.response.send_message(embed=health_embed(report), ephemeral=True)
+        await reply(interaction, embed=health_embed(report))
 
 
 async def setup(bot: StudyBot) -> None:

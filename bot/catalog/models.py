@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -89,6 +90,21 @@ EstMinutes = Annotated[StrictInt, _ranged(*C.EST_MINUTES)]
 TimeLimit = Annotated[StrictInt, _ranged(*C.TIME_LIMIT_MINUTES)]
 
 
+def _fitting_one_field(what: str, limit: int) -> AfterValidator:
+    """A list shown as one bulleted embed field must fit that field."""
+
+    def check(values: tuple[str, ...]) -> tuple[str, ...]:
+        shown = len(bullet_block(values))
+        if shown > limit:
+            raise _fail(
+                f"{what} together are {shown:,} characters as shown (with bullets); "
+                f"they must fit in one Discord embed field of {limit:,}"
+            )
+        return values
+
+    return AfterValidator(check)
+
+
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     seen: set[str] = set()
     for value in values:
@@ -96,6 +112,19 @@ def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
             raise _fail(f"lists {what} `{value}` twice")
         seen.add(value)
     return values
+
+
+def _count(bounds: tuple[int, int], description: str) -> Any:
+    """A list whose length the pack format bounds (`constants.*_COUNT`)."""
+    return Field(min_length=bounds[0], max_length=bounds[1], description=description)
+
+
+#: The roadmap skills a question or project idea exercises: at least one, none twice.
+SkillIds = Annotated[
+    tuple[Slug, ...],
+    Field(min_length=1, description="Roadmap skill ids."),
+    AfterValidator(lambda value: _unique(value, "skill")),
+]
 
 
 class _Model(BaseModel):
@@ -170,12 +199,7 @@ class Question(_Model):
     difficulty: Difficulty = Field(description="1 (easy) to 3 (hard).")
     prompt: QuestionPrompt = Field(description="The question, shown as the embed description.")
     hints: Annotated[
-        tuple[Hint, ...],
-        Field(
-            min_length=C.HINTS_COUNT[0],
-            max_length=C.HINTS_COUNT[1],
-            description="1 to 3 hints, in the order they are revealed.",
-        ),
+        tuple[Hint, ...], _count(C.HINTS_COUNT, "1 to 3 hints, in the order they are revealed.")
     ]
     key_points: Annotated[
         tuple[KeyPoint, ...],
@@ -183,27 +207,12 @@ class Question(_Model):
             min_length=1,
             description="What a good answer covers; together at most 1,024 characters.",
         ),
+        _fitting_one_field("the key points", C.KEY_POINTS_TOTAL_MAX),
     ]
     follow_ups: tuple[FollowUp, ...] = ()
     time_limit_minutes: TimeLimit = Field(description="Minutes, 5 to 90.")
-    skills: Annotated[tuple[Slug, ...], Field(min_length=1, description="Roadmap skill ids.")]
+    skills: SkillIds
     tags: tuple[Tag, ...] = ()
-
-    @field_validator("key_points")
-    @classmethod
-    def _key_points_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        shown = len(bullet_block(value))
-        if shown > C.KEY_POINTS_TOTAL_MAX:
-            raise _fail(
-                f"the key points together are {shown:,} characters as shown (with bullets); "
-                f"they must fit in one Discord embed field of {C.KEY_POINTS_TOTAL_MAX:,}"
-            )
-        return value
-
-    @field_validator("skills")
-    @classmethod
-    def _skills_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _unique(value, "skill")
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> Question:
@@ -274,30 +283,15 @@ class ProjectIdea(_Model):
     dataset: Dataset = Field(description="A suggested public dataset, by name.")
     milestones: Annotated[
         tuple[Milestone, ...],
-        Field(
-            min_length=C.MILESTONES_COUNT[0],
-            max_length=C.MILESTONES_COUNT[1],
-            description="3 to 8, ordered: data, baseline, evaluation, deploy, write-up.",
+        _count(
+            C.MILESTONES_COUNT, "3 to 8, ordered: data, baseline, evaluation, deploy, write-up."
         ),
     ]
-    skills: Annotated[tuple[Slug, ...], Field(min_length=1, description="Roadmap skill ids.")]
-    stretch_goals: tuple[StretchGoal, ...] = ()
-
-    @field_validator("skills")
-    @classmethod
-    def _skills_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _unique(value, "skill")
-
-    @field_validator("stretch_goals")
-    @classmethod
-    def _goals_fit_one_field(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        shown = len(bullet_block(value))
-        if shown > C.EMBED_FIELD_VALUE_MAX:
-            raise _fail(
-                f"the stretch goals together are {shown:,} characters as shown (with bullets); "
-                f"they must fit in one Discord embed field of {C.EMBED_FIELD_VALUE_MAX:,}"
-            )
-        return value
+    skills: SkillIds
+    stretch_goals: Annotated[
+        tuple[StretchGoal, ...],
+        _fitting_one_field("the stretch goals", C.EMBED_FIELD_VALUE_MAX),
+    ] = ()
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> ProjectIdea:

@@ -93,25 +93,7 @@ class CatalogRegistry:
             state = self._state
             packs = state.guild_packs.get(guild_id, ())
             catalog = self._build(state.builtin_packs, packs, disabled)
-            guild_catalogs = dict(state.guild_catalogs)
-            guild_disabled = dict(state.guild_disabled)
-            if disabled:
-                guild_disabled[guild_id] = disabled
-            else:
-                guild_disabled.pop(guild_id, None)
-            if packs or disabled:
-                guild_catalogs[guild_id] = catalog
-            else:
-                catalog = state.builtin
-                guild_catalogs.pop(guild_id, None)
-            self._state = _State(
-                state.builtin_packs,
-                state.builtin,
-                state.guild_packs,
-                MappingProxyType(guild_catalogs),
-                MappingProxyType(guild_disabled),
-            )
-            return catalog
+            return self._swap(state, guild_id, packs, disabled, catalog)
 
     def set_guild_packs(self, guild_id: int, packs: Sequence[Pack]) -> Catalog:
         """Replace the guild's enabled packs (an empty list: back to built-ins only).
@@ -122,26 +104,48 @@ class CatalogRegistry:
         with self._lock:
             state = self._state
             disabled = state.guild_disabled.get(guild_id, frozenset())
-            guild_packs = dict(state.guild_packs)
-            guild_catalogs = dict(state.guild_catalogs)
-            if packs:
-                guild_packs[guild_id] = packs
-            else:
-                guild_packs.pop(guild_id, None)
-            if packs or disabled:
-                catalog = self._build(state.builtin_packs, packs, disabled)
-                guild_catalogs[guild_id] = catalog
-            else:
-                catalog = state.builtin
-                guild_catalogs.pop(guild_id, None)
-            self._state = _State(
-                state.builtin_packs,
-                state.builtin,
-                MappingProxyType(guild_packs),
-                MappingProxyType(guild_catalogs),
-                state.guild_disabled,
+            catalog = (
+                self._build(state.builtin_packs, packs, disabled)
+                if packs or disabled
+                else state.builtin
             )
-            return catalog
+            return self._swap(state, guild_id, packs, disabled, catalog)
+
+    def _swap(
+        self,
+        state: _State,
+        guild_id: int,
+        packs: tuple[Pack, ...],
+        disabled: frozenset[str],
+        catalog: Catalog,
+    ) -> Catalog:
+        """Replace `state` with one where the guild has these packs, switched-off built-ins
+        and catalog (call with the lock held); a guild with neither packs nor switched-off
+        built-ins is forgotten and gets the built-in catalog, which is returned."""
+        guild_packs = dict(state.guild_packs)
+        guild_catalogs = dict(state.guild_catalogs)
+        guild_disabled = dict(state.guild_disabled)
+        if packs:
+            guild_packs[guild_id] = packs
+        else:
+            guild_packs.pop(guild_id, None)
+        if disabled:
+            guild_disabled[guild_id] = disabled
+        else:
+            guild_disabled.pop(guild_id, None)
+        if packs or disabled:
+            guild_catalogs[guild_id] = catalog
+        else:
+            catalog = state.builtin
+            guild_catalogs.pop(guild_id, None)
+        self._state = _State(
+            state.builtin_packs,
+            state.builtin,
+            MappingProxyType(guild_packs),
+            MappingProxyType(guild_catalogs),
+            MappingProxyType(guild_disabled),
+        )
+        return catalog
 
     def forget_guild(self, guild_id: int) -> None:
         """Drop a guild's packs and choices (the bot left the guild)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -11,6 +13,25 @@ from bot.core.commands_info import CommandInfo
 BRAND = discord.Colour(0x4F8A8B)
 SUCCESS = discord.Colour(0x3BA55C)
 WARNING = discord.Colour(0xFAA61A)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Whose numbers a reply shows: the member who asked (`own`), or the one they named."""
+
+    user: discord.Member | discord.User
+    own: bool
+
+    @classmethod
+    def of(cls, interaction: discord.Interaction[Any], member: discord.Member | None) -> Shown:
+        """`member` if one was named, else the member who asked."""
+        user = member or interaction.user
+        return cls(user, own=user.id == interaction.user.id)
+
+    @property
+    def name(self) -> str:
+        """ "You", or the other member's display name (escaped for Markdown)."""
+        return "You" if self.own else discord.utils.escape_markdown(self.user.display_name)
 
 
 def info(title: str, description: str = "", *, colour: discord.Colour = BRAND) -> discord.Embed:

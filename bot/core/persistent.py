@@ -20,6 +20,9 @@ declaration order, separated by ":"; a prefix ending in "-" takes the first fiel
 separator (`studybot:nudge-on:…`). Field types: `int`, `date`, `Literal[...]`, and `str` or
 `int` with `Annotated[..., Field(pattern, none=...)]` for a pattern and a stand-in for None.
 The encodings match the ids already on members' messages, so old buttons keep working.
+
+A button whose label and style never change derives from `FixedButton` instead: it sets
+`LABEL` and `STYLE` and needs no `__init__` (its fields, in order, are the arguments).
 """
 
 from __future__ import annotations
@@ -30,10 +33,20 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
+from typing import (
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    TypeVar,
+    dataclass_transform,
+    get_args,
+    get_origin,
+)
 
 import discord
 
+from bot.core.errors import UserFacingError
 from bot.core.reporting import report_error
 
 NAMESPACE = "studybot"
@@ -174,5 +187,27 @@ class PersistentButton(PersistentItem[discord.ui.Button[Any]]):
     """A persistent button."""
 
 
+@dataclass_transform()
+class FixedButton(PersistentButton):
+    """A persistent button whose face never changes: a subclass sets `LABEL` and `STYLE` and
+    is built from its fields, in declaration order (`DailyDoneButton(guild_id, day)`)."""
+
+    LABEL: ClassVar[str]
+    STYLE: ClassVar[discord.ButtonStyle]
+
+    def __init__(self, *fields: object, **values: object) -> None:
+        names = [codec.name for codec in self._codecs]
+        if len(fields) > len(names):
+            raise TypeError(f"{type(self).__name__} takes {len(names)} fields")
+        values |= dict(zip(names, fields, strict=False))
+        super().__init__(discord.ui.Button[Any](label=self.LABEL, style=self.STYLE), **values)
+
+
 class PersistentSelect(PersistentItem[discord.ui.Select[Any]]):
     """A persistent select menu."""
+
+
+def require_guild(interaction: discord.Interaction[Any], guild_id: int) -> None:
+    """Refuse a click on a server's post that reached us from another server."""
+    if interaction.guild_id != guild_id:
+        raise UserFacingError("This button belongs to another server.")

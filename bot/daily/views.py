@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.catalog import Catalog
 from bot.core import embeds
-from bot.core.errors import UserFacingError
-from bot.core.persistent import PersistentButton
+from bot.core.persistent import FixedButton, require_guild
 from bot.core.scheduling.guild_posts import Rendered
 from bot.daily.rules.streaks import StreakState
 
@@ -46,19 +45,17 @@ def thread_name(daily: DailyPrompt) -> str:
     return f"{daily.prompt_date:%d %b} · {daily.prompt.title}"[:100]
 
 
-class DailyDoneButton(PersistentButton, prefix="daily-done"):
+class DailyDoneButton(FixedButton, prefix="daily-done"):
     """Persistent: the custom id carries guild and date, so it works after a restart."""
+
+    LABEL = "Done"
+    STYLE = discord.ButtonStyle.success
 
     guild_id: int
     day: date
 
-    def __init__(self, guild_id: int, day: date) -> None:
-        button = discord.ui.Button[Any](label="Done", style=discord.ButtonStyle.success)
-        super().__init__(button, guild_id=guild_id, day=day)
-
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
-        if interaction.guild_id != self.guild_id:
-            raise UserFacingError("This button belongs to another server.")
+        require_guild(interaction, self.guild_id)
         completion = await interaction.client.services.daily.complete(
             self.guild_id, interaction.user.id, self.day
         )

@@ -9,7 +9,7 @@ import discord
 
 from bot.catalog.render import bullet_block
 from bot.core import embeds
-from bot.core.persistent import Field, PersistentButton
+from bot.core.persistent import Field, FixedButton, PersistentButton
 from bot.interview import rules
 from bot.interview.rules import category_name
 from bot.interview.views.practice import guild_of
@@ -99,12 +99,11 @@ def pair_done_embed(info: PairInfo) -> discord.Embed:
     )
 
 
-class PairKeyPointsButton(PersistentButton, prefix="iv-pkeys"):
-    pair_id: int
+class PairKeyPointsButton(FixedButton, prefix="iv-pkeys"):
+    LABEL = "Key points"
+    STYLE = discord.ButtonStyle.secondary
 
-    def __init__(self, pair_id: int) -> None:
-        button = discord.ui.Button[Any](label="Key points", style=discord.ButtonStyle.secondary)
-        super().__init__(button, pair_id=pair_id)
+    pair_id: int
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         info = await interaction.client.services.interview.pairing.key_points(
@@ -113,12 +112,11 @@ class PairKeyPointsButton(PersistentButton, prefix="iv-pkeys"):
         await interaction.response.send_message(embed=pair_keys_embed(info), ephemeral=True)
 
 
-class PairDoneButton(PersistentButton, prefix="iv-pdone"):
-    pair_id: int
+class PairDoneButton(FixedButton, prefix="iv-pdone"):
+    LABEL = "Done"
+    STYLE = discord.ButtonStyle.success
 
-    def __init__(self, pair_id: int) -> None:
-        button = discord.ui.Button[Any](label="Done", style=discord.ButtonStyle.success)
-        super().__init__(button, pair_id=pair_id)
+    pair_id: int
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         info, newly = await interaction.client.services.interview.pairing.done(

@@ -16,7 +16,7 @@ from bot.catalog import Question
 from bot.catalog.render import bullet_block
 from bot.core import embeds
 from bot.core.errors import UserFacingError
-from bot.core.persistent import Field, PersistentButton
+from bot.core.persistent import Field, FixedButton, PersistentButton
 from bot.interview import rules
 from bot.interview.rules import Rating, category_name
 
@@ -157,15 +157,14 @@ class RateButton(PersistentButton, prefix="iv-rate"):
         await interaction.response.edit_message(embeds=embed_list, view=view)
 
 
-class NextButton(PersistentButton, prefix="iv-next"):
+class NextButton(FixedButton, prefix="iv-next"):
     """Starts the presser's next practice round with the same filters."""
+
+    LABEL = "Next question"
+    STYLE = discord.ButtonStyle.primary
 
     category: Annotated[str | None, Field(r"[a-z_]+", none="-")]
     difficulty: Annotated[int | None, Field(r"[0-3]", none="0")]
-
-    def __init__(self, category: str | None, difficulty: int | None) -> None:
-        button = discord.ui.Button[Any](label="Next question", style=discord.ButtonStyle.primary)
-        super().__init__(button, category=category, difficulty=difficulty)
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         round_ = await interaction.client.services.interview.rounds.practice(

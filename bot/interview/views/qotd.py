@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import discord
 
 from bot.catalog import Question
 from bot.core import embeds
-from bot.core.persistent import Field, PersistentButton
+from bot.core.persistent import Field, FixedButton
 from bot.interview.views.practice import (
     guild_of,
     practice_view,
@@ -40,12 +40,11 @@ def qotd_schedule_embed(schedule: QotdSchedule, zone: str, has_channel: bool) ->
     return embed
 
 
-class QotdPracticeButton(PersistentButton, prefix="iv-qotd"):
-    question_id: Annotated[str, Field(r"[a-z0-9][a-z0-9-]{1,63}")]
+class QotdPracticeButton(FixedButton, prefix="iv-qotd"):
+    LABEL = "Practice this"
+    STYLE = discord.ButtonStyle.primary
 
-    def __init__(self, question_id: str) -> None:
-        button = discord.ui.Button[Any](label="Practice this", style=discord.ButtonStyle.primary)
-        super().__init__(button, question_id=question_id)
+    question_id: Annotated[str, Field(r"[a-z0-9][a-z0-9-]{1,63}")]
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         round_ = await interaction.client.services.interview.rounds.practice_question(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core import embeds
-from bot.core.persistent import PersistentButton, PersistentSelect
+from bot.core.persistent import FixedButton, PersistentSelect
 from bot.core.text import escape
 from bot.progress import rules
 from bot.progress.views.common import SOURCE_LABELS, kind_label, minutes, owner_guild
@@ -35,15 +35,14 @@ def log_embed(entry: LoggedEntry) -> discord.Embed:
     return embed
 
 
-class UndoButton(PersistentButton, prefix="progress-undo"):
+class UndoButton(FixedButton, prefix="progress-undo"):
     """Persistent: the custom id carries the entry and its owner, so it survives restarts."""
+
+    LABEL = "Undo"
+    STYLE = discord.ButtonStyle.secondary
 
     entry_id: int
     user_id: int
-
-    def __init__(self, entry_id: int, user_id: int) -> None:
-        button = discord.ui.Button[Any](label="Undo", style=discord.ButtonStyle.secondary)
-        super().__init__(button, entry_id=entry_id, user_id=user_id)
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         guild_id = owner_guild(

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import discord
 
 from bot.core import embeds
-from bot.core.errors import UserFacingError
-from bot.core.persistent import Field, PersistentButton, PersistentSelect
+from bot.core.persistent import Field, FixedButton, PersistentSelect, require_guild
 from bot.progress import rules
 from bot.progress.service import Greeting
 from bot.progress.views.common import owner_guild
@@ -171,18 +170,16 @@ def onboarding_view(user_id: int, state: OnboardingState) -> discord.ui.View:
     return view
 
 
-class StartButton(PersistentButton, prefix="progress-start"):
+class StartButton(FixedButton, prefix="progress-start"):
     """**Get started** on a welcome post: opens the onboarding for whoever clicks."""
+
+    LABEL = "Get started"
+    STYLE = discord.ButtonStyle.primary
 
     guild_id: int
 
-    def __init__(self, guild_id: int) -> None:
-        button = discord.ui.Button[Any](label="Get started", style=discord.ButtonStyle.primary)
-        super().__init__(button, guild_id=guild_id)
-
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
-        if interaction.guild_id != self.guild_id:
-            raise UserFacingError("This button belongs to another server.")
+        require_guild(interaction, self.guild_id)
         state = await interaction.client.services.progress.onboarding.state(
             self.guild_id, interaction.user.id
         )

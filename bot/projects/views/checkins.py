@@ -11,7 +11,7 @@ import discord
 
 from bot.core import embeds
 from bot.core.errors import UserFacingError
-from bot.core.persistent import PersistentButton
+from bot.core.persistent import FixedButton, require_guild
 from bot.core.reporting import guarded
 from bot.core.text import escape
 from bot.projects.rules import ACTIVE, URL_MAX, CheckinDraft, silence_text
@@ -172,18 +172,16 @@ class ProjectPicker(discord.ui.Select[Any]):
         await interaction.response.send_modal(CheckinModal(context))
 
 
-class CheckinButton(PersistentButton, prefix="projects-checkin"):
+class CheckinButton(FixedButton, prefix="projects-checkin"):
     """On the weekly post: opens the check-in modal for whoever clicks, on their own project."""
+
+    LABEL = "Check in"
+    STYLE = discord.ButtonStyle.primary
 
     guild_id: int
 
-    def __init__(self, guild_id: int) -> None:
-        button = discord.ui.Button[Any](label="Check in", style=discord.ButtonStyle.primary)
-        super().__init__(button, guild_id=guild_id)
-
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
-        if interaction.guild_id != self.guild_id:
-            raise UserFacingError("This button belongs to another server.")
+        require_guild(interaction, self.guild_id)
         service = interaction.client.services.projects
         projects = await service.projects_of(self.guild_id, interaction.user.id, (ACTIVE,))
         if not projects:

@@ -11,7 +11,7 @@ from bot.catalog import ProjectIdea
 from bot.catalog.render import bullet_block
 from bot.core import embeds
 from bot.core.errors import UserFacingError
-from bot.core.persistent import Field, PersistentButton
+from bot.core.persistent import Field, FixedButton, PersistentButton
 from bot.core.reporting import guarded
 from bot.core.text import escape
 from bot.projects.rules import GOAL_MAX, TITLE_MAX, URL_MAX
@@ -147,14 +147,13 @@ def idea_embed(idea: ProjectIdea, index: int, total: int) -> discord.Embed:
     return embed
 
 
-class IdeaStartButton(PersistentButton, prefix="projects-idea"):
+class IdeaStartButton(FixedButton, prefix="projects-idea"):
     """Opens the start modal pre-filled from the idea; the custom id carries the idea id."""
 
-    idea_id: Annotated[str, Field(r"[a-z0-9][a-z0-9-]{1,63}")]
+    LABEL = "Start this"
+    STYLE = discord.ButtonStyle.success
 
-    def __init__(self, idea_id: str) -> None:
-        button = discord.ui.Button[Any](label="Start this", style=discord.ButtonStyle.success)
-        super().__init__(button, idea_id=idea_id)
+    idea_id: Annotated[str, Field(r"[a-z0-9][a-z0-9-]{1,63}")]
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
         defaults = await interaction.client.services.projects.start_defaults(
