@@ -39,7 +39,7 @@ async def run(ctx: Context) -> list[Measurement]:
     mode = sb.fake.enable_rate_limits(5, 5.0, global_limit=50, global_per=1.0)
     rates: list[float] = []
     async with sb:
-        deliverer = sb.bot.services.deliverer  # type: ignore[union-attr]
+        deliverer = sb.bot.services.core.deliverer  # type: ignore[union-attr]
         before = sb.fake.rate_limited_count
 
         async def refill() -> None:

@@ -120,12 +120,12 @@ class StudyBot(commands.Bot):
             log.warning(
                 "%s deliveries were interrupted by a crash; they will be retried", interrupted
             )
-        services.scheduler.start()
-        services.scheduler.add_interval(
+        services.core.scheduler.start()
+        services.core.scheduler.add_interval(
             "dispatcher-tick",
-            services.dispatcher.tick,
+            services.core.dispatcher.tick,
             seconds=self.settings.dispatcher_interval_seconds,
-            wake=services.dispatcher.next_wake,
+            wake=services.core.dispatcher.next_wake,
         )
         await self.sync_commands()
 
@@ -199,7 +199,7 @@ class StudyBot(commands.Bot):
     async def close(self) -> None:
         try:
             if self._services is not None:
-                self._services.scheduler.shutdown()
+                self._services.core.scheduler.shutdown()
             self._stop_views()
             await super().close()
         finally:

@@ -68,7 +68,7 @@ def services(bot: StudyBot) -> Services:
 
 
 def _simulation(bot: StudyBot) -> SimulatedScheduler:
-    scheduler = bot.services.scheduler
+    scheduler = bot.services.core.scheduler
     if not isinstance(scheduler, SimulatedScheduler):
         raise TypeError("time can only be moved on a bot built with a FakeClock")
     return scheduler

@@ -64,31 +64,6 @@ class Services:
     privacy: PrivacyService
     health: HealthService
 
-    # The infrastructure, for harnesses and tests that reach it through the services.
-    @property
-    def settings(self) -> Settings:
-        return self.core.settings
-
-    @property
-    def clock(self) -> Clock:
-        return self.core.clock
-
-    @property
-    def store(self) -> Store:
-        return self.core.store
-
-    @property
-    def scheduler(self) -> SchedulerService:
-        return self.core.scheduler
-
-    @property
-    def dispatcher(self) -> Dispatcher:
-        return self.core.dispatcher
-
-    @property
-    def deliverer(self) -> Deliverer:
-        return self.core.deliverer
-
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
         await self.posts.start()

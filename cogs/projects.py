@@ -234,4 +234,4 @@ class Projects(commands.GroupCog, group_name="project"):
 async def setup(bot: StudyBot) -> None:
     """Load the cog, and the persistent buttons so those on old messages keep working."""
     bot.add_dynamic_items(*project_ui.PERSISTENT_ITEMS)
-    await bot.add_cog(Projects(bot.services.projects, bot.services.clock))
+    await bot.add_cog(Projects(bot.services.projects, bot.services.core.clock))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Unpack
 
@@ -12,15 +13,14 @@ from bot.core.time import local_date
 from bot.members.api import MemberService
 
 
+@dataclass(eq=False)
 class ActivityService:
     """The activity log's own-transaction entry point (`add_activity` is the in-transaction
     one; both write through `bot.activity.store.add`)."""
 
-    def __init__(self, core: Core, *, members: MemberService) -> None:
-        """`members` gives the member's local day."""
-        self.store = core.store
-        self.clock = core.clock
-        self.members = members
+    core: Core
+    _: KW_ONLY
+    members: MemberService
 
     async def record(
         self,
@@ -33,7 +33,7 @@ class ActivityService:
         """Store one activity row on the member's local date (now, or `at`); returns its id."""
         context = await self.members.context(guild_id, user_id)
         occurred = at or context.now
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             return await activity_rows.add(
                 conn,
                 guild_id=guild_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from bot.catalog import CatalogRegistry
@@ -26,50 +27,40 @@ log = logging.getLogger(__name__)
 PURGE_JOB = "retention-purge"
 
 
+@dataclass(eq=False)
 class PrivacyService:
     """Export and delete a member's data; record leaving and returning; purge after retention."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        members: MemberService,
-        guilds: GuildService,
-        catalog: CatalogRegistry,
-    ) -> None:
-        """Built once in the wiring; ``catalog`` forgets a purged guild's packs."""
-        self.store = core.store
-        self.clock = core.clock
-        self.scheduler = core.scheduler
-        self.settings = core.settings
-        self.members = members
-        self.guilds = guilds
-        self.catalog = catalog
+    core: Core
+    _: KW_ONLY
+    members: MemberService
+    guilds: GuildService
+    catalog: CatalogRegistry
 
     async def start(self) -> None:
         """Schedule the retention purge and run it once now."""
         # Every 6 hours in production; tests and the sandbox call purge_expired() directly.
-        self.scheduler.add_interval(
+        self.core.scheduler.add_interval(
             PURGE_JOB, self.purge_expired, seconds=PURGE_INTERVAL.total_seconds()
         )
         await self.purge_expired()
 
     async def export(self, guild_id: int, user_id: int) -> bytes:
         """Everything stored about a member in a guild, as a JSON document."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             data = await privacy_rows.export_member(conn, guild_id, user_id)
         document: dict[str, Any] = {
             "about": "Everything studybot stores about you in this server.",
             "guild_id": guild_id,
             "user_id": user_id,
-            "exported_at": self.clock.now().isoformat(),
+            "exported_at": self.core.clock.now().isoformat(),
             "tables": data,
         }
         return json.dumps(document, indent=2, sort_keys=True, default=str).encode("utf-8")
 
     async def delete(self, guild_id: int, user_id: int) -> int:
         """Delete every row about a member in a guild; returns the rows removed."""
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             removed = await privacy_rows.delete_members(conn, guild_id, [user_id])
         log.info("deleted %s rows for a member of guild %s on request", removed, guild_id)
         return removed
@@ -92,9 +83,9 @@ class PrivacyService:
 
     async def purge_expired(self) -> int:
         """Delete data of members and guilds gone longer than the retention period."""
-        cutoff = retention_cutoff(self.clock.now(), self.settings.retention_days)
+        cutoff = retention_cutoff(self.core.clock.now(), self.core.settings.retention_days)
         removed = 0
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             for guild_id, user_ids in (await members_departed_before(conn, cutoff)).items():
                 removed += await privacy_rows.delete_members(conn, guild_id, user_ids)
             gone = await guilds_removed_before(conn, cutoff)

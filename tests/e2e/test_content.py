@@ -34,7 +34,7 @@ def questions(sb: Sandbox) -> set[str]:
 
 
 async def stored_versions(sb: Sandbox, pack_id: str) -> list[str]:
-    async with bot_of(sb).services.store.connect() as conn:
+    async with bot_of(sb).services.core.store.connect() as conn:
         return [r["version"] for r in await content_rows.versions(conn, sb.guild.id, pack_id)]
 
 
@@ -74,7 +74,7 @@ async def test_dry_run_then_confirm_changes_the_catalog_at_once(sb: Sandbox) -> 
     assert await stored_versions(sb, "kaggle-club") == ["1.0.0"]
 
     # The version row keeps the exact text, a checksum and the uploader.
-    async with bot_of(sb).services.store.connect() as conn:
+    async with bot_of(sb).services.core.store.connect() as conn:
         row = await content_rows.version(conn, sb.guild.id, "kaggle-club", "1.0.0")
     assert row is not None
     assert row["source"].encode() == V1[1]

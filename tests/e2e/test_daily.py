@@ -205,7 +205,7 @@ async def test_two_ticks_at_once_deliver_a_streak_reminder_once(
     services = bot_of(sb).services
     # Tuesday 20:00 UTC: the streak is at risk (4 h before midnight), two ticks race.
     e2e_clock.set(datetime(2026, 3, 3, 20, 0, 30, tzinfo=UTC))
-    await asyncio.gather(services.dispatcher.tick(), services.dispatcher.tick())
+    await asyncio.gather(services.core.dispatcher.tick(), services.core.dispatcher.tick())
     await sb.wait_idle()
     reminders = [m for m in sb.dms(alice) if "streak is waiting" in m.text]
     assert len(reminders) == 1
@@ -272,6 +272,6 @@ async def test_start_returns_only_when_every_catch_up_post_is_recorded(
     await sb.wait_idle()
     assert events == ["recorded sent", "second returned"]
     assert len(daily_posts(sb)) == 1
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         row = await ledger.get(conn, f"daily:{sb.guild.id}:2026-03-02")
     assert row is not None and row["status"] == "sent"

@@ -38,7 +38,7 @@ async def click_as(sb: Sandbox, member: FakeMember, target: MessageView, label: 
 
 async def activity_of(sb: Sandbox, member: FakeMember) -> list[dict[str, Any]]:
     services = bot_of(sb).services
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         rows = await conn.execute(
             select(activity).where(
                 activity.c.guild_id == sb.guild.id, activity.c.user_id == member.id
@@ -79,11 +79,11 @@ async def test_practice_with_hints_key_points_and_a_rating(sb: Sandbox) -> None:
     assert "<t:" in rated.text  # a Discord timestamp for the next due date
     assert rated.buttons == ["Next question"]
 
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         card = await interview_rows.card(conn, sb.guild.id, alice.id, question_id)
         attempts = await interview_rows.rated_attempts(conn, sb.guild.id, alice.id)
     assert card is not None and card["last_rating"] == "good"
-    assert card["due_at"] - services.clock.now() >= timedelta(days=1)
+    assert card["due_at"] - services.core.clock.now() >= timedelta(days=1)
     assert attempts[0]["rating"] == "good" and attempts[0]["source"] == "practice"
     logged = await activity_of(sb, alice)
     assert [(a["kind"], a["source"]) for a in logged] == [("interview", "practice")]
@@ -110,7 +110,7 @@ async def test_again_comes_back_first_and_buttons_survive_a_restart(sb: Sandbox)
     hinted = await sb.click(alice, second, "Hint")
     assert "Hint 1" in hinted.text
     await sb.click(alice, second, "Easy")
-    services.scheduler.jump_to(services.clock.now() + timedelta(minutes=11))
+    services.core.scheduler.jump_to(services.core.clock.now() + timedelta(minutes=11))
     due_now = await sb.slash(alice, "interview practice", category="math")
     assert "review due" in due_now.text
     assert due_now.embeds[0]["description"] == asked
@@ -174,12 +174,12 @@ async def test_review_reminder_once_a_day_when_reviews_are_due(sb: Sandbox) -> N
     reply = await sb.slash(alice, "interview practice")
     await sb.click(alice, reply, "Again")
     # 18:00 Berlin = 17:00 UTC: the dispatcher serves the row.
-    services.scheduler.jump_to(datetime(2026, 3, 2, 17, 0, 30, tzinfo=UTC))
-    assert await services.dispatcher.tick() == 1
+    services.core.scheduler.jump_to(datetime(2026, 3, 2, 17, 0, 30, tzinfo=UTC))
+    assert await services.core.dispatcher.tick() == 1
     await sb.wait_idle()
     dms = [m for m in sb.dms(alice) if "Interview reviews due" in m.text]
     assert len(dms) == 1 and "1 interview review is due" in dms[0].text
-    assert await services.dispatcher.tick() == 0  # moved on to tomorrow
+    assert await services.core.dispatcher.tick() == 0  # moved on to tomorrow
     off = await sb.slash(alice, "settings reminders", reviews=False)
     assert "Interview reviews due: off" in off.text
 
@@ -236,13 +236,15 @@ async def test_abandoned_mock_closes_itself_past_its_deadline(sb: Sandbox) -> No
     alice = sb.member("alice")
     services = bot_of(sb).services
     start = await sb.slash(alice, "interview mock")
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         session = await interview_rows.active_mock(conn, sb.guild.id, alice.id)
     assert session is not None
-    services.scheduler.jump_to(session["deadline_at"] + MOCK_EXPIRY_GRACE + timedelta(seconds=1))
-    assert await services.dispatcher.tick() == 1
+    services.core.scheduler.jump_to(
+        session["deadline_at"] + MOCK_EXPIRY_GRACE + timedelta(seconds=1)
+    )
+    assert await services.core.dispatcher.tick() == 1
     await sb.wait_idle()
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         assert await interview_rows.active_mock(conn, sb.guild.id, alice.id) is None
         closed = await interview_rows.mock(conn, session["id"])
     assert closed is not None and closed["status"] == "expired"
@@ -296,7 +298,7 @@ async def test_two_members_paired_into_a_thread_with_the_right_roles(sb: Sandbox
         logged = await activity_of(sb, member)
         assert [(a["kind"], a["source"]) for a in logged] == [("community", "pair")]
     services = bot_of(sb).services
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         attempts = await interview_rows.rated_attempts(conn, sb.guild.id, alice.id)
         counts = await interview_rows.review_counts(conn, sb.guild.id, None)
     assert attempts[0]["source"] == "pair" and attempts[0]["rating"] == "good"
@@ -318,12 +320,14 @@ async def test_a_queue_entry_expires_with_a_note(sb: Sandbox) -> None:
     await sb.slash(alice, "interview pair")
     left = await sb.slash(sb.member("bob"), "interview pair-leave")
     assert "were not in the pairing queue" in left.text
-    services.scheduler.jump_to(services.clock.now() + PAIR_QUEUE_TTL + timedelta(seconds=5))
-    assert await services.dispatcher.tick() == 1
+    services.core.scheduler.jump_to(
+        services.core.clock.now() + PAIR_QUEUE_TTL + timedelta(seconds=5)
+    )
+    assert await services.core.dispatcher.tick() == 1
     await sb.wait_idle()
     notes = [m for m in sb.dms(alice) if "No interview partner" in m.text]
     assert len(notes) == 1
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         assert await interview_rows.queue(conn, sb.guild.id) == []
     # Bob joining now waits instead of pairing with the expired entry.
     assert "in the pairing queue" in (await sb.slash(sb.member("bob"), "interview pair")).all_text
@@ -350,7 +354,7 @@ async def test_question_of_the_day_posted_once_across_a_restart(sb: Sandbox) -> 
     assert "Question of the day" in shown.text
     services = bot_of(sb).services
     # Monday 07:00 UTC -> 08:00 UTC is 09:00 in Berlin.
-    await services.scheduler.advance(timedelta(hours=1, minutes=5))
+    await services.core.scheduler.advance(timedelta(hours=1, minutes=5))
     await sb.wait_idle()
     assert len(qotd_posts(sb)) == 1
     await sb.restart_bot()  # catch-up at start finds the ledger key: nothing twice
@@ -369,7 +373,7 @@ async def test_question_of_the_day_posted_once_across_a_restart(sb: Sandbox) -> 
 
     # The next day's question is a different one, posted once.
     services = bot_of(sb).services
-    await services.scheduler.advance(timedelta(days=1))
+    await services.core.scheduler.advance(timedelta(days=1))
     await sb.wait_idle()
     posts = qotd_posts(sb)
     assert (
@@ -382,7 +386,7 @@ async def test_question_of_the_day_missed_while_down_is_caught_up_once(
 ) -> None:
     await set_interview_channel(sb)
     await sb.slash(sb.member("morgan"), "setup interview", time="07:30", days="mon-fri")
-    bot_of(sb).services.scheduler.jump_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    bot_of(sb).services.core.scheduler.jump_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     assert qotd_posts(sb) == []
     e2e_clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # 09:00 Berlin, posting time 07:30
     await sb.restart_bot()
@@ -405,7 +409,7 @@ async def test_a_failed_thread_undoes_the_match_and_keeps_the_waiting_member(
     refused = await sb.slash(bob, "interview pair")
     assert "could not open a thread" in refused.all_text
     services = bot_of(sb).services
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         waiting = await interview_rows.queue(conn, sb.guild.id)
     assert [w["user_id"] for w in waiting] == [alice.id]
     # Once the channel works again, the next try pairs them.

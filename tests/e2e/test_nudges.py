@@ -21,7 +21,7 @@ async def log(sb: Sandbox, member: FakeMember, kind: str, minutes: int) -> None:
 
 async def next_day(sb: Sandbox) -> None:
     """One day on: the 10:00 sweep (the guild is on UTC) runs on the way."""
-    await bot_of(sb).services.scheduler.advance(timedelta(days=1))
+    await bot_of(sb).services.core.scheduler.advance(timedelta(days=1))
     await sb.wait_idle()
 
 
@@ -119,7 +119,7 @@ async def test_dm_nudge_not_for_me_mutes_the_pitfall_for_30_days(
         await next_day(sb)
     assert len(nudges_in(sb.dms(kai), "Tutorial hell")) == 1
     # After the 30 days it may come back.
-    bot_of(sb).services.scheduler.jump_to(e2e_clock.now() + timedelta(days=23))
+    bot_of(sb).services.core.scheduler.jump_to(e2e_clock.now() + timedelta(days=23))
     await log(sb, kai, "course", 400)
     await next_day(sb)  # back after 24 days: welcomed first (one nudge per sweep)
     assert any("Welcome back ·" in m.text for m in sb.dms(kai))
@@ -214,10 +214,10 @@ async def test_setup_pitfalls_view_set_and_refused_for_members(sb: Sandbox) -> N
     assert "isolation_study_days` = 5" in (await sb.slash(mod, "setup pitfalls")).text
     off = await sb.slash(mod, "setup pitfalls", enabled=False)
     assert "off" in off.text
-    assert not bot_of(sb).services.scheduler.has_job(f"pitfalls:{sb.guild.id}")
+    assert not bot_of(sb).services.core.scheduler.has_job(f"pitfalls:{sb.guild.id}")
     reset = await sb.slash(mod, "setup pitfalls", reset=True, enabled=True)
     assert "tutorial_course_minutes` = 300" in reset.text
-    assert bot_of(sb).services.scheduler.has_job(f"pitfalls:{sb.guild.id}")
+    assert bot_of(sb).services.core.scheduler.has_job(f"pitfalls:{sb.guild.id}")
     shown = await sb.slash(mod, "setup show")
     assert "Pitfall nudges" in shown.text
     member = await sb.slash(sb.member("bob"), "setup pitfalls", tutorial_days=3)
@@ -246,7 +246,7 @@ async def test_the_sweep_job_runs_at_ten_guild_time(sb: Sandbox, e2e_clock: Fake
     mod = sb.member("morgan", moderator=True)
     await sb.slash(mod, "setup timezone", zone="Europe/Berlin")
     services = bot_of(sb).services
-    await services.scheduler.advance_to(datetime(2026, 3, 2, 9, 1, tzinfo=UTC))  # 10:01 CET
+    await services.core.scheduler.advance_to(datetime(2026, 3, 2, 9, 1, tzinfo=UTC))  # 10:01 CET
     assert services.pitfalls.last_sweep_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     assert services.pitfalls.last_sweep_seconds is not None
 
@@ -254,7 +254,7 @@ async def test_the_sweep_job_runs_at_ten_guild_time(sb: Sandbox, e2e_clock: Fake
 async def test_a_member_back_after_two_weeks_is_welcomed(sb: Sandbox, e2e_clock: FakeClock) -> None:
     bob = sb.member("bob")
     await log(sb, bob, "coding", 30)
-    bot_of(sb).services.scheduler.jump_to(e2e_clock.now() + timedelta(days=20))
+    bot_of(sb).services.core.scheduler.jump_to(e2e_clock.now() + timedelta(days=20))
     await log(sb, bob, "coding", 25)
     await next_day(sb)
     reply = await sb.slash(bob, "settings show")

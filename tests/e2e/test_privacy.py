@@ -26,7 +26,7 @@ async def _study(sb: Sandbox, name: str) -> int:
 async def _rows_about(sb: Sandbox, user_id: int) -> int:
     services = bot_of(sb).services
     total = 0
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         for table in privacy_rows.member_tables():
             cols = privacy_rows.member_columns(table)
             for col in cols:
@@ -73,16 +73,16 @@ async def test_departed_member_is_purged_after_retention_unless_they_return(
     alice = sb.member("alice")
     services = bot_of(sb).services
     await sb.member_leave(alice)
-    await services.scheduler.advance(timedelta(days=29))
+    await services.core.scheduler.advance(timedelta(days=29))
     assert await services.privacy.purge_expired() == 0
     assert await _rows_about(sb, alice_id) > 0
     # Rejoining keeps the data; leaving again restarts the clock.
     sb.guild.members[alice.id] = alice
     await sb.fake.dispatch("GUILD_MEMBER_ADD", {**alice.payload(), "guild_id": str(sb.guild.id)})
     await sb.wait_idle()
-    await services.scheduler.advance(timedelta(days=5))
+    await services.core.scheduler.advance(timedelta(days=5))
     assert await services.privacy.purge_expired() == 0
     await sb.member_leave(alice)
-    await services.scheduler.advance(timedelta(days=31))
+    await services.core.scheduler.advance(timedelta(days=31))
     assert await services.privacy.purge_expired() > 0
     assert await _rows_about(sb, alice_id) == 0

@@ -216,10 +216,10 @@ async def test_community_messages_are_counted_per_day_capped_and_opt_out(sb: San
     for _ in range(23):
         await sb.post_message(alice, "general")
     await sb.post_message(bob, "general")
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         days = await progress_rows.community_days(conn, sb.guild.id, date(2026, 3, 1))
     assert days == {alice.id: 1}
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         from sqlalchemy import select
 
         from bot.progress.tables import community_days
@@ -230,9 +230,9 @@ async def test_community_messages_are_counted_per_day_capped_and_opt_out(sb: San
     assert "tracking on" in on.text
     await sb.post_message(bob, "general")
     await sb.slash(alice, "log", minutes=30, kind="community")
-    bot_of(sb).services.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    bot_of(sb).services.core.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
     await sb.slash(alice, "log", minutes=30, kind="community")
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         days = await progress_rows.community_days(conn, sb.guild.id, date(2026, 3, 1))
     assert days == {alice.id: 2, bob.id: 1}
 
@@ -252,8 +252,8 @@ async def test_weekly_digest_arrives_monday_morning_by_dm(
     await sb.slash(alice, "goal", hours_per_week=2)
     await sb.slash(alice, "log", minutes=90, kind="course")
     # Monday 9 March, 08:00 Berlin = 07:00 UTC.
-    await services.scheduler.advance_to(datetime(2026, 3, 9, 7, 1, tzinfo=UTC))
-    await services.dispatcher.tick()
+    await services.core.scheduler.advance_to(datetime(2026, 3, 9, 7, 1, tzinfo=UTC))
+    await services.core.dispatcher.tick()
     await sb.wait_idle()
     dms = sb.dms(alice)
     assert len(dms) == 1
@@ -262,11 +262,11 @@ async def test_weekly_digest_arrives_monday_morning_by_dm(
     assert "1 h 30 min of your 2 h goal" in text
     assert "Focus this week" in text
     # Not twice the same week, and the next one is queued for the next Monday.
-    await services.dispatcher.tick()
+    await services.core.dispatcher.tick()
     await sb.wait_idle()
     assert len(sb.dms(alice)) == 1
-    await services.scheduler.advance_to(datetime(2026, 3, 16, 7, 1, tzinfo=UTC))
-    await services.dispatcher.tick()
+    await services.core.scheduler.advance_to(datetime(2026, 3, 16, 7, 1, tzinfo=UTC))
+    await services.core.dispatcher.tick()
     await sb.wait_idle()
     assert len(sb.dms(alice)) == 2
 
@@ -280,8 +280,8 @@ async def test_digest_without_dms_waits_for_the_next_reply_and_can_be_turned_off
     await sb.slash(bob, "settings digest", enabled=True)
     off = await sb.slash(bob, "settings digest", enabled=False)
     assert "Weekly digest off" in off.text
-    await services.scheduler.advance_to(datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
-    await services.dispatcher.tick()
+    await services.core.scheduler.advance_to(datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+    await services.core.dispatcher.tick()
     await sb.wait_idle()
     assert not sb.dms(alice) and not sb.dms(bob)
     reply = await sb.slash(alice, "goal")

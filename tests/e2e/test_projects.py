@@ -108,7 +108,7 @@ async def test_start_from_an_idea_check_in_twice_tick_milestones_and_ship(
     # Two check-ins: with one active project the option may be left out.
     first_checkin = await check_in(sb, alice, "15", "Built the leak-free split", minutes=90)
     assert "Checked in" in first_checkin and "15%" in first_checkin
-    await services.scheduler.advance(timedelta(days=2))
+    await services.core.scheduler.advance(timedelta(days=2))
     second = await check_in(sb, alice, "40", "Baseline trained", project=str(project.id))
     assert "40%" in second
 
@@ -158,7 +158,7 @@ async def test_start_from_an_idea_check_in_twice_tick_milestones_and_ship(
 
     from bot.activity.tables import activity
 
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         rows = (
             await conn.execute(
                 select(activity.c.kind, activity.c.source, activity.c.minutes).where(
@@ -204,7 +204,7 @@ async def test_weekly_thread_once_across_a_restart_and_check_in_button(
 
     services = bot_of(sb).services
     # 07:00 UTC -> 09:30 UTC = 10:30 in Berlin.
-    await services.scheduler.advance(timedelta(hours=2, minutes=31))
+    await services.core.scheduler.advance(timedelta(hours=2, minutes=31))
     await sb.wait_idle()
     (weekly,) = posts(sb)
     assert "Week 10 accountability" in weekly.text
@@ -221,14 +221,14 @@ async def test_weekly_thread_once_across_a_restart_and_check_in_button(
     await sb.restart_bot()
     await sb.wait_idle()
     services = bot_of(sb).services
-    await services.scheduler.advance(timedelta(hours=3))
+    await services.core.scheduler.advance(timedelta(hours=3))
     await sb.wait_idle()
     assert len(posts(sb)) == 1
     again = await services.projects.weekly.post(sb.guild.id)
     assert again.status == "duplicate"
     from bot.core.store import deliveries as ledger
 
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         entry = await ledger.get(conn, f"weekly:{sb.guild.id}:2026-W10")
     assert entry is not None and entry["status"] == "sent"
 
@@ -264,7 +264,7 @@ async def test_weekly_thread_once_across_a_restart_and_check_in_button(
     assert len(weekly.thread.messages) == before
 
     # Next Monday: week 11, once.
-    await services.scheduler.advance(timedelta(days=7))
+    await services.core.scheduler.advance(timedelta(days=7))
     await sb.wait_idle()
     weekly_posts = posts(sb)
     assert len(weekly_posts) == 2 and "Week 11 accountability" in weekly_posts[1].text
@@ -279,8 +279,8 @@ async def test_weekly_thread_paused_and_refused_for_members(sb: Sandbox) -> None
     paused = await sb.slash(mod, "setup accountability", enabled=False)
     assert "paused" in paused.text
     services = bot_of(sb).services
-    assert not services.scheduler.has_job(f"accountability:{sb.guild.id}")
-    await services.scheduler.advance(timedelta(days=8))
+    assert not services.core.scheduler.has_job(f"accountability:{sb.guild.id}")
+    await services.core.scheduler.advance(timedelta(days=8))
     await sb.wait_idle()
     assert posts(sb) == []
     bad = await sb.slash(mod, "setup accountability", time="25:00")
@@ -310,11 +310,11 @@ async def test_reminder_after_seven_silent_days_then_stale_at_fourteen(
     bob_project = await start_project(sb, bob, "Bob's recommender", domain="recsys")
     services = bot_of(sb).services
 
-    await services.scheduler.advance(timedelta(days=6, hours=23))
+    await services.core.scheduler.advance(timedelta(days=6, hours=23))
     await sb.wait_idle()
     assert not [m for m in sb.dms(alice) if "going?" in m.text]
 
-    await services.scheduler.advance(timedelta(hours=2))
+    await services.core.scheduler.advance(timedelta(hours=2))
     await sb.wait_idle()
     reminders = [m for m in sb.dms(alice) if "Alice's detector" in m.text]
     assert len(reminders) == 1 and "a week without a check-in" in reminders[0].text
@@ -324,20 +324,20 @@ async def test_reminder_after_seven_silent_days_then_stale_at_fourteen(
     assert "Bob's recommender going?" in reply.all_text
 
     # Another day: no second reminder for the same silence.
-    await services.scheduler.advance(timedelta(days=1))
+    await services.core.scheduler.advance(timedelta(days=1))
     await sb.wait_idle()
     assert len([m for m in sb.dms(alice) if "going?" in m.text]) == 1
 
     # Bob checks in; Alice stays silent and goes stale at 14 days.
     await check_in(sb, bob, "20", "Collected interactions", project=str(bob_project))
-    await services.scheduler.advance(timedelta(days=6, hours=1))
+    await services.core.scheduler.advance(timedelta(days=6, hours=1))
     await sb.wait_idle()
     alice_now = await services.projects.detail(sb.guild.id, alice.id, str(alice_project))
     assert alice_now.project.stale
     assert any("marked stale" in m.text for m in sb.dms(alice))
     bob_now = await services.projects.detail(sb.guild.id, bob.id, str(bob_project))
     assert not bob_now.project.stale
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         from bot.projects import store as project_rows
 
         facts = await project_rows.perfectionism_facts(conn, sb.guild.id, e2e_clock.now())
@@ -479,7 +479,7 @@ async def test_no_project_and_several_projects_need_a_choice(sb: Sandbox) -> Non
 
 async def test_active_project_limit(sb: Sandbox) -> None:
     alice = sb.member("alice")
-    limit = bot_of(sb).services.settings.max_active_projects
+    limit = bot_of(sb).services.core.settings.max_active_projects
     for n in range(limit):
         await start_project(sb, alice, f"Project {n}")
     refused = await sb.slash(alice, "project start")
@@ -566,10 +566,10 @@ async def test_target_moves_are_counted(sb: Sandbox) -> None:
     detail = await services.projects.detail(sb.guild.id, alice.id, str(project_id))
     assert detail.project.target_moves == 2
     assert detail.project.target_date == date(2026, 5, 1)
-    async with services.store.connect() as conn:
+    async with services.core.store.connect() as conn:
         from bot.projects import store as project_rows
 
-        facts = await project_rows.perfectionism_facts(conn, sb.guild.id, services.clock.now())
+        facts = await project_rows.perfectionism_facts(conn, sb.guild.id, services.core.clock.now())
     assert facts[alice.id].target_moves == 2
     shown = await sb.slash(alice, "project show", project=str(project_id))
     assert "target moved" in shown.text and "moved 2×" in shown.text
@@ -643,7 +643,7 @@ async def test_weekly_post_missed_while_down_is_caught_up_once_within_grace(
     alice = sb.member("alice")
     await start_project(sb, alice)
     # "Down" across the post time: the clock moves without running jobs.
-    bot_of(sb).services.scheduler.jump_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
+    bot_of(sb).services.core.scheduler.jump_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
     await sb.restart_bot()
     await sb.wait_idle()
     assert len(posts(sb)) == 1 and "Week 10 accountability" in posts(sb)[0].text
@@ -651,7 +651,7 @@ async def test_weekly_post_missed_while_down_is_caught_up_once_within_grace(
     await sb.wait_idle()
     assert len(posts(sb)) == 1
     # Down for the whole grace window the next week: skipped, not posted late.
-    bot_of(sb).services.scheduler.jump_to(datetime(2026, 3, 9, 20, 0, tzinfo=UTC))
+    bot_of(sb).services.core.scheduler.jump_to(datetime(2026, 3, 9, 20, 0, tzinfo=UTC))
     await sb.restart_bot()
     await sb.wait_idle()
     assert len(posts(sb)) == 1
@@ -662,9 +662,9 @@ async def test_weekly_post_to_a_channel_without_permission_is_flagged(
 ) -> None:
     mod = await setup_server(sb)
     sb.fail_next("POST /channels/*/messages", status=403, code=50013)
-    await bot_of(sb).services.scheduler.advance(timedelta(hours=3))
+    await bot_of(sb).services.core.scheduler.advance(timedelta(hours=3))
     await sb.wait_idle()
     assert posts(sb) == []
     shown = await sb.slash(mod, "setup show")
     assert "accountability" in shown.text and "permission" in shown.text
-    assert not bot_of(sb).services.scheduler.has_job(f"accountability:{sb.guild.id}")
+    assert not bot_of(sb).services.core.scheduler.has_job(f"accountability:{sb.guild.id}")

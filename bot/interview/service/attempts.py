@@ -7,7 +7,7 @@ ids, so everything a round shows is read back from its row (nothing lives in a v
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Unpack
 from zoneinfo import ZoneInfo
@@ -33,12 +33,13 @@ class QuestionRefs:
     refs: list[rules.QuestionRef]
 
 
+@dataclass(eq=False)
 class Attempts:
     """Open, find and rate attempts; turn an attempt row into the round a member sees."""
 
-    def __init__(self, core: Core, *, catalog: CatalogRegistry) -> None:
-        self.store = core.store
-        self.catalog = catalog
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
 
     def questions(self, guild_id: int) -> QuestionRefs:
         """The guild's questions, as refs for the rules."""
@@ -60,7 +61,7 @@ class Attempts:
 
     async def owned(self, guild_id: int, user_id: int, attempt_id: int) -> AttemptRow:
         """The attempt behind a button, refused unless it is this member's in this guild."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             row = await rows.attempt(conn, attempt_id)
         if row is None or row["guild_id"] != guild_id:
             raise UserFacingError(
@@ -159,7 +160,7 @@ class Attempts:
         question = self.question(row["guild_id"], row["question_id"])
         progress: MockProgress | None = None
         if row["source"] == "mock" and row["session_id"] is not None:
-            async with self.store.connect() as conn:
+            async with self.core.store.connect() as conn:
                 session = await rows.mock(conn, row["session_id"])
             if session is not None:
                 progress = MockProgress(

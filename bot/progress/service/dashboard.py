@@ -8,7 +8,7 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, timedelta
 
 from bot.catalog import CatalogRegistry
@@ -71,28 +71,18 @@ class Dashboard:
         return rules.split_theory_practice(self.last4)
 
 
+@dataclass(eq=False)
 class Dashboards:
     """Builds a member's dashboard (their own, or a public one)."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        catalog: CatalogRegistry,
-        members: MemberService,
-        daily: DailyService,
-        projects: ProjectsReader,
-        interview: InterviewReader,
-        pitfalls: PitfallsReader,
-    ) -> None:
-        """Other features' numbers come from `daily`, `projects`, `interview`, `pitfalls`."""
-        self.store = core.store
-        self.catalog = catalog
-        self.members = members
-        self.daily = daily
-        self.projects = projects
-        self.interview = interview
-        self.pitfalls = pitfalls
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
+    members: MemberService
+    daily: DailyService
+    projects: ProjectsReader
+    interview: InterviewReader
+    pitfalls: PitfallsReader
 
     async def build(self, guild_id: int, viewer_id: int, user_id: int) -> Dashboard:
         """`/progress [member]`: refused when another member keeps their progress private."""
@@ -106,7 +96,7 @@ class Dashboards:
         today = member.today
         since = rules.week_start(today) - timedelta(weeks=CHART_WEEKS - 1)
         community_since = today - timedelta(days=rules.READINESS_COMMUNITY_WINDOW_DAYS - 1)
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             day_rows = await rows.minutes_by_day_kind(conn, guild_id, user_id, since)
             prefs = await rows.prefs(conn, guild_id, user_id)
             checked = await rows.checks(conn, guild_id, user_id)

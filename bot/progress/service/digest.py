@@ -7,7 +7,7 @@ command reply (the notifier decides).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 
@@ -46,36 +46,28 @@ class DigestRenderer(Protocol):
         """The digest as a DM (or inbox) embed."""
 
 
+@dataclass(eq=False)
 class Digests:
     """Opting in and out, building last week's digest, and sending it."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        catalog: CatalogRegistry,
-        members: MemberService,
-        daily: DailyService,
-        interview: InterviewReader,
-        notifier: Notifier,
-        renderer: DigestRenderer,
-    ) -> None:
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
+    members: MemberService
+    daily: DailyService
+    interview: InterviewReader
+    notifier: Notifier
+    renderer: DigestRenderer
+
+    def __post_init__(self) -> None:
         """Registers the digest's dispatcher handler; `renderer` words the digest."""
-        self.store = core.store
-        self.clock = core.clock
-        self.catalog = catalog
-        self.members = members
-        self.daily = daily
-        self.interview = interview
-        self.notifier = notifier
-        self.renderer = renderer
-        core.dispatcher.register_claimed(DIGEST, self.reminder)
+        self.core.dispatcher.register_claimed(DIGEST, self.reminder)
 
     async def set_enabled(self, guild_id: int, user_id: int, enabled: bool) -> datetime | None:
         """`/settings digest`: opt in or out; returns when the next digest is due."""
         context = await self.members.context(guild_id, user_id)
         due = next_fire(context.now, DIGEST_AT, context.zone, MONDAY) if enabled else None
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             await rows.save_prefs(conn, guild_id, user_id, context.now, digest=enabled)
             if due is not None:
                 await reminder_rows.upsert(conn, guild_id, user_id, DIGEST, due)
@@ -88,7 +80,7 @@ class Digests:
         guild_id, user_id = context.profile.guild_id, context.profile.user_id
         this_monday = rules.week_start(context.today)
         last_monday = this_monday - timedelta(weeks=1)
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             day_rows = await rows.minutes_by_day_kind(conn, guild_id, user_id, last_monday)
             checked = await rows.checks(conn, guild_id, user_id)
             sessions = await rows.count_entries(
@@ -125,7 +117,7 @@ class Digests:
     async def reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
         """Dispatcher handler: send the member's digest and queue next Monday's."""
         guild_id, user_id = row["guild_id"], row["user_id"]
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             prefs = await rows.prefs(conn, guild_id, user_id)
         if not prefs["digest"]:
             return Served(None, delivered=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Protocol
 
 import discord
@@ -139,19 +139,17 @@ class Onboarding:
         return f"Nudges: {profile.nudge_mode}"
 
 
+@dataclass(eq=False)
 class Welcome:
     """Greets members who join in the guild's welcome channel (never by DM)."""
 
-    def __init__(self, core: Core, *, renderer: WelcomeRenderer) -> None:
-        """`renderer`: how the greeting looks (the feature's views)."""
-        self.store = core.store
-        self.clock = core.clock
-        self.deliverer = core.deliverer
-        self.renderer = renderer
+    core: Core
+    _: KW_ONLY
+    renderer: WelcomeRenderer
 
     async def config(self, guild_id: int) -> WelcomeConfig:
         """The guild's greeting: its channel and whether it is on."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             row = await rows.welcome(conn, guild_id)
         return WelcomeConfig(row["channel_id"], row["enabled"])
 
@@ -163,8 +161,8 @@ class Welcome:
         values = rules.welcome_changes(current.channel_id, channel_id=channel_id, enabled=enabled)
         if not values:
             return current
-        async with self.store.begin() as conn:
-            await rows.save_welcome(conn, guild_id, self.clock.now(), **values)
+        async with self.core.store.begin() as conn:
+            await rows.save_welcome(conn, guild_id, self.core.clock.now(), **values)
             row = await rows.welcome(conn, guild_id)
         return WelcomeConfig(row["channel_id"], row["enabled"])
 
@@ -189,7 +187,7 @@ class Welcome:
 
         async def send(key: str) -> Sent:
             post = self.renderer.welcome_post(guild_id, user_id)
-            return await self.deliverer.to_channel(
+            return await self.core.deliverer.to_channel(
                 channel_id,
                 embed=post.embed,
                 view=post.view,
@@ -198,10 +196,10 @@ class Welcome:
                 idempotency_key=key,
             )
 
-        day = self.clock.now().date().isoformat()
+        day = self.core.clock.now().date().isoformat()
         outcome = await deliver_once(
-            self.store,
-            self.clock,
+            self.core.store,
+            self.core.clock,
             key=f"welcome:{guild_id}:{user_id}:{day}",
             guild_id=guild_id,
             kind="welcome",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from bot.catalog import CatalogRegistry
 from bot.core.errors import UserFacingError
@@ -45,14 +45,13 @@ class CheckResult:
     coverage: rules.Coverage
 
 
+@dataclass(eq=False)
 class Roadmap:
     """The roadmap checklist of each member."""
 
-    def __init__(self, core: Core, *, catalog: CatalogRegistry) -> None:
-        """`catalog`: each guild's roadmap tracks and skills."""
-        self.store = core.store
-        self.clock = core.clock
-        self.catalog = catalog
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
 
     def track_choices(self, guild_id: int, typed: str) -> list[tuple[str, str]]:
         """(name, id) of the tracks matching what the member typed."""
@@ -68,7 +67,7 @@ class Roadmap:
         catalog = self.catalog.for_guild(guild_id)
         if not catalog.tracks:
             raise UserFacingError("This server has no roadmap loaded yet.")
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             checked = await rows.checks(conn, guild_id, user_id)
             prefs = await rows.prefs(conn, guild_id, user_id)
         tracks = tracks_of(catalog)
@@ -109,8 +108,10 @@ class Roadmap:
         catalog = self.catalog.for_guild(guild_id)
         skill_id = resolve_skill(catalog, skill)
         link = rules.validate_evidence(evidence)
-        async with self.store.begin() as conn:
-            new = await rows.save_check(conn, guild_id, user_id, skill_id, link, self.clock.now())
+        async with self.core.store.begin() as conn:
+            new = await rows.save_check(
+                conn, guild_id, user_id, skill_id, link, self.core.clock.now()
+            )
             checked = await rows.checks(conn, guild_id, user_id)
         return CheckResult(
             skill_id=skill_id,
@@ -124,7 +125,7 @@ class Roadmap:
         """`/roadmap uncheck`: take a check back."""
         catalog = self.catalog.for_guild(guild_id)
         skill_id = resolve_skill(catalog, skill)
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             removed = await rows.remove_check(conn, guild_id, user_id, skill_id)
             checked = await rows.checks(conn, guild_id, user_id)
         if not removed:

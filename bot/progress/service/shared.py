@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import Catalog
@@ -11,23 +12,21 @@ from bot.progress import rules
 from bot.progress import store as rows
 
 
+@dataclass(eq=False)
 class ProgressPrefs:
     """A member's progress settings: community tracking, digest, weekly goal, focus tracks."""
 
-    def __init__(self, core: Core) -> None:
-        """Reads and writes through the core's store."""
-        self.store = core.store
-        self.clock = core.clock
+    core: Core
 
     async def get(self, guild_id: int, user_id: int) -> rows.Prefs:
         """The member's settings (the defaults when they saved none)."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             return await rows.prefs(conn, guild_id, user_id)
 
     async def save(self, guild_id: int, user_id: int, **values: Any) -> rows.Prefs:
         """Save some of the member's settings; returns all of them."""
-        async with self.store.begin() as conn:
-            return await rows.save_prefs(conn, guild_id, user_id, self.clock.now(), **values)
+        async with self.core.store.begin() as conn:
+            return await rows.save_prefs(conn, guild_id, user_id, self.core.clock.now(), **values)
 
 
 def tracks_of(catalog: Catalog) -> list[tuple[str, list[str]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -74,23 +74,15 @@ async def this_week(
     return rules.minutes_by_week(day_rows, today, 1)[0]
 
 
+@dataclass(eq=False)
 class StudyLog:
     """What members log, and their weekly goal."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        catalog: CatalogRegistry,
-        members: MemberService,
-        prefs: ProgressPrefs,
-    ) -> None:
-        """`members` gives the member's local day; `prefs` holds the weekly goal."""
-        self.store = core.store
-        self.clock = core.clock
-        self.catalog = catalog
-        self.members = members
-        self.prefs = prefs
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
+    members: MemberService
+    prefs: ProgressPrefs
 
     async def add(
         self,
@@ -114,7 +106,7 @@ class StudyLog:
             except UserFacingError:
                 topic_id = rules.free_topic(topic)
         context = await self.members.context(guild_id, user_id)
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             activity_id = await add_activity(
                 conn,
                 guild_id=guild_id,
@@ -151,7 +143,7 @@ class StudyLog:
     async def _delete(
         self, guild_id: int, user_id: int, activity_id: int, *, undo: bool
     ) -> HistoryEntry:
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             row = await rows.entry(conn, guild_id, activity_id)
             if row is None:
                 raise UserFacingError("That entry is already gone.")
@@ -162,7 +154,7 @@ class StudyLog:
                     "Only entries you added with `/log` can be deleted; the bot records the "
                     "rest (daily prompts, interviews, projects) from what you did."
                 )
-            if undo and not rules.undo_allowed(self.clock.now() - row["occurred_at"]):
+            if undo and not rules.undo_allowed(self.core.clock.now() - row["occurred_at"]):
                 raise UserFacingError(
                     "Undo works for 24 hours. Use `/history` to delete older entries."
                 )
@@ -172,7 +164,7 @@ class StudyLog:
 
     async def history(self, guild_id: int, user_id: int) -> list[HistoryEntry]:
         """`/history`: the member's latest entries, newest first."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             found = await rows.recent_entries(conn, guild_id, user_id, HISTORY_SIZE)
         catalog = self.catalog.for_guild(guild_id)
         return [HistoryEntry.from_row(catalog, row) for row in found]
@@ -180,7 +172,7 @@ class StudyLog:
     async def goal(self, guild_id: int, user_id: int) -> rules.GoalProgress:
         """`/goal`: the weekly goal and this week's minutes toward it."""
         context = await self.members.context(guild_id, user_id)
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             prefs = await rows.prefs(conn, guild_id, user_id)
             week = await this_week(conn, guild_id, user_id, context.today)
         return rules.goal_progress(prefs["goal_minutes"], week)
