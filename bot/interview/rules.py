@@ -128,6 +128,8 @@ def peer_score_to_rating(score: int) -> Rating:
 
 @dataclass(frozen=True)
 class QuestionRef:
+    """A question as the chooser sees it: id, category and difficulty."""
+
     id: str
     category: str
     difficulty: int
@@ -135,6 +137,8 @@ class QuestionRef:
 
 @dataclass(frozen=True)
 class Choice:
+    """The next question for a member, and whether it is a due review or a new one."""
+
     question_id: str
     kind: Literal["review", "new"]
 

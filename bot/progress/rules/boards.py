@@ -28,6 +28,8 @@ def live_streak(current: int, last_day: date | None, freezes: int, today: date) 
 
 @dataclass(frozen=True)
 class Ranked:
+    """One member's place on a leaderboard."""
+
     rank: int
     user_id: int
     value: int
@@ -35,6 +37,8 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Board:
+    """A leaderboard: the top places, the caller's own, and how many were ranked."""
+
     top: tuple[Ranked, ...]
     me: Ranked | None  # the caller, when ranked
     total: int  # members ranked

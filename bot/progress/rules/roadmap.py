@@ -68,6 +68,8 @@ def find_track(tracks: Sequence[tuple[str, str]], text: str) -> str | None:
 
 @dataclass(frozen=True)
 class TrackCoverage:
+    """How many of one track's skills a member checked."""
+
     track_id: str
     checked: int
     total: int
@@ -75,6 +77,8 @@ class TrackCoverage:
 
 @dataclass(frozen=True)
 class Coverage:
+    """A member's roadmap coverage, track by track."""
+
     tracks: tuple[TrackCoverage, ...]
 
     @property
