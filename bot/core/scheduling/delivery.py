@@ -60,6 +60,19 @@ def _classify(error: discord.HTTPException, what: str) -> DeliveryFailed:
     return DeliveryFailed(f"Discord error {error.status}", permanent=False, code=code)
 
 
+def _message_options(
+    embed: discord.Embed, view: discord.ui.View | None, idempotency_key: str | None
+) -> dict[str, Any]:
+    """The send options a scheduled message carries: its embed, its view, and the ledger
+    key as Discord's nonce (so a retry returns the first message instead of a second)."""
+    options: dict[str, Any] = {"embed": embed}
+    if idempotency_key is not None:
+        options["nonce"] = nonce_for(idempotency_key)
+    if view is not None:
+        options["view"] = view
+    return options
+
+
 class Deliverer:
     def __init__(self, client: discord.Client, settings: Settings) -> None:
         self.client = client
@@ -101,14 +114,8 @@ class Deliverer:
         between Discord accepting the post and the ledger recording it returns the first
         message instead of posting twice (Discord's enforce_nonce)."""
         channel = await self._channel(channel_id)
-        kwargs: dict[str, Any] = {
-            "embed": embed,
-            "allowed_mentions": allowed_mentions or discord.AllowedMentions.none(),
-        }
-        if idempotency_key is not None:
-            kwargs["nonce"] = nonce_for(idempotency_key)
-        if view is not None:
-            kwargs["view"] = view
+        kwargs = _message_options(embed, view, idempotency_key)
+        kwargs["allowed_mentions"] = allowed_mentions or discord.AllowedMentions.none()
         try:
             async with self.limiter:
                 message = await channel.send(content, **kwargs)
@@ -151,12 +158,7 @@ class Deliverer:
         try:
             async with self.dm_limiter, self.limiter:
                 user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-                kwargs: dict[str, Any] = {"embed": embed}
-                if idempotency_key is not None:
-                    kwargs["nonce"] = nonce_for(idempotency_key)
-                if view is not None:
-                    kwargs["view"] = view
-                message = await user.send(**kwargs)
+                message = await user.send(**_message_options(embed, view, idempotency_key))
         except discord.HTTPException as error:
             raise _classify(error, "the DM channel") from error
         return Sent(channel_id=message.channel.id, message_id=message.id)
