@@ -17,6 +17,7 @@ from bot.core.zones import timezone_choices
 from bot.health.embeds import health_embed
 from bot.members import views as member_views
 from bot.pitfalls import views as pitfalls_ui
+from bot.progress import views as progress_ui
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
 P = ParamSpec("P")
@@ -237,18 +238,19 @@ class Setup(StudyGroupCog, group_name="setup"):
         enabled: bool | None = None,
     ) -> None:
         """Set the weekday and time of the weekly accountability post, or pause it."""
-        from bot.projects import views as project_ui
-
         guild_id = guild_id_of(interaction)
         schedule = await self.bot.services.projects.weekly.configure(
             guild_id, weekday=weekday, post_time=time, enabled=enabled
         )
         settings = await self.bot.services.guilds.settings(guild_id)
-        has_channel = settings.channels["accountability"] is not None
-        await reply(
-            interaction,
-            embed=project_ui.schedule_embed(schedule, settings.timezone, has_channel),
+        embed = embeds.schedule_saved(
+            "Weekly accountability",
+            schedule.describe(),
+            settings.timezone,
+            channel_role="accountability",
+            has_channel=settings.channels["accountability"] is not None,
         )
+        await reply(interaction, embed=embed)
 
     # --- /setup welcome (issue 9, progress helper) ---
 
@@ -265,8 +267,6 @@ class Setup(StudyGroupCog, group_name="setup"):
         enabled: bool | None = None,
     ) -> None:
         """Show the welcome greeting, or pick its channel and turn it on or off."""
-        from bot.progress import views as progress_ui
-
         guild = interaction.guild
         assert guild is not None  # moderator_only guarantees a guild
         welcome = self.bot.services.progress.welcome

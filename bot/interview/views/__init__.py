@@ -38,7 +38,6 @@ from bot.interview.views.practice import (
 from bot.interview.views.qotd import (
     QotdPracticeButton,
     qotd_embed,
-    qotd_schedule_embed,
     qotd_view,
 )
 
@@ -48,7 +47,6 @@ __all__ = [
     "InterviewViews",
     "pair_join_embed",
     "practice_view",
-    "qotd_schedule_embed",
     "question_embed",
     "rating_reply",
     "stats_embed",

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import discord
 
 from bot.catalog import Question
-from bot.core import embeds
 from bot.core.persistent import Field, FixedButton
 from bot.interview.views.practice import (
     guild_of,
@@ -18,7 +17,6 @@ from bot.interview.views.practice import (
 )
 
 if TYPE_CHECKING:
-    from bot.interview.service import QotdSchedule
     from bot.studybot import StudyBot
 
 
@@ -26,17 +24,6 @@ def qotd_embed(question: Question, day: date) -> discord.Embed:
     embed = question_embed_base("Interview question of the day", question)
     embed.set_author(name=f"{day:%A %d %B}")
     embed.set_footer(text="Press Practice this for a private round with hints and key points.")
-    return embed
-
-
-def qotd_schedule_embed(schedule: QotdSchedule, zone: str, has_channel: bool) -> discord.Embed:
-    embed = embeds.success("Question of the day saved", f"{schedule.describe()} ({zone}).")
-    if not has_channel:
-        embed.add_field(
-            name="Next step",
-            value="Pick a channel with `/setup channels interview:`.",
-            inline=False,
-        )
     return embed
 
 

@@ -28,7 +28,7 @@ from bot.projects.views.portfolio import (
     ship_embed,
 )
 from bot.projects.views.start import IdeaPageButton, IdeaStartButton, StartModal, idea_page
-from bot.projects.views.weekly import schedule_embed, weekly_embed, weekly_post
+from bot.projects.views.weekly import weekly_embed, weekly_post
 
 #: Registered once at start (`add_dynamic_items`): buttons that work on old messages.
 PERSISTENT_ITEMS: tuple[type[PersistentButton], ...] = (
@@ -68,7 +68,6 @@ __all__ = [
     "milestone_embed",
     "project_summary_line",
     "reminder_embed",
-    "schedule_embed",
     "ship_embed",
     "stale_embed",
     "weekly_embed",

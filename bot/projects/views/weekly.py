@@ -12,7 +12,7 @@ from bot.projects.rules import silence_text, week_bounds, week_thread_name
 from bot.projects.views.checkins import CheckinButton
 
 if TYPE_CHECKING:
-    from bot.projects.service import WeeklyPost, WeeklySchedule
+    from bot.projects.service import WeeklyPost
 
 ROSTER_SHOWN_MAX = 3000  # characters of the "building right now" list before it is cut
 ROSTER_CUT_AT = 2900  # … to this, leaving room for "…and N more"
@@ -59,12 +59,3 @@ def weekly_post(guild_id: int, post: WeeklyPost) -> Rendered:
         view=weekly_view(guild_id),
         thread_name=week_thread_name(post.day),
     )
-
-
-def schedule_embed(schedule: WeeklySchedule, zone: str, channel_set: bool) -> discord.Embed:
-    embed = embeds.success("Weekly accountability saved", f"{schedule.describe()} ({zone}).")
-    if not channel_set:
-        embed.add_field(
-            name="Next step", value="Pick a channel with `/setup channels accountability:`."
-        )
-    return embed
