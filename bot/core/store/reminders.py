@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import update_or_insert
-from bot.core.store.schema import due_reminders
+from bot.core.store.schema import deliveries, due_reminders
+from bot.core.store.types import UTCDateTime
 
 
 async def upsert(
@@ -112,11 +113,6 @@ async def claim_due(
     with no per-row parameters. Returns (guild, user, kind) -> key for the rows this caller
     won; occurrences claimed before (a racing tick) are simply absent.
     """
-    from sqlalchemy import String, cast, literal
-
-    from bot.core.store.schema import deliveries
-    from bot.core.store.types import UTCDateTime
-
     if not reminder_ids:
         return {}
     r = due_reminders.c
