@@ -7,7 +7,7 @@ The scheduled job and `/daily post-now` both call `post()`; the ledger key
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -88,30 +88,23 @@ class DailyRenderer(Protocol):
         """The DM or inbox item telling a member their streak ends tonight."""
 
 
+@dataclass(eq=False)
 class DailyService:
     """Daily prompts and streaks: choose, post exactly once, complete, remind."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        catalog: CatalogRegistry,
-        guilds: GuildService,
-        members: MemberService,
-        notifier: Notifier,
-        renderer: DailyRenderer,
-    ) -> None:
-        self.core = core
-        self.store = core.store
-        self.clock = core.clock
-        self.catalog = catalog
-        self.guilds = guilds
-        self.members = members
-        self.notifier = notifier
-        self.renderer = renderer
+    core: Core
+    _: KW_ONLY
+    catalog: CatalogRegistry
+    guilds: GuildService
+    members: MemberService
+    notifier: Notifier
+    renderer: DailyRenderer
+
+    def __post_init__(self) -> None:
+        """Build the daily guild post and take the streak reminders."""
         self.poster = GuildPost(
-            core,
-            guilds,
+            self.core,
+            self.guilds,
             self,
             kind="daily",
             channel="daily",
@@ -119,25 +112,25 @@ class DailyService:
             name="The daily prompt",
             setup_command="daily",
         )
-        core.dispatcher.register_claimed(STREAK_REMINDER, self.streak_reminder)
+        self.core.dispatcher.register_claimed(STREAK_REMINDER, self.streak_reminder)
 
     # --- schedule -------------------------------------------------------------------
 
     async def schedule(self, guild_id: int) -> DailySchedule:
         """The guild's daily schedule (the default when never configured)."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             return schedule_from_row(await daily_rows.schedule(conn, guild_id), DEFAULT_DAILY)
 
     async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> DailySchedule:
         """Store the changed columns (the guild post calls this; `configure` reschedules)."""
-        async with self.store.begin() as conn:
-            row = await daily_rows.save_schedule(conn, guild_id, self.clock.now(), **values)
+        async with self.core.store.begin() as conn:
+            row = await daily_rows.save_schedule(conn, guild_id, self.core.clock.now(), **values)
         return schedule_from_row(row, DEFAULT_DAILY)
 
     async def post_guild_ids(self) -> list[int]:
         """Every guild that has a daily schedule or any settings: a default schedule posts
         once a daily channel is set."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             schedules = await daily_rows.all_schedules(conn)
         guild_ids = set(await self.guilds.known_guild_ids())
         return sorted(guild_ids | {row["guild_id"] for row in schedules})
@@ -151,12 +144,12 @@ class DailyService:
     async def guild_today(self, guild_id: int) -> date:
         """The guild's local day now."""
         settings = await self.guilds.settings(guild_id)
-        return local_date(self.clock.now(), resolve_zone(None, settings.timezone))
+        return local_date(self.core.clock.now(), resolve_zone(None, settings.timezone))
 
     async def prompt_for_day(self, guild_id: int, day: date) -> DailyPrompt:
         """The guild's prompt for `day`, chosen once and then fixed (restarts keep it)."""
         catalog = self.catalog.for_guild(guild_id)
-        async with self.store.connect() as conn:  # the common case only reads
+        async with self.core.store.connect() as conn:  # the common case only reads
             row = await daily_rows.post_for(conn, guild_id, day)
         if row is None or (row["posted_at"] is None and row["prompt_id"] not in catalog.prompts):
             row = await self._choose_prompt(guild_id, day, catalog)
@@ -176,7 +169,7 @@ class DailyService:
     async def _choose_prompt(self, guild_id: int, day: date, catalog: Catalog) -> dict[str, Any]:
         """Choose and store the day's prompt (re-read inside the write: another caller may
         have chosen it meanwhile)."""
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             row = await daily_rows.post_for(conn, guild_id, day)
             if row is None or (
                 row["posted_at"] is None and row["prompt_id"] not in catalog.prompts
@@ -190,21 +183,21 @@ class DailyService:
                 prompt_id, cycle = choose_prompt(refs, guild_id, cycle, used)
                 if row is None:
                     row = await daily_rows.create_post(
-                        conn, guild_id, day, prompt_id, cycle, self.clock.now()
+                        conn, guild_id, day, prompt_id, cycle, self.core.clock.now()
                     )
         return row
 
     async def today(self, guild_id: int) -> DailyPrompt:
         """The prompt members can still complete: today's, else yesterday's within 24 h."""
         day = await self.guild_today(guild_id)
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             row = await daily_rows.post_for(conn, guild_id, day)
             previous = await daily_rows.post_for(conn, guild_id, day - timedelta(days=1))
         still_open = (
             row is None
             and previous is not None
             and previous["posted_at"] is not None
-            and completion_open(previous["posted_at"], self.clock.now())
+            and completion_open(previous["posted_at"], self.core.clock.now())
         )
         if still_open:
             return await self.prompt_for_day(guild_id, day - timedelta(days=1))
@@ -225,12 +218,12 @@ class DailyService:
 
     async def after_post(self, guild_id: int, day: date, sent: Sent, rendered: Rendered) -> None:
         """Record where the day's prompt was posted."""
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             await daily_rows.mark_posted(
                 conn,
                 guild_id,
                 day,
-                self.clock.now(),
+                self.core.clock.now(),
                 sent.channel_id,
                 sent.message_id,
                 sent.thread_id,
@@ -244,8 +237,8 @@ class DailyService:
 
     async def complete(self, guild_id: int, user_id: int, prompt_date: date) -> Completion:
         """Mark the prompt done for the member's own day and update their streak."""
-        now = self.clock.now()
-        async with self.store.connect() as conn:
+        now = self.core.clock.now()
+        async with self.core.store.connect() as conn:
             row = await daily_rows.post_for(conn, guild_id, prompt_date)
         if row is None:
             raise UserFacingError("I have no prompt for that day. Try `/daily today`.")
@@ -257,7 +250,7 @@ class DailyService:
             )
         prompt = self.catalog.for_guild(guild_id).prompts.get(row["prompt_id"])
         local_day, _zone = await self.member_day(guild_id, user_id)
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             new = await daily_rows.add_completion(
                 conn, guild_id, user_id, prompt_date, local_day, now
             )
@@ -291,7 +284,7 @@ class DailyService:
     async def streak(self, guild_id: int, user_id: int) -> StreakState:
         """The member's streak as of their local day."""
         local_day, _ = await self.member_day(guild_id, user_id)
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             days = await daily_rows.completion_days(conn, guild_id, user_id)
         return compute_streak(days, local_day)
 
@@ -299,7 +292,7 @@ class DailyService:
         """The member's last `days` local days, each done or not."""
         local_day, _ = await self.member_day(guild_id, user_id)
         start = local_day - timedelta(days=days - 1)
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             done = set(await daily_rows.completion_days(conn, guild_id, user_id, since=start))
         return [(start + timedelta(days=i), start + timedelta(days=i) in done) for i in range(days)]
 
@@ -314,13 +307,13 @@ class DailyService:
             values["streak_hours_before"] = validate_hours_before(hours_before)
         # Everything that reads through other services happens before the write transaction:
         # a second connection waiting on SQLite's write lock from inside it would deadlock.
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             current = await daily_rows.reminder_prefs(conn, guild_id, user_id)
         hours = values.get("streak_hours_before", current["streak_hours_before"])
         due = await self._next_streak_check(guild_id, user_id, hours) if enabled else None
-        async with self.store.begin() as conn:
+        async with self.core.store.begin() as conn:
             prefs = await daily_rows.save_reminder_prefs(
-                conn, guild_id, user_id, self.clock.now(), **values
+                conn, guild_id, user_id, self.core.clock.now(), **values
             )
             if due is not None:
                 await reminder_rows.upsert(conn, guild_id, user_id, STREAK_REMINDER, due)
@@ -330,12 +323,12 @@ class DailyService:
 
     async def _next_streak_check(self, guild_id: int, user_id: int, hours_before: int) -> datetime:
         local_day, zone = await self.member_day(guild_id, user_id)
-        return next_streak_check(self.clock.now(), local_day, zone, hours_before)
+        return next_streak_check(self.core.clock.now(), local_day, zone, hours_before)
 
     async def streak_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
         """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""
         guild_id, user_id = row["guild_id"], row["user_id"]
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             prefs = await daily_rows.reminder_prefs(conn, guild_id, user_id)
         if not prefs["streak"]:
             return Served(None, delivered=False)

@@ -12,9 +12,9 @@ wiring time (`bot.projects.views.ProjectViews`): services never import UI.
 
 from __future__ import annotations
 
-from bot.catalog import CatalogRegistry
-from bot.core.runtime import Core
-from bot.members.api import GuildService, MemberService, Notifier
+from dataclasses import KW_ONLY, dataclass
+
+from bot.members.api import GuildService, Notifier
 from bot.projects.service.checkins import Checkins
 from bot.projects.service.milestones import Milestones
 from bot.projects.service.models import (
@@ -41,26 +41,28 @@ from bot.projects.service.reminders import REMINDER_KIND
 from bot.projects.service.weekly import WeeklyAccountability
 
 
+@dataclass(eq=False)
 class ProjectService(Portfolio):
     """The projects feature: the portfolio, plus `checkins`, `milestones` and `weekly`."""
 
-    def __init__(
-        self,
-        core: Core,
-        *,
-        catalog: CatalogRegistry,
-        guilds: GuildService,
-        members: MemberService,
-        notifier: Notifier,
-        renderer: ProjectRenderer,
-    ) -> None:
-        """Build the portfolio and its parts; `renderer` is `ProjectViews` at wiring time."""
-        super().__init__(core, catalog=catalog, members=members)
-        self.weekly = WeeklyAccountability(core, guilds=guilds, renderer=renderer)
+    _: KW_ONLY
+    guilds: GuildService
+    notifier: Notifier
+    renderer: ProjectRenderer  # `ProjectViews` at wiring time
+
+    def __post_init__(self) -> None:
+        """Build the parts over this portfolio."""
+        self.weekly = WeeklyAccountability(self.core, guilds=self.guilds, renderer=self.renderer)
         self.checkins = Checkins(
-            core, portfolio=self, weekly=self.weekly, notifier=notifier, renderer=renderer
+            self.core,
+            portfolio=self,
+            weekly=self.weekly,
+            notifier=self.notifier,
+            renderer=self.renderer,
         )
-        self.milestones = Milestones(core, portfolio=self, guilds=guilds, renderer=renderer)
+        self.milestones = Milestones(
+            self.core, portfolio=self, guilds=self.guilds, renderer=self.renderer
+        )
 
 
 __all__ = [
