@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import discord
 from discord import app_commands
 
@@ -13,16 +16,33 @@ from bot.members import views as member_views
 from bot.progress import views as progress_ui
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
+Callback = Callable[..., Coroutine[Any, Any, None]]
+
+
+def settings_command(
+    *, name: str, description: str, cooldown: bool = True
+) -> Callable[[Callback], app_commands.Command[Any, ..., None]]:
+    """A `/settings` subcommand: usable in a server only and, unless `cooldown=False`, under
+    the per-member write cooldown."""
+
+    def decorator(callback: Callback) -> app_commands.Command[Any, ..., None]:
+        command: app_commands.Command[Any, ..., None] = app_commands.command(
+            name=name, description=description
+        )(callback)
+        if cooldown:
+            command = write_cooldown()(command)
+        return app_commands.guild_only()(command)
+
+    return decorator
+
 
 class MemberSettings(StudyGroupCog, group_name="settings"):
     """Your own preferences: timezone, DMs and what you share."""
 
-    @app_commands.command(
+    @settings_command(
         name="timezone", description="Set your timezone so days and streaks follow your clock."
     )
     @app_commands.describe(zone="Your IANA timezone, e.g. Europe/Berlin — start typing a city")
-    @write_cooldown()
-    @app_commands.guild_only()
     async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
         """Set your timezone so days and streaks follow your clock."""
         guild_id = guild_id_of(interaction)
@@ -43,12 +63,10 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
         """Suggestions for the `zone` option as the member types."""
         return timezone_choices(current)
 
-    @app_commands.command(name="dms", description="Allow or stop direct messages from the bot.")
+    @settings_command(name="dms", description="Allow or stop direct messages from the bot.")
     @app_commands.describe(
         enabled="True to allow DMs (reminders, nudges, digests), false to stop them"
     )
-    @write_cooldown()
-    @app_commands.guild_only()
     async def dms(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
         """Allow or stop direct messages from the bot."""
         guild_id = guild_id_of(interaction)
@@ -63,15 +81,13 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
             embed=embeds.success("DMs " + ("on" if enabled else "off"), text),
         )
 
-    @app_commands.command(name="reminders", description="Opt in or out of reminders.")
+    @settings_command(name="reminders", description="Opt in or out of reminders.")
     @app_commands.describe(
         streak="Remind me before my local midnight when my streak is at risk",
         hours_before="How many hours before midnight (1-12, default 4)",
         reviews="Remind me once a day when interview reviews are due",
         review_time="When to send the review reminder, your local HH:MM (default 18:00)",
     )
-    @write_cooldown()
-    @app_commands.guild_only()
     async def reminders(
         self,
         interaction: discord.Interaction[StudyBot],
@@ -102,15 +118,13 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
             )
         await reply(interaction, embed=member_views.reminder_settings(prefs))
 
-    @app_commands.command(name="nudges", description="How pitfall nudges reach you.")
+    @settings_command(name="nudges", description="How pitfall nudges reach you.")
     @app_commands.describe(
         mode="inbox: with your next command reply · dm: by DM (if DMs are on) · off: none"
     )
     @app_commands.choices(
         mode=[app_commands.Choice(name=m, value=m) for m in ("inbox", "dm", "off")]
     )
-    @write_cooldown()
-    @app_commands.guild_only()
     async def nudges(self, interaction: discord.Interaction[StudyBot], mode: str) -> None:
         """How pitfall nudges reach you."""
         guild_id = guild_id_of(interaction)
@@ -119,10 +133,8 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
         )
         await reply(interaction, embed=member_views.nudge_mode_saved(profile))
 
-    @app_commands.command(name="profile", description="Let other members see your progress.")
+    @settings_command(name="profile", description="Let other members see your progress.")
     @app_commands.describe(public="True: others can view your /progress and stats")
-    @write_cooldown()
-    @app_commands.guild_only()
     async def profile(self, interaction: discord.Interaction[StudyBot], public: bool) -> None:
         """Make your progress public or private."""
         await self._toggle(
@@ -133,10 +145,8 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
             ("Profile private", "Your progress is private: only you see it."),
         )
 
-    @app_commands.command(name="leaderboard", description="Appear on the leaderboards or not.")
+    @settings_command(name="leaderboard", description="Appear on the leaderboards or not.")
     @app_commands.describe(enabled="True to appear on /leaderboard")
-    @write_cooldown()
-    @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
         """Appear on the leaderboards, or not."""
         await self._toggle(
@@ -163,30 +173,33 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
 
     # --- /settings tracking and /settings digest (issue 9, progress helper) ---
 
-    @app_commands.command(
-        name="tracking", description="Count the days you post here as community activity."
+    @settings_command(
+        name="tracking",
+        description="Count the days you post here as community activity.",
+        cooldown=False,
     )
     @app_commands.describe(
         enabled="True: count days you post (never what you write); false: stop counting"
     )
-    @app_commands.guild_only()
     async def tracking(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
         """Count the days you post here as community activity."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_tracking(guild_id, interaction.user.id, enabled)
         await reply(interaction, embed=progress_ui.tracking_embed(enabled))
 
-    @app_commands.command(name="digest", description="A weekly digest every Monday morning.")
+    @settings_command(
+        name="digest", description="A weekly digest every Monday morning.", cooldown=False
+    )
     @app_commands.describe(enabled="True: a digest at 08:00 your time each Monday; false: none")
-    @app_commands.guild_only()
     async def digest(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
         """A weekly digest every Monday morning."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_digest(guild_id, interaction.user.id, enabled)
         await reply(interaction, embed=progress_ui.digest_settings_embed(enabled))
 
-    @app_commands.command(name="show", description="See your settings (only you can see them).")
-    @app_commands.guild_only()
+    @settings_command(
+        name="show", description="See your settings (only you can see them).", cooldown=False
+    )
     async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
         """See your settings (only you can see them)."""
         guild_id = guild_id_of(interaction)

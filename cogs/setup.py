@@ -39,11 +39,12 @@ class ScheduledPost:
     what: str
 
 
-def schedule_options(example: str, what: str) -> dict[str, str]:
-    """The option descriptions every `/setup <post>` schedule command shares."""
+def schedule_options(example: str, what: str, **when: str) -> dict[str, str]:
+    """The option descriptions every `/setup <post>` schedule command shares; `when` describes
+    the options that choose the day instead of `days`, a list of weekdays."""
     return {
         "time": f"Local server time, 24-hour HH:MM (e.g. {example})",
-        "days": "Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily",
+        **(when or {"days": "Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily"}),
         "enabled": f"False pauses {what}; true resumes it",
     }
 
@@ -224,9 +225,9 @@ class Setup(StudyGroupCog, group_name="setup"):
         name="accountability", description="When the weekly accountability thread is posted."
     )
     @app_commands.describe(
-        weekday="Day of the week for the post (server timezone)",
-        time="Local server time, 24-hour HH:MM (e.g. 10:00)",
-        enabled="False pauses the weekly thread; true resumes it",
+        **schedule_options(
+            "10:00", "the weekly thread", weekday="Day of the week for the post (server timezone)"
+        )
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     @moderator_only()

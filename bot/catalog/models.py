@@ -105,6 +105,15 @@ def _fitting_one_field(what: str, limit: int) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _require_embed_total(total: int, contents: str, embed: str, advice: str = "") -> None:
+    """A question or idea is shown as one embed, which Discord caps at 6,000 characters."""
+    if total > C.EMBED_TOTAL_MAX:
+        raise _fail(
+            f"{contents} come to {total:,} characters in {embed}; "
+            f"Discord allows {C.EMBED_TOTAL_MAX:,}{advice}"
+        )
+
+
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     seen: set[str] = set()
     for value in values:
@@ -216,13 +225,12 @@ class Question(_Model):
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> Question:
-        total = question_embed_length(self)
-        if total > C.EMBED_TOTAL_MAX:
-            raise _fail(
-                f"prompt, hints, key points and follow-ups together come to {total:,} "
-                f"characters in the question's embed; Discord allows {C.EMBED_TOTAL_MAX:,} "
-                "(shorten some text)"
-            )
+        _require_embed_total(
+            question_embed_length(self),
+            "prompt, hints, key points and follow-ups together",
+            "the question's embed",
+            advice=" (shorten some text)",
+        )
         return self
 
 
@@ -295,12 +303,11 @@ class ProjectIdea(_Model):
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> ProjectIdea:
-        total = idea_embed_length(self)
-        if total > C.EMBED_TOTAL_MAX:
-            raise _fail(
-                f"title, summary, dataset, milestones and stretch goals come to {total:,} "
-                f"characters in the idea's embed; Discord allows {C.EMBED_TOTAL_MAX:,}"
-            )
+        _require_embed_total(
+            idea_embed_length(self),
+            "title, summary, dataset, milestones and stretch goals",
+            "the idea's embed",
+        )
         if idea_embed_fields(self) > C.EMBED_FIELDS_MAX:  # pragma: no cover - 8 milestones max
             raise _fail(f"the idea needs more than {C.EMBED_FIELDS_MAX} embed fields")
         return self

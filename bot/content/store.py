@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.content.tables import content_builtin_disabled, content_pack_versions, content_packs
+from bot.core.store.rows import all_rows, first_row
 
 _V = content_pack_versions
 _P = content_packs
@@ -114,37 +115,31 @@ async def version(
     conn: AsyncConnection, guild_id: int, pack_id: str, version: str
 ) -> VersionRow | None:
     """One stored version, with its YAML text."""
-    row = (
-        await conn.execute(
-            select(_V).where(
-                _V.c.guild_id == guild_id, _V.c.pack_id == pack_id, _V.c.version == version
-            )
-        )
-    ).first()
-    return cast(VersionRow, dict(row._mapping)) if row else None
+    query = select(_V).where(
+        _V.c.guild_id == guild_id, _V.c.pack_id == pack_id, _V.c.version == version
+    )
+    return cast(VersionRow | None, await first_row(conn, query))
 
 
 async def versions(conn: AsyncConnection, guild_id: int, pack_id: str) -> list[VersionMeta]:
     """Every stored version of a pack (without the text), oldest upload first."""
-    rows = await conn.execute(
+    query = (
         select(*_VERSION_META)
         .where(_V.c.guild_id == guild_id, _V.c.pack_id == pack_id)
         .order_by(_V.c.uploaded_at, _V.c.version)
     )
-    return [cast(VersionMeta, dict(r._mapping)) for r in rows]
+    return cast(list[VersionMeta], await all_rows(conn, query))
 
 
 async def head(conn: AsyncConnection, guild_id: int, pack_id: str) -> PackHead | None:
     """The pack's state: ``current_version``, ``enabled``; None if never uploaded here."""
-    row = (
-        await conn.execute(select(_P).where(_P.c.guild_id == guild_id, _P.c.pack_id == pack_id))
-    ).first()
-    return cast(PackHead, dict(row._mapping)) if row else None
+    query = select(_P).where(_P.c.guild_id == guild_id, _P.c.pack_id == pack_id)
+    return cast(PackHead | None, await first_row(conn, query))
 
 
 async def heads(conn: AsyncConnection, guild_id: int) -> list[PackListing]:
     """Every uploaded pack of a guild with its current version's details, by pack id."""
-    rows = await conn.execute(
+    query = (
         select(
             _P.c.pack_id,
             _P.c.current_version,
@@ -165,7 +160,7 @@ async def heads(conn: AsyncConnection, guild_id: int) -> list[PackListing]:
         .where(_P.c.guild_id == guild_id)
         .order_by(_P.c.pack_id)
     )
-    return [cast(PackListing, dict(r._mapping)) for r in rows]
+    return cast(list[PackListing], await all_rows(conn, query))
 
 
 async def pack_ids(conn: AsyncConnection, guild_id: int) -> list[str]:
@@ -197,7 +192,7 @@ async def enabled_current(
     )
     if guild_id is not None:
         query = query.where(_P.c.guild_id == guild_id)
-    return [cast(EnabledSource, dict(r._mapping)) for r in await conn.execute(query)]
+    return cast(list[EnabledSource], await all_rows(conn, query))
 
 
 async def set_current(

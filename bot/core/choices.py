@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.core.persistent import PersistentButton
+from bot.core.persistent import PersistentButton, persistent_view
 
 #: Each action's label and button style, in the order the buttons show.
 Choices = Mapping[str, tuple[str, discord.ButtonStyle]]
@@ -33,7 +33,4 @@ class ChoiceButton(PersistentButton):
     @classmethod
     def choices_view(cls, **values: object) -> discord.ui.View:
         """One button per answer, in a view that never times out."""
-        view = discord.ui.View(timeout=None)
-        for action in cls.CHOICES:
-            view.add_item(cls(action, **values))
-        return view
+        return persistent_view(*(cls(action, **values) for action in cls.CHOICES))

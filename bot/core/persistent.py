@@ -211,3 +211,12 @@ def require_guild(interaction: discord.Interaction[Any], guild_id: int) -> None:
     """Refuse a click on a server's post that reached us from another server."""
     if interaction.guild_id != guild_id:
         raise UserFacingError("This button belongs to another server.")
+
+
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view holding `items` that never times out, as persistent components need (after a
+    restart, their clicks reach the `DynamicItem` classes, not this object)."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view

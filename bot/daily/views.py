@@ -9,7 +9,7 @@ import discord
 
 from bot.catalog import Catalog
 from bot.core import embeds
-from bot.core.persistent import FixedButton, require_guild
+from bot.core.persistent import FixedButton, persistent_view, require_guild
 from bot.core.scheduling.guild_posts import Rendered
 from bot.daily.rules.streaks import StreakState
 
@@ -63,9 +63,7 @@ class DailyDoneButton(FixedButton, prefix="daily-done"):
 
 
 def done_view(guild_id: int, day: date) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DailyDoneButton(guild_id, day))
-    return view
+    return persistent_view(DailyDoneButton(guild_id, day))
 
 
 def completion_embed(completion: Completion) -> discord.Embed:

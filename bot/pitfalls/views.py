@@ -9,7 +9,7 @@ import discord
 from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS
 from bot.core import embeds
-from bot.core.persistent import PersistentButton
+from bot.core.persistent import PersistentButton, persistent_view
 from bot.pitfalls.rules import (
     NOT_FOR_ME,
     ON_IT,
@@ -79,10 +79,7 @@ def feedback_buttons(guild_id: int, row_id: int) -> list[NudgeFeedbackButton]:
 
 
 def nudge_view(message: NudgeMessage) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for button in feedback_buttons(message.guild_id, message.row_id):
-        view.add_item(button)
-    return view
+    return persistent_view(*feedback_buttons(message.guild_id, message.row_id))
 
 
 class PitfallViews:

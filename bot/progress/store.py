@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
-from bot.core.store.rows import count_rows, insert_new, update_or_insert
+from bot.core.store.rows import all_rows, count_rows, first_row, insert_new, update_or_insert
 from bot.core.store.schema import members
 from bot.daily.api import streaks
 from bot.progress.tables import community_days as community_table
@@ -121,25 +121,21 @@ async def recent_entries(
     conn: AsyncConnection, guild_id: int, user_id: int, limit: int
 ) -> list[Entry]:
     """The member's latest activity rows, newest first."""
-    rows = await conn.execute(
+    query = (
         select(*_ENTRY_COLUMNS)
         .where(activity.c.guild_id == guild_id, activity.c.user_id == user_id)
         .order_by(activity.c.occurred_at.desc(), activity.c.id.desc())
         .limit(limit)
     )
-    return [cast(Entry, dict(r._mapping)) for r in rows]
+    return cast(list[Entry], await all_rows(conn, query))
 
 
 async def entry(conn: AsyncConnection, guild_id: int, activity_id: int) -> Entry | None:
     """One activity row of the guild, by id."""
-    row = (
-        await conn.execute(
-            select(*_ENTRY_COLUMNS).where(
-                activity.c.guild_id == guild_id, activity.c.id == activity_id
-            )
-        )
-    ).first()
-    return cast(Entry, dict(row._mapping)) if row else None
+    query = select(*_ENTRY_COLUMNS).where(
+        activity.c.guild_id == guild_id, activity.c.id == activity_id
+    )
+    return cast(Entry | None, await first_row(conn, query))
 
 
 async def delete_entry(conn: AsyncConnection, guild_id: int, activity_id: int) -> bool:
@@ -374,7 +370,7 @@ async def minutes_board(conn: AsyncConnection, guild_id: int, since: date | None
 
 async def streak_board(conn: AsyncConnection, guild_id: int) -> list[StreakRow]:
     """Cached streak rows of opted-in members (current, best, freezes, last_day)."""
-    rows = await conn.execute(
+    query = (
         select(
             streaks.c.user_id,
             streaks.c.current,
@@ -386,4 +382,4 @@ async def streak_board(conn: AsyncConnection, guild_id: int) -> list[StreakRow]:
         .select_from(streaks.join(members, _members_of(streaks)))
         .where(streaks.c.guild_id == guild_id, _opted_in())
     )
-    return [cast(StreakRow, dict(r._mapping)) for r in rows]
+    return cast(list[StreakRow], await all_rows(conn, query))

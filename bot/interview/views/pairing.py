@@ -9,7 +9,7 @@ import discord
 
 from bot.catalog.render import bullet_block
 from bot.core import embeds
-from bot.core.persistent import Field, FixedButton, PersistentButton
+from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
 from bot.interview import rules
 from bot.interview.rules import category_name
 from bot.interview.views.practice import guild_of
@@ -156,14 +156,8 @@ class PairRateButton(PersistentButton, prefix="iv-prate"):
 
 
 def pair_view(pair_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PairKeyPointsButton(pair_id))
-    view.add_item(PairDoneButton(pair_id))
-    return view
+    return persistent_view(PairKeyPointsButton(pair_id), PairDoneButton(pair_id))
 
 
 def pair_rate_view(pair_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for score in rules.PEER_SCORES:
-        view.add_item(PairRateButton(pair_id, score))
-    return view
+    return persistent_view(*(PairRateButton(pair_id, score) for score in rules.PEER_SCORES))

@@ -16,7 +16,7 @@ from bot.catalog import Question
 from bot.catalog.render import bullet_block
 from bot.core import embeds
 from bot.core.errors import UserFacingError
-from bot.core.persistent import Field, FixedButton, PersistentButton
+from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
 from bot.interview import rules
 from bot.interview.rules import Rating, category_name
 
@@ -177,25 +177,21 @@ class NextButton(FixedButton, prefix="iv-next"):
 
 
 def practice_view(round_: PracticeRound) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
     hints = len(round_.question.hints)
-    view.add_item(
-        HintButton(
-            round_.attempt_id,
-            min(round_.hints_shown + 1, hints),
-            disabled=round_.hints_shown >= hints,
-        )
+    hint = HintButton(
+        round_.attempt_id,
+        min(round_.hints_shown + 1, hints),
+        disabled=round_.hints_shown >= hints,
     )
-    view.add_item(KeyPointsButton(round_.attempt_id, disabled=round_.key_points_shown))
-    for rating in rules.RATINGS:
-        view.add_item(RateButton(round_.attempt_id, rating))
-    return view
+    return persistent_view(
+        hint,
+        KeyPointsButton(round_.attempt_id, disabled=round_.key_points_shown),
+        *(RateButton(round_.attempt_id, rating) for rating in rules.RATINGS),
+    )
 
 
 def practice_next_view(category: str | None, difficulty: int | None) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(NextButton(category, difficulty))
-    return view
+    return persistent_view(NextButton(category, difficulty))
 
 
 def rating_reply(result: RatingResult) -> tuple[list[discord.Embed], discord.ui.View | None]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import discord
 
 from bot.catalog import Question
-from bot.core.persistent import Field, FixedButton
+from bot.core.persistent import Field, FixedButton, persistent_view
 from bot.interview.views.practice import (
     guild_of,
     practice_view,
@@ -43,6 +43,4 @@ class QotdPracticeButton(FixedButton, prefix="iv-qotd"):
 
 
 def qotd_view(question_id: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(QotdPracticeButton(question_id))
-    return view
+    return persistent_view(QotdPracticeButton(question_id))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core import embeds
-from bot.core.persistent import FixedButton, PersistentSelect
+from bot.core.persistent import FixedButton, PersistentSelect, persistent_view
 from bot.core.text import escape
 from bot.progress import rules
 from bot.progress.views.common import SOURCE_LABELS, kind_label, minutes, owner_guild
@@ -56,9 +56,7 @@ class UndoButton(FixedButton, prefix="progress-undo"):
 
 def log_view(entry_id: int, user_id: int) -> discord.ui.View:
     """The Undo button under a `/log` confirmation."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(UndoButton(entry_id, user_id))
-    return view
+    return persistent_view(UndoButton(entry_id, user_id))
 
 
 def undone_embed(entry: HistoryEntry) -> discord.Embed:
@@ -137,9 +135,7 @@ def history_view(user_id: int, entries: Sequence[HistoryEntry]) -> discord.ui.Vi
     deletable = [e for e in entries if e.deletable][:25]
     if not deletable:
         return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(HistoryDeleteSelect(user_id, deletable))
-    return view
+    return persistent_view(HistoryDeleteSelect(user_id, deletable))
 
 
 def goal_embed(progress: rules.GoalProgress, *, saved: bool) -> discord.Embed:

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import discord
 
 from bot.core import embeds
-from bot.core.persistent import Field, FixedButton, PersistentSelect, require_guild
+from bot.core.persistent import (
+    Field,
+    FixedButton,
+    PersistentSelect,
+    persistent_view,
+    require_guild,
+)
 from bot.progress import rules
 from bot.progress.service import Greeting
 from bot.progress.views.common import owner_guild
@@ -164,10 +170,7 @@ def onboarding_view(user_id: int, state: OnboardingState) -> discord.ui.View:
             [_option(label, mode, mode == state.nudge_mode) for mode, label in NUDGE_CHOICES],
         ),
     ]
-    view = discord.ui.View(timeout=None)
-    for select in selects:
-        view.add_item(select)
-    return view
+    return persistent_view(*selects)
 
 
 class StartButton(FixedButton, prefix="progress-start"):
@@ -192,8 +195,7 @@ class StartButton(FixedButton, prefix="progress-start"):
 
 def welcome_post(guild_id: int, user_id: int) -> Greeting:
     """The greeting: it pings the new member (and only them) once, on purpose."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(StartButton(guild_id))
+    view = persistent_view(StartButton(guild_id))
     embed = embeds.info(
         "Welcome to the study server",
         "Study every day, practise interviews, ship projects — and we help you steer clear "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core import embeds
+from bot.core.persistent import persistent_view
 from bot.core.scheduling.guild_posts import Rendered
 from bot.projects.rules import silence_text, week_bounds, week_thread_name
 from bot.projects.views.checkins import CheckinButton
@@ -47,9 +48,7 @@ def weekly_embed(post: WeeklyPost) -> discord.Embed:
 
 
 def weekly_view(guild_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(CheckinButton(guild_id))
-    return view
+    return persistent_view(CheckinButton(guild_id))
 
 
 def weekly_post(guild_id: int, post: WeeklyPost) -> Rendered:
