@@ -10,6 +10,7 @@ and the app reach services through the typed `Services` it returns. The order of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 import discord
 
@@ -84,6 +85,16 @@ class Services:
         return lines
 
 
+class MemberFacing(TypedDict):
+    """The collaborators of a feature that posts to a guild and reaches its members; spelled
+    once, passed as the same explicit keyword arguments to each such feature."""
+
+    catalog: CatalogRegistry
+    guilds: GuildService
+    members: MemberService
+    notifier: Notifier
+
+
 def build_core(client: discord.Client, settings: Settings, clock: Clock, store: Store) -> Core:
     """The infrastructure; with a `FakeClock` the scheduler is the simulation."""
     scheduler = (
@@ -108,30 +119,11 @@ def build_services(
     guilds = GuildService(store, clock)
     members = MemberService(store, clock)
     notifier = Notifier(store, clock, members, core.deliverer)
-    daily = DailyService(
-        core,
-        catalog=catalog,
-        guilds=guilds,
-        members=members,
-        notifier=notifier,
-        renderer=DailyViews(),
-    )
-    projects = ProjectService(
-        core,
-        catalog=catalog,
-        guilds=guilds,
-        members=members,
-        notifier=notifier,
-        renderer=ProjectViews(),
-    )
-    interview = InterviewService(
-        core,
-        catalog=catalog,
-        guilds=guilds,
-        members=members,
-        notifier=notifier,
-        renderer=InterviewViews(),
-    )
+    # What daily, projects and interview each take besides `core` and their renderer.
+    member_facing = MemberFacing(catalog=catalog, guilds=guilds, members=members, notifier=notifier)
+    daily = DailyService(core, **member_facing, renderer=DailyViews())
+    projects = ProjectService(core, **member_facing, renderer=ProjectViews())
+    interview = InterviewService(core, **member_facing, renderer=InterviewViews())
     for post in (daily.poster, projects.weekly.poster, interview.qotd.poster):
         posts.register(post)
     pitfalls = PitfallService(

@@ -29,19 +29,6 @@ from .placeholders import template_fields, template_problems
 from .render import bullet_block, idea_embed_fields, idea_embed_length, question_embed_length
 from .safeyaml import Path, Position
 
-__all__ = [
-    "Milestone",
-    "Nudge",
-    "Pack",
-    "PackHeader",
-    "ProjectIdea",
-    "Prompt",
-    "Question",
-    "Roadmap",
-    "Skill",
-    "Track",
-]
-
 #: The error type of checks written here; its message is shown to the moderator as is.
 CUSTOM_ERROR: Final = "studybot"
 
