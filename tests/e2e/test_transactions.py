@@ -256,3 +256,16 @@ async def test_reading_commands_open_no_write_transaction(
         await measure(sb, transactions, lambda c=command, o=options: sb.slash(alice, c, **o))
         assert transactions.write_blocks == [], command
         assert transactions.writing == [], command
+
+
+async def test_an_empty_inbox_after_a_reply_costs_no_write_transaction(
+    sb: Sandbox, transactions: Transactions
+) -> None:
+    """Every command reply is followed by a look at the member's inbox; when nothing waits
+    (the usual case) that look only reads."""
+    alice = sb.member("alice")
+    await sb.slash(alice, "settings show")
+    await measure(sb, transactions, lambda: sb.slash(alice, "daily streak"))
+    after = [o for o in transactions.opened if o.after_command]
+    assert after, transactions.opened  # the inbox look happened
+    assert all(o.how == "connect" for o in after), after

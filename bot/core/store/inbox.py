@@ -34,6 +34,21 @@ async def add(
     )
 
 
+async def has_pending(conn: AsyncConnection, guild_id: int, user_id: int) -> bool:
+    """Whether anything waits for the member (a read, so the usual empty inbox costs no
+    write transaction after every command)."""
+    found = await conn.execute(
+        select(inbox.c.id)
+        .where(
+            inbox.c.guild_id == guild_id,
+            inbox.c.user_id == user_id,
+            inbox.c.delivered_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
 async def take_pending(
     conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, limit: int = 5
 ) -> list[dict[str, Any]]:

@@ -93,5 +93,8 @@ class Notifier:
 
     async def take_inbox(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
         """Hand over (and mark delivered) what waited for the member's next reply."""
+        async with self.store.connect() as conn:
+            if not await inbox_rows.has_pending(conn, guild_id, user_id):
+                return []
         async with self.store.begin() as conn:
             return await inbox_rows.take_pending(conn, guild_id, user_id, self.clock.now())
