@@ -217,33 +217,24 @@ def tutorial_hell(
     )
 
 
-def perfectionism(
-    *,
-    project_title: str,
-    project_age_days: int,
-    days_since_progress: int,
-    shipped_anything: bool,
-    stale: bool,
-    target_moves: int,
-    t: PitfallThresholds,
-) -> Detection:
+def perfectionism(project: ProjectFactsLike, t: PitfallThresholds) -> Detection:
     """A project polished forever: old, unshipped and quiet — or stale — or its target date
-    keeps moving. The numbers are those of the member's most stuck active project."""
+    keeps moving. `project` is the member's most stuck active project."""
     quiet_and_old = (
-        project_age_days >= t.perfection_age_days
-        and not shipped_anything
-        and days_since_progress >= t.perfection_quiet_days
+        project.project_age_days >= t.perfection_age_days
+        and not project.shipped_anything
+        and project.days_since_progress >= t.perfection_quiet_days
     )
-    fires = quiet_and_old or stale or target_moves >= t.perfection_target_moves
+    fires = quiet_and_old or project.stale or project.target_moves >= t.perfection_target_moves
     return Detection(
         "perfectionism",
         fires,
         {
             "days": t.perfection_quiet_days,
-            "project_title": project_title,
-            "project_age_days": project_age_days,
-            "days_since_progress": days_since_progress,
-            "target_moves": target_moves,
+            "project_title": project.project_title,
+            "project_age_days": project.project_age_days,
+            "days_since_progress": project.days_since_progress,
+            "target_moves": project.target_moves,
         },
     )
 
@@ -331,17 +322,7 @@ def evaluate(
         theory_practice_gap(signals.theory_minutes, signals.practice_minutes, t),
     ]
     if project is not None:
-        found.append(
-            perfectionism(
-                project_title=project.project_title,
-                project_age_days=project.project_age_days,
-                days_since_progress=project.days_since_progress,
-                shipped_anything=project.shipped_anything,
-                stale=project.stale,
-                target_moves=project.target_moves,
-                t=t,
-            )
-        )
+        found.append(perfectionism(project, t))
     found.append(isolation(signals.study_days, signals.community_events, t))
     return [d for d in found if d.fires]
 

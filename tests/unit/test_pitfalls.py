@@ -53,15 +53,7 @@ class Facts:
 
 def perfection(**changes: object) -> bool:
     facts = Facts(**changes)  # type: ignore[arg-type]
-    return perfectionism(
-        project_title=facts.project_title,
-        project_age_days=facts.project_age_days,
-        days_since_progress=facts.days_since_progress,
-        shipped_anything=facts.shipped_anything,
-        stale=facts.stale,
-        target_moves=facts.target_moves,
-        t=T,
-    ).fires
+    return perfectionism(facts, T).fires
 
 
 # --- defaults are the documented ones ----------------------------------------------------
@@ -123,15 +115,7 @@ def test_perfectionism_stale_or_moved_target_fire_alone() -> None:
 
 
 def test_perfectionism_evidence_has_the_placeholders() -> None:
-    result = perfectionism(
-        project_title="X",
-        project_age_days=30,
-        days_since_progress=15,
-        shipped_anything=False,
-        stale=False,
-        target_moves=0,
-        t=T,
-    )
+    result = perfectionism(Facts(project_title="X", project_age_days=30, days_since_progress=15), T)
     assert set(result.evidence) == NUDGE_PLACEHOLDERS["perfectionism"]
 
 

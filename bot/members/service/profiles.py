@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,17 +34,9 @@ class MemberProfile:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MemberProfile:
-        """A profile from a stored `members` row."""
-        return cls(
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            timezone=row["timezone"],
-            dm_opt_in=bool(row["dm_opt_in"]),
-            dm_unreachable=bool(row["dm_unreachable"]),
-            nudge_mode=row["nudge_mode"],
-            profile_public=bool(row["profile_public"]),
-            leaderboard_opt_in=bool(row["leaderboard_opt_in"]),
-        )
+        """A profile from a stored `members` row (its columns carry the field names; the
+        Boolean columns already come back as `bool`)."""
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
 
     @property
     def can_dm(self) -> bool:
