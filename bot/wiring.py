@@ -28,7 +28,7 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
-from bot.health.service import HealthReport, HealthService
+from bot.health.service import HealthService
 from bot.interview.api import review_counts
 from bot.interview.service import InterviewService
 from bot.interview.views import InterviewViews
@@ -71,10 +71,6 @@ class Services:
         await self.content.start()
         await self.privacy.start()
         await self.pitfalls.start()
-
-    async def health_report(self, guild_id: int) -> HealthReport:
-        """What `/setup health` shows: jobs, the last sweep and tick, deliveries, problems."""
-        return await self.health.report(guild_id)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """The lines of `/setup show` after the channels: each post, then each feature."""

@@ -357,7 +357,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @moderator_only()
     async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
         """Scheduler jobs, last sweep and tick, deliveries and broken settings."""
-        report = await self.bot.services.health_report(guild_id_of(interaction))
+        report = await self.bot.services.health.report(guild_id_of(interaction))
         await reply(interaction, embed=health_embed(report))
 
 

@@ -51,11 +51,6 @@ def local_date(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
 
 
-def local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:
-    """The UTC instant at which `day` starts in `zone`."""
-    return at_local_time(day, time(0, 0), zone)
-
-
 def at_local_time(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of wall-clock `at` on `day` in `zone`.
 

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import (
     all_rows,
-    count_rows,
     first_row,
     insert_new,
     save_guild_row,
@@ -136,19 +135,6 @@ async def completion_days(
     return sorted({date.fromisoformat(row[0]) for row in await conn.execute(query)})
 
 
-async def completed_prompt_dates(
-    conn: AsyncConnection, guild_id: int, user_id: int, since: date
-) -> set[date]:
-    rows = await conn.execute(
-        select(daily_completions.c.prompt_date).where(
-            daily_completions.c.guild_id == guild_id,
-            daily_completions.c.user_id == user_id,
-            daily_completions.c.prompt_date >= since.isoformat(),
-        )
-    )
-    return {date.fromisoformat(row[0]) for row in rows}
-
-
 async def save_streak(
     conn: AsyncConnection,
     guild_id: int,
@@ -202,7 +188,3 @@ async def save_reminder_prefs(
     member = {"guild_id": guild_id, "user_id": user_id}
     await update_or_insert(conn, member_reminders, member, {"updated_at": now, **values})
     return await reminder_prefs(conn, guild_id, user_id)
-
-
-async def count_posts(conn: AsyncConnection, guild_id: int) -> int:
-    return await count_rows(conn, daily_posts, daily_posts.c.guild_id == guild_id)

@@ -128,6 +128,3 @@ class SchedulerService:
             JobInfo(job_id, spec.trigger.get_next_fire_time(None, now))
             for job_id, spec in sorted(self._jobs.items())
         ]
-
-    async def run_job(self, job_id: str) -> None:
-        await self._jobs[job_id].func()

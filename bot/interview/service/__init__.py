@@ -10,9 +10,9 @@ One part per concern, each with explicit constructor dependencies:
 
 `InterviewService` composes them: the cog and views call its parts
 (`services.interview.pairing.join(...)`); what other features and cogs rely on —
-`strength_by_category`, `due_count` (progress), `set_review_reminder` (`/settings
-reminders`) and `configure_qotd` (`/setup interview`) — is also on the facade itself, as
-the parts' bound methods.
+`strength_by_category`, `due_count` (progress) and `set_review_reminder` (`/settings
+reminders`) — is also on the facade itself, as the parts' bound methods. `/setup interview`
+configures the question of the day through the guild-post registry.
 """
 
 from __future__ import annotations
@@ -83,4 +83,3 @@ class InterviewService:
         self.strength_by_category = self.reviews.strength_by_category  # progress
         self.due_count = self.reviews.due_count  # progress
         self.set_review_reminder = self.reviews.set_review_reminder  # /settings reminders
-        self.configure_qotd = self.qotd.poster.configure  # /setup interview
