@@ -22,10 +22,11 @@ from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.dispatcher import Served
 from bot.core.scheduling.guild_posts import (
     GuildPost,
+    PostKind,
     PostResult,
     PostSchedule,
     Rendered,
-    schedule_from_row,
+    ScheduleTable,
 )
 from bot.core.store import reminders as reminder_rows
 from bot.core.time import local_date, resolve_zone
@@ -37,6 +38,7 @@ from bot.daily.rules.window import (
     next_streak_check,
     validate_hours_before,
 )
+from bot.daily.tables import daily_schedule
 from bot.members.api import GuildService, MemberService, Notifier
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,7 @@ class Completion:
 
 
 DEFAULT_DAILY = PostSchedule(True, time(9, 0), frozenset(range(7)))
+DAILY_POST = PostKind("daily", "daily", "Daily prompt", "The daily prompt")
 
 
 class DailyRenderer(Protocol):
@@ -106,34 +109,10 @@ class DailyService:
             self.core,
             self.guilds,
             self,
-            kind="daily",
-            channel="daily",
-            label="Daily prompt",
-            name="The daily prompt",
-            setup_command="daily",
+            DAILY_POST,
+            ScheduleTable(daily_schedule, DEFAULT_DAILY),
         )
         self.core.dispatcher.register_claimed(STREAK_REMINDER, self.streak_reminder)
-
-    # --- schedule -------------------------------------------------------------------
-
-    async def schedule(self, guild_id: int) -> DailySchedule:
-        """The guild's daily schedule (the default when never configured)."""
-        async with self.core.store.connect() as conn:
-            return schedule_from_row(await daily_rows.schedule(conn, guild_id), DEFAULT_DAILY)
-
-    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> DailySchedule:
-        """Store the changed columns (the guild post calls this; `configure` reschedules)."""
-        async with self.core.store.begin() as conn:
-            row = await daily_rows.save_schedule(conn, guild_id, self.core.clock.now(), **values)
-        return schedule_from_row(row, DEFAULT_DAILY)
-
-    async def post_guild_ids(self) -> list[int]:
-        """Every guild that has a daily schedule or any settings: a default schedule posts
-        once a daily channel is set."""
-        async with self.core.store.connect() as conn:
-            schedules = await daily_rows.all_schedules(conn)
-        guild_ids = set(await self.guilds.known_guild_ids())
-        return sorted(guild_ids | {row["guild_id"] for row in schedules})
 
     async def start(self) -> None:
         """At start: rebuild every guild's job and catch up posts missed while down."""

@@ -9,35 +9,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import (
-    all_rows,
-    first_row,
     insert_new,
-    save_guild_row,
     update_or_insert,
 )
 from bot.daily.tables import (
     daily_completions,
     daily_posts,
-    daily_schedule,
     member_reminders,
     streaks,
 )
-
-
-async def schedule(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
-    return await first_row(
-        conn, select(daily_schedule).where(daily_schedule.c.guild_id == guild_id)
-    )
-
-
-async def all_schedules(conn: AsyncConnection) -> list[dict[str, Any]]:
-    return await all_rows(conn, select(daily_schedule))
-
-
-async def save_schedule(
-    conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
-) -> dict[str, Any]:
-    return await save_guild_row(conn, daily_schedule, guild_id, now, **values)
 
 
 async def post_for(conn: AsyncConnection, guild_id: int, day: date) -> dict[str, Any] | None:

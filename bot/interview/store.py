@@ -26,7 +26,6 @@ from bot.interview.tables import (
     interview_mocks,
     interview_pair_queue,
     interview_pairs,
-    interview_qotd,
     interview_qotd_posts,
 )
 
@@ -358,28 +357,6 @@ async def rate_pair(conn: AsyncConnection, pair_id: int, column: str, score: int
 
 
 # --- question of the day --------------------------------------------------------------
-
-
-async def qotd_schedule(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
-    query = select(interview_qotd).where(interview_qotd.c.guild_id == guild_id)
-    return cast(dict[str, Any] | None, await _first(conn, query))
-
-
-async def all_qotd_schedules(conn: AsyncConnection) -> list[dict[str, Any]]:
-    return cast(list[dict[str, Any]], await _all(conn, select(interview_qotd)))
-
-
-async def save_qotd_schedule(
-    conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
-) -> dict[str, Any]:
-    """Store the changed columns; a new row takes the table's defaults for the others."""
-    values["updated_at"] = now
-    if await qotd_schedule(conn, guild_id) is None:
-        await conn.execute(insert(interview_qotd).values(guild_id=guild_id, **values))
-    else:
-        guild = interview_qotd.c.guild_id == guild_id
-        await conn.execute(update(interview_qotd).where(guild).values(**values))
-    return cast(dict[str, Any], await qotd_schedule(conn, guild_id))
 
 
 async def recent_qotd(conn: AsyncConnection, guild_id: int, limit: int) -> list[str]:

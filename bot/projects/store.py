@@ -20,7 +20,6 @@ from bot.core.store.rows import (
     count_rows,
     first_row,
     inserted_id,
-    save_guild_row,
     update_or_insert,
 )
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
@@ -29,9 +28,7 @@ from bot.projects.tables import (
     MilestoneRow,
     ProjectRow,
     RosterRow,
-    ScheduleRow,
     WeekPostRow,
-    accountability_schedule,
     accountability_weeks,
     project_events,
     project_milestones,
@@ -252,22 +249,6 @@ async def set_public_checkins(
 
 
 # --- weekly accountability ---------------------------------------------------------------
-
-
-async def schedule(conn: AsyncConnection, guild_id: int) -> ScheduleRow | None:
-    query = select(accountability_schedule).where(accountability_schedule.c.guild_id == guild_id)
-    return cast(ScheduleRow | None, await first_row(conn, query))
-
-
-async def all_schedules(conn: AsyncConnection) -> list[ScheduleRow]:
-    return cast(list[ScheduleRow], await all_rows(conn, select(accountability_schedule)))
-
-
-async def save_schedule(
-    conn: AsyncConnection, guild_id: int, now: datetime, **values: Any
-) -> ScheduleRow:
-    saved = await save_guild_row(conn, accountability_schedule, guild_id, now, **values)
-    return cast(ScheduleRow, saved)
 
 
 async def week_post(conn: AsyncConnection, guild_id: int, week: str) -> WeekPostRow | None:

@@ -21,15 +21,18 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import discord
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import embeds
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
+from bot.core.store.rows import all_rows, first_row, save_guild_row
 from bot.core.time import (
     WEEKDAY_LABELS,
     WEEKDAY_NAMES,
@@ -66,6 +69,7 @@ class GuildDirectory(Protocol):
     listeners: list[Callable[[int], Awaitable[None]]]
 
     async def settings(self, guild_id: int) -> GuildSettingsView: ...
+    async def known_guild_ids(self) -> list[int]: ...
     async def mark_broken(self, guild_id: int, setting: str, reason: str) -> bool: ...
     async def clear_broken(self, guild_id: int, setting: str) -> None: ...
 
@@ -91,15 +95,58 @@ class PostSchedule:
         return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
 
 
-def schedule_from_row(row: Mapping[str, Any] | None, default: PostSchedule) -> PostSchedule:
-    """A stored schedule row (enabled, post_time "HH:MM", weekdays bit mask), or `default`."""
-    if row is None:
-        return default
-    return PostSchedule(
-        enabled=bool(row["enabled"]),
-        post_time=parse_hhmm(row["post_time"]),
-        weekdays=mask_to_weekdays(row["weekdays"]),
-    )
+class PostKind(NamedTuple):
+    """What a guild post is called and where it goes."""
+
+    #: job ids and ledger keys ("daily", "qotd", "accountability")
+    kind: str
+    #: the guild channel role it goes to; the `/setup` command that configures it has its name
+    channel: str
+    #: its line in `/setup show` ("Daily prompt")
+    label: str
+    #: how moderators are told it failed ("The daily prompt")
+    name: str
+
+
+@dataclass(frozen=True)
+class ScheduleTable:
+    """Where a guild post keeps its schedules: one row per guild in `table` (enabled,
+    post_time "HH:MM", and either a `weekdays` bit mask or, for a weekly post, one `weekday`),
+    and the schedule of a guild that has no row yet."""
+
+    table: Table
+    default: PostSchedule
+
+    def read(self, row: Mapping[str, Any] | None) -> PostSchedule:
+        """The stored schedule, or the default."""
+        if row is None:
+            return self.default
+        if "weekday" in row:
+            weekdays = frozenset({int(row["weekday"])})
+        else:
+            weekdays = mask_to_weekdays(row["weekdays"])
+        return PostSchedule(bool(row["enabled"]), parse_hhmm(row["post_time"]), weekdays)
+
+    def columns(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`schedule_changes` values as this table stores them (a weekly post keeps one day)."""
+        if "weekday" in self.table.c and "weekdays" in values:
+            values = dict(values)  # the weekly post's `configure` passes exactly one day
+            (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
+        return values
+
+    async def load(self, conn: AsyncConnection, guild_id: int) -> PostSchedule:
+        of_guild = select(self.table).where(self.table.c.guild_id == guild_id)
+        return self.read(await first_row(conn, of_guild))
+
+    async def save(
+        self, conn: AsyncConnection, guild_id: int, values: dict[str, Any], now: datetime
+    ) -> PostSchedule:
+        columns = self.columns(values)
+        return self.read(await save_guild_row(conn, self.table, guild_id, now, **columns))
+
+    async def guild_ids(self, conn: AsyncConnection) -> set[int]:
+        """The guilds that have a row (ever changed the schedule)."""
+        return {row["guild_id"] for row in await all_rows(conn, select(self.table.c.guild_id))}
 
 
 def schedule_changes(
@@ -141,15 +188,6 @@ BrokenNotice = Callable[[str, str, str], discord.Embed]
 class PostSource(Protocol):
     """The feature behind a guild post says what to post; the `GuildPost` does the rest."""
 
-    async def schedule(self, guild_id: int) -> PostSchedule:
-        """The guild's schedule (the feature's default when never configured)."""
-
-    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> PostSchedule:
-        """Store the changed columns (`schedule_changes`) and return the schedule."""
-
-    async def post_guild_ids(self) -> list[int]:
-        """The guilds whose jobs to rebuild at start."""
-
     async def render_post(self, guild_id: int, day: date) -> Rendered:
         """The post for `day`; may raise UserFacingError when there is nothing to post (e.g.
         no content loaded)."""
@@ -166,32 +204,23 @@ class GuildPost:
         core: Core,
         guilds: GuildDirectory,
         source: PostSource,
+        post: PostKind,
+        schedules: ScheduleTable,
         *,
-        kind: str,
-        channel: str,
-        label: str,
-        name: str,
-        setup_command: str,
         key_format: KeyFormat | None = None,
         broken_notice: BrokenNotice | None = None,
     ) -> None:
-        """`source` is the feature that says what to post and when (see `PostSource`);
-        `channel` is the guild channel role ("daily", "accountability", "interview");
-        `label` is its line in `/setup show` ("Daily prompt"), `name` how moderators are
-        told it failed ("The daily prompt"), `setup_command` the `/setup` subcommand that
-        configures it."""
+        """`source` is the feature that says what to post (see `PostSource`), `post` what the
+        post is called and where it goes, `schedules` when it goes out."""
         self.core = core
         self.guilds = guilds
         self.source = source
-        self.kind = kind
-        self.channel = channel
-        self.label = label
-        self.name = name
-        self.setup_command = setup_command
+        self.schedules = schedules
+        self.kind, self.channel, self.label, self.name = post
         # Attributes rather than calls through `source`, so a test may wrap one step.
         self.render: Renderer = source.render_post
         self.after_send: AfterSend | None = source.after_post
-        self.key_format = key_format or (lambda guild_id, day: f"{kind}:{guild_id}:{day}")
+        self.key_format = key_format or (lambda guild_id, day: f"{post.kind}:{guild_id}:{day}")
         self.broken_notice = broken_notice or default_broken_notice
         self._starting: asyncio.Future[None] | None = None
         guilds.listeners.append(self.sync)
@@ -201,9 +230,9 @@ class GuildPost:
 
     async def describe(self, guild_id: int) -> str:
         """The post's line in `/setup show`: its schedule, and what is missing to post it."""
-        schedule = await self.source.schedule(guild_id)
+        schedule = await self.schedule(guild_id)
         if not schedule.configured:
-            return f"off (`/setup {self.setup_command}` turns it on)"
+            return f"off (`/setup {self.channel}` turns it on)"
         text = schedule.describe()
         settings = await self.guilds.settings(guild_id)
         if settings.channels[self.channel] is None:
@@ -223,13 +252,14 @@ class GuildPost:
     ) -> PostSchedule:
         """What `/setup <post>` does: validate, store, reschedule, return the schedule."""
         values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
-        schedule = await self.source.save_schedule(guild_id, values)
+        async with self.core.store.begin() as conn:
+            schedule = await self.schedules.save(conn, guild_id, values, self.core.clock.now())
         await self.sync(guild_id)
         return schedule
 
     async def sync(self, guild_id: int) -> None:
         """(Re)schedule the guild's cron in its timezone, or remove it."""
-        schedule = await self.source.schedule(guild_id)
+        schedule = await self.schedule(guild_id)
         settings = await self.guilds.settings(guild_id)
         job_id = self.job_id(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
@@ -262,8 +292,22 @@ class GuildPost:
         self._starting = asyncio.ensure_future(self._start())
         await asyncio.shield(self._starting)
 
+    async def schedule(self, guild_id: int) -> PostSchedule:
+        """The guild's schedule (the post's default until a moderator changes it)."""
+        async with self.core.store.connect() as conn:
+            return await self.schedules.load(conn, guild_id)
+
+    async def guild_ids(self) -> list[int]:
+        """The guilds whose jobs to rebuild at start: those that changed the schedule and, when
+        the default schedule is on, every guild with settings (it posts once a channel is set)."""
+        async with self.core.store.connect() as conn:
+            guild_ids = await self.schedules.guild_ids(conn)
+        if self.schedules.default.enabled:
+            guild_ids |= set(await self.guilds.known_guild_ids())
+        return sorted(guild_ids)
+
     async def _start(self) -> None:
-        for guild_id in await self.source.post_guild_ids():
+        for guild_id in await self.guild_ids():
             await self.sync(guild_id)
             try:
                 await self.catch_up(guild_id)
@@ -271,7 +315,7 @@ class GuildPost:
                 log.exception("%s catch-up failed for guild %s", self.kind, guild_id)
 
     async def catch_up(self, guild_id: int) -> PostResult | None:
-        schedule = await self.source.schedule(guild_id)
+        schedule = await self.schedule(guild_id)
         settings = await self.guilds.settings(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
             return None
@@ -299,7 +343,7 @@ class GuildPost:
         self, guild_id: int, *, day: date | None = None, manual: bool = False
     ) -> PostResult:
         settings = await self.guilds.settings(guild_id)
-        schedule = await self.source.schedule(guild_id)
+        schedule = await self.schedule(guild_id)
         zone = resolve_zone(None, settings.timezone)
         day = day or local_date(self.core.clock.now(), zone)
         if not manual and (not schedule.enabled or day.weekday() not in schedule.weekdays):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, time
-from typing import Any
 
 from bot.catalog import CatalogRegistry
 from bot.core.errors import UserFacingError
@@ -18,17 +17,19 @@ from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.guild_posts import (
     GuildDirectory,
     GuildPost,
+    PostKind,
     PostSchedule,
     Rendered,
-    schedule_from_row,
+    ScheduleTable,
 )
 from bot.interview import rules
 from bot.interview import store as rows
-from bot.interview.service.models import InterviewRenderer, QotdSchedule
-from bot.interview.tables import QotdPost
+from bot.interview.service.models import InterviewRenderer
+from bot.interview.tables import QotdPost, interview_qotd
 
 #: The question of the day is opt-in: off until a moderator sets it up.
 QOTD_OFF = PostSchedule(False, time(12, 0), frozenset(range(5)), configured=False)
+QOTD_POST = PostKind("qotd", "interview", "Question of the day", "The question of the day")
 
 
 class QuestionOfTheDay:
@@ -48,28 +49,9 @@ class QuestionOfTheDay:
             core,
             guilds,
             self,
-            kind="qotd",
-            channel="interview",
-            label="Question of the day",
-            name="The question of the day",
-            setup_command="interview",
+            QOTD_POST,
+            ScheduleTable(interview_qotd, QOTD_OFF),
         )
-
-    async def schedule(self, guild_id: int) -> QotdSchedule:
-        """The guild's schedule (off and unconfigured until `/setup interview`)."""
-        async with self.store.connect() as conn:
-            return schedule_from_row(await rows.qotd_schedule(conn, guild_id), QOTD_OFF)
-
-    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> QotdSchedule:
-        """Store the changed columns (the guild post calls this; `configure` reschedules)."""
-        async with self.store.begin() as conn:
-            row = await rows.save_qotd_schedule(conn, guild_id, self.clock.now(), **values)
-        return schedule_from_row(row, QOTD_OFF)
-
-    async def post_guild_ids(self) -> list[int]:
-        """The guilds that ever configured the question of the day."""
-        async with self.store.connect() as conn:
-            return [row["guild_id"] for row in await rows.all_qotd_schedules(conn)]
 
     async def render_post(self, guild_id: int, day: date) -> Rendered:
         """Choose the day's question (recent ones aside) and render its post."""

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 from datetime import date, time
-from typing import Any
 
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
-from bot.core.scheduling.guild_posts import GuildPost, PostResult, Rendered
-from bot.core.time import WEEKDAY_NAMES, mask_to_weekdays, parse_hhmm
+from bot.core.scheduling.guild_posts import GuildPost, PostKind, PostResult, Rendered, ScheduleTable
+from bot.core.time import WEEKDAY_NAMES
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
 from bot.projects.rules import (
@@ -32,21 +31,15 @@ from bot.projects.service.models import (
     WeeklyRenderer,
     WeeklySchedule,
 )
-from bot.projects.tables import ScheduleRow
+from bot.projects.tables import accountability_schedule
 
 log = logging.getLogger(__name__)
 
 #: Until a moderator changes it: on, Mondays at 10:30 in the guild's timezone.
 DEFAULT_WEEKLY = WeeklySchedule(True, time(10, 30), frozenset({0}))
-
-
-def schedule_from_row(row: ScheduleRow | None) -> WeeklySchedule:
-    """Read a stored schedule (one weekday), or the default."""
-    if row is None:
-        return DEFAULT_WEEKLY
-    return WeeklySchedule(
-        bool(row["enabled"]), parse_hhmm(row["post_time"]), frozenset({int(row["weekday"])})
-    )
+WEEKLY_POST = PostKind(
+    "accountability", "accountability", "Weekly accountability", "The weekly accountability thread"
+)
 
 
 class WeeklyAccountability:
@@ -61,34 +54,10 @@ class WeeklyAccountability:
             core,
             guilds,
             self,
-            kind="accountability",
-            channel="accountability",
-            label="Weekly accountability",
-            name="The weekly accountability thread",
-            setup_command="accountability",
+            WEEKLY_POST,
+            ScheduleTable(accountability_schedule, DEFAULT_WEEKLY),
             key_format=week_key,
         )
-
-    async def post_guild_ids(self) -> list[int]:
-        """Every guild with settings or a weekly schedule (the default schedule is on)."""
-        async with self.core.store.connect() as conn:
-            scheduled = {row["guild_id"] for row in await project_rows.all_schedules(conn)}
-        return sorted(scheduled | set(await self.guilds.known_guild_ids()))
-
-    # --- schedule ------------------------------------------------------------------------
-
-    async def schedule(self, guild_id: int) -> WeeklySchedule:
-        """Return when the guild's weekly post goes out."""
-        async with self.core.store.connect() as conn:
-            return schedule_from_row(await project_rows.schedule(conn, guild_id))
-
-    async def save_schedule(self, guild_id: int, values: dict[str, Any]) -> WeeklySchedule:
-        """Store the changed columns, the weekday as one day (the guild post calls this)."""
-        if "weekdays" in values:  # one day: `configure` passes exactly one
-            (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
-        async with self.core.store.begin() as conn:
-            row = await project_rows.save_schedule(conn, guild_id, self.core.clock.now(), **values)
-        return schedule_from_row(row)
 
     async def configure(
         self,
