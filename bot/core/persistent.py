@@ -189,11 +189,26 @@ class PersistentButton(PersistentItem[discord.ui.Button[Any]]):
 
 @dataclass_transform()
 class FixedButton(PersistentButton):
-    """A persistent button whose face never changes: a subclass sets `LABEL` and `STYLE` and
-    is built from its fields, in declaration order (`DailyDoneButton(guild_id, day)`)."""
+    """A persistent button whose face never changes: a subclass names it in its header, with
+    its prefix (`class DailyDoneButton(FixedButton, prefix="daily-done", label="Done",
+    style=discord.ButtonStyle.success)`), and is built from its fields, in declaration order
+    (`DailyDoneButton(guild_id, day)`)."""
 
     LABEL: ClassVar[str]
     STYLE: ClassVar[discord.ButtonStyle]
+
+    def __init_subclass__(
+        cls,
+        *,
+        label: str | None = None,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        **kwargs: Any,
+    ) -> None:
+        if label is not None:
+            cls.LABEL, cls.STYLE = label, style
+        elif kwargs.get("prefix") is not None and not hasattr(cls, "LABEL"):
+            raise TypeError(f"{cls.__name__}: a fixed button needs a label in its header")
+        super().__init_subclass__(**kwargs)
 
     def __init__(self, *fields: object, **values: object) -> None:
         names = [codec.name for codec in self._codecs]

@@ -45,11 +45,10 @@ def thread_name(daily: DailyPrompt) -> str:
     return f"{daily.prompt_date:%d %b} · {daily.prompt.title}"[:100]
 
 
-class DailyDoneButton(FixedButton, prefix="daily-done"):
+class DailyDoneButton(
+    FixedButton, prefix="daily-done", label="Done", style=discord.ButtonStyle.success
+):
     """Persistent: the custom id carries guild and date, so it works after a restart."""
-
-    LABEL = "Done"
-    STYLE = discord.ButtonStyle.success
 
     guild_id: int
     day: date

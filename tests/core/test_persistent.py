@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 import discord
 import pytest
 
-from bot.core.persistent import Field, PersistentButton
+from bot.core.persistent import Field, FixedButton, PersistentButton
 
 
 class Done(PersistentButton, prefix="daily-done"):
@@ -74,3 +74,19 @@ def test_a_field_named_like_a_discord_attribute_is_refused() -> None:
 
         class Clash(PersistentButton, prefix="clash"):
             row: int
+
+
+def test_a_fixed_button_shows_the_face_its_header_names() -> None:
+    class Check(FixedButton, prefix="check", label="Check in", style=discord.ButtonStyle.primary):
+        guild_id: int
+
+    button = Check(7)
+    assert (button.item.label, button.item.style) == ("Check in", discord.ButtonStyle.primary)
+    assert button.custom_id == "studybot:check:7"
+
+
+def test_a_fixed_button_without_a_label_is_refused_when_declared() -> None:
+    with pytest.raises(TypeError, match="needs a label"):
+
+        class Faceless(FixedButton, prefix="faceless"):
+            guild_id: int

@@ -99,10 +99,7 @@ def pair_done_embed(info: PairInfo) -> discord.Embed:
     )
 
 
-class PairKeyPointsButton(FixedButton, prefix="iv-pkeys"):
-    LABEL = "Key points"
-    STYLE = discord.ButtonStyle.secondary
-
+class PairKeyPointsButton(FixedButton, prefix="iv-pkeys", label="Key points"):
     pair_id: int
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:
@@ -112,10 +109,9 @@ class PairKeyPointsButton(FixedButton, prefix="iv-pkeys"):
         await interaction.response.send_message(embed=pair_keys_embed(info), ephemeral=True)
 
 
-class PairDoneButton(FixedButton, prefix="iv-pdone"):
-    LABEL = "Done"
-    STYLE = discord.ButtonStyle.success
-
+class PairDoneButton(
+    FixedButton, prefix="iv-pdone", label="Done", style=discord.ButtonStyle.success
+):
     pair_id: int
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:

@@ -157,11 +157,10 @@ class RateButton(PersistentButton, prefix="iv-rate"):
         await interaction.response.edit_message(embeds=embed_list, view=view)
 
 
-class NextButton(FixedButton, prefix="iv-next"):
+class NextButton(
+    FixedButton, prefix="iv-next", label="Next question", style=discord.ButtonStyle.primary
+):
     """Starts the presser's next practice round with the same filters."""
-
-    LABEL = "Next question"
-    STYLE = discord.ButtonStyle.primary
 
     category: Annotated[str | None, Field(r"[a-z_]+", none="-")]
     difficulty: Annotated[int | None, Field(r"[0-3]", none="0")]

@@ -27,10 +27,9 @@ def qotd_embed(question: Question, day: date) -> discord.Embed:
     return embed
 
 
-class QotdPracticeButton(FixedButton, prefix="iv-qotd"):
-    LABEL = "Practice this"
-    STYLE = discord.ButtonStyle.primary
-
+class QotdPracticeButton(
+    FixedButton, prefix="iv-qotd", label="Practice this", style=discord.ButtonStyle.primary
+):
     question_id: Annotated[str, Field(r"[a-z0-9][a-z0-9-]{1,63}")]
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:

@@ -35,11 +35,8 @@ def log_embed(entry: LoggedEntry) -> discord.Embed:
     return embed
 
 
-class UndoButton(FixedButton, prefix="progress-undo"):
+class UndoButton(FixedButton, prefix="progress-undo", label="Undo"):
     """Persistent: the custom id carries the entry and its owner, so it survives restarts."""
-
-    LABEL = "Undo"
-    STYLE = discord.ButtonStyle.secondary
 
     entry_id: int
     user_id: int

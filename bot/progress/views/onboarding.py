@@ -173,11 +173,10 @@ def onboarding_view(user_id: int, state: OnboardingState) -> discord.ui.View:
     return persistent_view(*selects)
 
 
-class StartButton(FixedButton, prefix="progress-start"):
+class StartButton(
+    FixedButton, prefix="progress-start", label="Get started", style=discord.ButtonStyle.primary
+):
     """**Get started** on a welcome post: opens the onboarding for whoever clicks."""
-
-    LABEL = "Get started"
-    STYLE = discord.ButtonStyle.primary
 
     guild_id: int
 

@@ -172,11 +172,10 @@ class ProjectPicker(discord.ui.Select[Any]):
         await interaction.response.send_modal(CheckinModal(context))
 
 
-class CheckinButton(FixedButton, prefix="projects-checkin"):
+class CheckinButton(
+    FixedButton, prefix="projects-checkin", label="Check in", style=discord.ButtonStyle.primary
+):
     """On the weekly post: opens the check-in modal for whoever clicks, on their own project."""
-
-    LABEL = "Check in"
-    STYLE = discord.ButtonStyle.primary
 
     guild_id: int
 

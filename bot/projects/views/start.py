@@ -147,11 +147,10 @@ def idea_embed(idea: ProjectIdea, index: int, total: int) -> discord.Embed:
     return embed
 
 
-class IdeaStartButton(FixedButton, prefix="projects-idea"):
+class IdeaStartButton(
+    FixedButton, prefix="projects-idea", label="Start this", style=discord.ButtonStyle.success
+):
     """Opens the start modal pre-filled from the idea; the custom id carries the idea id."""
-
-    LABEL = "Start this"
-    STYLE = discord.ButtonStyle.success
 
     idea_id: Annotated[str, Field(r"[a-z0-9][a-z0-9-]{1,63}")]
 
