@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from .catalog import Catalog
+from .constants import QUESTION_CATEGORIES
 from .errors import PackError, PackIssue
 from .loader import load_pack_dir, load_pack_file
 from .models import Pack
@@ -57,7 +59,23 @@ def validate_command(paths: Sequence[Path], out: TextIO) -> int:
     out.write(f"OK: {len(packs)} pack{'s' if len(packs) != 1 else ''} valid together\n")
     for kind, number in counts.items():
         out.write(f"  {kind}: {number}\n")
+    out.write("  questions by category and answer parts:\n")
+    for line in _question_breakdown(catalog):
+        out.write(f"    {line}\n")
     return 0
+
+
+def _question_breakdown(catalog: Catalog) -> list[str]:
+    """Questions per category, then how many carry each optional answer part."""
+    questions = list(catalog.questions.values())
+    per_category = Counter(question.category for question in questions)
+    lines = [f"{category}: {per_category[category]}" for category in QUESTION_CATEGORIES]
+    extras = {
+        "with a numeric answer": sum(q.answer is not None for q in questions),
+        "with a model answer": sum(q.model_answer is not None for q in questions),
+        "with a runnable reference": sum(q.reference is not None for q in questions),
+    }
+    return lines + [f"{label}: {number}" for label, number in extras.items()]
 
 
 def schema_command(out: TextIO) -> int:

@@ -6,8 +6,18 @@ import re
 from typing import Final, Literal, get_args
 
 QuestionCategory = Literal[
-    "coding", "ml_system_design", "project_deep_dive", "math", "ml_fundamentals"
+    "coding",
+    "ml_system_design",
+    "project_deep_dive",
+    "math",
+    "ml_fundamentals",
+    "ml_coding",
+    "llm",
+    "sql",
+    "behavioral",
 ]
+#: The language of a question's reference answer: numpy code, or a query over `setup`.
+ReferenceLanguage = Literal["python", "sql"]
 Pitfall = Literal[
     "tutorial_hell",
     "perfectionism",
@@ -32,6 +42,10 @@ QUESTION_CATEGORY_LABELS: Final[dict[str, str]] = {
     "project_deep_dive": "Project deep dive",
     "math": "Math",
     "ml_fundamentals": "ML fundamentals",
+    "ml_coding": "ML coding",
+    "llm": "LLMs and foundation models",
+    "sql": "SQL",
+    "behavioral": "Behavioural",
 }
 PITFALL_LABELS: Final[dict[str, str]] = {
     "tutorial_hell": "Tutorial hell",
@@ -111,6 +125,15 @@ HINT_MAX: Final = 1000
 KEY_POINT_MAX: Final = 300
 KEY_POINTS_TOTAL_MAX: Final = 1024
 FOLLOW_UP_MAX: Final = 1000
+#: A model answer is shown on request as one embed description (4,096), with room to spare.
+MODEL_ANSWER_MAX: Final = 3000
+#: Reference code is shown in a code block in one embed description.
+REFERENCE_CODE_MAX: Final = 3000
+#: A reference's check is never shown to members (the project's tests run it), so it may be longer.
+REFERENCE_CHECK_MAX: Final = 8000
+ANSWER_UNIT_MAX: Final = 40
+#: The worked answer shown after a member submits a number: one embed field.
+WORKING_MAX: Final = EMBED_FIELD_VALUE_MAX
 TIME_LIMIT_MINUTES: Final = (5, 90)
 NUDGE_BODY_MAX: Final = 1500
 NUDGE_ACTION_MAX: Final = 1000

@@ -7,6 +7,7 @@ text limits (Discord's included), nudge placeholders. Checks that need more than
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Annotated, Any, Final
 
 from pydantic import (
@@ -15,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationInfo,
@@ -24,7 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import constants as C
-from .constants import Pitfall, ProjectDomain, QuestionCategory
+from .constants import Pitfall, ProjectDomain, QuestionCategory, ReferenceLanguage
 from .placeholders import template_fields, template_problems
 from .render import bullet_block, idea_embed_fields, idea_embed_length, question_embed_length
 from .safeyaml import Path, Position
@@ -71,6 +73,13 @@ Dataset = Annotated[StrictStr, _sized(C.IDEA_DATASET_MAX)]
 MilestoneTitle = Annotated[StrictStr, _sized(C.MILESTONE_TITLE_MAX)]
 MilestoneDescription = Annotated[StrictStr, _sized(C.MILESTONE_DESCRIPTION_MAX)]
 StretchGoal = Annotated[StrictStr, _sized(C.STRETCH_GOAL_MAX)]
+ModelAnswer = Annotated[StrictStr, _sized(C.MODEL_ANSWER_MAX)]
+ReferenceCode = Annotated[StrictStr, _sized(C.REFERENCE_CODE_MAX)]
+ReferenceCheck = Annotated[StrictStr, _sized(C.REFERENCE_CHECK_MAX)]
+AnswerUnit = Annotated[StrictStr, _sized(C.ANSWER_UNIT_MAX)]
+Working = Annotated[StrictStr, _sized(C.WORKING_MAX)]
+#: A number as YAML writes it (`0.25`, `69000`); a quoted "0.25" is refused like any string.
+Number = StrictFloat | StrictInt
 # Whole-number fields.
 Difficulty = Annotated[StrictInt, _ranged(*C.DIFFICULTY)]
 EstMinutes = Annotated[StrictInt, _ranged(*C.EST_MINUTES)]
@@ -187,6 +196,58 @@ class Prompt(_Model):
     tags: tuple[Tag, ...] = ()
 
 
+def _python_syntax(source: str, what: str) -> None:
+    """Refuse code that does not parse (it is compiled, never run, by the bot)."""
+    try:
+        compile(source, what, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        detail = f"its line {error.lineno}: {error.msg}"
+        raise _fail(f"the {what} is not valid Python ({detail})") from None
+
+
+class Reference(_Model):
+    """A runnable reference answer: numpy code, or a SQL query over a small schema.
+
+    Members may reveal `code` after rating. `check` is Python that the project's test suite
+    runs against `code` (built-in packs only); the bot compiles it to refuse syntax errors
+    but never runs it.
+    """
+
+    language: ReferenceLanguage
+    code: ReferenceCode = Field(description="The reference: Python (numpy) or one SQL query.")
+    setup: ReferenceCode | None = Field(
+        default=None, description="SQL only: CREATE TABLE and INSERT statements the query runs on."
+    )
+    check: ReferenceCheck | None = Field(
+        default=None,
+        description="Python that tests the reference against an independent computation.",
+    )
+
+    @field_validator("code")
+    @classmethod
+    def _code_parses(cls, code: str, info: ValidationInfo) -> str:
+        if info.data.get("language") == "python":
+            _python_syntax(code, "reference code")
+        elif not sqlite3.complete_statement(code):
+            raise _fail("the reference query is not one complete SQL statement (end it with `;`)")
+        return code
+
+    @field_validator("check")
+    @classmethod
+    def _check_parses(cls, check: str | None) -> str | None:
+        if check is not None:
+            _python_syntax(check, "reference check")
+        return check
+
+    @model_validator(mode="after")
+    def _setup_matches_language(self) -> Reference:
+        if self.language == "python" and self.setup is not None:
+            raise _fail("`setup` belongs to a SQL reference; Python code sets itself up")
+        if self.language == "sql" and self.setup is None:
+            raise _fail("a SQL reference needs `setup`: the tables and rows its query reads")
+        return self
+
+
 class Question(_Model):
     """A mock-interview question; hints are revealed in order, key points at the end."""
 
@@ -209,6 +270,35 @@ class Question(_Model):
     time_limit_minutes: TimeLimit = Field(description="Minutes, 5 to 90.")
     skills: SkillIds
     tags: tuple[Tag, ...] = ()
+    answer: Number | None = Field(
+        default=None,
+        description="A numeric answer members may submit for grading; needs tolerance and working.",
+    )
+    tolerance: Annotated[Number, Field(ge=0)] | None = Field(
+        default=None, description="How far from `answer` still counts as right (absolute)."
+    )
+    answer_unit: AnswerUnit | None = Field(default=None, description='e.g. "GB" or "iterations".')
+    working: Working | None = Field(
+        default=None, description="How the number comes out, shown after a member answers."
+    )
+    model_answer: ModelAnswer | None = Field(
+        default=None, description="A full answer, shown on request after the key points."
+    )
+    reference: Reference | None = None
+
+    @model_validator(mode="after")
+    def _numeric_answer_complete(self) -> Question:
+        given = {
+            name: getattr(self, name) is not None for name in ("answer", "tolerance", "working")
+        }
+        if any(given.values()) and not all(given.values()):
+            missing = ", ".join(f"`{name}`" for name, present in given.items() if not present)
+            raise _fail(
+                f"a numeric answer needs `answer`, `tolerance` and `working`: add {missing}"
+            )
+        if self.answer_unit is not None and self.answer is None:
+            raise _fail("`answer_unit` goes with `answer`")
+        return self
 
     @model_validator(mode="after")
     def _fits_one_embed(self) -> Question:

@@ -38,6 +38,10 @@ def test_constants_match_the_format() -> None:
         "project_deep_dive",
         "math",
         "ml_fundamentals",
+        "ml_coding",
+        "llm",
+        "sql",
+        "behavioral",
     )
     assert set(NUDGE_PLACEHOLDERS) == set(PITFALLS)
     assert all("days" in names for names in NUDGE_PLACEHOLDERS.values())

@@ -51,7 +51,7 @@ BUILTIN_ROADMAP = {
     "interviews": [
         "dsa-arrays-strings", "dsa-hashing", "dsa-trees-graphs", "dsa-heaps-sorting",
         "dsa-dynamic-programming", "ml-system-design", "project-deep-dive",
-        "applied-math-interview",
+        "applied-math-interview", "ml-coding-interview", "behavioral-interview", "job-search",
     ],
     "current": [
         "mlops-pipelines", "edge-deployment", "responsible-ai", "hardware-acceleration",
@@ -93,8 +93,14 @@ def test_roadmap_coverage(builtin: Catalog) -> None:
         assert skill.description.strip() and skill.evidence_hint.strip(), skill.id
 
 
+#: Skills of the rounds and the job search that curriculum round 2 added.
+CAREER_SKILLS = {"job-search", "behavioral-interview", "ml-coding-interview"}
+
+
 def test_prompt_coverage(builtin: Catalog) -> None:
-    assert len(builtin.prompts) >= 120, f"{len(builtin.prompts)} prompts, need >= 120"
+    assert len(builtin.prompts) >= 213, f"{len(builtin.prompts)} prompts, need >= 213"
+    career = [p.id for p in builtin.prompts.values() if p.skill in CAREER_SKILLS]
+    assert len(career) >= 20, f"{len(career)} job-search and interview-round prompts, need >= 20"
     per_track = Counter(p.track for p in builtin.prompts.values())
     short = {t.id: per_track.get(t.id, 0) for t in builtin.tracks if per_track.get(t.id, 0) < 10}
     assert not short, f"tracks with fewer than 10 prompts: {short}"
@@ -102,11 +108,54 @@ def test_prompt_coverage(builtin: Catalog) -> None:
 
 def test_question_coverage(builtin: Catalog) -> None:
     questions = list(builtin.questions.values())
-    assert len(questions) >= 160, f"{len(questions)} questions, need >= 160"
+    assert len(questions) >= 300, f"{len(questions)} questions, need >= 300"
     per_category = Counter(q.category for q in questions)
-    needs = {c: 35 for c in QUESTION_CATEGORIES} | {"ml_fundamentals": 20}
+    needs = {c: 35 for c in QUESTION_CATEGORIES} | {
+        "ml_fundamentals": 20,
+        "ml_coding": 30,
+        "llm": 35,
+        "sql": 20,
+        "behavioral": 20,
+    }
     short = {c: per_category.get(c, 0) for c, n in needs.items() if per_category.get(c, 0) < n}
     assert not short, f"categories below target (need {needs}): {short}"
+
+
+#: Curriculum round 2: questions added on these themes, counted by tag (content/FORMAT.md).
+THEME_MINIMUMS = {
+    ("ml_fundamentals", "classical-ml"): 20,
+    ("ml_fundamentals", "dl-architectures"): 15,
+    ("ml_fundamentals|ml_system_design", "edge-hardware"): 15,
+    ("ml_fundamentals|ml_system_design", "responsible-ai"): 15,
+}
+
+
+def test_theme_coverage(builtin: Catalog) -> None:
+    counts = {
+        (categories, tag): sum(
+            q.category in categories.split("|") and tag in q.tags
+            for q in builtin.questions.values()
+        )
+        for categories, tag in THEME_MINIMUMS
+    }
+    short = {key: n for key, n in counts.items() if n < THEME_MINIMUMS[key]}
+    assert not short, f"themes below target {THEME_MINIMUMS}: {short}"
+
+
+def test_answer_parts_coverage(builtin: Catalog) -> None:
+    questions = list(builtin.questions.values())
+    numeric = [q.id for q in questions if q.answer is not None]
+    assert len(numeric) >= 40, f"{len(numeric)} questions with a numeric answer, need >= 40"
+    for category, language in (("ml_coding", "python"), ("sql", "sql")):
+        missing = [
+            q.id
+            for q in builtin.questions_in(category)
+            if q.reference is None or q.reference.language != language or not q.reference.check
+        ]
+        assert not missing, f"{category} questions without a checked reference: {missing}"
+    for category in ("ml_system_design", "llm"):
+        missing = [q.id for q in builtin.questions_in(category) if q.model_answer is None]
+        assert not missing, f"{category} questions without a model answer: {missing}"
 
 
 def test_question_difficulty_balance(builtin: Catalog) -> None:
@@ -136,10 +185,13 @@ def test_nudge_coverage(builtin: Catalog) -> None:
 
 def test_project_idea_coverage(builtin: Catalog) -> None:
     ideas = builtin.ideas_in()
-    assert len(ideas) >= 40, f"{len(ideas)} project ideas, need >= 40"
+    assert len(ideas) >= 64, f"{len(ideas)} project ideas, need >= 64"
     per_domain = Counter(i.domain for i in ideas)
     short = {d: per_domain.get(d, 0) for d in PROJECT_DOMAINS if per_domain.get(d, 0) < 4}
     assert not short, f"domains with fewer than 4 ideas: {short}"
+    # round 2: LLM apps with evaluation, edge deployment and responsible-AI audits (6 each before)
+    focus = {d: per_domain.get(d, 0) for d in ("llm", "edge", "responsible_ai")}
+    assert sum(focus.values()) >= 34 and min(focus.values()) >= 10, focus
     thin = [
         i.id
         for i in ideas
