@@ -68,7 +68,7 @@ def validate_command(paths: Sequence[Path], out: TextIO) -> int:
 def _question_breakdown(catalog: Catalog) -> list[str]:
     """Questions per category, then how many carry each optional answer part."""
     questions = list(catalog.questions.values())
-    per_category = Counter(question.category for question in questions)
+    per_category: Counter[str] = Counter(question.category for question in questions)
     lines = [f"{category}: {per_category[category]}" for category in QUESTION_CATEGORIES]
     extras = {
         "with a numeric answer": sum(q.answer is not None for q in questions),

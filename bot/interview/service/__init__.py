@@ -23,10 +23,12 @@ from bot.interview.rules import category_name
 from bot.interview.service.attempts import Attempts
 from bot.interview.service.mock import MockSessions
 from bot.interview.service.models import (
+    AnswerPart,
     InterviewRenderer,
     InterviewStats,
     MockProgress,
     MockSummary,
+    NumberCheck,
     PairInfo,
     PairJoin,
     PairThread,
@@ -41,11 +43,13 @@ from bot.interview.service.reviews import Reviews
 from bot.members.api import GuildService, MemberService, Notifier
 
 __all__ = [
+    "AnswerPart",
     "InterviewRenderer",
     "InterviewService",
     "InterviewStats",
     "MockProgress",
     "MockSummary",
+    "NumberCheck",
     "PairInfo",
     "PairJoin",
     "PairThread",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 import discord
 
@@ -70,6 +70,22 @@ class RatingResult:
     summary: MockSummary | None = None
     category: str | None = None  # the practice filter, kept for "Next question"
     difficulty: int | None = None
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """A number a member submitted for a question with a numeric answer, graded."""
+
+    question: Question
+    given: float
+    right: bool
+    #: the self-rating the result suggests (the member still rates)
+    suggested: rules.Rating
+    rated: bool  # the attempt was already rated: the suggestion is only for next time
+
+
+#: The parts of an answer a member opens on request: the model answer, the reference code.
+AnswerPart = Literal["model", "code"]
 
 
 @dataclass(frozen=True)

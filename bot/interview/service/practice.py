@@ -6,13 +6,21 @@ custom id, so a restart changes nothing for a member in the middle of a question
 
 from __future__ import annotations
 
+from bot.catalog import Question
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
+from bot.core.text import escape
 from bot.interview import rules
 from bot.interview import store as rows
 from bot.interview.service.attempts import Attempts
 from bot.interview.service.mock import MockSessions
-from bot.interview.service.models import MockSummary, PracticeRound, RatingResult
+from bot.interview.service.models import (
+    AnswerPart,
+    MockSummary,
+    NumberCheck,
+    PracticeRound,
+    RatingResult,
+)
 from bot.interview.tables import AttemptRow, MockRow
 from bot.members.api import MemberService
 
@@ -158,6 +166,61 @@ class PracticeRounds:
             category=row["filter_category"],
             difficulty=row["filter_difficulty"],
         )
+
+    async def numeric_question(self, guild_id: int, user_id: int, attempt_id: int) -> Question:
+        """The member's question behind a "Check a number" button; refused if it has none."""
+        row = await self.attempts.owned(guild_id, user_id, attempt_id)
+        question = self.attempts.question(guild_id, row["question_id"])
+        if question.answer is None:
+            raise UserFacingError("This question has no single number to check.")
+        return question
+
+    async def check_number(
+        self, guild_id: int, user_id: int, attempt_id: int, text: str
+    ) -> NumberCheck:
+        """Grade a submitted number against the question's answer and tolerance; reads only."""
+        row = await self.attempts.owned(guild_id, user_id, attempt_id)
+        question = await self.numeric_question(guild_id, user_id, attempt_id)
+        assert question.answer is not None and question.tolerance is not None
+        given = rules.parse_number(text)
+        if given is None:
+            raise UserFacingError(
+                f"I cannot read `{escape(text, 40) or ' '}` as a number. Write it like 0.25, "
+                "69000, 69,000, 6.9e4 or 1/4 (a unit after it is fine)."
+            )
+        right = rules.answer_is_right(given, question.answer, question.tolerance)
+        suggested = rules.suggested_rating(
+            right, hints_shown=row["hints_used"], key_points_shown=bool(row["key_points_shown"])
+        )
+        rated = row["rated_at"] is not None
+        return NumberCheck(question, given, right, suggested, rated)
+
+    async def answer_part(
+        self, guild_id: int, user_id: int, attempt_id: int, part: AnswerPart
+    ) -> Question:
+        """The question whose model answer or reference code the member opens. The reference
+        opens after the rating (so it never steers it); the model answer once the key points
+        are open, or after the rating."""
+        row = await self.attempts.owned(guild_id, user_id, attempt_id)
+        question = self.attempts.question(guild_id, row["question_id"])
+        rated = row["rated_at"] is not None
+        if part == "code":
+            if question.reference is None:
+                raise UserFacingError("This question has no reference answer.")
+            if not rated:
+                raise UserFacingError(
+                    "The reference answer opens after you rate yourself, so it does not steer "
+                    "your rating."
+                )
+        else:
+            if question.model_answer is None:
+                raise UserFacingError("This question has no model answer.")
+            if not (rated or row["key_points_shown"]):
+                raise UserFacingError(
+                    "Open the key points first (or rate yourself): the model answer comes "
+                    "after them."
+                )
+        return question
 
     async def _unrated(
         self, guild_id: int, user_id: int, attempt_id: int, refusal: str

@@ -11,6 +11,7 @@ import discord
 from bot.catalog import Question
 from bot.core.scheduling.guild_posts import Rendered
 from bot.interview.service import MockSummary, PairInfo, PairThread
+from bot.interview.views.answers import AnswerPartButton, NumberButton
 from bot.interview.views.pairing import (
     PairDoneButton,
     PairKeyPointsButton,
@@ -59,6 +60,8 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     KeyPointsButton,
     RateButton,
     NextButton,
+    NumberButton,
+    AnswerPartButton,
     QotdPracticeButton,
     PairKeyPointsButton,
     PairDoneButton,

@@ -12,7 +12,7 @@ from bot.core import embeds
 from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
 from bot.interview import rules
 from bot.interview.rules import category_name
-from bot.interview.views.practice import guild_of
+from bot.interview.views.common import guild_of
 
 if TYPE_CHECKING:
     from bot.interview.service import PairInfo, PairJoin

@@ -15,10 +15,11 @@ import discord
 from bot.catalog import Question
 from bot.catalog.render import bullet_block
 from bot.core import embeds
-from bot.core.errors import UserFacingError
 from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
 from bot.interview import rules
 from bot.interview.rules import Rating, category_name
+from bot.interview.views.answers import answer_buttons
+from bot.interview.views.common import guild_of
 
 if TYPE_CHECKING:
     from bot.interview.service import InterviewStats, MockSummary, PracticeRound, RatingResult
@@ -32,13 +33,6 @@ RATING_STYLE = {
     "easy": discord.ButtonStyle.success,
 }
 TREND = {"up": "↑ improving", "down": "↓ slipping", "steady": "→ steady", "new": "new"}
-
-
-def guild_of(interaction: discord.Interaction[StudyBot]) -> int:
-    """The guild a button was pressed in (these buttons work only inside a server)."""
-    if interaction.guild_id is None:
-        raise UserFacingError("These buttons work only inside the server.")
-    return interaction.guild_id
 
 
 def due_text(due: datetime) -> str:
@@ -182,15 +176,21 @@ def practice_view(round_: PracticeRound) -> discord.ui.View:
         min(round_.hints_shown + 1, hints),
         disabled=round_.hints_shown >= hints,
     )
+    answers = answer_buttons(
+        round_.attempt_id, round_.question, rated=False, key_points_shown=round_.key_points_shown
+    )
     return persistent_view(
         hint,
         KeyPointsButton(round_.attempt_id, disabled=round_.key_points_shown),
+        *answers,
         *(RateButton(round_.attempt_id, rating) for rating in rules.RATINGS),
     )
 
 
-def practice_next_view(category: str | None, difficulty: int | None) -> discord.ui.View:
-    return persistent_view(NextButton(category, difficulty))
+def practice_next_view(result: RatingResult) -> discord.ui.View:
+    """After a rating: the next question, and the answer parts that open now."""
+    answers = answer_buttons(result.attempt_id, result.question, rated=True, key_points_shown=True)
+    return persistent_view(NextButton(result.category, result.difficulty), *answers)
 
 
 def rating_reply(result: RatingResult) -> tuple[list[discord.Embed], discord.ui.View | None]:
@@ -210,7 +210,7 @@ def rating_reply(result: RatingResult) -> tuple[list[discord.Embed], discord.ui.
         saved.add_field(
             name="Key points", value=bullet_block(result.question.key_points), inline=False
         )
-    return [saved], practice_next_view(result.category, result.difficulty)
+    return [saved], practice_next_view(result)
 
 
 # --- mock sessions ---------------------------------------------------------------------

@@ -9,8 +9,8 @@ import discord
 
 from bot.catalog import Question
 from bot.core.persistent import Field, FixedButton, persistent_view
+from bot.interview.views.common import guild_of
 from bot.interview.views.practice import (
-    guild_of,
     practice_view,
     question_embed,
     question_embed_base,
