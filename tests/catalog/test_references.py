@@ -61,3 +61,20 @@ def _planted(question_id: str, old: str, new: str) -> Reference:
     reference = BUILTIN.questions[question_id].reference
     assert reference is not None and reference.code.count(old) >= 1, (question_id, old)
     return reference.model_copy(update={"code": reference.code.replace(old, new, 1)})
+
+
+#: One changed token per reference: each is a bug a member could plausibly write, and the
+#: reference's check must catch it (so a check that cannot fail would fail this test).
+PLANTED_BUGS = [
+    ("q-mlc-gini-decision-stump", "[:-1]", "[1:]"),
+    ("q-mlc-sgd-momentum-step", "w - lr * new_velocity", "w + lr * new_velocity"),
+    ("q-mlc-roc-auc-with-ties", "(counts + 1)", "(counts - 1)"),
+    ("q-sql-point-in-time-features", "e.event_time < l.label_time", "e.event_time <= l.label_time"),
+    ("q-sql-top-two-per-category", "RANK()", "ROW_NUMBER()"),
+]
+
+
+@pytest.mark.parametrize(("question_id", "old", "new"), PLANTED_BUGS, ids=lambda v: str(v)[:40])
+def test_a_planted_bug_is_caught(question_id: str, old: str, new: str) -> None:
+    with pytest.raises(AssertionError):
+        run_reference(_planted(question_id, old, new))
