@@ -320,8 +320,9 @@ async def test_dashboard_reads_projects_interviews_and_flags_flags_only_for_the_
     assert "1 active · 2 shipped (cv, nlp)" in own
     assert "Coding: 80%" in own and "Math: 40%" in own
     assert "Tutorial hell" in own and "course minutes 360" in own
-    # portfolio 2/3 of 25 = 16.7 -> 17; interviews (0.8 + 0.4) / 5 * 25 = 6
-    assert "portfolio 17/25" in own and "interviews 6/25" in own
+    # portfolio 2/3 of 25 = 16.7 -> 17; interviews over all nine question categories:
+    # (0.8 + 0.4) / 9 * 25 = 3.3 -> 3
+    assert "portfolio 17/25" in own and "interviews 3/25" in own
     await sb.slash(alice, "settings profile", public=True)
     theirs = (await sb.slash(bob, "progress", member=alice)).all_text
     assert "1 active · 2 shipped" in theirs
