@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -25,7 +26,7 @@ from bot.catalog import CatalogRegistry, load_pack_dir
 from bot.core.clock import Clock
 from bot.core.reporting import report_error
 from bot.core.settings import Settings
-from bot.core.store import Store
+from bot.core.store import Claimant, Store
 from bot.core.store import command_sync as sync_rows
 from bot.core.store import deliveries as ledger_rows
 from bot.inbox import inbox_embeds, inbox_view
@@ -85,7 +86,12 @@ class StudyBot(commands.Bot):
         self.clock = clock
         self.extension_names = list(extensions)
         self.extension_failures: dict[str, str] = {}
-        self.store = Store(settings.database_url)
+        self.store = Store(
+            settings.database_url,
+            claimant=Claimant(
+                settings.instance_name, timedelta(seconds=settings.claim_lease_seconds)
+            ),
+        )
         self._services: Services | None = None
         self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
         self._started = False
@@ -115,7 +121,9 @@ class StudyBot(commands.Bot):
         await self.prepare()
         services = self.services
         async with self.store.begin() as conn:
-            interrupted = await ledger_rows.requeue_interrupted(conn)
+            interrupted = await ledger_rows.requeue_interrupted(
+                conn, self.store.claimant, self.clock.now()
+            )
         if interrupted:
             log.warning(
                 "%s deliveries were interrupted by a crash; they will be retried", interrupted

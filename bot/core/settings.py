@@ -42,6 +42,21 @@ class Settings(BaseSettings):
     # Scheduling and delivery.
     dispatcher_interval_seconds: float = Field(default=30.0, gt=0, le=600)
     catchup_grace_hours: float = Field(default=6.0, ge=0, le=48)
+    instance_name: str = Field(
+        default="studybot",
+        min_length=1,
+        max_length=64,
+        description="This process's name on a shared database: its ledger claims are its own, "
+        "so a restart retries them and another process leaves them alone. Give every "
+        "process on one database its own name.",
+    )
+    claim_lease_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        le=3600,
+        description="How long a claimed send is held for its owner; past it, any process "
+        "may take the send over (its owner died mid-send).",
+    )
     send_rate_per_second: float = Field(default=25.0, gt=0, le=50)
     send_burst: int = Field(default=10, ge=1, le=100)
     dm_rate_per_second: float = Field(default=2.0, gt=0, le=10)

@@ -111,7 +111,7 @@ async def test_a_key_already_claimed_by_the_caller_is_not_claimed_again(
     store: Store, clock: FakeClock
 ) -> None:
     async with store.begin() as conn:
-        assert await ledger.claim(conn, "k", GUILD, "t", clock.now())
+        assert await ledger.claim(conn, "k", GUILD, "t", clock.now(), store.claimant)
 
     async def send(key: str) -> Sent:
         return Sent(channel_id=7, message_id=2)

@@ -90,7 +90,9 @@ class Dispatcher:
     async def _serve_claimed(self, rows: list[dict[str, Any]], now: datetime) -> set[int]:
         """Serve a batch; returns the ids of rows another tick owns."""
         async with self.store.begin() as conn:
-            owned = await reminder_rows.claim_due(conn, [row["id"] for row in rows], now)
+            owned = await reminder_rows.claim_due(
+                conn, [row["id"] for row in rows], now, self.store.claimant
+            )
         moves: list[tuple[int, datetime, datetime | None]] = []
         skipped: list[str] = []
         failed: list[str] = []

@@ -326,13 +326,19 @@ class GuildPost:
         key = self.key(guild_id, day)
         async with self.core.store.connect() as conn:
             existing = await ledger.get(conn, key)
-        if existing is not None and existing["status"] != "retry":
+        if existing is not None and not ledger.claimable(existing, now):
             return None
         grace = timedelta(hours=self.core.settings.catchup_grace_hours)
         if now - last > grace:
             async with self.core.store.begin() as conn:
                 await ledger.record_skip(
-                    conn, key, guild_id, self.kind, now, f"missed by {now - last}, grace {grace}"
+                    conn,
+                    key,
+                    guild_id,
+                    self.kind,
+                    now,
+                    f"missed by {now - last}, grace {grace}",
+                    self.core.store.claimant,
                 )
             log.info("guild %s: %s for %s missed beyond the grace window", guild_id, self.kind, day)
             return PostResult("skipped", "outside the grace window", day)

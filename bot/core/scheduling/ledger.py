@@ -63,7 +63,7 @@ async def deliver_once(
     already owns the key (the dispatcher claims a whole batch at once)."""
     if not claimed:
         async with store.begin() as conn:
-            if not await ledger.claim(conn, key, guild_id, kind, clock.now()):
+            if not await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant):
                 return Outcome("duplicate", detail="already delivered")
     try:
         result = await send(key)

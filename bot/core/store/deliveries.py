@@ -3,6 +3,10 @@
 States: claimed -> sent | failed (permanent: channel gone, no permission) | retry
 (transient: Discord 5xx after discord.py's own retries; may be claimed again, a bounded
 number of times) | skipped (outside its grace window).
+
+A claim records its owner (the process's `Claimant`) and a lease. Another process never takes
+a live claim; a claim whose lease ran out is taken over like a retry (its owner died
+mid-send), and a process that restarts retries its own claims at once.
 """
 
 from __future__ import annotations
@@ -10,32 +14,52 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.engine import Claimant
 from bot.core.store.rows import insert_new
 from bot.core.store.schema import deliveries
 
 MAX_ATTEMPTS = 5
 
 
-async def claim(conn: AsyncConnection, key: str, guild_id: int, kind: str, now: datetime) -> bool:
-    """True when this caller owns the send. Safe against concurrent claimers."""
+def claim_values(claimant: Claimant, now: datetime) -> dict[str, Any]:
+    """The columns a claim sets: status, owner and lease."""
+    return {"status": "claimed", "owner": claimant.owner, "lease_until": now + claimant.lease}
+
+
+async def claim(
+    conn: AsyncConnection,
+    key: str,
+    guild_id: int,
+    kind: str,
+    now: datetime,
+    claimant: Claimant,
+) -> bool:
+    """True when this caller owns the send: a new key, a retryable one, or one whose owner's
+    lease ran out. Safe against concurrent claimers (one conditional statement each)."""
     claimed = insert(deliveries).values(
-        key=key, guild_id=guild_id, kind=kind, status="claimed", created_at=now, attempts=1
+        key=key,
+        guild_id=guild_id,
+        kind=kind,
+        created_at=now,
+        attempts=1,
+        **claim_values(claimant, now),
     )
     if await insert_new(conn, claimed):
         return True
+    abandoned = and_(deliveries.c.status == "claimed", deliveries.c.lease_until < now)
     retried = await conn.execute(
         update(deliveries)
         .where(
             and_(
                 deliveries.c.key == key,
-                deliveries.c.status == "retry",
+                or_(deliveries.c.status == "retry", abandoned),
                 deliveries.c.attempts < MAX_ATTEMPTS,
             )
         )
-        .values(status="claimed", attempts=deliveries.c.attempts + 1)
+        .values(attempts=deliveries.c.attempts + 1, **claim_values(claimant, now))
     )
     return retried.rowcount == 1
 
@@ -56,11 +80,27 @@ async def finish(
     await conn.execute(update(deliveries).where(deliveries.c.key == key).values(**values))
 
 
+def claimable(row: dict[str, Any], now: datetime) -> bool:
+    """Whether a stored delivery may be claimed again: retryable, or abandoned by its owner."""
+    if row["attempts"] >= MAX_ATTEMPTS:
+        return False
+    lease = row.get("lease_until")
+    return row["status"] == "retry" or (
+        row["status"] == "claimed" and lease is not None and lease < now
+    )
+
+
 async def record_skip(
-    conn: AsyncConnection, key: str, guild_id: int, kind: str, now: datetime, detail: str
+    conn: AsyncConnection,
+    key: str,
+    guild_id: int,
+    kind: str,
+    now: datetime,
+    detail: str,
+    claimant: Claimant,
 ) -> bool:
     """Mark a delivery as deliberately skipped (e.g. outside its grace window)."""
-    if not await claim(conn, key, guild_id, kind, now):
+    if not await claim(conn, key, guild_id, kind, now, claimant):
         return False
     await finish(conn, key, "skipped", now, detail=detail)
     return True
@@ -71,10 +111,21 @@ async def get(conn: AsyncConnection, key: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
-async def requeue_interrupted(conn: AsyncConnection) -> int:
-    """At start: claims left by a process that died mid-send become retryable."""
+async def requeue_interrupted(conn: AsyncConnection, claimant: Claimant, now: datetime) -> int:
+    """At start: this process's own claims (its previous run died mid-send), unowned ones
+    (from before claims had owners) and any past their lease become retryable. Another live
+    process's claims are left alone: it is sending them right now."""
     result = await conn.execute(
-        update(deliveries).where(deliveries.c.status == "claimed").values(status="retry")
+        update(deliveries)
+        .where(
+            deliveries.c.status == "claimed",
+            or_(
+                deliveries.c.owner == claimant.owner,
+                deliveries.c.owner.is_(None),
+                deliveries.c.lease_until < now,
+            ),
+        )
+        .values(status="retry")
     )
     return result.rowcount
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +53,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@dataclass(frozen=True)
+class Claimant:
+    """Who this process is on a shared database, for the delivery ledger: its claims carry
+    `owner`, and hold for `lease` (a claim past its lease belonged to a process that died)."""
+
+    owner: str = "studybot"
+    lease: timedelta = timedelta(minutes=5)
+
+
 class Store:
     """Owns the engine. Services open one transaction per call with `begin()`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, claimant: Claimant | None = None) -> None:
         self.url = url
+        self.claimant = claimant or Claimant()
         _ensure_sqlite_folder(url)
         self.engine: AsyncEngine = create_async_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, literal, select, update
+from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store import deliveries as ledger
+from bot.core.store.engine import Claimant
 from bot.core.store.rows import update_or_insert
 from bot.core.store.schema import deliveries, due_reminders
 from bot.core.store.types import UTCDateTime
@@ -104,14 +106,16 @@ async def advance_many(
 
 
 async def claim_due(
-    conn: AsyncConnection, reminder_ids: list[int], now: datetime
+    conn: AsyncConnection, reminder_ids: list[int], now: datetime, claimant: Claimant
 ) -> dict[tuple[int, int, str], str]:
     """Claim the ledger key of each listed reminder's current occurrence, in one statement.
 
     The key is built in SQL from the row itself, `kind:guild:user:due_at`, so a batch costs
-    one INSERT .. SELECT .. ON CONFLICT DO NOTHING .. RETURNING (SQLite >= 3.35, PostgreSQL)
-    with no per-row parameters. Returns (guild, user, kind) -> key for the rows this caller
-    won; occurrences claimed before (a racing tick) are simply absent.
+    one INSERT .. SELECT .. ON CONFLICT .. RETURNING (SQLite >= 3.35, PostgreSQL) with no
+    per-row parameters. An occurrence already in the ledger is taken again only when it is
+    retryable or its owner's lease ran out (the owner died mid-batch), as `ledger.claim`
+    does. Returns (guild, user, kind) -> key for the rows this caller won; occurrences a
+    racing tick or another live process holds are simply absent.
     """
     if not reminder_ids:
         return {}
@@ -132,6 +136,8 @@ async def claim_due(
         literal("claimed"),
         literal(now, type_=UTCDateTime()),
         literal(1),
+        literal(claimant.owner),
+        literal(now + claimant.lease, type_=UTCDateTime()),
     ).where(
         r.id.in_(reminder_ids),
         # Still due: a row a racing tick has already moved on names its NEXT occurrence,
@@ -147,13 +153,25 @@ async def claim_due(
         from sqlalchemy.dialects import sqlite
 
         statement = sqlite.insert(deliveries)
-    statement = (
-        statement.from_select(
-            ["key", "guild_id", "kind", "status", "created_at", "attempts"], source
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(deliveries.c.key, deliveries.c.guild_id, deliveries.c.kind)
+    statement = statement.from_select(
+        ["key", "guild_id", "kind", "status", "created_at", "attempts", "owner", "lease_until"],
+        source,
     )
+    d = deliveries.c
+    retaken = and_(
+        or_(d.status == "retry", and_(d.status == "claimed", d.lease_until < now)),
+        d.attempts < ledger.MAX_ATTEMPTS,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "status": "claimed",
+            "attempts": d.attempts + 1,
+            "owner": statement.excluded.owner,
+            "lease_until": statement.excluded.lease_until,
+        },
+        where=retaken,
+    ).returning(d.key, d.guild_id, d.kind)
     owned: dict[tuple[int, int, str], str] = {}
     for claimed_key, guild_id, kind in await conn.execute(statement):
         user_id = int(str(claimed_key).split(":", 3)[2])

@@ -80,6 +80,9 @@ deliveries = Table(
     Column("message_id", BigInteger, nullable=True),
     Column("detail", Text, nullable=True),
     col.counter("attempts"),
+    # who holds a claim, and until when (a live claim of another process is never taken)
+    Column("owner", String(64), nullable=True),
+    col.instant("lease_until", nullable=True),
     Index("ix_deliveries_guild_created", "guild_id", "created_at"),
 )
 
