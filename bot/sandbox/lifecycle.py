@@ -55,7 +55,8 @@ class SandboxCore:
         token: str = "sandbox.bot.token",
         guild_name: str = "Study Lab",
         channels: Iterable[str] = DEFAULT_CHANNELS,
-        timeout: float = 10.0,
+        # A hang guard, not a speed check: generous, so a busy machine is slow but green.
+        timeout: float = 60.0,
         bot_name: str = "StudyBot",
     ) -> None:
         self.bot_factory = bot_factory

@@ -40,7 +40,7 @@ def make_bot(e2e_settings: Settings, e2e_clock: FakeClock) -> Callable[[], Study
 
 @pytest.fixture
 async def sb(make_bot: Callable[[], StudyBot]) -> AsyncIterator[Sandbox]:
-    async with Sandbox(make_bot, timeout=10.0) as sandbox:
+    async with Sandbox(make_bot) as sandbox:
         yield sandbox
     assert not sandbox.errors, sandbox.errors
 

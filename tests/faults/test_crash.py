@@ -63,7 +63,7 @@ async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) ->
     ]
     try:
         setup = await _spawn("setup", *common)
-        _out, err = await asyncio.wait_for(setup.communicate(), 60)
+        _out, err = await asyncio.wait_for(setup.communicate(), 180)
         assert setup.returncode == 0, err.decode()[-2000:]
 
         first = await _spawn("run", *common)
@@ -78,9 +78,9 @@ async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) ->
 
         second = await _spawn("run", *common)
         assert second.stdout is not None
-        line = await asyncio.wait_for(second.stdout.readline(), 60)
+        line = await asyncio.wait_for(second.stdout.readline(), 180)
         assert b"CATCHUP-DONE" in line
-        await _wait_for(fake, lambda: sum(_posts(fake, set(channels)).values()) >= GUILDS, 30)
+        await _wait_for(fake, lambda: sum(_posts(fake, set(channels)).values()) >= GUILDS, 120)
         second.send_signal(signal.SIGKILL)
         await second.wait()
 

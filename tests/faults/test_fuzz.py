@@ -109,7 +109,7 @@ def fuzz_env(
         guild_ready_timeout=0.01,
     )
     clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
-    sandbox = Sandbox(lambda: create_bot(settings_, clock=clock), timeout=15.0)
+    sandbox = Sandbox(lambda: create_bot(settings_, clock=clock))
     sandbox.member("fuzz-mod", moderator=True)
     sandbox.member("fuzz-member")
     sandbox.member("fuzz-target")

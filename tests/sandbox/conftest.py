@@ -12,6 +12,6 @@ from bot.sandbox import Sandbox
 
 @pytest.fixture
 async def sb() -> AsyncIterator[Sandbox]:
-    async with Sandbox(SampleBot, timeout=5.0) as sandbox:
+    async with Sandbox(SampleBot) as sandbox:
         yield sandbox
     assert sandbox.errors == [], sandbox.errors
