@@ -6,6 +6,11 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import discord
+
+from bot.core.clock import SystemClock
+from bot.core.store import Store
+from bot.members.api import GuildService
 from bot.ops.exits import EXIT_INTENTS, EXIT_OK, EXIT_TOKEN, EXIT_UNREACHABLE
 from bot.sandbox import FakeDiscord
 from tests.e2e.cli_runner import make_home, run_cli, run_until
@@ -107,3 +112,35 @@ async def test_a_start_in_no_server_prints_the_invite_link(
     # Public Threads, Send Messages in Threads: exactly the README's list (unit-tested too).
     bits = (10, 11, 14, 15, 16, 35, 38)
     assert f"permissions={sum(1 << bit for bit in bits)}" in invite
+
+
+async def test_a_configured_channel_without_permission_is_named_at_start_and_marked(
+    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+) -> None:
+    guild = next(iter(fake.guilds.values()))
+    daily = guild.channel_named("daily")
+    assert daily is not None
+    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=BOGUS)
+    database = f"sqlite+aiosqlite:///{home / 'data' / 'studybot.db'}"
+    store = Store(database)
+    guilds = GuildService(store, SystemClock())
+    await guilds.set_channels(guild.id, {"daily": daily.id})
+    await store.close()
+    deny = discord.Permissions(send_messages=True, embed_links=True).value
+    fake.set_overwrite(daily, fake.bot_user.id, 1, 0, deny)
+
+    result = await run_until(fake, home, "ready as", "run")
+    assert result.code == EXIT_OK
+    assert_clean(result.err)
+    warning = next(line for line in result.err.splitlines() if "is not usable" in line)
+    assert "Server 'Study Lab'" in warning
+    assert "the daily prompt channel #daily is not usable" in warning
+    assert "I am missing Send Messages, Embed Links in #daily" in warning
+    assert "Fix: allow Send Messages, Embed Links for the StudyBot role in #daily" in warning
+    assert "/setup channels daily:#channel" in warning
+    store = Store(database)
+    try:
+        settings = await GuildService(store, SystemClock()).settings(guild.id)
+    finally:
+        await store.close()
+    assert "Send Messages" in settings.broken["daily"]  # `/setup show` lists it
