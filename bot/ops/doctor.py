@@ -176,8 +176,8 @@ async def run_doctor(load: Callable[[], Settings], out: TextIO) -> int:
         print(line, file=out)
     failed = sum(check.status == "FAIL" for check in checks)
     if failed:
-        problems = "1 problem" if failed == 1 else f"{failed} problems"
-        print(f"\n{problems} found. Fix them and run `studybot doctor` again.", file=out)
+        found = "1 problem found. Fix it" if failed == 1 else f"{failed} problems found. Fix them"
+        print(f"\n{found} and run `studybot doctor` again.", file=out)
         return EXIT_FAILED
     print("\nAll checks passed.", file=out)
     return EXIT_OK
