@@ -54,8 +54,12 @@ def _settings_check(load: Callable[[], Settings]) -> tuple[Settings | None, Chec
     return settings, Check("settings", "ok", f"home {settings.home}; {source}")
 
 
+#: A database not created yet is a first start, not a failure: `studybot run` creates it.
+DATABASE_STATUS: dict[str, Status] = {"ok": "ok", "missing": "warn"}
+
+
 def _database_check(state: DatabaseState) -> Check:
-    status: Status = {"ok": "ok", "missing": "warn"}.get(state.status, "FAIL")  # type: ignore[assignment]
+    status = DATABASE_STATUS.get(state.status, "FAIL")
     return Check("database", status, state.detail, state.fix)
 
 
