@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from bot import __version__
 from bot.core.settings import Settings, format_settings_error, load_settings
-from bot.ops.exits import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, exit_codes_epilog
+from bot.ops.exits import EXIT_CONFIG, EXIT_DATABASE, EXIT_FAILED, EXIT_OK, exit_codes_epilog
 from bot.ops.logfilters import quiet_discord_logs
 
 __all__ = ["EXIT_CONFIG", "EXIT_FAILED", "EXIT_OK", "build_parser", "main"]
@@ -153,8 +153,13 @@ def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if settings is None:
         return EXIT_CONFIG
     from bot.core.store import Store
+    from bot.ops.database import inspect_database
 
     async def upgrade() -> str | None:
+        state = await inspect_database(settings)
+        if not state.usable_by_run:
+            print(f"Cannot upgrade the database: {state.detail}. Fix: {state.fix}.", file=err)
+            return None
         store = Store(settings.database_url)
         try:
             await store.migrate()
@@ -164,6 +169,8 @@ def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.db_command == "upgrade":
         revision = asyncio.run(upgrade())
+        if revision is None:
+            return EXIT_DATABASE
         print(f"database is at revision {revision}", file=out)
         return EXIT_OK
     if args.db_command == "backup":

@@ -71,6 +71,10 @@ async def inspect_database(settings: Settings) -> DatabaseState:
     """Reachability and migration state of `settings.database_url`, without changing it."""
     shown = display_url(settings.database_url)
     path = sqlite_path(settings.database_url)
+    if path is not None and path.exists() and not path.is_file():
+        return DatabaseState(
+            "unreachable", f"{path} is not a file", _unreachable_fix(settings) + f" ({path})"
+        )
     if path is not None and not path.exists():
         folder = _nearest_existing(path.parent)
         if not os.access(folder, os.W_OK):

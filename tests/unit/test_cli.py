@@ -156,3 +156,17 @@ def test_home_folder_from_another_folder_finds_env_and_database(
 def test_a_missing_home_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(["--home", str(tmp_path / "nope"), "db", "upgrade"], capsys)
     assert code == 2 and "STUDYBOT_HOME" in err and "Traceback" not in err
+
+
+def test_db_upgrade_refuses_a_database_it_cannot_open(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "studybot.db").mkdir()  # a folder where the database file should be
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{locked / 'studybot.db'}")
+    code, _out, err = run(["--home", str(tmp_path), "db", "upgrade"], capsys)
+    assert code == 6
+    assert err.startswith(f"Cannot upgrade the database: {locked / 'studybot.db'} is not a file")
+    assert "Fix: check that the file and its folder are readable and writable" in err
+    assert "Traceback" not in err
