@@ -24,7 +24,9 @@ def create_bot(
     *,
     clock: Clock | None = None,
     extensions: Sequence[str] | None = None,
+    serve: bool = True,
 ) -> StudyBot:
-    """Build a bot; nothing connects until `start()` (or `prepare()` for offline checks)."""
+    """Build a bot; nothing connects until `start()` (or `prepare()` for offline checks).
+    `serve=False`: for a maintenance command (see `StudyBot`)."""
     names = list(extensions) if extensions is not None else default_extensions()
-    return StudyBot(settings, clock=clock or SystemClock(), extensions=names)
+    return StudyBot(settings, clock=clock or SystemClock(), extensions=names, serve=serve)

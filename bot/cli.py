@@ -1,4 +1,8 @@
-"""`studybot …`: run, sandbox, check, db, content."""
+"""`studybot …`: run, doctor, sync, sandbox, check, db, content.
+
+Every command takes `--home PATH` (or `STUDYBOT_HOME`): the folder holding `.env`, `data/`
+and `backups/` (default: the current folder). Exit codes: `bot.ops.exits`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -17,10 +22,10 @@ from pydantic import ValidationError
 
 from bot import __version__
 from bot.core.settings import Settings, format_settings_error, load_settings
+from bot.ops.exits import EXIT_CONFIG, EXIT_DATABASE, EXIT_FAILED, EXIT_OK, exit_codes_epilog
+from bot.ops.logfilters import quiet_discord_logs
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_CONFIG = 2
+__all__ = ["EXIT_CONFIG", "EXIT_FAILED", "EXIT_OK", "build_parser", "main"]
 
 
 def _configure_logging(level: str) -> None:
@@ -31,39 +36,60 @@ def _configure_logging(level: str) -> None:
     # discord.py and alembic are chatty at INFO; keep the operator's log readable.
     logging.getLogger("discord").setLevel(max(logging.WARNING, logging.getLogger().level))
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    quiet_discord_logs()
 
 
-def _settings_or_exit(err: TextIO, **overrides: object) -> Settings | None:
+def _settings_or_exit(
+    err: TextIO, args: argparse.Namespace | None = None, **overrides: object
+) -> Settings | None:
     try:
-        return load_settings(**overrides)
+        return load_settings(home=getattr(args, "home", None), **overrides)
     except ValidationError as error:
         print(format_settings_error(error), file=err)
         return None
 
 
-def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    settings = _settings_or_exit(err)
-    if settings is None:
-        return EXIT_CONFIG
+def _token_or_exit(settings: Settings, err: TextIO) -> str | None:
     if settings.token is None:
         print(
-            "No DISCORD_TOKEN set. Copy .env.example to .env and put your bot token there "
-            "(see README: creating the Discord application).\n"
+            f"No DISCORD_TOKEN set. Copy .env.example to {settings.env_file} and put your bot "
+            "token there (see README: creating the Discord application).\n"
             "To try the bot without a Discord account: studybot sandbox --demo",
             file=err,
         )
+    return settings.token
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = _settings_or_exit(err, args)
+    if settings is None or _token_or_exit(settings, err) is None:
         return EXIT_CONFIG
     _configure_logging(settings.log_level)
-    from bot.app import create_bot
-
-    async def runner() -> None:
-        bot = create_bot(settings)
-        async with bot:
-            await bot.start(settings.token or "")
+    from bot.ops.startup import run_bot
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(runner())
+        return asyncio.run(run_bot(settings, err))
     return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("discord").setLevel(logging.ERROR)
+    quiet_discord_logs()
+    from bot.ops.doctor import run_doctor
+
+    home = getattr(args, "home", None)
+    return asyncio.run(run_doctor(lambda: load_settings(home=home), out))
+
+
+def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = _settings_or_exit(err, args)
+    if settings is None or _token_or_exit(settings, err) is None:
+        return EXIT_CONFIG
+    _configure_logging("WARNING")
+    from bot.ops.sync import sync_commands
+
+    return asyncio.run(sync_commands(settings, out, err, guilds=args.guild, clear=args.clear_guild))
 
 
 async def _check(
@@ -113,7 +139,7 @@ async def _check(
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="studybot-check-") as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'check.db'}"
-        settings = _settings_or_exit(err, database_url=url)
+        settings = _settings_or_exit(err, args, database_url=url)
         if settings is None:
             return EXIT_CONFIG
         logging.basicConfig(level=logging.WARNING)
@@ -123,12 +149,17 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    settings = _settings_or_exit(err)
+    settings = _settings_or_exit(err, args)
     if settings is None:
         return EXIT_CONFIG
     from bot.core.store import Store
+    from bot.ops.database import inspect_database
 
     async def upgrade() -> str | None:
+        state = await inspect_database(settings)
+        if not state.usable_by_run:
+            print(f"Cannot upgrade the database: {state.detail}. Fix: {state.fix}.", file=err)
+            return None
         store = Store(settings.database_url)
         try:
             await store.migrate()
@@ -138,19 +169,32 @@ def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.db_command == "upgrade":
         revision = asyncio.run(upgrade())
+        if revision is None:
+            return EXIT_DATABASE
         print(f"database is at revision {revision}", file=out)
         return EXIT_OK
     if args.db_command == "backup":
         from bot.core.store.backup import backup_sqlite
 
+        target = backup_target(settings, args.path)
         try:
-            backup_sqlite(settings.database_url, Path(args.path))
+            backup_sqlite(settings.database_url, target)
         except ValueError as error:
             print(str(error), file=err)
             return EXIT_FAILED
-        print(f"backup written to {args.path}", file=out)
+        print(f"backup written to {target}", file=out)
         return EXIT_OK
     return EXIT_FAILED
+
+
+def backup_target(settings: Settings, path: str | None) -> Path:
+    """Where `db backup` writes: PATH (relative to the home folder), or by default
+    `<home>/backups/studybot-<UTC date and time>.db`."""
+    if path is None:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+        return settings.backups_dir / f"studybot-{stamp}.db"
+    target = Path(path).expanduser()
+    return target if target.is_absolute() else settings.home / target
 
 
 def cmd_content(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -158,7 +202,12 @@ def cmd_content(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.content_command == "schema":
         return schema_command(out)
-    paths = [Path(p) for p in args.paths] or [load_settings().content_dir]
+    paths = [Path(p) for p in args.paths]
+    if not paths:
+        settings = _settings_or_exit(err, args)
+        if settings is None:
+            return EXIT_CONFIG
+        paths = [settings.content_dir]
     return validate_command(paths, out)
 
 
@@ -168,40 +217,101 @@ def cmd_sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run_sandbox(args, out, err)
 
 
+HOME_HELP = (
+    "folder holding .env, data/ and backups/ (default: $STUDYBOT_HOME, else the current folder)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="studybot",
         description="A Discord bot for study servers of people breaking into ML engineering.",
+        epilog=exit_codes_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"studybot {__version__}")
+    parser.add_argument("--home", default=None, metavar="PATH", help=HOME_HELP)
+    # The same option after the command (`studybot run --home PATH`) wins when given.
+    home = argparse.ArgumentParser(add_help=False)
+    home.add_argument("--home", default=argparse.SUPPRESS, metavar="PATH", help=HOME_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="connect to Discord with the token from .env")
+    def command(name: str, help: str, **options: object) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[home], **options)  # type: ignore[arg-type]
+
+    run = command(
+        "run",
+        "connect to Discord with the token from .env",
+        description="Connect to Discord and serve. Start-up problems are explained in one "
+        "paragraph with their fix; see `studybot doctor` to check everything first.",
+        epilog=exit_codes_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.set_defaults(handler=cmd_run)
 
-    check = sub.add_parser(
-        "check", help="load settings, migrate a temporary database, load cogs and content"
+    doctor = command(
+        "doctor",
+        "check settings, database, token, intents and each server's channels",
+        epilog="exit code 0 when every check passed, 1 when one failed",
     )
+    doctor.set_defaults(handler=cmd_doctor)
+
+    sync = command(
+        "sync",
+        "force a slash-command sync (globally unless --guild is given)",
+        description="Publish the slash commands now: globally by default, or to the servers "
+        "given with --guild (instant). --clear-guild removes a server's own copies, e.g. "
+        "after moving from DEV_GUILD_ID to global.",
+    )
+    sync.add_argument(
+        "--guild",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="sync to this server only, instantly (repeatable)",
+    )
+    sync.add_argument(
+        "--clear-guild",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="remove the commands registered for this server only (repeatable)",
+    )
+    sync.set_defaults(handler=cmd_sync)
+
+    check = command("check", "load settings, migrate a temporary database, load cogs and content")
     check.add_argument(
         "--commands", action="store_true", help="print one JSON object per slash command"
     )
     check.set_defaults(handler=cmd_check)
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = command("db", "database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply all migrations")
-    backup = db_sub.add_parser("backup", help="online backup of the SQLite database")
-    backup.add_argument("path", help="where to write the backup file")
+    db_sub.add_parser("upgrade", help="apply all migrations", parents=[home])
+    backup = db_sub.add_parser(
+        "backup", help="online backup of the SQLite database", parents=[home]
+    )
+    backup.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        help="where to write it, relative to the home folder "
+        "(default: backups/studybot-<UTC date and time>.db)",
+    )
     db.set_defaults(handler=cmd_db)
 
-    content = sub.add_parser("content", help="content packs")
+    content = command("content", "content packs")
     content_sub = content.add_subparsers(dest="content_command", required=True)
-    validate = content_sub.add_parser("validate", help="validate YAML packs (files or folders)")
+    validate = content_sub.add_parser(
+        "validate", help="validate YAML packs (files or folders)", parents=[home]
+    )
     validate.add_argument("paths", nargs="*", help="files or folders (default: CONTENT_DIR)")
     content_sub.add_parser("schema", help="print the JSON Schema of a content pack")
     content.set_defaults(handler=cmd_content)
 
-    sandbox = sub.add_parser("sandbox", help="try the bot offline against a fake Discord")
+    sandbox = command("sandbox", "try the bot offline against a fake Discord")
     sandbox.add_argument("--demo", action="store_true", help="run the bundled tour and exit")
     sandbox.add_argument("--script", help="run the lines of FILE and exit")
     sandbox.add_argument("--db", help="SQLite file to use (default: a temporary one)")

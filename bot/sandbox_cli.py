@@ -43,6 +43,7 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path
     # The environment still applies (a developer's LOG_LEVEL, say); only the database and
     # the start-up wait are the sandbox's own.
     settings = load_settings(
+        home=getattr(args, "home", None),
         database_url=f"sqlite+aiosqlite:///{db_path}",
         guild_ready_timeout=0.01,
         dev_guild_id=None,

@@ -24,6 +24,7 @@ from discord.ext import commands
 
 from bot.catalog import CatalogRegistry, load_pack_dir
 from bot.core.clock import Clock
+from bot.core.invite import not_in_any_server
 from bot.core.reporting import report_error
 from bot.core.settings import Settings
 from bot.core.store import Claimant, Store
@@ -70,7 +71,11 @@ class StudyBot(commands.Bot):
         *,
         clock: Clock,
         extensions: Sequence[str],
+        serve: bool = True,
     ) -> None:
+        """`serve=False` builds a bot that logs in only to run one maintenance command
+        (`studybot sync`): `setup_hook` then prepares the database and the command tree but
+        starts no jobs and syncs nothing by itself."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -94,6 +99,7 @@ class StudyBot(commands.Bot):
         )
         self._services: Services | None = None
         self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
+        self.serve = serve
         self._started = False
 
     async def prepare(self) -> None:
@@ -119,6 +125,8 @@ class StudyBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.prepare()
+        if not self.serve:
+            return
         services = self.services
         async with self.store.begin() as conn:
             interrupted = await ledger_rows.requeue_interrupted(
@@ -142,8 +150,13 @@ class StudyBot(commands.Bot):
         if self._started:
             return
         self._started = True
+        # Configured channels the bot cannot use are reported (and marked broken) before the
+        # catch-up posts try them.
+        await self.services.health.channels.audit_at_start(self.guilds)
         await self.services.start()
         log.info("ready as %s in %s guilds", self.user, len(self.guilds))
+        if not self.guilds and self.application_id is not None:
+            log.warning("%s", not_in_any_server(self.application_id))
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction[StudyBot], command: object
@@ -178,11 +191,17 @@ class StudyBot(commands.Bot):
             self.synced = "unchanged"
             log.info("command tree unchanged; not syncing")
             return
-        await self.tree.sync()
-        async with self.store.begin() as conn:
-            await sync_rows.set_hash(conn, "global", current, self.clock.now())
-        self.synced = "global"
+        await self.sync_globally()
         log.info("synced commands globally")
+
+    async def sync_globally(self) -> list[app_commands.AppCommand]:
+        """Publish the tree to every server and remember its hash (so the next start does not
+        sync it again); `studybot sync` forces this."""
+        synced = await self.tree.sync()
+        async with self.store.begin() as conn:
+            await sync_rows.set_hash(conn, "global", tree_hash(self.tree), self.clock.now())
+        self.synced = "global"
+        return synced
 
     def _stop_views(self) -> None:
         """Stop every live view and modal so their timeout tasks end with the bot.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.app import create_bot
 from bot.core.clock import FakeClock
@@ -46,7 +47,7 @@ __all__ = [
 def settings(*, database_url: str, **overrides: object) -> Settings:
     """Settings for a test bot: no `.env` is read, guilds are ready at once, and sends are
     not throttled by the production rate limits (pass overrides to change any of it)."""
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "database_url": database_url,
         "guild_ready_timeout": 0.01,
         "dev_guild_id": None,

@@ -28,6 +28,7 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
+from bot.health.channels import ChannelAudit
 from bot.health.service import HealthService
 from bot.interview.api import review_counts
 from bot.interview.service import InterviewService
@@ -152,5 +153,7 @@ def build_services(
         pitfalls=pitfalls,
         progress=progress,
         privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
-        health=HealthService(core, guilds=guilds, sweeps=pitfalls),
+        health=HealthService(
+            core, guilds=guilds, sweeps=pitfalls, channels=ChannelAudit(store, guilds)
+        ),
     )

@@ -352,12 +352,15 @@ class Setup(StudyGroupCog, group_name="setup"):
     # --- /setup health (issue 10) ---
 
     @app_commands.command(
-        name="health", description="Scheduler jobs, last sweep, deliveries and broken settings."
+        name="health",
+        description="Scheduler jobs, deliveries, broken settings and a check of each channel.",
     )
     @moderator_only()
     async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
-        """Scheduler jobs, last sweep and tick, deliveries and broken settings."""
-        report = await self.bot.services.health.report(guild_id_of(interaction))
+        """Scheduler jobs, last sweep and tick, deliveries, broken settings, channel checks."""
+        report = await self.bot.services.health.report(
+            guild_id_of(interaction), guild=interaction.guild
+        )
         await reply(interaction, embed=health_embed(report))
 
 

@@ -29,3 +29,19 @@ def missing_permissions(
 ) -> list[str]:
     """Human names of the required permissions that `granted` lacks, in a stable order."""
     return [PERMISSION_LABELS.get(name, name) for name in required if not granted.get(name, False)]
+
+
+#: What the invite link asks for: exactly the list in the README ("Creating the Discord
+#: application", step 3), as (discord.py's name, the name Discord's URL generator shows).
+INVITE_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("view_channel", "View Channels"),
+    ("send_messages", "Send Messages"),
+    ("send_messages_in_threads", "Send Messages in Threads"),
+    ("create_public_threads", "Create Public Threads"),
+    ("embed_links", "Embed Links"),
+    ("attach_files", "Attach Files"),
+    ("read_message_history", "Read Message History"),
+)
+
+#: The OAuth2 scopes of the invite: the bot user and its slash commands.
+INVITE_SCOPES: tuple[str, ...] = ("bot", "applications.commands")

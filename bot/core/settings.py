@@ -2,18 +2,56 @@
 
 Every variable is documented in `.env.example`. A bad value stops the bot with a message
 naming the variable and what it expects (see `format_settings_error`).
+
+The **home folder** (`--home` / `STUDYBOT_HOME`, default: the current folder) holds `.env`,
+`data/` (the default SQLite database) and `backups/`. Relative paths in the settings (a SQLite
+file in `DATABASE_URL`, `CONTENT_DIR`) are resolved against it, so the bot started from any
+folder finds the same `.env` and database.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
+HOME_VARIABLE = "STUDYBOT_HOME"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/studybot.db"
+
+
+def resolve_home(home: Path | str | None = None) -> Path:
+    """The home folder: `home` if given, else `STUDYBOT_HOME`, else the current folder."""
+    chosen = home if home is not None else os.environ.get(HOME_VARIABLE) or None
+    return Path(chosen).expanduser().absolute() if chosen is not None else Path.cwd()
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return None
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def _resolve_database_url(database_url: str, home: Path) -> str:
+    path = sqlite_path(database_url)
+    if path is None or path.is_absolute():
+        return database_url
+    url = make_url(database_url).set(database=str(home / path))
+    return url.render_as_string(hide_password=False)
 
 
 class Settings(BaseSettings):
@@ -24,11 +62,15 @@ class Settings(BaseSettings):
         case_sensitive=False,
     )
 
+    studybot_home: Path = Field(
+        default_factory=Path.cwd,
+        description="Folder holding .env, data/ and backups/; relative paths resolve against it.",
+    )
     discord_token: SecretStr | None = Field(
         default=None, description="The bot token from the Discord developer portal."
     )
     database_url: str = Field(
-        default="sqlite+aiosqlite:///data/studybot.db",
+        default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy async URL; SQLite by default, postgresql+asyncpg also works.",
     )
     content_dir: Path = Field(
@@ -68,6 +110,26 @@ class Settings(BaseSettings):
     # discord.py waits this long after the last GUILD_CREATE before on_ready.
     guild_ready_timeout: float = Field(default=2.0, gt=0, le=60)
 
+    # Start-up when Discord cannot be reached: attempts, and the first wait (doubling, <= 60 s).
+    connect_attempts: int = Field(default=4, ge=1, le=100)
+    connect_retry_seconds: float = Field(default=2.0, ge=0, le=60)
+
+    @field_validator("studybot_home")
+    @classmethod
+    def _existing_home(cls, value: Path) -> Path:
+        home = value.expanduser().absolute()
+        if not home.is_dir():
+            raise ValueError(f"{home} is not a folder (create it, or fix --home/STUDYBOT_HOME)")
+        return home
+
+    @model_validator(mode="after")
+    def _resolve_relative_paths(self) -> Self:
+        """Relative paths mean "inside the home folder", wherever the bot was started from."""
+        self.database_url = _resolve_database_url(self.database_url, self.studybot_home)
+        if not self.content_dir.is_absolute():
+            self.content_dir = self.studybot_home / self.content_dir
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
@@ -86,6 +148,21 @@ class Settings(BaseSettings):
         return value.upper() if isinstance(value, str) else value
 
     @property
+    def home(self) -> Path:
+        """The home folder (see the module docstring)."""
+        return self.studybot_home
+
+    @property
+    def env_file(self) -> Path:
+        """Where `.env` is read from: the home folder."""
+        return self.studybot_home / ".env"
+
+    @property
+    def backups_dir(self) -> Path:
+        """Where `studybot db backup` writes by default."""
+        return self.studybot_home / "backups"
+
+    @property
     def token(self) -> str | None:
         if self.discord_token is None:
             return None
@@ -102,6 +179,10 @@ def format_settings_error(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read settings; `overrides` win over the environment (used by tests and the sandbox)."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+def load_settings(*, home: Path | str | None = None, **overrides: object) -> Settings:
+    """Read settings from `<home>/.env` and the environment; `overrides` win over both (tests
+    and the sandbox use them; `_env_file=None` reads no `.env`). `home`: see `resolve_home`."""
+    folder = resolve_home(home)
+    values: dict[str, object] = {"_env_file": folder / ".env", "studybot_home": folder}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from datetime import datetime
 import discord
 
 from bot.core import embeds
+from bot.health.rules import ChannelCheck
 from bot.health.service import HealthReport
 
 
@@ -15,8 +16,13 @@ def _when(instant: datetime | None) -> str:
 
 
 def health_embed(report: HealthReport) -> discord.Embed:
-    """The `/setup health` report; amber when a setting is broken or a delivery failed."""
-    problems = bool(report.broken) or report.deliveries_24h.get("failed", 0) > 0
+    """The `/setup health` report; amber when a setting is broken, a delivery failed or a
+    configured channel is not usable."""
+    problems = (
+        bool(report.broken)
+        or report.deliveries_24h.get("failed", 0) > 0
+        or any(not check.ok for check in report.channels)
+    )
     embed = embeds.info("Bot health", colour=embeds.WARNING if problems else embeds.SUCCESS)
     jobs = "\n".join(f"`{job}` — next {_when(when)}" for job, when in report.jobs) or "none"
     embed.add_field(name="Scheduled jobs", value=jobs[:1024], inline=False)
@@ -35,4 +41,18 @@ def health_embed(report: HealthReport) -> discord.Embed:
     )
     broken = "\n".join(f"⚠ {name}: {why}" for name, why in sorted(report.broken.items()))
     embed.add_field(name="Broken settings", value=broken or "none", inline=False)
+    embed.add_field(name="Channels", value=_channels(report.channels)[:1024], inline=False)
     return embed
+
+
+def _channels(checks: list[ChannelCheck]) -> str:
+    """One line per configured channel: ✅ usable, or ⚠ the problem and its fix."""
+    if not checks:
+        return "none configured yet (`/setup channels`)"
+    lines = []
+    for check in checks:
+        if check.ok:
+            lines.append(f"✅ {check.setting}: <#{check.channel_id}>")
+        else:
+            lines.append(f"⚠ {check.setting}: {check.problem}. Fix: {check.fix}.")
+    return "\n".join(lines)

@@ -1,18 +1,23 @@
-"""`/setup health`: jobs, the last tick and sweep, recent deliveries, broken settings.
+"""`/setup health`: jobs, the last tick and sweep, recent deliveries, broken settings, and
+whether each configured channel is usable.
 
 One report from the scheduler's jobs, the last dispatcher tick and pitfall sweep, the
-deliveries of the last 24 hours and the guild's broken settings.
+deliveries of the last 24 hours, the guild's broken settings and a live check of its
+configured channels (`bot.health.channels`, the same check `studybot doctor` runs).
 """
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+import discord
+
 from bot.core.runtime import Core
 from bot.core.store import deliveries as ledger
-from bot.health.rules import DELIVERY_WINDOW, is_guild_job
+from bot.health.channels import ChannelAudit
+from bot.health.rules import DELIVERY_WINDOW, ChannelCheck, is_guild_job
 from bot.members.api import GuildService
 
 
@@ -38,6 +43,8 @@ class HealthReport:
     last_sweep_seconds: float | None
     deliveries_24h: dict[str, int]
     broken: dict[str, str]
+    #: Each configured channel, checked now (empty when no guild object was given).
+    channels: list[ChannelCheck] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -48,9 +55,11 @@ class HealthService:
     _: KW_ONLY
     guilds: GuildService
     sweeps: SweepTimes
+    channels: ChannelAudit
 
-    async def report(self, guild_id: int) -> HealthReport:
-        """Jobs, the last sweep and tick, deliveries of the last 24 hours, broken settings."""
+    async def report(self, guild_id: int, guild: discord.Guild | None = None) -> HealthReport:
+        """Jobs, the last sweep and tick, deliveries of the last 24 hours, broken settings and,
+        given the guild (from the gateway cache), a check of each configured channel."""
         now = self.core.clock.now()
         jobs = [
             (job.id, job.next_run)
@@ -60,6 +69,7 @@ class HealthService:
         async with self.core.store.connect() as conn:
             counts = await ledger.counts_since(conn, guild_id, now - DELIVERY_WINDOW)
         settings = await self.guilds.settings(guild_id)
+        channels = await self.channels.check_guild(guild) if guild is not None else []
         return HealthReport(
             jobs=jobs,
             last_tick=self.core.dispatcher.last_tick,
@@ -67,4 +77,5 @@ class HealthService:
             last_sweep_seconds=self.sweeps.last_sweep_seconds,
             deliveries_24h=counts,
             broken=dict(settings.broken),
+            channels=channels,
         )

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from bot.progress.store import community_days
+from bot.progress.store import welcome as welcome_greeting
 
-__all__ = ["community_days"]
+__all__ = ["community_days", "welcome_greeting"]

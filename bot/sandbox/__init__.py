@@ -4,6 +4,7 @@ See :mod:`bot.sandbox.driver` for the API and how a bot factory plugs in.
 """
 
 from bot.sandbox.driver import NoResponse, Sandbox
+from bot.sandbox.lifecycle import discord_pointed_at
 from bot.sandbox.repl import Repl, run_script
 from bot.sandbox.server import FakeDiscord
 from bot.sandbox.views import ChannelHandle, MessageView, Reply
@@ -16,5 +17,6 @@ __all__ = [
     "Repl",
     "Reply",
     "Sandbox",
+    "discord_pointed_at",
     "run_script",
 ]

@@ -3,6 +3,10 @@
 HELLO on connect; IDENTIFY -> READY and a GUILD_CREATE per guild; RESUME replays what the
 session missed; heartbeats are acknowledged and remembered (they prove how far the client got);
 op 8 is answered with one member chunk. A test can send op 1, op 7 or op 9, or drop the socket.
+
+IDENTIFY is refused as Discord refuses it: close code 4004 for a token the world does not
+accept, 4014 for a privileged intent the application's flags do not allow; `fail_identify`
+queues any close code for the next IDENTIFY.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import contextlib
 import json
 from typing import Any
 
+import discord
 from aiohttp import WSMsgType, web
 
 from bot.sandbox.events import GatewaySession
@@ -18,6 +23,23 @@ from bot.sandbox.models import JSON
 from bot.sandbox.world import World
 
 HEARTBEAT_INTERVAL_MS = 41250
+
+_I = discord.Intents
+_F = discord.ApplicationFlags
+#: Each privileged intent and the application flags that allow it.
+PRIVILEGED_INTENTS: tuple[tuple[int, int], ...] = (
+    (_I.members.flag, _F.gateway_guild_members.flag | _F.gateway_guild_members_limited.flag),
+    (_I.presences.flag, _F.gateway_presence.flag | _F.gateway_presence_limited.flag),
+    (
+        _I.message_content.flag,
+        _F.gateway_message_content.flag | _F.gateway_message_content_limited.flag,
+    ),
+)
+CLOSE_REASONS = {
+    4004: "Authentication failed.",
+    4013: "Invalid intent(s).",
+    4014: "Disallowed intent(s).",
+}
 
 
 async def send(ws: web.WebSocketResponse, payload: JSON) -> None:
@@ -44,6 +66,8 @@ class Gateway:
         self.ops: list[tuple[int, Any]] = []
         #: Sequence numbers the client reported in its heartbeats (op 1), in order.
         self.heartbeats: list[int] = []
+        #: Close codes for the next IDENTIFYs, in order (`fail_identify`).
+        self.identify_failures: list[int] = []
         self._sockets: set[web.WebSocketResponse] = set()
         self._session_counter = 0
 
@@ -66,6 +90,11 @@ class Gateway:
                         self.events.session.acked = max(self.events.session.acked, d)
                     await send(ws, _op(11))
                 elif op == 2:
+                    refusal = self._refusal(d if isinstance(d, dict) else {})
+                    if refusal is not None:
+                        reason = CLOSE_REASONS.get(refusal, "Refused by the sandbox.")
+                        await ws.close(code=refusal, message=reason.encode())
+                        break
                     await self._identify(ws)
                 elif op == 6:
                     await self._resume(ws, d)
@@ -86,6 +115,19 @@ class Gateway:
             with contextlib.suppress(Exception):
                 await ws.close(code=1001)
 
+    def _refusal(self, d: JSON) -> int | None:
+        """The close code Discord would answer this IDENTIFY with, if any."""
+        if self.identify_failures:
+            return self.identify_failures.pop(0)
+        token = self.world.token
+        if token is not None and d.get("token") != token:
+            return 4004
+        intents = int(d.get("intents") or 0)
+        for intent, allowed_by in PRIVILEGED_INTENTS:
+            if intents & intent and not self.world.application_flags & allowed_by:
+                return 4014
+        return None
+
     async def _identify(self, ws: web.WebSocketResponse) -> None:
         self._session_counter += 1
         self.identify_count += 1
@@ -99,7 +141,7 @@ class Gateway:
             "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
             "session_id": session.id,
             "resume_gateway_url": world.gateway_url,
-            "application": {"id": str(world.application_id), "flags": 0},
+            "application": {"id": str(world.application_id), "flags": world.application_flags},
             "private_channels": [],
             "relationships": [],
             "user_settings": {},

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Self
 
@@ -39,6 +39,19 @@ class _ErrorCollector(logging.Handler):
             exc = record.exc_info[1]
             text += f" ({type(exc).__name__}: {exc})"
         self.sink.append(text)
+
+
+@contextlib.contextmanager
+def discord_pointed_at(fake: FakeDiscord) -> Iterator[None]:
+    """Point discord.py's REST base and gateway URL at a started ``fake`` for the block (to
+    run a client the sandbox does not manage, e.g. `studybot doctor`'s), then restore them."""
+    saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    discord.http.Route.BASE = fake.api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
 async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:

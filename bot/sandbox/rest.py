@@ -109,6 +109,14 @@ class Rest:
             self.in_flight -= 1
             self.world.events.notify()
 
+    def _authorized(self, path: str, headers: dict[str, str]) -> bool:
+        """Whether the request carries the bot token the world accepts (interaction callbacks
+        and webhooks are addressed by their own token instead)."""
+        token = self.world.token
+        if token is None or path.startswith(("/interactions/", "/webhooks/")):
+            return True
+        return headers.get("Authorization") == f"Bot {token}"
+
     async def _read_body(self, request: web.Request) -> tuple[Any, list[StoredFile]]:
         files: list[StoredFile] = []
         body: Any = None
@@ -151,6 +159,8 @@ class Rest:
         injected = self.faults.injected(route_line)
         if injected is not None:
             return injected
+        if not self._authorized(path, rec.headers):
+            return json_response({"message": "401: Unauthorized", "code": 0}, 401)
         for r_method, regex, template, handler in self._routes:
             if r_method != method:
                 continue

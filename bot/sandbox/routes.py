@@ -52,7 +52,7 @@ class AppRoutes(Routes):
             "owner": world.owner_user.payload(),
             "verify_key": "0" * 64,
             "team": None,
-            "flags": 0,
+            "flags": world.application_flags,
             "summary": "",
             "rpc_origins": [],
             "tags": [],
@@ -60,6 +60,23 @@ class AppRoutes(Routes):
             "approximate_guild_count": len(world.guilds),
             "integration_types_config": {"0": {}},
         }
+
+    async def my_guilds(self, req: Request) -> Any:
+        """`GET /users/@me/guilds`: the servers the bot is in, as partial guilds."""
+        bot_id = self.world.bot_user.id
+        return [
+            {
+                "id": str(guild.id),
+                "name": guild.name,
+                "icon": None,
+                "banner": None,
+                "owner": guild.owner_id == bot_id,
+                "permissions": str(guild.base_permissions(guild.members[bot_id])),
+                "features": [],
+            }
+            for guild in self.world.guilds.values()
+            if bot_id in guild.members
+        ]
 
     async def get_gateway(self, req: Request) -> Any:
         return {

@@ -78,6 +78,7 @@ class FakeDiscord(World):
         app, channels, guilds = AppRoutes(self), ChannelRoutes(self), GuildRoutes(self)
         hooks = InteractionRoutes(self)
         r("GET", "/users/@me", app.get_me)
+        r("GET", "/users/@me/guilds", app.my_guilds)
         r("GET", "/users/{user_id}", app.get_user)
         r("GET", "/oauth2/applications/@me", app.get_app)
         r("GET", "/applications/@me", app.get_app)
@@ -274,6 +275,12 @@ class FakeDiscord(World):
             pattern, _glob_to_regex(pattern), status, code, message, retry_after, global_, times
         )
         self.faults.rules.append(rule)
+
+    def fail_identify(self, code: int, *, times: int = 1) -> None:
+        """Close the next ``times`` IDENTIFYs with gateway close ``code`` (4004 authentication
+        failed, 4014 disallowed intents, ...). A wrong token (:attr:`token`) and a privileged
+        intent the :attr:`application_flags` do not allow are refused without this."""
+        self.gateway.identify_failures.extend([code] * times)
 
     def enable_rate_limits(
         self,

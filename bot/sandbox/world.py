@@ -37,6 +37,13 @@ from bot.sandbox.models import (
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
+_FLAGS = discord.ApplicationFlags
+DEFAULT_APPLICATION_FLAGS = (
+    _FLAGS.gateway_guild_members_limited.flag
+    | _FLAGS.gateway_presence_limited.flag
+    | _FLAGS.gateway_message_content_limited.flag
+)
+
 P = discord.Permissions
 
 
@@ -72,6 +79,13 @@ class World:
         self.events = Events()
         #: The port the fake listens on (0 until started); payloads carry URLs to it.
         self.port = 0
+        #: The bot token Discord accepts; None accepts any. Another token gets 401 over REST
+        #: and close code 4004 at IDENTIFY.
+        self.token: str | None = None
+        #: The application's flags (`GET /oauth2/applications/@me`, READY). By default every
+        #: privileged intent is switched on ("limited": a bot in under 100 servers); without
+        #: the flag for a privileged intent the client asks for, IDENTIFY is closed with 4014.
+        self.application_flags = DEFAULT_APPLICATION_FLAGS
 
     # ------------------------------------------------------------------ addresses
     @property
@@ -116,6 +130,13 @@ class World:
             if guild.system_channel_id is None:
                 guild.system_channel_id = ch.id
         return guild
+
+    def remove_guild(self, guild: FakeGuild) -> None:
+        """The bot is no longer in ``guild`` (GUILD_DELETE once a session exists)."""
+        self.guilds.pop(guild.id, None)
+        for channel_id in guild.channels:
+            self.channels.pop(channel_id, None)
+        self.events.dispatch_soon("GUILD_DELETE", {"id": str(guild.id)})
 
     def add_channel(
         self,

@@ -10,7 +10,7 @@ import pytest
 from bot import testing
 from bot.core.clock import FakeClock
 from bot.core.settings import Settings
-from bot.sandbox import Sandbox
+from bot.sandbox import FakeDiscord, Sandbox
 from bot.studybot import StudyBot
 
 
@@ -48,3 +48,16 @@ async def sb(make_bot: Callable[[], StudyBot]) -> AsyncIterator[Sandbox]:
 def bot_of(sb: Sandbox) -> StudyBot:
     assert isinstance(sb.bot, StudyBot)
     return sb.bot
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A started fake Discord with one server (#general, #daily, #accountability,
+    #interview), for clients the test runs itself (the command line, `studybot doctor`)."""
+    discord_ = FakeDiscord()
+    discord_.add_guild("Study Lab", ("general", "daily", "accountability", "interview"))
+    await discord_.start()
+    try:
+        yield discord_
+    finally:
+        await discord_.close()

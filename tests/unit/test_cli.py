@@ -129,3 +129,44 @@ def test_content_validate_counts_and_refuses_bad_packs(
     code, out, err = run(["content", "validate", str(bad)], capsys)
     assert code != 0
     assert "bad.yaml:" in out + err
+
+
+def test_home_folder_from_another_folder_finds_env_and_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("DATABASE_URL", "STUDYBOT_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    home.mkdir()
+    elsewhere.mkdir()
+    (home / ".env").write_text("DATABASE_URL=sqlite+aiosqlite:///db/bot.db\n")
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = run(["--home", str(home), "db", "upgrade"], capsys)
+    assert code == 0 and (home / "db" / "bot.db").exists()
+    code, out, _ = run(["db", "backup", "--home", str(home)], capsys)  # after the command too
+    assert code == 0
+    (backup,) = (home / "backups").iterdir()
+    assert backup.name.startswith("studybot-") and backup.suffix == ".db"
+    assert str(backup) in out
+    code, out, _ = run(["db", "backup", "copy.db", "--home", str(home)], capsys)
+    assert code == 0 and (home / "copy.db").exists()  # relative to the home folder
+    assert list(elsewhere.iterdir()) == []  # nothing appeared where it was started
+
+
+def test_a_missing_home_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(["--home", str(tmp_path / "nope"), "db", "upgrade"], capsys)
+    assert code == 2 and "STUDYBOT_HOME" in err and "Traceback" not in err
+
+
+def test_db_upgrade_refuses_a_database_it_cannot_open(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "studybot.db").mkdir()  # a folder where the database file should be
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{locked / 'studybot.db'}")
+    code, _out, err = run(["--home", str(tmp_path), "db", "upgrade"], capsys)
+    assert code == 6
+    assert err.startswith(f"Cannot upgrade the database: {locked / 'studybot.db'} is not a file")
+    assert "Fix: check that the file and its folder are readable and writable" in err
+    assert "Traceback" not in err
