@@ -35,10 +35,17 @@ def _configure_logging(level: str) -> None:
 
 def _settings_or_exit(err: TextIO, **overrides: object) -> Settings | None:
     try:
-        return load_settings(**overrides)
+        settings = load_settings(**overrides)
     except ValidationError as error:
         print(format_settings_error(error), file=err)
         return None
+    from bot.core.store.drivers import missing_driver
+
+    problem = missing_driver(settings.database_url)
+    if problem is not None:
+        print(problem, file=err)
+        return None
+    return settings
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -204,7 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="try the bot offline against a fake Discord")
     sandbox.add_argument("--demo", action="store_true", help="run the bundled tour and exit")
     sandbox.add_argument("--script", help="run the lines of FILE and exit")
-    sandbox.add_argument("--db", help="SQLite file to use (default: a temporary one)")
+    sandbox.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="SQLite file, or a database URL such as postgresql+asyncpg://user@host/db "
+        "(default: a temporary SQLite file)",
+    )
     sandbox.add_argument("--files", default="sandbox-files", help="folder for files the bot sends")
     sandbox.set_defaults(handler=cmd_sandbox)
     return parser
