@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import update_or_insert
 from bot.core.store.schema import deliveries, due_reminders
-from bot.core.store.types import UTCDateTime
+from bot.core.store.types import UTCDateTime, instant_key_sql
 
 
 async def upsert(
@@ -108,7 +108,8 @@ async def claim_due(
 ) -> dict[tuple[int, int, str], str]:
     """Claim the ledger key of each listed reminder's current occurrence, in one statement.
 
-    The key is built in SQL from the row itself, `kind:guild:user:due_at`, so a batch costs
+    The key is built in SQL from the row itself, `kind:guild:user:due_at` with the due time in
+    the one explicit key format (`instant_key`, the same text on every backend), so a batch costs
     one INSERT .. SELECT .. ON CONFLICT DO NOTHING .. RETURNING (SQLite >= 3.35, PostgreSQL)
     with no per-row parameters. Returns (guild, user, kind) -> key for the rows this caller
     won; occurrences claimed before (a racing tick) are simply absent.
@@ -123,7 +124,7 @@ async def claim_due(
         + ":"
         + cast(r.user_id, String)
         + ":"
-        + cast(r.due_at_utc, String)
+        + instant_key_sql(r.due_at_utc)
     )
     source = select(
         key,
