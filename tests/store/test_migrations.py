@@ -41,6 +41,22 @@ async def test_migrations_match_the_schema_columns(store: Store) -> None:
             assert columns == {c.name for c in table.columns}, table.name
 
 
+async def test_migrations_build_the_declared_schema_types_and_all(store: Store) -> None:
+    """Alembic's own comparison, types included: a migration that made a Discord id column
+    INTEGER where the table says BigInteger would overflow on PostgreSQL (SQLite's integers
+    are 64-bit whatever the declaration says)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    async with store.connect() as conn:
+        drift = await conn.run_sync(
+            lambda sync: compare_metadata(
+                MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+            )
+        )
+    assert drift == []
+
+
 @pytest.mark.sqlite_only
 async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(store: Store) -> None:
     async with store.connect() as conn:
