@@ -28,8 +28,6 @@ from bot.core.store import Store
 
 ENV_VAR = "STUDYBOT_TEST_DATABASE_URL"
 T = TypeVar("T")
-
-
 RAW_URL = os.environ.get(ENV_VAR, "").strip()
 
 
@@ -43,23 +41,6 @@ def _server_url() -> URL | None:
     return url if url.drivername == "postgresql+asyncpg" else None
 
 
-def check_environment() -> None:
-    """Refuse a STUDYBOT_TEST_DATABASE_URL that is not a PostgreSQL (asyncpg) URL, rather
-    than silently running the suite on SQLite."""
-    if RAW_URL and SERVER_URL is None:
-        raise pytest.UsageError(
-            f"{ENV_VAR} must name a PostgreSQL server with the asyncpg driver, such as "
-            "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-        )
-    if SERVER_URL is not None:
-        try:
-            import asyncpg  # noqa: F401
-        except ModuleNotFoundError:
-            raise pytest.UsageError(
-                f'{ENV_VAR} needs the asyncpg driver: pip install -e ".[dev]"'
-            ) from None
-
-
 SERVER_URL = _server_url()
 ON_POSTGRES = SERVER_URL is not None
 BACKEND = "postgresql" if ON_POSTGRES else "sqlite"
@@ -68,6 +49,29 @@ BACKEND = "postgresql" if ON_POSTGRES else "sqlite"
 def sqlite_only_reason(why: str | None) -> str:
     """The skip reason of a `sqlite_only` test on PostgreSQL (the summary counts these)."""
     return f"SQLite-only: {why or 'tests SQLite itself'} ({ENV_VAR} selects PostgreSQL)"
+
+
+def check_environment() -> None:
+    """Refuse a STUDYBOT_TEST_DATABASE_URL that is not a PostgreSQL (asyncpg) URL, rather
+    than silently running the suite on SQLite."""
+    if RAW_URL and SERVER_URL is None:
+        raise pytest.UsageError(
+            f"{ENV_VAR} must name a PostgreSQL server with the asyncpg driver, such as "
+            "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+        )
+    if SERVER_URL is None:
+        return
+    try:
+        import asyncpg  # noqa: F401
+    except ModuleNotFoundError:
+        raise pytest.UsageError(
+            f'{ENV_VAR} needs the asyncpg driver: pip install -e ".[dev]"'
+        ) from None
+    try:
+        run_async(lambda: PostgresServer(SERVER_URL).admin("SELECT 1"))
+    except Exception as error:  # say it once, not once per test
+        where = SERVER_URL.render_as_string(hide_password=True)
+        raise pytest.UsageError(f"{ENV_VAR}: cannot reach {where}: {error}") from None
 
 
 def run_async(make: Callable[[], Awaitable[T]]) -> T:
@@ -106,7 +110,7 @@ class PostgresServer:
     def url(self, database: str) -> str:
         return _render(self.server.set(database=database))
 
-    async def _admin(self, *statements: str) -> None:
+    async def admin(self, *statements: str) -> None:
         import asyncpg  # the dev extra installs it; only needed on this path
 
         connection = await asyncpg.connect(
@@ -124,13 +128,13 @@ class PostgresServer:
 
     def create(self, name: str, template: str = "template0") -> str:
         # Names are made here (letters, digits, underscores), never taken from input.
-        run_async(lambda: self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        run_async(lambda: self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         return self.url(name)
 
     def drop(self, name: str) -> None:
         # WITH (FORCE): a test that leaked a connection (or a killed subprocess) cannot keep
         # its database alive.
-        run_async(lambda: self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_async(lambda: self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 class Databases:

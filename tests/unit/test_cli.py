@@ -15,6 +15,7 @@ from bot.cli import _check, main
 from bot.core.settings import load_settings
 from bot.core.store import Store
 from bot.core.store.drivers import MissingDatabaseDriver
+from tests.backends import run_async
 
 POSTGRES_URL = "postgresql+asyncpg://studybot@127.0.0.1:5432/studybot"
 
@@ -225,8 +226,6 @@ def test_sandbox_db_accepts_a_database_url(
     code, out, err = run(["sandbox", "--script", str(script), "--db", db_url], capsys)
     assert code == 0, err
     assert "alice> /log minutes:30 kind:course" in out
-    from tests.backends import run_async
-
     assert run_async(lambda: _logged_minutes(db_url)) == 30  # the sandbox wrote there
 
 
