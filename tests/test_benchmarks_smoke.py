@@ -22,7 +22,7 @@ from benchmarks import (
 from benchmarks.data import DatasetInfo, dataset
 from benchmarks.harness import Context, Measurement, percentile
 from benchmarks.report import render_table, update_markdown
-from benchmarks.world import FAKE_MEMBERS, Layout
+from benchmarks.world import FAKE_MEMBERS, Layout, bot_factory
 
 MEMBERS = FAKE_MEMBERS + 50
 
@@ -97,9 +97,10 @@ async def test_pitfalls(ctx: Context) -> None:
     _check(await bench_pitfalls.run(ctx), {"sweep", "sweep_naive", "sweep_ratio", "loop_lag"})
 
 
-@sqlite_dataset
-async def test_sends(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_sends(ctx: Context, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
+    # This one needs no dataset, only a fresh database: the test backend's.
     monkeypatch.setattr(bench_sends, "QUICK_SENDS", 20)
+    monkeypatch.setattr(bench_sends, "bot_factory", lambda _path, **kw: bot_factory(db_url, **kw))
     results = await bench_sends.run(ctx)
     _check(results, {"sends_rate", "sends_429"})
 
