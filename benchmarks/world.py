@@ -84,11 +84,13 @@ def check_layout(sb: Sandbox, layout: Layout) -> None:
         raise RuntimeError(f"sandbox ids drifted from the dataset layout: {actual} != {layout}")
 
 
-def bot_factory(database: Path, **overrides: Any) -> Callable[[], Any]:
-    """A factory for the real StudyBot on `database`, with the clock at NOW."""
+def bot_factory(database: Path | str, **overrides: Any) -> Callable[[], Any]:
+    """A factory for the real StudyBot on `database` (a SQLite file, or a database URL),
+    with the clock at NOW."""
     from bot import testing
 
-    settings = testing.settings(database_url=f"sqlite+aiosqlite:///{database}", **overrides)
+    url = database if isinstance(database, str) else f"sqlite+aiosqlite:///{database}"
+    settings = testing.settings(database_url=url, **overrides)
     clock = testing.FakeClock(NOW)
 
     def factory() -> Any:

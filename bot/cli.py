@@ -43,10 +43,17 @@ def _settings_or_exit(
     err: TextIO, args: argparse.Namespace | None = None, **overrides: object
 ) -> Settings | None:
     try:
-        return load_settings(home=getattr(args, "home", None), **overrides)
+        settings = load_settings(home=getattr(args, "home", None), **overrides)
     except ValidationError as error:
         print(format_settings_error(error), file=err)
         return None
+    from bot.core.store.drivers import missing_driver
+
+    problem = missing_driver(settings.database_url)
+    if problem is not None:
+        print(problem, file=err)
+        return None
+    return settings
 
 
 def _token_or_exit(settings: Settings, err: TextIO) -> str | None:
@@ -314,7 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = command("sandbox", "try the bot offline against a fake Discord")
     sandbox.add_argument("--demo", action="store_true", help="run the bundled tour and exit")
     sandbox.add_argument("--script", help="run the lines of FILE and exit")
-    sandbox.add_argument("--db", help="SQLite file to use (default: a temporary one)")
+    sandbox.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="SQLite file, or a database URL such as postgresql+asyncpg://user@host/db "
+        "(default: a temporary SQLite file)",
+    )
     sandbox.add_argument("--files", default="sandbox-files", help="folder for files the bot sends")
     sandbox.set_defaults(handler=cmd_sandbox)
     return parser

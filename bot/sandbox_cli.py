@@ -34,20 +34,40 @@ def is_bot_error(text: str) -> bool:
     return UNEXPECTED_ERROR_PREFIX in text
 
 
-async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_path: Path) -> int:
+def database_url(db: str) -> str:
+    """`--db`: a database URL as it is (`postgresql+asyncpg://…`, `sqlite+aiosqlite:///…`);
+    anything else is the path of a SQLite file."""
+    if "://" in db:
+        return db
+    return f"sqlite+aiosqlite:///{Path(db).expanduser()}"
+
+
+async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_url: str) -> int:
+    from pydantic import ValidationError
+
     from bot import testing
-    from bot.core.settings import load_settings
+    from bot.core.settings import format_settings_error, load_settings
+    from bot.core.store.drivers import missing_driver
     from bot.sandbox import Sandbox
     from bot.sandbox.repl import Repl
 
     # The environment still applies (a developer's LOG_LEVEL, say); only the database and
     # the start-up wait are the sandbox's own.
-    settings = load_settings(
-        home=getattr(args, "home", None),
-        database_url=f"sqlite+aiosqlite:///{db_path}",
-        guild_ready_timeout=0.01,
-        dev_guild_id=None,
-    )
+    try:
+        settings = load_settings(
+            home=getattr(args, "home", None),
+            database_url=db_url,
+            guild_ready_timeout=0.01,
+            dev_guild_id=None,
+        )
+    except ValidationError as error:
+        # --db is the sandbox's DATABASE_URL: a bad URL is named like a bad variable.
+        print(format_settings_error(error), file=err)
+        return 2
+    problem = missing_driver(settings.database_url)
+    if problem is not None:
+        print(problem, file=err)
+        return 2
     clock = testing.FakeClock(SANDBOX_START)
 
     def factory() -> testing.StudyBot:
@@ -101,6 +121,6 @@ def run_sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("discord").setLevel(logging.ERROR)
     if args.db:
-        return asyncio.run(_run(args, out, err, Path(args.db)))
+        return asyncio.run(_run(args, out, err, database_url(args.db)))
     with tempfile.TemporaryDirectory(prefix="studybot-sandbox-") as folder:
-        return asyncio.run(_run(args, out, err, Path(folder) / "sandbox.db"))
+        return asyncio.run(_run(args, out, err, database_url(str(Path(folder) / "sandbox.db"))))

@@ -22,9 +22,13 @@ from benchmarks import (
 from benchmarks.data import DatasetInfo, dataset
 from benchmarks.harness import Context, Measurement, percentile
 from benchmarks.report import render_table, update_markdown
-from benchmarks.world import FAKE_MEMBERS, Layout
+from benchmarks.world import FAKE_MEMBERS, Layout, bot_factory
 
 MEMBERS = FAKE_MEMBERS + 50
+
+# The benchmarks measure the default deployment: their dataset is a SQLite file generated and
+# prepared with sqlite3 (a PostgreSQL run of them would need a dataset loader of its own).
+sqlite_dataset = pytest.mark.sqlite_only(reason="the benchmark dataset is a SQLite file")
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +60,7 @@ def _check(results: list[Measurement], keys: set[str]) -> None:
     assert render_table(results, quick=True).count("\n") == len(results) + 1
 
 
+@sqlite_dataset
 def test_generator_is_seeded_and_matches_the_layout(
     tiny: tuple[Layout, DatasetInfo, Path],
 ) -> None:
@@ -74,10 +79,12 @@ def test_generator_is_seeded_and_matches_the_layout(
     assert again.cached and again.rows == data.rows
 
 
+@sqlite_dataset
 async def test_dispatch(ctx: Context) -> None:
     _check(await bench_dispatch.run(ctx), {"tick", "tick_per_row"})
 
 
+@sqlite_dataset
 async def test_schedule(ctx: Context) -> None:
     _check(
         await bench_schedule.run(ctx),
@@ -85,16 +92,20 @@ async def test_schedule(ctx: Context) -> None:
     )
 
 
+@sqlite_dataset
 async def test_pitfalls(ctx: Context) -> None:
     _check(await bench_pitfalls.run(ctx), {"sweep", "sweep_naive", "sweep_ratio", "loop_lag"})
 
 
-async def test_sends(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_sends(ctx: Context, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
+    # This one needs no dataset, only a fresh database: the test backend's.
     monkeypatch.setattr(bench_sends, "QUICK_SENDS", 20)
+    monkeypatch.setattr(bench_sends, "bot_factory", lambda _path, **kw: bot_factory(db_url, **kw))
     results = await bench_sends.run(ctx)
     _check(results, {"sends_rate", "sends_429"})
 
 
+@sqlite_dataset
 async def test_interactions(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bench_interactions, "QUICK_SAMPLES", 2)
     results = await bench_interactions.run(ctx)
@@ -102,6 +113,7 @@ async def test_interactions(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> No
     assert all("errors logged" not in r.note for r in results)
 
 
+@sqlite_dataset
 async def test_startup_probe(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bench_startup, "WARM_UP", False)
     _check(await bench_startup.run(ctx), {"startup", "rss"})

@@ -137,6 +137,11 @@ async def head(conn: AsyncConnection, guild_id: int, pack_id: str) -> PackHead |
     return cast(PackHead | None, await first_row(conn, query))
 
 
+# Pack ids are sorted here rather than by ORDER BY: a PostgreSQL server sorts text by its
+# collation (glibc's en_US ignores hyphens: "mlb" before "ml-ops"), SQLite by code point, and
+# listings and the load order must not depend on the server.
+
+
 async def heads(conn: AsyncConnection, guild_id: int) -> list[PackListing]:
     """Every uploaded pack of a guild with its current version's details, by pack id."""
     query = (
@@ -158,17 +163,15 @@ async def heads(conn: AsyncConnection, guild_id: int) -> list[PackListing]:
             & (_V.c.version == _P.c.current_version),
         )
         .where(_P.c.guild_id == guild_id)
-        .order_by(_P.c.pack_id)
     )
-    return cast(list[PackListing], await all_rows(conn, query))
+    listings = cast(list[PackListing], await all_rows(conn, query))
+    return sorted(listings, key=lambda row: row["pack_id"])
 
 
 async def pack_ids(conn: AsyncConnection, guild_id: int) -> list[str]:
     """The ids of a guild's uploaded packs, sorted."""
-    rows = await conn.execute(
-        select(_P.c.pack_id).where(_P.c.guild_id == guild_id).order_by(_P.c.pack_id)
-    )
-    return [r[0] for r in rows]
+    rows = await conn.execute(select(_P.c.pack_id).where(_P.c.guild_id == guild_id))
+    return sorted(str(r[0]) for r in rows)
 
 
 async def enabled_current(
@@ -176,8 +179,7 @@ async def enabled_current(
 ) -> list[EnabledSource]:
     """The current version (with text) of every enabled pack: of all guilds, or of one.
 
-    Ordered by guild, then by when the pack was first enabled or changed, then id, so a
-    guild's packs load in a stable order.
+    Ordered by guild, then pack id, so a guild's packs load in the same order everywhere.
     """
     query = (
         select(_P.c.guild_id, _P.c.pack_id, _V.c.version, _V.c.source, _V.c.checksum)
@@ -188,11 +190,11 @@ async def enabled_current(
             & (_V.c.version == _P.c.current_version),
         )
         .where(_P.c.enabled.is_(True))
-        .order_by(_P.c.guild_id, _P.c.pack_id)
     )
     if guild_id is not None:
         query = query.where(_P.c.guild_id == guild_id)
-    return cast(list[EnabledSource], await all_rows(conn, query))
+    found = cast(list[EnabledSource], await all_rows(conn, query))
+    return sorted(found, key=lambda row: (row["guild_id"], row["pack_id"]))
 
 
 async def set_current(

@@ -28,6 +28,21 @@ _WEEKDAY_ALIASES = {
 }
 _HHMM = re.compile(r"^\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*$")
 
+# The one text form of an instant inside a ledger key (`kind:guild:user:<instant>`), whatever
+# the database: the UTC instant to the microsecond. Never `str()` or `isoformat()` of a value
+# a backend returned (their text differs: SQLite keeps what it was given, PostgreSQL prints
+# its own way). It is the text SQLite has always stored for an instant, so keys claimed before
+# this was written down keep their meaning; SQL builds the same text
+# (`bot.core.store.types.instant_key_sql`).
+INSTANT_KEY_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def instant_key(instant: datetime) -> str:
+    """An instant as it appears in a ledger key (INSTANT_KEY_FORMAT, in UTC)."""
+    if instant.tzinfo is None:
+        raise ValueError("an instant in a key must be aware (UTC), not naive")
+    return instant.astimezone(UTC).strftime(INSTANT_KEY_FORMAT)
+
 
 def zone_or_none(name: str | None) -> ZoneInfo | None:
     """The zone for an IANA name, or None when the name is empty or unknown."""

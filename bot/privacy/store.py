@@ -96,13 +96,16 @@ def _member_filter(table: Table, guild_id: int, user_ids: Iterable[int]) -> Colu
 async def export_member(
     conn: AsyncConnection, guild_id: int, user_id: int
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every row about a member in a guild, by table name, with JSON-ready values."""
+    """Every row about a member in a guild, by table name, with JSON-ready values; each
+    table's rows in primary-key order (sorted here, not by the database: without an ORDER BY
+    rows come in storage order, which PostgreSQL changes on UPDATE, and text keys would
+    follow the server's collation)."""
     data: dict[str, list[dict[str, Any]]] = {}
     for table in member_tables():
         rows = await conn.execute(select(table).where(_member_filter(table, guild_id, [user_id])))
-        data[table.name] = [
-            {key: _jsonable(value) for key, value in row._mapping.items()} for row in rows
-        ]
+        key = [column.name for column in table.primary_key.columns]
+        ordered = sorted((dict(row._mapping) for row in rows), key=lambda r: [r[k] for k in key])
+        data[table.name] = [{k: _jsonable(value) for k, value in row.items()} for row in ordered]
     return data
 
 

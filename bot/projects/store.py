@@ -386,9 +386,11 @@ async def perfectionism_facts(
     """
     columns = [projects.c[field.name] for field in fields(ActiveProjectRow)]
     active_rows = await conn.execute(
-        select(projects.c.user_id, *columns).where(
-            projects.c.guild_id == guild_id, projects.c.status == ACTIVE
-        )
+        select(projects.c.user_id, *columns)
+        .where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE)
+        # Oldest first, so a tie names the older project on every backend (without an
+        # ORDER BY rows come in storage order, which PostgreSQL changes on UPDATE).
+        .order_by(projects.c.id)
     )
     by_member: dict[int, list[ActiveProjectRow]] = {}
     async for user_id, *values in paced(active_rows):

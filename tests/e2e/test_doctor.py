@@ -34,7 +34,7 @@ def only_guild(fake: FakeDiscord) -> FakeGuild:
     return next(iter(fake.guilds.values()))
 
 
-async def configure(home: Path, fake: FakeDiscord, *roles: str) -> None:
+async def configure(db_url: str, fake: FakeDiscord, *roles: str) -> None:
     """`/setup channels` for `roles` (each to the channel of that name), in the home's DB."""
     guild = only_guild(fake)
     chosen = {}
@@ -42,7 +42,7 @@ async def configure(home: Path, fake: FakeDiscord, *roles: str) -> None:
         channel = guild.channel_named(role)
         assert channel is not None
         chosen[role] = channel.id
-    store = Store(f"sqlite+aiosqlite:///{home / 'data' / 'studybot.db'}")
+    store = Store(db_url)
     try:
         await GuildService(store, SystemClock()).set_channels(guild.id, chosen)
     finally:
@@ -73,11 +73,11 @@ def fix_after(output: str, status: str, name: str) -> str:
 
 
 async def test_a_healthy_setup_passes_every_check(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     fake.token = TOKEN
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=TOKEN)
-    await configure(home, fake, "daily", "accountability", "interview")
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN)
+    await configure(db_url, fake, "daily", "accountability", "interview")
     result = await run_cli(fake, home, "doctor")  # the real command line, in a child
     assert result.code == EXIT_OK, result.out
     assert "Traceback" not in result.err and TOKEN not in result.out + result.err
@@ -92,10 +92,10 @@ async def test_a_healthy_setup_passes_every_check(
 
 
 async def test_a_broken_setup_fails_with_a_fix_per_problem(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=TOKEN)
-    await configure(home, fake, "daily", "accountability", "interview")
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN)
+    await configure(db_url, fake, "daily", "accountability", "interview")
     guild = only_guild(fake)
     daily, interview = guild.channel_named("daily"), guild.channel_named("interview")
     assert daily is not None and interview is not None
@@ -118,10 +118,10 @@ async def test_a_broken_setup_fails_with_a_fix_per_problem(
 
 
 async def test_a_bad_token_fails_and_skips_what_needs_it(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     fake.token = TOKEN
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN="bogus.token")
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN="bogus.token")
     code, output = await doctor(fake, home)
     assert code == EXIT_FAILED
     assert "Discord rejected the bot token (HTTP 401" in row(output, "FAIL", "token")
@@ -131,9 +131,9 @@ async def test_a_bad_token_fails_and_skips_what_needs_it(
 
 
 async def test_no_token_and_the_intent_switched_off(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
-    home = make_home(tmp_path, migrated_template)
+    home = make_home(tmp_path, DATABASE_URL=db_url)
     code, output = await doctor(fake, home)
     assert code == EXIT_FAILED
     assert "DISCORD_TOKEN is not set" in row(output, "FAIL", "token")
@@ -175,10 +175,10 @@ async def test_database_states(tmp_path: Path, fake: FakeDiscord) -> None:
 
 
 async def test_in_no_server_the_doctor_gives_the_invite_link(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     fake.remove_guild(only_guild(fake))
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=TOKEN)
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN)
     code, output = await doctor(fake, home)
     assert code == EXIT_OK
     assert "the bot is in no server yet" in row(output, "warn", "servers")

@@ -52,10 +52,10 @@ async def test_a_refused_connection_is_retried_then_explained(tmp_path: Path) ->
 
 
 async def test_a_rejected_token_at_login_names_the_portal_and_the_variable(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     fake.token = "the.real.token"
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=BOGUS)
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=BOGUS)
     result = await run_cli(fake, home, "run")
     assert result.code == EXIT_TOKEN
     assert_clean(result.out + result.err)
@@ -69,10 +69,10 @@ async def test_a_rejected_token_at_login_names_the_portal_and_the_variable(
 
 
 async def test_gateway_close_4004_is_the_token_message_too(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     fake.fail_identify(4004)
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=BOGUS)
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=BOGUS)
     result = await run_cli(fake, home, "run")
     assert result.code == EXIT_TOKEN
     assert_clean(result.out + result.err)
@@ -81,10 +81,10 @@ async def test_gateway_close_4004_is_the_token_message_too(
 
 
 async def test_close_4014_names_the_server_members_intent_and_where_to_switch_it_on(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     fake.application_flags = 0  # every privileged intent off in the portal
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=BOGUS)
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=BOGUS)
     result = await run_cli(fake, home, "run")
     assert result.code == EXIT_INTENTS
     assert_clean(result.out + result.err)
@@ -95,11 +95,11 @@ async def test_close_4014_names_the_server_members_intent_and_where_to_switch_it
 
 
 async def test_a_start_in_no_server_prints_the_invite_link(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     for guild in list(fake.guilds.values()):
         fake.remove_guild(guild)
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=BOGUS)
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=BOGUS)
     result = await run_until(fake, home, "oauth2/authorize", "run")
     assert result.code == EXIT_OK  # Ctrl-C is a normal stop
     assert_clean(result.err)
@@ -115,14 +115,13 @@ async def test_a_start_in_no_server_prints_the_invite_link(
 
 
 async def test_a_configured_channel_without_permission_is_named_at_start_and_marked(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     guild = next(iter(fake.guilds.values()))
     daily = guild.channel_named("daily")
     assert daily is not None
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=BOGUS)
-    database = f"sqlite+aiosqlite:///{home / 'data' / 'studybot.db'}"
-    store = Store(database)
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=BOGUS)
+    store = Store(db_url)
     guilds = GuildService(store, SystemClock())
     await guilds.set_channels(guild.id, {"daily": daily.id})
     await store.close()
@@ -138,7 +137,7 @@ async def test_a_configured_channel_without_permission_is_named_at_start_and_mar
     assert "I am missing Send Messages, Embed Links in #daily" in warning
     assert "Fix: allow Send Messages, Embed Links for the StudyBot role in #daily" in warning
     assert "/setup channels daily:#channel" in warning
-    store = Store(database)
+    store = Store(db_url)
     try:
         settings = await GuildService(store, SystemClock()).settings(guild.id)
     finally:

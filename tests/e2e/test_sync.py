@@ -98,11 +98,11 @@ async def test_sync_with_a_rejected_token_is_the_token_message(
 
 
 async def test_the_command_line_clears_a_guild(
-    tmp_path: Path, fake: FakeDiscord, migrated_template: Path
+    tmp_path: Path, fake: FakeDiscord, db_url: str
 ) -> None:
     gid = guild_id(fake)
     fake.guild_commands[gid] = [{"id": "1", "name": "old", "description": "x"}]
-    home = make_home(tmp_path, migrated_template, DISCORD_TOKEN=TOKEN)
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN)
     result = await run_cli(fake, home, "sync", "--clear-guild", str(gid))
     assert result.code == EXIT_OK, result.err
     assert fake.guild_commands[gid] == [] and len(fake.global_commands) > 0

@@ -1,6 +1,6 @@
 """Child process for the crash test: the real bot against the parent's fake Discord.
 
-Usage: python crash_child.py MODE API_BASE GATEWAY_URL DB_PATH GUILD_IDS_CSV CHANNEL_IDS_CSV
+Usage: python crash_child.py MODE API_BASE GATEWAY_URL DATABASE_URL GUILD_IDS_CSV CHANNEL_IDS_CSV
 MODE "setup": configure each guild (Berlin time, daily channel, 09:00) without connecting.
 MODE "run": connect; the daily catch-up at start posts every guild's missed prompt. A second
 catch-up runs concurrently on purpose; when it returns, "CATCHUP-DONE" is printed.
@@ -22,11 +22,11 @@ NOW = datetime(2026, 3, 2, 8, 0, 5, tzinfo=UTC)  # 09:00:05 in Berlin
 
 
 async def main() -> None:
-    mode, api, gateway, db_path, guilds_csv, channels_csv = sys.argv[1:7]
+    mode, api, gateway, database_url, guilds_csv, channels_csv = sys.argv[1:7]
     guild_ids = [int(g) for g in guilds_csv.split(",")]
     channel_ids = [int(c) for c in channels_csv.split(",")]
     settings = testing.settings(
-        database_url=f"sqlite+aiosqlite:///{db_path}",
+        database_url=database_url,
         send_rate_per_second=4,
         send_burst=1,
     )

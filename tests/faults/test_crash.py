@@ -11,6 +11,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bot.core.store import Store
+from bot.core.store.schema import deliveries
 from bot.sandbox.server import FakeDiscord
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -48,16 +53,27 @@ async def _wait_for(fake: FakeDiscord, predicate: Callable[[], bool], within: fl
     return True
 
 
-async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) -> None:
+async def _statuses(database_url: str) -> dict[str, int]:
+    store = Store(database_url)
+    try:
+        async with store.connect() as conn:
+            rows = await conn.execute(
+                select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
+            )
+            return {str(status): int(count) for status, count in rows}
+    finally:
+        await store.close()
+
+
+async def test_sigkill_mid_round_then_restart_posts_each_once(db_url: str) -> None:
     fake = FakeDiscord()
     guilds = [fake.add_guild(f"Guild {i}", ("general", "daily")) for i in range(GUILDS)]
     channels = [next(c.id for c in g.channels.values() if c.name == "daily") for g in guilds]
     await fake.start()
-    db = tmp_path / "crash.db"
     common = [
         fake.api_base,
         fake.gateway_url,
-        str(db),
+        db_url,
         ",".join(str(g.id) for g in guilds),
         ",".join(str(c) for c in channels),
     ]
@@ -85,11 +101,10 @@ async def test_sigkill_mid_round_then_restart_posts_each_once(tmp_path: Path) ->
         await second.wait()
 
         assert _posts(fake, set(channels)) == dict.fromkeys(channels, 1)
-        with sqlite3.connect(db) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            statuses = dict(
-                conn.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall()
-            )
-        assert statuses == {"sent": GUILDS}
+        url = make_url(db_url)
+        if url.get_backend_name() == "sqlite":  # PostgreSQL has no integrity_check to ask
+            with sqlite3.connect(str(url.database)) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert await _statuses(db_url) == {"sent": GUILDS}
     finally:
         await fake.close()

@@ -23,6 +23,7 @@ from bot.core.clock import FakeClock
 from bot.core.reporting import UNEXPECTED_ERROR_PREFIX
 from bot.core.settings import load_settings
 from bot.sandbox import Sandbox
+from tests.backends import Databases
 
 NASTY = [
     "@everyone",
@@ -99,13 +100,14 @@ def _value_strategy(option: Option, sb: Sandbox) -> st.SearchStrategy[Any]:
 
 @pytest.fixture(scope="module")
 def fuzz_env(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases
 ) -> Iterator[tuple[asyncio.AbstractEventLoop, Sandbox]]:
     loop = asyncio.new_event_loop()
     folder: Path = tmp_path_factory.mktemp("fuzz")
+    database_url = databases.fresh(folder)
     settings_ = load_settings(
         _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{folder / 'fuzz.db'}",
+        database_url=database_url,
         guild_ready_timeout=0.01,
     )
     clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
@@ -142,6 +144,7 @@ def fuzz_env(
 
     loop.run_until_complete(cancel_leftovers())
     loop.close()
+    databases.release(database_url)
 
 
 def _mentions_are_safe(body: dict[str, Any]) -> bool:

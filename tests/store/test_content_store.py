@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from bot.content import store as rows
@@ -16,12 +17,14 @@ GUILD, OTHER = 10, 20
 MOD = 7
 
 
-async def _add(store: Store, clock: FakeClock, version: str, guild: int = GUILD) -> None:
+async def _add(
+    store: Store, clock: FakeClock, version: str, guild: int = GUILD, pack_id: str = "club"
+) -> None:
     async with store.begin() as conn:
         await rows.add_version(
             conn,
             guild,
-            "club",
+            pack_id,
             version,
             name="Club",
             filename="club.yaml",
@@ -31,7 +34,7 @@ async def _add(store: Store, clock: FakeClock, version: str, guild: int = GUILD)
             now=clock.now(),
         )
         await rows.set_current(
-            conn, guild, "club", version, enabled=True, user_id=MOD, now=clock.now()
+            conn, guild, pack_id, version, enabled=True, user_id=MOD, now=clock.now()
         )
     clock.advance(timedelta(minutes=1))
 
@@ -127,6 +130,43 @@ async def test_forget_guild_removes_only_that_guild(store: Store, clock: FakeClo
         assert await rows.heads(conn, GUILD) == []
         assert await rows.versions(conn, GUILD, "club") == []
         assert [v["version"] for v in await rows.versions(conn, OTHER, "club")] == ["1.0.0"]
+
+
+async def _collation_ignoring_punctuation(store: Store) -> None:
+    """On PostgreSQL, give `pack_id` a collation that ignores hyphens, as a server whose
+    default is glibc's en_US.UTF-8 does (this test's database is its own)."""
+    if store.is_sqlite:
+        return
+    async with store.begin() as conn:
+        icu = "SELECT count(*) FROM pg_collation WHERE collprovider = 'i'"
+        if not (await conn.execute(text(icu))).scalar():
+            pytest.skip("this PostgreSQL server was built without ICU collations")
+        await conn.execute(
+            text(
+                "CREATE COLLATION punctuation_ignored (provider = icu, locale = 'und-u-ka-shifted')"
+            )
+        )
+        for table in ("content_pack_versions", "content_packs"):
+            await conn.execute(
+                text(
+                    f"ALTER TABLE {table} ALTER COLUMN pack_id "
+                    'TYPE varchar(64) COLLATE "punctuation_ignored"'
+                )
+            )
+
+
+async def test_pack_listings_are_in_id_order_whatever_the_server_collation(
+    store: Store, clock: FakeClock
+) -> None:
+    await _collation_ignoring_punctuation(store)
+    ids = ["mlb", "ml-ops", "ml-basics", "a-z", "ab"]
+    for pack_id in ids:
+        await _add(store, clock, "1.0.0", pack_id=pack_id)
+    async with store.connect() as conn:
+        heads = [h["pack_id"] for h in await rows.heads(conn, GUILD)]
+        listed = await rows.pack_ids(conn, GUILD)
+        loaded = [r["pack_id"] for r in await rows.enabled_current(conn, GUILD)]
+    assert heads == listed == loaded == sorted(ids)  # code point order, as on SQLite
 
 
 def test_semver_precedence_orders_versions() -> None:

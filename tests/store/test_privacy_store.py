@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -11,6 +11,8 @@ from bot.core.store import Store
 from bot.members.service.guilds import GuildService
 from bot.members.service.profiles import MemberService
 from bot.privacy import store as privacy_rows
+from bot.projects import store as project_rows
+from bot.projects.rules import DEFAULT_MILESTONES
 from bot.tables import metadata
 
 
@@ -46,3 +48,36 @@ async def test_removed_guild_is_purged_after_retention(store: Store, clock: Fake
                 ).scalar()
                 assert count == 0, table.name
     assert (await members.profile(2, 9)).timezone == "Europe/Berlin"
+
+
+async def test_an_export_lists_rows_in_key_order_after_updates(
+    store: Store, clock: FakeClock
+) -> None:
+    """The same data exports the same way on every backend (PostgreSQL moves an updated row
+    to the end of its storage order)."""
+    made = []
+    async with store.begin() as conn:
+        for title in ("First", "Second", "Third"):
+            made.append(
+                await project_rows.create(
+                    conn,
+                    guild_id=1,
+                    user_id=9,
+                    title=title,
+                    domain="nlp",
+                    goal="ship it",
+                    target_date=date(2026, 5, 1),
+                    link=None,
+                    idea_id=None,
+                    milestones=DEFAULT_MILESTONES,
+                    now=clock.now(),
+                )
+            )
+        for project in (made[1], made[0]):
+            await project_rows.update_project(
+                conn, 1, project, clock.now(), last_checkin_at=clock.now()
+            )
+        exported = await privacy_rows.export_member(conn, 1, 9)
+    assert [row["id"] for row in exported["projects"]] == sorted(made)
+    milestones = [(r["project_id"], r["position"]) for r in exported["project_milestones"]]
+    assert milestones == sorted(milestones)

@@ -206,6 +206,19 @@ async def test_perfectionism_facts_pick_the_most_stuck_project(store: Store) -> 
     assert b1
 
 
+async def test_perfectionism_facts_break_a_tie_by_the_older_project(store: Store) -> None:
+    """Two equally stuck projects: the older one is named, on every backend. (Without an
+    ORDER BY the rows come in storage order, and PostgreSQL moves an updated row to the end.)"""
+    now = T0 + timedelta(days=30)
+    first = await _start(store, ALICE, "First")
+    second = await _start(store, ALICE, "Second")
+    async with store.begin() as conn:
+        for project in (second, first):  # the same check-in on both, the older one last
+            await rows.update_project(conn, GUILD, project, now, last_checkin_at=now)
+        facts = await rows.perfectionism_facts(conn, GUILD, now)
+    assert facts[ALICE].project_title == "First"
+
+
 async def test_perfectionism_facts_stale_from_silence_or_mark(store: Store) -> None:
     now = T0 + timedelta(days=15)
     silent = await _start(store, ALICE, "Silent")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ import pytest
 from bot import __version__
 from bot.cli import _check, main
 from bot.core.settings import load_settings
+from bot.core.store import Store
+from bot.core.store.drivers import MissingDatabaseDriver
+from tests.backends import run_async
+
+POSTGRES_URL = "postgresql+asyncpg://studybot@127.0.0.1:5432/studybot"
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -72,10 +78,8 @@ def test_check_passes_and_lists_the_foundation_commands(
     assert zone == {"name": "zone", "type": "string", "required": True}
 
 
-async def test_a_broken_cog_fails_check_but_the_others_load(tmp_path: Path) -> None:
-    settings = load_settings(
-        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
-    )
+async def test_a_broken_cog_fails_check_but_the_others_load(db_url: str) -> None:
+    settings = load_settings(_env_file=None, database_url=db_url)
     out, err = io.StringIO(), io.StringIO()
     code = await _check(
         settings, out, err, False, extensions=["cogs.help", "tests.fixtures.broken_cog"]
@@ -85,12 +89,10 @@ async def test_a_broken_cog_fails_check_but_the_others_load(tmp_path: Path) -> N
     assert "broken on purpose" in err.getvalue()
 
 
-async def test_broken_cog_leaves_the_others_loaded(tmp_path: Path) -> None:
+async def test_broken_cog_leaves_the_others_loaded(db_url: str) -> None:
     from bot.app import create_bot
 
-    settings = load_settings(
-        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
-    )
+    settings = load_settings(_env_file=None, database_url=db_url)
     bot = create_bot(settings, extensions=["tests.fixtures.broken_cog", "cogs.help", "cogs.member"])
     try:
         await bot.prepare()
@@ -101,6 +103,19 @@ async def test_broken_cog_leaves_the_others_loaded(tmp_path: Path) -> None:
         await bot.store.close()
 
 
+def test_db_upgrade(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    empty_db_url: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", empty_db_url)
+    code, out, _ = run(["db", "upgrade"], capsys)
+    assert code == 0 and "revision" in out
+
+
+@pytest.mark.sqlite_only
 def test_db_upgrade_and_backup(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -170,3 +185,106 @@ def test_db_upgrade_refuses_a_database_it_cannot_open(
     assert err.startswith(f"Cannot upgrade the database: {locked / 'studybot.db'} is not a file")
     assert "Fix: check that the file and its folder are readable and writable" in err
     assert "Traceback" not in err
+
+
+def test_db_backup_of_postgresql_points_to_pg_dump(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
+    code, _out, err = run(["db", "backup", str(tmp_path / "copy.db")], capsys)
+    assert code == 1 and "pg_dump" in err
+
+
+@pytest.fixture
+def without_asyncpg(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if asyncpg were not installed (`import asyncpg` fails, find_spec finds nothing)."""
+    monkeypatch.setitem(sys.modules, "asyncpg", None)
+
+
+def _names_the_extra_in_one_paragraph(code: int, err: str) -> None:
+    assert code == 2
+    assert 'pip install -e ".[postgres]"' in err and "asyncpg" in err
+    assert "Traceback" not in err and "ModuleNotFoundError" not in err
+    assert err.strip() and "\n" not in err.strip(), err  # one paragraph
+
+
+@pytest.mark.usefixtures("without_asyncpg")
+@pytest.mark.parametrize("argv", [["run"], ["db", "upgrade"]])
+def test_a_postgresql_url_without_asyncpg_names_the_install_extra(
+    argv: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "a-token")
+    monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
+    code, _out, err = run(argv, capsys)
+    _names_the_extra_in_one_paragraph(code, err)
+
+
+@pytest.mark.usefixtures("without_asyncpg")
+def test_sandbox_with_a_postgresql_url_without_asyncpg_names_the_install_extra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(["sandbox", "--demo", "--db", POSTGRES_URL], capsys)
+    _names_the_extra_in_one_paragraph(code, err)
+
+
+@pytest.mark.usefixtures("without_asyncpg")
+def test_a_store_on_postgresql_without_asyncpg_raises_the_same_advice() -> None:
+    with pytest.raises(MissingDatabaseDriver, match=r"pip install -e \"\.\[postgres\]\""):
+        Store(POSTGRES_URL)
+
+
+SANDBOX_SCRIPT = """\
+morgan> /setup timezone zone:Europe/Berlin
+alice> /log minutes:30 kind:course
+alice> /progress
+"""
+
+
+async def _logged_minutes(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from bot.activity.tables import activity
+
+    store = Store(url)
+    try:
+        async with store.connect() as conn:
+            total = (await conn.execute(select(func.sum(activity.c.minutes)))).scalar()
+    finally:
+        await store.close()
+    return int(total or 0)
+
+
+def test_sandbox_db_accepts_a_database_url(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "tour.txt"
+    script.write_text(SANDBOX_SCRIPT, encoding="utf-8")
+    code, out, err = run(["sandbox", "--script", str(script), "--db", db_url], capsys)
+    assert code == 0, err
+    assert "alice> /log minutes:30 kind:course" in out
+    assert run_async(lambda: _logged_minutes(db_url)) == 30  # the sandbox wrote there
+
+
+@pytest.mark.sqlite_only
+def test_sandbox_db_takes_a_bare_path_as_a_sqlite_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "tour.txt"
+    script.write_text(SANDBOX_SCRIPT, encoding="utf-8")
+    path = tmp_path / "folder" / "sandbox.db"
+    code, _out, err = run(["sandbox", "--script", str(script), "--db", str(path)], capsys)
+    assert code == 0, err
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT sum(minutes) FROM activity").fetchone()[0] == 30
+
+
+def test_sandbox_db_refuses_a_url_without_an_async_driver(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(["sandbox", "--demo", "--db", "postgresql://u@h/db"], capsys)
+    assert code == 2 and "async driver" in err and "Traceback" not in err

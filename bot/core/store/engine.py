@@ -18,6 +18,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.core.store.drivers import MissingDatabaseDriver, missing_driver
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -67,6 +69,9 @@ class Store:
 
     def __init__(self, url: str, *, claimant: Claimant | None = None) -> None:
         self.url = url
+        problem = missing_driver(url)
+        if problem is not None:
+            raise MissingDatabaseDriver(problem)
         self.claimant = claimant or Claimant()
         _ensure_sqlite_folder(url)
         self.engine: AsyncEngine = create_async_engine(url)

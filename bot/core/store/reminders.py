@@ -12,7 +12,7 @@ from bot.core.store import deliveries as ledger
 from bot.core.store.engine import Claimant
 from bot.core.store.rows import update_or_insert
 from bot.core.store.schema import deliveries, due_reminders
-from bot.core.store.types import UTCDateTime
+from bot.core.store.types import UTCDateTime, instant_key_sql
 
 
 async def upsert(
@@ -110,8 +110,9 @@ async def claim_due(
 ) -> dict[tuple[int, int, str], str]:
     """Claim the ledger key of each listed reminder's current occurrence, in one statement.
 
-    The key is built in SQL from the row itself, `kind:guild:user:due_at`, so a batch costs
-    one INSERT .. SELECT .. ON CONFLICT .. RETURNING (SQLite >= 3.35, PostgreSQL) with no
+    The key is built in SQL from the row itself, `kind:guild:user:due_at` with the due time in
+    the one explicit key format (`instant_key`, the same text on every backend), so a batch
+    costs one INSERT .. SELECT .. ON CONFLICT .. RETURNING (SQLite >= 3.35, PostgreSQL) with no
     per-row parameters. An occurrence already in the ledger is taken again only when it is
     retryable or its owner's lease ran out (the owner died mid-batch), as `ledger.claim`
     does. Returns (guild, user, kind) -> key for the rows this caller won; occurrences a
@@ -127,7 +128,7 @@ async def claim_due(
         + ":"
         + cast(r.user_id, String)
         + ":"
-        + cast(r.due_at_utc, String)
+        + instant_key_sql(r.due_at_utc)
     )
     source = select(
         key,

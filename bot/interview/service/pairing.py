@@ -19,6 +19,7 @@ from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import DeliveryFailed
 from bot.core.store import reminders as reminder_rows
+from bot.core.time import instant_key
 from bot.interview import rules
 from bot.interview import store as rows
 from bot.interview.service.attempts import Attempts, QuestionRefs
@@ -211,7 +212,7 @@ class Pairing:
         await self.notifier.to_member(
             guild_id,
             user_id,
-            key=f"ivqueue:{guild_id}:{user_id}:{entry['joined_at'].isoformat()}",
+            key=f"ivqueue:{guild_id}:{user_id}:{instant_key(entry['joined_at'])}",
             kind="pair_expired",
             embed=self.renderer.queue_expired(rules.PAIR_QUEUE_TTL),
         )

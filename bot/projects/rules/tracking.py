@@ -228,7 +228,8 @@ def _facts(row: ActiveProjectRow, shipped_anything: bool, now: datetime) -> Proj
 def most_stuck(
     rows: Sequence[ActiveProjectRow], shipped_anything: bool, now: datetime
 ) -> ProjectFacts | None:
-    """The most stuck project: longest without progress, then stale, then most moved."""
+    """The most stuck project: longest without progress, then stale, then most moved, then
+    oldest; a full tie goes to the first of `rows` (the store passes them oldest first)."""
     if not rows:
         return None
     facts = [_facts(row, shipped_anything, now) for row in rows]

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.runtime import Core
+from bot.core.time import instant_key
 from bot.members.api import Notifier
 from bot.projects import store as project_rows
 from bot.projects.rules import (
@@ -149,7 +150,7 @@ class Checkins:
             projects = {
                 p.id: p for p in await self.portfolio.projects_of(guild_id, user_id, (ACTIVE,))
             }
-            anchors = {i.project_id: i.anchor.isoformat(timespec="seconds") for i in infos}
+            anchors = {i.project_id: instant_key(i.anchor) for i in infos}
             for project_id in plan.remind:
                 await self._notify(projects.get(project_id), REMINDER_KIND, anchors, now)
             for project_id in plan.mark_stale:
