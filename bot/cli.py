@@ -16,6 +16,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
+from bot.core.observability.logs import LogFormat, log_formatter
 from bot.core.settings import Settings, format_settings_error, load_settings
 
 EXIT_OK = 0
@@ -23,11 +24,10 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
+def _configure_logging(level: str, log_format: LogFormat = "text") -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(log_formatter(log_format))  # LOG_FORMAT: text, or json per line
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])
     # discord.py and alembic are chatty at INFO; keep the operator's log readable.
     logging.getLogger("discord").setLevel(max(logging.WARNING, logging.getLogger().level))
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -53,7 +53,15 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_CONFIG
-    _configure_logging(settings.log_level)
+    from bot.core.observability.server import MetricsPortError, check_can_listen
+
+    try:
+        if settings.metrics_port is not None:
+            check_can_listen(settings.metrics_host, settings.metrics_port)
+    except MetricsPortError as error:
+        print(str(error), file=err)
+        return EXIT_CONFIG
+    _configure_logging(settings.log_level, settings.log_format)
     from bot.app import create_bot
 
     async def runner() -> None:
@@ -61,8 +69,12 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         async with bot:
             await bot.start(settings.token or "")
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(runner())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(runner())
+    except MetricsPortError as error:  # taken between the check above and the bot's start
+        print(str(error), file=err)
+        return EXIT_CONFIG
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import UserFacingError
+from bot.core.telemetry import InteractionOutcome
 
 log = logging.getLogger("studybot.errors")
 
@@ -116,7 +117,11 @@ async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> No
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
-async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+async def report_error(
+    interaction: discord.Interaction[Any], error: BaseException
+) -> InteractionOutcome:
+    """Answer the member privately; returns "refused" (a reason they understand) or
+    "error" (unexpected: logged with its error id)."""
     text, error_id = message_for(error)
     if error_id is not None:
         command = interaction.command.qualified_name if interaction.command else None
@@ -131,6 +136,7 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
     else:
         log.debug("refused %s: %s", interaction.id, text)
     await send_ephemeral(interaction, text)
+    return "refused" if error_id is None else "error"
 
 
 def guarded(
