@@ -3,8 +3,12 @@ the fake Discord (METRICS_PORT=0: the bot picks a free port and says which)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -18,6 +22,8 @@ from bot.core.store import reminders as reminder_rows
 from bot.sandbox import Sandbox
 from bot.studybot import StudyBot
 from tests.e2e.conftest import bot_of
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -173,6 +179,41 @@ async def test_healthz_is_503_before_ready_and_after_the_database_closed(
     assert bot.observability is None
     with pytest.raises(aiohttp.ClientConnectionError):
         await get(url + "/healthz")
+
+
+async def run_healthcheck(port: int) -> tuple[int, str]:
+    """The container's HEALTHCHECK command (Dockerfile, compose.yaml), as Docker runs it."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "METRICS_PORT": str(port)}
+    env.pop("METRICS_HOST", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.core.observability.healthcheck",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=REPO,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, (out + err).decode()
+
+
+async def test_the_container_healthcheck_follows_healthz(
+    make_metrics_bot: Callable[[], StudyBot],
+) -> None:
+    async with Sandbox(make_metrics_bot, timeout=10.0) as sb:
+        bot = bot_of(sb)
+        assert bot.observability is not None
+        port = bot.observability.port
+        code, said = await run_healthcheck(port)
+        assert code == 0 and said.startswith("healthy")
+        await bot.store.close()
+        code, said = await run_healthcheck(port)
+        assert code == 1
+        assert said.strip() == "unhealthy: HTTP 503, not database_reachable"
+    code, said = await run_healthcheck(port)  # the bot is gone
+    assert code == 1 and "did not answer" in said
 
 
 async def test_no_endpoint_unless_metrics_port_is_set(sb: Sandbox) -> None:
