@@ -12,10 +12,12 @@ from __future__ import annotations
 import fnmatch
 import importlib.util
 import json
+import os
 import re
 import shlex
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -31,7 +33,9 @@ from bot.core.observability.healthcheck import check, healthz_url
 from bot.core.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
-UNIT = REPO / "deploy" / "studybot.service"
+DEPLOY = REPO / "deploy"
+UNIT = DEPLOY / "studybot.service"
+INSTALLED = "/opt/studybot/.venv/bin/studybot"
 HEALTHCHECK = ["python", "-m", "bot.core.observability.healthcheck"]
 
 
@@ -68,24 +72,68 @@ def test_unit_restarts_on_failure_and_is_hardened() -> None:
     assert d["ExecStart"][0].endswith("/bin/studybot run")
 
 
-def test_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
-    analyze = shutil.which("systemd-analyze")
-    if analyze is None:
-        pytest.skip("systemd-analyze is not installed on this machine")
+def installed_studybot() -> Path:
     studybot = Path(sys.executable).parent / "studybot"
     if not studybot.exists():
         pytest.skip("the studybot console script is not installed next to this Python")
+    return studybot
+
+
+def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed on this machine")
+    studybot = installed_studybot()
     # verify checks that ExecStart's program exists: point it at this machine's studybot
-    # (the unit's own path, /opt/studybot/.venv/bin/studybot, exists only once installed).
-    text = UNIT.read_text()
-    assert "ExecStart=/opt/studybot/.venv/bin/studybot run" in text
-    copy = tmp_path / "studybot.service"
-    copy.write_text(text.replace("/opt/studybot/.venv/bin/studybot", str(studybot)))
-    done = subprocess.run(
-        [analyze, "verify", str(copy)], capture_output=True, text=True, timeout=120
-    )
+    # (the units' own path, /opt/studybot/.venv/bin/studybot, exists only once installed).
+    copies = []
+    for unit in sorted(DEPLOY.glob("studybot*.*")):
+        text = unit.read_text()
+        assert INSTALLED in text or unit.suffix == ".timer", unit.name
+        copy = tmp_path / unit.name
+        copy.write_text(text.replace(INSTALLED, str(studybot)))
+        copies.append(str(copy))
+    assert [Path(c).name for c in copies] == [
+        "studybot-backup.service",
+        "studybot-backup.timer",
+        "studybot.service",
+    ]
+    done = subprocess.run([analyze, "verify", *copies], capture_output=True, text=True, timeout=120)
     # Unknown or misspelt keys are only warnings (exit 0): no output at all is required.
     assert done.returncode == 0 and done.stdout + done.stderr == "", done.stdout + done.stderr
+
+
+def systemd_unescape(command: str) -> str:
+    """What systemd hands the program: "$$" is a literal "$", "%%" a literal "%"."""
+    return command.replace("$$", "$").replace("%%", "%")
+
+
+def test_the_backup_unit_writes_a_dated_copy_and_prunes_old_ones(tmp_path: Path) -> None:
+    studybot = installed_studybot()
+    service = (DEPLOY / "studybot-backup.service").read_text()
+    exec_start = next(
+        line.partition("=")[2] for line in service.splitlines() if line.startswith("ExecStart=")
+    )
+    argv = shlex.split(systemd_unescape(exec_start.replace(INSTALLED, str(studybot))))
+    assert argv[:2] == ["/bin/sh", "-c"]
+    home = tmp_path / "home"  # the unit's WorkingDirectory, with the default database
+    (home / "data").mkdir(parents=True)
+    with sqlite3.connect(home / "data" / "studybot.db") as db:
+        db.execute("CREATE TABLE t (x)")
+        db.execute("INSERT INTO t VALUES (42)")
+    old = home / "backups" / "studybot-2000-01-01.db"
+    old.parent.mkdir()
+    old.write_bytes(b"")
+    os.utime(old, (0, 0))  # older than 14 days: pruned
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DISCORD_TOKEN")}
+    env["PYTHONPATH"] = str(REPO)  # this tree's code, whichever tree the script was installed from
+    done = subprocess.run(argv, cwd=home, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    today = subprocess.run(["date", "+%F"], capture_output=True, text=True, check=True)
+    backups = sorted(p.name for p in (home / "backups").iterdir())
+    assert backups == [f"studybot-{today.stdout.strip()}.db"]
+    with sqlite3.connect(home / "backups" / backups[0]) as copy:
+        assert copy.execute("SELECT x FROM t").fetchall() == [(42,)]
 
 
 # --- compose.yaml --------------------------------------------------------------------------------
