@@ -31,6 +31,7 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.core.store import command_sync as sync_rows
 from bot.core.store import deliveries as ledger_rows
+from bot.core.telemetry import Telemetry
 from bot.inbox import inbox_embeds, inbox_view
 from bot.wiring import Services, build_services
 
@@ -113,6 +114,11 @@ class StudyBot(commands.Bot):
             self, self.settings, self.clock, self.store, catalog, self.metrics
         )
         await self.load_extensions()
+
+    @property
+    def telemetry(self) -> Telemetry:
+        """What buttons and modals count through (`bot.core.telemetry.telemetry_of`)."""
+        return self.metrics
 
     @property
     def services(self) -> Services:

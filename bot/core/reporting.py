@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import UserFacingError
-from bot.core.telemetry import InteractionOutcome
+from bot.core.telemetry import InteractionOutcome, telemetry_of
 
 log = logging.getLogger("studybot.errors")
 
@@ -142,19 +142,23 @@ async def report_error(
 def guarded(
     callback: Callable[Concatenate[S, discord.Interaction[Any], P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[S, discord.Interaction[Any], P], Coroutine[Any, Any, None]]:
-    """Route errors from a button/select/modal callback through `report_error`.
+    """Route errors from a button/select/modal callback through `report_error`, and count
+    the outcome for the metrics (as the callback's `Class.method`).
 
     discord.py only logs errors raised by dynamic items and modals; the member would see
     "This interaction failed". This decorator gives them the same answer a command gets.
     """
+    component = callback.__qualname__
 
     @functools.wraps(callback)
     async def wrapper(
         self: S, interaction: discord.Interaction[Any], *args: P.args, **kwargs: P.kwargs
     ) -> None:
+        outcome: InteractionOutcome = "ok"
         try:
             await callback(self, interaction, *args, **kwargs)
         except Exception as error:
-            await report_error(interaction, error)
+            outcome = await report_error(interaction, error)
+        telemetry_of(interaction.client).component(component, outcome)
 
     return wrapper  # type: ignore[return-value]  # functools.wraps loses the Concatenate names

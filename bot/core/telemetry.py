@@ -8,18 +8,22 @@ raises into the code that reports.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 #: How an interaction ended: answered, refused with a reason the member understands
 #: (not a moderator, cooldown, a `UserFacingError`…), or an unexpected error.
 InteractionOutcome = Literal["ok", "refused", "error"]
 
 
+@runtime_checkable
 class Telemetry(Protocol):
     """The counters the bot reports (see `bot.core.observability.metrics` for the names)."""
 
     def interaction(self, command: str, outcome: InteractionOutcome) -> None:
         """One application command finished (`command` is its qualified name)."""
+
+    def component(self, component: str, outcome: InteractionOutcome) -> None:
+        """One button, select or modal was handled (`component` names which kind)."""
 
     def delivery(self, kind: str, outcome: str) -> None:
         """One `deliver_once` finished: `kind` as in the ledger (daily, nudge, …), `outcome`
@@ -35,6 +39,9 @@ class NullTelemetry:
     def interaction(self, command: str, outcome: InteractionOutcome) -> None:
         return None
 
+    def component(self, component: str, outcome: InteractionOutcome) -> None:
+        return None
+
     def delivery(self, kind: str, outcome: str) -> None:
         return None
 
@@ -43,3 +50,10 @@ class NullTelemetry:
 
 
 NO_TELEMETRY: Telemetry = NullTelemetry()
+
+
+def telemetry_of(client: object) -> Telemetry:
+    """The telemetry of the bot behind an interaction (`interaction.client.telemetry`), for
+    core code that sees only the interaction (buttons, modals); none for another client."""
+    found = getattr(client, "telemetry", None)
+    return found if isinstance(found, Telemetry) else NO_TELEMETRY

@@ -154,6 +154,9 @@ class Recorded:
     def interaction(self, command: str, outcome: InteractionOutcome) -> None:
         raise AssertionError("deliver_once reports deliveries only")
 
+    def component(self, component: str, outcome: InteractionOutcome) -> None:
+        raise AssertionError("deliver_once reports deliveries only")
+
     def delivery(self, kind: str, outcome: str) -> None:
         self.deliveries.append((kind, outcome))
 

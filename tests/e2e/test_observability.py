@@ -71,7 +71,9 @@ def value(
 
 
 async def test_counters_move_with_an_interaction_a_refusal_an_error_and_a_daily_post(
-    make_metrics_bot: Callable[[], StudyBot], monkeypatch: pytest.MonkeyPatch
+    make_metrics_bot: Callable[[], StudyBot],
+    e2e_clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async with Sandbox(make_metrics_bot, timeout=10.0) as sb:
         bot = bot_of(sb)
@@ -101,7 +103,7 @@ async def test_counters_move_with_an_interaction_a_refusal_an_error_and_a_daily_
 
         # An interaction answered, one refused (not a moderator), one failing unexpectedly.
         alice = sb.member("alice")
-        await sb.slash(alice, "log", minutes=45, kind="course")
+        logged = await sb.slash(alice, "log", minutes=45, kind="course")
         await sb.slash(alice, "setup health")
 
         async def broken(*args: object, **kwargs: object) -> None:
@@ -119,7 +121,14 @@ async def test_counters_move_with_an_interaction_a_refusal_an_error_and_a_daily_
         await sb.slash(mod, "setup daily", time="09:00")
         await testing.advance(bot, timedelta(hours=24))
         await sb.wait_idle()
-        assert len([m for m in sb.channel("daily").messages if m.embeds]) == 1
+        posts = [m for m in sb.channel("daily").messages if m.embeds]
+        assert len(posts) == 1
+
+        # Buttons: Done on the post is answered; yesterday's Undo is refused (too late).
+        await sb.click(alice, posts[0], "Done")
+        e2e_clock.advance(timedelta(hours=1))  # 25 hours after the /log
+        late = await sb.click(alice, logged, "Undo")
+        assert late.ephemeral and "24 hours" in late.text
 
         # A member reminder due an hour ago that no tick has served yet: the backlog.
         now = bot.clock.now()
@@ -135,6 +144,16 @@ async def test_counters_move_with_an_interaction_a_refusal_an_error_and_a_daily_
             == 1
         )
         assert value(after, "studybot_interactions_total", command="log", outcome="error") == 1
+        for component, outcome in (("daily-done", "ok"), ("progress-undo", "refused")):
+            assert (
+                value(
+                    after,
+                    "studybot_component_interactions_total",
+                    component=component,
+                    outcome=outcome,
+                )
+                == 1
+            ), component
         assert value(after, "studybot_deliveries_total", kind="daily", outcome="sent") == 1
         assert value(after, "studybot_pitfall_sweep_seconds_count") >= 1  # the 10:00 sweep
         assert value(after, "studybot_due_reminders") == 1

@@ -13,17 +13,22 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from bot.cli import main
+from bot.core.errors import UserFacingError
 from bot.core.observability.logs import JsonFormatter, log_formatter
 from bot.core.observability.looplag import LoopLagProbe
 from bot.core.observability.metrics import BotMetrics, Snapshot
 from bot.core.observability.probes import Health
 from bot.core.observability.server import MetricsPortError, check_can_listen
+from bot.core.reporting import guarded
 from bot.core.settings import load_settings
 from bot.core.store import Store
+from bot.core.telemetry import NO_TELEMETRY, InteractionOutcome, telemetry_of
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -248,3 +253,73 @@ def test_log_format_json_makes_every_line_of_the_process_json() -> None:
         ("studybot.errors", "error abc123"),
     ]
     assert "ZeroDivisionError" in entries[1]["exception"]
+
+
+# --- buttons and modals --------------------------------------------------------------------------
+
+
+class Counted:
+    """A `Telemetry` remembering component outcomes."""
+
+    def __init__(self) -> None:
+        self.components: list[tuple[str, str]] = []
+
+    def interaction(self, command: str, outcome: InteractionOutcome) -> None:
+        raise AssertionError("not a command")
+
+    def component(self, component: str, outcome: InteractionOutcome) -> None:
+        self.components.append((component, outcome))
+
+    def delivery(self, kind: str, outcome: str) -> None:
+        raise AssertionError("not a delivery")
+
+    def sweep(self, seconds: float) -> None:
+        raise AssertionError("not a sweep")
+
+
+class FakeResponse:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def is_done(self) -> bool:
+        return False
+
+    async def send_message(self, text: str, *, ephemeral: bool) -> None:
+        self.sent.append(text)
+
+
+class Checkin:
+    def __init__(self, fails: BaseException | None) -> None:
+        self.fails = fails
+
+    @guarded
+    async def on_submit(self, interaction: Any) -> None:
+        if self.fails is not None:
+            raise self.fails
+
+
+async def test_guarded_callbacks_count_ok_refused_and_error() -> None:
+    counted = Counted()
+    for fails in (None, UserFacingError("That project is done."), RuntimeError("bug")):
+        interaction = SimpleNamespace(
+            client=SimpleNamespace(telemetry=counted),
+            response=FakeResponse(),
+            id=1,
+            guild_id=2,
+            user=SimpleNamespace(id=3),
+            command=None,
+            data={},
+        )
+        await Checkin(fails).on_submit(interaction)
+    assert counted.components == [
+        ("Checkin.on_submit", "ok"),
+        ("Checkin.on_submit", "refused"),
+        ("Checkin.on_submit", "error"),
+    ]
+
+
+def test_a_client_without_telemetry_counts_nothing() -> None:
+    assert telemetry_of(SimpleNamespace()) is NO_TELEMETRY
+    assert telemetry_of(SimpleNamespace(telemetry="not one")) is NO_TELEMETRY
+    counted = Counted()
+    assert telemetry_of(SimpleNamespace(telemetry=counted)) is counted

@@ -47,6 +47,12 @@ class BotMetrics:
             ["command", "outcome"],
             registry=registry,
         )
+        self.components = Counter(
+            "studybot_component_interactions",
+            "Buttons, selects and modals handled, by component and outcome (ok, refused, error).",
+            ["component", "outcome"],
+            registry=registry,
+        )
         self.deliveries = Counter(
             "studybot_deliveries",
             "Scheduled and event-driven sends through the delivery ledger, by kind and outcome.",
@@ -84,6 +90,9 @@ class BotMetrics:
 
     def interaction(self, command: str, outcome: InteractionOutcome) -> None:
         self.interactions.labels(command=command, outcome=outcome).inc()
+
+    def component(self, component: str, outcome: InteractionOutcome) -> None:
+        self.components.labels(component=component, outcome=outcome).inc()
 
     def delivery(self, kind: str, outcome: str) -> None:
         self.deliveries.labels(kind=kind, outcome=outcome).inc()
