@@ -21,6 +21,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
+from bot.core.observability.logs import LogFormat, log_formatter
 from bot.core.settings import Settings, format_settings_error, load_settings
 from bot.ops.exits import EXIT_CONFIG, EXIT_DATABASE, EXIT_FAILED, EXIT_OK, exit_codes_epilog
 from bot.ops.logfilters import quiet_discord_logs
@@ -28,11 +29,10 @@ from bot.ops.logfilters import quiet_discord_logs
 __all__ = ["EXIT_CONFIG", "EXIT_FAILED", "EXIT_OK", "build_parser", "main"]
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
+def _configure_logging(level: str, log_format: LogFormat = "text") -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(log_formatter(log_format))  # LOG_FORMAT: text, or json per line
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])
     # discord.py and alembic are chatty at INFO; keep the operator's log readable.
     logging.getLogger("discord").setLevel(max(logging.WARNING, logging.getLogger().level))
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -71,11 +71,24 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _settings_or_exit(err, args)
     if settings is None or _token_or_exit(settings, err) is None:
         return EXIT_CONFIG
-    _configure_logging(settings.log_level)
+    from bot.core.observability.server import MetricsPortError, check_can_listen
+
+    try:
+        if settings.metrics_port is not None:
+            check_can_listen(settings.metrics_host, settings.metrics_port)
+    except MetricsPortError as error:
+        print(str(error), file=err)
+        return EXIT_CONFIG
+    _configure_logging(settings.log_level, settings.log_format)
     from bot.ops.startup import run_bot
 
-    with contextlib.suppress(KeyboardInterrupt):
-        return asyncio.run(run_bot(settings, err))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            return asyncio.run(run_bot(settings, err))
+    except MetricsPortError as error:  # taken between the check above and the bot's start
+        print(str(error), file=err)
+        return EXIT_CONFIG
+    return EXIT_OK
     return EXIT_OK
 
 

@@ -25,22 +25,33 @@ from discord.ext import commands
 from bot.catalog import CatalogRegistry, load_pack_dir
 from bot.core.clock import Clock
 from bot.core.invite import not_in_any_server
+from bot.core.observability.metrics import BotMetrics
+from bot.core.observability.probes import BotProbes
+from bot.core.observability.server import ObservabilityServer
 from bot.core.reporting import report_error
 from bot.core.settings import Settings
 from bot.core.store import Claimant, Store
 from bot.core.store import command_sync as sync_rows
 from bot.core.store import deliveries as ledger_rows
+from bot.core.telemetry import Telemetry
 from bot.inbox import inbox_embeds, inbox_view
 from bot.wiring import Services, build_services
 
 log = logging.getLogger("studybot")
 
 
+def command_label(interaction: discord.Interaction[Any]) -> str:
+    """The command an interaction ran, for the metrics ("unknown" before one was resolved)."""
+    command = interaction.command
+    return command.qualified_name if command is not None else "unknown"
+
+
 class StudyTree(app_commands.CommandTree["StudyBot"]):
     async def on_error(
         self, interaction: discord.Interaction[StudyBot], error: app_commands.AppCommandError
     ) -> None:
-        await report_error(interaction, error)
+        outcome = await report_error(interaction, error)
+        self.client.metrics.interaction(command_label(interaction), outcome)
 
 
 def tree_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
@@ -101,13 +112,25 @@ class StudyBot(commands.Bot):
         self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
         self.serve = serve
         self._started = False
+        #: True once on_ready started every feature's jobs and catch-up (`/healthz`'s ready).
+        self.serving = False
+        #: This bot's Prometheus registry and counters (served on METRICS_PORT when set).
+        self.metrics = BotMetrics()
+        self.observability: ObservabilityServer | None = None
 
     async def prepare(self) -> None:
         """Everything `setup_hook` does before it talks to Discord: `studybot check` runs this."""
         await self.store.migrate()
         catalog = CatalogRegistry(load_pack_dir(self.settings.content_dir))
-        self._services = build_services(self, self.settings, self.clock, self.store, catalog)
+        self._services = build_services(
+            self, self.settings, self.clock, self.store, catalog, self.metrics
+        )
         await self.load_extensions()
+
+    @property
+    def telemetry(self) -> Telemetry:
+        """What buttons and modals count through (`bot.core.telemetry.telemetry_of`)."""
+        return self.metrics
 
     @property
     def services(self) -> Services:
@@ -144,6 +167,21 @@ class StudyBot(commands.Bot):
             wake=services.core.dispatcher.next_wake,
         )
         await self.sync_commands()
+        await self.start_observability()
+
+    async def start_observability(self) -> None:
+        """Serve `/healthz` and `/metrics` when METRICS_PORT is set (see
+        `bot.core.observability.server`); `close()` stops it."""
+        if self.settings.metrics_port is None or self.observability is not None:
+            return
+        server = ObservabilityServer(
+            BotProbes(self, self.services.core, lambda: self.serving),
+            self.metrics,
+            host=self.settings.metrics_host,
+            port=self.settings.metrics_port,
+        )
+        await server.start()
+        self.observability = server
 
     async def on_ready(self) -> None:
         # on_ready fires again after a fresh IDENTIFY; jobs and catch-up run once per process.
@@ -154,6 +192,7 @@ class StudyBot(commands.Bot):
         # catch-up posts try them.
         await self.services.health.channels.audit_at_start(self.guilds)
         await self.services.start()
+        self.serving = True
         log.info("ready as %s in %s guilds", self.user, len(self.guilds))
         if not self.guilds and self.application_id is not None:
             log.warning("%s", not_in_any_server(self.application_id))
@@ -161,7 +200,9 @@ class StudyBot(commands.Bot):
     async def on_app_command_completion(
         self, interaction: discord.Interaction[StudyBot], command: object
     ) -> None:
-        """Deliver what waited in the member's inbox with their next command reply."""
+        """Count the command, and deliver what waited in the member's inbox with their next
+        command reply."""
+        self.metrics.interaction(command_label(interaction), "ok")
         if interaction.guild_id is None:
             return
         pending = await self.services.notifier.take_inbox(interaction.guild_id, interaction.user.id)
@@ -225,6 +266,10 @@ class StudyBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            self.serving = False
+            if self.observability is not None:
+                await self.observability.close()
+                self.observability = None
             if self._services is not None:
                 self._services.core.scheduler.shutdown()
             self._stop_views()

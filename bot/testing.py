@@ -45,12 +45,14 @@ __all__ = [
 
 
 def settings(*, database_url: str, **overrides: object) -> Settings:
-    """Settings for a test bot: no `.env` is read, guilds are ready at once, and sends are
+    """Settings for a test bot: no `.env` is read, guilds are ready at once, no metrics
+    endpoint is opened (`metrics_port=0` opens one on a free loopback port), and sends are
     not throttled by the production rate limits (pass overrides to change any of it)."""
     values: dict[str, Any] = {
         "database_url": database_url,
         "guild_ready_timeout": 0.01,
         "dev_guild_id": None,
+        "metrics_port": None,
     }
     values.update(overrides)
     return load_settings(_env_file=None, **values)

@@ -26,6 +26,7 @@ from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.scheduling.simulation import SimulatedScheduler
 from bot.core.settings import Settings
 from bot.core.store import Store
+from bot.core.telemetry import Telemetry
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
 from bot.health.channels import ChannelAudit
@@ -92,7 +93,9 @@ class MemberFacing(TypedDict):
     notifier: Notifier
 
 
-def build_core(client: discord.Client, settings: Settings, clock: Clock, store: Store) -> Core:
+def build_core(
+    client: discord.Client, settings: Settings, clock: Clock, store: Store, telemetry: Telemetry
+) -> Core:
     """The infrastructure; with a `FakeClock` the scheduler is the simulation."""
     scheduler = (
         SimulatedScheduler(clock) if isinstance(clock, FakeClock) else SchedulerService(clock)
@@ -104,18 +107,24 @@ def build_core(client: discord.Client, settings: Settings, clock: Clock, store: 
         scheduler=scheduler,
         dispatcher=Dispatcher(store, clock),
         deliverer=Deliverer(client, settings),
+        telemetry=telemetry,
     )
 
 
 def build_services(
-    client: discord.Client, settings: Settings, clock: Clock, store: Store, catalog: CatalogRegistry
+    client: discord.Client,
+    settings: Settings,
+    clock: Clock,
+    store: Store,
+    catalog: CatalogRegistry,
+    telemetry: Telemetry,
 ) -> Services:
     """Every service, built once with explicit collaborators."""
-    core = build_core(client, settings, clock, store)
+    core = build_core(client, settings, clock, store, telemetry)
     posts = GuildPosts()
     guilds = GuildService(store, clock)
     members = MemberService(store, clock)
-    notifier = Notifier(store, clock, members, core.deliverer)
+    notifier = Notifier(store, clock, members, core.deliverer, core.telemetry)
     # What daily, projects and interview each take besides `core` and their renderer.
     member_facing = MemberFacing(catalog=catalog, guilds=guilds, members=members, notifier=notifier)
     daily = DailyService(core, **member_facing, renderer=DailyViews())

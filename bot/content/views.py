@@ -18,7 +18,7 @@ from bot.content.service import (
     UploadResult,
 )
 from bot.core import embeds
-from bot.core.checks import guild_id_of
+from bot.core.checks import guild_id_of, is_moderator
 from bot.core.choices import ChoiceButton, Choices
 from bot.core.persistent import Field
 from bot.core.text import code, escape
@@ -120,7 +120,12 @@ def preview_embed(preview: UploadPreview) -> discord.Embed:
 class UploadDecisionButton(ChoiceButton, prefix="content-"):
     """Confirm or Cancel of an upload preview. The custom id carries only a random token:
     the pending pack stays on the server, so a click can never apply a different file, and
-    after a restart the token is unknown and the member is told to upload again."""
+    after a restart the token is unknown and the member is told to upload again.
+
+    Confirming checks again that the clicker is a moderator (Manage Server or the moderator
+    role, from the permissions Discord sends with this click): one demoted while the preview
+    was open is refused privately and nothing is stored. Cancelling stores nothing, so it
+    needs only to be the uploader's click."""
 
     CHOICES: ClassVar[Choices] = {
         "confirm": ("Confirm", discord.ButtonStyle.success),
@@ -133,6 +138,7 @@ class UploadDecisionButton(ChoiceButton, prefix="content-"):
         guild_id = guild_id_of(interaction)
         content = interaction.client.services.content
         if self.action == "confirm":
+            await is_moderator(interaction)  # raises NotModerator: the preview stays open
             result = await content.confirm_upload(guild_id, interaction.user.id, self.token)
             await interaction.response.edit_message(embed=confirmed_embed(result), view=None)
         else:

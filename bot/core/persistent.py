@@ -48,6 +48,7 @@ import discord
 
 from bot.core.errors import UserFacingError
 from bot.core.reporting import report_error
+from bot.core.telemetry import InteractionOutcome, telemetry_of
 
 NAMESPACE = "studybot"
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
@@ -172,11 +173,14 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], Generic[ItemT], template=_NE
         return built
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Run `on_click`; a refusal or a crash reaches the member like a command's would."""
+        """Run `on_click`; a refusal or a crash reaches the member like a command's would.
+        The outcome is counted for the metrics under the component's prefix."""
+        outcome: InteractionOutcome = "ok"
         try:
             await self.on_click(interaction)
         except Exception as error:
-            await report_error(interaction, error)
+            outcome = await report_error(interaction, error)
+        telemetry_of(interaction.client).component(self.prefix.rstrip("-"), outcome)
 
     async def on_click(self, interaction: discord.Interaction[Any]) -> None:
         """What the component does; subclasses type `interaction` as `Interaction[StudyBot]`."""

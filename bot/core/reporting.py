@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import UserFacingError
+from bot.core.telemetry import InteractionOutcome, telemetry_of
 
 log = logging.getLogger("studybot.errors")
 
@@ -116,7 +117,11 @@ async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> No
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
-async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+async def report_error(
+    interaction: discord.Interaction[Any], error: BaseException
+) -> InteractionOutcome:
+    """Answer the member privately; returns "refused" (a reason they understand) or
+    "error" (unexpected: logged with its error id)."""
     text, error_id = message_for(error)
     if error_id is not None:
         command = interaction.command.qualified_name if interaction.command else None
@@ -131,24 +136,29 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
     else:
         log.debug("refused %s: %s", interaction.id, text)
     await send_ephemeral(interaction, text)
+    return "refused" if error_id is None else "error"
 
 
 def guarded(
     callback: Callable[Concatenate[S, discord.Interaction[Any], P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[S, discord.Interaction[Any], P], Coroutine[Any, Any, None]]:
-    """Route errors from a button/select/modal callback through `report_error`.
+    """Route errors from a button/select/modal callback through `report_error`, and count
+    the outcome for the metrics (as the callback's `Class.method`).
 
     discord.py only logs errors raised by dynamic items and modals; the member would see
     "This interaction failed". This decorator gives them the same answer a command gets.
     """
+    component = callback.__qualname__
 
     @functools.wraps(callback)
     async def wrapper(
         self: S, interaction: discord.Interaction[Any], *args: P.args, **kwargs: P.kwargs
     ) -> None:
+        outcome: InteractionOutcome = "ok"
         try:
             await callback(self, interaction, *args, **kwargs)
         except Exception as error:
-            await report_error(interaction, error)
+            outcome = await report_error(interaction, error)
+        telemetry_of(interaction.client).component(component, outcome)
 
     return wrapper  # type: ignore[return-value]  # functools.wraps loses the Concatenate names

@@ -15,6 +15,7 @@ from bot.core.scheduling.dispatcher import Dispatcher
 from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.settings import Settings
 from bot.core.store import Store
+from bot.core.telemetry import Telemetry
 
 
 @dataclass(frozen=True)
@@ -25,3 +26,5 @@ class Core:
     scheduler: SchedulerService
     dispatcher: Dispatcher
     deliverer: Deliverer
+    #: Counters for the operator's metrics (interactions, deliveries, sweeps).
+    telemetry: Telemetry

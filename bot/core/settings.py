@@ -80,6 +80,13 @@ class Settings(BaseSettings):
         default=None, description="Sync commands instantly to this guild (development)."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text for people, json for log collectors (one per line)."
+    )
+
+    # Operations: /healthz and /metrics (off unless a port is set; 0 picks a free port).
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = Field(default="127.0.0.1", min_length=1)
 
     # Scheduling and delivery.
     dispatcher_interval_seconds: float = Field(default=30.0, gt=0, le=600)
@@ -146,6 +153,17 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_port_is_off(cls, value: object) -> object:
+        """`METRICS_PORT=` (empty, as in .env.example) means off, like leaving it out."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def home(self) -> Path:

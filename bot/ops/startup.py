@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.app import create_bot
+from bot.core.observability.server import MetricsPortError
 from bot.core.settings import Settings
 from bot.ops.database import inspect_database
 from bot.ops.exits import EXIT_DATABASE, EXIT_FAILED, EXIT_OK
@@ -45,6 +46,8 @@ async def _attempt(settings: Settings, token: str, make_bot: BotFactory) -> Fail
     try:
         async with bot:
             await bot.start(token)
+    except MetricsPortError:
+        raise  # an operator's configuration problem: the command line explains it
     except Exception as error:
         failure = explain(error, settings)
         if failure is not None:

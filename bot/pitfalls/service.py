@@ -240,6 +240,7 @@ class PitfallService:
             await rows.finish_sweep(conn, sweep_id, seconds, sent)
         self.last_sweep_at = now
         self.last_sweep_seconds = seconds
+        self.core.telemetry.sweep(seconds)
         log.info(
             "guild %s: pitfall sweep of %s members, %s detections, %s nudges in %.3f s",
             guild_id,

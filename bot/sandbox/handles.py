@@ -75,6 +75,11 @@ class SandboxWorld(SandboxCore):
         """Give ``member`` a role (GUILD_MEMBER_UPDATE once started)."""
         self.fake.give_role(member, self.role(role) if isinstance(role, str) else role)
 
+    def take_role(self, member: FakeMember, role: FakeRole | str) -> None:
+        """Take a role from ``member`` (GUILD_MEMBER_UPDATE once started): e.g. demote a
+        moderator; their next interaction carries the permissions without it."""
+        self.fake.take_role(member, self.role(role) if isinstance(role, str) else role)
+
     @property
     def members(self) -> list[FakeMember]:
         bot_ids = {self.fake.bot_user.id, self.fake.owner_user.id}

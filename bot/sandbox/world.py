@@ -190,6 +190,11 @@ class World:
             member.roles.append(role.id)
         self.events.dispatch_soon("GUILD_MEMBER_UPDATE", member_event(member))
 
+    def take_role(self, member: FakeMember, role: FakeRole) -> None:
+        if role.id in member.roles:
+            member.roles.remove(role.id)
+        self.events.dispatch_soon("GUILD_MEMBER_UPDATE", member_event(member))
+
     def set_overwrite(
         self, channel: FakeChannel, target_id: int, type: int, allow: int = 0, deny: int = 0
     ) -> None:

@@ -13,6 +13,7 @@ from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
 from bot.core.store.schema import inbox
+from bot.core.telemetry import NO_TELEMETRY, InteractionOutcome
 
 GUILD = 42
 
@@ -30,8 +31,12 @@ async def test_sends_once_and_records_where_it_went(store: Store, clock: FakeClo
         calls.append(key)
         return Sent(channel_id=7, message_id=99)
 
-    first = await deliver_once(store, clock, key="k", guild_id=GUILD, kind="t", send=send)
-    second = await deliver_once(store, clock, key="k", guild_id=GUILD, kind="t", send=send)
+    first = await deliver_once(
+        store, clock, key="k", guild_id=GUILD, kind="t", send=send, telemetry=NO_TELEMETRY
+    )
+    second = await deliver_once(
+        store, clock, key="k", guild_id=GUILD, kind="t", send=send, telemetry=NO_TELEMETRY
+    )
     assert (first.status, second.status) == ("sent", "duplicate")
     assert calls == ["k"]  # the key is what the send passes to Discord as its nonce
     async with store.connect() as conn:
@@ -46,7 +51,9 @@ async def test_a_failed_send_is_recorded_failed_or_retryable(
     async def send(key: str) -> Sent:
         raise DeliveryFailed("the channel no longer exists", permanent=permanent)
 
-    outcome = await deliver_once(store, clock, key="k", guild_id=GUILD, kind="t", send=send)
+    outcome = await deliver_once(
+        store, clock, key="k", guild_id=GUILD, kind="t", send=send, telemetry=NO_TELEMETRY
+    )
     assert outcome.status == expected and outcome.failure is not None
     assert await status(store, "k") == expected
 
@@ -55,7 +62,9 @@ async def test_a_refusal_from_the_renderer_is_unavailable(store: Store, clock: F
     async def send(key: str) -> Sent:
         raise UserFacingError("This server has no daily prompts loaded yet.")
 
-    outcome = await deliver_once(store, clock, key="k", guild_id=GUILD, kind="t", send=send)
+    outcome = await deliver_once(
+        store, clock, key="k", guild_id=GUILD, kind="t", send=send, telemetry=NO_TELEMETRY
+    )
     assert (outcome.status, outcome.detail) == (
         "unavailable",
         "This server has no daily prompts loaded yet.",
@@ -70,13 +79,17 @@ async def test_an_unexpected_error_leaves_the_key_retryable_not_claimed(
         raise RuntimeError("bug")
 
     with pytest.raises(RuntimeError):
-        await deliver_once(store, clock, key="k", guild_id=GUILD, kind="t", send=send)
+        await deliver_once(
+            store, clock, key="k", guild_id=GUILD, kind="t", send=send, telemetry=NO_TELEMETRY
+        )
     assert await status(store, "k") == "retry"
 
     async def works(key: str) -> Sent:
         return Sent(channel_id=7, message_id=1)
 
-    again = await deliver_once(store, clock, key="k", guild_id=GUILD, kind="t", send=works)
+    again = await deliver_once(
+        store, clock, key="k", guild_id=GUILD, kind="t", send=works, telemetry=NO_TELEMETRY
+    )
     assert again.status == "sent"
 
 
@@ -99,7 +112,9 @@ async def test_record_runs_in_the_transaction_that_marks_the_key_sent(
     async def send(key: str) -> Delivered:
         return Delivered(detail="inbox", record=keep)
 
-    outcome = await deliver_once(store, clock, key="k", guild_id=GUILD, kind="t", send=send)
+    outcome = await deliver_once(
+        store, clock, key="k", guild_id=GUILD, kind="t", send=send, telemetry=NO_TELEMETRY
+    )
     assert outcome.status == "sent" and outcome.sent is None
     async with store.connect() as conn:
         kept = (await conn.execute(select(inbox.c.title))).scalars().all()
@@ -117,7 +132,70 @@ async def test_a_key_already_claimed_by_the_caller_is_not_claimed_again(
         return Sent(channel_id=7, message_id=2)
 
     outcome = await deliver_once(
-        store, clock, key="k", guild_id=GUILD, kind="t", send=send, claimed=True
+        store,
+        clock,
+        key="k",
+        guild_id=GUILD,
+        kind="t",
+        send=send,
+        telemetry=NO_TELEMETRY,
+        claimed=True,
     )
     assert outcome.status == "sent"
     assert await status(store, "k") == "sent"
+
+
+class Recorded:
+    """A `Telemetry` that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[tuple[str, str]] = []
+
+    def interaction(self, command: str, outcome: InteractionOutcome) -> None:
+        raise AssertionError("deliver_once reports deliveries only")
+
+    def component(self, component: str, outcome: InteractionOutcome) -> None:
+        raise AssertionError("deliver_once reports deliveries only")
+
+    def delivery(self, kind: str, outcome: str) -> None:
+        self.deliveries.append((kind, outcome))
+
+    def sweep(self, seconds: float) -> None:
+        raise AssertionError("deliver_once reports deliveries only")
+
+
+async def test_every_outcome_is_counted_by_kind(store: Store, clock: FakeClock) -> None:
+    recorded = Recorded()
+
+    async def works(key: str) -> Sent:
+        return Sent(channel_id=7, message_id=1)
+
+    async def gone(key: str) -> Sent:
+        raise DeliveryFailed("the channel no longer exists", permanent=True)
+
+    async def later(key: str) -> Sent:
+        raise DeliveryFailed("Discord error 502", permanent=False)
+
+    async def nothing_to_send(key: str) -> Sent:
+        raise UserFacingError("no content loaded")
+
+    async def crashes(key: str) -> Sent:
+        raise RuntimeError("bug")
+
+    sends = [("a", works), ("a", works), ("b", gone), ("c", later), ("d", nothing_to_send)]
+    for key, send in sends:
+        await deliver_once(
+            store, clock, key=key, guild_id=GUILD, kind="daily", send=send, telemetry=recorded
+        )
+    with pytest.raises(RuntimeError):
+        await deliver_once(
+            store, clock, key="e", guild_id=GUILD, kind="nudge", send=crashes, telemetry=recorded
+        )
+    assert recorded.deliveries == [
+        ("daily", "sent"),
+        ("daily", "duplicate"),
+        ("daily", "failed"),
+        ("daily", "retry"),
+        ("daily", "unavailable"),
+        ("nudge", "error"),
+    ]

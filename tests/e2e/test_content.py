@@ -512,3 +512,36 @@ async def test_a_built_in_pack_can_be_switched_off_and_on_per_server(sb: Sandbox
     on = await sb.slash(mod, "content enable", pack="prompts-math")
     assert "enabled" in on.text.lower()
     assert set(bot_of(sb).services.catalog.for_guild(sb.guild.id).prompts) == before
+
+
+async def test_a_moderator_demoted_before_confirming_is_refused_and_nothing_is_stored(
+    sb: Sandbox,
+) -> None:
+    mod = sb.member("morgan", moderator=True)
+    preview = await sb.slash(mod, "content upload", file=V1)
+    assert preview.buttons == ["Confirm", "Cancel"]
+
+    # Losing the Moderator role (Manage Server) while the preview is open.
+    sb.take_role(mod, "Moderator")
+    refused = await sb.click(mod, preview, "Confirm")
+    assert refused.ephemeral and MOD_ONLY in refused.text
+    assert await stored_versions(sb, "kaggle-club") == []
+    assert "q-kaggle-leaky-cv" not in questions(sb)
+
+    # A moderator role set with /setup moderator-role counts the same way.
+    helpers = sb.add_role("Study Helpers")
+    owner = sb.member("olga", moderator=True)
+    await sb.slash(owner, "setup moderator-role", role="Study Helpers")
+    helper = sb.member("hana")
+    sb.give_role(helper, helpers)
+    helper_preview = await sb.slash(helper, "content upload", file=V1)
+    assert helper_preview.buttons == ["Confirm", "Cancel"]
+    sb.take_role(helper, helpers)
+    assert MOD_ONLY in (await sb.click(helper, helper_preview, "Confirm")).text
+    assert await stored_versions(sb, "kaggle-club") == []
+
+    # Moderator again: the preview was not used up by the refusal.
+    sb.give_role(mod, "Moderator")
+    done = await sb.click(mod, preview, "Confirm")
+    assert "Pack uploaded" in done.text
+    assert await stored_versions(sb, "kaggle-club") == ["1.0.0"]

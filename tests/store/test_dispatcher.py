@@ -104,3 +104,25 @@ async def test_legacy_per_row_handlers_still_work(store: Store, clock: FakeClock
     assert await dispatcher.tick() == 3
     assert sorted(seen) == [0, 1, 2]
     assert await dispatcher.next_wake() is None
+
+
+async def test_backlog_counts_what_is_due_and_how_long_the_oldest_waited(
+    store: Store, clock: FakeClock
+) -> None:
+    dispatcher = Dispatcher(store, clock)
+    empty = await dispatcher.backlog()
+    assert (empty.due, empty.oldest_age) == (0, None)
+    await _seed(store, "late", 2, clock.now() - timedelta(minutes=90))
+    await _seed(store, "now", 3, clock.now())
+    await _seed(store, "later", 4, clock.now() + timedelta(hours=1))  # not due yet
+    backlog = await dispatcher.backlog()
+    assert backlog.due == 5 and backlog.oldest_age == timedelta(minutes=90)
+
+    async def handler(row: dict[str, Any], now: datetime, key: str) -> Served:
+        return Served(None)
+
+    for kind in ("late", "now"):
+        dispatcher.register_claimed(kind, handler)
+    await dispatcher.tick()
+    served = await dispatcher.backlog()
+    assert (served.due, served.oldest_age) == (0, None)

@@ -41,6 +41,14 @@ class Served:
     delivered: bool = True  # False: nothing was sent; the claim is closed as skipped
 
 
+@dataclass(frozen=True)
+class Backlog:
+    """Reminders due and not yet served, and how long the oldest has waited."""
+
+    due: int
+    oldest_age: timedelta | None
+
+
 ClaimedHandler = Callable[[dict[str, Any], datetime, str], Awaitable[Served]]
 
 
@@ -138,6 +146,13 @@ class Dispatcher:
             next_due = now + RETRY_AFTER_ERROR  # a handler must move the row forward
         async with self.store.begin() as conn:
             await reminder_rows.advance(conn, row["id"], row["due_at_utc"], next_due)
+
+    async def backlog(self) -> Backlog:
+        """What is due now and waiting (for the metrics; a healthy bot keeps it near 0)."""
+        now = self.clock.now()
+        async with self.store.connect() as conn:
+            due, oldest = await reminder_rows.backlog(conn, now)
+        return Backlog(due, None if oldest is None else max(timedelta(0), now - oldest))
 
     async def next_wake(self) -> datetime | None:
         async with self.store.connect() as conn:

@@ -376,6 +376,7 @@ class GuildPost:
             guild_id=guild_id,
             kind=self.kind,
             send=send,
+            telemetry=self.core.telemetry,
         )
         if outcome.status == "duplicate":
             return PostResult("duplicate", "already posted", day)

@@ -25,6 +25,7 @@ from bot.core.errors import UserFacingError
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
+from bot.core.telemetry import Telemetry
 
 OutcomeStatus = Literal["sent", "duplicate", "failed", "retry", "unavailable"]
 
@@ -57,10 +58,24 @@ async def deliver_once(
     guild_id: int,
     kind: str,
     send: Send,
+    telemetry: Telemetry,
     claimed: bool = False,
 ) -> Outcome:
-    """Claim `key`, run `send(key)`, record the result. `claimed=True` when the caller
-    already owns the key (the dispatcher claims a whole batch at once)."""
+    """Claim `key`, run `send(key)`, record the result (and count it: `telemetry`).
+    `claimed=True` when the caller already owns the key (the dispatcher claims a whole
+    batch at once)."""
+    try:
+        outcome = await _deliver(store, clock, key, guild_id, kind, send, claimed)
+    except Exception:
+        telemetry.delivery(kind, "error")
+        raise
+    telemetry.delivery(kind, outcome.status)
+    return outcome
+
+
+async def _deliver(
+    store: Store, clock: Clock, key: str, guild_id: int, kind: str, send: Send, claimed: bool
+) -> Outcome:
     if not claimed:
         async with store.begin() as conn:
             if not await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant):

@@ -69,6 +69,11 @@ class SchedulerService:
         if not self.scheduler.running:
             self.scheduler.start(paused=self.paused)
 
+    @property
+    def running(self) -> bool:
+        """Started and not shut down (a simulation counts as running while paused)."""
+        return bool(self.scheduler.running)
+
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -76,6 +76,7 @@ class Store:
         _ensure_sqlite_folder(url)
         self.engine: AsyncEngine = create_async_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.closed = False
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
 
@@ -116,5 +117,22 @@ class Store:
             await connection.run_sync(run)
         log.info("database at revision %s", await self.current_revision())
 
+    async def ping(self) -> bool:
+        """True when a connection can be opened and answers `SELECT 1` (for `/healthz`).
+
+        False once the store was closed: the engine would quietly reopen its pool, but a bot
+        that closed its store is shutting down and must not be reported healthy.
+        """
+        if self.closed:
+            return False
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # any failure (driver, network, file) means unreachable
+            log.warning("database unreachable: %s", type(error).__name__)
+            return False
+        return True
+
     async def close(self) -> None:
+        self.closed = True
         await self.engine.dispose()

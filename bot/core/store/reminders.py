@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
@@ -75,6 +75,22 @@ async def next_due_at(conn: AsyncConnection) -> datetime | None:
 
         value = value.replace(tzinfo=UTC)
     return value
+
+
+async def backlog(conn: AsyncConnection, now: datetime) -> tuple[int, datetime | None]:
+    """How many reminders are due at `now`, and the earliest due time among them (one
+    indexed aggregate, cheap enough for every metrics scrape)."""
+    row = (
+        await conn.execute(
+            select(func.count(), func.min(due_reminders.c.due_at_utc)).where(
+                due_reminders.c.due_at_utc <= now
+            )
+        )
+    ).one()
+    count, oldest = int(row[0]), row[1]
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return count, oldest
 
 
 async def advance_many(

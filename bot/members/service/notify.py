@@ -19,6 +19,7 @@ from bot.core.scheduling.delivery import Deliverer, DeliveryFailed
 from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store import Store
 from bot.core.store import inbox as inbox_rows
+from bot.core.telemetry import Telemetry
 from bot.members.service.profiles import MemberService
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Notifier:
     clock: Clock
     members: MemberService
     deliverer: Deliverer
+    telemetry: Telemetry
 
     async def to_member(
         self,
@@ -85,6 +87,7 @@ class Notifier:
             guild_id=guild_id,
             kind=kind,
             send=send,
+            telemetry=self.telemetry,
             claimed=claimed,
         )
         if outcome.status == "duplicate":

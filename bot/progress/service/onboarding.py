@@ -204,6 +204,7 @@ class Welcome:
             guild_id=guild_id,
             kind="welcome",
             send=send,
+            telemetry=self.core.telemetry,
         )
         if outcome.status in ("failed", "retry", "unavailable"):
             log.warning("guild %s: welcome greeting failed: %s", guild_id, outcome.detail)

@@ -135,5 +135,6 @@ class Milestones:
             guild_id=project.guild_id,
             kind="ship",
             send=send,
+            telemetry=self.core.telemetry,
         )
         return CELEBRATED[outcome.status]
