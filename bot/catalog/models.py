@@ -257,8 +257,8 @@ class Question(_Model):
     id: Slug
     title: QuestionTitle | None = Field(
         default=None,
-        description="A short name for lists, at most 80 characters, e.g. \"Stable softmax and "
-        "cross-entropy in numpy\". Built-in packs always set it; without one, lists show the "
+        description='A short name for lists, at most 80 characters, e.g. "Stable softmax and '
+        'cross-entropy in numpy". Built-in packs always set it; without one, lists show the '
         "prompt's first sentence.",
     )
     category: QuestionCategory

@@ -69,7 +69,7 @@ def test_an_unclosed_fence_keeps_the_rest_as_written() -> None:
 
 def test_indented_code_and_table_rows_keep_their_breaks() -> None:
     text = (
-        "Example: grid = [\".....\",\n"
+        'Example: grid = [".....",\n'
         '                 "####."] -> 16\n'
         "| n | time |\n"
         "| 1 | 2 ms |\n"
@@ -78,7 +78,7 @@ def test_indented_code_and_table_rows_keep_their_breaks() -> None:
         "and some prose\nafter it."
     )
     assert reflow(text) == (
-        "Example: grid = [\".....\",\n"
+        'Example: grid = [".....",\n'
         '                 "####."] -> 16\n'
         "| n | time |\n"
         "| 1 | 2 ms |\n"
