@@ -102,8 +102,6 @@ SEMVER_PATTERN: Final = (
 
 # --- Discord limits ---------------------------------------------------------------------
 EMBED_TITLE_MAX: Final = 256
-#: A question's short title: what lists of questions show (mock summaries, posts).
-QUESTION_TITLE_MAX: Final = 80
 EMBED_DESCRIPTION_MAX: Final = 4096
 EMBED_FIELD_VALUE_MAX: Final = 1024
 EMBED_FIELD_NAME_MAX: Final = 256

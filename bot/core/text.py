@@ -6,9 +6,18 @@ from __future__ import annotations
 import discord
 
 from bot.core.errors import quoted
-from bot.core.wording import ELLIPSIS, first_sentence, noun, plural, shorten
+from bot.core.wording import ELLIPSIS, first_sentence, noun, plural, shorten, strength_text
 
-__all__ = ["ELLIPSIS", "code", "escape", "first_sentence", "noun", "plural", "shorten"]
+__all__ = [
+    "ELLIPSIS",
+    "code",
+    "escape",
+    "first_sentence",
+    "noun",
+    "plural",
+    "shorten",
+    "strength_text",
+]
 
 
 def escape(text: str | None, limit: int | None = None) -> str:

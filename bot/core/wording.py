@@ -57,3 +57,9 @@ def first_sentence(text: str, limit: int) -> str:
     match = re.search(r"(?<=[.?!])\s", flat)
     sentence = flat[: match.start()] if match else flat
     return shorten(sentence, limit)
+
+
+def strength_text(value: float, answers: int) -> str:
+    """A strength (0..1) on the one scale members see everywhere, with its sample size:
+    "67% · 3 answers"."""
+    return f"{round(100 * value)}% · {plural(answers, 'answer')}"

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.activity.tables import activity
 from bot.core.clock import FakeClock
+from bot.core.errors import UserFacingError
 from bot.interview import store as interview_rows
 from bot.interview.rules import MOCK_EXPIRY_GRACE, PAIR_QUEUE_TTL
 from bot.sandbox import Sandbox
-from bot.sandbox.driver import MessageView, Reply
+from bot.sandbox.driver import MessageView, Reply, walk_components
 from bot.sandbox.models import FakeMember
 from tests.e2e.conftest import bot_of
 
@@ -77,7 +79,7 @@ async def test_practice_with_hints_key_points_and_a_rating(sb: Sandbox) -> None:
     assert rated.response_type == 7 and rated.message_id == reply.message_id
     assert "Rated Good" in rated.text and "Next review" in rated.text
     assert "<t:" in rated.text  # a Discord timestamp for the next due date
-    assert rated.buttons == ["Next question"]
+    assert rated.buttons == ["Next question", "Key points"]
 
     async with services.core.store.connect() as conn:
         card = await interview_rows.card(conn, sb.guild.id, alice.id, question_id)
@@ -94,6 +96,43 @@ async def test_practice_with_hints_key_points_and_a_rating(sb: Sandbox) -> None:
     # Rating twice is refused; Next question starts the next round in place.
     nxt = await sb.click(alice, rated, "Next question")
     assert "Interview practice" in nxt.text and "Hint" in nxt.buttons
+
+
+async def test_the_rating_reply_is_compact_and_the_key_points_open_from_a_button(
+    sb: Sandbox,
+) -> None:
+    alice, bob = sb.member("alice"), sb.member("bob")
+    services = bot_of(sb).services
+    reply = await sb.slash(alice, "interview practice", category="coding", difficulty=1)
+    question = next(
+        q
+        for q in services.catalog.for_guild(sb.guild.id).questions_in("coding", 1)
+        if q.title and q.title in reply.text
+    )
+    assert reply.embeds[0]["title"] == question.title  # the question's own short title
+    rated = await sb.click(alice, reply, "Good")
+    # The verdict and the next review, once; not the question and key points again.
+    assert rated.embeds[0]["title"] == f"Rated Good · {question.title}"
+    assert rated.text.count("<t:") == 2 and "in about" not in rated.text
+    assert question.prompt[:60] not in rated.text
+    assert question.key_points[0][:40] not in rated.text
+    assert rated.buttons == ["Next question", "Key points"]
+
+    someone_else = await click_as(sb, bob, rated, "Key points")
+    assert someone_else.ephemeral and "another member" in someone_else.text
+    keys = await sb.click(alice, rated, "Key points")
+    assert keys.ephemeral and keys.message_id != rated.message_id
+    assert question.key_points[0][:40] in keys.text and question.title in keys.text
+
+    # Before the rating the key points open in the question itself, not from this part.
+    fresh = await sb.slash(alice, "interview practice", category="coding", difficulty=1)
+    (attempt_id,) = {
+        int(c["custom_id"].split(":")[2])
+        for c in walk_components(fresh.components)
+        if str(c.get("custom_id", "")).startswith("studybot:iv-hint:")
+    }
+    with pytest.raises(UserFacingError, match="Rate yourself first"):
+        await services.interview.rounds.answer_part(sb.guild.id, alice.id, attempt_id, "keys")
 
 
 async def test_again_comes_back_first_and_buttons_survive_a_restart(sb: Sandbox) -> None:
@@ -154,8 +193,12 @@ async def test_stats_for_self_and_public_private_members(sb: Sandbox) -> None:
     reply = await sb.slash(alice, "interview practice", category="math")
     await sb.click(alice, reply, "Again")
     own = await sb.slash(alice, "interview stats")
-    assert own.ephemeral and "Attempts" in own.text and "2" in own.text
+    assert own.ephemeral and "Answers rated: 2" in own.text
     assert "Coding (DS&A)" in own.text and "Applied math" in own.text
+    # one 0–100 % scale with the sample size, and "new" explained (issue 17)
+    assert "**Coding (DS&A)** — 33% · 1 answer · new" in own.text
+    assert "**Applied math** — 0% · 1 answer · new" in own.text
+    assert "new: fewer than 4 answers" in own.text and "/4" not in own.text
     assert "Weakest skills" in own.text
     private = await sb.slash(bob, "interview stats", member=alice)
     assert "keeps their progress private" in private.text
