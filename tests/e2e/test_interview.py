@@ -296,7 +296,8 @@ async def test_mock_session_interrupted_by_a_restart_and_finished_with_resume(
     summary = done.embeds[-1]
     review = next(f["value"] for f in summary["fields"] if f["name"] == "What to review")
     assert review == f"• {hard_title}"
-    assert "overall 67% · 3 answers" in summary["description"]
+    assert "You answered 3 of 3 questions · overall 67%" in summary["description"]
+    assert "**Coding (DS&A)** — 67% · 1 answer" in done.text
     assert done.buttons == []
     # The session is over: resume says so, and a new one may start.
     assert "no mock session running" in (await sb.slash(alice, "interview resume")).text

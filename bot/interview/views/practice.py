@@ -216,10 +216,9 @@ def summary_embed(summary: MockSummary) -> discord.Embed:
     }.get(summary.status, "Mock interview")
     score = summary.score
     answered = sum(c.answered for c in score.categories)
+    # The sample size is the first half of the sentence: "You answered 3 of 3 questions".
     overall = (
-        f"overall {strength_text(score.overall_percent / 100, answered)} from your own ratings"
-        if answered
-        else "no answer rated"
+        f"overall {score.overall_percent}% from your own ratings" if answered else "none rated"
     )
     embed = embeds.info(
         heading,
