@@ -11,6 +11,7 @@ from typing import Any
 import discord
 
 from bot.core import embeds
+from bot.core.text import shorten
 from bot.pitfalls.views import feedback_buttons, nudge_card
 
 MAX_EMBEDS = 10
@@ -34,7 +35,9 @@ def inbox_embeds(items: list[dict[str, Any]]) -> list[discord.Embed]:
             action = str(payload.get("action", ""))
             embed = nudge_card(item["title"], item["body"], action, payload["pitfall"])
         else:
-            embed = embeds.info(item["title"][:256], item["body"][:4096], colour=embeds.WARNING)
+            embed = embeds.info(
+                shorten(item["title"], 256), shorten(item["body"], 4096), colour=embeds.WARNING
+            )
             embed.set_footer(text="Kept for you since you do not get DMs from me.")
         shown.append(embed)
     return shown

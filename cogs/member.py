@@ -203,9 +203,8 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
         """See your settings (only you can see them)."""
         guild_id = guild_id_of(interaction)
-        profile = await self.bot.services.members.profile(guild_id, interaction.user.id)
-        guild = await self.bot.services.guilds.settings(guild_id)
-        await reply(interaction, embed=member_views.member_settings(profile, guild.timezone))
+        overview = await self.bot.services.progress.settings_overview(guild_id, interaction.user.id)
+        await reply(interaction, embed=progress_ui.settings_embed(overview))
 
 
 async def setup(bot: StudyBot) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.wording import plural
+
 from .catalog import Catalog
 from .constants import QUESTION_CATEGORIES
 from .errors import PackError, PackIssue
@@ -53,10 +55,10 @@ def validate_command(paths: Sequence[Path], out: TextIO) -> int:
         error = PackError(issues)
         out.write(error.format() + "\n")
         count = len(error.issues)
-        out.write(f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded\n")
+        out.write(f"{plural(count, 'problem')} found; nothing was loaded\n")
         return 1
     counts = catalog.counts()
-    out.write(f"OK: {len(packs)} pack{'s' if len(packs) != 1 else ''} valid together\n")
+    out.write(f"OK: {plural(len(packs), 'pack')} valid together\n")
     for kind, number in counts.items():
         out.write(f"  {kind}: {number}\n")
     out.write("  questions by category and answer parts:\n")

@@ -115,6 +115,8 @@ CHOICE_NAME_MAX: Final = 100
 
 # --- field limits from FORMAT.md ---------------------------------------------------------
 TITLE_MAX: Final = 256
+#: A question's short title: what lists of questions show (mock summaries, posts).
+QUESTION_TITLE_MAX: Final = 80
 PROMPT_BODY_MAX: Final = 1500
 PROMPT_ACTION_MAX: Final = 1000
 EST_MINUTES: Final = (20, 90)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.core.wording import noun
+
 __all__ = ["PackError", "PackIssue", "format_path"]
 
 
@@ -64,7 +66,7 @@ class PackError(Exception):
         lines = [str(issue) for issue in shown]
         rest = len(self.issues) - len(shown)
         if rest > 0:
-            lines.append(f"... and {rest} more problem{'s' if rest != 1 else ''}")
+            lines.append(f"... and {rest:,} more {noun(rest, 'problem')}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

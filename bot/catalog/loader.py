@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from . import constants as C
 from .errors import PackError, PackIssue, format_path
 from .models import CUSTOM_ERROR, Pack
+from .prose import reflow_literal_prose
 from .safeyaml import ParsedYaml, Path, YamlFatal, decode_pack_bytes, read_yaml
 
 __all__ = ["load_pack_dir", "load_pack_file", "parse_pack"]
@@ -278,6 +279,7 @@ def parse_pack(data: bytes, source: str) -> Pack:
         PackIssue(source, i.line, i.column, format_path(i.path), i.message) for i in parsed.issues
     ]
     issues.extend(_issue(source, parsed, p, m) for p, m in _duplicate_ids(parsed.value))
+    reflow_literal_prose(parsed.value, parsed.literal_paths)
     try:
         pack = Pack.model_validate(parsed.value)
     except ValidationError as exc:

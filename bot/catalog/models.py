@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.core.wording import first_sentence
+
 from . import constants as C
 from .constants import Pitfall, ProjectDomain, QuestionCategory, ReferenceLanguage
 from .placeholders import template_fields, template_problems
@@ -55,6 +57,7 @@ def _sized(max_length: int) -> Any:
 
 # Text fields, one alias per limit (kept as plain aliases so type checkers understand them).
 Title = Annotated[StrictStr, _sized(C.TITLE_MAX)]
+QuestionTitle = Annotated[StrictStr, _sized(C.QUESTION_TITLE_MAX)]
 Name = Annotated[StrictStr, _sized(C.NAME_MAX)]
 Description = Annotated[StrictStr, _sized(C.DESCRIPTION_MAX)]
 Tag = Annotated[StrictStr, _sized(C.TAG_MAX)]
@@ -252,6 +255,12 @@ class Question(_Model):
     """A mock-interview question; hints are revealed in order, key points at the end."""
 
     id: Slug
+    title: QuestionTitle | None = Field(
+        default=None,
+        description='A short name for lists, at most 80 characters, e.g. "Stable softmax and '
+        'cross-entropy in numpy". Built-in packs always set it; without one, lists show the '
+        "prompt's first sentence.",
+    )
     category: QuestionCategory
     difficulty: Difficulty = Field(description="1 (easy) to 3 (hard).")
     prompt: QuestionPrompt = Field(description="The question, shown as the embed description.")
@@ -285,6 +294,18 @@ class Question(_Model):
         default=None, description="A full answer, shown on request after the key points."
     )
     reference: Reference | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title_is_one_line(cls, value: str | None) -> str | None:
+        if value is not None and "\n" in value:
+            raise _fail("a question title is one line: write it without line breaks")
+        return value
+
+    @property
+    def display_title(self) -> str:
+        """What lists show: the title, else the prompt's first sentence, cut with "…"."""
+        return self.title or first_sentence(self.prompt, C.QUESTION_TITLE_MAX)
 
     @model_validator(mode="after")
     def _numeric_answer_complete(self) -> Question:

@@ -33,9 +33,11 @@ def bullet_block(lines: Iterable[str]) -> str:
 
 
 def question_embed_length(question: Question) -> int:
-    """Characters of a question's embed with every hint, the key points and follow-ups shown."""
+    """Characters of a question's embed (its title and prompt) with every hint, the key points
+    and follow-ups shown."""
     return (
-        len(question.prompt)
+        len(question.display_title)
+        + len(question.prompt)
         + sum(len(h) for h in question.hints)
         + len(bullet_block(question.key_points))
         + sum(len(f) for f in question.follow_ups)

@@ -70,6 +70,9 @@ class ParsedYaml:
     #: Paths whose value was replaced because of an issue (an alias, a duplicate key ...):
     #: later checks stay quiet about them instead of piling up follow-on errors.
     tainted: set[Path] = field(default_factory=set)
+    #: Paths of scalars written as literal blocks (``|``): their line breaks are the
+    #: author's, which the loader reflows in prose fields (:mod:`bot.catalog.prose`).
+    literal_paths: set[Path] = field(default_factory=set)
 
     def position(self, path: Path, *, prefer_key: bool = True) -> Position | None:
         """Where ``path`` starts: its key if it has one, else its value, else its parent's."""
@@ -304,6 +307,8 @@ def read_yaml(text: str) -> ParsedYaml:
             elif isinstance(event, yaml.ScalarEvent):
                 if not check_props(event, path, pos) and not dropped:
                     result.tainted.add(path)
+                if event.style == "|" and not dropped:
+                    result.literal_paths.add(path)
                 attach(_scalar(event), path, pos, dropped)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if len(stack) >= MAX_DEPTH:

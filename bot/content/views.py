@@ -21,7 +21,7 @@ from bot.core import embeds
 from bot.core.checks import guild_id_of, is_moderator
 from bot.core.choices import ChoiceButton, Choices
 from bot.core.persistent import Field
-from bot.core.text import code, escape
+from bot.core.text import code, escape, shorten
 
 if TYPE_CHECKING:
     from bot.studybot import StudyBot
@@ -68,7 +68,7 @@ def diff_fields(embed: discord.Embed, diff: PackDiff) -> None:
             lines.append(f"**~ changed** {_ids(d.changed, budget)}")
         if d.removed:
             lines.append(f"**− removed** {_ids(d.removed, budget)}")
-        embed.add_field(name=label, value="\n".join(lines)[:FIELD_MAX], inline=False)
+        embed.add_field(name=label, value=shorten("\n".join(lines), FIELD_MAX), inline=False)
     if diff.is_empty:
         embed.add_field(
             name="Items",
@@ -194,7 +194,7 @@ def list_embed(packs: Sequence[PackSummary]) -> discord.Embed:
         lines.append(f"… and {len(own) - LIST_FIELDS_MAX} more")
     embed.add_field(
         name=f"This server's packs ({len(own)})",
-        value="\n".join(lines)[:FIELD_MAX] or "None yet — `/content upload` adds one.",
+        value=shorten("\n".join(lines), FIELD_MAX) or "None yet — `/content upload` adds one.",
         inline=False,
     )
     builtin_lines = [
@@ -203,7 +203,7 @@ def list_embed(packs: Sequence[PackSummary]) -> discord.Embed:
     ]
     embed.add_field(
         name=f"Built-in packs ({len(builtin)})",
-        value=(", ".join(builtin_lines) or "none")[:FIELD_MAX],
+        value=shorten(", ".join(builtin_lines) or "none", FIELD_MAX),
         inline=False,
     )
     embed.set_footer(text="/content show pack:<id> for details and versions.")

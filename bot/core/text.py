@@ -1,10 +1,23 @@
-"""User text is escaped before it is shown: no markdown tricks, no pings."""
+"""Text members read: escaped user text (no markdown tricks, no pings), counts with the right
+plural and text cut with an ellipsis (the last two from `bot.core.wording`, which is pure)."""
 
 from __future__ import annotations
 
 import discord
 
 from bot.core.errors import quoted
+from bot.core.wording import ELLIPSIS, first_sentence, noun, plural, shorten, strength_text
+
+__all__ = [
+    "ELLIPSIS",
+    "code",
+    "escape",
+    "first_sentence",
+    "noun",
+    "plural",
+    "shorten",
+    "strength_text",
+]
 
 
 def escape(text: str | None, limit: int | None = None) -> str:
@@ -12,8 +25,8 @@ def escape(text: str | None, limit: int | None = None) -> str:
     if not text:
         return ""
     cleaned = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-    if limit is not None and len(cleaned) > limit:
-        cleaned = cleaned[: max(0, limit - 1)].rstrip() + "…"
+    if limit is not None:
+        cleaned = shorten(cleaned, limit)
     return cleaned
 
 

@@ -11,6 +11,7 @@ from bot.catalog import Catalog
 from bot.core import embeds
 from bot.core.persistent import FixedButton, persistent_view, require_guild
 from bot.core.scheduling.guild_posts import Rendered
+from bot.core.text import plural, shorten
 from bot.daily.rules.streaks import StreakState
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def prompt_embed(daily: DailyPrompt, catalog: Catalog) -> discord.Embed:
 
 
 def thread_name(daily: DailyPrompt) -> str:
-    return f"{daily.prompt_date:%d %b} · {daily.prompt.title}"[:100]
+    return shorten(f"{daily.prompt_date:%d %b} · {daily.prompt.title}", 100)
 
 
 class DailyDoneButton(
@@ -79,10 +80,9 @@ def completion_embed(completion: Completion) -> discord.Embed:
 
 
 def streak_line(streak: StreakState) -> str:
-    days = "day" if streak.current == 1 else "days"
-    line = f"{streak.current} {days} (best {streak.best})"
+    line = f"{plural(streak.current, 'day')} (best {streak.best})"
     if streak.freezes:
-        line += f" · {streak.freezes} freeze{'s' if streak.freezes > 1 else ''} held"
+        line += f" · {plural(streak.freezes, 'freeze')} held"
     return line
 
 

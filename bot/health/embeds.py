@@ -7,6 +7,7 @@ from datetime import datetime
 import discord
 
 from bot.core import embeds
+from bot.core.text import shorten
 from bot.health.rules import ChannelCheck
 from bot.health.service import HealthReport
 
@@ -25,7 +26,7 @@ def health_embed(report: HealthReport) -> discord.Embed:
     )
     embed = embeds.info("Bot health", colour=embeds.WARNING if problems else embeds.SUCCESS)
     jobs = "\n".join(f"`{job}` — next {_when(when)}" for job, when in report.jobs) or "none"
-    embed.add_field(name="Scheduled jobs", value=jobs[:1024], inline=False)
+    embed.add_field(name="Scheduled jobs", value=shorten(jobs, 1024), inline=False)
     embed.add_field(name="Reminder dispatcher", value=f"last tick {_when(report.last_tick)}")
     sweep = _when(report.last_sweep)
     if report.last_sweep_seconds is not None:

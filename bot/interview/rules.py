@@ -26,7 +26,7 @@ RATING_LABELS: Final[dict[str, str]] = {rating: rating.title() for rating in RAT
 _FSRS_RATING: Final[dict[str, fsrs.Rating]] = {r: fsrs.Rating[r.title()] for r in RATINGS}
 #: A rating as a 0..1 strength: Again 0, Hard 1/3, Good 2/3, Easy 1.
 RATING_STRENGTH: Final[dict[str, float]] = {"again": 0.0, "hard": 1 / 3, "good": 2 / 3, "easy": 1.0}
-#: A rating as a 1..4 score (what averages in `/interview stats` show).
+#: A rating as a 1..4 score (what the trend compares).
 RATING_SCORE: Final[dict[str, int]] = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 
 #: The four kinds of interview work the guide names; a mock session mixes these.
@@ -42,6 +42,8 @@ MOCK_MAX_QUESTIONS: Final = 6
 MOCK_EXPIRY_GRACE: Final = timedelta(minutes=15)
 #: How many recent ratings per category count towards strength and averages.
 RECENT_PER_CATEGORY: Final = 10
+#: A category with fewer ratings than this is "new": too few answers to show a trend.
+TREND_MIN_RATINGS: Final = 4
 PAIR_QUEUE_TTL: Final = timedelta(hours=2)
 PEER_SCORES: Final[tuple[int, ...]] = (1, 2, 3, 4, 5)
 ALL_DAYS: Final = frozenset(range(7))
@@ -331,38 +333,61 @@ def _recent_by_category(attempts: Iterable[RatedAttempt]) -> dict[str, list[Rate
     return per
 
 
+@dataclass(frozen=True)
+class Strength:
+    """How strong a member is in one category: the mean strength (0..1) of their most recent
+    `RECENT_PER_CATEGORY` ratings there, and how many rated answers they gave in it."""
+
+    value: float
+    answers: int
+
+    @property
+    def percent(self) -> int:
+        """The one scale members see everywhere: 0–100 %."""
+        return round(100 * self.value)
+
+
+def strengths(attempts: Iterable[RatedAttempt]) -> dict[str, Strength]:
+    """Per category: strength over the most recent ratings, and the number of answers."""
+    out: dict[str, Strength] = {}
+    for cat, items in _recent_by_category(attempts).items():
+        recent = items[:RECENT_PER_CATEGORY]
+        value = sum(RATING_STRENGTH[a.rating] for a in recent) / len(recent)
+        out[cat] = Strength(value, len(items))
+    return out
+
+
 def strength_by_category(attempts: Iterable[RatedAttempt]) -> dict[str, float]:
     """0..1 per category: the mean strength of the most recent ratings in it."""
-    return {
-        cat: sum(RATING_STRENGTH[a.rating] for a in items[:RECENT_PER_CATEGORY])
-        / len(items[:RECENT_PER_CATEGORY])
-        for cat, items in _recent_by_category(attempts).items()
-    }
+    return {cat: strength.value for cat, strength in strengths(attempts).items()}
+
+
+Trend = Literal["up", "down", "steady", "new"]
 
 
 @dataclass(frozen=True)
 class CategoryStats:
     category: str
     attempts: int
-    average: float  # 1..4 over recent ratings
-    trend: Literal["up", "down", "steady", "new"]
+    strength: float  # 0..1 over recent ratings, like everywhere else
+    trend: Trend  # "new": fewer than TREND_MIN_RATINGS ratings, too few to compare
 
 
 def category_stats(attempts: Iterable[RatedAttempt]) -> list[CategoryStats]:
-    """Per category: attempts, recent average (1–4) and the trend of recent vs. earlier."""
+    """Per category: attempts, recent strength (0..1) and the trend of recent vs. earlier."""
     out: list[CategoryStats] = []
     for cat, items in sorted(_recent_by_category(attempts).items()):
         recent = items[:RECENT_PER_CATEGORY]
-        average = sum(RATING_SCORE[a.rating] for a in recent) / len(recent)
+        strength = sum(RATING_STRENGTH[a.rating] for a in recent) / len(recent)
         half = min(5, len(items) // 2)
-        trend: Literal["up", "down", "steady", "new"]
-        if half < 2:
+        trend: Trend
+        if len(items) < TREND_MIN_RATINGS:
             trend = "new"
         else:
             newer = sum(RATING_SCORE[a.rating] for a in items[:half]) / half
             older = sum(RATING_SCORE[a.rating] for a in items[half : 2 * half]) / half
             trend = "up" if newer - older >= 0.5 else "down" if older - newer >= 0.5 else "steady"
-        out.append(CategoryStats(cat, len(items), average, trend))
+        out.append(CategoryStats(cat, len(items), strength, trend))
     return out
 
 

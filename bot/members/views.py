@@ -1,5 +1,5 @@
-"""What members and moderators see of their settings: /settings show, reminders, nudges,
-and the server's /setup show."""
+"""What members and moderators see of their settings: reminders, nudges and the server's
+/setup show (`/settings show` needs the progress settings too: `bot.progress.views.settings`)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,9 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.core.embeds import WARNING, info, success
+from bot.core.text import shorten
 from bot.members.service.guilds import CHANNEL_ROLES, GuildSettings
-from bot.members.service.profiles import MemberProfile
-
-
-def _yes_no(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def member_settings(profile: MemberProfile, guild_zone: str) -> discord.Embed:
-    embed = info("Your settings")
-    zone = profile.timezone or f"{guild_zone} (the server's; set yours with /settings timezone)"
-    embed.add_field(name="Timezone", value=zone, inline=False)
-    dms = _yes_no(profile.dm_opt_in)
-    if profile.dm_opt_in and profile.dm_unreachable:
-        dms += " — but my last DM bounced; check your privacy settings, then turn DMs on again"
-    embed.add_field(name="Direct messages", value=dms, inline=True)
-    embed.add_field(name="Nudges", value=profile.nudge_mode, inline=True)
-    embed.add_field(
-        name="Profile", value="public" if profile.profile_public else "private", inline=True
-    )
-    embed.add_field(name="Leaderboards", value=_yes_no(profile.leaderboard_opt_in), inline=True)
-    embed.set_footer(text="Only you can see this.")
-    return embed
+from bot.members.service.profiles import NUDGE_MODE_LABELS, MemberProfile
 
 
 def reminder_settings(prefs: Mapping[str, object]) -> discord.Embed:
@@ -58,7 +38,7 @@ def nudge_mode_saved(profile: MemberProfile) -> discord.Embed:
     text = NUDGE_MODE_TEXT[profile.nudge_mode]
     if profile.nudge_mode == "dm" and not profile.dm_opt_in:
         text += " Turn DMs on with `/settings dms enabled:True`, or they stay in your inbox."
-    return success(f"Nudges: {profile.nudge_mode}", text)
+    return success(f"Nudges: {NUDGE_MODE_LABELS[profile.nudge_mode]}", text)
 
 
 def _channel(channel_id: int | None) -> str:
@@ -80,6 +60,6 @@ def guild_settings(settings: GuildSettings, extra: Sequence[tuple[str, str]] = (
         broken = "\n".join(
             f"⚠ {name}: {reason}" for name, reason in sorted(settings.broken.items())
         )
-        embed.add_field(name="Needs attention", value=broken[:1024], inline=False)
+        embed.add_field(name="Needs attention", value=shorten(broken, 1024), inline=False)
         embed.colour = WARNING
     return embed

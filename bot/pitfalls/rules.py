@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
 
 from bot.core.time import format_hhmm
+from bot.core.wording import plural
 
 #: The four pitfalls the sweep looks for, in the order nudges are preferred when more than
 #: the weekly cap fire at once (the earlier, the more concrete the suggested fix).
@@ -175,7 +176,7 @@ class PitfallConfig:
 
     def describe(self) -> str:
         state = "on" if self.enabled else "off"
-        changed = f", {len(self.overrides)} threshold(s) changed" if self.overrides else ""
+        changed = f", {plural(len(self.overrides), 'threshold')} changed" if self.overrides else ""
         return f"{state}, daily sweep at {format_hhmm(SWEEP_TIME)} server time{changed}"
 
 

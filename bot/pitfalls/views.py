@@ -10,6 +10,7 @@ from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS
 from bot.core import embeds
 from bot.core.persistent import PersistentButton, persistent_view
+from bot.core.text import plural, shorten
 from bot.pitfalls.rules import (
     NOT_FOR_ME,
     ON_IT,
@@ -42,9 +43,9 @@ def nudge_card(title: str, body: str, action: str, pitfall: str) -> discord.Embe
             f"Noticed: {pitfall_label(pitfall)} · at most 2 nudges a week · "
             "Not for me mutes this one for 30 days"
         )
-    embed = embeds.info(title[:256], body[:4096], colour=embeds.WARNING)
+    embed = embeds.info(shorten(title, 256), shorten(body, 4096), colour=embeds.WARNING)
     if action:
-        embed.add_field(name="Try this", value=action[:1024], inline=False)
+        embed.add_field(name="Try this", value=shorten(action, 1024), inline=False)
     embed.set_footer(text=footer)
     return embed
 
@@ -155,7 +156,7 @@ def stats_embed(stats: GuildStats) -> discord.Embed:
     else:
         counts = " · ".join(f"{pitfall_label(p)} {stats.flagged.get(p, 0)}" for p in PITFALLS)
         flagged = (
-            f"{counts}\nof {stats.members_evaluated} members active in the windows · "
+            f"{counts}\nof {plural(stats.members_evaluated, 'member')} active in the windows · "
             f"swept <t:{int(stats.last_sweep_at.timestamp())}:R>"
         )
     embed.add_field(name="Members flagged (latest sweep)", value=flagged, inline=False)

@@ -98,7 +98,8 @@ nudges:
 """
     pack = parse_pack(data, "strip.yaml")
     assert pack.header.name == "Strip"
-    assert pack.header.description == "Two lines\nof text."
+    # A literal block's wrapped prose is one paragraph once loaded (issue 17: reflowed).
+    assert pack.header.description == "Two lines of text."
     assert pack.nudges[0].body == "{study_days} days."
 
 

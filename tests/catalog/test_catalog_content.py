@@ -12,9 +12,12 @@ import difflib
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
+import yaml
 from conftest import CONTENT_DIR
+from pydantic import BaseModel
 
 from bot.catalog import (
     PROJECT_DOMAINS,
@@ -24,6 +27,7 @@ from bot.catalog import (
     PackError,
     load_pack_dir,
 )
+from bot.catalog.prose import is_structural_line
 
 FOUR_PITFALLS = ("tutorial_hell", "perfectionism", "isolation", "theory_practice_gap")
 STREAK_PITFALLS = ("streak_at_risk", "welcome_back")
@@ -198,6 +202,96 @@ def test_project_idea_coverage(builtin: Catalog) -> None:
         if len(i.milestones) < 5 or not i.dataset.strip() or len(i.stretch_goals) < 1
     ]
     assert not thin, f"ideas with < 5 milestones, no dataset or no stretch goal: {thin}"
+
+
+def test_every_question_has_a_short_distinct_title(builtin: Catalog) -> None:
+    untitled = [q.id for q in builtin.questions.values() if not q.title]
+    assert not untitled, f"built-in questions without a `title`: {untitled}"
+    titles = Counter(q.title for q in builtin.questions.values())
+    assert all(len(str(t)) <= 80 for t in titles)
+    twice = [t for t, n in titles.items() if n > 1]
+    assert not twice, f"titles used by more than one question: {twice}"
+
+
+#: Where a paragraph may end: a sentence, a colon before a list, a closing bracket or quote.
+_PARAGRAPH_END = re.compile(r"[.?!:;)\]\"'`”’]$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _prose_texts(item: BaseModel, path: str) -> Iterator[tuple[str, str]]:
+    """Every prose string of an item (a reference's code, setup and check are not prose)."""
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        if name == "reference" or value is None:
+            continue
+        values = value if isinstance(value, tuple) else (value,)
+        for index, one in enumerate(values):
+            where = f"{path}.{name}" + (f"[{index}]" if isinstance(value, tuple) else "")
+            if isinstance(one, str):
+                yield where, one
+            elif isinstance(one, BaseModel):
+                yield from _prose_texts(one, where)
+
+
+def _mid_paragraph_breaks(text: str) -> list[str]:
+    """Line breaks inside a paragraph: the line before does not end one, and neither line
+    is a list item, table row, code or inside a fenced block."""
+    found: list[str] = []
+    fence: str | None = None
+    lines = text.split("\n")
+    for before, after in itertools.pairwise(lines):
+        opened = _FENCE.match(before)
+        if fence is not None:
+            if opened:
+                fence = None
+            continue
+        if opened and before.strip().count(opened.group(1)) == 1:
+            fence = opened.group(1)
+            continue
+        if not before.strip() or not after.strip() or _FENCE.match(after):
+            continue
+        if is_structural_line(before) or is_structural_line(after):
+            continue
+        if not _PARAGRAPH_END.search(before.rstrip()):
+            found.append(f"{before[-40:]!r} / {after[:40]!r}")
+    return found
+
+
+def test_no_prose_field_keeps_a_mid_paragraph_break(shipped_packs: list[Pack]) -> None:
+    """Discord keeps every line break and wraps narrower on a phone: a break inside a
+    sentence shows as a ragged half line (issue 17). Literal blocks are reflowed by the
+    loader; this proves it for every prose field of every built-in pack."""
+    broken = {
+        f"{pack.id}: {where}": breaks
+        for pack in shipped_packs
+        for kind in ("prompts", "questions", "nudges", "project_ideas")
+        for item in getattr(pack, kind)
+        for where, text in _prose_texts(item, item.id)
+        if (breaks := _mid_paragraph_breaks(text))
+    }
+    assert not broken, f"mid-paragraph line breaks: {broken}"
+
+
+def test_the_check_finds_a_mid_paragraph_break() -> None:
+    assert _mid_paragraph_breaks("To plot a smoothed curve you want the\nmean of every window.")
+    assert not _mid_paragraph_breaks("Two lists:\n- a\n- b\n\n```\nx = 1 +\n  2\n```")
+
+
+def test_fenced_schemas_and_numbered_lists_survive_loading(shipped_packs: list[Pack]) -> None:
+    fenced = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+    checked = 0
+    for pack in shipped_packs:
+        raw = yaml.safe_load((CONTENT_DIR / pack.source).read_text(encoding="utf-8"))
+        raw_prompts = {q["id"]: q["prompt"] for q in raw.get("questions", ())}
+        for question in pack.questions:
+            blocks = fenced.findall(raw_prompts[question.id])
+            for block in blocks:
+                assert block in question.prompt, (question.id, block)
+            checked += len(blocks)
+            for line in question.prompt.split("\n"):
+                # "1. … 2. …" run together on one line would read as one item
+                assert not re.search(r"(^|\s)1[.)]\s.*[.?!:]\s+2[.)]\s", line), question.id
+    assert checked >= 25, "the SQL questions show their schemas in fenced blocks"
 
 
 def test_every_skill_is_practised(builtin: Catalog) -> None:

@@ -134,7 +134,8 @@ async def test_an_unexpected_error_shows_an_error_id_not_the_exception(
     async def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("secret internals: password=hunter2")
 
-    monkeypatch.setattr(services.members, "profile", explode)
+    # /settings show reads the member's context first (it now shows every setting)
+    monkeypatch.setattr(services.members, "context", explode)
     reply = await sb.slash(sb.member("alice"), "settings show")
     assert reply.ephemeral
     assert "error id" in reply.text

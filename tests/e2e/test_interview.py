@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+import yaml
 from sqlalchemy import select
 
 from bot.activity.tables import activity
+from bot.catalog.prose import is_structural_line
 from bot.core.clock import FakeClock
+from bot.core.errors import UserFacingError
+from bot.core.settings import DEFAULT_CONTENT_DIR
 from bot.interview import store as interview_rows
 from bot.interview.rules import MOCK_EXPIRY_GRACE, PAIR_QUEUE_TTL
 from bot.sandbox import Sandbox
-from bot.sandbox.driver import MessageView, Reply
+from bot.sandbox.driver import MessageView, Reply, walk_components
 from bot.sandbox.models import FakeMember
 from tests.e2e.conftest import bot_of
 
@@ -77,7 +84,7 @@ async def test_practice_with_hints_key_points_and_a_rating(sb: Sandbox) -> None:
     assert rated.response_type == 7 and rated.message_id == reply.message_id
     assert "Rated Good" in rated.text and "Next review" in rated.text
     assert "<t:" in rated.text  # a Discord timestamp for the next due date
-    assert rated.buttons == ["Next question"]
+    assert rated.buttons == ["Next question", "Key points"]
 
     async with services.core.store.connect() as conn:
         card = await interview_rows.card(conn, sb.guild.id, alice.id, question_id)
@@ -94,6 +101,76 @@ async def test_practice_with_hints_key_points_and_a_rating(sb: Sandbox) -> None:
     # Rating twice is refused; Next question starts the next round in place.
     nxt = await sb.click(alice, rated, "Next question")
     assert "Interview practice" in nxt.text and "Hint" in nxt.buttons
+
+
+async def test_the_rating_reply_is_compact_and_the_key_points_open_from_a_button(
+    sb: Sandbox,
+) -> None:
+    alice, bob = sb.member("alice"), sb.member("bob")
+    services = bot_of(sb).services
+    reply = await sb.slash(alice, "interview practice", category="coding", difficulty=1)
+    question = next(
+        q
+        for q in services.catalog.for_guild(sb.guild.id).questions_in("coding", 1)
+        if q.title and q.title in reply.text
+    )
+    assert reply.embeds[0]["title"] == question.title  # the question's own short title
+    rated = await sb.click(alice, reply, "Good")
+    # The verdict and the next review, once; not the question and key points again.
+    assert rated.embeds[0]["title"] == f"Rated Good · {question.title}"
+    assert rated.text.count("<t:") == 2 and "in about" not in rated.text
+    assert question.prompt[:60] not in rated.text
+    assert question.key_points[0][:40] not in rated.text
+    assert rated.buttons == ["Next question", "Key points"]
+
+    someone_else = await click_as(sb, bob, rated, "Key points")
+    assert someone_else.ephemeral and "another member" in someone_else.text
+    keys = await sb.click(alice, rated, "Key points")
+    assert keys.ephemeral and keys.message_id != rated.message_id
+    assert question.key_points[0][:40] in keys.text and question.title in keys.text
+
+    # Before the rating the key points open in the question itself, not from this part.
+    fresh = await sb.slash(alice, "interview practice", category="coding", difficulty=1)
+    (attempt_id,) = {
+        int(c["custom_id"].split(":")[2])
+        for c in walk_components(fresh.components)
+        if str(c.get("custom_id", "")).startswith("studybot:iv-hint:")
+    }
+    with pytest.raises(UserFacingError, match="Rate yourself first"):
+        await services.interview.rounds.answer_part(sb.guild.id, alice.id, attempt_id, "keys")
+
+
+async def test_questions_reach_members_as_paragraphs_with_lists_and_schemas_intact(
+    sb: Sandbox,
+) -> None:
+    """The YAML wraps prompts at ~88 columns; members get whole paragraphs (issue 17)."""
+    alice = sb.member("alice")
+    catalog = bot_of(sb).services.catalog.for_guild(sb.guild.id)
+    by_title = {q.display_title: q for q in catalog.questions.values()}
+
+    coding = (await sb.slash(alice, "interview practice", category="coding")).embeds[0]
+    raw = _raw_prompts("questions-coding.yaml")[by_title[coding["title"]].id]
+    assert "\n" in raw.split("\n\n")[0]  # wrapped in the file …
+    lines = coding["description"].split("\n")
+    for before, after in itertools.pairwise(lines):  # … whole paragraphs on screen
+        if before and after and not is_structural_line(after):
+            assert before.rstrip()[-1] in ".?!:)`]\"'", (before, after)
+    assert [line.split(":")[0] for line in lines if line.startswith("- ")] == [
+        "- Input",
+        "- Output",
+        "- Constraints",
+    ]
+
+    sql = (await sb.slash(alice, "interview practice", category="sql")).embeds[0]
+    raw = _raw_prompts("questions-sql.yaml")[by_title[sql["title"]].id]
+    (schema,) = re.findall(r"^```.*?^```", raw, re.MULTILINE | re.DOTALL)
+    assert schema in sql["description"]  # the fenced schema exactly as written
+
+
+def _raw_prompts(file: str) -> dict[str, str]:
+    """The prompts of a built-in pack as its YAML holds them (before the loader reflows)."""
+    data = yaml.safe_load((DEFAULT_CONTENT_DIR / file).read_text(encoding="utf-8"))
+    return {q["id"]: q["prompt"] for q in data["questions"]}
 
 
 async def test_again_comes_back_first_and_buttons_survive_a_restart(sb: Sandbox) -> None:
@@ -154,8 +231,12 @@ async def test_stats_for_self_and_public_private_members(sb: Sandbox) -> None:
     reply = await sb.slash(alice, "interview practice", category="math")
     await sb.click(alice, reply, "Again")
     own = await sb.slash(alice, "interview stats")
-    assert own.ephemeral and "Attempts" in own.text and "2" in own.text
+    assert own.ephemeral and "Answers rated: 2" in own.text
     assert "Coding (DS&A)" in own.text and "Applied math" in own.text
+    # one 0–100 % scale with the sample size, and "new" explained (issue 17)
+    assert "**Coding (DS&A)** — 33% · 1 answer · new" in own.text
+    assert "**Applied math** — 0% · 1 answer · new" in own.text
+    assert "new: fewer than 4 answers" in own.text and "/4" not in own.text
     assert "Weakest skills" in own.text
     private = await sb.slash(bob, "interview stats", member=alice)
     assert "keeps their progress private" in private.text
@@ -204,12 +285,19 @@ async def test_mock_session_interrupted_by_a_restart_and_finished_with_resume(
 
     resumed = await sb.slash(alice, "interview resume")
     assert "question 2 of 3" in resumed.text
+    hard_title = resumed.embeds[0]["title"]  # the question's short title
     third = await sb.click(alice, resumed, "Hard")
     assert "question 3 of 3" in third.text
     done = await sb.click(alice, third, "Easy")
     assert "Mock interview complete" in done.text
     assert "Per category" in done.text and "What to review" in done.text
     assert "Reviews due" in done.text
+    # Listed by title, whole (never a prompt cut mid-sentence); one % scale with its sample.
+    summary = done.embeds[-1]
+    review = next(f["value"] for f in summary["fields"] if f["name"] == "What to review")
+    assert review == f"• {hard_title}"
+    assert "You answered 3 of 3 questions · overall 67%" in summary["description"]
+    assert "**Coding (DS&A)** — 67% · 1 answer" in done.text
     assert done.buttons == []
     # The session is over: resume says so, and a new one may start.
     assert "no mock session running" in (await sb.slash(alice, "interview resume")).text
@@ -275,12 +363,16 @@ async def test_two_members_paired_into_a_thread_with_the_right_roles(sb: Sandbox
     assert sorted(map(int, intro.allowed_mentions.get("users", []))) == sorted([alice.id, bob.id])
     assert "Peer mock interview" in intro.text and "Candidate" in intro.text
     assert intro.buttons == ["Key points", "Done"]
+    services = bot_of(sb).services
+    titles = {q.display_title for q in services.catalog.for_guild(sb.guild.id).questions.values()}
+    assert intro.embeds[0]["title"] in titles  # the question is named by its title
 
     refused = await sb.click(alice, intro, "Key points")
     assert refused.ephemeral and "Only the interviewer" in refused.text
     assert "Only the interviewer" in (await sb.click(kai, intro, "Key points")).text
     keys = await sb.click(bob, intro, "Key points")
     assert keys.ephemeral and "Key points (interviewer only)" in keys.text
+    assert intro.embeds[0]["title"] in keys.text
 
     assert "Only the two members" in (await sb.click(kai, intro, "Done")).text
     done = await sb.click(alice, intro, "Done")
@@ -363,6 +455,12 @@ async def test_question_of_the_day_posted_once_across_a_restart(sb: Sandbox) -> 
 
     post = qotd_posts(sb)[0]
     assert post.buttons == ["Practice this"]
+    # The post is titled with the question's short title, the day above it.
+    catalog = bot_of(sb).services.catalog.for_guild(sb.guild.id)
+    shown = post.embeds[0]["description"]
+    posted = next(q for q in catalog.questions.values() if q.prompt == shown)
+    assert post.embeds[0]["title"] == posted.display_title
+    assert post.embeds[0]["author"]["name"].startswith("Interview question of the day · ")
     alice = sb.member("alice")
     practice = await sb.click(alice, post, "Practice this")
     assert practice.ephemeral and "Question of the day — practice" in practice.text

@@ -113,7 +113,8 @@ async def test_the_model_answer_opens_after_the_key_points(sb: Sandbox) -> None:
     assert shown.ephemeral and "Count the weight matrix, then the biases" in shown.text
 
     rated = await sb.click(alice, keys, "Good")
-    assert rated.buttons == ["Next question", "Model answer"]  # no reference, no number
+    # no reference, no number; the key points open from a button (issue 17: compact reply)
+    assert rated.buttons == ["Next question", "Key points", "Model answer"]
 
 
 async def test_the_reference_opens_only_after_the_rating(sb: Sandbox) -> None:
@@ -121,7 +122,7 @@ async def test_the_reference_opens_only_after_the_rating(sb: Sandbox) -> None:
     reply = await sb.slash(alice, "interview practice", category="ml_coding")
     assert "Reference answer" not in reply.buttons and "Check a number" not in reply.buttons
     rated = await sb.click(alice, reply, "Good")
-    assert rated.buttons == ["Next question", "Reference answer"]
+    assert rated.buttons == ["Next question", "Key points", "Reference answer"]
 
     someone_else = await click_as(sb, bob, rated, "Reference answer")
     assert someone_else.ephemeral and "belong to another member" in someone_else.text

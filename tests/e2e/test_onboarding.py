@@ -29,7 +29,7 @@ async def test_start_saves_each_choice_as_it_is_made(sb: Sandbox) -> None:
     step = await sb.select(alice, step, "Direct messages", ["on"])
     await sb.restart_bot()  # the selects are persistent: they still work
     step = await sb.select(alice, step, "Pitfall nudges", ["dm"])
-    assert "Nudges: dm" in step.text
+    assert "Nudges: by DM" in step.text  # the mode in words, never the stored value
     services = bot_of(sb).services
     profile = await services.members.profile(sb.guild.id, alice.id)
     assert profile.timezone == "Europe/Berlin"

@@ -301,8 +301,11 @@ async def test_dashboard_reads_projects_interviews_and_flags_flags_only_for_the_
             active=1, shipped=2, shipped_domains=frozenset({"cv", "nlp"}), last_checkin_at=None
         )
 
-    async def strength_by_category(guild_id: int, user_id: int) -> dict[str, float]:
-        return {"coding": 0.8, "math": 0.4}
+    async def strengths(guild_id: int, user_id: int) -> dict[str, SimpleNamespace]:
+        return {
+            "coding": SimpleNamespace(value=0.8, answers=12),
+            "math": SimpleNamespace(value=0.4, answers=1),
+        }
 
     async def flags_for(guild_id: int, user_id: int) -> list[SimpleNamespace]:
         return [
@@ -314,11 +317,12 @@ async def test_dashboard_reads_projects_interviews_and_flags_flags_only_for_the_
         ]
 
     monkeypatch.setattr(services.projects, "portfolio_summary", portfolio_summary)
-    monkeypatch.setattr(services.interview, "strength_by_category", strength_by_category)
+    monkeypatch.setattr(services.interview, "strengths", strengths)
     monkeypatch.setattr(services.pitfalls, "flags_for", flags_for)
     own = (await sb.slash(alice, "progress")).all_text
-    assert "1 active · 2 shipped (cv, nlp)" in own
-    assert "Coding: 80%" in own and "Math: 40%" in own
+    # domains by their labels, strengths on the one % scale with their sample size (issue 17)
+    assert "1 active · 2 shipped (Computer vision, NLP)" in own
+    assert "Coding: 80% · 12 answers" in own and "Math: 40% · 1 answer" in own
     assert "Tutorial hell" in own and "course minutes 360" in own
     # portfolio 2/3 of 25 = 16.7 -> 17; interviews over all nine question categories:
     # (0.8 + 0.4) / 9 * 25 = 3.3 -> 3

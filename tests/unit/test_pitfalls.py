@@ -366,7 +366,7 @@ def test_config_from_stored_ignores_unknown_and_non_numbers() -> None:
     config = PitfallConfig.from_stored(True, {"gap_days": 30, "nonsense": 3, "tutorial_days": "x"})
     assert config.overrides == {"gap_days": 30}
     assert config.thresholds.gap_days == 30
-    assert config.describe() == "on, daily sweep at 10:00 server time, 1 threshold(s) changed"
+    assert config.describe() == "on, daily sweep at 10:00 server time, 1 threshold changed"
     assert (
         PitfallConfig.from_stored(False, {}).describe() == "off, daily sweep at 10:00 server time"
     )

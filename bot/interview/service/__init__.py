@@ -85,5 +85,6 @@ class InterviewService:
         self.qotd = QuestionOfTheDay(core, catalog=catalog, guilds=guilds, renderer=renderer)
         # What other features and cogs call on the facade itself (stable names):
         self.strength_by_category = self.reviews.strength_by_category  # progress
+        self.strengths = self.reviews.strengths  # progress (the dashboard)
         self.due_count = self.reviews.due_count  # progress
         self.set_review_reminder = self.reviews.set_review_reminder  # /settings reminders

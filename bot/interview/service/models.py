@@ -84,8 +84,9 @@ class NumberCheck:
     rated: bool  # the attempt was already rated: the suggestion is only for next time
 
 
-#: The parts of an answer a member opens on request: the model answer, the reference code.
-AnswerPart = Literal["model", "code"]
+#: The parts of an answer a member opens on request: the key points (from the reply after the
+#: rating), the model answer, the reference code.
+AnswerPart = Literal["keys", "model", "code"]
 
 
 @dataclass(frozen=True)

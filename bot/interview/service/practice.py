@@ -198,13 +198,19 @@ class PracticeRounds:
     async def answer_part(
         self, guild_id: int, user_id: int, attempt_id: int, part: AnswerPart
     ) -> Question:
-        """The question whose model answer or reference code the member opens. The reference
-        opens after the rating (so it never steers it); the model answer once the key points
-        are open, or after the rating."""
+        """The question whose key points, model answer or reference code the member opens.
+        The reference opens after the rating (so it never steers it); the model answer once
+        the key points are open, or after the rating; the key points here after the rating
+        (before it, "Key points" shows them in the practice message itself)."""
         row = await self.attempts.owned(guild_id, user_id, attempt_id)
         question = self.attempts.question(guild_id, row["question_id"])
         rated = row["rated_at"] is not None
-        if part == "code":
+        if part == "keys":
+            if not (rated or row["key_points_shown"]):
+                raise UserFacingError(
+                    "Rate yourself first — or press Key points on the question to see them now."
+                )
+        elif part == "code":
             if question.reference is None:
                 raise UserFacingError("This question has no reference answer.")
             if not rated:

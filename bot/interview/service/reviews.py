@@ -1,10 +1,10 @@
 """Reviews: what a member's practice adds up to, and the daily reminder when reviews are due.
 
-`strength_by_category` and `due_count` are also what the progress feature reads (the
-readiness score and the weekly digest). The reminder is one `due_reminders` row of kind
-``reviews`` per opted-in member (dispatcher handler `review_reminder`, claimed in batches),
-never a job per member; the preference lives with the member's other reminder settings, in
-the daily feature's table (`bot.daily.api`).
+`strength_by_category`, `strengths` and `due_count` are also what the progress feature reads
+(the dashboard, the readiness score and the weekly digest). The reminder is one
+`due_reminders` row of kind ``reviews`` per opted-in member (dispatcher handler
+`review_reminder`, claimed in batches), never a job per member; the preference lives with
+the member's other reminder settings, in the daily feature's table (`bot.daily.api`).
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ class Reviews:
     async def strength_by_category(self, guild_id: int, user_id: int) -> dict[str, float]:
         """0..1 per category from the member's recent ratings; empty when they have none."""
         return rules.strength_by_category(await self._rated(guild_id, user_id))
+
+    async def strengths(self, guild_id: int, user_id: int) -> dict[str, rules.Strength]:
+        """Per category: strength (0..1) and how many answers it rests on."""
+        return rules.strengths(await self._rated(guild_id, user_id))
 
     async def due_count(self, guild_id: int, user_id: int) -> int:
         """How many of the member's reviews are due now."""

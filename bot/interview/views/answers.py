@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 
 from bot.catalog import Question
+from bot.catalog.render import bullet_block
 from bot.core import embeds
 from bot.core.persistent import PersistentButton
 from bot.core.reporting import guarded
+from bot.core.text import shorten
 from bot.interview import rules
 from bot.interview.views.common import guild_of
 
@@ -25,7 +27,11 @@ if TYPE_CHECKING:
 
 #: Code fences: room the code block's markup takes in an embed description.
 _FENCE = 16
-PART_LABELS: dict[str, str] = {"model": "Model answer", "code": "Reference answer"}
+PART_LABELS: dict[str, str] = {
+    "keys": "Key points",
+    "model": "Model answer",
+    "code": "Reference answer",
+}
 
 
 def number_text(value: float, unit: str | None) -> str:
@@ -58,8 +64,21 @@ def number_check_embed(check: NumberCheck) -> discord.Embed:
     return embed
 
 
+def key_points_embed(question: Question) -> discord.Embed:
+    """The key points (and follow-ups) of a question, opened after the rating."""
+    embed = embeds.info(f"Key points · {question.display_title}", bullet_block(question.key_points))
+    if question.follow_ups:
+        embed.add_field(
+            name="Follow-ups", value=shorten(bullet_block(question.follow_ups), 1024), inline=False
+        )
+    return embed
+
+
 def answer_part_embed(question: Question, part: AnswerPart) -> discord.Embed:
-    """The model answer, or the reference code in a code block (one embed either way)."""
+    """The key points, the model answer, or the reference code in a code block (one embed
+    each)."""
+    if part == "keys":
+        return key_points_embed(question)
     if part == "model":
         assert question.model_answer is not None
         return embeds.info("Model answer", question.model_answer)
@@ -85,7 +104,7 @@ class NumberModal(discord.ui.Modal):
         )
         self.attempt_id = attempt_id
         self.number = discord.ui.TextInput[Any](
-            label=f"Your answer ({unit})"[:45] if unit else "Your answer",
+            label=shorten(f"Your answer ({unit})", 45) if unit else "Your answer",
             placeholder="e.g. 0.25, 69000 or 6.9e4",
             max_length=40,
         )
@@ -118,10 +137,10 @@ class NumberButton(PersistentButton, prefix="iv-num"):
 
 
 class AnswerPartButton(PersistentButton, prefix="iv-part"):
-    """Opens the model answer or the reference privately."""
+    """Opens the key points, the model answer or the reference privately."""
 
     attempt_id: int
-    part: Literal["model", "code"]
+    part: Literal["keys", "model", "code"]
 
     def __init__(self, attempt_id: int, part: AnswerPart, *, row: int | None = None) -> None:
         button = discord.ui.Button[Any](
@@ -143,6 +162,8 @@ def answer_buttons(
 ) -> list[discord.ui.Item[Any]]:
     """The answer buttons a practice message offers at this point of the round."""
     buttons: list[discord.ui.Item[Any]] = []
+    if rated:  # before the rating, the key points open in the message itself
+        buttons.append(AnswerPartButton(attempt_id, "keys"))
     if question.answer is not None and not rated:
         buttons.append(NumberButton(attempt_id))
     if question.model_answer is not None and (rated or key_points_shown):

@@ -10,6 +10,7 @@ import discord
 from bot.catalog.render import bullet_block
 from bot.core import embeds
 from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
+from bot.core.text import shorten
 from bot.interview import rules
 from bot.interview.rules import category_name
 from bot.interview.views.common import guild_of
@@ -48,7 +49,7 @@ def pair_join_embed(join: PairJoin) -> discord.Embed:
 
 
 def pair_thread_name(info: PairInfo) -> str:
-    return f"Mock interview #{info.pair_id} · {category_name(info.question.category)}"[:100]
+    return shorten(f"Mock interview #{info.pair_id} · {category_name(info.question.category)}", 100)
 
 
 def pair_intro_text(info: PairInfo) -> str:
@@ -61,7 +62,8 @@ def pair_intro_text(info: PairInfo) -> str:
 
 def pair_embed(info: PairInfo) -> discord.Embed:
     question = info.question
-    embed = embeds.info("Peer mock interview", question.prompt)
+    embed = embeds.info(question.display_title, question.prompt)
+    embed.set_author(name="Peer mock interview")
     embed.add_field(name="Interviewer", value=f"<@{info.interviewer_id}>", inline=True)
     embed.add_field(name="Candidate", value=f"<@{info.candidate_id}>", inline=True)
     embed.add_field(
@@ -78,13 +80,18 @@ def pair_embed(info: PairInfo) -> discord.Embed:
 def pair_keys_embed(info: PairInfo) -> discord.Embed:
     question = info.question
     embed = embeds.info("Key points (interviewer only)", bullet_block(question.key_points))
+    embed.set_author(name=question.display_title)
     if question.hints:
         embed.add_field(
-            name="Hints you may give", value=bullet_block(question.hints)[:1024], inline=False
+            name="Hints you may give",
+            value=shorten(bullet_block(question.hints), 1024),
+            inline=False,
         )
     if question.follow_ups:
         embed.add_field(
-            name="Follow-up questions", value=bullet_block(question.follow_ups)[:1024], inline=False
+            name="Follow-up questions",
+            value=shorten(bullet_block(question.follow_ups), 1024),
+            inline=False,
         )
     return embed
 

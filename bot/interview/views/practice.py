@@ -7,7 +7,7 @@ working after a restart, and a click from anyone but its owner is refused by the
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import discord
@@ -16,6 +16,7 @@ from bot.catalog import Question
 from bot.catalog.render import bullet_block
 from bot.core import embeds
 from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
+from bot.core.text import plural, strength_text
 from bot.interview import rules
 from bot.interview.rules import Rating, category_name
 from bot.interview.views.answers import answer_buttons
@@ -33,24 +34,19 @@ RATING_STYLE = {
     "easy": discord.ButtonStyle.success,
 }
 TREND = {"up": "↑ improving", "down": "↓ slipping", "steady": "→ steady", "new": "new"}
+#: How the one 0–100 % strength scale is made, said wherever a strength is shown.
+STRENGTH_SCALE = "Strength: Again 0% · Hard 33% · Good 67% · Easy 100%, averaged."
 
 
 def due_text(due: datetime) -> str:
     return f"{discord.utils.format_dt(due, 'R')} ({discord.utils.format_dt(due, 'f')})"
 
 
-def interval_text(interval: timedelta) -> str:
-    minutes = int(interval.total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(1, minutes)} min"
-    if minutes < 48 * 60:
-        return f"{round(minutes / 60)} h"
-    return f"{round(minutes / (24 * 60))} days"
-
-
-def question_embed_base(title: str, question: Question) -> discord.Embed:
-    """A question's embed: the prompt, then its category, difficulty and time limit."""
-    embed = embeds.info(title, question.prompt)
+def question_embed_base(heading: str, question: Question) -> discord.Embed:
+    """A question's embed: what kind of round it is (the author line), the question's short
+    title, its prompt, then its category, difficulty and time limit."""
+    embed = embeds.info(question.display_title, question.prompt)
+    embed.set_author(name=heading)
     embed.add_field(name="Category", value=category_name(question.category), inline=True)
     embed.add_field(name="Difficulty", value=DIFFICULTY.get(question.difficulty, "?"), inline=True)
     embed.add_field(name="Time limit", value=f"{question.time_limit_minutes} min", inline=True)
@@ -60,14 +56,14 @@ def question_embed_base(title: str, question: Question) -> discord.Embed:
 def question_embed(round_: PracticeRound) -> discord.Embed:
     question = round_.question
     if round_.mock is not None:
-        title = f"Mock interview — question {round_.mock.index + 1} of {round_.mock.total}"
+        heading = f"Mock interview — question {round_.mock.index + 1} of {round_.mock.total}"
     elif round_.kind == "review":
-        title = "Interview practice — review due"
+        heading = "Interview practice — review due"
     elif round_.kind == "qotd":
-        title = "Question of the day — practice"
+        heading = "Question of the day — practice"
     else:
-        title = "Interview practice — new question"
-    embed = question_embed_base(title, question)
+        heading = "Interview practice — new question"
+    embed = question_embed_base(heading, question)
     if round_.mock is not None:
         embed.add_field(
             name="Session deadline",
@@ -194,22 +190,18 @@ def practice_next_view(result: RatingResult) -> discord.ui.View:
 
 
 def rating_reply(result: RatingResult) -> tuple[list[discord.Embed], discord.ui.View | None]:
-    """What the practice message becomes after a rating (a type 7 update)."""
+    """What the practice message becomes after a rating (a type 7 update): the verdict and
+    when the question comes back, once. The member has just read the question, so it is not
+    repeated; the key points open privately from a button."""
     saved = embeds.success(
-        f"Rated {rules.RATING_LABELS[result.rating]}",
-        f"Next review of this question: {due_text(result.due_at)} "
-        f"(in about {interval_text(result.interval)}).\n"
+        f"Rated {rules.RATING_LABELS[result.rating]} · {result.question.display_title}",
+        f"Next review {due_text(result.due_at)}.\n"
         f"Logged {result.minutes} min of interview practice.",
     )
     if result.next_round is not None:
         return [saved, question_embed(result.next_round)], practice_view(result.next_round)
     if result.summary is not None:
         return [saved, summary_embed(result.summary)], None
-    saved.add_field(name="Question", value=result.question.prompt[:1000], inline=False)
-    if result.question.key_points:
-        saved.add_field(
-            name="Key points", value=bullet_block(result.question.key_points), inline=False
-        )
     return [saved], practice_next_view(result)
 
 
@@ -224,22 +216,27 @@ def summary_embed(summary: MockSummary) -> discord.Embed:
     }.get(summary.status, "Mock interview")
     score = summary.score
     answered = sum(c.answered for c in score.categories)
+    # The sample size is the first half of the sentence: "You answered 3 of 3 questions".
+    overall = (
+        f"overall {score.overall_percent}% from your own ratings" if answered else "none rated"
+    )
     embed = embeds.info(
         heading,
-        f"You answered {answered} of {summary.total} questions · overall {score.overall_percent}%"
-        " from your own ratings.",
+        f"You answered {answered} of {plural(summary.total, 'question')} · {overall}.",
         colour=embeds.SUCCESS if summary.status == "done" else embeds.BRAND,
     )
-    lines = [
-        f"**{category_name(c.category)}** — {c.percent}% ({c.answered}/{c.asked} answered)"
-        for c in score.categories
-    ]
+    lines = []
+    for c in score.categories:
+        line = f"**{category_name(c.category)}** — "
+        line += strength_text(c.percent / 100, c.answered) if c.answered else "not answered"
+        if 0 < c.answered < c.asked:
+            line += f" ({c.asked - c.answered} not answered)"
+        lines.append(line)
     embed.add_field(name="Per category", value="\n".join(lines) or "—", inline=False)
     review_lines = []
     for qid in score.to_review[:8]:
         question = summary.questions.get(qid)
-        text = question.prompt.split("\n")[0] if question else qid
-        review_lines.append(f"• {text if len(text) <= 90 else text[:89].rstrip() + '…'}")
+        review_lines.append(f"• {question.display_title if question else qid}")
     embed.add_field(
         name="What to review",
         value="\n".join(review_lines) or "Nothing rated Again or Hard — well done.",
@@ -249,7 +246,9 @@ def summary_embed(summary: MockSummary) -> discord.Embed:
         embed.add_field(
             name="Reviews due", value=f"First one {due_text(score.next_due)}", inline=False
         )
-    embed.set_footer(text="/interview practice brings each question back when it is due.")
+    embed.set_footer(
+        text=f"{STRENGTH_SCALE} /interview practice brings each question back when it is due."
+    )
     return embed
 
 
@@ -258,8 +257,8 @@ def summary_embed(summary: MockSummary) -> discord.Embed:
 
 def stats_embed(stats: InterviewStats, who: str) -> discord.Embed:
     embed = embeds.info(f"{who} — interview practice")
-    embed.add_field(name="Attempts", value=str(stats.attempts), inline=True)
-    embed.add_field(name="Due now", value=str(stats.due), inline=True)
+    embed.add_field(name="Answers rated", value=f"{stats.attempts:,}", inline=True)
+    embed.add_field(name="Due now", value=f"{stats.due:,}", inline=True)
     embed.add_field(
         name="Next review",
         value=discord.utils.format_dt(stats.next_due, "R") if stats.next_due else "—",
@@ -267,14 +266,14 @@ def stats_embed(stats: InterviewStats, who: str) -> discord.Embed:
     )
     if stats.categories:
         lines = [
-            f"**{category_name(c.category)}** — avg {c.average:.1f}/4 over "
-            f"{min(c.attempts, 10)} · {TREND[c.trend]}"
+            f"**{category_name(c.category)}** — {strength_text(c.strength, c.attempts)} · "
+            f"{TREND[c.trend]}"
             for c in stats.categories
         ]
-        embed.add_field(name="By category", value="\n".join(lines), inline=False)
+        embed.add_field(name="Strength by category", value="\n".join(lines), inline=False)
     else:
         embed.add_field(
-            name="By category",
+            name="Strength by category",
             value="No rated questions yet: try `/interview practice`.",
             inline=False,
         )
@@ -284,14 +283,18 @@ def stats_embed(stats: InterviewStats, who: str) -> discord.Embed:
             value="\n".join(f"• {name} ({round(100 * v)}%)" for name, v in stats.weakest),
             inline=False,
         )
-    embed.set_footer(text="Averages: Again 1 · Hard 2 · Good 3 · Easy 4, last 10 per category.")
+    embed.set_footer(
+        text=f"{STRENGTH_SCALE.removesuffix('.')} over your last {rules.RECENT_PER_CATEGORY} "
+        f"answers per category. new: fewer than {rules.TREND_MIN_RATINGS} answers, too few to "
+        "show a trend."
+    )
     return embed
 
 
 def reviews_due_embed(count: int) -> discord.Embed:
-    noun = "review is" if count == 1 else "reviews are"
+    verb = "is" if count == 1 else "are"
     return embeds.info(
         "Interview reviews due",
-        f"{count} interview {noun} due. `/interview practice` serves the most overdue first — "
-        "a few minutes now keeps them from piling up.",
+        f"{plural(count, 'interview review')} {verb} due. `/interview practice` serves the "
+        "most overdue first — a few minutes now keeps them from piling up.",
     )

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 
 def qotd_embed(question: Question, day: date) -> discord.Embed:
-    embed = question_embed_base("Interview question of the day", question)
-    embed.set_author(name=f"{day:%A %d %B}")
+    """The post: the day and "Interview question of the day" above the question's title."""
+    embed = question_embed_base(f"Interview question of the day · {day:%A %d %B}", question)
     embed.set_footer(text="Press Practice this for a private round with hints and key points.")
     return embed
 

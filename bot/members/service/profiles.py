@@ -17,6 +17,8 @@ from bot.members import store as member_rows
 from bot.members.service.guilds import GuildSettings
 
 NUDGE_MODES = ("inbox", "dm", "off")
+#: How each nudge mode reads to members (never the stored value).
+NUDGE_MODE_LABELS = {"inbox": "with your next command reply", "dm": "by DM", "off": "off"}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from bot.progress.service.onboarding import (
     Greeting,
     Onboarding,
     OnboardingState,
+    SettingsOverview,
     Welcome,
     WelcomeConfig,
     WelcomeRenderer,
@@ -69,6 +70,7 @@ __all__ = [
     "ProjectsReader",
     "Roadmap",
     "RoadmapView",
+    "SettingsOverview",
     "SkillState",
     "StudyLog",
     "Welcome",
@@ -143,6 +145,10 @@ class ProgressService:
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """The feature's lines in `/setup show` (the welcome greeting)."""
         return await self.welcome.setup_summary(guild_id)
+
+    async def settings_overview(self, guild_id: int, user_id: int) -> SettingsOverview:
+        """`/settings show` (cogs/member.py): every setting the member has."""
+        return await self.onboarding.settings(guild_id, user_id)
 
     async def set_tracking(self, guild_id: int, user_id: int, enabled: bool) -> bool:
         """`/settings tracking` (cogs/member.py): count the member's messages, or stop."""

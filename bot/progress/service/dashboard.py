@@ -58,6 +58,7 @@ class Dashboard:
     streak_best: int
     portfolio: Portfolio
     strengths: dict[str, float]
+    interview_answers: dict[str, int]  # rated answers behind each category's strength
     coverage: rules.Coverage
     next_skill: str | None  # the suggested skill's name
     readiness: rules.Readiness
@@ -107,7 +108,8 @@ class Dashboards:
         portfolio = Portfolio(
             summary.active, summary.shipped, tuple(sorted(summary.shipped_domains))
         )
-        strengths = dict(await self.interview.strength_by_category(guild_id, user_id))
+        detail = await self.interview.strengths(guild_id, user_id)
+        strengths = {category: s.value for category, s in detail.items()}
         flags = await self.pitfalls.flags_for(guild_id, user_id) if own else ()
         catalog = self.catalog.for_guild(guild_id)
         tracks = tracks_of(catalog)
@@ -123,6 +125,7 @@ class Dashboards:
             streak_best=streak.best,
             portfolio=portfolio,
             strengths=strengths,
+            interview_answers={category: s.answers for category, s in detail.items()},
             coverage=coverage,
             next_skill=skill_name(
                 catalog, rules.next_skill(tracks, checked, prefs["focus_tracks"])

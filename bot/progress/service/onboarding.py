@@ -14,7 +14,8 @@ from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.ledger import deliver_once
-from bot.members.api import MemberService
+from bot.daily.api import reminder_prefs
+from bot.members.api import NUDGE_MODE_LABELS, MemberProfile, MemberService
 from bot.progress import rules
 from bot.progress import store as rows
 from bot.progress.service.shared import ProgressPrefs
@@ -34,6 +35,20 @@ class OnboardingState:
     dm_opt_in: bool
     nudge_mode: str
     saved: str | None = None  # what the last action saved, for the confirmation line
+
+
+@dataclass(frozen=True)
+class SettingsOverview:
+    """Every setting a member has, for `/settings show`."""
+
+    profile: MemberProfile
+    guild_timezone: str
+    streak_reminder_hours: int | None  # None: the streak reminder is off
+    review_reminder_time: str | None  # "HH:MM", None: the reviews reminder is off
+    digest: bool
+    tracking: bool
+    goal_minutes: int | None
+    focus_tracks: list[str]  # track names
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,7 @@ class Onboarding:
         prefs: ProgressPrefs,
     ) -> None:
         """`members` owns timezone, DMs and nudges; `prefs` the focus tracks and goal."""
+        self.store = core.store
         self.catalog = catalog
         self.members = members
         self.prefs = prefs
@@ -98,6 +114,26 @@ class Onboarding:
             dm_opt_in=context.profile.dm_opt_in,
             nudge_mode=context.profile.nudge_mode,
             saved=saved,
+        )
+
+    async def settings(self, guild_id: int, user_id: int) -> SettingsOverview:
+        """Everything the member set: `/start`'s choices, reminders, digest and tracking."""
+        context = await self.members.context(guild_id, user_id)
+        prefs = await self.prefs.get(guild_id, user_id)
+        async with self.store.connect() as conn:
+            reminders = await reminder_prefs(conn, guild_id, user_id)
+        names = {t.id: t.name for t in self.catalog.for_guild(guild_id).tracks}
+        return SettingsOverview(
+            profile=context.profile,
+            guild_timezone=context.guild.timezone,
+            streak_reminder_hours=(
+                int(reminders["streak_hours_before"]) if reminders["streak"] else None
+            ),
+            review_reminder_time=str(reminders["review_time"]) if reminders["reviews"] else None,
+            digest=prefs["digest"],
+            tracking=prefs["tracking"],
+            goal_minutes=prefs["goal_minutes"],
+            focus_tracks=[names.get(t, t) for t in prefs["focus_tracks"]],
         )
 
     async def save(
@@ -127,7 +163,7 @@ class Onboarding:
     async def _goal(self, guild_id: int, user_id: int, values: Sequence[str]) -> str:
         hours = rules.goal_choice(values)
         await self.prefs.save(guild_id, user_id, goal_minutes=hours * 60)
-        return f"Weekly goal: {hours} h"
+        return f"Weekly goal: {hours} h a week"
 
     async def _dms(self, guild_id: int, user_id: int, values: Sequence[str]) -> str:
         enabled = bool(values) and values[0] == "on"
@@ -136,7 +172,7 @@ class Onboarding:
 
     async def _nudges(self, guild_id: int, user_id: int, values: Sequence[str]) -> str:
         profile = await self.members.set_nudge_mode(guild_id, user_id, values[0] if values else "")
-        return f"Nudges: {profile.nudge_mode}"
+        return f"Nudges: {NUDGE_MODE_LABELS[profile.nudge_mode]}"
 
 
 @dataclass(eq=False)

@@ -38,11 +38,26 @@ class ProjectsReader(Protocol):
         """The member's active and shipped projects."""
 
 
+class StrengthFacts(Protocol):
+    """A member's strength in one interview category, and its sample size."""
+
+    @property
+    def value(self) -> float:
+        """0..1 over the most recent ratings."""
+
+    @property
+    def answers(self) -> int:
+        """Rated answers in the category."""
+
+
 class InterviewReader(Protocol):
     """The interview feature (`InterviewService`)."""
 
     async def strength_by_category(self, guild_id: int, user_id: int) -> Mapping[str, float]:
         """0..1 per question category the member practised."""
+
+    async def strengths(self, guild_id: int, user_id: int) -> Mapping[str, StrengthFacts]:
+        """Per question category the member practised: strength and answers."""
 
     async def due_count(self, guild_id: int, user_id: int) -> int:
         """How many of the member's reviews are due now."""

@@ -52,6 +52,7 @@ from bot.progress.views.onboarding import (
     welcome_post,
 )
 from bot.progress.views.roadmap import check_embed, roadmap_embed
+from bot.progress.views.settings import settings_embed
 
 if TYPE_CHECKING:
     from bot.progress.service import DigestView
@@ -84,6 +85,7 @@ __all__ = [
     "onboarding_embed",
     "onboarding_view",
     "roadmap_embed",
+    "settings_embed",
     "skill_autocomplete",
     "tracking_embed",
     "undone_embed",

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.catalog.constants import PROJECT_DOMAIN_LABELS
 from bot.core.checks import guild_id_of
 from bot.core.errors import UserFacingError
+from bot.core.text import escape
 from bot.progress import rules
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ SOURCE_LABELS = {
     "pair": "pair interview",
     "checkin": "project check-in",
     "milestone": "milestone",
-    "ship": "ship",
+    "ship": "shipped",
 }
 
 
@@ -55,6 +57,11 @@ def minutes(value: int) -> str:
 def kind_label(kind: str) -> str:
     """An activity kind in running text ('courses', 'coding' ...)."""
     return KIND_LABELS.get(kind, kind).lower()
+
+
+def domain_label(domain: str) -> str:
+    """A project domain as members read it ("Computer vision", never the slug "cv")."""
+    return PROJECT_DOMAIN_LABELS.get(domain) or escape(domain, 30)
 
 
 def owner_guild(interaction: discord.Interaction[StudyBot], user_id: int, refusal: str) -> int:

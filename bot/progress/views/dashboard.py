@@ -11,9 +11,9 @@ import discord
 from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS, QUESTION_CATEGORY_LABELS
 from bot.core import embeds
-from bot.core.text import escape
+from bot.core.text import escape, plural, shorten, strength_text
 from bot.progress import rules
-from bot.progress.views.common import KIND_LABELS, minutes
+from bot.progress.views.common import KIND_LABELS, domain_label, minutes
 
 if TYPE_CHECKING:
     from bot.progress.service import Dashboard, LeaderboardView
@@ -56,7 +56,9 @@ def dashboard_embed(dash: Dashboard, who: str) -> discord.Embed:
         f"Job readiness **{readiness.score}/100** {rules.progress_bar(readiness.score / 100)}",
     )
     embed.add_field(
-        name="Streak", value=f"{dash.streak_current} days (best {dash.streak_best})", inline=True
+        name="Streak",
+        value=f"{plural(dash.streak_current, 'day')} (best {dash.streak_best})",
+        inline=True,
     )
     theory, practice = dash.theory_practice
     embed.add_field(
@@ -86,16 +88,17 @@ def dashboard_embed(dash: Dashboard, who: str) -> discord.Embed:
     portfolio = dash.portfolio
     projects = f"{portfolio.active} active · {portfolio.shipped} shipped"
     if portfolio.shipped_domains:
-        projects += " (" + ", ".join(escape(d, 30) for d in portfolio.shipped_domains) + ")"
+        projects += " (" + ", ".join(domain_label(d) for d in portfolio.shipped_domains) + ")"
     embed.add_field(name="Projects", value=projects, inline=True)
     if dash.strengths:
         strength = "\n".join(
-            f"{QUESTION_CATEGORY_LABELS.get(c, escape(c, 40))}: {round(s * 100)}%"
+            f"{QUESTION_CATEGORY_LABELS.get(c, escape(c, 40))}: "
+            f"{strength_text(s, dash.interview_answers.get(c, 0))}"
             for c, s in sorted(dash.strengths.items())
         )
     else:
         strength = "No interview practice yet."
-    embed.add_field(name="Interview strength", value=strength[:1024], inline=True)
+    embed.add_field(name="Interview strength", value=shorten(strength, 1024), inline=True)
     coverage = dash.coverage
     roadmap = f"{coverage.checked}/{coverage.total} skills ({round(coverage.fraction * 100)}%)"
     if dash.next_skill and dash.own:
@@ -111,7 +114,7 @@ def dashboard_embed(dash: Dashboard, who: str) -> discord.Embed:
         inline=False,
     )
     if dash.own:  # pitfall flags are the member's own business, even on a public profile
-        embed.add_field(name="Pitfall flags", value=_flags_text(dash)[:1024], inline=False)
+        embed.add_field(name="Pitfall flags", value=shorten(_flags_text(dash), 1024), inline=False)
     embed.set_image(url=f"attachment://{CHART_FILENAME}")
     embed.set_footer(
         text="Readiness = roadmap 35 + shipped domains 25 + interview strength 25 + "
@@ -129,10 +132,10 @@ def _board_value(board: str, value: int) -> str:
     if board == "minutes":
         return minutes(value)
     if board == "streak":
-        return f"{value} day{'s' if value != 1 else ''}"
+        return plural(value, "day")
     if board == "shipped":
-        return f"{value} shipped"
-    return f"{value} review{'s' if value != 1 else ''}"
+        return f"{value:,} shipped"
+    return plural(value, "review")
 
 
 def leaderboard_embed(view: LeaderboardView) -> discord.Embed:

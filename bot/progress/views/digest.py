@@ -8,6 +8,7 @@ import discord
 
 from bot.catalog.constants import QUESTION_CATEGORY_LABELS
 from bot.core import embeds
+from bot.core.text import plural, shorten
 from bot.progress import rules
 from bot.progress.views.common import kind_label, minutes
 
@@ -72,14 +73,14 @@ def digest_embed(view: DigestView) -> discord.Embed:
     kinds = ", ".join(f"{kind_label(k)} {minutes(v)}" for k, v in digest.by_kind.items() if v)
     if kinds:
         lines.append(f"({kinds}; theory : practice {digest.ratio_text})")
-    lines.append(f"Streak: {digest.streak} day{'s' if digest.streak != 1 else ''}")
+    lines.append(f"Streak: {plural(digest.streak, 'day')}")
     lines.append(
-        f"Interview practice: {digest.interview_sessions} session"
-        f"{'s' if digest.interview_sessions != 1 else ''} · reviews due now: {digest.reviews_due}"
+        f"Interview practice: {plural(digest.interview_sessions, 'session')} · "
+        f"reviews due now: {digest.reviews_due}"
     )
     lines.append(f"Project check-ins and milestones: {digest.project_updates}")
     lines.append("")
     lines.append(f"**Focus this week:** {focus_label(view)}")
-    embed = embeds.info("Your week in review", "\n".join(lines)[:4000])
+    embed = embeds.info("Your week in review", shorten("\n".join(lines), 4000))
     embed.set_footer(text="Weekly digest · /settings digest enabled:False stops it.")
     return embed

@@ -9,9 +9,15 @@ import discord
 
 from bot.core import embeds
 from bot.core.persistent import FixedButton, PersistentSelect, persistent_view
-from bot.core.text import escape
+from bot.core.text import escape, shorten
 from bot.progress import rules
-from bot.progress.views.common import SOURCE_LABELS, kind_label, minutes, owner_guild
+from bot.progress.views.common import (
+    SOURCE_LABELS,
+    domain_label,
+    kind_label,
+    minutes,
+    owner_guild,
+)
 
 if TYPE_CHECKING:
     from bot.progress.service import HistoryEntry, LoggedEntry
@@ -65,10 +71,21 @@ def undone_embed(entry: HistoryEntry) -> discord.Embed:
     )
 
 
+#: Sources whose topic is a project's domain slug (shown by its label).
+_PROJECT_SOURCES = frozenset({"project", "checkin", "milestone", "ship"})
+
+
 def _entry_line(entry: HistoryEntry) -> str:
-    line = f"`{entry.local_day:%d %b}` **{minutes(entry.minutes)}** {kind_label(entry.kind)}"
+    # A check-in, milestone or release without minutes is an event, not study time: no "0 min".
+    spent = f"**{minutes(entry.minutes)}** " if entry.minutes > 0 else ""
+    line = f"`{entry.local_day:%d %b}` {spent}{kind_label(entry.kind)}"
     if entry.topic:
-        line += f" · {escape(entry.topic, 40)}"
+        topic = (
+            domain_label(entry.topic)
+            if entry.source in _PROJECT_SOURCES
+            else escape(entry.topic, 40)
+        )
+        line += f" · {topic}"
     if entry.note:
         line += f" — {escape(entry.note, 60)}"
     line += f" ({SOURCE_LABELS.get(entry.source, entry.source)})"
@@ -83,7 +100,7 @@ def history_embed(entries: Sequence[HistoryEntry]) -> discord.Embed:
             "Nothing logged yet. `/log minutes:45 kind:course` records a study session.",
         )
     text = "\n".join(_entry_line(e) for e in entries)
-    embed = embeds.info("Your study log", text[:4000])
+    embed = embeds.info("Your study log", shorten(text, 4000))
     embed.set_footer(
         text="Only entries you added with /log can be deleted; the bot records the rest "
         "(daily prompts, interviews, projects, messages)."
@@ -102,8 +119,10 @@ class HistoryDeleteSelect(PersistentSelect, prefix="progress-delete"):
             placeholder="Delete an entry",
             options=[
                 discord.SelectOption(
-                    label=f"{e.local_day:%d %b} · {minutes(e.minutes)} {kind_label(e.kind)}"[:100],
-                    description=(e.note or e.topic or "")[:100] or None,
+                    label=shorten(
+                        f"{e.local_day:%d %b} · {minutes(e.minutes)} {kind_label(e.kind)}", 100
+                    ),
+                    description=shorten(e.note or e.topic or "", 100) or None,
                     value=str(e.id),
                 )
                 for e in entries
@@ -119,9 +138,9 @@ class HistoryDeleteSelect(PersistentSelect, prefix="progress-delete"):
         removed = await log.delete_entry(guild_id, interaction.user.id, int(self.item.values[0]))
         entries = await log.history(guild_id, interaction.user.id)
         embed = history_embed(entries)
-        embed.description = (f"Deleted: {_entry_line(removed)}\n\n" + (embed.description or ""))[
-            :4000
-        ]
+        embed.description = shorten(
+            f"Deleted: {_entry_line(removed)}\n\n" + (embed.description or ""), 4000
+        )
         await interaction.response.edit_message(
             embed=embed, view=history_view(interaction.user.id, entries)
         )

@@ -14,6 +14,8 @@ from bot.core.persistent import (
     persistent_view,
     require_guild,
 )
+from bot.core.text import shorten
+from bot.members.api import NUDGE_MODE_LABELS
 from bot.progress import rules
 from bot.progress.service import Greeting
 from bot.progress.views.common import owner_guild
@@ -69,8 +71,9 @@ def onboarding_embed(state: OnboardingState) -> discord.Embed:
     embed.add_field(name="Timezone", value=zone, inline=True)
     embed.add_field(name="Weekly goal", value=goal, inline=True)
     embed.add_field(name="Direct messages", value="on" if state.dm_opt_in else "off", inline=True)
-    embed.add_field(name="Nudges", value=state.nudge_mode, inline=True)
-    embed.add_field(name="Focus tracks", value=focus[:1024], inline=False)
+    nudges = NUDGE_MODE_LABELS.get(state.nudge_mode, state.nudge_mode)
+    embed.add_field(name="Nudges", value=nudges, inline=True)
+    embed.add_field(name="Focus tracks", value=shorten(focus, 1024), inline=False)
     embed.add_field(
         name="Then",
         value="`/daily today` for today's prompt, `/log` after you study, `/progress` to see "
@@ -122,7 +125,7 @@ class OnboardingSelect(PersistentSelect, prefix="progress-onboarding"):
 
 
 def _option(label: str, value: str, default: bool) -> discord.SelectOption:
-    return discord.SelectOption(label=label[:100], value=value, default=default)
+    return discord.SelectOption(label=shorten(label, 100), value=value, default=default)
 
 
 def onboarding_view(user_id: int, state: OnboardingState) -> discord.ui.View:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core import embeds
+from bot.core.text import shorten
 from bot.progress import rules
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def roadmap_embed(view: RoadmapView) -> discord.Embed:
         shown = next((t for t in coverage.tracks if t.track_id == view.track_id), None)
         embed = embeds.info(
             f"Roadmap — {view.track_name}",
-            "\n".join(lines)[:4000] or "This track has no skills.",
+            shorten("\n".join(lines), 4000) or "This track has no skills.",
         )
         if shown is not None:
             embed.add_field(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.errors import UserFacingError
+from bot.core.wording import plural
 from bot.projects.rules.validation import (
     DEFAULT_MILESTONES,
     MAX_MILESTONES,
@@ -124,7 +125,7 @@ def silence_text(last: datetime | None, now: datetime) -> str:
     days = max(0, (now - last).days)
     if days == 0:
         return "checked in today"
-    return f"last check-in {days} day{'s' if days != 1 else ''} ago"
+    return f"last check-in {plural(days, 'day')} ago"
 
 
 # --- milestones ------------------------------------------------------------------------

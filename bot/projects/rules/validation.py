@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from bot.catalog.constants import PROJECT_DOMAIN_LABELS as IDEA_DOMAIN_LABELS
 from bot.catalog.constants import PROJECT_DOMAINS as IDEA_DOMAINS
 from bot.core.errors import UserFacingError, quoted
+from bot.core.wording import plural
 
 #: Domains a project may belong to: the catalog's idea domains plus "other".
 PROJECT_DOMAINS: tuple[str, ...] = (*IDEA_DOMAINS, "other")
@@ -243,7 +244,7 @@ def check_capacity(active_count: int, limit: int) -> None:
     """Refuse a new project past the configured number of active ones."""
     if active_count >= limit:
         raise UserFacingError(
-            f"You already have {active_count} active project{'s' if active_count != 1 else ''} "
+            f"You already have {plural(active_count, 'active project')} "
             f"(the limit here is {limit}). Ship, finish (`/project done`) or drop one first: "
             "finishing beats starting."
         )

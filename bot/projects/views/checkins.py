@@ -13,7 +13,7 @@ from bot.core import embeds
 from bot.core.errors import UserFacingError
 from bot.core.persistent import FixedButton, require_guild
 from bot.core.reporting import guarded
-from bot.core.text import escape
+from bot.core.text import escape, shorten
 from bot.projects.rules import ACTIVE, URL_MAX, CheckinDraft, silence_text
 from bot.projects.views.common import (
     add_inputs,
@@ -36,7 +36,7 @@ class CheckinModal(discord.ui.Modal):
         project = context.project
         typed = typed or {}
         super().__init__(
-            title=f"Check in: {project.title}"[:45],
+            title=shorten(f"Check in: {project.title}", 45),
             timeout=None,
             custom_id=f"studybot:projects-checkin-form:{project.user_id}",
         )
@@ -134,7 +134,8 @@ def checkin_done_embed(result: CheckinResult) -> discord.Embed:
         where = "Shared in this week's accountability thread."
     else:
         where = "Public, but there is no weekly thread this week to share it in."
-    embed.set_footer(text=where + " Change with /project checkin public:")
+    change = "public:True" if not result.public else "public:False"
+    embed.set_footer(text=f"{where} Change it with /project checkin {change}.")
     return embed
 
 
@@ -157,7 +158,8 @@ class ProjectPicker(discord.ui.Select[Any]):
         super().__init__(
             placeholder="Which project?",
             options=[
-                discord.SelectOption(label=p.title[:100], value=str(p.id)) for p in projects[:25]
+                discord.SelectOption(label=shorten(p.title, 100), value=str(p.id))
+                for p in projects[:25]
             ],
         )
         self.owner_id = owner_id

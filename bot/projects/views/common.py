@@ -15,7 +15,7 @@ import discord
 
 from bot.core.errors import UserFacingError
 from bot.core.reporting import guarded
-from bot.core.text import escape
+from bot.core.text import escape, shorten
 from bot.projects.rules import DOMAIN_LABELS, TITLE_MAX, silence_text
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def milestone_lines(project: Project) -> str:
         f"{'✅' if m.done else '⬜'} {m.position + 1}. {escape(m.title, 100)}"
         for m in project.milestones
     ]
-    return "\n".join(lines)[:1024] or "none"
+    return shorten("\n".join(lines), 1024) or "none"
 
 
 def milestone_bar(project: Project) -> str:

@@ -10,7 +10,7 @@ import discord
 
 from bot.core import embeds
 from bot.core.reporting import guarded
-from bot.core.text import escape
+from bot.core.text import escape, plural, shorten
 from bot.projects.rules import REASON_MAX
 from bot.projects.views.common import (
     day_text,
@@ -92,7 +92,7 @@ def ship_embed(result: ShipResult) -> discord.Embed:
     embed = embeds.success(
         f"Shipped: {title_text(project)}",
         f"{SHIP_TEXT.get(result.celebrated, '')} It counts toward your portfolio "
-        f"({project.ship_count} release{'s' if project.ship_count != 1 else ''} so far).",
+        f"({plural(project.ship_count, 'release')} so far).",
     )
     embed.set_footer(text="Still iterating? Keep checking in. Finished? /project done")
     return embed
@@ -119,7 +119,7 @@ class DropModal(discord.ui.Modal):
 
     def __init__(self, project: Project) -> None:
         super().__init__(
-            title=f"Drop: {project.title}"[:45],
+            title=shorten(f"Drop: {project.title}", 45),
             timeout=None,
             custom_id=f"studybot:projects-drop-form:{project.user_id}",
         )
@@ -156,7 +156,9 @@ def list_embed(projects: Sequence[Project], who: str, *, own: bool, now: datetim
     embed = embeds.info(f"{who} projects")
     for project in projects[:20]:
         name = f"#{project.id} · {status_text(project)}"
-        embed.add_field(name=name, value=project_summary_line(project, now)[:1024], inline=False)
+        embed.add_field(
+            name=name, value=shorten(project_summary_line(project, now), 1024), inline=False
+        )
     if len(projects) > 20:
         embed.set_footer(text=f"…and {len(projects) - 20} more.")
     return embed

@@ -13,7 +13,7 @@ from bot.core import embeds
 from bot.core.errors import UserFacingError
 from bot.core.persistent import Field, FixedButton, PersistentButton
 from bot.core.reporting import guarded
-from bot.core.text import escape
+from bot.core.text import escape, shorten
 from bot.projects.rules import GOAL_MAX, TITLE_MAX, URL_MAX
 from bot.projects.service import StartForm
 from bot.projects.views.common import (
@@ -137,7 +137,9 @@ def idea_embed(idea: ProjectIdea, index: int, total: int) -> discord.Embed:
     embed.add_field(name="Dataset", value=idea.dataset, inline=False)
     for number, milestone in enumerate(idea.milestones, start=1):
         embed.add_field(
-            name=f"{number}. {milestone.title}"[:256], value=milestone.description, inline=False
+            name=shorten(f"{number}. {milestone.title}", 256),
+            value=milestone.description,
+            inline=False,
         )
     if idea.stretch_goals:
         embed.add_field(name="Stretch goals", value=bullet_block(idea.stretch_goals), inline=False)

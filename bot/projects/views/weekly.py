@@ -9,6 +9,7 @@ import discord
 from bot.core import embeds
 from bot.core.persistent import persistent_view
 from bot.core.scheduling.guild_posts import Rendered
+from bot.core.text import plural
 from bot.projects.rules import silence_text, week_bounds, week_thread_name
 from bot.projects.views.checkins import CheckinButton
 
@@ -28,7 +29,7 @@ def weekly_embed(post: WeeklyPost) -> discord.Embed:
     embed = embeds.info(week_thread_name(post.day), intro)
     if post.roster:
         lines = [
-            f"<@{entry.user_id}> — {entry.projects} project{'s' if entry.projects != 1 else ''}"
+            f"<@{entry.user_id}> — {plural(entry.projects, 'project')}"
             f" · {silence_text(entry.last_checkin_at, post.now)}"
             for entry in post.roster
         ]
