@@ -192,9 +192,10 @@ async def _history_reference(
             )
         )
     ).first()
-    if row is None or row.created_at <= now - timedelta(days=longest_days):
+    created: datetime | None = row.created_at if row is not None else None
+    if created is None or created <= now - timedelta(days=longest_days):
         return None
-    instants = [row.created_at]
+    instants = [created]
     as_instant = UTCDateTime().process_result_value
     for (occurred,) in await conn.execute(
         select(activity.c.occurred_at).where(
