@@ -35,6 +35,7 @@ KIND_TEXT = {
     "community": "community",
 }
 SKIP = "skip"
+MINUTES_PLACEHOLDER = "How long did it take? (adds it to your log)"
 
 
 def prompt_embed(daily: DailyPrompt, catalog: Catalog) -> discord.Embed:
@@ -95,9 +96,7 @@ class DoneMinutesSelect(PersistentSelect, prefix="daily-minutes"):
             for minutes in DONE_MINUTE_CHOICES
         ]
         options.append(discord.SelectOption(label="Skip — log no time", value=SKIP))
-        select = discord.ui.Select[Any](
-            placeholder="How long did it take? Adds it to your log", options=options
-        )
+        select = discord.ui.Select[Any](placeholder=MINUTES_PLACEHOLDER, options=options)
         super().__init__(select, guild_id=guild_id, day=day)
 
     async def on_click(self, interaction: discord.Interaction[StudyBot]) -> None:

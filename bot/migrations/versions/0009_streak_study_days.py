@@ -18,7 +18,6 @@ Create Date: 2026-12-08 09:00:00
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -34,8 +33,9 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-#: Rows per fetch and per insert batch (a big server's history is streamed, not loaded).
-BATCH = 5_000
+#: Members per batch (an IN list far below every database's bind-parameter limit): a big
+#: server's history is read a batch at a time, never whole.
+BATCH = 500
 
 _completions = sa.table(
     "daily_completions",
@@ -80,47 +80,52 @@ def downgrade() -> None:
     op.drop_table("streak_settings")
 
 
-def _guild_ids(conn: sa.Connection) -> list[int]:
-    found: set[int] = set()
+def _members(conn: sa.Connection) -> dict[int, list[int]]:
+    """guild -> members with a completion or an activity row."""
+    found: dict[int, set[int]] = {}
     for table in (_completions, _activity):
-        found.update(int(g) for (g,) in conn.execute(sa.select(table.c.guild_id).distinct()))
-    return sorted(found)
-
-
-def _streamed(conn: sa.Connection, query: sa.Select[Any]) -> Iterator[sa.Row[Any]]:
-    result = conn.execution_options(yield_per=BATCH).execute(query)
-    yield from result
+        query = sa.select(table.c.guild_id, table.c.user_id).distinct()
+        for guild_id, user_id in conn.execute(query):
+            found.setdefault(int(guild_id), set()).add(int(user_id))
+    return {guild_id: sorted(users) for guild_id, users in sorted(found.items())}
 
 
 def recount_streaks(conn: sa.Connection, threshold: int, now: datetime) -> int:
-    """Recompute every cached streak, guild by guild, from completions and logged minutes
-    (the rule of `bot.daily.rules.study`). Returns how many members have a streak."""
+    """Recompute every cached streak from completions and logged minutes (the rule of
+    `bot.daily.rules.study`), a batch of members at a time. Returns how many members have a
+    streak."""
     total = 0
-    for guild_id in _guild_ids(conn):
-        done: dict[int, set[date]] = {}
-        for user_id, day in _streamed(
-            conn,
-            sa.select(_completions.c.user_id, _completions.c.local_date).where(
-                _completions.c.guild_id == guild_id
-            ),
-        ):
-            done.setdefault(int(user_id), set()).add(date.fromisoformat(day))
-        minutes_sum = sa.func.sum(_activity.c.minutes)
-        logged: dict[int, dict[date, int]] = {}
-        for user_id, day, minutes in _streamed(
-            conn,
-            sa.select(_activity.c.user_id, _activity.c.local_date, minutes_sum)
-            .where(_activity.c.guild_id == guild_id, _activity.c.kind.in_(sorted(STUDY_KINDS)))
-            .group_by(_activity.c.user_id, _activity.c.local_date)
-            .having(minutes_sum >= threshold),
-        ):
-            logged.setdefault(int(user_id), {})[date.fromisoformat(day)] = int(minutes)
-        states = cached_streaks(done, logged, threshold)
+    minutes_sum = sa.func.sum(_activity.c.minutes)
+    for guild_id, user_ids in _members(conn).items():
         conn.execute(sa.delete(_streaks).where(_streaks.c.guild_id == guild_id))
-        rows = [_row(guild_id, user_id, state, now) for user_id, state in sorted(states.items())]
-        for start in range(0, len(rows), BATCH):
-            conn.execute(sa.insert(_streaks), rows[start : start + BATCH])
-        total += len(states)
+        for start in range(0, len(user_ids), BATCH):
+            batch = user_ids[start : start + BATCH]
+            done: dict[int, set[date]] = {}
+            for user_id, day in conn.execute(
+                sa.select(_completions.c.user_id, _completions.c.local_date).where(
+                    _completions.c.guild_id == guild_id, _completions.c.user_id.in_(batch)
+                )
+            ):
+                done.setdefault(int(user_id), set()).add(date.fromisoformat(day))
+            logged: dict[int, dict[date, int]] = {}
+            for user_id, day, minutes in conn.execute(
+                sa.select(_activity.c.user_id, _activity.c.local_date, minutes_sum)
+                .where(
+                    _activity.c.guild_id == guild_id,
+                    _activity.c.user_id.in_(batch),
+                    _activity.c.kind.in_(sorted(STUDY_KINDS)),
+                )
+                .group_by(_activity.c.user_id, _activity.c.local_date)
+                .having(minutes_sum >= threshold)
+            ):
+                logged.setdefault(int(user_id), {})[date.fromisoformat(day)] = int(minutes)
+            states = cached_streaks(done, logged, threshold)
+            if states:
+                conn.execute(
+                    sa.insert(_streaks),
+                    [_row(guild_id, user_id, state, now) for user_id, state in states.items()],
+                )
+            total += len(states)
     return total
 
 
