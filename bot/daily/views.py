@@ -32,7 +32,7 @@ KIND_TEXT = {
     "coding": "coding",
     "project": "project work",
     "interview": "interview practice",
-    "community": "community",
+    "community": "community time",
 }
 SKIP = "skip"
 MINUTES_PLACEHOLDER = "How long did it take? (adds it to your log)"
@@ -131,7 +131,7 @@ def completion_embed(completion: Completion) -> discord.Embed:
     if completion.logged_minutes:
         text += f"\nIn your log: {completion.logged_minutes} min for this prompt."
     else:
-        text += "\nDone logs no time by itself: pick below how long it took to add it to your log."
+        text += "\nNo time logged yet: pick how long it took below to add it to your log."
     embed = embeds.success(title, text)
     embed.add_field(name="Streak", value=streak_line(streak), inline=False)
     return embed
@@ -147,7 +147,8 @@ def done_minutes_embed(logged: DoneMinutes) -> discord.Embed:
             text = f"Removed the {logged.previous} min you had picked. " + text
     else:
         title = f"Logged {logged.minutes} min"
-        text = f"{logged.minutes} min of {KIND_TEXT.get(logged.kind, logged.kind)} on {day}."
+        kind = KIND_TEXT.get(logged.kind, logged.kind)
+        text = f"{logged.minutes} min of {kind} in your log for {day}."
         if logged.previous and logged.previous != logged.minutes:
             text += f" It replaces the {logged.previous} min you picked before."
     embed = embeds.success(title, text)
