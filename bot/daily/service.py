@@ -47,11 +47,6 @@ from bot.members.api import GuildService, MemberService, Notifier
 log = logging.getLogger(__name__)
 
 
-def _minutes_ref(prompt_date: date) -> str:
-    """The activity ref of the minutes a member chose for a prompt (one row per prompt)."""
-    return f"daily:{prompt_date.isoformat()}"
-
-
 STREAK_REMINDER = "streak"
 
 
@@ -103,6 +98,11 @@ class DoneMinutes:
 
 DEFAULT_DAILY = PostSchedule(True, time(9, 0), frozenset(range(7)))
 DAILY_POST = PostKind("daily", "daily", "Daily prompt", "The daily prompt")
+
+
+def _minutes_ref(prompt_date: date) -> str:
+    """The activity ref of the minutes a member chose for a prompt (one row per prompt)."""
+    return f"daily:{prompt_date.isoformat()}"
 
 
 class DailyRenderer(Protocol):
