@@ -77,6 +77,7 @@ class Services:
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """The lines of `/setup show` after the channels: each post, then each feature."""
         lines = await self.posts.summary(guild_id)
+        lines.extend(await self.daily.setup_summary(guild_id))
         lines.extend(await self.content.setup_summary(guild_id))
         lines.extend(await self.progress.setup_summary(guild_id))
         lines.extend(await self.pitfalls.setup_summary(guild_id))

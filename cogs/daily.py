@@ -27,7 +27,7 @@ class Daily(StudyGroupCog, group_name="daily"):
 
     async def cog_load(self) -> None:
         """Register this cog's persistent components so old buttons keep working."""
-        self.bot.add_dynamic_items(daily_ui.DailyDoneButton)
+        self.bot.add_dynamic_items(daily_ui.DailyDoneButton, daily_ui.DoneMinutesSelect)
 
     @app_commands.command(name="today", description="Today's prompt, with its Done button.")
     async def today(self, interaction: discord.Interaction[StudyBot]) -> None:

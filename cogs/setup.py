@@ -14,6 +14,7 @@ from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
 from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.zones import timezone_choices
+from bot.daily import views as daily_ui
 from bot.health.embeds import health_embed
 from bot.members import views as member_views
 from bot.pitfalls import views as pitfalls_ui
@@ -129,6 +130,31 @@ class Setup(StudyGroupCog, group_name="setup"):
         name="daily",
         description="When the daily prompt is posted.",
     )
+
+    @app_commands.command(
+        name="streak", description="What makes a member's day count toward their streak."
+    )
+    @app_commands.describe(
+        minutes="Minutes of logged study that make a day count (default 15; Done always counts)"
+    )
+    @moderator_only()
+    async def streak(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        minutes: app_commands.Range[int, 5, 240] | None = None,
+    ) -> None:
+        """Show the streak rule, or set the minutes of logged study that count a day."""
+        guild_id = guild_id_of(interaction)
+        daily = self.bot.services.daily
+        if minutes is None:
+            current = await daily.study_minutes(guild_id)
+        else:  # every member's cached streak is recounted: may take a moment on a big server
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await daily.set_study_minutes(guild_id, minutes)
+            current = minutes
+        await reply(
+            interaction, embed=daily_ui.streak_rule_embed(current, saved=minutes is not None)
+        )
 
     @app_commands.command(name="timezone", description="Set the server's timezone for posts.")
     @app_commands.describe(zone="IANA timezone, e.g. Europe/Berlin — start typing a city")

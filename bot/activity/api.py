@@ -2,7 +2,9 @@
 
 Two ways to write a row, both through `bot.activity.store.add`: `ActivityService.record`
 in its own transaction, or `add_activity(conn, ...)` inside the caller's transaction (the
-caller gives the member's local day, e.g. from `MemberService.context`).
+caller gives the member's local day, e.g. from `MemberService.context`). Features that record
+study time use `bot.daily.api.record_study`, which calls `add_activity` and keeps the
+member's cached streak current.
 """
 
 from __future__ import annotations

@@ -66,7 +66,8 @@ PROJECT_DOMAIN_LABELS: Final[dict[str, str]] = {
     "mlops": "MLOps",
 }
 
-#: Placeholders a nudge of each pitfall may use (``{days}`` everywhere: the rule's window).
+#: Placeholders a nudge of each pitfall may use (``{days}`` everywhere: the span the rule
+#: looked at, never longer than the member has been around).
 NUDGE_PLACEHOLDERS: Final[dict[str, frozenset[str]]] = {
     "tutorial_hell": frozenset({"days", "course_minutes", "course_hours", "project_minutes"}),
     "perfectionism": frozenset(

@@ -7,12 +7,13 @@ The scheduled job and `/daily post-now` both call `post()`; the ledger key
 from __future__ import annotations
 
 import logging
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import discord
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import add_activity, kind_for_track
 from bot.catalog import Catalog, CatalogRegistry, Prompt
@@ -32,16 +33,19 @@ from bot.core.store import reminders as reminder_rows
 from bot.core.time import local_date, resolve_zone
 from bot.daily import store as daily_rows
 from bot.daily.rules.prompts import PromptRef, choose_prompt
-from bot.daily.rules.streaks import StreakState, compute_streak
+from bot.daily.rules.streaks import StreakState, cached_streak, cached_streaks, compute_streak
+from bot.daily.rules.study import validate_done_minutes, validate_study_minutes
 from bot.daily.rules.window import (
     completion_open,
     next_streak_check,
     validate_hours_before,
 )
+from bot.daily.study import member_study_days
 from bot.daily.tables import daily_schedule
 from bot.members.api import GuildService, MemberService, Notifier
 
 log = logging.getLogger(__name__)
+
 
 STREAK_REMINDER = "streak"
 
@@ -75,10 +79,30 @@ class Completion:
     streak: StreakState
     prompt: Prompt | None
     local_day: date
+    prompt_date: date
+    #: Minutes the member already said the prompt took (None: not said).
+    logged_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class DoneMinutes:
+    """The time a member said a completed prompt took (None: skip), logged once: a second
+    choice replaces the first."""
+
+    minutes: int | None
+    previous: int | None
+    kind: str
+    local_day: date
+    streak: StreakState
 
 
 DEFAULT_DAILY = PostSchedule(True, time(9, 0), frozenset(range(7)))
 DAILY_POST = PostKind("daily", "daily", "Daily prompt", "The daily prompt")
+
+
+def _minutes_ref(prompt_date: date) -> str:
+    """The activity ref of the minutes a member chose for a prompt (one row per prompt)."""
+    return f"daily:{prompt_date.isoformat()}"
 
 
 class DailyRenderer(Protocol):
@@ -215,7 +239,8 @@ class DailyService:
         return await self.members.local_day(guild_id, user_id)
 
     async def complete(self, guild_id: int, user_id: int, prompt_date: date) -> Completion:
-        """Mark the prompt done for the member's own day and update their streak."""
+        """Mark the prompt done for the member's own day and update their streak. Done
+        alone logs no minutes: the member may say how long it took (`log_done_minutes`)."""
         now = self.core.clock.now()
         async with self.core.store.connect() as conn:
             row = await daily_rows.post_for(conn, guild_id, prompt_date)
@@ -233,46 +258,123 @@ class DailyService:
             new = await daily_rows.add_completion(
                 conn, guild_id, user_id, prompt_date, local_day, now
             )
-            if new:
+            state = await self._streak_in(conn, guild_id, user_id, local_day, now, save=new)
+            logged = await daily_rows.entry_by_ref(
+                conn, guild_id, user_id, _minutes_ref(prompt_date)
+            )
+        return Completion(
+            new=new,
+            streak=state,
+            prompt=prompt,
+            local_day=local_day,
+            prompt_date=prompt_date,
+            logged_minutes=logged["minutes"] if logged else None,
+        )
+
+    async def log_done_minutes(
+        self, guild_id: int, user_id: int, prompt_date: date, minutes: int | None
+    ) -> DoneMinutes:
+        """The Done reply's time select: log `minutes` of the prompt's kind on the day the
+        member completed it (None: skip). Once per prompt: a second choice replaces the
+        first, and skip after a choice removes it."""
+        validate_done_minutes(minutes)
+        now = self.core.clock.now()
+        local_day, _zone = await self.member_day(guild_id, user_id)
+        async with self.core.store.connect() as conn:
+            post = await daily_rows.post_for(conn, guild_id, prompt_date)
+        prompt = self.catalog.for_guild(guild_id).prompts.get(post["prompt_id"]) if post else None
+        kind = kind_for_track(prompt.track) if prompt else "reading"
+        ref = _minutes_ref(prompt_date)
+        async with self.core.store.begin() as conn:
+            done = await daily_rows.completion(conn, guild_id, user_id, prompt_date)
+            if done is None:
+                raise UserFacingError(
+                    "Press **Done** on that prompt first; then say how long it took."
+                )
+            previous = await daily_rows.entry_by_ref(conn, guild_id, user_id, ref)
+            if previous is not None and previous["minutes"] != minutes:
+                await daily_rows.delete_entry(conn, guild_id, previous["id"])
+            if minutes and (previous is None or previous["minutes"] != minutes):
                 await add_activity(
                     conn,
                     guild_id=guild_id,
                     user_id=user_id,
-                    occurred_at=now,
-                    local_day=local_day,
-                    kind=kind_for_track(prompt.track) if prompt else "reading",
-                    minutes=prompt.est_minutes if prompt else 0,
+                    occurred_at=done["completed_at"],
+                    local_day=date.fromisoformat(done["local_date"]),
+                    kind=kind,
+                    minutes=minutes,
                     source="daily",
                     topic=prompt.skill if prompt else None,
-                    ref=f"daily:{prompt_date.isoformat()}",
+                    ref=ref,
                 )
-            days = await daily_rows.completion_days(conn, guild_id, user_id)
-            state = compute_streak(days, local_day)
-            await daily_rows.save_streak(
-                conn,
-                guild_id,
-                user_id,
-                now,
-                current=state.current,
-                best=state.best,
-                freezes=state.freezes,
-                last_day=state.last_day,
-            )
-        return Completion(new=new, streak=state, prompt=prompt, local_day=local_day)
+            state = await self._streak_in(conn, guild_id, user_id, local_day, now, save=True)
+        return DoneMinutes(
+            minutes=minutes,
+            previous=previous["minutes"] if previous else None,
+            kind=kind,
+            local_day=date.fromisoformat(done["local_date"]),
+            streak=state,
+        )
+
+    async def _streak_in(
+        self,
+        conn: AsyncConnection,
+        guild_id: int,
+        user_id: int,
+        today: date,
+        now: datetime,
+        *,
+        save: bool,
+    ) -> StreakState:
+        """The member's live streak on `today`, read on `conn`; `save` also refreshes the
+        cached one (inside a write transaction)."""
+        threshold = await daily_rows.study_minutes(conn, guild_id)
+        days, minutes = await member_study_days(conn, guild_id, user_id, threshold)
+        if save:
+            await daily_rows.save_streak_state(conn, guild_id, user_id, now, cached_streak(days))
+        state = compute_streak(days, today)
+        return replace(state, minutes_today=minutes.get(today, 0), minutes_needed=threshold)
 
     async def streak(self, guild_id: int, user_id: int) -> StreakState:
-        """The member's streak as of their local day."""
+        """The member's streak as of their local day (study days: Done or enough logged)."""
         local_day, _ = await self.member_day(guild_id, user_id)
         async with self.core.store.connect() as conn:
-            days = await daily_rows.completion_days(conn, guild_id, user_id)
-        return compute_streak(days, local_day)
+            return await self._streak_in(
+                conn, guild_id, user_id, local_day, self.core.clock.now(), save=False
+            )
+
+    # --- the streak rule (moderators) ----------------------------------------------------
+
+    async def study_minutes(self, guild_id: int) -> int:
+        """The guild's study-day threshold: logged minutes that make a day count."""
+        async with self.core.store.connect() as conn:
+            return await daily_rows.study_minutes(conn, guild_id)
+
+    async def set_study_minutes(self, guild_id: int, minutes: int) -> int:
+        """`/setup streak minutes:` — save the threshold and recompute every member's cached
+        streak under it (one pass over the guild). Returns the members with a streak."""
+        validate_study_minutes(minutes)
+        now = self.core.clock.now()
+        async with self.core.store.begin() as conn:
+            await daily_rows.save_study_minutes(conn, guild_id, now, minutes)
+            done = await daily_rows.guild_done_days(conn, guild_id)
+            logged = await daily_rows.guild_study_minutes(conn, guild_id, minutes)
+            states = cached_streaks(done, logged, minutes)
+            await daily_rows.replace_guild_streaks(conn, guild_id, states, now)
+        return len(states)
+
+    async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
+        """The line this feature adds to `/setup show`: what makes a study day."""
+        minutes = await self.study_minutes(guild_id)
+        return [("Streaks", f"a day counts with {minutes} min of logged study, or Done")]
 
     async def history(self, guild_id: int, user_id: int, days: int = 14) -> list[tuple[date, bool]]:
-        """The member's last `days` local days, each done or not."""
+        """The member's last `days` local days, each a study day or not."""
         local_day, _ = await self.member_day(guild_id, user_id)
         start = local_day - timedelta(days=days - 1)
         async with self.core.store.connect() as conn:
-            done = set(await daily_rows.completion_days(conn, guild_id, user_id, since=start))
+            threshold = await daily_rows.study_minutes(conn, guild_id)
+            done, _minutes = await member_study_days(conn, guild_id, user_id, threshold, start)
         return [(start + timedelta(days=i), start + timedelta(days=i) in done) for i in range(days)]
 
     # --- streak-at-risk reminders ----------------------------------------------------

@@ -1,4 +1,10 @@
-"""Daily tables: the schedule, posts, completions, streaks and reminder settings."""
+"""Daily tables: the schedule, posts, completions, streaks, the streak rule and reminder
+settings.
+
+`streaks` is a cache: each member's state as of their last study day, recomputed from
+`daily_completions` and the activity log whenever either changes (so leaderboards read every
+member at once). `streak_settings` holds a guild's study-day threshold (no row: the default).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, String, Table
 
 from bot.core.store import columns as col
 from bot.core.store.schema import metadata
+from bot.daily.rules.study import DEFAULT_STUDY_MINUTES
 
 daily_schedule = Table(
     "daily_schedule",
@@ -45,6 +52,15 @@ streaks = Table(
     col.counter("best"),
     col.counter("freezes"),
     col.iso_date("last_day", nullable=True),
+    col.instant("updated_at"),
+)
+
+streak_settings = Table(
+    "streak_settings",
+    metadata,
+    col.guild_key(),
+    # Logged minutes on a member's local day that make it a study day (Done always does).
+    col.counter("study_minutes", default=DEFAULT_STUDY_MINUTES),
     col.instant("updated_at"),
 )
 

@@ -5,7 +5,9 @@ Each rule takes plain numbers (what the sweep aggregated for one member) and ret
 content/FORMAT.md allows for that pitfall's nudges, so a nudge can be filled from it as is.
 
 Windows are instants, not calendar days: "the last 14 days" means activity that occurred
-after `now - 14 days`. Study *days* are counted on each member's own local date.
+after `now - 14 days`. Study *days* are counted on each member's own local date. A window
+rule only fires for a member whose history (since the store first knew them) covers its
+whole window, and its `{days}` is the span actually looked at (`within_history`).
 
 The nudge policy (`plan_nudges`) decides which detections become nudges:
 - the same pitfall at most once per `same_pitfall_days` (7),
@@ -189,6 +191,21 @@ class Detection:
     evidence: Evidence
 
 
+def history_span(window_days: int, history_days: int | None) -> int:
+    """The days of a window the member's history covers (`history_days` None: known for
+    longer than every window)."""
+    return window_days if history_days is None else max(0, min(window_days, history_days))
+
+
+def within_history(detection: Detection, window_days: int, history_days: int | None) -> Detection:
+    """A window rule's detection for a member known `history_days` whole days: it fires only
+    when that covers the whole window (two days after joining, "your last 14 days" would be
+    two days called fourteen), and its `days` is the span looked at."""
+    span = history_span(window_days, history_days)
+    evidence = {**detection.evidence, "days": span}
+    return replace(detection, fires=detection.fires and span == window_days, evidence=evidence)
+
+
 @dataclass(frozen=True)
 class PitfallFlag:
     """A member's current detection, as `/progress` shows it."""
@@ -231,7 +248,8 @@ def perfectionism(project: ProjectFactsLike, t: PitfallThresholds) -> Detection:
         "perfectionism",
         fires,
         {
-            "days": t.perfection_quiet_days,
+            # The quiet span looked at (a project is never quiet longer than it exists).
+            "days": min(t.perfection_quiet_days, project.days_since_progress),
             "project_title": project.project_title,
             "project_age_days": project.project_age_days,
             "days_since_progress": project.days_since_progress,
@@ -312,19 +330,27 @@ class MemberSignals:
     community_events: int = 0  # isolation window: community rows (+ counted message days)
     theory_minutes: int = 0  # gap window
     practice_minutes: int = 0  # gap window
+    #: Whole days since the store first knew the member; None: longer than every window.
+    history_days: int | None = None
 
 
 def evaluate(
     signals: MemberSignals, project: ProjectFactsLike | None, t: PitfallThresholds
 ) -> list[Detection]:
     """The detections that fire for one member, in `PITFALLS` order."""
+    known = signals.history_days
+    tutorial = tutorial_hell(
+        signals.course_minutes, signals.project_minutes, signals.project_events, t
+    )
+    gap = theory_practice_gap(signals.theory_minutes, signals.practice_minutes, t)
     found = [
-        tutorial_hell(signals.course_minutes, signals.project_minutes, signals.project_events, t),
-        theory_practice_gap(signals.theory_minutes, signals.practice_minutes, t),
+        within_history(tutorial, t.tutorial_days, known),
+        within_history(gap, t.gap_days, known),
     ]
     if project is not None:
         found.append(perfectionism(project, t))
-    found.append(isolation(signals.study_days, signals.community_events, t))
+    alone = isolation(signals.study_days, signals.community_events, t)
+    found.append(within_history(alone, t.isolation_days, known))
     return [d for d in found if d.fires]
 
 
@@ -340,7 +366,7 @@ def welcome_back(days_away: int, best_streak: int) -> Detection:
     return Detection(
         WELCOME_BACK,
         days_away >= WELCOME_BACK_AWAY_DAYS,
-        {"days": WELCOME_BACK_AWAY_DAYS, "days_away": days_away, "best_streak": best_streak},
+        {"days": days_away, "days_away": days_away, "best_streak": best_streak},
     )
 
 

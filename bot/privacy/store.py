@@ -33,6 +33,8 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         "command_sync",
         "daily_schedule",
         "daily_posts",
+        # The guild's streak rule (minutes of logged study that make a day count).
+        "streak_settings",
         # Guild content: uploaded_by/updated_by only record which moderator acted, and a
         # moderator deleting their data must not delete the guild's packs.
         "content_packs",

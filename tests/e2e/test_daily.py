@@ -182,7 +182,7 @@ async def test_done_in_two_zones_streak_today_and_button_after_restart(
     late = await sb.click(kai, post, "Done")
     assert "closed 24 hours" in late.text
     history = await sb.slash(alice, "daily history")
-    assert "2 of 14 days" in history.text
+    assert "2 of 14 study days" in history.text
 
 
 async def test_private_streak_is_not_shown_to_others(sb: Sandbox) -> None:

@@ -19,6 +19,15 @@ async def log(sb: Sandbox, member: FakeMember, kind: str, minutes: int) -> None:
     )
 
 
+async def known_for_weeks(sb: Sandbox, *members: FakeMember) -> None:
+    """The members' first command was three weeks ago (longer than every pitfall window), so
+    the rules may speak about them; it writes no activity (which would make them "back")."""
+    for member in members:
+        await sb.slash(member, "settings nudges", mode="inbox")
+    scheduler = bot_of(sb).services.core.scheduler
+    scheduler.jump_to(bot_of(sb).services.core.clock.now() + timedelta(days=21))
+
+
 async def next_day(sb: Sandbox) -> None:
     """One day on: the 10:00 sweep (the guild is on UTC) runs on the way."""
     await bot_of(sb).services.core.scheduler.advance(timedelta(days=1))
@@ -33,6 +42,7 @@ async def test_courses_only_gives_one_tutorial_hell_nudge_in_the_next_reply(
     sb: Sandbox, e2e_clock: FakeClock
 ) -> None:
     alice = sb.member("alice")
+    await known_for_weeks(sb, alice)
     await log(sb, alice, "community", 20)  # not isolated: this test is about tutorial hell
     seen: list[MessageView] = []
     first_day: int | None = None
@@ -70,6 +80,7 @@ async def test_courses_only_gives_one_tutorial_hell_nudge_in_the_next_reply(
 
 async def test_an_inbox_nudge_is_attached_once(sb: Sandbox) -> None:
     bob = sb.member("bob")
+    await known_for_weeks(sb, bob)
     await log(sb, bob, "community", 10)
     await log(sb, bob, "course", 320)
     await next_day(sb)
@@ -83,6 +94,7 @@ async def test_an_inbox_nudge_is_attached_once(sb: Sandbox) -> None:
 
 async def test_dm_mode_with_closed_dms_falls_back_to_the_inbox(sb: Sandbox) -> None:
     x = sb.member("x", dms_open=False)
+    await known_for_weeks(sb, x)
     await sb.slash(x, "settings dms", enabled=True)
     await sb.slash(x, "settings nudges", mode="dm")
     await log(sb, x, "community", 10)
@@ -100,6 +112,7 @@ async def test_dm_nudge_not_for_me_mutes_the_pitfall_for_30_days(
     sb: Sandbox, e2e_clock: FakeClock
 ) -> None:
     kai = sb.member("kai")
+    await known_for_weeks(sb, kai)
     await sb.slash(kai, "settings dms", enabled=True)
     await sb.slash(kai, "settings nudges", mode="dm")
     await log(sb, kai, "community", 10)
@@ -129,6 +142,7 @@ async def test_dm_nudge_not_for_me_mutes_the_pitfall_for_30_days(
 
 async def test_on_it_is_stored_as_feedback(sb: Sandbox) -> None:
     kai = sb.member("kai")
+    await known_for_weeks(sb, kai)
     await sb.slash(kai, "settings dms", enabled=True)
     await sb.slash(kai, "settings nudges", mode="dm")
     await log(sb, kai, "community", 10)
@@ -144,6 +158,7 @@ async def test_on_it_is_stored_as_feedback(sb: Sandbox) -> None:
 async def test_feedback_buttons_keep_their_custom_ids(sb: Sandbox) -> None:
     """Members have old nudges on their messages: the ids must stay `nudge-<on|off>:g:row`."""
     kai = sb.member("kai")
+    await known_for_weeks(sb, kai)
     await sb.slash(kai, "settings dms", enabled=True)
     await sb.slash(kai, "settings nudges", mode="dm")
     await log(sb, kai, "community", 10)
@@ -169,6 +184,7 @@ async def test_feedback_buttons_keep_their_custom_ids(sb: Sandbox) -> None:
 
 async def test_off_mode_sends_nothing_but_still_records(sb: Sandbox) -> None:
     bob = sb.member("bob")
+    await known_for_weeks(sb, bob)
     await sb.slash(bob, "settings nudges", mode="off")
     await log(sb, bob, "course", 400)
     await next_day(sb)
@@ -181,6 +197,7 @@ async def test_off_mode_sends_nothing_but_still_records(sb: Sandbox) -> None:
 
 async def test_an_inbox_nudge_carries_its_buttons(sb: Sandbox) -> None:
     bob = sb.member("bob")
+    await known_for_weeks(sb, bob)
     await log(sb, bob, "community", 10)
     await log(sb, bob, "course", 400)
     await next_day(sb)
@@ -203,6 +220,7 @@ async def test_setup_pitfalls_view_set_and_refused_for_members(sb: Sandbox) -> N
     assert "gap_ratio` = 2.5" in saved.text
     # The new threshold is used by the sweep.
     alice = sb.member("alice")
+    await known_for_weeks(sb, alice)
     await log(sb, alice, "community", 10)
     await log(sb, alice, "course", 130)
     await next_day(sb)
@@ -229,6 +247,7 @@ async def test_setup_stats_shows_numbers_never_names(sb: Sandbox, e2e_clock: Fak
     empty = await sb.slash(mod, "setup stats")
     assert "No sweep yet" in empty.text
     alice, bob = sb.member("alice"), sb.member("bob")
+    await known_for_weeks(sb, alice, bob)
     await log(sb, alice, "course", 400)
     await log(sb, bob, "coding", 90)
     await log(sb, bob, "community", 30)
@@ -276,3 +295,34 @@ async def test_a_member_who_left_is_not_swept(sb: Sandbox) -> None:
     await next_day(sb)
     assert sb.dms(bob) == []
     assert await bot_of(sb).services.pitfalls.flags_for(sb.guild.id, bob.id) == []
+
+
+async def test_a_newcomer_waits_for_the_window_then_hears_the_real_span(sb: Sandbox) -> None:
+    """Two days after joining, "over the last 14 days" would be two days called fourteen:
+    a window rule waits until the member's history covers its window, then quotes it."""
+    rio = sb.member("rio")  # first command now (07:00); the sweep runs daily at 10:00
+    for day in range(14):
+        await log(sb, rio, "community", 10)  # not isolated: this test is about tutorial hell
+        await log(sb, rio, "course", 180)
+        await next_day(sb)
+        reply = await sb.slash(rio, "settings show")
+        await sb.wait_idle()
+        assert not any("Noticed:" in f.text for f in reply.followups), day
+        assert await bot_of(sb).services.pitfalls.flags_for(sb.guild.id, rio.id) == [], day
+    # The 15th sweep: rio has been around for 14 days, the tutorial-hell window.
+    await log(sb, rio, "community", 10)
+    await log(sb, rio, "course", 180)
+    await next_day(sb)
+    reply = await sb.slash(rio, "settings show")
+    await sb.wait_idle()
+    nudge = nudges_in(reply.followups, "Tutorial hell")
+    assert len(nudge) == 1
+    assert "14 days" in nudge[0].text
+    flags = {
+        f.pitfall: f for f in await bot_of(sb).services.pitfalls.flags_for(sb.guild.id, rio.id)
+    }
+    assert flags["tutorial_hell"].evidence["days"] == 14
+    # The window holds the 14 logs after the first sweep's start, not the first one.
+    assert flags["tutorial_hell"].evidence["course_minutes"] == 14 * 180
+    # The theory-practice gap looks at 21 days: all theory, but it still waits.
+    assert "theory_practice_gap" not in flags

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import delete, event, insert
 
 from bot.activity.tables import activity
 from bot.core.kinds import ACTIVITY_KINDS
-from bot.core.store import Store
+from bot.core.store import Store, schema
 from bot.pitfalls import store as rows
 from bot.pitfalls.rules import PitfallThresholds, evaluate
 
@@ -60,6 +60,20 @@ def random_thresholds(rng: random.Random) -> PitfallThresholds:
     )
 
 
+def random_members(rng: random.Random, members: int) -> list[dict[str, Any]]:
+    """Member rows for most members, some first known inside the windows (newcomers)."""
+    return [
+        {
+            "guild_id": GUILD,
+            "user_id": user_id,
+            "created_at": NOW - timedelta(days=rng.choice([rng.uniform(0, 40), 14, 21])),
+            "updated_at": NOW,
+        }
+        for user_id in range(1, members + 1)
+        if rng.random() < 0.8
+    ]
+
+
 async def add_community_counters(store: Store, rng: random.Random, members: int) -> None:
     try:
         from bot.progress.store import bump_community
@@ -77,6 +91,7 @@ async def test_sweep_matches_the_per_member_reference(store: Store, seed: int) -
     members = rng.randint(5, 40)
     async with store.begin() as conn:
         await conn.execute(insert(activity), random_rows(rng, members, rng.randint(50, 600)))
+        await conn.execute(insert(schema.members), random_members(rng, members))
     await add_community_counters(store, rng, members)
     t = random_thresholds(rng)
     async with store.connect() as conn:
@@ -89,9 +104,10 @@ async def test_sweep_matches_the_per_member_reference(store: Store, seed: int) -
     assert swept == reference
     detections = {u: evaluate(s, None, t) for u, s in swept.items()}
     assert detections == {u: evaluate(s, None, t) for u, s in reference.items()}
-    # The random data does exercise the rules.
+    # The random data does exercise the rules, and newcomers' history.
     if seed == 0:
         assert any(detections.values())
+        assert any(s.history_days is not None for s in swept.values())
 
 
 async def test_the_sweep_runs_a_fixed_number_of_queries(store: Store) -> None:
@@ -101,6 +117,17 @@ async def test_the_sweep_runs_a_fixed_number_of_queries(store: Store) -> None:
     for members in (10, 200):
         async with store.begin() as conn:
             await conn.execute(insert(activity), random_rows(rng, members, members * 10))
+            known = {row["user_id"] for row in random_members(rng, members)}
+            await conn.execute(  # every member new this time: their first activity is read
+                delete(schema.members).where(schema.members.c.user_id.in_(known))
+            )
+            await conn.execute(
+                insert(schema.members),
+                [
+                    {"guild_id": GUILD, "user_id": u, "created_at": NOW, "updated_at": NOW}
+                    for u in known
+                ],
+            )
         statements: list[str] = []
 
         def count(*args: Any, sink: list[str] = statements) -> None:
@@ -114,7 +141,9 @@ async def test_the_sweep_runs_a_fixed_number_of_queries(store: Store) -> None:
             event.remove(store.engine.sync_engine, "before_cursor_execute", count)
         assert len(signals) > members // 2
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 5
+    # Windows (2 distinct lengths), study days, community counters, and since when the
+    # newer members are known (their member rows, then their first activity per 500 ids).
+    assert counts[0] == counts[1] <= 6
 
 
 async def test_window_edges(store: Store) -> None:
@@ -181,3 +210,33 @@ async def test_returning_members_are_found_with_their_days_away(store: Store) ->
     async with store.connect() as conn:
         found = await rows.returning_members(conn, GUILD, NOW)
     assert found == {1: (29, 0), 2: (2, 0)}
+
+
+async def test_history_starts_at_the_member_row_or_the_first_activity(store: Store) -> None:
+    """Since when the store knows a member: the earlier of their member row and their first
+    activity; members known longer than every window are left out (their history covers)."""
+    t = PitfallThresholds()  # longest window: 21 days
+    row = {"guild_id": GUILD, "updated_at": NOW}
+    backdated = {"guild_id": GUILD, "user_id": 2, "kind": "course", "minutes": 30}
+    async with store.begin() as conn:
+        await conn.execute(
+            insert(schema.members),
+            [
+                {**row, "user_id": 1, "created_at": NOW - timedelta(days=2, hours=3)},
+                {**row, "user_id": 2, "created_at": NOW - timedelta(days=1)},
+                {**row, "user_id": 3, "created_at": NOW - timedelta(days=40)},
+            ],
+        )
+        await conn.execute(
+            insert(activity),
+            [
+                {
+                    **backdated,
+                    "occurred_at": NOW - timedelta(days=9),
+                    "local_date": "2026-04-11",
+                    "source": "log",
+                }
+            ],
+        )
+        assert await rows.history_days(conn, GUILD, NOW, t.longest_window()) == {1: 2, 2: 9}
+        assert await rows.history_days(conn, OTHER_GUILD, NOW, t.longest_window()) == {}

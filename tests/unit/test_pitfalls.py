@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -22,6 +22,7 @@ from bot.pitfalls.rules import (
     community_since,
     evaluate,
     format_ratio,
+    history_span,
     in_pitfall_order,
     isolation,
     mute_until,
@@ -35,6 +36,7 @@ from bot.pitfalls.rules import (
     tutorial_hell,
     validate_thresholds,
     welcome_back,
+    within_history,
 )
 
 T = PitfallThresholds()
@@ -161,6 +163,71 @@ def test_evidence_keys_are_the_nudge_placeholders() -> None:
     assert set(tutorial_hell(1, 0, 0, T).evidence) == NUDGE_PLACEHOLDERS["tutorial_hell"]
     assert set(isolation(1, 0, T).evidence) == NUDGE_PLACEHOLDERS["isolation"]
     assert set(theory_practice_gap(1, 1, T).evidence) == NUDGE_PLACEHOLDERS["theory_practice_gap"]
+
+
+# --- a member's history must cover a rule's window -------------------------------------
+
+
+def test_history_span_is_the_window_or_the_days_known() -> None:
+    assert history_span(14, None) == 14  # known longer than every window
+    assert history_span(14, 30) == 14
+    assert history_span(14, 14) == 14
+    assert history_span(14, 2) == 2
+    assert history_span(14, -1) == 0
+
+
+def test_a_rule_fires_only_once_the_history_covers_its_window() -> None:
+    fired = tutorial_hell(340, 0, 0, T)
+    two_days = within_history(fired, T.tutorial_days, 2)
+    assert not two_days.fires and two_days.evidence["days"] == 2
+    assert two_days.evidence["course_minutes"] == 340  # the numbers are kept as they are
+    thirteen = within_history(fired, T.tutorial_days, 13)
+    assert not thirteen.fires
+    covered = within_history(fired, T.tutorial_days, 14)
+    assert covered.fires and covered.evidence == fired.evidence
+    quiet = within_history(tutorial_hell(10, 0, 0, T), T.tutorial_days, 30)
+    assert not quiet.fires  # never makes a rule fire
+
+
+def test_evaluate_waits_for_each_window_separately() -> None:
+    courses_alone = MemberSignals(course_minutes=400, study_days=6, theory_minutes=400)
+    assert evaluate(replace(courses_alone, history_days=2), None, T) == []
+    # 14 days known: tutorial hell (14) and isolation (14) may speak, the gap (21) waits.
+    found = evaluate(replace(courses_alone, history_days=14), None, T)
+    assert [d.pitfall for d in found] == ["tutorial_hell", "isolation"]
+    assert all(d.evidence["days"] == 14 for d in found)
+    found = evaluate(replace(courses_alone, history_days=21), None, T)
+    assert [d.pitfall for d in found] == ["tutorial_hell", "theory_practice_gap", "isolation"]
+    assert {d.pitfall: d.evidence["days"] for d in found}["theory_practice_gap"] == 21
+
+
+def test_perfectionism_quotes_the_quiet_span_it_saw() -> None:
+    moved = perfectionism(Facts(project_age_days=5, days_since_progress=3, target_moves=2), T)
+    assert moved.fires and moved.evidence["days"] == 3
+    quiet = perfectionism(Facts(project_age_days=40, days_since_progress=20), T)
+    assert quiet.fires and quiet.evidence["days"] == T.perfection_quiet_days
+
+
+@given(
+    signals=st.builds(
+        MemberSignals,
+        course_minutes=st.integers(0, 2000),
+        project_events=st.integers(0, 2),
+        study_days=st.integers(0, 14),
+        community_events=st.integers(0, 2),
+        theory_minutes=st.integers(0, 2000),
+        practice_minutes=st.integers(0, 500),
+    ),
+    known=st.integers(0, 40),
+)
+def test_history_only_ever_silences_and_the_span_never_exceeds_it(
+    signals: MemberSignals, known: int
+) -> None:
+    veteran = {d.pitfall for d in evaluate(signals, None, T)}
+    found = evaluate(replace(signals, history_days=known), None, T)
+    assert {d.pitfall for d in found} <= veteran
+    for detection in found:
+        assert detection.evidence["days"] <= known
 
 
 # --- configurable thresholds -------------------------------------------------------------

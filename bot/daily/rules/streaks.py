@@ -1,16 +1,23 @@
 """Streaks on a member's own local days, with freezes.
 
-Rules: a day counts when the member completed something that day (their local date). One
-freeze is earned per 7 consecutive completed days, at most 2 held. A missed day spends a
-freeze automatically and the streak survives (the frozen day does not add to it); a missed
-day with no freeze ends the streak. Today, while it is still running, never breaks a streak.
+Rules: a day counts when it is one of the member's study days (`bot.daily.rules.study`:
+Done on a daily prompt, or enough logged study on their local date). One freeze is earned per
+7 consecutive study days, at most 2 held. A missed day spends a freeze automatically and the
+streak survives (the frozen day does not add to it); a missed day with no freeze ends the
+streak. Today, while it is still running, never breaks a streak.
+
+The `streaks` table caches each member's state as of their last study day
+(`cached_streak`), so leaderboards can read every member at once; `live_streak` in the
+progress rules moves it to any later day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from bot.daily.rules.study import DEFAULT_STUDY_MINUTES, study_days
 
 FREEZE_EVERY = 7
 MAX_FREEZES = 2
@@ -23,6 +30,9 @@ class StreakState:
     freezes: int
     done_today: bool
     last_day: date | None
+    #: Today's logged minutes and the guild's threshold (for "10 of 15 min today").
+    minutes_today: int = 0
+    minutes_needed: int = DEFAULT_STUDY_MINUTES
 
     @property
     def at_risk(self) -> bool:
@@ -64,3 +74,27 @@ def compute_streak(days: Iterable[date], today: date) -> StreakState:
     return StreakState(
         current=current, best=best, freezes=freezes, done_today=done_today, last_day=done[-1]
     )
+
+
+def cached_streak(days: Iterable[date]) -> StreakState | None:
+    """The state the `streaks` table keeps: as of the last study day (None without any)."""
+    known = set(days)
+    if not known:
+        return None
+    return compute_streak(known, max(known))
+
+
+def cached_streaks(
+    done_days: Mapping[int, Iterable[date]],
+    minutes_by_day: Mapping[int, Mapping[date, int]],
+    threshold: int,
+) -> dict[int, StreakState]:
+    """member -> their cached state, for a whole guild at once (a threshold change, the
+    migration that introduced study days). Members without a study day are left out."""
+    states: dict[int, StreakState] = {}
+    for user_id in set(done_days) | set(minutes_by_day):
+        days = study_days(done_days.get(user_id, ()), minutes_by_day.get(user_id, {}), threshold)
+        state = cached_streak(days)
+        if state is not None:
+            states[user_id] = state
+    return states

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.activity.api import add_activity
 from bot.catalog import Catalog, CatalogRegistry, Question
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.time import local_date
+from bot.daily.api import record_study
 from bot.interview import rules
 from bot.interview import store as rows
 from bot.interview.service.models import MockProgress, PracticeRound
@@ -141,7 +141,7 @@ class Attempts:
     ) -> None:
         """Inside the caller's transaction: the member's time on `question`, logged on their
         own local day (progress, streaks and pitfalls read it)."""
-        await add_activity(
+        await record_study(
             conn,
             guild_id=guild_id,
             user_id=user_id,

@@ -22,6 +22,7 @@ from bot.pitfalls.store.facts import (
     best_streaks,
     community_days,
     departed,
+    history_days,
     nudge_prefs,
     project_facts,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "feedback_counts",
     "finish_sweep",
     "flag_counts",
+    "history_days",
     "latest_sweep",
     "member_signals_reference",
     "minutes_by_kind",

@@ -2,20 +2,23 @@
 
 Other features are reached only through their declared interfaces: the progress feature's
 community-day counters, the projects feature's perfectionism facts, the daily feature's
-streaks. The member rows (nudge mode, who left) are the core's shared `members` table.
+streaks, the activity log. The member rows (nudge mode, who left, since when the store knows
+a member) are the core's shared `members` table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.activity.api import activity
 from bot.core.store.schema import members
+from bot.core.store.types import UTCDateTime
 from bot.daily.api import streaks
 from bot.pitfalls.rules import ProjectFactsLike, community_since
 from bot.pitfalls.store.batching import chunks
@@ -54,6 +57,36 @@ async def best_streaks(
         ):
             best[int(user_id)] = int(value)
     return best
+
+
+async def history_days(
+    conn: AsyncConnection, guild_id: int, now: datetime, longest_days: int
+) -> dict[int, int]:
+    """member -> whole days since the store first knew them, for members whose member row is
+    younger than `longest_days` (everyone else's history covers every window).
+
+    "First knew" is the earlier of the member row (made when they joined or first used the
+    bot) and their first activity (a backdated row can be older than the member row). Two
+    queries: the young member rows, then their first activity (by chunks of ids, on the
+    member index).
+    """
+    as_instant = UTCDateTime().process_result_value
+    cutoff = now - timedelta(days=longest_days)
+    young = select(members.c.user_id, members.c.created_at).where(
+        members.c.guild_id == guild_id, members.c.created_at > cutoff
+    )
+    since = {int(user_id): created for user_id, created in await conn.execute(young)}
+    for chunk in chunks(sorted(since)):
+        first = (
+            select(activity.c.user_id, func.min(activity.c.occurred_at))
+            .where(activity.c.guild_id == guild_id, activity.c.user_id.in_(chunk))
+            .group_by(activity.c.user_id)
+        )
+        for user_id, earliest in await conn.execute(first):
+            earliest_at = as_instant(earliest, conn.dialect)
+            if earliest_at is not None and earliest_at < since[int(user_id)]:
+                since[int(user_id)] = earliest_at
+    return {user_id: max(0, (now - known).days) for user_id, known in since.items()}
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import PRACTICE_KINDS, THEORY_KINDS, activity
 from bot.core.cooperative import paced
+from bot.core.store.schema import members
 from bot.core.store.types import UTCDateTime
 from bot.pitfalls.rules import MemberSignals, PitfallThresholds
 from bot.pitfalls.store.batching import STREAM_PARTITION
-from bot.pitfalls.store.facts import best_streaks, community_days
+from bot.pitfalls.store.facts import best_streaks, community_days, history_days
 
 # --- the sweep: set-based ----------------------------------------------------------------
 
@@ -85,6 +86,7 @@ def _signals(
     gap: dict[str, tuple[int, int]],
     study_days: int,
     community: int,
+    history_days: int | None,
 ) -> MemberSignals:
     return MemberSignals(
         course_minutes=_sum(tutorial, ["course"]),
@@ -95,6 +97,7 @@ def _signals(
         community_events=max(isolation.get("community", (0, 0))[1], community),
         theory_minutes=_sum(gap, THEORY_KINDS),
         practice_minutes=_sum(gap, PRACTICE_KINDS),
+        history_days=history_days,
     )
 
 
@@ -103,14 +106,16 @@ async def sweep_guild(
 ) -> dict[int, MemberSignals]:
     """Every member with activity in any rule's window -> their numbers.
 
-    One GROUP BY per distinct window length (at most three), one for study days, and one
-    for the community counters: never a query per member.
+    One GROUP BY per distinct window length (at most three), one for study days, one for
+    the community counters, and two for how long the guild's newer members have been known
+    (`history_days`): never a query per member.
     """
     by_window: dict[int, dict[int, dict[str, tuple[int, int]]]] = {}
     for days in {t.tutorial_days, t.isolation_days, t.gap_days}:
         by_window[days] = await _kind_totals(conn, guild_id, now, days)
     study = await _study_days(conn, guild_id, now, t.isolation_days)
     community = await community_days(conn, guild_id, now, t.isolation_days)
+    known = await history_days(conn, guild_id, now, t.longest_window())
     user_ids: set[int] = set(study)
     for totals in by_window.values():
         user_ids |= set(totals)
@@ -121,6 +126,7 @@ async def sweep_guild(
             by_window[t.gap_days].get(user_id, {}),
             study.get(user_id, 0),
             community.get(user_id, 0),
+            known.get(user_id),
         )
         async for user_id in paced(user_ids)
     }
@@ -170,7 +176,36 @@ async def member_signals_reference(
         totals(t.gap_days),
         study_days,
         community.get(user_id, 0),
+        await _history_reference(conn, guild_id, user_id, now, t.longest_window()),
     )
+
+
+async def _history_reference(
+    conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, longest_days: int
+) -> int | None:
+    """`history_days` for one member from its raw rows (None: known longer than
+    `longest_days`, or no member row)."""
+    row = (
+        await conn.execute(
+            select(members.c.created_at).where(
+                members.c.guild_id == guild_id, members.c.user_id == user_id
+            )
+        )
+    ).first()
+    created: datetime | None = row.created_at if row is not None else None
+    if created is None or created <= now - timedelta(days=longest_days):
+        return None
+    instants = [created]
+    as_instant = UTCDateTime().process_result_value
+    for (occurred,) in await conn.execute(
+        select(activity.c.occurred_at).where(
+            activity.c.guild_id == guild_id, activity.c.user_id == user_id
+        )
+    ):
+        instant = as_instant(occurred, conn.dialect)
+        if instant is not None:
+            instants.append(instant)
+    return max(0, (now - min(instants)).days)
 
 
 async def returning_members(

@@ -129,7 +129,7 @@ class ProgressService:
             ),
             roadmap=Roadmap(core, catalog=catalog),
             leaderboard=Leaderboards(core, members=members, boards=boards),
-            onboarding=Onboarding(core, catalog=catalog, members=members, prefs=prefs),
+            onboarding=Onboarding(core, catalog=catalog, members=members, prefs=prefs, daily=daily),
             welcome=Welcome(core, renderer=renderer),
             digest=Digests(
                 core,

@@ -14,7 +14,7 @@ from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.ledger import deliver_once
-from bot.daily.api import reminder_prefs
+from bot.daily.api import DailyService, reminder_prefs
 from bot.members.api import NUDGE_MODE_LABELS, MemberProfile, MemberService
 from bot.progress import rules
 from bot.progress import store as rows
@@ -34,6 +34,7 @@ class OnboardingState:
     goal_hours: int | None
     dm_opt_in: bool
     nudge_mode: str
+    streak_minutes: int  # logged minutes that make a day count toward a streak
     saved: str | None = None  # what the last action saved, for the confirmation line
 
 
@@ -86,12 +87,15 @@ class Onboarding:
         catalog: CatalogRegistry,
         members: MemberService,
         prefs: ProgressPrefs,
+        daily: DailyService,
     ) -> None:
-        """`members` owns timezone, DMs and nudges; `prefs` the focus tracks and goal."""
+        """`members` owns timezone, DMs and nudges; `prefs` the focus tracks and goal;
+        `daily` the streak rule `/start` explains."""
         self.store = core.store
         self.catalog = catalog
         self.members = members
         self.prefs = prefs
+        self.daily = daily
         self._steps: dict[str, Callable[[int, int, Sequence[str]], Awaitable[str]]] = {
             "timezone": self._timezone,
             "tracks": self._tracks,
@@ -113,6 +117,7 @@ class Onboarding:
             goal_hours=goal // 60 if goal else None,
             dm_opt_in=context.profile.dm_opt_in,
             nudge_mode=context.profile.nudge_mode,
+            streak_minutes=await self.daily.study_minutes(guild_id),
             saved=saved,
         )
 

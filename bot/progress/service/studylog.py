@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.activity.api import add_activity
 from bot.catalog import Catalog, CatalogRegistry
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
+from bot.daily.api import record_study, refresh_streak
 from bot.members.api import MemberService
 from bot.progress import rules
 from bot.progress import store as rows
@@ -107,7 +107,7 @@ class StudyLog:
                 topic_id = rules.free_topic(topic)
         context = await self.members.context(guild_id, user_id)
         async with self.core.store.begin() as conn:
-            activity_id = await add_activity(
+            activity_id = await record_study(
                 conn,
                 guild_id=guild_id,
                 user_id=user_id,
@@ -160,6 +160,8 @@ class StudyLog:
                 )
             if not await rows.delete_entry(conn, guild_id, activity_id):
                 raise UserFacingError("That entry is already gone.")
+            # The day may no longer reach the streak's minutes: the cache follows.
+            await refresh_streak(conn, guild_id, user_id, self.core.clock.now())
         return HistoryEntry.from_row(self.catalog.for_guild(guild_id), row)
 
     async def history(self, guild_id: int, user_id: int) -> list[HistoryEntry]:

@@ -80,6 +80,12 @@ def onboarding_embed(state: OnboardingState) -> discord.Embed:
         "it add up, `/help` for the rest.",
         inline=False,
     )
+    embed.add_field(
+        name="Your streak",
+        value=f"A day counts when you log at least {state.streak_minutes} min of study "
+        "(`/log`, interview practice, project check-ins) or press Done on the daily prompt.",
+        inline=False,
+    )
     if state.saved:
         embed.set_footer(text=f"Saved — {state.saved}")
     return embed

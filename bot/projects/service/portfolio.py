@@ -13,10 +13,10 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.activity.api import add_activity
 from bot.catalog import CatalogRegistry, ProjectIdea
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
+from bot.daily.api import record_study
 from bot.members.api import MemberService
 from bot.projects import store as project_rows
 from bot.projects.rules import (
@@ -258,8 +258,9 @@ class Portfolio:
         minutes: int = 0,
         note: str | None = None,
     ) -> None:
-        """Add a `project` activity row in the caller's transaction (it commits with the write)."""
-        await add_activity(
+        """Add a `project` activity row in the caller's transaction (it commits with the
+        write); its minutes count toward the member's streak like any logged study."""
+        await record_study(
             conn,
             guild_id=project.guild_id,
             user_id=project.user_id,
