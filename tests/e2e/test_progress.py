@@ -3,15 +3,20 @@ through the fake Discord."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from PIL import Image
 
 from bot.core.clock import FakeClock
+from bot.progress import charts, rules
 from bot.progress import store as progress_rows
-from bot.sandbox import Sandbox
+from bot.progress.service.dashboard import CHART_WEEKS
+from bot.sandbox import Reply, Sandbox
 from tests.e2e.conftest import bot_of
+from tests.unit.test_chart import REFERENCES, THEMES, composite, looks_the_same
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -129,6 +134,38 @@ async def test_progress_returns_an_embed_and_a_png_chart(sb: Sandbox) -> None:
     assert files and files[0][0] == "progress.png"
     assert files[0][1].startswith(PNG_MAGIC)
     assert reply.embeds[0]["image"]["url"] == "attachment://progress.png"
+
+
+def _chart_of(reply: Reply) -> bytes:
+    files = reply.files or [f for m in reply.followups for f in m.files]
+    assert files and files[0][0] == "progress.png"
+    return files[0][1]
+
+
+def _on_dark(png: bytes) -> Image.Image:
+    return composite(png, THEMES["dark"])
+
+
+async def test_a_new_members_chart_is_the_first_steps_card(sb: Sandbox) -> None:
+    """Nothing logged: the encouraging card (the committed reference), not empty weeks."""
+    chart = _chart_of(await sb.slash(sb.member("newbie"), "progress"))
+    assert Image.open(io.BytesIO(chart)).size == (1600, 1000)  # 2x the ~800 px shown at most
+    reference = Image.open(REFERENCES / "new-member-dark.png").convert("RGB")
+    assert looks_the_same(_on_dark(chart), reference)
+
+
+async def test_the_chart_draws_the_members_weekly_goal(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    await sb.slash(alice, "log", minutes=90, kind="project")
+    without_goal = _chart_of(await sb.slash(alice, "progress"))
+    await sb.slash(alice, "goal", hours_per_week=5)
+    with_goal = _chart_of(await sb.slash(alice, "progress"))
+    today = date(2026, 3, 2)
+    weeks = rules.minutes_by_week([(today, "project", 90)], today, CHART_WEEKS)
+    for chart, goal in ((without_goal, None), (with_goal, 300)):
+        expected = _on_dark(charts.weekly_chart_png(weeks, goal_minutes=goal))
+        assert looks_the_same(_on_dark(chart), expected), goal
+    assert not looks_the_same(_on_dark(without_goal), _on_dark(with_goal))
 
 
 async def test_a_private_profile_cannot_be_viewed_by_another_member(sb: Sandbox) -> None:
