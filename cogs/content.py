@@ -73,6 +73,7 @@ def _switch_command(
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)  # hidden from members; the check enforces
 class Content(commands.GroupCog, group_name="content"):
     """Content packs: the prompts, questions, nudges, ideas and roadmap the bot teaches with."""
 

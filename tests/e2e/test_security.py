@@ -57,9 +57,31 @@ async def test_every_moderator_command_has_default_permission_and_runtime_check(
     for command in moderator_commands:
         perms = command.default_permissions or _root(command).default_permissions
         assert perms is not None and perms.manage_guild, command.qualified_name
-    # The synced payload hides /setup (and /content) from members in Discord's UI.
+
+
+def _leaves(top: Any) -> list[app_commands.Command[Any, ..., Any]]:
+    if isinstance(top, app_commands.Group):
+        return [c for c in top.walk_commands() if isinstance(c, app_commands.Command)]
+    return [top]
+
+
+async def test_every_moderator_only_group_is_hidden_from_members(sb: Sandbox) -> None:
+    """Discord applies default permissions to top-level commands only: every top-level
+    command whose subcommands are all moderator-only carries Manage Server in what was
+    synced (members do not see it), and every other one carries none (members see it)."""
+    tree = bot_of(sb).tree
     synced = {c["name"]: c for c in sb.commands}
-    assert synced["setup"]["default_member_permissions"] == str(1 << 5)
+    manage_guild = str(1 << 5)
+    hidden = set()
+    for top in tree.get_commands():
+        leaves = _leaves(top)
+        payload = synced[top.name]
+        if all(requires_moderator(c) for c in leaves):
+            hidden.add(top.name)
+            assert payload.get("default_member_permissions") == manage_guild, top.name
+        else:
+            assert payload.get("default_member_permissions") is None, top.name
+    assert {"setup", "content"} <= hidden
 
 
 async def test_a_member_is_refused_by_every_moderator_command(sb: Sandbox) -> None:
