@@ -24,6 +24,7 @@ from discord.ext import commands
 
 from bot.catalog import CatalogRegistry, load_pack_dir
 from bot.core.clock import Clock
+from bot.core.cooldowns import Cooldowns
 from bot.core.reporting import report_error
 from bot.core.settings import Settings
 from bot.core.store import Claimant, Store
@@ -84,6 +85,7 @@ class StudyBot(commands.Bot):
         )
         self.settings = settings
         self.clock = clock
+        self.cooldowns = Cooldowns(clock)  # per-member command cooldowns, on this clock
         self.extension_names = list(extensions)
         self.extension_failures: dict[str, str] = {}
         self.store = Store(
