@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 
 from bot.core.clock import FakeClock
+from bot.core.errors import UserFacingError
 from bot.progress import charts, rules
 from bot.progress import store as progress_rows
 from bot.progress.service.dashboard import CHART_WEEKS
-from bot.sandbox import Reply, Sandbox
+from bot.sandbox import OptionRefused, Reply, Sandbox
 from tests.e2e.conftest import bot_of
 from tests.unit.test_chart import REFERENCES, THEMES, composite, looks_the_same
 
@@ -74,12 +75,18 @@ async def test_undo_is_only_for_the_owner(sb: Sandbox) -> None:
 
 async def test_log_rejects_bad_values(sb: Sandbox) -> None:
     alice = sb.member("alice")
-    too_long = await sb.slash(alice, "log", minutes=601, kind="course")
-    assert "between 1 and 600" in too_long.text
-    zero = await sb.slash(alice, "log", minutes=0, kind="course")
-    assert "between 1 and 600" in zero.text
-    long_topic = await sb.slash(alice, "log", minutes=10, kind="course", topic="x" * 90)
-    assert "under 64 characters" in long_topic.text
+    # The options declare their bounds, so Discord refuses these before the bot sees them
+    # (the service still checks them for any other caller).
+    with pytest.raises(OptionRefused, match="between 1 and 600"):
+        await sb.slash(alice, "log", minutes=601, kind="course")
+    with pytest.raises(OptionRefused, match="between 1 and 600"):
+        await sb.slash(alice, "log", minutes=0, kind="course")
+    with pytest.raises(OptionRefused, match="at most 64 characters"):
+        await sb.slash(alice, "log", minutes=10, kind="course", topic="x" * 90)
+    with pytest.raises(UserFacingError, match="between 1 and 600"):
+        await bot_of(sb).services.progress.log.add(
+            sb.guild.id, alice.id, minutes=601, kind="course", topic=None, note=None
+        )
     assert "Nothing logged yet" in (await sb.slash(alice, "history")).text
 
 
@@ -203,8 +210,8 @@ async def test_goal_sets_and_shows(sb: Sandbox) -> None:
     await sb.slash(alice, "log", minutes=240, kind="coding")
     shown = await sb.slash(alice, "goal")
     assert "Goal met" in shown.text
-    refused = await sb.slash(alice, "goal", hours_per_week=200)
-    assert "between 1 and 80" in refused.text
+    with pytest.raises(OptionRefused, match="between 1 and 80"):  # Discord refuses it
+        await sb.slash(alice, "goal", hours_per_week=200)
 
 
 # --- /leaderboard -------------------------------------------------------------------------
