@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.progress.store import community_days
+from bot.progress.store import community_days, focus_tracks
 
-__all__ = ["community_days"]
+__all__ = ["community_days", "focus_tracks"]
