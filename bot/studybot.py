@@ -24,6 +24,7 @@ from discord.ext import commands
 
 from bot.catalog import CatalogRegistry, load_pack_dir
 from bot.core.clock import Clock
+from bot.core.cooldowns import Cooldowns
 from bot.core.invite import not_in_any_server
 from bot.core.observability.metrics import BotMetrics
 from bot.core.observability.probes import BotProbes
@@ -100,6 +101,7 @@ class StudyBot(commands.Bot):
         )
         self.settings = settings
         self.clock = clock
+        self.cooldowns = Cooldowns(clock)  # per-member command cooldowns, on this clock
         self.extension_names = list(extensions)
         self.extension_failures: dict[str, str] = {}
         self.store = Store(

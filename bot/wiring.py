@@ -40,6 +40,7 @@ from bot.members.service.profiles import MemberService
 from bot.pitfalls.service import PitfallService
 from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
+from bot.progress.api import focus_tracks
 from bot.progress.service import ProgressService
 from bot.progress.views import ProgressViews
 from bot.projects.api import shipped_counts
@@ -130,7 +131,9 @@ def build_services(
     member_facing = MemberFacing(catalog=catalog, guilds=guilds, members=members, notifier=notifier)
     daily = DailyService(core, **member_facing, renderer=DailyViews())
     projects = ProjectService(core, **member_facing, renderer=ProjectViews())
-    interview = InterviewService(core, **member_facing, renderer=InterviewViews())
+    interview = InterviewService(
+        core, **member_facing, renderer=InterviewViews(), focus=focus_tracks
+    )
     for post in (daily.poster, projects.weekly.poster, interview.qotd.poster):
         posts.register(post)
     pitfalls = PitfallService(

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.content import views as content_ui
 from bot.core.checks import guild_id_of, moderator_only, write_cooldown
+from bot.core.options import Picked
 from bot.studybot import StudyBot, reply
 
 T = TypeVar("T")
@@ -73,6 +74,7 @@ def _switch_command(
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)  # hidden from members; the check enforces
 class Content(commands.GroupCog, group_name="content"):
     """Content packs: the prompts, questions, nudges, ideas and roadmap the bot teaches with."""
 
@@ -114,13 +116,13 @@ class Content(commands.GroupCog, group_name="content"):
     @app_commands.command(name="show", description="A pack's details and versions (moderators).")
     @_pack_option("The pack id")
     @moderator_only()
-    async def show(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
+    async def show(self, interaction: discord.Interaction[StudyBot], pack: Picked) -> None:
         """A pack's details and stored versions."""
         content = interaction.client.services.content
         details = await content.show_pack(guild_id_of(interaction), pack)
         await reply(interaction, embed=content_ui.show_embed(details))
 
-    async def _set_enabled(self, interaction: discord.Interaction[StudyBot], pack: str) -> None:
+    async def _set_enabled(self, interaction: discord.Interaction[StudyBot], pack: Picked) -> None:
         """`/content enable` and `/content disable`: the command's `extras` say which."""
         assert isinstance(interaction.command, app_commands.Command)
         result = await interaction.client.services.content.set_enabled(
@@ -156,7 +158,10 @@ class Content(commands.GroupCog, group_name="content"):
     @write_cooldown()
     @moderator_only()
     async def rollback(
-        self, interaction: discord.Interaction[StudyBot], pack: str, version: str | None = None
+        self,
+        interaction: discord.Interaction[StudyBot],
+        pack: Picked,
+        version: Picked | None = None,
     ) -> None:
         """Make an earlier (or a named) stored version current."""
         result = await interaction.client.services.content.rollback(
@@ -171,7 +176,10 @@ class Content(commands.GroupCog, group_name="content"):
     )
     @moderator_only()
     async def export(
-        self, interaction: discord.Interaction[StudyBot], pack: str, version: str | None = None
+        self,
+        interaction: discord.Interaction[StudyBot],
+        pack: Picked,
+        version: Picked | None = None,
     ) -> None:
         """A pack's YAML, byte for byte."""
         content = interaction.client.services.content

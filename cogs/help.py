@@ -1,33 +1,26 @@
-"""/help, generated from the command tree itself."""
+"""/help: an overview of the command groups, and a menu that shows one group's commands."""
 
 from __future__ import annotations
 
 import discord
 from discord import app_commands
 
-from bot.core import embeds
-from bot.core.commands_info import walk_commands
+from bot.core.help import HelpMenu, help_reply
 from bot.studybot import StudyBot, StudyCog, reply
 
 
 class Help(StudyCog):
     """/help, generated from the command tree."""
 
+    async def cog_load(self) -> None:
+        """Register the persistent menu, so the one on old /help messages keeps working."""
+        self.bot.add_dynamic_items(HelpMenu)
+
     @app_commands.command(name="help", description="What the bot can do, by command group.")
     async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
-        """What the bot can do, by command group."""
-        member = interaction.user
-        show_moderator = False
-        if interaction.guild is not None and isinstance(member, discord.Member):
-            show_moderator = await self.bot.services.guilds.is_moderator(
-                interaction.guild.id,
-                {role.id for role in member.roles},
-                manage_guild=member.guild_permissions.manage_guild,
-            )
-        await reply(
-            interaction,
-            embed=embeds.help_embed(walk_commands(self.bot.tree), show_moderator=show_moderator),
-        )
+        """The overview (one line per group) with a menu to show a group's commands."""
+        embed, view = await help_reply(interaction)
+        await reply(interaction, embed=embed, view=view)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -9,7 +9,7 @@ from bot.catalog.constants import QUESTION_CATEGORIES
 from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.interview import views as ui
-from bot.interview.rules import category_name
+from bot.interview.rules import MOCK_MAX_QUESTIONS, MOCK_MIN_QUESTIONS, category_name
 from bot.interview.service import PracticeRound
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
@@ -80,7 +80,7 @@ class Interview(StudyGroupCog, group_name="interview"):
     async def mock(
         self,
         interaction: discord.Interaction[StudyBot],
-        questions: app_commands.Range[int, 3, 6] = 3,
+        questions: app_commands.Range[int, MOCK_MIN_QUESTIONS, MOCK_MAX_QUESTIONS] = 3,
         focus: str | None = None,
     ) -> None:
         """/interview mock: start a timed session and show its first question."""

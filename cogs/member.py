@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.errors import UserFacingError
+from bot.core.options import Picked, TimeOfDay
 from bot.core.zones import timezone_choices
 from bot.members import views as member_views
 from bot.progress import views as progress_ui
@@ -43,7 +44,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
         name="timezone", description="Set your timezone so days and streaks follow your clock."
     )
     @app_commands.describe(zone="Your IANA timezone, e.g. Europe/Berlin — start typing a city")
-    async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
+    async def timezone(self, interaction: discord.Interaction[StudyBot], zone: Picked) -> None:
         """Set your timezone so days and streaks follow your clock."""
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.set_timezone(guild_id, interaction.user.id, zone)
@@ -94,7 +95,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
         streak: bool | None = None,
         hours_before: app_commands.Range[int, 1, 12] | None = None,
         reviews: bool | None = None,
-        review_time: str | None = None,
+        review_time: TimeOfDay | None = None,
     ) -> None:
         """Opt in or out of reminders."""
         guild_id = guild_id_of(interaction)

@@ -10,7 +10,14 @@ from bot.activity.api import ACTIVITY_KINDS
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.progress import charts
 from bot.progress import views as progress_ui
-from bot.progress.rules import MAX_LOG_MINUTES, MAX_NOTE_CHARS, MIN_LOG_MINUTES
+from bot.progress.rules import (
+    MAX_GOAL_HOURS,
+    MAX_LOG_MINUTES,
+    MAX_NOTE_CHARS,
+    MAX_TOPIC_CHARS,
+    MIN_GOAL_HOURS,
+    MIN_LOG_MINUTES,
+)
 from bot.studybot import StudyBot
 
 KIND_CHOICES = [
@@ -45,7 +52,7 @@ class Progress(commands.Cog):
         interaction: discord.Interaction[StudyBot],
         minutes: app_commands.Range[int, MIN_LOG_MINUTES, MAX_LOG_MINUTES],
         kind: str,
-        topic: app_commands.Range[str, 1, 100] | None = None,
+        topic: app_commands.Range[str, 1, MAX_TOPIC_CHARS] | None = None,
         note: app_commands.Range[str, 1, MAX_NOTE_CHARS] | None = None,
     ) -> None:
         """Log a study session (with an Undo button)."""
@@ -92,7 +99,7 @@ class Progress(commands.Cog):
         dash = await self.bot.services.progress.dashboard.build(
             guild_id, interaction.user.id, target.id
         )
-        png = await charts.render(dash.weeks)
+        png = await charts.render(dash.weeks, goal_minutes=dash.goal.goal_minutes)
         who = discord.utils.escape_markdown(target.display_name)
         await interaction.followup.send(
             embed=progress_ui.dashboard_embed(dash, who),
@@ -107,7 +114,7 @@ class Progress(commands.Cog):
     async def goal(
         self,
         interaction: discord.Interaction[StudyBot],
-        hours_per_week: app_commands.Range[int, 1, 80] | None = None,
+        hours_per_week: app_commands.Range[int, MIN_GOAL_HOURS, MAX_GOAL_HOURS] | None = None,
     ) -> None:
         """Show the weekly goal, or save a new one."""
         guild_id = guild_id_of(interaction)

@@ -16,9 +16,10 @@ from discord.ext import commands
 from bot.core import embeds
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.errors import UserFacingError
+from bot.core.options import IsoDate, Picked
 from bot.core.text import escape
 from bot.projects import views as project_ui
-from bot.projects.rules import DOMAIN_LABELS, PROJECT_DOMAINS
+from bot.projects.rules import DOMAIN_LABELS, MINUTES_MAX, NOTE_MAX, PROJECT_DOMAINS, URL_MAX
 from bot.studybot import StudyBot, reply
 
 if TYPE_CHECKING:
@@ -110,10 +111,10 @@ class Projects(commands.GroupCog, group_name="project"):
     async def checkin(
         self,
         interaction: discord.Interaction[StudyBot],
-        project: str | None = None,
+        project: Picked | None = None,
         public: bool | None = None,
-        target_date: str | None = None,
-        minutes: app_commands.Range[int, 0, 1440] | None = None,
+        target_date: IsoDate | None = None,
+        minutes: app_commands.Range[int, 0, MINUTES_MAX] | None = None,
     ) -> None:
         """Open the check-in form (after checking the options)."""
         context = await self.projects.checkins.context(
@@ -131,7 +132,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
     async def milestone(
-        self, interaction: discord.Interaction[StudyBot], project: str, milestone: str
+        self, interaction: discord.Interaction[StudyBot], project: Picked, milestone: Picked
     ) -> None:
         """Tick a milestone."""
         result = await self.projects.milestones.tick(
@@ -172,9 +173,9 @@ class Projects(commands.GroupCog, group_name="project"):
     async def ship(
         self,
         interaction: discord.Interaction[StudyBot],
-        project: str,
-        link: str | None = None,
-        note: str | None = None,
+        project: Picked,
+        link: app_commands.Range[str, 1, URL_MAX] | None = None,
+        note: app_commands.Range[str, 1, NOTE_MAX] | None = None,
     ) -> None:
         """Record a release; it is celebrated in the accountability channel."""
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -202,7 +203,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.command(name="show", description="A project's milestones and timeline.")
     @app_commands.describe(project="Which project (yours, or a public member's project number)")
     @app_commands.autocomplete(project=any_projects)
-    async def show(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
+    async def show(self, interaction: discord.Interaction[StudyBot], project: Picked) -> None:
         """Show a project's milestones and timeline."""
         detail = await self.projects.detail(guild_id_of(interaction), interaction.user.id, project)
         own = detail.project.user_id == interaction.user.id
@@ -213,7 +214,10 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
     async def done(
-        self, interaction: discord.Interaction[StudyBot], project: str, note: str | None = None
+        self,
+        interaction: discord.Interaction[StudyBot],
+        project: Picked,
+        note: app_commands.Range[str, 1, NOTE_MAX] | None = None,
     ) -> None:
         """Mark a project finished."""
         finished = await self.projects.finish(
@@ -225,7 +229,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.describe(project="Which project")
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
-    async def drop(self, interaction: discord.Interaction[StudyBot], project: str) -> None:
+    async def drop(self, interaction: discord.Interaction[StudyBot], project: Picked) -> None:
         """Open the drop form, which asks why."""
         found = await self.projects.resolve(guild_id_of(interaction), interaction.user.id, project)
         await interaction.response.send_modal(project_ui.DropModal(found))

@@ -6,7 +6,9 @@ import discord
 from discord import app_commands
 
 from bot.core.checks import guild_id_of, write_cooldown
+from bot.core.options import Picked
 from bot.progress import views as progress_ui
+from bot.progress.rules import MAX_EVIDENCE_CHARS
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
 
@@ -17,7 +19,7 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
     @app_commands.command(name="view", description="Tracks and skills, with what you checked.")
     @app_commands.describe(track="A track to list its skills (default: an overview)")
     async def view(
-        self, interaction: discord.Interaction[StudyBot], track: str | None = None
+        self, interaction: discord.Interaction[StudyBot], track: Picked | None = None
     ) -> None:
         """Every track's coverage, or one track's skills, and the suggested next skill."""
         roadmap = self.bot.services.progress.roadmap
@@ -42,8 +44,8 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
     async def check(
         self,
         interaction: discord.Interaction[StudyBot],
-        skill: str,
-        evidence: app_commands.Range[str, 1, 300] | None = None,
+        skill: Picked,
+        evidence: app_commands.Range[str, 1, MAX_EVIDENCE_CHARS] | None = None,
     ) -> None:
         """Check a skill off, with an optional evidence link."""
         roadmap = self.bot.services.progress.roadmap
@@ -53,7 +55,7 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
     @app_commands.command(name="uncheck", description="Uncheck a skill.")
     @app_commands.describe(skill="The skill (start typing)")
     @write_cooldown()
-    async def uncheck(self, interaction: discord.Interaction[StudyBot], skill: str) -> None:
+    async def uncheck(self, interaction: discord.Interaction[StudyBot], skill: Picked) -> None:
         """Take a check back."""
         roadmap = self.bot.services.progress.roadmap
         result = await roadmap.uncheck(guild_id_of(interaction), interaction.user.id, skill)

@@ -12,6 +12,7 @@ from discord import app_commands
 from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
+from bot.core.options import Picked, TimeOfDay, Weekdays
 from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.zones import timezone_choices
 from bot.daily import views as daily_ui
@@ -103,8 +104,8 @@ class Setup(StudyGroupCog, group_name="setup"):
     async def _configure_post(
         self,
         interaction: discord.Interaction[StudyBot],
-        time: str | None = None,
-        days: str | None = None,
+        time: TimeOfDay | None = None,
+        days: Weekdays | None = None,
         enabled: bool | None = None,
     ) -> None:
         """Every `/setup <post>` command: save through the post's registry entry, answer with
@@ -159,7 +160,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @app_commands.command(name="timezone", description="Set the server's timezone for posts.")
     @app_commands.describe(zone="IANA timezone, e.g. Europe/Berlin — start typing a city")
     @moderator_only()
-    async def timezone(self, interaction: discord.Interaction[StudyBot], zone: str) -> None:
+    async def timezone(self, interaction: discord.Interaction[StudyBot], zone: Picked) -> None:
         """Set the server's timezone for posts."""
         settings = await self.bot.services.guilds.set_timezone(guild_id_of(interaction), zone)
         await reply(
@@ -261,7 +262,7 @@ class Setup(StudyGroupCog, group_name="setup"):
         self,
         interaction: discord.Interaction[StudyBot],
         weekday: str | None = None,
-        time: str | None = None,
+        time: TimeOfDay | None = None,
         enabled: bool | None = None,
     ) -> None:
         """Set the weekday and time of the weekly accountability post, or pause it."""

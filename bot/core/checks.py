@@ -57,5 +57,22 @@ def guild_id_of(interaction: discord.Interaction[Any]) -> int:
 
 def write_cooldown(rate: int = 5, per: float = 60.0) -> Callable[[T], T]:
     """Per-member cooldown for commands that write, so one member cannot flood the database
-    or the channels. Answered by the error handler with a friendly "try again in N s"."""
-    return app_commands.checks.cooldown(rate, per, key=lambda i: (i.guild_id, i.user.id))
+    or the channels. Answered by the error handler with a friendly "try again in N s".
+
+    Counted on the bot's clock (`StudyBot.cooldowns`), not the wall clock, so the sandbox's
+    `time +1d` and a test's `FakeClock` move it too; one bucket per command and member.
+    """
+
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        command = interaction.command
+        key = (
+            command.qualified_name if command is not None else None,
+            interaction.guild_id,
+            interaction.user.id,
+        )
+        refusal = interaction.client.cooldowns.hit(key, rate, per)
+        if refusal is not None:
+            raise refusal
+        return True
+
+    return app_commands.check(predicate)

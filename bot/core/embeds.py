@@ -1,14 +1,11 @@
-"""Embed builders every feature shares (colours, info/success, /help, /setup replies)."""
+"""Embed builders every feature shares (colours, info/success, /setup replies)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import discord
-
-from bot.core.commands_info import CommandInfo
 
 BRAND = discord.Colour(0x4F8A8B)
 SUCCESS = discord.Colour(0x3BA55C)
@@ -53,28 +50,4 @@ def schedule_saved(
             value=f"Pick a channel with `/setup channels {channel_role}:`.",
             inline=False,
         )
-    return embed
-
-
-def help_embed(commands: Sequence[CommandInfo], *, show_moderator: bool) -> discord.Embed:
-    embed = info(
-        "studybot — what I can do",
-        "Study every day, practise interviews, ship projects, and stay out of the four "
-        "pitfalls. Everything personal is answered privately.",
-    )
-    groups: dict[str, list[CommandInfo]] = {}
-    for command in commands:
-        if command.moderator and not show_moderator:
-            continue
-        groups.setdefault(command.group, []).append(command)
-    for group in sorted(groups):
-        lines = [f"`/{c.name}` — {c.description}" for c in groups[group]]
-        value = "\n".join(lines)
-        if len(value) > 1024:
-            value = value[:1020] + "\n…"
-        moderator_only = all(c.moderator for c in groups[group])
-        title = f"/{group}" + (" (moderators)" if moderator_only else "")
-        embed.add_field(name=title, value=value, inline=False)
-    if not show_moderator:
-        embed.set_footer(text="Moderators see their commands here too.")
     return embed

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import fsrs
 
 from bot.core.time import next_fire, parse_hhmm
+from bot.interview.order import CATALOG_ORDER, NewQuestionOrder
 
 Rating = Literal["again", "hard", "good", "easy"]
 RATINGS: Final[tuple[Rating, ...]] = ("again", "hard", "good", "easy")
@@ -135,11 +136,12 @@ def peer_score_to_rating(score: int) -> Rating:
 
 @dataclass(frozen=True)
 class QuestionRef:
-    """A question as the chooser sees it: id, category and difficulty."""
+    """A question as the chooser sees it: id, category, difficulty and roadmap tracks."""
 
     id: str
     category: str
     difficulty: int
+    tracks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -164,12 +166,14 @@ def next_question(
     category: str | None = None,
     difficulty: int | None = None,
     exclude: Iterable[str] = (),
+    order: NewQuestionOrder = CATALOG_ORDER,
 ) -> Choice | None:
     """The member's next question: the most overdue review, else an unseen question.
 
     `due` maps the ids of questions the member has a card for to the card's due time;
-    reviews whose question left the catalog are skipped. Unseen questions come in catalog
-    order. None when the filter leaves nothing due and nothing new.
+    reviews whose question left the catalog are skipped. Unseen questions come in the
+    member's `order` (`bot.interview.order`; catalog order by default). None when the
+    filter leaves nothing due and nothing new.
     """
     skip = set(exclude)
     by_id = {q.id: q for q in questions}
@@ -183,10 +187,12 @@ def next_question(
     )
     if reviews:
         return Choice(reviews[0][1], "review")
-    for q in questions:
-        if q.id not in due and q.id not in skip and _matches(q, category, difficulty):
-            return Choice(q.id, "new")
-    return None
+    unseen = [
+        q
+        for q in questions
+        if q.id not in due and q.id not in skip and _matches(q, category, difficulty)
+    ]
+    return Choice(min(unseen, key=order.key).id, "new") if unseen else None
 
 
 def next_due_after(
@@ -212,6 +218,7 @@ def plan_mock(
     now: datetime,
     count: int,
     focus: str | None = None,
+    unseen_order: NewQuestionOrder = CATALOG_ORDER,
 ) -> list[str]:
     """Question ids for a mock session: the four categories in turn (or only `focus`).
 
@@ -231,7 +238,9 @@ def plan_mock(
                 break
             if cat in exhausted:
                 continue
-            pick = next_question(questions, due, now, category=cat, exclude=chosen)
+            pick = next_question(
+                questions, due, now, category=cat, exclude=chosen, order=unseen_order
+            )
             if pick is None:
                 seen = sorted(
                     (when, q.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.progress.store import community_days
+from bot.progress.store import community_days, focus_tracks
 from bot.progress.store import welcome as welcome_greeting
 
-__all__ = ["community_days", "welcome_greeting"]
+__all__ = ["community_days", "focus_tracks", "welcome_greeting"]

@@ -171,6 +171,11 @@ async def prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> Prefs:
     )
 
 
+async def focus_tracks(conn: AsyncConnection, guild_id: int, user_id: int) -> list[str]:
+    """The member's focus tracks (chosen in `/start`); interview orders new questions by them."""
+    return (await prefs(conn, guild_id, user_id))["focus_tracks"]
+
+
 async def save_prefs(
     conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, **values: Any
 ) -> Prefs:

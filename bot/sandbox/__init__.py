@@ -5,6 +5,7 @@ See :mod:`bot.sandbox.driver` for the API and how a bot factory plugs in.
 
 from bot.sandbox.driver import NoResponse, Sandbox
 from bot.sandbox.lifecycle import discord_pointed_at
+from bot.sandbox.payloads import OptionRefused
 from bot.sandbox.repl import Repl, run_script
 from bot.sandbox.server import FakeDiscord
 from bot.sandbox.views import ChannelHandle, MessageView, Reply
@@ -14,6 +15,7 @@ __all__ = [
     "FakeDiscord",
     "MessageView",
     "NoResponse",
+    "OptionRefused",
     "Repl",
     "Reply",
     "Sandbox",

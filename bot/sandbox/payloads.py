@@ -28,6 +28,37 @@ OPTION_TYPES = {
 }
 
 
+class OptionRefused(ValueError):
+    """Discord's client refused to send a command: an option value is outside the range or
+    length the command declared (``min_value``/``max_value``, ``min_length``/``max_length``).
+    The bot never sees the command, as on Discord."""
+
+    def __init__(self, option: str, rule: str) -> None:
+        super().__init__(f"option {option}: {rule}")
+        self.option = option
+        self.rule = rule
+
+
+def check_bounds(schema: JSON, value: Any) -> None:
+    """Refuse ``value`` as Discord's client does when it breaks the option's declared bounds:
+    numbers against ``min_value``/``max_value``, text against ``min_length``/``max_length``."""
+    name = schema["name"]
+    low, high = schema.get("min_value"), schema.get("max_value")
+    number = schema["type"] in (4, 10) and isinstance(value, int | float)
+    if number and ((low is not None and value < low) or (high is not None and value > high)):
+        if low is not None and high is not None:
+            raise OptionRefused(name, f"the value must be between {low} and {high}")
+        if low is not None:
+            raise OptionRefused(name, f"the value must be at least {low}")
+        raise OptionRefused(name, f"the value must be at most {high}")
+    shortest, longest = schema.get("min_length"), schema.get("max_length")
+    if schema["type"] == 3 and isinstance(value, str):
+        if shortest is not None and len(value) < shortest:
+            raise OptionRefused(name, f"the text must be at least {shortest} characters")
+        if longest is not None and len(value) > longest:
+            raise OptionRefused(name, f"the text must be at most {longest} characters")
+
+
 def find_command(commands: list[JSON], path: str) -> tuple[JSON, list[str]]:
     """The synced chat-input command ``path`` starts with, and the sub-command names after it."""
     parts = path.strip().lstrip("/").split()
@@ -96,6 +127,8 @@ def command_data(
             )
             continue
         value = option_value(o, given[o["name"]], resolved)
+        if focused is None:  # Discord checks the bounds when the member presses Enter
+            check_bounds(o, value)
         leaf.append({"name": o["name"], "type": o["type"], "value": value})
     options = leaf
     # wrap in sub-command (group) levels, innermost first

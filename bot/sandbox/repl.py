@@ -44,6 +44,7 @@ import discord
 
 from bot.sandbox.driver import Sandbox
 from bot.sandbox.models import FakeMember
+from bot.sandbox.payloads import OptionRefused
 from bot.sandbox.render import post_lines, reply_lines
 from bot.sandbox.views import MessageView, Reply, walk_components
 
@@ -286,7 +287,13 @@ class Repl:
         path, raw = parse_options(shlex.split(text))
         command = " ".join(path)
         options = self._coerce(command, raw)
-        reply = await self.sb.slash(member, command, where=channel, **options)
+        try:
+            reply = await self.sb.slash(member, command, where=channel, **options)
+        except OptionRefused as refused:
+            # Discord's client, not the bot: the member sees it under the option and
+            # nothing is sent. Not a failed line (a tour may show it on purpose).
+            self.emit(f"  [Discord, not sent] {refused.option}: {refused.rule}")
+            return
         self._show(member, reply)
 
     async def _complete(self, member: FakeMember, text: str, channel: str | None) -> None:

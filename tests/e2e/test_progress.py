@@ -3,15 +3,21 @@ through the fake Discord."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from PIL import Image
 
 from bot.core.clock import FakeClock
+from bot.core.errors import UserFacingError
+from bot.progress import charts, rules
 from bot.progress import store as progress_rows
-from bot.sandbox import Sandbox
+from bot.progress.service.dashboard import CHART_WEEKS
+from bot.sandbox import OptionRefused, Reply, Sandbox
 from tests.e2e.conftest import bot_of
+from tests.unit.test_chart import REFERENCES, THEMES, composite, looks_the_same
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -69,12 +75,18 @@ async def test_undo_is_only_for_the_owner(sb: Sandbox) -> None:
 
 async def test_log_rejects_bad_values(sb: Sandbox) -> None:
     alice = sb.member("alice")
-    too_long = await sb.slash(alice, "log", minutes=601, kind="course")
-    assert "between 1 and 600" in too_long.text
-    zero = await sb.slash(alice, "log", minutes=0, kind="course")
-    assert "between 1 and 600" in zero.text
-    long_topic = await sb.slash(alice, "log", minutes=10, kind="course", topic="x" * 90)
-    assert "under 64 characters" in long_topic.text
+    # The options declare their bounds, so Discord refuses these before the bot sees them
+    # (the service still checks them for any other caller).
+    with pytest.raises(OptionRefused, match="between 1 and 600"):
+        await sb.slash(alice, "log", minutes=601, kind="course")
+    with pytest.raises(OptionRefused, match="between 1 and 600"):
+        await sb.slash(alice, "log", minutes=0, kind="course")
+    with pytest.raises(OptionRefused, match="at most 64 characters"):
+        await sb.slash(alice, "log", minutes=10, kind="course", topic="x" * 90)
+    with pytest.raises(UserFacingError, match="between 1 and 600"):
+        await bot_of(sb).services.progress.log.add(
+            sb.guild.id, alice.id, minutes=601, kind="course", topic=None, note=None
+        )
     assert "Nothing logged yet" in (await sb.slash(alice, "history")).text
 
 
@@ -131,6 +143,38 @@ async def test_progress_returns_an_embed_and_a_png_chart(sb: Sandbox) -> None:
     assert reply.embeds[0]["image"]["url"] == "attachment://progress.png"
 
 
+def _chart_of(reply: Reply) -> bytes:
+    files = reply.files or [f for m in reply.followups for f in m.files]
+    assert files and files[0][0] == "progress.png"
+    return files[0][1]
+
+
+def _on_dark(png: bytes) -> Image.Image:
+    return composite(png, THEMES["dark"])
+
+
+async def test_a_new_members_chart_is_the_first_steps_card(sb: Sandbox) -> None:
+    """Nothing logged: the encouraging card (the committed reference), not empty weeks."""
+    chart = _chart_of(await sb.slash(sb.member("newbie"), "progress"))
+    assert Image.open(io.BytesIO(chart)).size == (1600, 1000)  # 2x the ~800 px shown at most
+    reference = Image.open(REFERENCES / "new-member-dark.png").convert("RGB")
+    assert looks_the_same(_on_dark(chart), reference)
+
+
+async def test_the_chart_draws_the_members_weekly_goal(sb: Sandbox) -> None:
+    alice = sb.member("alice")
+    await sb.slash(alice, "log", minutes=90, kind="project")
+    without_goal = _chart_of(await sb.slash(alice, "progress"))
+    await sb.slash(alice, "goal", hours_per_week=5)
+    with_goal = _chart_of(await sb.slash(alice, "progress"))
+    today = date(2026, 3, 2)
+    weeks = rules.minutes_by_week([(today, "project", 90)], today, CHART_WEEKS)
+    for chart, goal in ((without_goal, None), (with_goal, 300)):
+        expected = _on_dark(charts.weekly_chart_png(weeks, goal_minutes=goal))
+        assert looks_the_same(_on_dark(chart), expected), goal
+    assert not looks_the_same(_on_dark(without_goal), _on_dark(with_goal))
+
+
 async def test_a_private_profile_cannot_be_viewed_by_another_member(sb: Sandbox) -> None:
     alice, bob = sb.member("alice"), sb.member("bob")
     await sb.slash(alice, "log", minutes=60, kind="math")
@@ -166,8 +210,8 @@ async def test_goal_sets_and_shows(sb: Sandbox) -> None:
     await sb.slash(alice, "log", minutes=240, kind="coding")
     shown = await sb.slash(alice, "goal")
     assert "Goal met" in shown.text
-    refused = await sb.slash(alice, "goal", hours_per_week=200)
-    assert "between 1 and 80" in refused.text
+    with pytest.raises(OptionRefused, match="between 1 and 80"):  # Discord refuses it
+        await sb.slash(alice, "goal", hours_per_week=200)
 
 
 # --- /leaderboard -------------------------------------------------------------------------

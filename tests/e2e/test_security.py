@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from discord import app_commands
 
+from bot import testing
 from bot.core.checks import requires_moderator
 from bot.core.commands_info import walk_commands
 from bot.sandbox import Sandbox
@@ -57,9 +59,31 @@ async def test_every_moderator_command_has_default_permission_and_runtime_check(
     for command in moderator_commands:
         perms = command.default_permissions or _root(command).default_permissions
         assert perms is not None and perms.manage_guild, command.qualified_name
-    # The synced payload hides /setup (and /content) from members in Discord's UI.
+
+
+def _leaves(top: Any) -> list[app_commands.Command[Any, ..., Any]]:
+    if isinstance(top, app_commands.Group):
+        return [c for c in top.walk_commands() if isinstance(c, app_commands.Command)]
+    return [top]
+
+
+async def test_every_moderator_only_group_is_hidden_from_members(sb: Sandbox) -> None:
+    """Discord applies default permissions to top-level commands only: every top-level
+    command whose subcommands are all moderator-only carries Manage Server in what was
+    synced (members do not see it), and every other one carries none (members see it)."""
+    tree = bot_of(sb).tree
     synced = {c["name"]: c for c in sb.commands}
-    assert synced["setup"]["default_member_permissions"] == str(1 << 5)
+    manage_guild = str(1 << 5)
+    hidden = set()
+    for top in tree.get_commands():
+        leaves = _leaves(top)
+        payload = synced[top.name]
+        if all(requires_moderator(c) for c in leaves):
+            hidden.add(top.name)
+            assert payload.get("default_member_permissions") == manage_guild, top.name
+        else:
+            assert payload.get("default_member_permissions") is None, top.name
+    assert {"setup", "content"} <= hidden
 
 
 async def test_a_member_is_refused_by_every_moderator_command(sb: Sandbox) -> None:
@@ -98,3 +122,33 @@ async def test_write_commands_have_a_per_member_cooldown(sb: Sandbox) -> None:
         "Timezone saved"
         in (await sb.slash(sb.member("bob"), "settings timezone", zone="Europe/Berlin")).text
     )
+
+
+async def test_cooldowns_follow_the_bots_clock_not_the_wall_clock(sb: Sandbox) -> None:
+    """In the sandbox `time +1m` (or a test's FakeClock) lifts a cooldown; the wall clock,
+    which barely moves during this test, does not keep the member waiting."""
+    alice = sb.member("alice")
+    for _ in range(5):
+        assert (
+            "Timezone saved"
+            in (await sb.slash(alice, "settings timezone", zone="Europe/Berlin")).text
+        )
+    throttled = await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
+    assert "Easy there" in throttled.text and "60 s" in throttled.text
+    await testing.advance(bot_of(sb), timedelta(seconds=30))
+    still = await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
+    assert "Easy there" in still.text and "30 s" in still.text  # counted on the fake clock
+    await testing.advance(bot_of(sb), timedelta(seconds=31))
+    again = await sb.slash(alice, "settings timezone", zone="Europe/Berlin")
+    assert "Timezone saved" in again.text
+
+
+async def test_a_day_later_practice_is_not_throttled(sb: Sandbox) -> None:
+    """The sandbox tour's bug: after `time +1d`, practice said "use this again in 60 s"."""
+    alice = sb.member("alice")
+    for _ in range(5):
+        await sb.slash(alice, "interview practice")
+    assert "Easy there" in (await sb.slash(alice, "interview practice")).text
+    await testing.advance(bot_of(sb), timedelta(days=1))
+    reply = await sb.slash(alice, "interview practice")
+    assert "Easy there" not in reply.text and reply.embeds

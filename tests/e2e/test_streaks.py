@@ -16,7 +16,7 @@ from bot import testing
 from bot.core.clock import FakeClock
 from bot.core.errors import UserFacingError
 from bot.daily.views import MINUTES_PLACEHOLDER
-from bot.sandbox import Sandbox
+from bot.sandbox import OptionRefused, Sandbox
 from bot.sandbox.driver import MessageView
 from bot.sandbox.models import FakeMember
 from tests.e2e.conftest import bot_of
@@ -158,9 +158,12 @@ async def test_moderators_set_the_threshold_and_every_streak_is_recounted(sb: Sa
     assert str(alice.id) not in board.text
     assert "30 min of logged study" in (await sb.slash(mod, "setup show")).text
     assert "at least 30 min" in (await sb.slash(alice, "start")).all_text
-    # Out of range: refused with the range, nothing saved.
-    bad = await sb.slash(mod, "setup streak", minutes=2)
-    assert "between 5 and 240" in bad.all_text
+    # Out of range: Discord refuses it before sending (the option declares its range), and
+    # the service refuses it on its own too; nothing is saved.
+    with pytest.raises(OptionRefused, match="between 5 and 240"):
+        await sb.slash(mod, "setup streak", minutes=2)
+    with pytest.raises(UserFacingError, match="between 5 and 240"):
+        await bot_of(sb).services.daily.set_study_minutes(sb.guild.id, 2)
     assert "**30 min**" in (await sb.slash(mod, "setup streak")).text
     # Members cannot change it.
     assert "Only moderators" in (await sb.slash(alice, "setup streak", minutes=15)).text

@@ -71,17 +71,30 @@ def _leaf_commands(commands: list[dict[str, Any]]) -> Iterator[tuple[str, list[O
 
 
 def _value_strategy(option: Option, sb: Sandbox) -> st.SearchStrategy[Any]:
+    """Values Discord would send: within the option's choices and declared bounds (Discord's
+    client refuses anything else before sending; `tests/e2e/test_options.py` shows that)."""
     kind = option["type"]
     if option.get("choices"):
         return st.sampled_from([c["value"] for c in option["choices"]])
     if kind == 3:
-        return st.one_of(st.sampled_from(NASTY), st.text(max_size=200))
-    if kind == 4:
+        shortest, longest = option.get("min_length", 0), option.get("max_length", 6000)
+        fitting = [v for v in NASTY if shortest <= len(v) <= longest]
         return st.one_of(
-            st.integers(-(10**12), 10**12), st.sampled_from([0, -1, 1, 600, 601, 2**53])
+            st.sampled_from(fitting) if fitting else st.nothing(),
+            st.text(min_size=shortest, max_size=min(longest, 200)),
         )
+    if kind == 4:
+        low, high = option.get("min_value", -(10**12)), option.get("max_value", 10**12)
+        edges = [v for v in (0, -1, 1, 600, 601, 2**53, low, high) if low <= v <= high]
+        return st.one_of(st.integers(low, high), st.sampled_from(edges))
     if kind == 10:
-        return st.floats(allow_nan=False, allow_infinity=False, width=32)
+        return st.floats(
+            min_value=option.get("min_value"),
+            max_value=option.get("max_value"),
+            allow_nan=False,
+            allow_infinity=False,
+            width=32,
+        )
     if kind == 5:
         return st.booleans()
     if kind in (6, 9):

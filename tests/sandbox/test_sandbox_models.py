@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import discord
+import pytest
 
 from bot.sandbox.models import Overwrite
 from bot.sandbox.server import FakeDiscord, _glob_to_regex
@@ -42,3 +43,25 @@ def test_fault_patterns() -> None:
     assert not rx.match("GET /channels/123/messages")
     assert _glob_to_regex("/interactions/**").match("POST /interactions/1/tok/callback")
     assert _glob_to_regex("* /users/@me").match("GET /users/@me")
+
+
+def test_check_bounds_refuses_like_discords_client() -> None:
+    from bot.sandbox.payloads import OptionRefused, check_bounds
+
+    number = {"name": "questions", "type": 4, "min_value": 3, "max_value": 6}
+    check_bounds(number, 3)
+    check_bounds(number, 6)
+    for bad in (2, 7):
+        with pytest.raises(OptionRefused, match="between 3 and 6"):
+            check_bounds(number, bad)
+    with pytest.raises(OptionRefused, match="at least 1"):
+        check_bounds({"name": "n", "type": 10, "min_value": 1}, 0.5)
+    with pytest.raises(OptionRefused, match="at most 2"):
+        check_bounds({"name": "n", "type": 4, "max_value": 2}, 3)
+    text = {"name": "note", "type": 3, "min_length": 2, "max_length": 4}
+    check_bounds(text, "abcd")
+    with pytest.raises(OptionRefused, match="at most 4 characters"):
+        check_bounds(text, "abcde")
+    with pytest.raises(OptionRefused, match="at least 2 characters"):
+        check_bounds(text, "a")
+    check_bounds({"name": "free", "type": 3}, "x" * 5000)  # nothing declared: anything goes

@@ -160,3 +160,14 @@ async def test_repl_world_actions(sb: Sandbox) -> None:
     assert "    I can't post there (missing permissions)." in out
     assert "[#daily] again" in out
     assert "  (#interview was deleted)" in out
+
+
+async def test_discord_refuses_a_value_outside_the_declared_range(sb: Sandbox) -> None:
+    """As Discord's client: the line is shown as refused, nothing reaches the bot, and it is
+    not a failed line (a tour may show it on purpose)."""
+    out: list[str] = []
+    repl = Repl(sb, out=out.append)
+    errors = await repl.run_lines(["alice> /log minutes:0 kind:course"])
+    assert errors == 0, "\n".join(out)
+    assert "  [Discord, not sent] minutes: the value must be between 1 and 600" in out
+    assert not sb.fake.interactions

@@ -20,7 +20,7 @@ from __future__ import annotations
 from bot.catalog import CatalogRegistry
 from bot.core.runtime import Core
 from bot.interview.rules import category_name
-from bot.interview.service.attempts import Attempts
+from bot.interview.service.attempts import Attempts, FocusTracks, no_focus
 from bot.interview.service.mock import MockSessions
 from bot.interview.service.models import (
     AnswerPart,
@@ -44,6 +44,7 @@ from bot.members.api import GuildService, MemberService, Notifier
 
 __all__ = [
     "AnswerPart",
+    "FocusTracks",
     "InterviewRenderer",
     "InterviewService",
     "InterviewStats",
@@ -72,8 +73,9 @@ class InterviewService:
         members: MemberService,
         notifier: Notifier,
         renderer: InterviewRenderer,
+        focus: FocusTracks = no_focus,
     ) -> None:
-        attempts = Attempts(core, catalog=catalog)
+        attempts = Attempts(core, catalog=catalog, focus=focus)
         self.mocks = MockSessions(core, attempts=attempts, notifier=notifier, renderer=renderer)
         self.rounds = PracticeRounds(core, attempts=attempts, mocks=self.mocks, members=members)
         self.pairing = Pairing(

@@ -6,7 +6,7 @@ ids, so everything a round shows is read back from its row (nothing lives in a v
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Unpack
@@ -21,6 +21,7 @@ from bot.core.time import local_date
 from bot.daily.api import record_study
 from bot.interview import rules
 from bot.interview import store as rows
+from bot.interview.order import NewQuestionOrder, member_order
 from bot.interview.service.models import MockProgress, PracticeRound
 from bot.interview.tables import AttemptOf, AttemptRow
 
@@ -33,6 +34,26 @@ class QuestionRefs:
     refs: list[rules.QuestionRef]
 
 
+#: A member's focus tracks (chosen in `/start`), read on the caller's connection. Progress
+#: owns them and sits above interview in the layers, so the wiring passes its reader in.
+FocusTracks = Callable[[AsyncConnection, int, int], Awaitable[Sequence[str]]]
+
+
+async def no_focus(conn: AsyncConnection, guild_id: int, user_id: int) -> Sequence[str]:
+    """The focus reader when none is wired: no member has a focus."""
+    return ()
+
+
+def _tracks(catalog: Catalog, question: Question) -> frozenset[str]:
+    tracks = set()
+    for skill in question.skills:
+        try:
+            tracks.add(catalog.track_of_skill(skill).id)
+        except KeyError:  # a skill no roadmap track lists: no focus can include it
+            continue
+    return frozenset(tracks)
+
+
 @dataclass(eq=False)
 class Attempts:
     """Open, find and rate attempts; turn an attempt row into the round a member sees."""
@@ -40,14 +61,23 @@ class Attempts:
     core: Core
     _: KW_ONLY
     catalog: CatalogRegistry
+    focus: FocusTracks = no_focus
 
     def questions(self, guild_id: int) -> QuestionRefs:
-        """The guild's questions, as refs for the rules."""
+        """The guild's questions, as refs for the rules (with their roadmap tracks)."""
         catalog = self.catalog.for_guild(guild_id)
         refs = [
-            rules.QuestionRef(q.id, q.category, q.difficulty) for q in catalog.questions.values()
+            rules.QuestionRef(q.id, q.category, q.difficulty, _tracks(catalog, q))
+            for q in catalog.questions.values()
         ]
         return QuestionRefs(catalog, refs)
+
+    async def order_for(
+        self, conn: AsyncConnection, guild_id: int, user_id: int
+    ) -> NewQuestionOrder:
+        """The order the member meets unseen questions in: their focus first, then their own
+        stable shuffle (`bot.interview.order`)."""
+        return member_order(guild_id, user_id, await self.focus(conn, guild_id, user_id))
 
     def question(self, guild_id: int, question_id: str) -> Question:
         """A question of the guild's catalog; refuses one that was removed since."""

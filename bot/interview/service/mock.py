@@ -110,7 +110,8 @@ class MockSessions:
                     "`/interview resume` or stop it with `/interview end`."
                 )
             due = await rows.due_map(conn, guild_id, user_id)
-            plan = rules.plan_mock(refs.refs, due, now, questions, focus)
+            order = await self.attempts.order_for(conn, guild_id, user_id)
+            plan = rules.plan_mock(refs.refs, due, now, questions, focus, order)
             if len(plan) < rules.MOCK_MIN_QUESTIONS:
                 raise UserFacingError(
                     f"There are not enough questions for a mock session on "

@@ -51,8 +51,9 @@ class PracticeRounds:
         now = self.clock.now()
         async with self.store.begin() as conn:
             due = await rows.due_map(conn, guild_id, user_id)
+            order = await self.attempts.order_for(conn, guild_id, user_id)
             choice = rules.next_question(
-                refs.refs, due, now, category=category, difficulty=difficulty
+                refs.refs, due, now, category=category, difficulty=difficulty, order=order
             )
             if choice is None:
                 upcoming = rules.next_due_after(
