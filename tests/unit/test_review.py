@@ -23,6 +23,7 @@ from bot.interview.rules import (
     review,
     score_mock,
 )
+from bot.interview.rules import pairing as pairing_rules
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -247,7 +248,7 @@ def test_pairing_roles_and_lonely_queue() -> None:
 
 
 def test_timezone_gap_wraps_around_the_date_line() -> None:
-    assert rules._tz_gap(13 * 60, -11 * 60) == 0
+    assert pairing_rules._tz_gap(13 * 60, -11 * 60) == 0
 
 
 # --- question of the day and minutes --------------------------------------------------

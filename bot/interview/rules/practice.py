@@ -1,18 +1,17 @@
-"""Interview review rules: FSRS glue, the next question, mock sessions, pairing preference.
+"""Practice rules: FSRS glue, the next question, mock sessions, strength, reviews due.
 
 The spaced-review algorithm itself is the `fsrs` package (FSRS-6); this module only maps our
 four ratings onto it, serializes the card state, and holds the pure choices around it: which
-question comes next, how a mock session is planned and scored, and which two waiting members
-make the best pair. Nothing here touches Discord, SQL or the wall clock: callers pass `now`.
+question comes next, how a mock session is planned and scored. Nothing here touches Discord,
+SQL or the wall clock: callers pass `now`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -411,86 +410,6 @@ def weakest_skills(attempts: Iterable[RatedAttempt], limit: int = 3) -> list[tup
     return [(skill, value) for value, skill in ranked[:limit] if value < 1.0]
 
 
-# --- pairing --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Waiting:
-    user_id: int
-    category: str | None  # None: any category
-    utc_offset_minutes: int
-    joined_at: datetime
-
-
-@dataclass(frozen=True)
-class Pairing:
-    interviewer: Waiting
-    candidate: Waiting
-    category: str | None  # the shared category, or None when both take anything
-
-
-def _tz_gap(a: int, b: int) -> int:
-    gap = abs(a - b) % (24 * 60)
-    return min(gap, 24 * 60 - gap)
-
-
-def _overlap(a: Waiting, b: Waiting) -> tuple[bool, str | None]:
-    if a.category is None or b.category is None or a.category == b.category:
-        return True, a.category or b.category
-    return False, None
-
-
-def choose_pair(waiting: Sequence[Waiting]) -> Pairing | None:
-    """The best pair among members waiting in one guild, or None when fewer than two wait.
-
-    Preference: overlapping categories first, then the closest timezones, then who waited
-    longest. Of the two, the member who waited longer is the candidate (they came to
-    practise answering); the other interviews.
-    """
-    best: tuple[tuple[int, int, datetime, datetime], Pairing] | None = None
-    people = sorted(waiting, key=lambda w: (w.joined_at, w.user_id))
-    for i, first in enumerate(people):
-        for second in people[i + 1 :]:
-            if first.user_id == second.user_id:
-                continue
-            overlaps, category = _overlap(first, second)
-            rank = (
-                0 if overlaps else 1,
-                _tz_gap(first.utc_offset_minutes, second.utc_offset_minutes),
-                first.joined_at,
-                second.joined_at,
-            )
-            if best is None or rank < best[0]:
-                shared = category if overlaps else first.category
-                best = (rank, Pairing(interviewer=second, candidate=first, category=shared))
-    return best[1] if best else None
-
-
-def queue_expired(expires_at: datetime, now: datetime) -> bool:
-    return now >= expires_at
-
-
-def utc_offset_minutes(now: datetime, zone: tzinfo) -> int:
-    """The zone's offset from UTC at `now`, in minutes (what pairing compares)."""
-    offset = now.astimezone(zone).utcoffset() or timedelta(0)
-    return int(offset.total_seconds() // 60)
-
-
-def pair_question(
-    questions: Sequence[QuestionRef],
-    due: Mapping[str, datetime],
-    now: datetime,
-    category: str | None,
-) -> Choice:
-    """The candidate's question for a pairing: their next question in the pair's category,
-    else (seen everything, nothing due) the one of theirs that falls due soonest."""
-    choice = next_question(questions, due, now, category=category)
-    if choice is not None:
-        return choice
-    pool = [q for q in questions if category in (None, q.category)]
-    return Choice(min(pool, key=lambda q: due.get(q.id, now)).id, "review")
-
-
 # --- reviews due ----------------------------------------------------------------------
 
 
@@ -532,64 +451,3 @@ def practice_minutes(started: datetime, finished: datetime, time_limit_minutes: 
     """Minutes a practice round counts for: time spent, at least 1, at most its time limit."""
     spent = int((finished - started).total_seconds() // 60)
     return max(1, min(spent, time_limit_minutes))
-
-
-# --- numeric answers -------------------------------------------------------------------
-
-#: A number as members type it: sign, digits with optional separators, decimals, exponent.
-_NUMBER = re.compile(r"[-+]?(?:\d[\d,_ ]*)?(?:[.,]\d+)?(?:e[-+]?\d+)?", re.IGNORECASE)
-
-
-def _plain_number(text: str) -> float | None:
-    """One number written with `.` or `,` as the decimal mark and `,`, `_` or spaces between
-    thousands ("69,000" and "69 000" are 69000; "0,25" is 0.25)."""
-    text = text.replace("_", "").replace(" ", "")
-    if not text or _NUMBER.fullmatch(text) is None:
-        return None
-    if "," in text and "." not in text:
-        groups = text.split(",")
-        thousands = all(len(group) == 3 for group in groups[1:])
-        text = text.replace(",", "") if thousands else text.replace(",", ".", 1)
-    else:
-        text = text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def parse_number(text: str) -> float | None:
-    """The number a member submitted, or None: "69000", "69,000", "6.9e4", "~0.25 GB",
-    "25 %", "1/4"; a trailing unit and a leading "~" are ignored."""
-    core = text.strip()
-    if "/" in core:
-        top, _, bottom = core.partition("/")
-        numerator, denominator = _plain_number(top.strip()), _plain_number(bottom.strip())
-        if numerator is None or not denominator:
-            return None
-        return numerator / denominator
-    match = re.fullmatch(r"[~≈$€£]*\s*(.*?)\s*[A-Za-z%²³µ$€£ ]*", core)
-    return _plain_number(match.group(1)) if match else None
-
-
-def answer_is_right(given: float, answer: float, tolerance: float) -> bool:
-    """Within `tolerance` of `answer` (a hair of slack for binary floating point)."""
-    return abs(given - answer) <= tolerance + 1e-9 * max(1.0, abs(answer))
-
-
-def suggested_rating(right: bool, *, hints_shown: int, key_points_shown: bool) -> Rating:
-    """What a submitted number suggests for the self-rating: right unaided is Good (the member
-    may still say Easy), right after a hint or the key points is Hard, wrong is Again."""
-    if not right:
-        return "again"
-    return "hard" if hints_shown or key_points_shown else "good"
-
-
-def format_number(value: float) -> str:
-    """A number as members read it: thousands separated, no trailing zeros, at most 6
-    significant digits for small values ("69,000", "0.25", "1.5e-05")."""
-    if value != 0 and (abs(value) >= 1e15 or abs(value) < 1e-4):
-        return f"{value:.4g}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
