@@ -238,6 +238,8 @@ async def test_stats_for_self_and_public_private_members(sb: Sandbox) -> None:
     assert "**Applied math** — 0% · 1 answer · new" in own.text
     assert "new: fewer than 4 answers" in own.text and "/4" not in own.text
     assert "Weakest skills" in own.text
+    weakest = own.text.split("Weakest skills", 1)[1]
+    assert "% · 1 answer" in weakest  # each skill with its sample size too
     private = await sb.slash(bob, "interview stats", member=alice)
     assert "keeps their progress private" in private.text
     await sb.slash(alice, "settings profile", public=True)

@@ -212,7 +212,7 @@ def test_category_trend_and_weakest_skills() -> None:
     ] + [RatedAttempt("coding", "easy", NOW - timedelta(days=4 - i), ("graphs",)) for i in range(4)]
     (stats,) = rules.category_stats(attempts)
     assert stats.trend == "up" and stats.attempts == 8
-    assert rules.weakest_skills(attempts) == [("arrays", 0.0)]
+    assert rules.weakest_skills(attempts) == [("arrays", rules.Strength(0.0, 4))]
 
 
 # --- pairing --------------------------------------------------------------------------

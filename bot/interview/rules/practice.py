@@ -399,15 +399,16 @@ def category_stats(attempts: Iterable[RatedAttempt]) -> list[CategoryStats]:
     return out
 
 
-def weakest_skills(attempts: Iterable[RatedAttempt], limit: int = 3) -> list[tuple[str, float]]:
-    """Skills with the lowest mean strength over recent ratings (ties: alphabetical)."""
+def weakest_skills(attempts: Iterable[RatedAttempt], limit: int = 3) -> list[tuple[str, Strength]]:
+    """Skills with the lowest mean strength over recent ratings (ties: alphabetical), each
+    with the number of rated answers behind it."""
     sums: dict[str, list[float]] = {}
     for items in _recent_by_category(attempts).values():
         for attempt in items[:RECENT_PER_CATEGORY]:
             for skill in attempt.skills:
                 sums.setdefault(skill, []).append(RATING_STRENGTH[attempt.rating])
-    ranked = sorted((sum(v) / len(v), skill) for skill, v in sums.items())
-    return [(skill, value) for value, skill in ranked[:limit] if value < 1.0]
+    ranked = sorted((sum(v) / len(v), skill, len(v)) for skill, v in sums.items())
+    return [(skill, Strength(value, n)) for value, skill, n in ranked[:limit] if value < 1.0]
 
 
 # --- reviews due ----------------------------------------------------------------------

@@ -98,7 +98,7 @@ class InterviewStats:
     due: int
     next_due: datetime | None
     categories: list[rules.CategoryStats]
-    weakest: list[tuple[str, float]]  # (skill name, strength)
+    weakest: list[tuple[str, rules.Strength]]  # (skill name, strength and answers)
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,10 @@ def stats_embed(stats: InterviewStats, who: str) -> discord.Embed:
     if stats.weakest:
         embed.add_field(
             name="Weakest skills",
-            value="\n".join(f"• {name} ({round(100 * v)}%)" for name, v in stats.weakest),
+            value="\n".join(
+                f"• {name}: {s.percent}% · {plural(s.answers, 'answer')}"
+                for name, s in stats.weakest
+            ),
             inline=False,
         )
     embed.set_footer(
