@@ -49,7 +49,7 @@ def make_handler(store: Any, run: list[int]) -> Any:
     async def handler(row: dict[str, Any], now: datetime) -> datetime | None:
         key = f"{KIND}:{row['guild_id']}:{row['user_id']}:{run[0]}"
         async with store.begin() as conn:
-            await ledger.claim(conn, key, row["guild_id"], KIND, now)
+            await ledger.claim(conn, key, row["guild_id"], KIND, now, store.claimant)
         return now + timedelta(days=1)
 
     return handler
