@@ -13,6 +13,7 @@ EXIT_TOKEN = 3
 EXIT_INTENTS = 4
 EXIT_UNREACHABLE = 5
 EXIT_DATABASE = 6
+EXIT_RUNNING = 7
 
 #: (code, meaning), in order.
 EXIT_CODES: tuple[tuple[int, str], ...] = (
@@ -23,6 +24,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_INTENTS, "a privileged intent is switched off (gateway close code 4014)"),
     (EXIT_UNREACHABLE, "Discord could not be reached after CONNECT_ATTEMPTS tries (network, DNS)"),
     (EXIT_DATABASE, "the database cannot be opened, or is newer than this version of studybot"),
+    (EXIT_RUNNING, "another studybot process is already running on this SQLite database"),
 )
 
 

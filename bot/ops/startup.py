@@ -18,8 +18,9 @@ from bot.app import create_bot
 from bot.core.observability.server import MetricsPortError
 from bot.core.settings import Settings
 from bot.ops.database import inspect_database
-from bot.ops.exits import EXIT_DATABASE, EXIT_FAILED, EXIT_OK
+from bot.ops.exits import EXIT_DATABASE, EXIT_FAILED, EXIT_OK, EXIT_RUNNING
 from bot.ops.explain import Failure, explain, unreachable
+from bot.ops.instance_lock import AlreadyRunning, single_process
 from bot.studybot import StudyBot
 
 log = logging.getLogger("studybot.startup")
@@ -72,6 +73,18 @@ async def run_bot(
 ) -> int:
     """Run until stopped; the exit code (see `bot.ops.exits`). `settings.token` must be set."""
     token = settings.token or ""
+    try:
+        with single_process(settings.database_url):
+            return await _run_alone(settings, token, err, make_bot, sleep)
+    except AlreadyRunning as refusal:
+        print(refusal, file=err)
+        return EXIT_RUNNING
+
+
+async def _run_alone(
+    settings: Settings, token: str, err: TextIO, make_bot: BotFactory, sleep: Sleep
+) -> int:
+    """`run_bot` once this process holds the database (see `bot.ops.instance_lock`)."""
     database = await inspect_database(settings)
     if not database.usable_by_run:
         print(f"Cannot use the database: {database.detail}. Fix: {database.fix}.", file=err)

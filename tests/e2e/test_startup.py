@@ -3,17 +3,20 @@ line in a child process against the fake Discord (message, no traceback, exit co
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import socket
 from pathlib import Path
 
 import discord
+import pytest
 
 from bot.core.clock import SystemClock
 from bot.core.store import Store
 from bot.members.api import GuildService
-from bot.ops.exits import EXIT_INTENTS, EXIT_OK, EXIT_TOKEN, EXIT_UNREACHABLE
+from bot.ops.exits import EXIT_INTENTS, EXIT_OK, EXIT_RUNNING, EXIT_TOKEN, EXIT_UNREACHABLE
 from bot.sandbox import FakeDiscord
-from tests.e2e.cli_runner import make_home, run_cli, run_until
+from tests.e2e.cli_runner import TIMEOUT, make_home, run_cli, run_until, spawn
 
 BOGUS = "bogus.token.value"
 
@@ -143,3 +146,27 @@ async def test_a_configured_channel_without_permission_is_named_at_start_and_mar
     finally:
         await store.close()
     assert "Send Messages" in settings.broken["daily"]  # `/setup show` lists it
+
+
+@pytest.mark.sqlite_only(reason="the single-process lock guards a SQLite file")
+async def test_a_second_process_on_the_same_sqlite_file_is_refused(
+    tmp_path: Path, fake: FakeDiscord, db_url: str
+) -> None:
+    home = make_home(tmp_path, DATABASE_URL=db_url, DISCORD_TOKEN=fake.token or "sandbox")
+    first = await spawn(fake, home, "run")
+    assert first.stderr is not None
+    try:
+        while b"ready as" not in await asyncio.wait_for(first.stderr.readline(), TIMEOUT):
+            pass
+        second = await run_cli(fake, home, "run")
+        assert second.code == EXIT_RUNNING
+        assert_clean(second.err)
+        assert len(second.lines) == 1, second.lines
+        assert second.lines[0].startswith("Another studybot process is already running")
+        assert "use PostgreSQL" in second.lines[0]
+    finally:
+        first.send_signal(signal.SIGINT)
+        await asyncio.wait_for(first.communicate(), TIMEOUT)
+    # The lock goes with the process: the next start is not refused.
+    again = await run_until(fake, home, "ready as", "run")
+    assert again.code == EXIT_OK
