@@ -50,9 +50,6 @@ log = logging.getLogger(__name__)
 STREAK_REMINDER = "streak"
 
 
-DailySchedule = PostSchedule
-
-
 @dataclass(frozen=True)
 class DailyPrompt:
     """A guild's prompt for one day, and where it was posted."""

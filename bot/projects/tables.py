@@ -159,14 +159,6 @@ class EventRow(TypedDict):
     milestone: int | None
 
 
-class ScheduleRow(TypedDict):
-    guild_id: int
-    enabled: bool
-    weekday: int
-    post_time: str
-    updated_at: datetime
-
-
 class WeekPostRow(TypedDict):
     guild_id: int
     week: str
@@ -190,7 +182,6 @@ __all__ = [
     "MilestoneRow",
     "ProjectRow",
     "RosterRow",
-    "ScheduleRow",
     "WeekPostRow",
     "accountability_schedule",
     "accountability_weeks",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.engine import Claimant
@@ -27,6 +27,14 @@ MAX_ATTEMPTS = 5
 def claim_values(claimant: Claimant, now: datetime) -> dict[str, Any]:
     """The columns a claim sets: status, owner and lease."""
     return {"status": "claimed", "owner": claimant.owner, "lease_until": now + claimant.lease}
+
+
+def claimable_again(now: datetime) -> ColumnElement[bool]:
+    """The stored deliveries that may be claimed again at `now`: retryable, or abandoned by
+    an owner whose lease ran out, within `MAX_ATTEMPTS` (`claimable` says it of one row)."""
+    d = deliveries.c
+    abandoned = and_(d.status == "claimed", d.lease_until < now)
+    return and_(or_(d.status == "retry", abandoned), d.attempts < MAX_ATTEMPTS)
 
 
 async def claim(
@@ -49,16 +57,9 @@ async def claim(
     )
     if await insert_new(conn, claimed):
         return True
-    abandoned = and_(deliveries.c.status == "claimed", deliveries.c.lease_until < now)
     retried = await conn.execute(
         update(deliveries)
-        .where(
-            and_(
-                deliveries.c.key == key,
-                or_(deliveries.c.status == "retry", abandoned),
-                deliveries.c.attempts < MAX_ATTEMPTS,
-            )
-        )
+        .where(deliveries.c.key == key, claimable_again(now))
         .values(attempts=deliveries.c.attempts + 1, **claim_values(claimant, now))
     )
     return retried.rowcount == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, cast, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store import deliveries as ledger
@@ -175,10 +175,6 @@ async def claim_due(
         source,
     )
     d = deliveries.c
-    retaken = and_(
-        or_(d.status == "retry", and_(d.status == "claimed", d.lease_until < now)),
-        d.attempts < ledger.MAX_ATTEMPTS,
-    )
     statement = statement.on_conflict_do_update(
         index_elements=["key"],
         set_={
@@ -187,7 +183,7 @@ async def claim_due(
             "owner": statement.excluded.owner,
             "lease_until": statement.excluded.lease_until,
         },
-        where=retaken,
+        where=ledger.claimable_again(now),
     ).returning(d.key, d.guild_id, d.kind)
     owned: dict[tuple[int, int, str], str] = {}
     for claimed_key, guild_id, kind in await conn.execute(statement):

@@ -33,7 +33,6 @@ from bot.interview.service.models import (
     PairJoin,
     PairThread,
     PracticeRound,
-    QotdSchedule,
     RatingResult,
 )
 from bot.interview.service.pairing import Pairing
@@ -55,7 +54,6 @@ __all__ = [
     "PairJoin",
     "PairThread",
     "PracticeRound",
-    "QotdSchedule",
     "RatingResult",
     "category_name",
 ]

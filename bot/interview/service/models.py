@@ -14,10 +14,8 @@ from typing import Literal, Protocol
 import discord
 
 from bot.catalog import Question
-from bot.core.scheduling.guild_posts import PostSchedule, Rendered
+from bot.core.scheduling.guild_posts import Rendered
 from bot.interview import rules
-
-QotdSchedule = PostSchedule
 
 
 @dataclass(frozen=True)

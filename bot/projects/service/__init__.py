@@ -34,7 +34,6 @@ from bot.projects.service.models import (
     StartForm,
     WeeklyPost,
     WeeklyRenderer,
-    WeeklySchedule,
 )
 from bot.projects.service.portfolio import Portfolio
 from bot.projects.service.reminders import REMINDER_KIND
@@ -88,5 +87,4 @@ __all__ = [
     "WeeklyAccountability",
     "WeeklyPost",
     "WeeklyRenderer",
-    "WeeklySchedule",
 ]

@@ -13,11 +13,10 @@ from typing import Any, Literal, Protocol, cast
 
 import discord
 
-from bot.core.scheduling.guild_posts import PostSchedule, Rendered
+from bot.core.scheduling.guild_posts import Rendered
 from bot.projects.rules import ACTIVE, CheckinDraft, MilestoneProgress, milestone_progress
 from bot.projects.tables import EventRow, MilestoneRow, ProjectRow
 
-WeeklySchedule = PostSchedule
 #: What became of a ship's celebration in the accountability channel.
 Celebrated = Literal["posted", "no_channel", "failed", "duplicate"]
 

@@ -13,7 +13,14 @@ from datetime import date, time
 
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
-from bot.core.scheduling.guild_posts import GuildPost, PostKind, PostResult, Rendered, ScheduleTable
+from bot.core.scheduling.guild_posts import (
+    GuildPost,
+    PostKind,
+    PostResult,
+    PostSchedule,
+    Rendered,
+    ScheduleTable,
+)
 from bot.core.time import WEEKDAY_NAMES
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
@@ -29,14 +36,13 @@ from bot.projects.service.models import (
     RosterEntry,
     WeeklyPost,
     WeeklyRenderer,
-    WeeklySchedule,
 )
 from bot.projects.tables import accountability_schedule
 
 log = logging.getLogger(__name__)
 
 #: Until a moderator changes it: on, Mondays at 10:30 in the guild's timezone.
-DEFAULT_WEEKLY = WeeklySchedule(True, time(10, 30), frozenset({0}))
+DEFAULT_WEEKLY = PostSchedule(True, time(10, 30), frozenset({0}))
 WEEKLY_POST = PostKind(
     "accountability", "accountability", "Weekly accountability", "The weekly accountability thread"
 )
@@ -66,7 +72,7 @@ class WeeklyAccountability:
         weekday: str | None = None,
         post_time: str | None = None,
         enabled: bool | None = None,
-    ) -> WeeklySchedule:
+    ) -> PostSchedule:
         """Validate, store and reschedule the weekly post (`/setup accountability`)."""
         days = WEEKDAY_NAMES[parse_weekday(weekday)] if weekday is not None else None
         return await self.poster.configure(
