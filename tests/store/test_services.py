@@ -59,6 +59,9 @@ async def test_broken_setting_is_marked_once_and_cleared_by_a_new_channel(
     guilds = GuildService(store, clock)
     assert await guilds.mark_broken(GUILD, "daily", "channel deleted")
     assert not await guilds.mark_broken(GUILD, "daily", "channel deleted")
+    # A send failure keeps the reason already recorded (the audit's precise diagnosis).
+    assert not await guilds.mark_broken(GUILD, "daily", "lost permission", keep_diagnosis=True)
+    assert (await guilds.settings(GUILD)).broken["daily"] == "channel deleted"
     assert (await guilds.settings(GUILD)).broken == {"daily": "channel deleted"}
     await guilds.set_channels(GUILD, {"daily": 99})
     settings = await guilds.settings(GUILD)

@@ -70,7 +70,9 @@ class GuildDirectory(Protocol):
 
     async def settings(self, guild_id: int) -> GuildSettingsView: ...
     async def known_guild_ids(self) -> list[int]: ...
-    async def mark_broken(self, guild_id: int, setting: str, reason: str) -> bool: ...
+    async def mark_broken(
+        self, guild_id: int, setting: str, reason: str, *, keep_diagnosis: bool = False
+    ) -> bool: ...
     async def clear_broken(self, guild_id: int, setting: str) -> None: ...
 
 
@@ -396,7 +398,9 @@ class GuildPost:
             log.warning("guild %s: %s failed for now (%s)", guild_id, self.kind, failure.reason)
             return
         log.warning("guild %s: %s channel broken: %s", guild_id, self.kind, failure.reason)
-        newly = await self.guilds.mark_broken(guild_id, self.channel, failure.reason)
+        newly = await self.guilds.mark_broken(
+            guild_id, self.channel, failure.reason, keep_diagnosis=True
+        )
         self.core.scheduler.remove(self.job_id(guild_id))
         if not newly:
             return

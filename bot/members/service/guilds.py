@@ -103,10 +103,16 @@ class GuildService:
         settings = await self.settings(guild_id)
         return settings.moderator_role_id is not None and settings.moderator_role_id in role_ids
 
-    async def mark_broken(self, guild_id: int, setting: str, reason: str) -> bool:
-        """Record a setting that failed at send time; True when it was not already marked."""
+    async def mark_broken(
+        self, guild_id: int, setting: str, reason: str, *, keep_diagnosis: bool = False
+    ) -> bool:
+        """Record a setting that does not work; True when it was not already marked.
+
+        `keep_diagnosis`: a reason already recorded stays (a send failure says only "I lost
+        permission"; the channel audit said which permissions are missing, and that is what
+        `/setup show` should keep showing)."""
         current = await self.settings(guild_id)
-        if current.broken.get(setting) == reason:
+        if current.broken.get(setting) == reason or (keep_diagnosis and setting in current.broken):
             return False
         await self._update(guild_id, broken={**current.broken, setting: reason})
         return setting not in current.broken
