@@ -16,7 +16,7 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import discord
 from discord import app_commands
@@ -278,6 +278,12 @@ class StudyBot(commands.Bot):
             await super().close()
         finally:
             await self.store.close()
+
+
+#: The interaction every slash command and component of this bot receives, typed with the
+#: bot so `interaction.client.services` is checked. Short on purpose: it keeps command
+#: signatures on one line.
+Interaction: TypeAlias = discord.Interaction[StudyBot]
 
 
 class StudyCog(commands.Cog):

@@ -13,14 +13,14 @@ from discord.ext import commands
 from bot.content import views as content_ui
 from bot.core.checks import guild_id_of, moderator_only, write_cooldown
 from bot.core.options import Picked
-from bot.studybot import StudyBot, reply
+from bot.studybot import Interaction, StudyBot, reply
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
 
 async def _pack_autocomplete(
-    interaction: discord.Interaction[StudyBot], current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
@@ -29,7 +29,7 @@ async def _pack_autocomplete(
 
 
 async def _version_autocomplete(
-    interaction: discord.Interaction[StudyBot], current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     pack = getattr(interaction.namespace, "pack", None)
     if interaction.guild_id is None or not isinstance(pack, str):
@@ -54,9 +54,7 @@ def _pack_option(about: str, *, versions: str | None = None) -> Callable[[T], T]
 
 
 def _switch_command(
-    callback: Callable[
-        Concatenate[Any, discord.Interaction[StudyBot], P], Coroutine[Any, Any, None]
-    ],
+    callback: Callable[Concatenate[Any, Interaction, P], Coroutine[Any, Any, None]],
     *,
     enabled: bool,
     name: str,
@@ -86,10 +84,7 @@ class Content(commands.GroupCog, group_name="content"):
     @write_cooldown()
     @moderator_only()
     async def upload(
-        self,
-        interaction: discord.Interaction[StudyBot],
-        file: discord.Attachment,
-        dry_run: bool = False,
+        self, interaction: Interaction, file: discord.Attachment, dry_run: bool = False
     ) -> None:
         """Preview an uploaded pack (Confirm/Cancel), or only check it with `dry_run`."""
         guild_id = guild_id_of(interaction)
@@ -108,7 +103,7 @@ class Content(commands.GroupCog, group_name="content"):
 
     @app_commands.command(name="list", description="Built-in and uploaded packs (moderators).")
     @moderator_only()
-    async def list_(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def list_(self, interaction: Interaction) -> None:
         """Built-in and uploaded packs with their state."""
         packs = await interaction.client.services.content.list_packs(guild_id_of(interaction))
         await reply(interaction, embed=content_ui.list_embed(packs))
@@ -116,13 +111,13 @@ class Content(commands.GroupCog, group_name="content"):
     @app_commands.command(name="show", description="A pack's details and versions (moderators).")
     @_pack_option("The pack id")
     @moderator_only()
-    async def show(self, interaction: discord.Interaction[StudyBot], pack: Picked) -> None:
+    async def show(self, interaction: Interaction, pack: Picked) -> None:
         """A pack's details and stored versions."""
         content = interaction.client.services.content
         details = await content.show_pack(guild_id_of(interaction), pack)
         await reply(interaction, embed=content_ui.show_embed(details))
 
-    async def _set_enabled(self, interaction: discord.Interaction[StudyBot], pack: Picked) -> None:
+    async def _set_enabled(self, interaction: Interaction, pack: Picked) -> None:
         """`/content enable` and `/content disable`: the command's `extras` say which."""
         assert isinstance(interaction.command, app_commands.Command)
         result = await interaction.client.services.content.set_enabled(
@@ -158,10 +153,7 @@ class Content(commands.GroupCog, group_name="content"):
     @write_cooldown()
     @moderator_only()
     async def rollback(
-        self,
-        interaction: discord.Interaction[StudyBot],
-        pack: Picked,
-        version: Picked | None = None,
+        self, interaction: Interaction, pack: Picked, version: Picked | None = None
     ) -> None:
         """Make an earlier (or a named) stored version current."""
         result = await interaction.client.services.content.rollback(
@@ -176,10 +168,7 @@ class Content(commands.GroupCog, group_name="content"):
     )
     @moderator_only()
     async def export(
-        self,
-        interaction: discord.Interaction[StudyBot],
-        pack: Picked,
-        version: Picked | None = None,
+        self, interaction: Interaction, pack: Picked, version: Picked | None = None
     ) -> None:
         """A pack's YAML, byte for byte."""
         content = interaction.client.services.content
@@ -195,7 +184,7 @@ class Content(commands.GroupCog, group_name="content"):
     )
     @write_cooldown()
     @moderator_only()
-    async def reload(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def reload(self, interaction: Interaction) -> None:
         """Re-read the built-in packs from disk, for every server."""
         guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)

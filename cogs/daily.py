@@ -9,7 +9,7 @@ from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
 from bot.daily import views as daily_ui
-from bot.studybot import StudyBot, StudyGroupCog, reply
+from bot.studybot import Interaction, StudyBot, StudyGroupCog, reply
 
 POST_RESULT_TEXT = {
     "sent": "Posted today's prompt.",
@@ -30,7 +30,7 @@ class Daily(StudyGroupCog, group_name="daily"):
         self.bot.add_dynamic_items(daily_ui.DailyDoneButton, daily_ui.DoneMinutesSelect)
 
     @app_commands.command(name="today", description="Today's prompt, with its Done button.")
-    async def today(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def today(self, interaction: Interaction) -> None:
         """Today's prompt, with its Done button."""
         guild_id = guild_id_of(interaction)
         daily = await self.bot.services.daily.today(guild_id)
@@ -43,9 +43,7 @@ class Daily(StudyGroupCog, group_name="daily"):
 
     @app_commands.command(name="streak", description="Your streak, or another member's.")
     @app_commands.describe(member="Whose streak to show (default: yours)")
-    async def streak(
-        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
-    ) -> None:
+    async def streak(self, interaction: Interaction, member: discord.Member | None = None) -> None:
         """Your streak, or another member's."""
         guild_id = guild_id_of(interaction)
         shown = embeds.Shown.of(interaction, member)
@@ -57,7 +55,7 @@ class Daily(StudyGroupCog, group_name="daily"):
         await reply(interaction, embed=daily_ui.streak_embed(state, shown.name, own=shown.own))
 
     @app_commands.command(name="history", description="Your last 14 days at a glance.")
-    async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def history(self, interaction: Interaction) -> None:
         """Your last 14 days at a glance."""
         guild_id = guild_id_of(interaction)
         days = await self.bot.services.daily.history(guild_id, interaction.user.id)
@@ -66,7 +64,7 @@ class Daily(StudyGroupCog, group_name="daily"):
 
     @app_commands.command(name="post-now", description="Post today's prompt now (moderators).")
     @moderator_only()
-    async def post_now(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def post_now(self, interaction: Interaction) -> None:
         """Post today's prompt now (moderators)."""
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)

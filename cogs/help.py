@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 
 from bot.core.help import HelpMenu, help_reply
-from bot.studybot import StudyBot, StudyCog, reply
+from bot.studybot import Interaction, StudyBot, StudyCog, reply
 
 
 class Help(StudyCog):
@@ -17,7 +16,7 @@ class Help(StudyCog):
         self.bot.add_dynamic_items(HelpMenu)
 
     @app_commands.command(name="help", description="What the bot can do, by command group.")
-    async def help(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def help(self, interaction: Interaction) -> None:
         """The overview (one line per group) with a menu to show a group's commands."""
         embed, view = await help_reply(interaction)
         await reply(interaction, embed=embed, view=view)

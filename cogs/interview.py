@@ -11,7 +11,7 @@ from bot.core.checks import guild_id_of, write_cooldown
 from bot.interview import views as ui
 from bot.interview.rules import MOCK_MAX_QUESTIONS, MOCK_MIN_QUESTIONS, category_name
 from bot.interview.service import PracticeRound
-from bot.studybot import StudyBot, StudyGroupCog, reply
+from bot.studybot import Interaction, StudyBot, StudyGroupCog, reply
 
 CATEGORY_CHOICES = [
     app_commands.Choice(name=category_name(c), value=c) for c in QUESTION_CATEGORIES
@@ -21,7 +21,7 @@ DIFFICULTY_CHOICES = [
 ]
 
 
-async def send_round(interaction: discord.Interaction[StudyBot], round_: PracticeRound) -> None:
+async def send_round(interaction: Interaction, round_: PracticeRound) -> None:
     """Show a practice round privately, with its persistent buttons."""
     await reply(interaction, embed=ui.question_embed(round_), view=ui.practice_view(round_))
 
@@ -42,10 +42,7 @@ class Interview(StudyGroupCog, group_name="interview"):
     @app_commands.choices(difficulty=DIFFICULTY_CHOICES)
     @write_cooldown()
     async def practice(
-        self,
-        interaction: discord.Interaction[StudyBot],
-        category: str | None = None,
-        difficulty: int | None = None,
+        self, interaction: Interaction, category: str | None = None, difficulty: int | None = None
     ) -> None:
         """/interview practice: the member's next question, privately."""
         round_ = await self.bot.services.interview.rounds.practice(
@@ -58,9 +55,7 @@ class Interview(StudyGroupCog, group_name="interview"):
 
     @app_commands.command(name="stats", description="Attempts, due reviews and weak spots.")
     @app_commands.describe(member="Whose stats to show (default: yours; others' if public)")
-    async def stats(
-        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
-    ) -> None:
+    async def stats(self, interaction: Interaction, member: discord.Member | None = None) -> None:
         """/interview stats: a member's practice numbers (others' only if public)."""
         shown = embeds.Shown.of(interaction, member)
         stats = await self.bot.services.interview.reviews.stats(
@@ -79,7 +74,7 @@ class Interview(StudyGroupCog, group_name="interview"):
     @write_cooldown()
     async def mock(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         questions: app_commands.Range[int, MOCK_MIN_QUESTIONS, MOCK_MAX_QUESTIONS] = 3,
         focus: str | None = None,
     ) -> None:
@@ -90,7 +85,7 @@ class Interview(StudyGroupCog, group_name="interview"):
         await send_round(interaction, round_)
 
     @app_commands.command(name="resume", description="Continue your mock interview session.")
-    async def resume(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def resume(self, interaction: Interaction) -> None:
         """/interview resume: the running session's current question, with live buttons."""
         round_ = await self.bot.services.interview.mocks.resume(
             guild_id_of(interaction), interaction.user.id
@@ -99,7 +94,7 @@ class Interview(StudyGroupCog, group_name="interview"):
 
     @app_commands.command(name="end", description="Stop your mock session and see the summary.")
     @write_cooldown()
-    async def end(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def end(self, interaction: Interaction) -> None:
         """/interview end: stop the running session and show its summary."""
         summary = await self.bot.services.interview.mocks.end(
             guild_id_of(interaction), interaction.user.id
@@ -110,9 +105,7 @@ class Interview(StudyGroupCog, group_name="interview"):
     @app_commands.describe(category="The kind of question you want (default: any)")
     @app_commands.choices(category=CATEGORY_CHOICES)
     @write_cooldown()
-    async def pair(
-        self, interaction: discord.Interaction[StudyBot], category: str | None = None
-    ) -> None:
+    async def pair(self, interaction: Interaction, category: str | None = None) -> None:
         """/interview pair: join the pairing queue (a thread opens once paired)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         join = await self.bot.services.interview.pairing.join(
@@ -122,7 +115,7 @@ class Interview(StudyGroupCog, group_name="interview"):
 
     @app_commands.command(name="pair-leave", description="Leave the pairing queue.")
     @write_cooldown()
-    async def pair_leave(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def pair_leave(self, interaction: Interaction) -> None:
         """/interview pair-leave: leave the pairing queue."""
         left = await self.bot.services.interview.pairing.leave(
             guild_id_of(interaction), interaction.user.id

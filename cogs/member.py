@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import discord
 from discord import app_commands
 
 from bot.core import embeds
@@ -15,7 +14,7 @@ from bot.core.options import Picked, TimeOfDay
 from bot.core.zones import timezone_choices
 from bot.members import views as member_views
 from bot.progress import views as progress_ui
-from bot.studybot import StudyBot, StudyGroupCog, reply
+from bot.studybot import Interaction, StudyBot, StudyGroupCog, reply
 
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
@@ -44,7 +43,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
         name="timezone", description="Set your timezone so days and streaks follow your clock."
     )
     @app_commands.describe(zone="Your IANA timezone, e.g. Europe/Berlin — start typing a city")
-    async def timezone(self, interaction: discord.Interaction[StudyBot], zone: Picked) -> None:
+    async def timezone(self, interaction: Interaction, zone: Picked) -> None:
         """Set your timezone so days and streaks follow your clock."""
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.set_timezone(guild_id, interaction.user.id, zone)
@@ -59,7 +58,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Suggestions for the `zone` option as the member types."""
         return timezone_choices(current)
@@ -68,7 +67,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @app_commands.describe(
         enabled="True to allow DMs (reminders, nudges, digests), false to stop them"
     )
-    async def dms(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+    async def dms(self, interaction: Interaction, enabled: bool) -> None:
         """Allow or stop direct messages from the bot."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.members.set_dms(guild_id, interaction.user.id, enabled)
@@ -91,7 +90,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     )
     async def reminders(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         streak: bool | None = None,
         hours_before: app_commands.Range[int, 1, 12] | None = None,
         reviews: bool | None = None,
@@ -126,7 +125,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @app_commands.choices(
         mode=[app_commands.Choice(name=m, value=m) for m in ("inbox", "dm", "off")]
     )
-    async def nudges(self, interaction: discord.Interaction[StudyBot], mode: str) -> None:
+    async def nudges(self, interaction: Interaction, mode: str) -> None:
         """How pitfall nudges reach you."""
         guild_id = guild_id_of(interaction)
         profile = await self.bot.services.members.set_nudge_mode(
@@ -136,7 +135,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
 
     @settings_command(name="profile", description="Let other members see your progress.")
     @app_commands.describe(public="True: others can view your /progress and stats")
-    async def profile(self, interaction: discord.Interaction[StudyBot], public: bool) -> None:
+    async def profile(self, interaction: Interaction, public: bool) -> None:
         """Make your progress public or private."""
         await self._toggle(
             interaction,
@@ -148,7 +147,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
 
     @settings_command(name="leaderboard", description="Appear on the leaderboards or not.")
     @app_commands.describe(enabled="True to appear on /leaderboard")
-    async def leaderboard(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+    async def leaderboard(self, interaction: Interaction, enabled: bool) -> None:
         """Appear on the leaderboards, or not."""
         await self._toggle(
             interaction,
@@ -160,7 +159,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
 
     async def _toggle(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         field: str,
         value: bool,
         on: tuple[str, str],
@@ -182,7 +181,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @app_commands.describe(
         enabled="True: count days you post (never what you write); false: stop counting"
     )
-    async def tracking(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+    async def tracking(self, interaction: Interaction, enabled: bool) -> None:
         """Count the days you post here as community activity."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_tracking(guild_id, interaction.user.id, enabled)
@@ -192,7 +191,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
         name="digest", description="A weekly digest every Monday morning.", cooldown=False
     )
     @app_commands.describe(enabled="True: a digest at 08:00 your time each Monday; false: none")
-    async def digest(self, interaction: discord.Interaction[StudyBot], enabled: bool) -> None:
+    async def digest(self, interaction: Interaction, enabled: bool) -> None:
         """A weekly digest every Monday morning."""
         guild_id = guild_id_of(interaction)
         await self.bot.services.progress.set_digest(guild_id, interaction.user.id, enabled)
@@ -201,7 +200,7 @@ class MemberSettings(StudyGroupCog, group_name="settings"):
     @settings_command(
         name="show", description="See your settings (only you can see them).", cooldown=False
     )
-    async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def show(self, interaction: Interaction) -> None:
         """See your settings (only you can see them)."""
         guild_id = guild_id_of(interaction)
         overview = await self.bot.services.progress.settings_overview(guild_id, interaction.user.id)

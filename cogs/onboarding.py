@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.core.checks import guild_id_of
 from bot.progress import views as progress_ui
-from bot.studybot import StudyBot
+from bot.studybot import Interaction, StudyBot
 
 
 class Onboarding(commands.Cog):
@@ -26,7 +26,7 @@ class Onboarding(commands.Cog):
         name="start", description="Set up: timezone, focus, weekly goal, DMs and nudges."
     )
     @app_commands.guild_only()
-    async def start(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def start(self, interaction: Interaction) -> None:
         """The onboarding form; every choice is saved when picked."""
         onboarding = self.bot.services.progress.onboarding
         state = await onboarding.state(guild_id_of(interaction), interaction.user.id)

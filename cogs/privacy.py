@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.privacy import views as privacy_ui
 from bot.privacy.service import PrivacyService
-from bot.studybot import StudyBot
+from bot.studybot import Interaction, StudyBot
 
 
 @app_commands.guild_only()
@@ -23,7 +23,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
 
     @app_commands.command(name="export", description="Download everything stored about you here.")
     @write_cooldown(2, 300.0)
-    async def export(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def export(self, interaction: Interaction) -> None:
         """Everything stored about the member here, as a JSON file."""
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -33,7 +33,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
         )
 
     @app_commands.command(name="delete", description="Delete everything stored about you here.")
-    async def delete(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def delete(self, interaction: Interaction) -> None:
         """Ask before deleting everything stored about the member here."""
         guild_id_of(interaction)
         embed, view = privacy_ui.delete_confirmation(interaction.user.id)

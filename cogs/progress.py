@@ -18,7 +18,7 @@ from bot.progress.rules import (
     MIN_GOAL_HOURS,
     MIN_LOG_MINUTES,
 )
-from bot.studybot import StudyBot
+from bot.studybot import Interaction, StudyBot
 
 KIND_CHOICES = [
     app_commands.Choice(name=f"{kind} — {progress_ui.KIND_DESCRIPTIONS[kind]}"[:100], value=kind)
@@ -49,7 +49,7 @@ class Progress(commands.Cog):
     @write_cooldown()
     async def log(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         minutes: app_commands.Range[int, MIN_LOG_MINUTES, MAX_LOG_MINUTES],
         kind: str,
         topic: app_commands.Range[str, 1, MAX_TOPIC_CHARS] | None = None,
@@ -68,14 +68,14 @@ class Progress(commands.Cog):
 
     @log.autocomplete("topic")
     async def topic_autocomplete(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Roadmap skills matching what the member typed."""
         return progress_ui.skill_autocomplete(interaction, current)
 
     @app_commands.command(name="history", description="Your recent study log; delete an entry.")
     @app_commands.guild_only()
-    async def history(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def history(self, interaction: Interaction) -> None:
         """The member's latest entries, with a list to delete their own."""
         guild_id = guild_id_of(interaction)
         entries = await self.bot.services.progress.log.history(guild_id, interaction.user.id)
@@ -90,7 +90,7 @@ class Progress(commands.Cog):
     @app_commands.describe(member="Whose progress to show (default: yours; theirs if public)")
     @app_commands.guild_only()
     async def progress(
-        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
+        self, interaction: Interaction, member: discord.Member | None = None
     ) -> None:
         """The dashboard with its chart (another member's when they made it public)."""
         guild_id = guild_id_of(interaction)
@@ -113,7 +113,7 @@ class Progress(commands.Cog):
     @write_cooldown()
     async def goal(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         hours_per_week: app_commands.Range[int, MIN_GOAL_HOURS, MAX_GOAL_HOURS] | None = None,
     ) -> None:
         """Show the weekly goal, or save a new one."""
@@ -143,9 +143,7 @@ class Progress(commands.Cog):
         ],
     )
     @app_commands.guild_only()
-    async def leaderboard(
-        self, interaction: discord.Interaction[StudyBot], board: str, period: str = "week"
-    ) -> None:
+    async def leaderboard(self, interaction: Interaction, board: str, period: str = "week") -> None:
         """A leaderboard among the members who opted in."""
         guild_id = guild_id_of(interaction)
         view = await self.bot.services.progress.leaderboard.board(

@@ -20,7 +20,7 @@ from bot.core.options import IsoDate, Picked
 from bot.core.text import escape
 from bot.projects import views as project_ui
 from bot.projects.rules import DOMAIN_LABELS, MINUTES_MAX, NOTE_MAX, PROJECT_DOMAINS, URL_MAX
-from bot.studybot import StudyBot, reply
+from bot.studybot import Interaction, StudyBot, reply
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
@@ -45,7 +45,7 @@ class Projects(commands.GroupCog, group_name="project"):
     # --- autocomplete ------------------------------------------------------------------
 
     async def _choices(
-        self, interaction: discord.Interaction[StudyBot], current: str, *, active_only: bool
+        self, interaction: Interaction, current: str, *, active_only: bool
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
@@ -60,13 +60,13 @@ class Projects(commands.GroupCog, group_name="project"):
         ]
 
     async def active_projects(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Autocomplete: the member's active projects."""
         return await self._choices(interaction, current, active_only=True)
 
     async def any_projects(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Autocomplete: all the member's projects, ended ones marked."""
         return await self._choices(interaction, current, active_only=False)
@@ -77,9 +77,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.describe(domain="Pre-fill the domain (you can also type it in the form)")
     @app_commands.choices(domain=DOMAIN_CHOICES)
     @write_cooldown()
-    async def start(
-        self, interaction: discord.Interaction[StudyBot], domain: str | None = None
-    ) -> None:
+    async def start(self, interaction: Interaction, domain: str | None = None) -> None:
         """Open the start form (after checking the member may start another project)."""
         defaults = await self.projects.start_defaults(
             guild_id_of(interaction), interaction.user.id, domain=domain
@@ -89,9 +87,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.command(name="ideas", description="Project ideas with milestones and data.")
     @app_commands.describe(domain="Only ideas in this domain")
     @app_commands.choices(domain=IDEA_DOMAIN_CHOICES)
-    async def ideas(
-        self, interaction: discord.Interaction[StudyBot], domain: str | None = None
-    ) -> None:
+    async def ideas(self, interaction: Interaction, domain: str | None = None) -> None:
         """Page through the catalog's project ideas."""
         ideas = self.projects.ideas(guild_id_of(interaction), domain)
         if not ideas:
@@ -110,7 +106,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @write_cooldown()
     async def checkin(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         project: Picked | None = None,
         public: bool | None = None,
         target_date: IsoDate | None = None,
@@ -131,9 +127,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.describe(project="Which project", milestone="The milestone you finished")
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
-    async def milestone(
-        self, interaction: discord.Interaction[StudyBot], project: Picked, milestone: Picked
-    ) -> None:
+    async def milestone(self, interaction: Interaction, project: Picked, milestone: Picked) -> None:
         """Tick a milestone."""
         result = await self.projects.milestones.tick(
             guild_id_of(interaction), interaction.user.id, project, milestone
@@ -142,7 +136,7 @@ class Projects(commands.GroupCog, group_name="project"):
 
     @milestone.autocomplete("milestone")
     async def milestone_autocomplete(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Autocomplete: the chosen project's milestones, ticked ones marked."""
         if interaction.guild_id is None:
@@ -172,7 +166,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @write_cooldown()
     async def ship(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         project: Picked,
         link: app_commands.Range[str, 1, URL_MAX] | None = None,
         note: app_commands.Range[str, 1, NOTE_MAX] | None = None,
@@ -188,9 +182,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.describe(
         member="Whose projects (default: yours; theirs if their profile is public)"
     )
-    async def list_(
-        self, interaction: discord.Interaction[StudyBot], member: discord.Member | None = None
-    ) -> None:
+    async def list_(self, interaction: Interaction, member: discord.Member | None = None) -> None:
         """List the member's projects, or a public member's."""
         shown = embeds.Shown.of(interaction, member)
         projects = await self.projects.list_for(
@@ -203,7 +195,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.command(name="show", description="A project's milestones and timeline.")
     @app_commands.describe(project="Which project (yours, or a public member's project number)")
     @app_commands.autocomplete(project=any_projects)
-    async def show(self, interaction: discord.Interaction[StudyBot], project: Picked) -> None:
+    async def show(self, interaction: Interaction, project: Picked) -> None:
         """Show a project's milestones and timeline."""
         detail = await self.projects.detail(guild_id_of(interaction), interaction.user.id, project)
         own = detail.project.user_id == interaction.user.id
@@ -215,7 +207,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @write_cooldown()
     async def done(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         project: Picked,
         note: app_commands.Range[str, 1, NOTE_MAX] | None = None,
     ) -> None:
@@ -229,7 +221,7 @@ class Projects(commands.GroupCog, group_name="project"):
     @app_commands.describe(project="Which project")
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
-    async def drop(self, interaction: discord.Interaction[StudyBot], project: Picked) -> None:
+    async def drop(self, interaction: Interaction, project: Picked) -> None:
         """Open the drop form, which asks why."""
         found = await self.projects.resolve(guild_id_of(interaction), interaction.user.id, project)
         await interaction.response.send_modal(project_ui.DropModal(found))

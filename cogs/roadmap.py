@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 
 from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.options import Picked
 from bot.progress import views as progress_ui
 from bot.progress.rules import MAX_EVIDENCE_CHARS
-from bot.studybot import StudyBot, StudyGroupCog, reply
+from bot.studybot import Interaction, StudyBot, StudyGroupCog, reply
 
 
 @app_commands.guild_only()
@@ -18,9 +17,7 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
 
     @app_commands.command(name="view", description="Tracks and skills, with what you checked.")
     @app_commands.describe(track="A track to list its skills (default: an overview)")
-    async def view(
-        self, interaction: discord.Interaction[StudyBot], track: Picked | None = None
-    ) -> None:
+    async def view(self, interaction: Interaction, track: Picked | None = None) -> None:
         """Every track's coverage, or one track's skills, and the suggested next skill."""
         roadmap = self.bot.services.progress.roadmap
         shown = await roadmap.view(guild_id_of(interaction), interaction.user.id, track)
@@ -28,7 +25,7 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
 
     @view.autocomplete("track")
     async def track_autocomplete(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Tracks matching what the member typed."""
         roadmap = self.bot.services.progress.roadmap
@@ -43,7 +40,7 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
     @write_cooldown()
     async def check(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         skill: Picked,
         evidence: app_commands.Range[str, 1, MAX_EVIDENCE_CHARS] | None = None,
     ) -> None:
@@ -55,7 +52,7 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
     @app_commands.command(name="uncheck", description="Uncheck a skill.")
     @app_commands.describe(skill="The skill (start typing)")
     @write_cooldown()
-    async def uncheck(self, interaction: discord.Interaction[StudyBot], skill: Picked) -> None:
+    async def uncheck(self, interaction: Interaction, skill: Picked) -> None:
         """Take a check back."""
         roadmap = self.bot.services.progress.roadmap
         result = await roadmap.uncheck(guild_id_of(interaction), interaction.user.id, skill)
@@ -64,7 +61,7 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
     @check.autocomplete("skill")
     @uncheck.autocomplete("skill")
     async def skill_autocomplete(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Skills matching what the member typed."""
         return progress_ui.skill_autocomplete(interaction, current)

@@ -20,7 +20,7 @@ from bot.health.embeds import health_embed
 from bot.members import views as member_views
 from bot.pitfalls import views as pitfalls_ui
 from bot.progress import views as progress_ui
-from bot.studybot import StudyBot, StudyGroupCog, reply
+from bot.studybot import Interaction, StudyBot, StudyGroupCog, reply
 
 P = ParamSpec("P")
 
@@ -52,9 +52,7 @@ def schedule_options(example: str, what: str, **when: str) -> dict[str, str]:
 
 
 def schedule_command(
-    callback: Callable[
-        Concatenate[Any, discord.Interaction[StudyBot], P], Coroutine[Any, Any, None]
-    ],
+    callback: Callable[Concatenate[Any, Interaction, P], Coroutine[Any, Any, None]],
     post: ScheduledPost,
     *,
     name: str,
@@ -94,7 +92,7 @@ class Setup(StudyGroupCog, group_name="setup"):
 
     @app_commands.command(name="show", description="Show the server's bot configuration.")
     @moderator_only()
-    async def show(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def show(self, interaction: Interaction) -> None:
         """Show the server's bot configuration."""
         guild_id = guild_id_of(interaction)
         settings = await self.bot.services.guilds.settings(guild_id)
@@ -103,7 +101,7 @@ class Setup(StudyGroupCog, group_name="setup"):
 
     async def _configure_post(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         time: TimeOfDay | None = None,
         days: Weekdays | None = None,
         enabled: bool | None = None,
@@ -140,9 +138,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     )
     @moderator_only()
     async def streak(
-        self,
-        interaction: discord.Interaction[StudyBot],
-        minutes: app_commands.Range[int, 5, 240] | None = None,
+        self, interaction: Interaction, minutes: app_commands.Range[int, 5, 240] | None = None
     ) -> None:
         """Show the streak rule, or set the minutes of logged study that count a day."""
         guild_id = guild_id_of(interaction)
@@ -160,7 +156,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @app_commands.command(name="timezone", description="Set the server's timezone for posts.")
     @app_commands.describe(zone="IANA timezone, e.g. Europe/Berlin — start typing a city")
     @moderator_only()
-    async def timezone(self, interaction: discord.Interaction[StudyBot], zone: Picked) -> None:
+    async def timezone(self, interaction: Interaction, zone: Picked) -> None:
         """Set the server's timezone for posts."""
         settings = await self.bot.services.guilds.set_timezone(guild_id_of(interaction), zone)
         await reply(
@@ -172,7 +168,7 @@ class Setup(StudyGroupCog, group_name="setup"):
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(
-        self, interaction: discord.Interaction[StudyBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Suggestions for the `zone` option as the member types."""
         return timezone_choices(current)
@@ -183,7 +179,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @app_commands.describe(role="The moderator role; leave empty to rely on Manage Server only")
     @moderator_only()
     async def moderator_role(
-        self, interaction: discord.Interaction[StudyBot], role: discord.Role | None = None
+        self, interaction: Interaction, role: discord.Role | None = None
     ) -> None:
         """Let a role use moderator commands (or clear it)."""
         if role is not None and (role.is_default() or role.managed):
@@ -207,7 +203,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @moderator_only()
     async def channels(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         daily: discord.TextChannel | None = None,
         accountability: discord.TextChannel | None = None,
         interview: discord.TextChannel | None = None,
@@ -260,7 +256,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @moderator_only()
     async def accountability(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         weekday: str | None = None,
         time: TimeOfDay | None = None,
         enabled: bool | None = None,
@@ -290,7 +286,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @moderator_only()
     async def welcome(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         channel: discord.TextChannel | None = None,
         enabled: bool | None = None,
     ) -> None:
@@ -331,7 +327,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     @moderator_only()
     async def pitfalls(
         self,
-        interaction: discord.Interaction[StudyBot],
+        interaction: Interaction,
         tutorial_course_minutes: app_commands.Range[int, 1, 10000] | None = None,
         tutorial_days: app_commands.Range[int, 1, 90] | None = None,
         perfection_age_days: app_commands.Range[int, 1, 365] | None = None,
@@ -371,7 +367,7 @@ class Setup(StudyGroupCog, group_name="setup"):
         name="stats", description="Aggregate study numbers for the server (never who)."
     )
     @moderator_only()
-    async def stats(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def stats(self, interaction: Interaction) -> None:
         """Aggregate study numbers for the server (never who)."""
         stats = await self.bot.services.pitfalls.stats(guild_id_of(interaction))
         await reply(interaction, embed=pitfalls_ui.stats_embed(stats))
@@ -383,7 +379,7 @@ class Setup(StudyGroupCog, group_name="setup"):
         description="Scheduler jobs, deliveries, broken settings and a check of each channel.",
     )
     @moderator_only()
-    async def health(self, interaction: discord.Interaction[StudyBot]) -> None:
+    async def health(self, interaction: Interaction) -> None:
         """Scheduler jobs, last sweep and tick, deliveries, broken settings, channel checks."""
         report = await self.bot.services.health.report(
             guild_id_of(interaction), guild=interaction.guild
