@@ -287,23 +287,20 @@ def _balance_strip(figure: Figure, theory: int, practice: int, span: str) -> Non
     )
     total = theory + practice
     share = theory / total if total else 0.5
-    figure.text(
-        0.045,
-        0.073,
-        f"Theory {round(share * 100)}%" if total else "Theory",
-        color=THEORY_COLOUR,
-        fontproperties=_font(SMALL_PT, bold=True),
-        va="center",
+    labels = (
+        (0.045, f"Theory {round(share * 100)}%", "Theory", THEORY_COLOUR, "left"),
+        (0.955, f"{round((1 - share) * 100)}% Practice", "Practice", PRACTICE_COLOUR, "right"),
     )
-    figure.text(
-        0.955,
-        0.073,
-        f"{round((1 - share) * 100)}% Practice" if total else "Practice",
-        color=PRACTICE_COLOUR,
-        fontproperties=_font(SMALL_PT, bold=True),
-        ha="right",
-        va="center",
-    )
+    for x, with_share, bare, colour, align in labels:
+        figure.text(
+            x,
+            0.073,
+            with_share if total else bare,
+            color=colour,
+            fontproperties=_font(SMALL_PT, bold=True),
+            ha=align,
+            va="center",
+        )
     strip = figure.add_axes((0.265, 0.052, 0.45, 0.046))
     strip.set_axis_off()
     strip.set_xlim(0, 1)

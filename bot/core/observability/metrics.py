@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -65,25 +66,22 @@ class BotMetrics:
             buckets=SWEEP_BUCKETS,
             registry=registry,
         )
-        self.gateway_latency = Gauge(
+        gauge = partial(Gauge, registry=registry)
+        self.gateway_latency = gauge(
             "studybot_gateway_latency_seconds",
             "Time between the last gateway heartbeat and its acknowledgement (NaN: none yet).",
-            registry=registry,
         )
-        self.due_reminders = Gauge(
+        self.due_reminders = gauge(
             "studybot_due_reminders",
             "Member reminders due now and not yet served (the dispatcher's backlog).",
-            registry=registry,
         )
-        self.oldest_due_age = Gauge(
+        self.oldest_due_age = gauge(
             "studybot_due_reminders_oldest_age_seconds",
             "How long the oldest due reminder has been waiting (0 when none is due).",
-            registry=registry,
         )
-        self.loop_lag = Gauge(
+        self.loop_lag = gauge(
             "studybot_event_loop_lag_seconds",
             "How late the last event-loop probe woke up (a busy or blocked loop shows here).",
-            registry=registry,
         )
 
     # --- Telemetry --------------------------------------------------------------------------

@@ -12,15 +12,9 @@ import logging
 from datetime import date, time
 
 from bot.core.runtime import Core
+from bot.core.scheduling import guild_posts
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
-from bot.core.scheduling.guild_posts import (
-    GuildPost,
-    PostKind,
-    PostResult,
-    PostSchedule,
-    Rendered,
-    ScheduleTable,
-)
+from bot.core.scheduling.guild_posts import GuildPost, PostKind, PostResult, PostSchedule, Rendered
 from bot.core.time import WEEKDAY_NAMES
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
@@ -61,7 +55,7 @@ class WeeklyAccountability:
             guilds,
             self,
             WEEKLY_POST,
-            ScheduleTable(accountability_schedule, DEFAULT_WEEKLY),
+            guild_posts.ScheduleTable(accountability_schedule, DEFAULT_WEEKLY),
             key_format=week_key,
         )
 
