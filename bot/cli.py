@@ -68,7 +68,12 @@ def _token_or_exit(settings: Settings, err: TextIO) -> str | None:
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    settings = _settings_or_exit(err, args)
+    shards = {
+        name: value
+        for name, value in (("shard_count", args.shard_count), ("shard_ids", args.shard_ids))
+        if value is not None
+    }
+    settings = _settings_or_exit(err, args, **shards)
     if settings is None or _token_or_exit(settings, err) is None:
         return EXIT_CONFIG
     from bot.core.observability.server import MetricsPortError, check_can_listen
@@ -88,7 +93,6 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except MetricsPortError as error:  # taken between the check above and the bot's start
         print(str(error), file=err)
         return EXIT_CONFIG
-    return EXIT_OK
     return EXIT_OK
 
 
@@ -266,6 +270,21 @@ def build_parser() -> argparse.ArgumentParser:
         "paragraph with their fix; see `studybot doctor` to check everything first.",
         epilog=exit_codes_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "--shard-count",
+        type=int,
+        default=None,
+        metavar="N",
+        help="how many shards the whole bot runs (overrides SHARD_COUNT; the same in every "
+        "process)",
+    )
+    run.add_argument(
+        "--shard-ids",
+        default=None,
+        metavar="IDS",
+        help="the shards this process runs, e.g. 0,1 (overrides SHARD_IDS; needs a shard "
+        "count; each process on one database its own)",
     )
     run.set_defaults(handler=cmd_run)
 

@@ -68,6 +68,14 @@ def tree_hash(tree: app_commands.CommandTree[Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """discord.py's shard arguments: this process's shards of SHARD_COUNT, or none (discord.py
+    then asks Discord how many shards the bot needs and runs them all in this process)."""
+    if settings.shard_count is None:
+        return {}
+    return {"shard_count": settings.shard_count, "shard_ids": list(settings.shards.ids)}
+
+
 def make_intents() -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
@@ -76,7 +84,7 @@ def make_intents() -> discord.Intents:
     return intents
 
 
-class StudyBot(commands.Bot):
+class StudyBot(commands.AutoShardedBot):
     def __init__(
         self,
         settings: Settings,
@@ -98,6 +106,7 @@ class StudyBot(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.from_intents(make_intents()),
             guild_ready_timeout=settings.guild_ready_timeout,
             max_messages=None,
+            **shard_options(settings),
         )
         self.settings = settings
         self.clock = clock
@@ -153,6 +162,9 @@ class StudyBot(commands.Bot):
         if not self.serve:
             return
         services = self.services
+        # Before anything is scheduled: a shard another process runs is refused here.
+        shards = self.settings.shards
+        await self.store.locks.hold_shards(shards.ids or (0,), shards.count or 1)
         async with self.store.begin() as conn:
             interrupted = await ledger_rows.requeue_interrupted(
                 conn, self.store.claimant, self.clock.now()
@@ -168,7 +180,10 @@ class StudyBot(commands.Bot):
             seconds=self.settings.dispatcher_interval_seconds,
             wake=services.core.dispatcher.next_wake,
         )
-        await self.sync_commands()
+        if await self.store.locks.lead():
+            await self.sync_commands()
+        else:
+            log.info("another process leads: it syncs the command tree")
         await self.start_observability()
 
     async def start_observability(self) -> None:

@@ -107,7 +107,7 @@ def build_core(
         clock=clock,
         store=store,
         scheduler=scheduler,
-        dispatcher=Dispatcher(store, clock),
+        dispatcher=Dispatcher(store, clock, shards=settings.shards),
         deliverer=Deliverer(client, settings),
         telemetry=telemetry,
     )

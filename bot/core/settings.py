@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from bot.core.shards import ShardPlan
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
@@ -106,6 +108,23 @@ class Settings(BaseSettings):
         description="How long a claimed send is held for its owner; past it, any process "
         "may take the send over (its owner died mid-send).",
     )
+    # Past one process: Discord shards (see README "Scaling out").
+    shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        le=4096,
+        description="How many shards the whole bot runs (every process the same number); "
+        "unset: one process, one shard.",
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None,
+        description="The shards this process runs, e.g. 0,1 (needs SHARD_COUNT; unset: all).",
+    )
+    discord_api_base: str | None = Field(
+        default=None,
+        description="Send REST calls to this base URL instead of Discord's (a shared rate-limit "
+        "proxy such as nirn-proxy in front of every process), e.g. http://proxy:8080/api/v10.",
+    )
     send_rate_per_second: float = Field(default=25.0, gt=0, le=50)
     send_burst: int = Field(default=10, ge=1, le=100)
     dm_rate_per_second: float = Field(default=2.0, gt=0, le=10)
@@ -149,6 +168,28 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: object) -> object:
+        """`SHARD_IDS=0,1` (or `0 1`); empty means all of this bot's shards."""
+        if isinstance(value, str):
+            parts = value.replace(",", " ").split()
+            return [part.strip() for part in parts] or None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Self:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (how many shards the whole bot runs)")
+        wrong = [shard for shard in self.shard_ids if not 0 <= shard < self.shard_count]
+        if wrong:
+            raise ValueError(
+                f"SHARD_IDS {wrong} out of range: shards are numbered 0 to {self.shard_count - 1}"
+            )
+        return self
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: object) -> object:
@@ -159,10 +200,10 @@ class Settings(BaseSettings):
     def _lower_format(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
 
-    @field_validator("metrics_port", mode="before")
+    @field_validator("metrics_port", "shard_count", "discord_api_base", mode="before")
     @classmethod
-    def _empty_port_is_off(cls, value: object) -> object:
-        """`METRICS_PORT=` (empty, as in .env.example) means off, like leaving it out."""
+    def _empty_is_unset(cls, value: object) -> object:
+        """`METRICS_PORT=` (empty, as in .env.example) means unset, like leaving it out."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @property
@@ -179,6 +220,20 @@ class Settings(BaseSettings):
     def backups_dir(self) -> Path:
         """Where `studybot db backup` writes by default."""
         return self.studybot_home / "backups"
+
+    @property
+    def shards(self) -> ShardPlan:
+        """This process's shards (every guild when the bot is not sharded)."""
+        return ShardPlan.of(self.shard_count, self.shard_ids)
+
+    @property
+    def process_send_rate(self) -> float:
+        """This process's part of `send_rate_per_second`: the token's budget is shared by
+        every shard process, so each takes its share of the shards (all of it behind a shared
+        REST proxy, which keeps the one budget itself)."""
+        if self.discord_api_base is not None:
+            return self.send_rate_per_second
+        return self.send_rate_per_second * self.shards.share
 
     @property
     def token(self) -> str | None:

@@ -24,7 +24,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_INTENTS, "a privileged intent is switched off (gateway close code 4014)"),
     (EXIT_UNREACHABLE, "Discord could not be reached after CONNECT_ATTEMPTS tries (network, DNS)"),
     (EXIT_DATABASE, "the database cannot be opened, or is newer than this version of studybot"),
-    (EXIT_RUNNING, "another studybot process is already running on this SQLite database"),
+    (EXIT_RUNNING, "another studybot process already runs this SQLite file, or these shards"),
 )
 
 

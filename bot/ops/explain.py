@@ -16,7 +16,8 @@ import aiohttp
 import discord
 
 from bot.core.settings import Settings
-from bot.ops.exits import EXIT_FAILED, EXIT_INTENTS, EXIT_TOKEN, EXIT_UNREACHABLE
+from bot.core.store.locks import ShardsTaken
+from bot.ops.exits import EXIT_FAILED, EXIT_INTENTS, EXIT_RUNNING, EXIT_TOKEN, EXIT_UNREACHABLE
 
 PORTAL = "https://discord.com/developers/applications"
 STATUS_PAGE = "https://discordstatus.com"
@@ -132,6 +133,8 @@ def unreachable(attempts: int, reason: str) -> Failure:
 def explain(error: BaseException, settings: Settings) -> Failure | None:
     """The operator's explanation of a start-up error, or None when it is not a known one
     (a bug: the caller logs its traceback)."""
+    if isinstance(error, ShardsTaken):
+        return Failure(EXIT_RUNNING, error.problem, error.fix)
     if isinstance(error, discord.LoginFailure):
         return token_rejected(settings, "HTTP 401 Unauthorized at login")
     if isinstance(error, discord.PrivilegedIntentsRequired):

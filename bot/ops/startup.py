@@ -14,6 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+import discord
+
 from bot.app import create_bot
 from bot.core.observability.server import MetricsPortError
 from bot.core.settings import Settings
@@ -73,6 +75,10 @@ async def run_bot(
 ) -> int:
     """Run until stopped; the exit code (see `bot.ops.exits`). `settings.token` must be set."""
     token = settings.token or ""
+    if settings.discord_api_base is not None:
+        # Every REST call of this process goes to the shared proxy (it keeps the token's one
+        # rate budget for all processes); the gateway URL still comes from it, as Discord's.
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
     try:
         with single_process(settings.database_url):
             return await _run_alone(settings, token, err, make_bot, sleep)

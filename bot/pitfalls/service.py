@@ -142,7 +142,8 @@ class PitfallService:
         async with self.core.store.connect() as conn:
             guild_ids |= await rows.configured_guild_ids(conn)
         guild_ids |= {guild.id for guild in self.core.deliverer.client.guilds}
-        for guild_id in sorted(guild_ids):
+        shards = self.core.settings.shards
+        for guild_id in sorted(g for g in guild_ids if shards.owns(g)):
             await self.sync_jobs(guild_id)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:

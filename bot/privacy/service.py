@@ -41,9 +41,15 @@ class PrivacyService:
         """Schedule the retention purge and run it once now."""
         # Every 6 hours in production; tests and the sandbox call purge_expired() directly.
         self.core.scheduler.add_interval(
-            PURGE_JOB, self.purge_expired, seconds=PURGE_INTERVAL.total_seconds()
+            PURGE_JOB, self.purge_if_leading, seconds=PURGE_INTERVAL.total_seconds()
         )
-        await self.purge_expired()
+        await self.purge_if_leading()
+
+    async def purge_if_leading(self) -> int:
+        """The scheduled purge: one process on a shared database runs it (the leader)."""
+        if not await self.core.store.locks.lead():
+            return 0
+        return await self.purge_expired()
 
     async def export(self, guild_id: int, user_id: int) -> bytes:
         """Everything stored about a member in a guild, as a JSON document."""

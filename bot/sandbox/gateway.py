@@ -95,7 +95,7 @@ class Gateway:
                         reason = CLOSE_REASONS.get(refusal, "Refused by the sandbox.")
                         await ws.close(code=refusal, message=reason.encode())
                         break
-                    await self._identify(ws)
+                    await self._identify(ws, d if isinstance(d, dict) else {})
                 elif op == 6:
                     await self._resume(ws, d)
                 elif op == 8:
@@ -128,7 +128,7 @@ class Gateway:
                 return 4014
         return None
 
-    async def _identify(self, ws: web.WebSocketResponse) -> None:
+    async def _identify(self, ws: web.WebSocketResponse, d: JSON) -> None:
         self._session_counter += 1
         self.identify_count += 1
         session = GatewaySession(id=f"sandbox-session-{self._session_counter}", ws=ws)
@@ -140,6 +140,8 @@ class Gateway:
             "user": {**world.bot_user.payload(), "verified": True, "mfa_enabled": False},
             "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
             "session_id": session.id,
+            # As Discord: the [shard_id, shard_count] the client identified with.
+            "shard": d.get("shard") or [0, 1],
             "resume_gateway_url": world.gateway_url,
             "application": {"id": str(world.application_id), "flags": world.application_flags},
             "private_channels": [],

@@ -42,7 +42,11 @@ class Health:
 
 
 def gateway_connected(client: discord.Client) -> bool:
-    """The client holds an open gateway socket (False while it reconnects or after close)."""
+    """The client holds an open gateway socket on every shard it runs (False while one
+    reconnects, and after close)."""
+    if isinstance(client, discord.AutoShardedClient):
+        shards = client.shards.values()
+        return bool(shards) and not client.is_closed() and not any(s.is_closed() for s in shards)
     ws = client.ws
     return ws is not None and ws.open and not client.is_closed()
 

@@ -77,7 +77,7 @@ class Deliverer:
     def __init__(self, client: discord.Client, settings: Settings) -> None:
         self.client = client
         burst = settings.send_burst
-        self.limiter = AsyncLimiter(burst, burst / settings.send_rate_per_second)
+        self.limiter = AsyncLimiter(burst, burst / settings.process_send_rate)
         self.dm_limiter = AsyncLimiter(1, 1 / settings.dm_rate_per_second)
 
     def system_channel_id(self, guild_id: int) -> int | None:

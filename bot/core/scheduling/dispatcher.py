@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.clock import Clock
+from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
 from bot.core.store import reminders as reminder_rows
@@ -53,9 +54,18 @@ ClaimedHandler = Callable[[dict[str, Any], datetime, str], Awaitable[Served]]
 
 
 class Dispatcher:
-    def __init__(self, store: Store, clock: Clock, *, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        batch_size: int = 1000,
+        shards: ShardPlan = UNSHARDED,
+    ) -> None:
+        """`shards`: serve only the reminders of guilds on this process's shards."""
         self.store = store
         self.clock = clock
+        self.shards = shards
         self.batch_size = batch_size
         self.handlers: dict[str, Handler] = {}
         self.claimed: dict[str, ClaimedHandler] = {}
@@ -79,7 +89,9 @@ class Dispatcher:
         left_to_others: set[int] = set()
         while True:
             async with self.store.connect() as conn:
-                rows = await reminder_rows.due(conn, now, self.batch_size + len(left_to_others))
+                rows = await reminder_rows.due(
+                    conn, now, self.batch_size + len(left_to_others), self.shards
+                )
             fresh = [row for row in rows if row["id"] not in seen]
             if not fresh:
                 break
@@ -151,9 +163,9 @@ class Dispatcher:
         """What is due now and waiting (for the metrics; a healthy bot keeps it near 0)."""
         now = self.clock.now()
         async with self.store.connect() as conn:
-            due, oldest = await reminder_rows.backlog(conn, now)
+            due, oldest = await reminder_rows.backlog(conn, now, self.shards)
         return Backlog(due, None if oldest is None else max(timedelta(0), now - oldest))
 
     async def next_wake(self) -> datetime | None:
         async with self.store.connect() as conn:
-            return await reminder_rows.next_due_at(conn)
+            return await reminder_rows.next_due_at(conn, self.shards)

@@ -306,7 +306,8 @@ class GuildPost:
             guild_ids = await self.schedules.guild_ids(conn)
         if self.schedules.default.enabled:
             guild_ids |= set(await self.guilds.known_guild_ids())
-        return sorted(guild_ids)
+        shards = self.core.settings.shards
+        return sorted(guild_id for guild_id in guild_ids if shards.owns(guild_id))
 
     async def _start(self) -> None:
         for guild_id in await self.guild_ids():

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.core.store.drivers import MissingDatabaseDriver, missing_driver
+from bot.core.store.locks import ProcessLocks
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ class Store:
         self.closed = False
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        #: This process's shard and leader locks (PostgreSQL; see `bot.core.store.locks`).
+        self.locks = ProcessLocks(self.engine)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
@@ -135,4 +138,5 @@ class Store:
 
     async def close(self) -> None:
         self.closed = True
+        await self.locks.close()
         await self.engine.dispose()

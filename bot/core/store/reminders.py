@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import deliveries as ledger
 from bot.core.store.engine import Claimant
 from bot.core.store.rows import update_or_insert
@@ -38,13 +39,16 @@ async def remove(conn: AsyncConnection, guild_id: int, user_id: int, kind: str) 
     )
 
 
-async def due(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
+async def due(
+    conn: AsyncConnection, now: datetime, limit: int, shards: ShardPlan = UNSHARDED
+) -> list[dict[str, Any]]:
+    """What is due at `now` for the guilds on `shards` (this process's), oldest first."""
     r = due_reminders.c
     result = await conn.execute(
         # The payload is not read here: handlers that need it load it (a tick may read
         # thousands of rows, and decoding JSON for each is most of a big tick's cost).
         select(r.id, r.guild_id, r.user_id, r.kind, r.due_at_utc)
-        .where(due_reminders.c.due_at_utc <= now)
+        .where(due_reminders.c.due_at_utc <= now, shards.owns_column(r.guild_id))
         .order_by(due_reminders.c.due_at_utc, due_reminders.c.id)
         .limit(limit)
     )
@@ -66,9 +70,10 @@ async def advance(
     return result.rowcount == 1
 
 
-async def next_due_at(conn: AsyncConnection) -> datetime | None:
+async def next_due_at(conn: AsyncConnection, shards: ShardPlan = UNSHARDED) -> datetime | None:
+    r = due_reminders.c
     value: datetime | None = (
-        await conn.execute(select(func.min(due_reminders.c.due_at_utc)))
+        await conn.execute(select(func.min(r.due_at_utc)).where(shards.owns_column(r.guild_id)))
     ).scalar()
     if value is not None and value.tzinfo is None:
         from datetime import UTC
@@ -77,13 +82,15 @@ async def next_due_at(conn: AsyncConnection) -> datetime | None:
     return value
 
 
-async def backlog(conn: AsyncConnection, now: datetime) -> tuple[int, datetime | None]:
+async def backlog(
+    conn: AsyncConnection, now: datetime, shards: ShardPlan = UNSHARDED
+) -> tuple[int, datetime | None]:
     """How many reminders are due at `now`, and the earliest due time among them (one
     indexed aggregate, cheap enough for every metrics scrape)."""
     row = (
         await conn.execute(
             select(func.count(), func.min(due_reminders.c.due_at_utc)).where(
-                due_reminders.c.due_at_utc <= now
+                due_reminders.c.due_at_utc <= now, shards.owns_column(due_reminders.c.guild_id)
             )
         )
     ).one()
