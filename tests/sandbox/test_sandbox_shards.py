@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -18,6 +21,7 @@ from samplebot import SampleBot, ShardedSampleBot
 from bot.sandbox import FakeDiscord, Sandbox, discord_pointed_at_env, shard_of
 from bot.sandbox.models import FakeGuild, Snowflakes
 
+REPO = Path(__file__).resolve().parents[2]
 HANG_GUARD = 10.0  # seconds; a guard against hangs, not a speed check
 
 
@@ -361,3 +365,36 @@ async def test_resharding_both_counts_hear_a_guild_until_the_old_client_leaves(
     assert fake.shard_of(guild.id) == 1
     await new0.close()
     await new1.close()
+
+
+async def test_a_second_process_runs_the_other_shard_on_the_same_fake() -> None:
+    sb = Sandbox(lambda: SampleBot(shard_id=0, shard_count=2))
+    night = sb.add_guild("Night Owls", ("general",))
+    async with sb:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(Path(__file__).with_name("shard_child.py")),
+            "1",
+            "2",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(REPO), **sb.fake.environment()},
+        )
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            # A hang guard: a fresh interpreter imports discord.py first.
+            line = await asyncio.wait_for(child.stdout.readline(), 120)
+            assert line.decode().split() == ["READY", str(night.id)]
+            assert sb.live_shards == [(0, 2), (1, 2)]
+            owl = sb.member("owl", guild=night)  # GUILD_MEMBER_ADD goes to the child's shard
+            await sb.wait_idle()
+            child_session = sb.fake.session_for(night.id)
+            assert child_session is not None and child_session.shard_id == 1
+            assert ("GUILD_MEMBER_ADD", str(owl.id)) in [
+                (event, data.get("user", {}).get("id"))
+                for event, data in child_session.dispatches()
+            ]
+        finally:
+            child.stdin.close()
+            assert await asyncio.wait_for(child.wait(), 120) == 0
+    assert sb.errors == [], sb.errors
