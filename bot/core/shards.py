@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, literal_column, true
+from sqlalchemy import ColumnElement, Integer, literal_column, true
 
 
 def shard_of(guild_id: int, shard_count: int) -> int:
@@ -56,7 +56,8 @@ class ShardPlan:
             return true()
         # Inline numbers: PostgreSQL has `bigint >> integer` but no `bigint >> bigint`, which
         # a bound parameter beside a bigint column would become.
-        shift, count = literal_column("22"), literal_column(str(int(self.count)))
+        shift = literal_column("22", Integer)
+        count = literal_column(str(int(self.count)), Integer)
         return guild_id.op(">>")(shift).op("%")(count).in_(self.ids)
 
     def describe(self) -> str:

@@ -4,7 +4,8 @@ See :mod:`bot.sandbox.driver` for the API and how a bot factory plugs in.
 """
 
 from bot.sandbox.driver import NoResponse, Sandbox
-from bot.sandbox.lifecycle import discord_pointed_at
+from bot.sandbox.lifecycle import discord_pointed_at, discord_pointed_at_env
+from bot.sandbox.models import shard_of
 from bot.sandbox.payloads import OptionRefused
 from bot.sandbox.repl import Repl, run_script
 from bot.sandbox.server import FakeDiscord
@@ -20,5 +21,7 @@ __all__ = [
     "Reply",
     "Sandbox",
     "discord_pointed_at",
+    "discord_pointed_at_env",
     "run_script",
+    "shard_of",
 ]

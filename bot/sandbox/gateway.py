@@ -1,12 +1,22 @@
 """The fake's gateway: one websocket endpoint speaking TEXT JSON frames (no zlib).
 
-HELLO on connect; IDENTIFY -> READY and a GUILD_CREATE per guild; RESUME replays what the
-session missed; heartbeats are acknowledged and remembered (they prove how far the client got);
-op 8 is answered with one member chunk. A test can send op 1, op 7 or op 9, or drop the socket.
+HELLO on connect; IDENTIFY -> READY and a GUILD_CREATE per guild on the session's shard;
+RESUME replays what the session missed; heartbeats are acknowledged and remembered (they prove
+how far the client got); op 8 is answered with one member chunk. A test can send op 1, op 7 or
+op 9, or drop the socket, on every live session or one shard's.
+
+Several clients may be connected at once (the shards of one `AutoShardedClient`, or several bot
+processes): IDENTIFY's ``shard: [shard_id, shard_count]`` (absent: ``[0, 1]``) is recorded on
+the session, which gets only its shard's guilds (see :mod:`bot.sandbox.events` for routing).
+A second IDENTIFY of a shard that is live elsewhere is allowed (the newer session gets the
+shard's events from then on) and recorded in ``duplicate_shards``; clients with different
+shard counts may be live together, each getting the guilds its count gives it, as Discord does
+while a bot reshards.
 
 IDENTIFY is refused as Discord refuses it: close code 4004 for a token the world does not
-accept, 4014 for a privileged intent the application's flags do not allow; `fail_identify`
-queues any close code for the next IDENTIFY.
+accept, 4010 for a shard outside ``0 <= shard_id < shard_count``, 4014 for a privileged intent
+the application's flags do not allow; `fail_identify` queues any close code for the next
+IDENTIFY.
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ PRIVILEGED_INTENTS: tuple[tuple[int, int], ...] = (
 )
 CLOSE_REASONS = {
     4004: "Authentication failed.",
+    4010: "Invalid shard.",
     4013: "Invalid intent(s).",
     4014: "Disallowed intent(s).",
 }
@@ -68,6 +79,10 @@ class Gateway:
         self.heartbeats: list[int] = []
         #: Close codes for the next IDENTIFYs, in order (`fail_identify`).
         self.identify_failures: list[int] = []
+        #: (shard_id, shard_count) of every IDENTIFY accepted, in order.
+        self.identified_shards: list[tuple[int, int]] = []
+        #: (shard_id, shard_count) of every IDENTIFY of a shard another live session had.
+        self.duplicate_shards: list[tuple[int, int]] = []
         self._sockets: set[web.WebSocketResponse] = set()
         self._session_counter = 0
 
@@ -86,8 +101,9 @@ class Gateway:
                 self.ops.append((op, d))
                 if op == 1:
                     self.heartbeats.append(d if isinstance(d, int) else -1)
-                    if isinstance(d, int) and self.events.session is not None:
-                        self.events.session.acked = max(self.events.session.acked, d)
+                    beating = self.events.session_on(ws)
+                    if isinstance(d, int) and beating is not None:
+                        beating.acked = max(beating.acked, d)
                     await send(ws, _op(11))
                 elif op == 2:
                     refusal = self._refusal(d if isinstance(d, dict) else {})
@@ -95,11 +111,11 @@ class Gateway:
                         reason = CLOSE_REASONS.get(refusal, "Refused by the sandbox.")
                         await ws.close(code=refusal, message=reason.encode())
                         break
-                    await self._identify(ws, d if isinstance(d, dict) else {})
+                    await self._identify(ws, _shard(d))
                 elif op == 6:
                     await self._resume(ws, d)
                 elif op == 8:
-                    await self._members_chunk(d)
+                    await self._members_chunk(ws, d)
                 self.events.notify()
         finally:
             self._sockets.discard(ws)
@@ -119,6 +135,9 @@ class Gateway:
         """The close code Discord would answer this IDENTIFY with, if any."""
         if self.identify_failures:
             return self.identify_failures.pop(0)
+        shard = _shard(d)
+        if shard is not None and not 0 <= shard[0] < shard[1]:
+            return 4010
         token = self.world.token
         if token is not None and d.get("token") != token:
             return 4004
@@ -128,20 +147,32 @@ class Gateway:
                 return 4014
         return None
 
-    async def _identify(self, ws: web.WebSocketResponse, d: JSON) -> None:
+    async def _identify(self, ws: web.WebSocketResponse, shard: tuple[int, int] | None) -> None:
+        shard_id, shard_count = shard or (0, 1)
         self._session_counter += 1
         self.identify_count += 1
-        session = GatewaySession(id=f"sandbox-session-{self._session_counter}", ws=ws)
+        self.identified_shards.append((shard_id, shard_count))
+        if any(
+            s.live and (s.shard_id, s.shard_count) == (shard_id, shard_count)
+            for s in self.events.sessions.values()
+            if s.ws is not ws
+        ):
+            self.duplicate_shards.append((shard_id, shard_count))
+        session = GatewaySession(
+            id=f"sandbox-session-{self._session_counter}",
+            ws=ws,
+            shard_id=shard_id,
+            shard_count=shard_count,
+        )
         self.events.sessions[session.id] = session
-        self.events.session = session
+        self.events.make_current(session)
         world = self.world
+        guilds = [g for g in world.guilds.values() if session.owns(g.id)]
         ready = {
             "v": 10,
             "user": {**world.bot_user.payload(), "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
-            # As Discord: the [shard_id, shard_count] the client identified with.
-            "shard": d.get("shard") or [0, 1],
             "resume_gateway_url": world.gateway_url,
             "application": {"id": str(world.application_id), "flags": world.application_flags},
             "private_channels": [],
@@ -149,9 +180,11 @@ class Gateway:
             "user_settings": {},
             "_trace": ["sandbox"],
         }
-        await self.events.dispatch("READY", ready)
-        for guild in world.guilds.values():
-            await self.events.dispatch("GUILD_CREATE", guild.payload())
+        if shard is not None:
+            ready["shard"] = [shard_id, shard_count]  # Discord: only when IDENTIFY sent one
+        await self.events.send_on(session, "READY", ready)
+        for guild in guilds:
+            await self.events.send_on(session, "GUILD_CREATE", guild.payload())
 
     async def _resume(self, ws: web.WebSocketResponse, d: JSON) -> None:
         session = self.events.sessions.get(str(d.get("session_id")))
@@ -160,16 +193,17 @@ class Gateway:
             return
         self.resume_count += 1
         session.ws = ws
-        self.events.session = session
+        self.events.make_current(session)
         last = d.get("seq") or 0
         for seq, raw in session.events:
             if seq > last:
                 await ws.send_str(raw)
-        await self.events.dispatch("RESUMED", {"_trace": ["sandbox"]})
+        await self.events.send_on(session, "RESUMED", {"_trace": ["sandbox"]})
 
-    async def _members_chunk(self, d: JSON) -> None:
+    async def _members_chunk(self, ws: web.WebSocketResponse, d: JSON) -> None:
         guild = self.world.guilds.get(int(d["guild_id"]))
-        if guild is None:
+        session = self.events.session_on(ws)
+        if guild is None or session is None:
             return
         members = list(guild.members.values())
         if d.get("user_ids"):
@@ -189,48 +223,74 @@ class Gateway:
         }
         if d.get("nonce") is not None:
             data["nonce"] = d["nonce"]
-        await self.events.dispatch("GUILD_MEMBERS_CHUNK", data)
+        await self.events.send_on(session, "GUILD_MEMBERS_CHUNK", data)
 
     # ------------------------------------------------------------------ server-side ops
-    async def barrier(self, within: float = 5.0) -> None:
-        """Wait until the client has *processed* every dispatch sent so far.
+    def live(self, shard_id: int | None = None) -> list[GatewaySession]:
+        """The live current sessions: every one, or those on shard ``shard_id``."""
+        return [
+            s for s in self.events.live_sessions() if shard_id is None or s.shard_id == shard_id
+        ]
 
-        Sends a server heartbeat request (op 1); the client answers with op 1 carrying its
-        last sequence, and it handles frames in order."""
+    async def barrier(self, within: float = 5.0) -> None:
+        """Wait until the clients have *processed* every dispatch sent so far, on every live
+        session.
+
+        Sends a server heartbeat request (op 1) on each session that is behind; the client
+        answers with op 1 carrying its last sequence, and it handles frames in order."""
         await self.events.flush()
-        session = self.events.session
-        if session is None or session.ws is None or session.ws.closed:
-            return
-        target = session.seq
-        if session.acked >= target:
-            # Already proven (e.g. by the answer to the last interaction). Skipping the op 1
-            # matters: discord.py sends its reply through a 110-per-minute gateway limiter.
-            return
-        seen = len(self.heartbeats)
-        await send(session.ws, _op(1))
+        # A session already proven (e.g. by the answer to the last interaction) gets no op 1:
+        # discord.py sends its reply through a 110-per-minute gateway limiter.
+        behind = {s.id: (s, s.seq) for s in self.live() if s.acked < s.seq}
+        for session, _ in behind.values():
+            assert session.ws is not None
+            await send(session.ws, _op(1))
         await self.events.wait_for(
-            lambda: any(h >= target for h in self.heartbeats[seen:]) or session.ws is None,
+            lambda: all(s.acked >= target or s.ws is None for s, target in behind.values()),
             within,
-            f"the client to process gateway event #{target}",
+            "the client to process gateway events "
+            + ", ".join(f"#{target} (shard {s.shard_id})" for s, target in behind.values()),
         )
 
-    async def reconnect(self) -> None:
-        """Ask the client to reconnect (op 7); it closes and RESUMEs."""
-        session = self.events.session
-        if session is not None and session.ws is not None:
+    async def reconnect(self, shard_id: int | None = None) -> int:
+        """Ask the clients (every live session, or shard ``shard_id``'s) to reconnect (op 7);
+        they close and RESUME. Returns how many sessions were asked."""
+        sessions = self.live(shard_id)
+        for session in sessions:
+            assert session.ws is not None
             await send(session.ws, _op(7))
+        return len(sessions)
 
-    async def drop(self) -> None:
-        """Close the socket abruptly (code 4000); the client reconnects and RESUMEs."""
-        session = self.events.session
-        if session is not None and session.ws is not None:
+    async def drop(self, shard_id: int | None = None) -> int:
+        """Close the sockets (every live session's, or shard ``shard_id``'s) abruptly (code
+        4000); the clients reconnect and RESUME. Returns how many were dropped."""
+        sessions = self.live(shard_id)
+        for session in sessions:
             ws, session.ws = session.ws, None
+            assert ws is not None
             await ws.close(code=4000, message=b"sandbox dropped the connection")
+        return len(sessions)
 
-    async def invalid_session(self, resumable: bool = False) -> None:
-        """Send op 9; with ``resumable=False`` the client IDENTIFYs afresh."""
-        session = self.events.session
-        if session is not None and session.ws is not None:
+    async def invalid_session(self, resumable: bool = False, shard_id: int | None = None) -> int:
+        """Send op 9 (every live session, or shard ``shard_id``'s); with ``resumable=False``
+        the clients IDENTIFY afresh. Returns how many sessions got it."""
+        sessions = self.live(shard_id)
+        for session in sessions:
+            assert session.ws is not None
             if not resumable:
                 self.events.sessions.pop(session.id, None)
             await send(session.ws, _op(9, resumable))
+        return len(sessions)
+
+
+def _shard(d: JSON) -> tuple[int, int] | None:
+    """IDENTIFY's ``shard`` as (shard_id, shard_count); None when absent, (-1, 0) (an invalid
+    shard) when malformed."""
+    raw = d.get("shard")
+    if raw is None:
+        return None
+    try:
+        shard_id, shard_count = (int(x) for x in raw)
+    except (TypeError, ValueError):
+        return (-1, 0)
+    return (shard_id, shard_count)

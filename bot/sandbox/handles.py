@@ -35,8 +35,34 @@ class SandboxWorld(SandboxCore):
         return self._guild
 
     def add_guild(self, name: str, channels: Iterable[str] = ("general",)) -> FakeGuild:
-        """Another guild; add it before :meth:`start` (GUILD_CREATE is sent at IDENTIFY)."""
+        """Another guild; add it before :meth:`start` (GUILD_CREATE is sent at IDENTIFY).
+        The k-th guild (the sandbox's own is the 0th) is on shard ``k % n`` of ``n <= 16``."""
         return self.fake.add_guild(name, channels)
+
+    # ------------------------------------------------------------ shards and the fake's clock
+    def shard_of(self, guild: FakeGuild | int, shard_count: int | None = None) -> int:
+        """The shard ``guild``'s events go to with ``shard_count`` shards (default: the live
+        clients' count, else ``fake.recommended_shards``)."""
+        return self.fake.shard_of(guild if isinstance(guild, int) else guild.id, shard_count)
+
+    def guilds_on_shard(self, shard_id: int, shard_count: int | None = None) -> list[FakeGuild]:
+        """The guilds on shard ``shard_id`` (count as in :meth:`shard_of`), in creation order."""
+        return [g for g in self.fake.guilds.values() if self.shard_of(g, shard_count) == shard_id]
+
+    @property
+    def live_shards(self) -> list[tuple[int, int]]:
+        """(shard_id, shard_count) of every live gateway session (one per connected shard of
+        every client), oldest first; ``fake.live_sessions`` has the sessions themselves."""
+        return [(s.shard_id, s.shard_count) for s in self.fake.live_sessions]
+
+    def advance_time(self, seconds: float) -> None:
+        """Move the fake Discord's clock on (nonce expiry); the bot's clock is not touched."""
+        self.fake.advance_time(seconds)
+
+    def let_nonces_expire(self) -> None:
+        """Move the fake's clock past its nonce window: a repeated ``enforce_nonce`` create
+        posts a new message, as on Discord a few minutes later."""
+        self.fake.advance_time(self.fake.nonce_window_seconds)
 
     def member(
         self,

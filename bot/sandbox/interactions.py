@@ -87,7 +87,7 @@ class InteractionRoutes(Routes):
             raise ApiError(400, 50035, f"Invalid Form Body: unsupported callback type {rtype}")
         rec.response_type = rtype
         rec.events.append(f"callback:{rtype}")
-        session = world.events.session
+        session = world.events.session_for(rec.guild_id)
         if session is not None and 0 < rec.seq <= session.seq:
             session.acked = max(session.acked, rec.seq)
         world.events.notify()

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+import operator
+import os
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -21,7 +24,7 @@ import discord.http
 import yarl
 
 from bot.sandbox.idle import busy_tasks, wait_until
-from bot.sandbox.server import FakeDiscord
+from bot.sandbox.server import API_BASE_ENV, GATEWAY_URL_ENV, FakeDiscord
 
 BotFactory = Callable[[], "Awaitable[discord.Client] | discord.Client"]
 
@@ -45,9 +48,29 @@ class _ErrorCollector(logging.Handler):
 def discord_pointed_at(fake: FakeDiscord) -> Iterator[None]:
     """Point discord.py's REST base and gateway URL at a started ``fake`` for the block (to
     run a client the sandbox does not manage, e.g. `studybot doctor`'s), then restore them."""
+    with _pointed(fake.api_base, fake.gateway_url):
+        yield
+
+
+@contextlib.contextmanager
+def discord_pointed_at_env(environ: Mapping[str, str] | None = None) -> Iterator[None]:
+    """In another process: point discord.py at the fake the parent started, as the parent's
+    ``fake.environment()`` says (``STUDYBOT_SANDBOX_API_BASE``, ``STUDYBOT_SANDBOX_GATEWAY_URL``;
+    from ``os.environ`` by default), for the block. Several processes (say, one per shard
+    range) may connect to one fake this way at once."""
+    env = os.environ if environ is None else environ
+    missing = [name for name in (API_BASE_ENV, GATEWAY_URL_ENV) if not env.get(name)]
+    if missing:
+        raise LookupError(f"not pointed at a fake Discord: {', '.join(missing)} not set")
+    with _pointed(env[API_BASE_ENV], env[GATEWAY_URL_ENV]):
+        yield
+
+
+@contextlib.contextmanager
+def _pointed(api_base: str, gateway_url: str) -> Iterator[None]:
     saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-    discord.http.Route.BASE = fake.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
     try:
         yield
     finally:
@@ -79,6 +102,8 @@ class SandboxCore:
         self._guild = self.fake.add_guild(guild_name, channels)
         self.bot: discord.Client | None = None
         self._bot_task: asyncio.Task[None] | None = None
+        #: Clients started with :meth:`start_another_bot`, with their connection tasks.
+        self.other_bots: list[tuple[discord.Client, asyncio.Task[None]]] = []
         #: ERROR log records seen while the sandbox ran (discord.py and the bot).
         self.errors: list[str] = []
         self._collector = _ErrorCollector(self.errors)
@@ -127,30 +152,55 @@ class SandboxCore:
         self.startup_seconds = loop.time() - began
 
     async def _start_bot(self) -> None:
-        made = self.bot_factory()
+        bot = await self._make_bot(self.bot_factory)
+        self.bot = bot
+        await bot.login(self.token)  # runs setup_hook (command sync) too
+        self._bot_task = asyncio.create_task(bot.connect(reconnect=True), name="sandbox-bot")
+        await self._wait_ready(bot, self._bot_task)
+        self._register_unsynced_tree(bot)
+        # on_ready handlers (catch-up posts...) finish before start()/restart_bot() return.
+        await self.wait_idle()
+
+    async def start_another_bot(self, factory: BotFactory) -> discord.Client:
+        """Start one more client on the same fake (same token), e.g. the process that runs
+        the other shards (`shard_id=1, shard_count=2`, or `AutoShardedBot(shard_ids=[1],
+        shard_count=2)`); wait until it is ready and idle. It is closed with the sandbox;
+        :attr:`bot` stays the first one (restarts and gateway waits are about that one)."""
+        bot = await self._make_bot(factory)
+        await bot.login(self.token)
+        task = asyncio.create_task(
+            bot.connect(reconnect=True), name=f"sandbox-bot-{len(self.other_bots) + 2}"
+        )
+        self.other_bots.append((bot, task))
+        await self._wait_ready(bot, task)
+        await self.wait_idle()
+        return bot
+
+    async def _make_bot(self, factory: BotFactory) -> discord.Client:
+        made = factory()
         bot = await made if inspect.isawaitable(made) else made
         if not isinstance(bot, discord.Client):
             raise TypeError(f"bot factory returned {bot!r}, not a discord.Client")
-        self.bot = bot
         if type(bot).before_identify_hook is discord.Client.before_identify_hook:
-            # discord.py's default sleeps 5 s before every re-IDENTIFY (op 9); skip that here.
+            # discord.py's default sleeps 5 s before every IDENTIFY but a client's first (op 9,
+            # every shard after the first); skip that here.
             bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
-        await bot.login(self.token)  # runs setup_hook (command sync) too
-        self._bot_task = asyncio.create_task(bot.connect(reconnect=True), name="sandbox-bot")
+        return bot
+
+    async def _wait_ready(self, bot: discord.Client, task: asyncio.Task[None]) -> None:
         ready = asyncio.create_task(bot.wait_until_ready(), name="sandbox-wait-ready")
         done, _ = await asyncio.wait(
-            {ready, self._bot_task}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
+            {ready, task}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
         )
         if ready not in done:
             ready.cancel()
-            self._raise_if_bot_died()
+            if task.done() and not self._closing:
+                exc = task.exception() if not task.cancelled() else None
+                raise RuntimeError(f"the bot task ended: {exc!r}") from exc
             raise TimeoutError(
                 f"bot not ready after {self.timeout}s (did the factory set "
                 "guild_ready_timeout=0.01?)"
             )
-        self._register_unsynced_tree(bot)
-        # on_ready handlers (catch-up posts...) finish before start()/restart_bot() return.
-        await self.wait_idle()
 
     def _register_unsynced_tree(self, bot: discord.Client) -> None:
         """A bot that skipped syncing (tree hash unchanged) still has its commands on real
@@ -176,7 +226,11 @@ class SandboxCore:
             raise RuntimeError(f"the bot task ended: {exc!r}") from exc
 
     async def _stop_bot(self) -> None:
-        bot, task = self.bot, self._bot_task
+        await self._stop(self.bot, self._bot_task)
+        self.bot = None
+        self._bot_task = None
+
+    async def _stop(self, bot: discord.Client | None, task: asyncio.Task[None] | None) -> None:
         if bot is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(bot.close(), self.timeout)
@@ -185,14 +239,14 @@ class SandboxCore:
                 await asyncio.wait_for(task, self.timeout)
         if task is not None and not task.done():
             task.cancel()
-        self.bot = None
-        self._bot_task = None
 
     async def close(self, *, check: bool = True) -> None:
         """Close the bot and the fake, restore discord.py's globals, then (``check``) assert
         that no unknown route was hit."""
         self._closing = True
         try:
+            while self.other_bots:
+                await self._stop(*self.other_bots.pop())
             await self._stop_bot()
             await self.fake.close()
         finally:
@@ -216,42 +270,61 @@ class SandboxCore:
         await self._start_bot()
 
     # ------------------------------------------------------------ gateway actions
-    async def reconnect(self) -> None:
-        """Send op 7; wait until the client has RESUMEd."""
-        await self._await_resume(self.fake.reconnect())
+    async def reconnect(self, shard_id: int | None = None) -> None:
+        """Send op 7 (every live session, or shard ``shard_id``'s); wait until each has
+        RESUMEd."""
+        await self._await_resume(self.fake.reconnect, shard_id)
 
-    async def drop_gateway(self) -> None:
-        """Close the socket abruptly; wait until the client has RESUMEd."""
-        await self._await_resume(self.fake.drop_gateway())
+    async def drop_gateway(self, shard_id: int | None = None) -> None:
+        """Close the sockets (every live one, or shard ``shard_id``'s) abruptly; wait until
+        each client has RESUMEd."""
+        await self._await_resume(self.fake.drop_gateway, shard_id)
 
-    async def _await_resume(self, action: Awaitable[None]) -> None:
+    async def _await_resume(
+        self, action: Callable[[int | None], Awaitable[int]], shard_id: int | None
+    ) -> None:
         self._raise_if_bot_died()
+        sessions = self.fake.gateway.live(shard_id)
         before = self.fake.resume_count
-        await action
+        await action(shard_id)
         await self.fake.wait_for(
             lambda: (
-                self.fake.resume_count > before
-                and self.fake.session is not None
-                and self.fake.session.ws is not None
+                self.fake.resume_count >= before + len(sessions)
+                and all(session.live for session in sessions)
             ),
             self.timeout,
             "the client to RESUME",
         )
         await self.fake.barrier()
 
-    async def invalid_session(self) -> None:
-        """Send op 9 (not resumable); wait until the client IDENTIFYs and is ready again."""
-        assert self.bot is not None
+    async def invalid_session(self, shard_id: int | None = None) -> None:
+        """Send op 9, not resumable (every live session, or shard ``shard_id``'s); wait until
+        the clients IDENTIFY again and :attr:`bot` is ready again (a sharded bot: the shards
+        that got it)."""
+        bot = self.bot
+        assert bot is not None
+        sessions = self.fake.gateway.live(shard_id)
         before = self.fake.identify_count
-        ready = asyncio.ensure_future(self.bot.wait_for("ready", timeout=self.timeout))
+        if isinstance(bot, discord.AutoShardedClient):
+            wanted = {s.shard_id for s in sessions} & set(bot.shards)
+            waits = [
+                bot.wait_for("shard_ready", check=functools.partial(operator.eq, sid))
+                for sid in sorted(wanted)
+            ]
+        else:
+            waits = [bot.wait_for("ready")]
+        ready = [asyncio.ensure_future(asyncio.wait_for(w, self.timeout)) for w in waits]
         try:
-            await self.fake.invalid_session(resumable=False)
+            await self.fake.invalid_session(resumable=False, shard_id=shard_id)
             await self.fake.wait_for(
-                lambda: self.fake.identify_count > before, self.timeout, "a new IDENTIFY"
+                lambda: self.fake.identify_count >= before + len(sessions),
+                self.timeout,
+                "a new IDENTIFY",
             )
-            await ready
+            await asyncio.gather(*ready)
         finally:
-            ready.cancel()
+            for future in ready:
+                future.cancel()
         await self.fake.barrier()
 
     # ------------------------------------------------------------ idleness

@@ -6,12 +6,16 @@ The shapes carry every field discord.py 2.7.1 reads with ``data['...']``.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
+
+# Ids live in their own module; here for the rest of the sandbox (and tests) to import.
+from bot.sandbox.snowflakes import EPOCH as _EPOCH
+from bot.sandbox.snowflakes import Snowflakes as Snowflakes
+from bot.sandbox.snowflakes import shard_of as shard_of
 
 JSON = dict[str, Any]
 
@@ -52,22 +56,9 @@ DEFAULT_BOT_ROLE = discord.Permissions(
 ).value
 MODERATOR_ROLE = discord.Permissions(manage_guild=True, manage_messages=True).value
 
-_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
-
 
 def iso(dt: datetime) -> str:
     return dt.isoformat()
-
-
-class Snowflakes:
-    """Deterministic, increasing ids that look like real snowflakes (time part fixed)."""
-
-    def __init__(self) -> None:
-        base = int((_EPOCH.timestamp() * 1000) - discord.utils.DISCORD_EPOCH) << 22
-        self._counter = itertools.count(base + 1)
-
-    def next(self) -> int:
-        return next(self._counter)
 
 
 @dataclass

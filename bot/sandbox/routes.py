@@ -81,7 +81,7 @@ class AppRoutes(Routes):
     async def get_gateway(self, req: Request) -> Any:
         return {
             "url": self.world.gateway_url,
-            "shards": 1,
+            "shards": self.world.recommended_shards,
             "session_start_limit": {
                 "total": 1000,
                 "remaining": 1000,
@@ -166,16 +166,17 @@ class ChannelRoutes(Routes):
         validate_message(data, req.files, creating=True)
         flags = int(data.get("flags") or 0) & ~EPHEMERAL
         # Discord: with enforce_nonce, a second create with the same nonce by the same author
-        # (within a few minutes) returns the first message instead of posting again.
+        # within a few minutes (world.nonce_window_seconds) returns the first message instead
+        # of posting again; later, it posts again.
         nonce = data.get("nonce")
-        if nonce is not None and data.get("enforce_nonce"):
-            key = (ch.id, str(nonce))
-            existing = world.nonces.get(key)
+        enforced = nonce is not None and bool(data.get("enforce_nonce"))
+        if enforced:
+            existing = world.nonces.recall(ch.id, str(nonce))
             if existing is not None and not existing.deleted:
                 return existing.payload(world.base_url)
         msg = await world.create_message(ch, world.bot_user, data, req.files, flags=flags)
-        if nonce is not None and data.get("enforce_nonce"):
-            world.nonces[(ch.id, str(nonce))] = msg
+        if enforced:
+            world.nonces.remember(ch.id, str(nonce), msg)
         return msg.payload(world.base_url)
 
     async def get_message(self, req: Request) -> Any:

@@ -37,15 +37,22 @@ from bot.sandbox.events import GatewaySession
 from bot.sandbox.faults import FaultRule, Faults, RateLimitMode, _glob_to_regex
 from bot.sandbox.gateway import HEARTBEAT_INTERVAL_MS, Gateway
 from bot.sandbox.interactions import InteractionRoutes
-from bot.sandbox.models import JSON, RecordedRequest
+from bot.sandbox.models import JSON, RecordedRequest, shard_of
 from bot.sandbox.rest import Handler, Request, Rest
 from bot.sandbox.routes import AppRoutes, ChannelRoutes, GuildRoutes
 from bot.sandbox.world import ATTACHMENT_SIZE_LIMIT, World
 
+#: The environment :meth:`FakeDiscord.environment` gives another process: where its
+#: discord.py's REST base and gateway should point (read by ``discord_pointed_at_env``).
+API_BASE_ENV = "STUDYBOT_SANDBOX_API_BASE"
+GATEWAY_URL_ENV = "STUDYBOT_SANDBOX_GATEWAY_URL"
+
 #: With the names this module defined before it was split up (still imported from here).
 __all__ = [
+    "API_BASE_ENV",
     "API_PREFIX",
     "ATTACHMENT_SIZE_LIMIT",
+    "GATEWAY_URL_ENV",
     "HEARTBEAT_INTERVAL_MS",
     "ApiError",
     "FakeDiscord",
@@ -213,12 +220,43 @@ class FakeDiscord(World):
 
     @property
     def session(self) -> GatewaySession | None:
-        """The session dispatches go to: the last one IDENTIFYed or RESUMEd."""
+        """Shard 0's current session (the last one IDENTIFYed or RESUMEd on it): with one
+        unsharded client, the session every dispatch goes to."""
         return self.events.session
+
+    def session_for(self, guild_id: int | None) -> GatewaySession | None:
+        """The session events about ``guild_id`` go to (None: DMs, shard 0's)."""
+        return self.events.session_for(guild_id)
+
+    @property
+    def live_sessions(self) -> list[GatewaySession]:
+        """Each shard's current session with a client connected (``shard_id``,
+        ``shard_count``, ``id``, :meth:`~GatewaySession.dispatches`), oldest first."""
+        return self.events.live_sessions()
+
+    @property
+    def identified_shards(self) -> list[tuple[int, int]]:
+        """(shard_id, shard_count) of every IDENTIFY accepted, in order ([0, 1] unsharded)."""
+        return self.gateway.identified_shards
+
+    @property
+    def duplicate_shards(self) -> list[tuple[int, int]]:
+        """(shard_id, shard_count) of every IDENTIFY of a shard another live session had."""
+        return self.gateway.duplicate_shards
+
+    def shard_of(self, guild_id: int, shard_count: int | None = None) -> int:
+        """The shard ``guild_id``'s events go to, with ``shard_count`` shards (default: the
+        live clients' count, else :attr:`recommended_shards`)."""
+        return shard_of(guild_id, shard_count or self.events.shard_count or self.recommended_shards)
+
+    def environment(self) -> dict[str, str]:
+        """Environment variables that point another process's discord.py at this fake (see
+        :func:`bot.sandbox.lifecycle.discord_pointed_at_env`)."""
+        return {API_BASE_ENV: self.api_base, GATEWAY_URL_ENV: self.gateway_url}
 
     @property
     def dispatched(self) -> list[tuple[int, str, JSON]]:
-        """Every dispatch sent, as (seq, event name, data)."""
+        """Every dispatch sent, as (seq, event name, data); once per session it went to."""
         return self.events.dispatched
 
     @property
@@ -233,7 +271,8 @@ class FakeDiscord(World):
 
     # ------------------------------------------------------------------ gateway
     async def dispatch(self, event: str, data: JSON) -> int:
-        """Send a dispatch (op 0) on the current session; buffered for RESUME if disconnected."""
+        """Send a dispatch (op 0) on the session of the shard it belongs to (events about a
+        guild: the guild's shard; others: shard 0); buffered for RESUME if disconnected."""
         return await self.events.dispatch(event, data)
 
     async def flush(self) -> None:
@@ -245,17 +284,20 @@ class FakeDiscord(World):
         :meth:`Gateway.barrier`)."""
         await self.gateway.barrier(within)
 
-    async def reconnect(self) -> None:
-        """Ask the client to reconnect (op 7); it closes and RESUMEs."""
-        await self.gateway.reconnect()
+    async def reconnect(self, shard_id: int | None = None) -> int:
+        """Ask the clients (every live session, or shard ``shard_id``'s) to reconnect (op 7);
+        they close and RESUME. Returns how many were asked."""
+        return await self.gateway.reconnect(shard_id)
 
-    async def drop_gateway(self) -> None:
-        """Close the socket abruptly (code 4000); the client reconnects and RESUMEs."""
-        await self.gateway.drop()
+    async def drop_gateway(self, shard_id: int | None = None) -> int:
+        """Close the sockets (every live one, or shard ``shard_id``'s) abruptly (code 4000);
+        the clients reconnect and RESUME. Returns how many were dropped."""
+        return await self.gateway.drop(shard_id)
 
-    async def invalid_session(self, resumable: bool = False) -> None:
-        """Send op 9; with ``resumable=False`` the client IDENTIFYs afresh."""
-        await self.gateway.invalid_session(resumable)
+    async def invalid_session(self, resumable: bool = False, shard_id: int | None = None) -> int:
+        """Send op 9 (every live session, or shard ``shard_id``'s); with ``resumable=False``
+        the clients IDENTIFY afresh. Returns how many got it."""
+        return await self.gateway.invalid_session(resumable, shard_id)
 
     # ------------------------------------------------------------------ faults
     def fail_next(

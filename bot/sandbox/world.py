@@ -33,7 +33,9 @@ from bot.sandbox.models import (
     Overwrite,
     Snowflakes,
     StoredFile,
+    shard_of,
 )
+from bot.sandbox.nonces import Nonces
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
@@ -74,8 +76,12 @@ class World:
         self.global_commands: list[JSON] = []
         self.guild_commands: dict[int, list[JSON]] = {}
         self._command_ids: dict[tuple[int | None, str, int], int] = {}
-        #: (channel id, nonce) -> message, for enforce_nonce de-duplication of creates.
-        self.nonces: dict[tuple[int, str], FakeMessage] = {}
+        #: enforce_nonce de-duplication of creates, within Discord's window, on the fake's
+        #: clock (:meth:`now`, :meth:`advance_time`).
+        self.nonces = Nonces()
+        #: The ``shards`` `GET /gateway/bot` recommends (an `AutoShardedClient` without a
+        #: shard count starts that many).
+        self.recommended_shards = 1
         self.events = Events()
         #: The port the fake listens on (0 until started); payloads carry URLs to it.
         self.port = 0
@@ -97,6 +103,30 @@ class World:
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
+    # ------------------------------------------------------------------ clock and shards
+    def now(self) -> float:
+        """The fake's clock (monotonic seconds plus what :meth:`advance_time` added): when
+        nonces were stored and when they expire."""
+        return self.nonces.now()
+
+    def advance_time(self, seconds: float) -> None:
+        """Move the fake's clock on, e.g. past :attr:`nonce_window_seconds` (no waiting)."""
+        self.nonces.advance(seconds)
+
+    @property
+    def nonce_window_seconds(self) -> float:
+        """How long an ``enforce_nonce`` create is de-duplicated (default 300, as Discord's
+        "few minutes"); after it, the same nonce creates a new message."""
+        return self.nonces.window_seconds
+
+    @nonce_window_seconds.setter
+    def nonce_window_seconds(self, seconds: float) -> None:
+        self.nonces.window_seconds = seconds
+
+    def guilds_on_shard(self, shard_id: int, shard_count: int) -> list[FakeGuild]:
+        """The guilds whose events go to shard ``shard_id`` of ``shard_count``."""
+        return [g for g in self.guilds.values() if shard_of(g.id, shard_count) == shard_id]
+
     # ------------------------------------------------------------------ world building
     def add_user(self, name: str, *, bot: bool = False, dms_open: bool = True) -> FakeUser:
         user = FakeUser(self.ids.next(), name, bot=bot, dms_open=dms_open)
@@ -113,7 +143,7 @@ class World:
     ) -> FakeGuild:
         """A guild with @everyone, a Moderator role (Manage Server), the bot's role and member,
         the owner, and text channels (the first is the system channel)."""
-        gid = self.ids.next()
+        gid = self.ids.next_guild()
         guild = FakeGuild(id=gid, name=name, owner_id=self.owner_user.id)
         guild.roles[gid] = FakeRole(gid, "@everyone", everyone_permissions, 0)
         mod = FakeRole(self.ids.next(), "Moderator", MODERATOR_ROLE, 1)

@@ -88,7 +88,10 @@ def is_moderator() -> Callable[[T], T]:
 
 
 class SampleBot(commands.Bot):
-    def __init__(self, *, dev_guild_id: int | None = None, sync: bool = True) -> None:
+    def __init__(
+        self, *, dev_guild_id: int | None = None, sync: bool = True, **options: Any
+    ) -> None:
+        """``options`` go to discord.py (e.g. ``shard_id=1, shard_count=2``)."""
         intents = discord.Intents.default()
         intents.members = True
         super().__init__(
@@ -97,6 +100,7 @@ class SampleBot(commands.Bot):
             guild_ready_timeout=0.01,
             chunk_guilds_at_startup=False,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.dev_guild_id = dev_guild_id
         self.sync = sync
@@ -297,3 +301,7 @@ class SampleBot(commands.Bot):
 
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         self.deleted_channels.append(channel.id)
+
+
+class ShardedSampleBot(SampleBot, commands.AutoShardedBot):
+    """SampleBot as an `AutoShardedBot` (``shard_count=2``, optionally ``shard_ids=[...]``)."""
