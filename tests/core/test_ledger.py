@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.clock import FakeClock
 from bot.core.errors import UserFacingError
-from bot.core.scheduling.delivery import DeliveryFailed, Sent
+from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
 from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
@@ -27,8 +27,9 @@ async def status(store: Store, key: str) -> str | None:
 async def test_sends_once_and_records_where_it_went(store: Store, clock: FakeClock) -> None:
     calls: list[str] = []
 
-    async def send(key: str) -> Sent:
-        calls.append(key)
+    async def send(attempt: Attempt) -> Sent:
+        calls.append(attempt.key)
+        assert not attempt.earlier  # a first claim: nothing can have reached Discord yet
         return Sent(channel_id=7, message_id=99)
 
     first = await deliver_once(
@@ -48,7 +49,7 @@ async def test_sends_once_and_records_where_it_went(store: Store, clock: FakeClo
 async def test_a_failed_send_is_recorded_failed_or_retryable(
     store: Store, clock: FakeClock, permanent: bool, expected: str
 ) -> None:
-    async def send(key: str) -> Sent:
+    async def send(attempt: Attempt) -> Sent:
         raise DeliveryFailed("the channel no longer exists", permanent=permanent)
 
     outcome = await deliver_once(
@@ -59,7 +60,7 @@ async def test_a_failed_send_is_recorded_failed_or_retryable(
 
 
 async def test_a_refusal_from_the_renderer_is_unavailable(store: Store, clock: FakeClock) -> None:
-    async def send(key: str) -> Sent:
+    async def send(attempt: Attempt) -> Sent:
         raise UserFacingError("This server has no daily prompts loaded yet.")
 
     outcome = await deliver_once(
@@ -75,7 +76,7 @@ async def test_a_refusal_from_the_renderer_is_unavailable(store: Store, clock: F
 async def test_an_unexpected_error_leaves_the_key_retryable_not_claimed(
     store: Store, clock: FakeClock
 ) -> None:
-    async def send(key: str) -> Sent:
+    async def send(attempt: Attempt) -> Sent:
         raise RuntimeError("bug")
 
     with pytest.raises(RuntimeError):
@@ -84,7 +85,9 @@ async def test_an_unexpected_error_leaves_the_key_retryable_not_claimed(
         )
     assert await status(store, "k") == "retry"
 
-    async def works(key: str) -> Sent:
+    async def works(attempt: Attempt) -> Sent:
+        # The first attempt may have reached Discord before the error: the resend knows.
+        assert attempt.earlier and attempt.key == "k"
         return Sent(channel_id=7, message_id=1)
 
     again = await deliver_once(
@@ -109,7 +112,7 @@ async def test_record_runs_in_the_transaction_that_marks_the_key_sent(
             )
         )
 
-    async def send(key: str) -> Delivered:
+    async def send(attempt: Attempt) -> Delivered:
         return Delivered(detail="inbox", record=keep)
 
     outcome = await deliver_once(
@@ -128,7 +131,7 @@ async def test_a_key_already_claimed_by_the_caller_is_not_claimed_again(
     async with store.begin() as conn:
         assert await ledger.claim(conn, "k", GUILD, "t", clock.now(), store.claimant)
 
-    async def send(key: str) -> Sent:
+    async def send(attempt: Attempt) -> Sent:
         return Sent(channel_id=7, message_id=2)
 
     outcome = await deliver_once(
@@ -167,19 +170,19 @@ class Recorded:
 async def test_every_outcome_is_counted_by_kind(store: Store, clock: FakeClock) -> None:
     recorded = Recorded()
 
-    async def works(key: str) -> Sent:
+    async def works(attempt: Attempt) -> Sent:
         return Sent(channel_id=7, message_id=1)
 
-    async def gone(key: str) -> Sent:
+    async def gone(attempt: Attempt) -> Sent:
         raise DeliveryFailed("the channel no longer exists", permanent=True)
 
-    async def later(key: str) -> Sent:
+    async def later(attempt: Attempt) -> Sent:
         raise DeliveryFailed("Discord error 502", permanent=False)
 
-    async def nothing_to_send(key: str) -> Sent:
+    async def nothing_to_send(attempt: Attempt) -> Sent:
         raise UserFacingError("no content loaded")
 
-    async def crashes(key: str) -> Sent:
+    async def crashes(attempt: Attempt) -> Sent:
         raise RuntimeError("bug")
 
     sends = [("a", works), ("a", works), ("b", gone), ("c", later), ("d", nothing_to_send)]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import inspect, text
 
@@ -63,3 +65,23 @@ async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(store: Store) 
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+
+
+async def test_processes_starting_together_migrate_a_fresh_database_once(
+    empty_db_url: str,
+) -> None:
+    """Shard processes start together on PostgreSQL: one migrates, the others wait for it
+    (an advisory lock) and find the database at head, instead of failing on duplicate keys.
+    SQLite allows one process per file, so there the migrations run one after another."""
+    stores = [Store(empty_db_url) for _ in range(3)]
+    try:
+        if stores[0].is_sqlite:
+            for store in stores:
+                await store.migrate()
+        else:
+            await asyncio.gather(*(store.migrate() for store in stores))
+        revisions = {await store.current_revision() for store in stores}
+    finally:
+        for store in stores:
+            await store.close()
+    assert revisions == {head_revision()}

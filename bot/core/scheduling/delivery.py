@@ -27,9 +27,34 @@ MISSING_ACCESS = 50001
 UNKNOWN_CHANNEL = 10003
 
 
+#: How many of a channel's latest messages a resend looks through for its earlier post.
+RECONCILE_LOOKBACK = 50
+
+
 def nonce_for(key: str) -> str:
     """Discord nonces are at most 25 characters: a stable digest of the ledger key."""
     return hashlib.sha256(key.encode()).hexdigest()[:25]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at sending a ledger key: Discord's nonce and the post's marker come from the
+    key; `earlier` says an earlier try may already have reached Discord (a re-claim).
+
+    Discord de-duplicates a nonce for a few minutes only. So a keyed channel post also carries
+    a short marker in its embed footer, and a re-claim first looks for it among the channel's
+    latest messages: found, the post is recorded instead of sent again (`reconciled`)."""
+
+    key: str
+    earlier: bool = False
+
+    @property
+    def nonce(self) -> str:
+        return nonce_for(self.key)
+
+    @property
+    def marker(self) -> str:
+        return f"ref {self.nonce[:8]}"
 
 
 class DeliveryFailed(Exception):
@@ -45,6 +70,8 @@ class Sent:
     channel_id: int
     message_id: int
     thread_id: int | None = None
+    #: True when an earlier attempt's post was found instead of sending again.
+    reconciled: bool = False
 
 
 def _classify(error: discord.HTTPException, what: str) -> DeliveryFailed:
@@ -61,16 +88,40 @@ def _classify(error: discord.HTTPException, what: str) -> DeliveryFailed:
 
 
 def _message_options(
-    embed: discord.Embed, view: discord.ui.View | None, idempotency_key: str | None
+    embed: discord.Embed, view: discord.ui.View | None, attempt: Attempt | None
 ) -> dict[str, Any]:
-    """The send options a scheduled message carries: its embed, its view, and the ledger
-    key as Discord's nonce (so a retry returns the first message instead of a second)."""
+    """The send options a scheduled message carries: its embed (marked, see `Attempt`), its
+    view, and the ledger key as Discord's nonce (a retry within Discord's window returns the
+    first message instead of a second)."""
     options: dict[str, Any] = {"embed": embed}
-    if idempotency_key is not None:
-        options["nonce"] = nonce_for(idempotency_key)
+    if attempt is not None:
+        options["nonce"] = attempt.nonce
+        options["embed"] = marked(embed, attempt.marker)
     if view is not None:
         options["view"] = view
     return options
+
+
+def marked(embed: discord.Embed, marker: str) -> discord.Embed:
+    """A copy of `embed` whose footer ends with `marker`."""
+    copy = embed.copy()
+    footer = copy.footer.text
+    copy.set_footer(
+        text=f"{footer} · {marker}" if footer else marker, icon_url=copy.footer.icon_url
+    )
+    return copy
+
+
+async def find_earlier_post(
+    channel: discord.abc.Messageable, author_id: int | None, marker: str
+) -> discord.Message | None:
+    """The bot's message carrying `marker` among the channel's latest, if there is one."""
+    async for message in channel.history(limit=RECONCILE_LOOKBACK):
+        if message.author.id != author_id:
+            continue
+        if any(marker in (embed.footer.text or "") for embed in message.embeds):
+            return message
+    return None
 
 
 class Deliverer:
@@ -99,6 +150,21 @@ class Deliverer:
             raise DeliveryFailed("the channel is not a text channel", permanent=True)
         return channel
 
+    async def _earlier(
+        self, channel: discord.abc.Messageable, attempt: Attempt | None
+    ) -> discord.Message | None:
+        """On a re-claim, the post an earlier attempt made (see `Attempt`), if any."""
+        if attempt is None or not attempt.earlier:
+            return None
+        me = self.client.user.id if self.client.user else None
+        try:
+            async with self.limiter:
+                return await find_earlier_post(channel, me, attempt.marker)
+        except discord.HTTPException as error:
+            # No Read Message History: the nonce is then the only guard against a repeat.
+            log.info("could not look for an earlier post (%s)", error.status)
+            return None
+
     async def to_channel(
         self,
         channel_id: int,
@@ -108,13 +174,18 @@ class Deliverer:
         content: str | None = None,
         thread_name: str | None = None,
         allowed_mentions: discord.AllowedMentions | None = None,
-        idempotency_key: str | None = None,
+        attempt: Attempt | None = None,
     ) -> Sent:
-        """Post to a channel. With `idempotency_key` (the ledger key), a retry after a crash
-        between Discord accepting the post and the ledger recording it returns the first
-        message instead of posting twice (Discord's enforce_nonce)."""
+        """Post to a channel. With `attempt` (a ledger key's), a resend after a crash between
+        Discord accepting the post and the ledger recording it returns the first message
+        instead of posting twice: by Discord's nonce, or after its window by the marker."""
         channel = await self._channel(channel_id)
-        kwargs = _message_options(embed, view, idempotency_key)
+        earlier = await self._earlier(channel, attempt)
+        if earlier is not None:
+            thread = earlier.thread
+            log.info("channel %s: found the earlier post of %s", channel_id, attempt)
+            return Sent(channel_id, earlier.id, thread.id if thread else None, reconciled=True)
+        kwargs = _message_options(embed, view, attempt)
         kwargs["allowed_mentions"] = allowed_mentions or discord.AllowedMentions.none()
         try:
             async with self.limiter:
@@ -153,12 +224,17 @@ class Deliverer:
         *,
         embed: discord.Embed,
         view: discord.ui.View | None = None,
-        idempotency_key: str | None = None,
+        attempt: Attempt | None = None,
     ) -> Sent:
+        """A DM; with `attempt`, de-duplicated as `to_channel` does."""
         try:
             async with self.dm_limiter, self.limiter:
                 user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-                message = await user.send(**_message_options(embed, view, idempotency_key))
+                dm = user.dm_channel or await user.create_dm()
+                earlier = await self._earlier(dm, attempt)
+                if earlier is not None:
+                    return Sent(dm.id, earlier.id, reconciled=True)
+                message = await dm.send(**_message_options(embed, view, attempt))
         except discord.HTTPException as error:
             raise _classify(error, "the DM channel") from error
         return Sent(channel_id=message.channel.id, message_id=message.id)

@@ -29,7 +29,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import embeds
-from bot.core.scheduling.delivery import DeliveryFailed, Sent
+from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
 from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
 from bot.core.store.rows import all_rows, first_row, save_guild_row
@@ -362,14 +362,14 @@ class GuildPost:
             return PostResult("no_channel", f"no {self.channel} channel is set", day)
         rendered: list[Rendered] = []
 
-        async def send(key: str) -> Sent:
+        async def send(attempt: Attempt) -> Sent:
             rendered.append(await self.render(guild_id, day))
             return await self.core.deliverer.to_channel(
                 channel_id,
                 embed=rendered[0].embed,
                 view=rendered[0].view,
                 thread_name=rendered[0].thread_name,
-                idempotency_key=key,
+                attempt=attempt,
             )
 
         outcome = await deliver_once(

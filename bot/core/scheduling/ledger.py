@@ -3,8 +3,9 @@
 Every scheduled or event-driven send (daily post, reminder, nudge, welcome, ship
 celebration) goes through here, so the rules live in one place:
 - the key is claimed first; a key someone else owns (or that was sent) is a "duplicate";
-- the send gets the key to pass to Discord as the message nonce, so a retry after a crash
-  between Discord accepting and the ledger recording returns the first message;
+- the send gets an `Attempt`: the key becomes Discord's message nonce and the post's marker,
+  so a retry after a crash between Discord accepting and the ledger recording returns the
+  first message (by the nonce within Discord's window, by the marker after it);
 - a permanent failure is recorded "failed", a transient one "retry"; a refusal from the
   renderer (`UserFacingError`, e.g. no content loaded) is "unavailable" and recorded failed;
 - anything unexpected leaves the key retryable instead of stuck "claimed", then re-raises;
@@ -22,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
-from bot.core.scheduling.delivery import DeliveryFailed, Sent
+from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
 from bot.core.telemetry import Telemetry
@@ -47,7 +48,7 @@ class Outcome:
     failure: DeliveryFailed | None = None
 
 
-Send = Callable[[str], Awaitable[Sent | Delivered]]
+Send = Callable[[Attempt], Awaitable[Sent | Delivered]]
 
 
 async def deliver_once(
@@ -76,12 +77,17 @@ async def deliver_once(
 async def _deliver(
     store: Store, clock: Clock, key: str, guild_id: int, kind: str, send: Send, claimed: bool
 ) -> Outcome:
+    attempt = Attempt(key)
     if not claimed:
         async with store.begin() as conn:
-            if not await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant):
-                return Outcome("duplicate", detail="already delivered")
+            number = await ledger.claim_attempt(
+                conn, key, guild_id, kind, clock.now(), store.claimant
+            )
+        if number is None:
+            return Outcome("duplicate", detail="already delivered")
+        attempt = Attempt(key, earlier=number > 1)
     try:
-        result = await send(key)
+        result = await send(attempt)
     except DeliveryFailed as failure:
         status: OutcomeStatus = "failed" if failure.permanent else "retry"
         async with store.begin() as conn:

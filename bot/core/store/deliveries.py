@@ -47,6 +47,19 @@ async def claim(
 ) -> bool:
     """True when this caller owns the send: a new key, a retryable one, or one whose owner's
     lease ran out. Safe against concurrent claimers (one conditional statement each)."""
+    return await claim_attempt(conn, key, guild_id, kind, now, claimant) is not None
+
+
+async def claim_attempt(
+    conn: AsyncConnection,
+    key: str,
+    guild_id: int,
+    kind: str,
+    now: datetime,
+    claimant: Claimant,
+) -> int | None:
+    """`claim`, telling which attempt this is (1: the first; more: an earlier attempt may
+    have reached Discord), or None when the caller does not own the send."""
     claimed = insert(deliveries).values(
         key=key,
         guild_id=guild_id,
@@ -56,13 +69,16 @@ async def claim(
         **claim_values(claimant, now),
     )
     if await insert_new(conn, claimed):
-        return True
+        return 1
     retried = await conn.execute(
         update(deliveries)
         .where(deliveries.c.key == key, claimable_again(now))
         .values(attempts=deliveries.c.attempts + 1, **claim_values(claimant, now))
     )
-    return retried.rowcount == 1
+    if retried.rowcount != 1:
+        return None
+    attempts = await conn.scalar(select(deliveries.c.attempts).where(deliveries.c.key == key))
+    return int(attempts or 2)
 
 
 async def finish(

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.core.store.drivers import MissingDatabaseDriver, missing_driver
-from bot.core.store.locks import ProcessLocks
+from bot.core.store.locks import LOCK_CLASS, MIGRATION_KEY, ProcessLocks
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,13 @@ class Store:
         config = alembic_config()
 
         def run(sync_connection: Connection) -> None:
+            if sync_connection.dialect.name == "postgresql":
+                # Shard processes starting together would migrate a fresh database at once
+                # (duplicate-key errors): one migrates, the others wait, then find it done.
+                sync_connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:class, :key)"),
+                    {"class": LOCK_CLASS, "key": MIGRATION_KEY},
+                )
             config.attributes["connection"] = sync_connection
             action(config, revision)
 

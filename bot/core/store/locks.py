@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 LOCK_CLASS = 0x57DB
 #: The second key of the leader lock; shard locks use the shard id (>= 0).
 LEADER_KEY = -1
+#: The second key of the lock held while migrating (one process migrates at a time).
+MIGRATION_KEY = -2
 
 
 class ShardsTaken(Exception):

@@ -15,7 +15,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.clock import Clock
-from bot.core.scheduling.delivery import Deliverer, DeliveryFailed
+from bot.core.scheduling.delivery import Attempt, Deliverer, DeliveryFailed
 from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store import Store
 from bot.core.store import inbox as inbox_rows
@@ -52,12 +52,12 @@ class Notifier:
 
         `claimed=True` when the caller already owns `key` (the dispatcher's batch claim)."""
 
-        async def send(key: str) -> Delivered:
+        async def send(attempt: Attempt) -> Delivered:
             profile = await self.members.profile(guild_id, user_id)
             if prefer_dm and profile.can_dm:
                 try:
                     sent = await self.deliverer.to_member(
-                        user_id, embed=embed, view=view, idempotency_key=key
+                        user_id, embed=embed, view=view, attempt=attempt
                     )
                 except DeliveryFailed as failure:
                     log.info("DM to %s failed (%s); using the inbox", user_id, failure.reason)

@@ -12,7 +12,7 @@ import discord
 from bot.catalog import CatalogRegistry
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
-from bot.core.scheduling.delivery import Sent
+from bot.core.scheduling.delivery import Attempt, Sent
 from bot.core.scheduling.ledger import deliver_once
 from bot.daily.api import DailyService, reminder_prefs
 from bot.members.api import NUDGE_MODE_LABELS, MemberProfile, MemberService
@@ -226,7 +226,7 @@ class Welcome:
         if not config.enabled or channel_id is None:
             return "off"
 
-        async def send(key: str) -> Sent:
+        async def send(attempt: Attempt) -> Sent:
             post = self.renderer.welcome_post(guild_id, user_id)
             return await self.core.deliverer.to_channel(
                 channel_id,
@@ -234,7 +234,7 @@ class Welcome:
                 view=post.view,
                 content=post.content,
                 allowed_mentions=post.allowed_mentions,
-                idempotency_key=key,
+                attempt=attempt,
             )
 
         day = self.core.clock.now().date().isoformat()

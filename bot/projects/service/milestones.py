@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
-from bot.core.scheduling.delivery import Sent
+from bot.core.scheduling.delivery import Attempt, Sent
 from bot.core.scheduling.ledger import OutcomeStatus, deliver_once
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
@@ -123,10 +123,8 @@ class Milestones:
             return "no_channel"
         embed = self.renderer.celebration(project.user_id, project, link, note, ship_number)
 
-        async def send(key: str) -> Sent:
-            return await self.core.deliverer.to_channel(
-                channel_id, embed=embed, idempotency_key=key
-            )
+        async def send(attempt: Attempt) -> Sent:
+            return await self.core.deliverer.to_channel(channel_id, embed=embed, attempt=attempt)
 
         outcome = await deliver_once(
             self.core.store,
