@@ -32,6 +32,7 @@ from bot.core import embeds
 from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
 from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
+from bot.core.store.changes import announce
 from bot.core.store.rows import all_rows, first_row, save_guild_row
 from bot.core.time import (
     WEEKDAY_LABELS,
@@ -256,6 +257,7 @@ class GuildPost:
         values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
         async with self.core.store.begin() as conn:
             schedule = await self.schedules.save(conn, guild_id, values, self.core.clock.now())
+            await announce(conn, guild_id)
         await self.sync(guild_id)
         return schedule
 
@@ -269,7 +271,7 @@ class GuildPost:
             return
 
         async def job() -> None:
-            await self.post(guild_id)
+            await self.fire(guild_id, schedule, settings.timezone)
 
         self.core.scheduler.add_cron(
             job_id,
@@ -279,6 +281,24 @@ class GuildPost:
             day_of_week=",".join(WEEKDAY_NAMES[d] for d in sorted(schedule.weekdays)),
             timezone=resolve_zone(None, settings.timezone),
         )
+
+    async def fire(self, guild_id: int, planned: PostSchedule, zone: str) -> PostResult:
+        """A cron fire: posts only while the stored schedule still says this fire.
+
+        A schedule, channel or timezone change made in another process (the web dashboard,
+        another shard's process before a reshard) reaches this one's job only when it fires:
+        the stored settings are read again, and a fire they no longer call for is refused and
+        the job rebuilt from what is stored."""
+        schedule = await self.schedule(guild_id)
+        settings = await self.guilds.settings(guild_id)
+        current = (schedule.enabled, schedule.post_time, schedule.weekdays, settings.timezone)
+        if current != (planned.enabled, planned.post_time, planned.weekdays, zone):
+            log.info("guild %s: %s job out of date; rescheduled", guild_id, self.kind)
+            await self.sync(guild_id)
+            # Moved earlier: today's post is now a missed one (posted inside the grace window).
+            caught_up = await self.catch_up(guild_id)
+            return caught_up or PostResult("skipped", "the schedule changed", None)
+        return await self.post(guild_id)
 
     async def start(self) -> None:
         """Schedule every guild's job and catch up what was missed while down.
