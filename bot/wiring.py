@@ -46,6 +46,8 @@ from bot.progress.views import ProgressViews
 from bot.projects.api import shipped_counts
 from bot.projects.service import ProjectService
 from bot.projects.views import ProjectViews
+from bot.reminders.service import ReminderService
+from bot.reminders.views import ReminderViews
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Services:
     progress: ProgressService
     privacy: PrivacyService
     health: HealthService
+    reminders: ReminderService
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
@@ -168,5 +171,8 @@ def build_services(
         privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
         health=HealthService(
             core, guilds=guilds, sweeps=pitfalls, channels=ChannelAudit(store, guilds)
+        ),
+        reminders=ReminderService(
+            core, members=members, notifier=notifier, renderer=ReminderViews()
         ),
     )

@@ -104,6 +104,7 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     )
     if parsed is None:
         raise UserFacingError(f"I couldn't read {quoted(cleaned)} as a time. Try {WHEN_EXAMPLES}.")
+    due: datetime
     if _SPAN.match(cleaned):
         # A span counts real time from now (two hours are two hours across a DST change).
         due = now + (parsed.replace(tzinfo=None) - base)

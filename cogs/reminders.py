@@ -1,0 +1,97 @@
+"""/remind: add, list and delete your own reminders."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.core.checks import guild_id_of, write_cooldown
+from bot.core.options import Picked
+from bot.reminders import views as reminder_ui
+from bot.reminders.rules import TEXT_MAX
+from bot.studybot import StudyBot, StudyGroupCog, reply
+
+#: What `when` and `every` may hold (an autocomplete value is at most 100 characters).
+WhenText = app_commands.Range[str, 1, 100]
+
+
+@app_commands.guild_only()
+class Remind(StudyGroupCog, group_name="remind"):
+    """Your own reminders, on your clock."""
+
+    @app_commands.command(name="add", description="Remind me of something, once or repeating.")
+    @app_commands.describe(
+        what=f"What to remind you of (up to {TEXT_MAX} characters)",
+        when="Once, on your clock: tomorrow 9am, in 2 hours, friday 17:30",
+        every="Repeating: daily 07:00, weekday 18:30, weekly monday 9am",
+    )
+    @write_cooldown()
+    async def add(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        what: app_commands.Range[str, 1, TEXT_MAX],
+        when: WhenText | None = None,
+        every: WhenText | None = None,
+    ) -> None:
+        """Set a one-off reminder (`when`) or a repeating one (`every`)."""
+        reminder, zone = await self.bot.services.reminders.add(
+            guild_id_of(interaction), interaction.user.id, what=what, when=when, every=every
+        )
+        await reply(interaction, embed=reminder_ui.saved_embed(reminder, zone))
+
+    async def _preview(
+        self, interaction: discord.Interaction[StudyBot], current: str, *, every: bool
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not current.strip():
+            return []
+        preview = await self.bot.services.reminders.preview(
+            interaction.guild_id, interaction.user.id, current, every=every
+        )
+        return reminder_ui.preview_choices(current, preview)
+
+    @add.autocomplete("when")
+    async def when_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The time `when` means on the member's clock (and in UTC), before sending."""
+        return await self._preview(interaction, current, every=False)
+
+    @add.autocomplete("every")
+    async def every_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The repeat `every` means, and its next time, before sending."""
+        return await self._preview(interaction, current, every=True)
+
+    @app_commands.command(name="list", description="Your reminders, soonest first.")
+    async def list_reminders(self, interaction: discord.Interaction[StudyBot]) -> None:
+        """List the member's reminders."""
+        found = await self.bot.services.reminders.list(
+            guild_id_of(interaction), interaction.user.id
+        )
+        await reply(interaction, embed=reminder_ui.list_embed(found))
+
+    @app_commands.command(name="delete", description="Delete one of your reminders.")
+    @app_commands.describe(reminder="The reminder to delete (start typing its text)")
+    @write_cooldown()
+    async def delete(self, interaction: discord.Interaction[StudyBot], reminder: Picked) -> None:
+        """Delete one of the member's own reminders."""
+        deleted, zone = await self.bot.services.reminders.delete(
+            guild_id_of(interaction), interaction.user.id, reminder
+        )
+        await reply(interaction, embed=reminder_ui.deleted_embed(deleted, zone))
+
+    @delete.autocomplete("reminder")
+    async def reminder_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The member's own reminders matching what they typed."""
+        if interaction.guild_id is None:
+            return []
+        found = await self.bot.services.reminders.list(interaction.guild_id, interaction.user.id)
+        return reminder_ui.reminder_choices(found, current)
+
+
+async def setup(bot: StudyBot) -> None:
+    """Load this cog (discord.py's extension entry point)."""
+    await bot.add_cog(Remind(bot))
