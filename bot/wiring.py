@@ -15,6 +15,8 @@ from typing import TypedDict
 import discord
 
 from bot.activity.service import ActivityService
+from bot.boards.service import WeeklyBoard
+from bot.boards.views import BoardViews
 from bot.catalog import CatalogRegistry
 from bot.content.service import ContentService
 from bot.core.clock import Clock, FakeClock
@@ -22,6 +24,7 @@ from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
 from bot.core.scheduling.guild_posts import GuildPosts
+from bot.core.scheduling.roles import RoleGrants
 from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.scheduling.simulation import SimulatedScheduler
 from bot.core.settings import Settings
@@ -48,6 +51,8 @@ from bot.projects.service import ProjectService
 from bot.projects.views import ProjectViews
 from bot.reminders.service import ReminderService
 from bot.reminders.views import ReminderViews
+from bot.rewards.service import RewardService
+from bot.rewards.views import RewardViews
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class Services:
     privacy: PrivacyService
     health: HealthService
     reminders: ReminderService
+    rewards: RewardService
+    board: WeeklyBoard
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
@@ -77,6 +84,7 @@ class Services:
         await self.content.start()
         await self.privacy.start()
         await self.pitfalls.start()
+        await self.rewards.start()
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """The lines of `/setup show` after the channels: each post, then each feature."""
@@ -85,6 +93,7 @@ class Services:
         lines.extend(await self.content.setup_summary(guild_id))
         lines.extend(await self.progress.setup_summary(guild_id))
         lines.extend(await self.pitfalls.setup_summary(guild_id))
+        lines.extend(await self.rewards.setup_summary(guild_id))
         return lines
 
 
@@ -154,6 +163,14 @@ def build_services(
         boards={"shipped": shipped_counts, "reviews": review_counts},
         renderer=ProgressViews(),
     )
+    board = WeeklyBoard(core, guilds=guilds, renderer=BoardViews())
+    posts.register(board.poster)
+    rewards = RewardService(
+        core,
+        guilds=guilds,
+        roles=RoleGrants(client, core.deliverer.limiter),
+        renderer=RewardViews(),
+    )
     return Services(
         core=core,
         catalog=catalog,
@@ -170,9 +187,15 @@ def build_services(
         progress=progress,
         privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
         health=HealthService(
-            core, guilds=guilds, sweeps=pitfalls, channels=ChannelAudit(store, guilds)
+            core,
+            guilds=guilds,
+            sweeps=pitfalls,
+            channels=ChannelAudit(store, guilds),
+            rechecks=(rewards,),
         ),
         reminders=ReminderService(
             core, members=members, notifier=notifier, renderer=ReminderViews()
         ),
+        rewards=rewards,
+        board=board,
     )
