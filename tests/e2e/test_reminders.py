@@ -177,3 +177,18 @@ async def test_a_member_may_keep_at_most_25(sb: Sandbox) -> None:
     assert refused.ephemeral and "already have 25 reminders" in refused.text
     assert "/remind delete" in refused.text
     assert f"({MAX_REMINDERS} of {MAX_REMINDERS})" in (await sb.slash(gus, "remind list")).text
+
+
+async def test_help_shows_the_remind_commands_and_moderators_the_new_setup_ones(
+    sb: Sandbox,
+) -> None:
+    from bot.core.help import MENU_PLACEHOLDER
+
+    bob = sb.member("bob")
+    remind = await sb.select(bob, await sb.slash(bob, "help"), MENU_PLACEHOLDER, ["/remind"])
+    assert "`/remind add what [when] [every]`" in remind.text
+    assert "`/remind list`" in remind.text and "`/remind delete reminder`" in remind.text
+    mod = sb.member("morgan", moderator=True)
+    setup = await sb.select(mod, await sb.slash(mod, "help"), MENU_PLACEHOLDER, ["/setup"])
+    assert "`/setup rewards add kind threshold role`" in setup.text
+    assert "`/setup leaderboard [channel] [day] [time] [" in setup.text
