@@ -9,10 +9,16 @@ from bot.core.checks import guild_id_of, write_cooldown
 from bot.core.options import Picked
 from bot.reminders import views as reminder_ui
 from bot.reminders.rules import TEXT_MAX
+from bot.reminders.service import Reminders
 from bot.studybot import StudyBot, StudyGroupCog, reply
 
 #: What `when` and `every` may hold (an autocomplete value is at most 100 characters).
 WhenText = app_commands.Range[str, 1, 100]
+ADD_OPTIONS = {
+    "what": f"What to remind you of (up to {TEXT_MAX} characters)",
+    "when": "Once, on your clock: tomorrow 9am, in 2 hours, friday 17:30",
+    "every": "Repeating: daily 07:00, weekday 18:30, weekly monday 9am",
+}
 
 
 @app_commands.guild_only()
@@ -20,11 +26,7 @@ class Remind(StudyGroupCog, group_name="remind"):
     """Your own reminders, on your clock."""
 
     @app_commands.command(name="add", description="Remind me of something, once or repeating.")
-    @app_commands.describe(
-        what=f"What to remind you of (up to {TEXT_MAX} characters)",
-        when="Once, on your clock: tomorrow 9am, in 2 hours, friday 17:30",
-        every="Repeating: daily 07:00, weekday 18:30, weekly monday 9am",
-    )
+    @app_commands.describe(**ADD_OPTIONS)
     @write_cooldown()
     async def add(
         self,
@@ -42,12 +44,13 @@ class Remind(StudyGroupCog, group_name="remind"):
     async def _preview(
         self, interaction: discord.Interaction[StudyBot], current: str, *, every: bool
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None or not current.strip():
+        """What the typed text means for this member, as the one autocomplete choice."""
+        if not current.strip():
             return []
         preview = await self.bot.services.reminders.preview(
-            interaction.guild_id, interaction.user.id, current, every=every
+            guild_id_of(interaction), interaction.user.id, current, every=every
         )
-        return reminder_ui.preview_choices(current, preview)
+        return reminder_ui.preview_choices(current, preview, every=every)
 
     @add.autocomplete("when")
     async def when_autocomplete(
@@ -63,13 +66,14 @@ class Remind(StudyGroupCog, group_name="remind"):
         """The repeat `every` means, and its next time, before sending."""
         return await self._preview(interaction, current, every=True)
 
+    async def _mine(self, interaction: discord.Interaction[StudyBot]) -> Reminders:
+        """The member's reminders (the group is server-only, so there is a guild)."""
+        return await self.bot.services.reminders.list(guild_id_of(interaction), interaction.user.id)
+
     @app_commands.command(name="list", description="Your reminders, soonest first.")
     async def list_reminders(self, interaction: discord.Interaction[StudyBot]) -> None:
         """List the member's reminders."""
-        found = await self.bot.services.reminders.list(
-            guild_id_of(interaction), interaction.user.id
-        )
-        await reply(interaction, embed=reminder_ui.list_embed(found))
+        await reply(interaction, embed=reminder_ui.list_embed(await self._mine(interaction)))
 
     @app_commands.command(name="delete", description="Delete one of your reminders.")
     @app_commands.describe(reminder="The reminder to delete (start typing its text)")
@@ -86,10 +90,7 @@ class Remind(StudyGroupCog, group_name="remind"):
         self, interaction: discord.Interaction[StudyBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """The member's own reminders matching what they typed."""
-        if interaction.guild_id is None:
-            return []
-        found = await self.bot.services.reminders.list(interaction.guild_id, interaction.user.id)
-        return reminder_ui.reminder_choices(found, current)
+        return reminder_ui.reminder_choices(await self._mine(interaction), current)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -454,9 +454,7 @@ class Setup(StudyGroupCog, group_name="setup"):
     )
     @app_commands.describe(
         channel="Where the weekly board is posted",
-        day="Day of the week (server timezone)",
-        time="Local server time, 24-hour HH:MM (default 18:00)",
-        enabled="False stops the weekly board; true resumes it",
+        **schedule_options("18:00", "the weekly board", day="Day of the week (server timezone)"),
     )
     @app_commands.choices(day=WEEKDAY_CHOICES)
     @moderator_only()

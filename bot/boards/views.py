@@ -39,8 +39,9 @@ class BoardViews:
     def board_post(self, board: WeeklyBoardData) -> discord.Embed:
         """The week's study time, streaks and ships of opted-in members (mentions render as
         names; nobody is pinged: scheduled posts allow no mentions)."""
+        span = f"{board.since.day} {board.since:%b} – {board.until.day} {board.until:%b}"
         embed = embeds.info(
-            f"Weekly board · {board.since:%d %b} – {board.until:%d %b}",
+            f"Weekly board · {span}",
             "Study time, streaks and ships this week. " + OPT_IN,
         )
         embed.add_field(name="Study time", value=_places(board.minutes, "minutes"), inline=False)

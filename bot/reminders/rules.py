@@ -39,6 +39,9 @@ HORIZON = timedelta(days=366)
 #: What `when` and `every` accept, as examples (shown when a text cannot be read).
 WHEN_EXAMPLES = "`tomorrow 9am`, `in 2 hours`, `friday 17:30` or `2026-04-01 10:00`"
 EVERY_EXAMPLES = "`daily 07:00`, `weekday 18:30`, `weekly monday 9am` or `mon,wed,fri 20:00`"
+#: The same, for an autocomplete choice (plain text, no markdown).
+WHEN_HINT = "tomorrow 9am, in 2 hours, friday 17:30"
+EVERY_HINT = "daily 07:00, weekday 18:30, weekly monday 9am"
 
 # "in 2 hours", "in 1 day and 30 minutes": a span from now, not a wall-clock time.
 _SPAN = re.compile(r"^\s*in\s+[\w\s,]+$", re.IGNORECASE)
@@ -53,6 +56,10 @@ _DAY_WORDS = {
     "weekends": "weekends",
 }
 _FILLER = frozenset({"every", "at", "on", "weekly", "and", "each"})
+
+
+class Unreadable(UserFacingError):
+    """A `when` or `every` text the bot could not read at all."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         else None
     )
     if parsed is None:
-        raise UserFacingError(f"I couldn't read {quoted(cleaned)} as a time. Try {WHEN_EXAMPLES}.")
+        raise Unreadable(f"I couldn't read {quoted(cleaned)} as a time. Try {WHEN_EXAMPLES}.")
     due: datetime
     if _SPAN.match(cleaned):
         # A span counts real time from now (two hours are two hours across a DST change).
@@ -147,7 +154,7 @@ def parse_every(text: str) -> Repeat:
     cleaned = (text or "").strip()
     found = _clock(cleaned)
     if found is None:
-        raise UserFacingError(
+        raise Unreadable(
             f"I couldn't find a time of day in {quoted(cleaned)}. Try {EVERY_EXAMPLES}."
         )
     at, rest = found
@@ -162,7 +169,7 @@ def parse_every(text: str) -> Repeat:
             else parse_weekdays(",".join(spelled))
         )
     except UserFacingError:
-        raise UserFacingError(
+        raise Unreadable(
             f"I couldn't read the days in {quoted(cleaned)}. Try {EVERY_EXAMPLES}."
         ) from None
     return Repeat(at, days)

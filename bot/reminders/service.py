@@ -70,6 +70,8 @@ class Preview:
     zone: ZoneInfo
     repeat: rules.Repeat | None = None
     problem: str = ""
+    #: The text was not readable at all (rather than, say, a time that has passed).
+    unreadable: bool = False
 
 
 class ReminderRenderer(Protocol):
@@ -134,6 +136,8 @@ class ReminderService:
                 repeat = rules.parse_every(text)
                 return Preview(repeat.next_after(context.now, context.zone), context.zone, repeat)
             return Preview(rules.parse_when(text, context.now, context.zone), context.zone)
+        except rules.Unreadable as refusal:
+            return Preview(None, context.zone, problem=refusal.message, unreadable=True)
         except UserFacingError as refusal:
             return Preview(None, context.zone, problem=refusal.message)
 

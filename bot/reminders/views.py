@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.core import embeds
 from bot.core.options import CHOICE_VALUE_MAX
 from bot.core.text import escape, shorten
-from bot.reminders.rules import MAX_REMINDERS, describe_local
+from bot.reminders.rules import EVERY_HINT, MAX_REMINDERS, WHEN_HINT, describe_local
 from bot.reminders.service import Preview, Reminder, Reminders
 
 #: Shown under a reminder that was set: where it will arrive.
@@ -83,14 +83,17 @@ def _choice(name: str, value: str) -> app_commands.Choice[str]:
     return app_commands.Choice(name=shorten(name, 100), value=value[:CHOICE_VALUE_MAX])
 
 
-def preview_choices(typed: str, preview: Preview) -> list[app_commands.Choice[str]]:
+def preview_choices(typed: str, preview: Preview, *, every: bool) -> list[app_commands.Choice[str]]:
     """What the member sees while typing `when`/`every`: the time it means on their clock
     and in UTC, or a plain "couldn't read that" (the command then says why, with examples)."""
     text = typed.strip()
     if not text:
         return []
+    if preview.due is None and preview.unreadable:
+        hint = EVERY_HINT if every else WHEN_HINT
+        return [_choice(f"Couldn't read that — try {hint}", text)]
     if preview.due is None:
-        return [_choice(f"Couldn't read that — {preview.problem}".replace("`", ""), text)]
+        return [_choice(preview.problem.replace("`", ""), text)]
     label = local_time_label(preview.due, preview.zone)
     if preview.repeat is not None:
         label = f"{preview.repeat.describe()} · next {label}"

@@ -152,7 +152,13 @@ async def test_list_and_delete_only_your_own(sb: Sandbox) -> None:
 async def test_bad_when_text_is_shown_before_sending_and_refused(sb: Sandbox) -> None:
     finn = await member_in(sb, "finn", "Europe/Berlin")
     choices = await sb.autocomplete(finn, "remind add", "when", "blorp o'clock")
-    assert len(choices) == 1 and choices[0]["name"].startswith("Couldn't read that")
+    assert [c["name"] for c in choices] == [
+        "Couldn't read that — try tomorrow 9am, in 2 hours, friday 17:30"
+    ]
+    every = await sb.autocomplete(finn, "remind add", "every", "sometimes")
+    assert every[0]["name"].startswith("Couldn't read that — try daily 07:00")
+    passed = await sb.autocomplete(finn, "remind add", "when", "yesterday")
+    assert "has passed" in passed[0]["name"]
     refused = await sb.slash(finn, "remind add", when="blorp o'clock", what="x")
     assert refused.ephemeral and "couldn't read" in refused.text and "tomorrow 9am" in refused.text
     past = await sb.slash(finn, "remind add", when="yesterday", what="x")

@@ -38,6 +38,7 @@ async def test_the_board_lists_opted_in_members_only_and_is_posted_once_a_week(
     await advance_to(sb, datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
     posted = boards(sb)
     assert len(posted) == 1
+    assert "Weekly board · 24 Feb – 2 Mar" in posted[0]
     assert f"<@{alice.id}> — 1 h 30 min" in posted[0]
     assert str(bob.id) not in posted[0]
     assert "1 member opted in" in posted[0]

@@ -15,7 +15,7 @@ import logging
 import discord
 from aiolimiter import AsyncLimiter
 
-from bot.core.scheduling.delivery import MISSING_PERMISSIONS
+from bot.core.scheduling.delivery import MISSING_PERMISSIONS, DeliveryFailed
 
 log = logging.getLogger(__name__)
 
@@ -23,23 +23,13 @@ UNKNOWN_MEMBER = 10007
 UNKNOWN_ROLE = 10011
 
 
-class RoleChangeFailed(Exception):
+class RoleChangeFailed(DeliveryFailed):
     """Discord refused a role change. `permanent`: it will not work until someone fixes the
     server (permission, hierarchy, a deleted role); `member_gone`: the member left."""
 
-    def __init__(
-        self,
-        reason: str,
-        *,
-        permanent: bool,
-        member_gone: bool = False,
-        code: int | None = None,
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.permanent = permanent
-        self.member_gone = member_gone
-        self.code = code
+    def __init__(self, reason: str, *, permanent: bool, code: int | None = None) -> None:
+        super().__init__(reason, permanent=permanent, code=code)
+        self.member_gone = code == UNKNOWN_MEMBER
 
 
 def _role_label(role: discord.Role) -> str:
@@ -96,7 +86,7 @@ class RoleGrants:
 def _classify(error: discord.HTTPException) -> RoleChangeFailed:
     code = error.code
     if code == UNKNOWN_MEMBER:
-        return RoleChangeFailed("the member left", permanent=True, member_gone=True, code=code)
+        return RoleChangeFailed("the member left", permanent=True, code=code)
     if code == UNKNOWN_ROLE:
         return RoleChangeFailed("its role no longer exists", permanent=True, code=code)
     if isinstance(error, discord.Forbidden):
