@@ -26,8 +26,8 @@ class Remind(StudyGroupCog, group_name="remind"):
     """Your own reminders, on your clock."""
 
     @app_commands.command(name="add", description="Remind me of something, once or repeating.")
-    @app_commands.describe(**ADD_OPTIONS)
     @write_cooldown()
+    @app_commands.describe(**ADD_OPTIONS)
     async def add(
         self,
         interaction: discord.Interaction[StudyBot],

@@ -27,6 +27,11 @@ from bot.studybot import StudyBot, StudyGroupCog, reply
 
 P = ParamSpec("P")
 
+REWARD_OPTIONS = {
+    "kind": "What is counted (monthly hours are taken back at the month's end)",
+    "threshold": "Days, hours or projects to reach, e.g. 7",
+    "role": "The role to give (it must be below my own role)",
+}
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=name[:3].lower())
     for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -400,17 +405,12 @@ class Setup(StudyGroupCog, group_name="setup"):
     )
 
     @rewards.command(name="add", description="Give a role when members reach a threshold.")
-    @app_commands.describe(
-        kind="What is counted (monthly hours are taken back at the month's end)",
-        threshold="Days, hours or projects to reach, e.g. 7",
-        role="The role to give (it must be below my own role)",
-    )
-    @app_commands.choices(kind=rewards_ui.KIND_CHOICES)
+    @app_commands.describe(**REWARD_OPTIONS)
     @moderator_only()
     async def rewards_add(
         self,
         interaction: discord.Interaction[StudyBot],
-        kind: str,
+        kind: Picked,
         threshold: app_commands.Range[int, 1, max(THRESHOLD_MAX.values())],
         role: discord.Role,
     ) -> None:
@@ -419,6 +419,13 @@ class Setup(StudyGroupCog, group_name="setup"):
             guild_id_of(interaction), kind, threshold, role.id
         )
         await reply(interaction, embed=rewards_ui.added_embed(reward))
+
+    @rewards_add.autocomplete("kind")
+    async def reward_kind_autocomplete(
+        self, interaction: discord.Interaction[StudyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The kinds of threshold (any other value is refused with the list)."""
+        return rewards_ui.kind_choices(current)
 
     @rewards.command(name="remove", description="Stop giving a role reward.")
     @app_commands.describe(reward="The reward to remove (start typing its role)")

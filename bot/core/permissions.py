@@ -41,8 +41,6 @@ INVITE_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("embed_links", "Embed Links"),
     ("attach_files", "Attach Files"),
     ("read_message_history", "Read Message History"),
-    # Role rewards (`/setup rewards`): the bot gives roles below its own.
-    ("manage_roles", "Manage Roles"),
 )
 
 #: The OAuth2 scopes of the invite: the bot user and its slash commands.

@@ -28,7 +28,10 @@ MONTHLY = frozenset({"month_hours"})
 def validate(kind: str, threshold: int) -> None:
     """Refuse an unknown kind or a threshold outside 1..the kind's maximum."""
     if kind not in KINDS:
-        raise UserFacingError("Kind must be streak, hours, month_hours or ships.")
+        raise UserFacingError(
+            "Pick the kind from the list: streak days, study hours in total, study hours this "
+            "month or projects shipped."
+        )
     highest = THRESHOLD_MAX[kind]
     if not 1 <= threshold <= highest:
         raise UserFacingError(f"The threshold for {describe_kind(kind)} must be 1 to {highest:,}.")

@@ -12,6 +12,14 @@ from bot.rewards.rules import KIND_LABELS, KINDS, MAX_REWARDS
 from bot.rewards.service import Reward
 
 KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[kind], value=kind) for kind in KINDS]
+
+
+def kind_choices(typed: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for `kind`: the kinds whose name or value contains what was typed."""
+    needle = typed.strip().lower()
+    return [c for c in KIND_CHOICES if needle in c.name.lower() or needle in c.value]
+
+
 MONTHLY_NOTE = "Monthly rewards are taken back at the end of each month (server time)."
 
 

@@ -200,6 +200,10 @@ async def test_remove_and_refusals(sb: Sandbox) -> None:
     await sb.slash(mod, "setup rewards add", kind="streak", threshold=7, role="Week")
     again = await sb.slash(mod, "setup rewards add", kind="streak", threshold=30, role="Week")
     assert "already the reward for a 7-day streak" in again.text
+    kinds = await sb.autocomplete(mod, "setup rewards add", "kind", "month")
+    assert [c["name"] for c in kinds] == ["Study hours this month"]
+    unknown = await sb.slash(mod, "setup rewards add", kind="karma", threshold=3, role="Month")
+    assert unknown.ephemeral and "Pick the kind" in unknown.text
     too_many = await sb.slash(
         mod, "setup rewards add", kind="month_hours", threshold=800, role="Month"
     )

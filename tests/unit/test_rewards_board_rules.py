@@ -17,7 +17,7 @@ def test_thresholds_are_checked_per_kind() -> None:
     rules.validate("month_hours", 744)
     with pytest.raises(UserFacingError, match="1 to 744"):
         rules.validate("month_hours", 745)
-    with pytest.raises(UserFacingError, match="Kind must be"):
+    with pytest.raises(UserFacingError, match="Pick the kind"):
         rules.validate("karma", 1)
     with pytest.raises(UserFacingError, match="already has 25"):
         rules.check_room(rules.MAX_REWARDS)
