@@ -28,6 +28,8 @@ DEMO_MEMBERS: tuple[tuple[str, bool, str], ...] = (
     ("bob", False, "America/New_York"),
     ("kai", False, "America/Los_Angeles"),
 )
+#: Roles the demo server has for role rewards (below the bot's role, which may manage them).
+DEMO_REWARD_ROLES = ("On a roll", "Busy month")
 
 
 def is_bot_error(text: str) -> bool:
@@ -76,6 +78,9 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_url: str) 
     sandbox = Sandbox(factory, timeout=30.0)
     for name, moderator, zone in DEMO_MEMBERS:
         sandbox.member(name, moderator=moderator, tz=zone)
+    for role in DEMO_REWARD_ROLES:
+        sandbox.add_role(role, position=1)
+    sandbox.set_bot_role(manage_roles=True)
 
     async def advance_time(delta: timedelta) -> None:
         bot = sandbox.bot

@@ -8,12 +8,15 @@ tests import it. It sits above the features, so no feature needs to know the oth
 from __future__ import annotations
 
 import bot.activity.tables
+import bot.boards.tables
 import bot.content.tables
 import bot.daily.tables
 import bot.interview.tables
 import bot.pitfalls.tables
 import bot.progress.tables
 import bot.projects.tables
+import bot.reminders.tables
+import bot.rewards.tables
 from bot.core.store.schema import metadata
 
 FEATURE_TABLE_MODULES = (
@@ -24,6 +27,9 @@ FEATURE_TABLE_MODULES = (
     bot.pitfalls.tables,
     bot.progress.tables,
     bot.projects.tables,
+    bot.reminders.tables,
+    bot.rewards.tables,
+    bot.boards.tables,
 )
 
 __all__ = ["FEATURE_TABLE_MODULES", "metadata"]

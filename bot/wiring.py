@@ -15,6 +15,8 @@ from typing import TypedDict
 import discord
 
 from bot.activity.service import ActivityService
+from bot.boards.service import WeeklyBoard
+from bot.boards.views import BoardViews
 from bot.catalog import CatalogRegistry
 from bot.content.service import ContentService
 from bot.core.clock import Clock, FakeClock
@@ -22,6 +24,7 @@ from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
 from bot.core.scheduling.guild_posts import GuildPosts
+from bot.core.scheduling.roles import RoleGrants
 from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.scheduling.simulation import SimulatedScheduler
 from bot.core.settings import Settings
@@ -47,6 +50,10 @@ from bot.progress.views import ProgressViews
 from bot.projects.api import shipped_counts
 from bot.projects.service import ProjectService
 from bot.projects.views import ProjectViews
+from bot.reminders.service import ReminderService
+from bot.reminders.views import ReminderViews
+from bot.rewards.service import RewardService
+from bot.rewards.views import RewardViews
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class Services:
     progress: ProgressService
     privacy: PrivacyService
     health: HealthService
+    reminders: ReminderService
+    rewards: RewardService
+    board: WeeklyBoard
     #: Hears guilds changed by another process (PostgreSQL LISTEN; `bot.core.store.changes`).
     changes: ChangeListener = field(init=False)
 
@@ -82,6 +92,7 @@ class Services:
         await self.content.start()
         await self.privacy.start()
         await self.pitfalls.start()
+        await self.rewards.start()
 
     async def apply_change_from_elsewhere(self, guild_id: int) -> None:
         """Another process changed a guild's schedules, channels, timezone, pitfall settings
@@ -99,6 +110,7 @@ class Services:
         lines.extend(await self.content.setup_summary(guild_id))
         lines.extend(await self.progress.setup_summary(guild_id))
         lines.extend(await self.pitfalls.setup_summary(guild_id))
+        lines.extend(await self.rewards.setup_summary(guild_id))
         return lines
 
 
@@ -168,6 +180,14 @@ def build_services(
         boards={"shipped": shipped_counts, "reviews": review_counts},
         renderer=ProgressViews(),
     )
+    board = WeeklyBoard(core, guilds=guilds, renderer=BoardViews())
+    posts.register(board.poster)
+    rewards = RewardService(
+        core,
+        guilds=guilds,
+        roles=RoleGrants(client, core.deliverer.limiter),
+        renderer=RewardViews(),
+    )
     return Services(
         core=core,
         catalog=catalog,
@@ -184,6 +204,15 @@ def build_services(
         progress=progress,
         privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
         health=HealthService(
-            core, guilds=guilds, sweeps=pitfalls, channels=ChannelAudit(store, guilds)
+            core,
+            guilds=guilds,
+            sweeps=pitfalls,
+            channels=ChannelAudit(store, guilds),
+            rechecks=(rewards,),
         ),
+        reminders=ReminderService(
+            core, members=members, notifier=notifier, renderer=ReminderViews()
+        ),
+        rewards=rewards,
+        board=board,
     )

@@ -9,6 +9,7 @@ from typing import Any, Concatenate, ParamSpec
 import discord
 from discord import app_commands
 
+from bot.boards import views as board_ui
 from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
@@ -20,10 +21,17 @@ from bot.health.embeds import health_embed
 from bot.members import views as member_views
 from bot.pitfalls import views as pitfalls_ui
 from bot.progress import views as progress_ui
+from bot.rewards import views as rewards_ui
+from bot.rewards.rules import THRESHOLD_MAX
 from bot.studybot import Interaction, StudyBot, StudyGroupCog, reply
 
 P = ParamSpec("P")
 
+REWARD_OPTIONS = {
+    "kind": "What is counted (monthly hours are taken back at the month's end)",
+    "threshold": "Days, hours or projects to reach, e.g. 7",
+    "role": "The role to give (it must be below my own role)",
+}
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=name[:3].lower())
     for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -385,6 +393,96 @@ class Setup(StudyGroupCog, group_name="setup"):
             guild_id_of(interaction), guild=interaction.guild
         )
         await reply(interaction, embed=health_embed(report))
+
+    # --- /setup rewards and /setup leaderboard (issue 19) ---
+
+    rewards = app_commands.Group(
+        name="rewards", description="Roles given for streaks, study hours and ships."
+    )
+
+    @rewards.command(name="add", description="Give a role when members reach a threshold.")
+    @app_commands.describe(**REWARD_OPTIONS)
+    @moderator_only()
+    async def rewards_add(
+        self,
+        interaction: Interaction,
+        kind: Picked,
+        threshold: app_commands.Range[int, 1, max(THRESHOLD_MAX.values())],
+        role: discord.Role,
+    ) -> None:
+        """Give a role once to members who reach a threshold."""
+        reward = await self.bot.services.rewards.add(
+            guild_id_of(interaction), kind, threshold, role.id
+        )
+        await reply(interaction, embed=rewards_ui.added_embed(reward))
+
+    @rewards_add.autocomplete("kind")
+    async def reward_kind_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The kinds of threshold (any other value is refused with the list)."""
+        return rewards_ui.kind_choices(current)
+
+    @rewards.command(name="remove", description="Stop giving a role reward.")
+    @app_commands.describe(reward="The reward to remove (start typing its role)")
+    @moderator_only()
+    async def rewards_remove(self, interaction: Interaction, reward: Picked) -> None:
+        """Stop giving a reward (roles already given stay)."""
+        removed = await self.bot.services.rewards.remove(guild_id_of(interaction), reward)
+        await reply(interaction, embed=rewards_ui.removed_embed(removed))
+
+    @rewards_remove.autocomplete("reward")
+    async def reward_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The server's rewards matching what was typed."""
+        guild = interaction.guild
+        if guild is None:
+            return []
+        found = await self.bot.services.rewards.rewards(guild.id)
+        names = {role.id: f"@{role.name}" for role in guild.roles}
+        return rewards_ui.reward_choices(found, current, names)
+
+    @rewards.command(name="list", description="The role rewards and whether each can be given.")
+    @moderator_only()
+    async def rewards_list(self, interaction: Interaction) -> None:
+        """List the server's role rewards."""
+        found = await self.bot.services.rewards.rewards(guild_id_of(interaction))
+        await reply(interaction, embed=rewards_ui.list_embed(found))
+
+    @app_commands.command(
+        name="leaderboard", description="Post a weekly board of opted-in members in a channel."
+    )
+    @app_commands.describe(
+        channel="Where the weekly board is posted",
+        **schedule_options("18:00", "the weekly board", day="Day of the week (server timezone)"),
+    )
+    @app_commands.choices(day=WEEKDAY_CHOICES)
+    @moderator_only()
+    async def leaderboard(
+        self,
+        interaction: Interaction,
+        channel: discord.TextChannel | None = None,
+        day: str | None = None,
+        time: TimeOfDay | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        """Pick the weekly board's channel, day and time, or turn it off."""
+        guild = interaction.guild
+        assert guild is not None  # moderator_only guarantees a guild
+        if channel is not None:
+            require_usable(guild, channel, "post the weekly board in")
+        schedule, channel_id = await self.bot.services.board.configure(
+            guild.id,
+            channel_id=channel.id if channel else None,
+            weekday=day,
+            post_time=time,
+            enabled=enabled,
+        )
+        settings = await self.bot.services.guilds.settings(guild.id)
+        await reply(
+            interaction, embed=board_ui.configured_embed(schedule, channel_id, settings.timezone)
+        )
 
 
 async def setup(bot: StudyBot) -> None:

@@ -8,6 +8,7 @@ configured channels (`bot.health.channels`, the same check `studybot doctor` run
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -33,6 +34,14 @@ class SweepTimes(Protocol):
         """How long the last sweep took."""
 
 
+class GuildRecheck(Protocol):
+    """A feature that marks settings broken and clears them when a check passes again (role
+    rewards: the bot may give the role now)."""
+
+    async def recheck(self, guild_id: int) -> None:
+        """Clear what works again; runs before the report reads the broken settings."""
+
+
 @dataclass(frozen=True)
 class HealthReport:
     """What `/setup health` shows."""
@@ -56,6 +65,7 @@ class HealthService:
     guilds: GuildService
     sweeps: SweepTimes
     channels: ChannelAudit
+    rechecks: Sequence[GuildRecheck] = ()
 
     async def report(self, guild_id: int, guild: discord.Guild | None = None) -> HealthReport:
         """Jobs, the last sweep and tick, deliveries of the last 24 hours, broken settings and,
@@ -68,6 +78,8 @@ class HealthService:
         ]
         async with self.core.store.connect() as conn:
             counts = await ledger.counts_since(conn, guild_id, now - DELIVERY_WINDOW)
+        for recheck in self.rechecks:
+            await recheck.recheck(guild_id)
         settings = await self.guilds.settings(guild_id)
         channels = await self.channels.check_guild(guild) if guild is not None else []
         return HealthReport(

@@ -50,6 +50,10 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         # Guild-level pitfall thresholds and sweep timings.
         "pitfall_settings",
         "pitfall_sweeps",
+        # Guild role rewards (thresholds and roles), the scan's watermark, the weekly board.
+        "role_rewards",
+        "reward_scan",
+        "weekly_board",
     }
 )
 

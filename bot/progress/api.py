@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from bot.progress.store import community_days, focus_tracks
+from bot.progress.rules import live_streak
+from bot.progress.store import (
+    community_days,
+    focus_tracks,
+    minutes_board,
+    opted_in_members,
+    streak_board,
+)
 from bot.progress.store import welcome as welcome_greeting
 
-__all__ = ["community_days", "focus_tracks", "welcome_greeting"]
+__all__ = [
+    "community_days",
+    "focus_tracks",
+    "live_streak",
+    "minutes_board",
+    "opted_in_members",
+    "streak_board",
+    "welcome_greeting",
+]

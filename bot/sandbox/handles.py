@@ -86,10 +86,25 @@ class SandboxWorld(SandboxCore):
             guild, name, moderator=moderator, dms_open=dms_open, dispatch=self._started, **meta
         )
 
-    def add_role(self, name: str, **perms: bool) -> FakeRole:
-        """A new role in the default guild (``manage_guild=True`` etc.); GUILD_ROLE_CREATE
-        is dispatched once started."""
-        return self.fake.add_role(self._guild, name, discord.Permissions(**perms).value)
+    def add_role(self, name: str, *, position: int | None = None, **perms: bool) -> FakeRole:
+        """A new role in the default guild (``manage_guild=True`` etc.), above every other
+        unless ``position`` says (1: just above @everyone, below the bot's role, as Discord
+        creates roles); GUILD_ROLE_CREATE is dispatched once started."""
+        value = discord.Permissions(**perms).value
+        return self.fake.add_role(self._guild, name, value, position=position)
+
+    def set_bot_role(self, *, position: int | None = None, **perms: bool) -> FakeRole:
+        """Change the bot's own role: grant or take permissions (``manage_roles=False``) and
+        move it (``position=0`` puts it below every role it could give). GUILD_ROLE_UPDATE
+        once started, so the bot's cache follows."""
+        role = self._guild.roles[self._guild.bot_role_id or 0]
+        allow = deny = 0
+        for name, value in perms.items():
+            flag = getattr(discord.Permissions, name).flag
+            allow, deny = (allow | flag, deny) if value else (allow, deny | flag)
+        permissions = (role.permissions | allow) & ~deny
+        self.fake.update_role(self._guild, role, permissions=permissions, position=position)
+        return role
 
     def role(self, name: str) -> FakeRole:
         for r in self._guild.roles.values():

@@ -16,7 +16,7 @@ Lines (``#`` starts a comment; blank lines are ignored)::
     delete #daily                        the channel is deleted (CHANNEL_DELETE)
     drop / reconnect / restart           gateway dropped / op 7 (both RESUME) / a new bot
     time +1d / time +3h / time +30m / time +1d2h30m     advance the clock (``advance_time``)
-    who                                  list members
+    who                                  list members (with their roles)
     help                                 list the commands the bot synced
 
 Members are created on first use (``!`` only matters then). Option values are coerced by the
@@ -399,8 +399,10 @@ class Repl:
         if not members:
             self.emit("  (no members yet)")
         mod_role = self.sb.guild.moderator_role_id
+        roles = self.sb.guild.roles
         for m in members:
             tags = ["moderator"] if mod_role in m.roles else []
+            tags += [f"@{roles[r].name}" for r in m.roles if r != mod_role and r in roles]
             if m.tz:
                 tags.append(m.tz)
             self.emit(f"  {m.name}" + (f" ({', '.join(tags)})" if tags else ""))

@@ -320,17 +320,24 @@ class GuildRoutes(Routes):
         return [m.payload() for m in members[:limit]]
 
     def role_change(self, req: Request) -> tuple[FakeGuild, FakeMember, int]:
-        """The guild, member and role id a role change names, once the bot may manage roles."""
+        """The guild, member and role id a role change names, as Discord judges it: 403 50013
+        unless the bot has Manage Roles and the role is below the bot's highest role (the
+        owner excepted); 404 10011 for a role that does not exist."""
         guild = self.guild(req.params["guild_id"])
         member = self.member(guild, req.params["user_id"])
-        if not guild.base_permissions(self.world.bot_member(guild)) & P.manage_roles.flag:
+        bot = self.world.bot_member(guild)
+        if not guild.base_permissions(bot) & P.manage_roles.flag:
             raise missing_permissions()
-        return guild, member, int(req.params["role_id"])
+        rid = int(req.params["role_id"])
+        role = guild.roles.get(rid)
+        if role is None:
+            raise ApiError(404, 10011, "Unknown Role")
+        if bot.id != guild.owner_id and role.position >= self.world.top_position(guild, bot):
+            raise missing_permissions()
+        return guild, member, rid
 
     async def add_role(self, req: Request) -> Any:
-        guild, member, rid = self.role_change(req)
-        if rid not in guild.roles:
-            raise ApiError(404, 10011, "Unknown Role")
+        _, member, rid = self.role_change(req)
         if rid not in member.roles:
             member.roles.append(rid)
         await self.world.events.dispatch("GUILD_MEMBER_UPDATE", member_event(member))

@@ -207,13 +207,35 @@ class World:
             self.events.dispatch_soon("GUILD_MEMBER_ADD", member_event(member))
         return member
 
-    def add_role(self, guild: FakeGuild, name: str, permissions: int = 0) -> FakeRole:
-        role = FakeRole(self.ids.next(), name, permissions, position=len(guild.roles))
+    def add_role(
+        self, guild: FakeGuild, name: str, permissions: int = 0, *, position: int | None = None
+    ) -> FakeRole:
+        """A role (by default above every other; `position` puts it elsewhere, e.g. 1: just
+        above @everyone, where Discord creates new roles)."""
+        place = len(guild.roles) if position is None else position
+        role = FakeRole(self.ids.next(), name, permissions, position=place)
         guild.roles[role.id] = role
         self.events.dispatch_soon(
             "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()}
         )
         return role
+
+    def update_role(
+        self,
+        guild: FakeGuild,
+        role: FakeRole,
+        *,
+        permissions: int | None = None,
+        position: int | None = None,
+    ) -> None:
+        """Change a role's permissions or position (GUILD_ROLE_UPDATE once a session exists)."""
+        if permissions is not None:
+            role.permissions = permissions
+        if position is not None:
+            role.position = position
+        self.events.dispatch_soon(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role.payload()}
+        )
 
     def give_role(self, member: FakeMember, role: FakeRole) -> None:
         if role.id not in member.roles:
@@ -270,6 +292,11 @@ class World:
 
     def bot_member(self, guild: FakeGuild) -> FakeMember:
         return guild.members[self.bot_user.id]
+
+    def top_position(self, guild: FakeGuild, member: FakeMember) -> int:
+        """The position of the member's highest role (0: only @everyone)."""
+        positions = [guild.roles[rid].position for rid in member.roles if rid in guild.roles]
+        return max(positions, default=0)
 
     def bot_permissions(self, channel: FakeChannel) -> int:
         """The bot's permissions in ``channel`` (all of them in a DM)."""

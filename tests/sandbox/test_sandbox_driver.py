@@ -403,3 +403,40 @@ async def test_others_cannot_click_an_ephemeral_message(sb: Sandbox) -> None:
         await sb.click(bob, reply, "Hint")
     public = await sb.slash(alice, "counter")
     assert (await sb.click(bob, public, "Count 0")).content == "count is 1"
+
+
+async def test_role_grants_follow_discords_permission_and_hierarchy(sb: Sandbox) -> None:
+    assert sb.bot is not None
+    http = sb.bot.http
+    alice = sb.member("alice")
+    below = sb.add_role("Streak 7", position=1)
+    above = sb.add_role("Admins")  # created on top: above the bot's role
+    await sb.wait_idle()
+    # The bot was invited without Manage Roles: 403 50013, the member keeps her roles.
+    with pytest.raises(discord.Forbidden) as refused:
+        await http.add_role(sb.guild.id, alice.id, below.id)
+    assert refused.value.code == 50013 and below.id not in alice.roles
+    sb.set_bot_role(manage_roles=True)
+    await sb.wait_idle()
+    await http.add_role(sb.guild.id, alice.id, below.id)
+    assert below.id in alice.roles
+    # The bot's cache followed the grant (GUILD_MEMBER_UPDATE) and its role (GUILD_ROLE_UPDATE).
+    await sb.wait_idle()
+    guild = sb.bot.get_guild(sb.guild.id)
+    assert guild is not None and guild.me.guild_permissions.manage_roles
+    member = guild.get_member(alice.id)
+    assert member is not None and below.id in {role.id for role in member.roles}
+    # A role at or above the bot's highest role: 50013 too.
+    with pytest.raises(discord.Forbidden):
+        await http.add_role(sb.guild.id, alice.id, above.id)
+    sb.set_bot_role(position=0)  # the bot's role moved below "Streak 7"
+    await sb.wait_idle()
+    with pytest.raises(discord.Forbidden):
+        await http.remove_role(sb.guild.id, alice.id, below.id)
+    sb.set_bot_role(position=5)
+    await sb.wait_idle()
+    await http.remove_role(sb.guild.id, alice.id, below.id)
+    assert below.id not in alice.roles
+    with pytest.raises(discord.NotFound) as unknown:
+        await http.add_role(sb.guild.id, alice.id, 12345)
+    assert unknown.value.code == 10011
