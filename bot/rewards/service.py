@@ -20,7 +20,7 @@ moderator changes the rewards or `/setup health` finds it fixed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Awaitable, Collection
 from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -174,6 +174,16 @@ class RewardService:
 
     # --- jobs ----------------------------------------------------------------------------
 
+    @property
+    def scanner(self) -> str:
+        """This process's scan watermark (one per set of shards)."""
+        return rows.scan_name(self.core.settings.shards)
+
+    async def _owned(self, guild_ids: Awaitable[list[int]]) -> list[int]:
+        """The guilds of `guild_ids` on this process's shards (the others are another's)."""
+        shards = self.core.settings.shards
+        return [guild_id for guild_id in await guild_ids if shards.owns(guild_id)]
+
     async def start(self) -> None:
         """At start: the scan job, each guild's daily check, and month-end removals that
         were due while the bot was down."""
@@ -181,7 +191,7 @@ class RewardService:
             SCAN_JOB, self.scan, seconds=SCAN_SECONDS, wake=self.next_scan
         )
         async with self.core.store.connect() as conn:
-            guild_ids = await rows.guild_ids(conn)
+            guild_ids = await self._owned(rows.guild_ids(conn))
         for guild_id in guild_ids:
             await self.sync_job(guild_id)
             try:
@@ -214,11 +224,11 @@ class RewardService:
         """When the scan has work (the simulation's wake source): now, if a rewarded guild
         has changes since the watermark or a reward nobody was checked against."""
         async with self.core.store.connect() as conn:
-            guild_ids = await rows.guild_ids(conn)
+            guild_ids = await self._owned(rows.guild_ids(conn))
             if not guild_ids:
                 return None
-            state = await rows.scan_state(conn)
-            if state is None or await rows.unswept_guilds(conn):
+            state = await rows.scan_state(conn, self.scanner)
+            if state is None or await self._owned(rows.unswept_guilds(conn)):
                 return self.core.clock.now()
             top = await rows.last_activity_id(conn)
             changed = await rows.changed_members(
@@ -231,10 +241,10 @@ class RewardService:
         or re-armed rewards. Returns how many members were checked."""
         now = self.core.clock.now()
         async with self.core.store.connect() as conn:
-            guild_ids = await rows.guild_ids(conn)
-            state = await rows.scan_state(conn)
+            guild_ids = await self._owned(rows.guild_ids(conn))
+            state = await rows.scan_state(conn, self.scanner)
             top = await rows.last_activity_id(conn)
-            unswept = await rows.unswept_guilds(conn)
+            unswept = await self._owned(rows.unswept_guilds(conn))
             changed = (
                 await rows.changed_members(
                     conn, guild_ids, state["activity_id"], top, state["scanned_at"]
@@ -254,7 +264,7 @@ class RewardService:
         for guild_id, users in sorted(by_guild.items()):
             checked += await self.check_guild(guild_id, users)
         async with self.core.store.begin() as conn:
-            await rows.save_scan(conn, top, now)
+            await rows.save_scan(conn, top, now, self.scanner)
         return checked
 
     # --- giving and taking ---------------------------------------------------------------

@@ -8,6 +8,7 @@ study log (`bot.activity.api`, which voice study time lands in too), streaks fro
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, insert, select, true, 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
+from bot.core.shards import ShardPlan
 from bot.core.store.rows import all_rows, count_rows, first_row, insert_new, inserted_id
 from bot.core.store.schema import members
 from bot.daily.api import streaks
@@ -242,19 +244,29 @@ async def mark_removed(conn: AsyncConnection, grant_id: int, now: datetime) -> N
 # --- the scan's watermark -----------------------------------------------------------------
 
 
-async def scan_state(conn: AsyncConnection) -> dict[str, Any] | None:
-    return await first_row(conn, select(reward_scan).where(reward_scan.c.name == SCAN))
+def scan_name(shards: ShardPlan) -> str:
+    """The watermark's row for a process's shards: each shard process scans its own guilds
+    and keeps its own place in the study log."""
+    if shards.covers_all:
+        return SCAN
+    return f"{SCAN}:{hashlib.sha1(shards.describe().encode()).hexdigest()[:12]}"
 
 
-async def save_scan(conn: AsyncConnection, activity_id: int, now: datetime) -> None:
+async def scan_state(conn: AsyncConnection, name: str = SCAN) -> dict[str, Any] | None:
+    return await first_row(conn, select(reward_scan).where(reward_scan.c.name == name))
+
+
+async def save_scan(
+    conn: AsyncConnection, activity_id: int, now: datetime, name: str = SCAN
+) -> None:
     updated = await conn.execute(
         update(reward_scan)
-        .where(reward_scan.c.name == SCAN)
+        .where(reward_scan.c.name == name)
         .values(activity_id=activity_id, scanned_at=now)
     )
     if updated.rowcount == 0:
         await insert_new(
-            conn, insert(reward_scan).values(name=SCAN, activity_id=activity_id, scanned_at=now)
+            conn, insert(reward_scan).values(name=name, activity_id=activity_id, scanned_at=now)
         )
 
 

@@ -160,3 +160,11 @@ async def test_one_process_leads_and_leadership_moves_on_when_it_stops(
     assert await first.locks.lead()  # still the leader (asking again changes nothing)
     await first.locks.close()
     assert await second.locks.lead()
+
+
+def test_each_set_of_shards_keeps_its_own_reward_scan_watermark() -> None:
+    from bot.rewards.store import SCAN, scan_name
+
+    names = {scan_name(plan) for plan in (ShardPlan.of(2, [0]), ShardPlan.of(2, [1]))}
+    assert len(names) == 2 and all(len(name) <= 32 for name in names)  # the column's width
+    assert scan_name(UNSHARDED) == scan_name(ShardPlan.of(2, None)) == SCAN
