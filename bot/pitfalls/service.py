@@ -27,6 +27,8 @@ from bot.catalog import CatalogRegistry, Nudge, render_nudge
 from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
+from bot.core.scheduling.delivery import Attempt
+from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store.changes import announce
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import GuildService, Notifier
@@ -199,7 +201,7 @@ class PitfallService:
         settings = await self.guilds.settings(guild_id)
 
         async def job() -> None:
-            await self.sweep(guild_id)
+            await self.scheduled_sweep(guild_id)
 
         scheduler.add_cron(
             self.job_id(guild_id),
@@ -211,6 +213,31 @@ class PitfallService:
         )
 
     # --- the sweep -----------------------------------------------------------------------------
+
+    async def scheduled_sweep(self, guild_id: int) -> SweepResult | None:
+        """The daily job: one sweep per guild and local day, whichever process fires it (a
+        ledger key `sweep:{guild}:{local date}`; None when it already ran)."""
+        settings = await self.guilds.settings(guild_id)
+        day = local_date(self.core.clock.now(), resolve_zone(None, settings.timezone))
+        results: list[SweepResult] = []
+
+        async def run(_attempt: Attempt) -> Delivered:
+            result = await self.sweep(guild_id)
+            results.append(result)
+            return Delivered(detail=f"{result.members_evaluated} members, {result.nudges} nudges")
+
+        outcome = await deliver_once(
+            self.core.store,
+            self.core.clock,
+            key=f"sweep:{guild_id}:{day.isoformat()}",
+            guild_id=guild_id,
+            kind="sweep",
+            send=run,
+            telemetry=self.core.telemetry,
+        )
+        if outcome.status == "duplicate":
+            log.info("guild %s: the pitfall sweep of %s already ran", guild_id, day)
+        return results[0] if results else None
 
     async def sweep(self, guild_id: int) -> SweepResult:
         """Evaluate every member of the guild, record detections, deliver nudges."""

@@ -326,3 +326,16 @@ async def test_a_newcomer_waits_for_the_window_then_hears_the_real_span(sb: Sand
     assert flags["tutorial_hell"].evidence["course_minutes"] == 14 * 180
     # The theory-practice gap looks at 21 days: all theory, but it still waits.
     assert "theory_practice_gap" not in flags
+
+
+async def test_the_daily_sweep_runs_once_per_guild_and_local_day_whoever_fires_it(
+    sb: Sandbox, e2e_clock: FakeClock
+) -> None:
+    """Two processes firing the same guild's sweep (a reshard, a stale job) share the ledger
+    key `sweep:{guild}:{local date}`: the second finds it taken."""
+    pitfalls = bot_of(sb).services.pitfalls
+    first = await pitfalls.scheduled_sweep(sb.guild.id)
+    assert first is not None and not first.skipped
+    assert await pitfalls.scheduled_sweep(sb.guild.id) is None  # the same day: already ran
+    e2e_clock.advance(timedelta(days=1))
+    assert await pitfalls.scheduled_sweep(sb.guild.id) is not None  # a new local day
