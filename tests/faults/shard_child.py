@@ -7,13 +7,17 @@ MODE "setup": configure each guild (Berlin time, daily channel, 09:00) without c
 MODE "run": connect as shards SHARD_IDS of SHARD_COUNT; the catch-up at start posts the missed
 prompt of each guild on those shards; "CATCHUP-DONE" is printed when it returned. A shard
 another process runs: "REFUSED" and exit code 7, as `studybot run` exits.
+MODE "die-after-post-N": as "run", but the process dies (os._exit, as a SIGKILL would end it)
+right after Discord accepted its N-th post, before the ledger records it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 import discord.gateway
 import discord.http
@@ -57,12 +61,31 @@ async def main() -> int:
         print("REFUSED", flush=True)
         await bot.close()
         return EXIT_RUNNING
+    if mode.startswith("die-after-post-"):
+        die_after(bot, int(mode.rsplit("-", 1)[1]))
     runner = asyncio.create_task(bot.connect(reconnect=False))
     await bot.wait_until_ready()
     await bot.services.daily.start()
     print("CATCHUP-DONE", flush=True)
     await runner
     return 0
+
+
+def die_after(bot: Any, posts: int) -> None:
+    deliverer = bot.services.core.deliverer
+    real = deliverer.to_channel
+    accepted = 0
+
+    async def post_then_maybe_die(channel_id: int, **options: Any) -> Any:
+        nonlocal accepted
+        sent = await real(channel_id, **options)
+        accepted += 1
+        if accepted == posts:
+            print(f"DIED-AFTER {channel_id}", flush=True)
+            os._exit(9)
+        return sent
+
+    deliverer.to_channel = post_then_maybe_die
 
 
 if __name__ == "__main__":

@@ -182,3 +182,27 @@ async def test_a_process_killed_mid_round_catches_up_its_own_guilds_once(world: 
     assert {ledger[g][:2] for g in shard0} == {("sent", "shard-0")}
     assert {ledger[g][:2] for g in shard1} == {("sent", "shard-1")}
     assert all(ledger[g][2] == 1 for g in shard0)  # the other process's guilds: untouched
+
+
+async def test_a_restart_after_the_nonce_window_finds_the_post_instead_of_repeating_it(
+    world: World,
+) -> None:
+    shard0, shard1 = world.on_shard(0), world.on_shard(1)
+    other = await world.spawn("run", 0)
+    dying = await world.spawn("die-after-post-3", 1)
+    assert dying.stdout is not None
+    line = await asyncio.wait_for(dying.stdout.readline(), 180)
+    assert line.startswith(b"DIED-AFTER"), line
+    await dying.wait()
+    lost = int(line.split()[1])  # the channel of the post Discord has and the ledger lacks
+    guild = next(g for g in shard1 if world.channel_of[g] == lost)
+    assert (await world.ledger())[guild][:2] == ("claimed", "shard-1")
+    # Much later than Discord's nonce window: the nonce no longer protects the resend.
+    world.fake.advance_time(world.fake.nonce_window_seconds + 60)
+    await started(other)
+    restarted = await world.spawn("run", 1)
+    await started(restarted)
+    await world.until(lambda: world.posted(shard1) == len(shard1), 120, "shard 1's catch-up")
+    assert world.posts(shard0 + shard1) == dict.fromkeys(shard0 + shard1, 1)
+    ledger = await world.ledger()
+    assert ledger[guild] == ("sent", "shard-1", 2)  # the second attempt found the first post
