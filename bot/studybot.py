@@ -289,7 +289,6 @@ class StudyBot(commands.AutoShardedBot):
                 self.observability = None
             if self._services is not None:
                 self._services.core.scheduler.shutdown()
-                await self._services.changes.close()
             self._stop_views()
             await super().close()
         finally:

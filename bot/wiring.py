@@ -9,7 +9,7 @@ and the app reach services through the typed `Services` it returns. The order of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypedDict
 
 import discord
@@ -29,7 +29,6 @@ from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.scheduling.simulation import SimulatedScheduler
 from bot.core.settings import Settings
 from bot.core.store import Store
-from bot.core.store.changes import ChangeListener
 from bot.core.telemetry import Telemetry
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
@@ -78,30 +77,14 @@ class Services:
     reminders: ReminderService
     rewards: RewardService
     board: WeeklyBoard
-    #: Hears guilds changed by another process (PostgreSQL LISTEN; `bot.core.store.changes`).
-    changes: ChangeListener = field(init=False)
-
-    def __post_init__(self) -> None:
-        listener = ChangeListener(self.core.store.engine, self.apply_change_from_elsewhere)
-        object.__setattr__(self, "changes", listener)  # frozen: set once, here
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
-        await self.changes.start()  # before the catch-up: no change is missed meanwhile
         await self.posts.start()
         await self.content.start()
         await self.privacy.start()
         await self.pitfalls.start()
         await self.rewards.start()
-
-    async def apply_change_from_elsewhere(self, guild_id: int) -> None:
-        """Another process changed a guild's schedules, channels, timezone, pitfall settings
-        or packs: when the guild is on this process's shards, its jobs are rebuilt and its
-        packs reloaded from what is stored."""
-        if not self.core.settings.shards.owns(guild_id):
-            return
-        await self.guilds.reschedule(guild_id)
-        await self.content.reload_guild(guild_id)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """The lines of `/setup show` after the channels: each post, then each feature."""

@@ -29,7 +29,6 @@ from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Attempt
 from bot.core.scheduling.ledger import Delivered, deliver_once
-from bot.core.store.changes import announce
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import GuildService, Notifier
 from bot.pitfalls import store as rows
@@ -179,7 +178,6 @@ class PitfallService:
             row = await rows.save_settings(
                 conn, guild_id, self.core.clock.now(), overrides=overrides, enabled=enabled
             )
-            await announce(conn, guild_id)
         config = _config(row)
         await self._schedule(guild_id, config)
         return config

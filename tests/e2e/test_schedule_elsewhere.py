@@ -4,18 +4,12 @@ fires (the stale fire is refused and the job rebuilt from what is stored)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-
-import pytest
+from datetime import UTC, datetime
 
 from bot import testing
-from bot.core.clock import FakeClock
 from bot.core.scheduling.guild_posts import schedule_changes
 from bot.core.store import Store
 from bot.sandbox import Sandbox
-from bot.studybot import StudyBot
-from tests.backends import ON_POSTGRES
 from tests.e2e.conftest import bot_of
 from tests.e2e.test_daily import configure_daily, daily_posts
 
@@ -41,28 +35,4 @@ async def test_a_fire_the_stored_schedule_no_longer_calls_for_is_refused(sb: San
     [post] = daily_posts(sb)
     prompt = await bot.services.daily.prompt_for_day(sb.guild.id, bot.clock.now().date())
     assert prompt.posted_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 Berlin
-    assert post.embeds
-
-
-@pytest.mark.skipif(not ON_POSTGRES, reason="another process's change needs PostgreSQL")
-async def test_a_schedule_set_by_another_process_reschedules_the_serving_bot(
-    sb: Sandbox, make_bot: Callable[[], StudyBot], e2e_clock: FakeClock
-) -> None:
-    await configure_daily(sb, "UTC", time="09:00")
-    bot = bot_of(sb)
-    before = bot.services.changes.applied
-    # The dashboard (another process on the database) moves the post to 07:30 and turns it on.
-    other = make_bot()
-    await other.prepare()
-    try:
-        await other.services.posts["daily"].configure(sb.guild.id, post_time="07:30")
-    finally:
-        await other.store.close()
-    await bot.services.changes.wait_applied(before + 1, within=30)
-    # 07:00 now: without the change this bot would post at 09:00; it posts at 07:30.
-    await testing.advance(bot, timedelta(minutes=45))
-    await sb.wait_idle()
-    [post] = daily_posts(sb)
-    prompt = await bot.services.daily.prompt_for_day(sb.guild.id, e2e_clock.now().date())
-    assert prompt.posted_at is not None and prompt.posted_at.strftime("%H:%M") == "07:30"
     assert post.embeds

@@ -30,7 +30,6 @@ from bot.content.rules import refusal, stored_label
 from bot.content.store import PackHead
 from bot.core.errors import NotFoundError, UserFacingError
 from bot.core.runtime import Core
-from bot.core.store.changes import announce
 
 log = logging.getLogger(__name__)
 
@@ -67,44 +66,23 @@ class GuildPacks:
         async with self.store.connect() as conn:
             rows = await content_rows.enabled_current(conn)
             switched_off = await content_rows.disabled_builtins(conn)
+        builtin_ids = {p.id for p in self.catalog.builtin_packs}
+        for guild_id, pack_ids in switched_off.items():
+            try:
+                self.catalog.set_builtin_disabled(guild_id, sorted(pack_ids & builtin_ids))
+            except PackError as exc:
+                log.warning(
+                    "guild %s: its switched-off built-in packs no longer fit; all built-ins "
+                    "stay on: %s",
+                    guild_id,
+                    exc.format(limit=3),
+                )
         by_guild: defaultdict[int, list[content_rows.EnabledSource]] = defaultdict(list)
         for row in rows:
             by_guild[int(row["guild_id"])].append(row)
-        for guild_id in sorted(set(switched_off) | set(by_guild)):
-            await self._load_stored_guild(
-                guild_id, by_guild.get(guild_id, []), switched_off.get(guild_id, set())
-            )
-
-    async def reload_guild(self, guild_id: int) -> None:
-        """Load a guild's packs as stored again: another process changed them
-        (`bot.core.store.changes`)."""
-        async with self._locks[guild_id]:
-            async with self.store.connect() as conn:
-                rows = await content_rows.enabled_current(conn)
-                switched_off = await content_rows.disabled_builtins(conn)
-            mine = [row for row in rows if int(row["guild_id"]) == guild_id]
-            for pack_id in [k[1] for k in self._skipped if k[0] == guild_id]:
-                del self._skipped[(guild_id, pack_id)]
-            await self._load_stored_guild(guild_id, mine, switched_off.get(guild_id, set()))
-
-    async def _load_stored_guild(
-        self,
-        guild_id: int,
-        rows: Sequence[content_rows.EnabledSource],
-        switched_off: set[str],
-    ) -> None:
-        builtin_ids = {p.id for p in self.catalog.builtin_packs}
-        try:
-            self.catalog.set_builtin_disabled(guild_id, sorted(switched_off & builtin_ids))
-        except PackError as exc:
-            log.warning(
-                "guild %s: its switched-off built-in packs no longer fit; all built-ins "
-                "stay on: %s",
-                guild_id,
-                exc.format(limit=3),
-            )
-        packs = await asyncio.to_thread(self._parse_rows, guild_id, rows)
-        await self._load_guild(guild_id, packs)
+        for guild_id, guild_rows in by_guild.items():
+            packs = await asyncio.to_thread(self._parse_rows, guild_id, guild_rows)
+            await self._load_guild(guild_id, packs)
 
     def _parse_rows(self, guild_id: int, rows: Sequence[content_rows.EnabledSource]) -> list[Pack]:
         packs: list[Pack] = []
@@ -159,7 +137,6 @@ class GuildPacks:
         """Write rows and swap the guild's packs as one unit (see the module docstring)."""
         previous = self.catalog.guild_packs(guild_id)
         await self._apply(
-            guild_id,
             write,
             partial(self.catalog.set_guild_packs, guild_id, packs),
             partial(self.catalog.set_guild_packs, guild_id, previous),
@@ -167,12 +144,7 @@ class GuildPacks:
         )
 
     async def _apply(
-        self,
-        guild_id: int,
-        write: Write,
-        change: Callable[[], object],
-        undo: Callable[[], object],
-        heading: str,
+        self, write: Write, change: Callable[[], object], undo: Callable[[], object], heading: str
     ) -> None:
         """Write rows, then change the registry inside the same transaction.
 
@@ -183,7 +155,6 @@ class GuildPacks:
         try:
             async with self.store.begin() as conn:
                 await write(conn)
-                await announce(conn, guild_id)  # other processes reload the guild's packs
                 await asyncio.to_thread(change)
                 changed = True
         except PackError as exc:

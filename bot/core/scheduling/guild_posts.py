@@ -32,7 +32,6 @@ from bot.core import embeds
 from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
 from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
-from bot.core.store.changes import announce
 from bot.core.store.rows import all_rows, first_row, save_guild_row
 from bot.core.time import (
     WEEKDAY_LABELS,
@@ -257,7 +256,6 @@ class GuildPost:
         values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
         async with self.core.store.begin() as conn:
             schedule = await self.schedules.save(conn, guild_id, values, self.core.clock.now())
-            await announce(conn, guild_id)
         await self.sync(guild_id)
         return schedule
 
@@ -285,10 +283,10 @@ class GuildPost:
     async def fire(self, guild_id: int, planned: PostSchedule, zone: str) -> PostResult:
         """A cron fire: posts only while the stored schedule still says this fire.
 
-        A schedule, channel or timezone change made in another process (the web dashboard,
-        another shard's process before a reshard) reaches this one's job only when it fires:
-        the stored settings are read again, and a fire they no longer call for is refused and
-        the job rebuilt from what is stored."""
+        A schedule, channel or timezone change made in another process (the web dashboard)
+        reaches this process through the change feed within seconds; a fire in between, or
+        one whose notice was missed, is caught here: the stored settings are read again, and a
+        fire they no longer call for is refused and the job rebuilt from what is stored."""
         schedule = await self.schedule(guild_id)
         settings = await self.guilds.settings(guild_id)
         current = (schedule.enabled, schedule.post_time, schedule.weekdays, settings.timezone)

@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.store import Store
-from bot.core.store.changes import announce
 from bot.core.time import canonical_timezone
 from bot.core.zones import all_timezones
 from bot.members import guild_store as guild_rows
@@ -73,17 +72,13 @@ class GuildService:
     async def set_timezone(self, guild_id: int, zone: str) -> GuildSettings:
         """Set the guild's timezone (a city or IANA name); reschedules its posts."""
         name = canonical_timezone(zone, all_timezones())
-        settings = await self._update(guild_id, announce_change=True, timezone=name)
+        settings = await self._update(guild_id, timezone=name)
         await self._changed(guild_id)
         return settings
 
     async def _changed(self, guild_id: int) -> None:
         for listener in self.listeners:
             await listener(guild_id)
-
-    async def reschedule(self, guild_id: int) -> None:
-        """Rebuild the guild's jobs from what is stored (a change made by another process)."""
-        await self._changed(guild_id)
 
     async def set_moderator_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
         """Set or clear the role whose members are moderators."""
@@ -97,7 +92,7 @@ class GuildService:
         current = await self.settings(guild_id)
         broken = {k: v for k, v in current.broken.items() if k not in chosen}
         values: dict[str, Any] = {f"{name}_channel_id": cid for name, cid in chosen.items()}
-        settings = await self._update(guild_id, announce_change=True, broken=broken, **values)
+        settings = await self._update(guild_id, broken=broken, **values)
         await self._changed(guild_id)
         return settings
 
@@ -129,13 +124,7 @@ class GuildService:
             remaining = {k: v for k, v in current.broken.items() if k != setting}
             await self._update(guild_id, broken=remaining)
 
-    async def _update(
-        self, guild_id: int, *, announce_change: bool = False, **values: Any
-    ) -> GuildSettings:
-        """Write settings; `announce_change` when the change reschedules the guild's jobs (the
-        process serving the guild may be another one: `bot.core.store.changes`)."""
+    async def _update(self, guild_id: int, **values: Any) -> GuildSettings:
         async with self.store.begin() as conn:
             row = await guild_rows.update_fields(conn, guild_id, self.clock.now(), **values)
-            if announce_change:
-                await announce(conn, guild_id)
         return GuildSettings.from_row(row)
