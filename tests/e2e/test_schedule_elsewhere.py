@@ -1,6 +1,6 @@
 """A schedule changed by another process (the dashboard, another shard's process) reaches
-the process that owns the guild: at once on PostgreSQL (NOTIFY), and in any case when its job
-fires (the stale fire is refused and the job rebuilt from what is stored)."""
+the process that owns the guild through the change feed within seconds, and in any case when
+its job fires: the stale fire is refused and the job rebuilt from what is stored."""
 
 from __future__ import annotations
 
