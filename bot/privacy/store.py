@@ -50,6 +50,10 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         # Guild-level pitfall thresholds and sweep timings.
         "pitfall_settings",
         "pitfall_sweeps",
+        # Whether the guild shows its public board on the web dashboard.
+        "public_board",
+        # Which guild a process changed (schedules, packs), for the other processes.
+        "change_notices",
     }
 )
 
