@@ -100,8 +100,11 @@ class DiscordOAuth:
             "redirect_uri": self.redirect_uri,
             "code_verifier": verifier,
         }
-        auth = aiohttp.BasicAuth(self.client_id, self.client_secret)
-        answer = await self._call("POST", "/oauth2/token", data=form, auth=auth)
+        pair = f"{self.client_id}:{self.client_secret}".encode()
+        basic = "Basic " + base64.b64encode(pair).decode("ascii")
+        answer = await self._call(
+            "POST", "/oauth2/token", data=form, headers={"Authorization": basic}
+        )
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise LoginFailed("Discord did not accept the login")

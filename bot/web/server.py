@@ -27,7 +27,7 @@ from bot.core.store import Store
 from bot.core.telemetry import NullTelemetry
 from bot.web.app import create_app
 from bot.web.context import WebContext
-from bot.web.directory import Directory, DiscordDirectory
+from bot.web.directory import TTL_SECONDS, Directory, DiscordDirectory
 from bot.web.oauth import DiscordOAuth
 from bot.wiring import build_services
 
@@ -95,10 +95,12 @@ async def open_dashboard(
     clock: Clock | None = None,
     directory: Directory | None = None,
     login: bool = True,
+    cache_seconds: float = TTL_SECONDS,
 ) -> Dashboard:
     """Everything the dashboard needs, over the database of `settings` (already migrated).
 
-    `login=False` and a `directory` of your own serve without Discord (the benchmarks)."""
+    `login=False` and a `directory` of your own serve without Discord (the benchmarks);
+    `cache_seconds` is how old Discord's answers about members may be (tests use 0)."""
     clock = clock or SystemClock()
     store = Store(settings.database_url)
     client = discord.Client(intents=discord.Intents.none())
@@ -132,7 +134,7 @@ async def open_dashboard(
     context = WebContext(
         services=services,
         settings=settings,
-        directory=directory or DiscordDirectory(client),
+        directory=directory or DiscordDirectory(client, cache_seconds),
         oauth=oauth,
         session_secret=secret.get_secret_value() if secret else secrets.token_hex(32),
         refresh=services.core.changes.poll,
