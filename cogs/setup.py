@@ -390,6 +390,32 @@ class Setup(StudyGroupCog, group_name="setup"):
         )
         await reply(interaction, embed=health_embed(report))
 
+    # --- /setup public-board (issue 21, the web dashboard) ---
+
+    @app_commands.command(
+        name="public-board", description="Show the leaderboard on a public web page, or stop."
+    )
+    @app_commands.describe(enabled="True shows it (opted-in members only); false hides it")
+    @moderator_only()
+    async def public_board(
+        self, interaction: discord.Interaction[StudyBot], enabled: bool | None = None
+    ) -> None:
+        """Show whether the public board is on, or turn it on or off."""
+        guild_id = guild_id_of(interaction)
+        boards = self.bot.services.progress.leaderboard
+        if enabled is not None:
+            await boards.set_public(guild_id, enabled)
+        shown = enabled if enabled is not None else await boards.public_enabled(guild_id)
+        public_url = self.bot.settings.web_public_url
+        await reply(
+            interaction,
+            embed=progress_ui.public_board_embed(
+                shown,
+                f"{public_url}/board/{guild_id}" if public_url else None,
+                saved=enabled is not None,
+            ),
+        )
+
 
 async def setup(bot: StudyBot) -> None:
     """Load this cog (discord.py's extension entry point)."""
