@@ -103,6 +103,7 @@ class OAuth:
         )
         return (
             "<!doctype html><title>Sandbox Discord — authorize</title>"
+            '<link rel="icon" href="data:,">'
             "<h1>Log in to the dashboard as…</h1>"
             f"<p>Scopes: {html.escape(query.get('scope', ''))}</p><ul>{links}</ul>"
         )

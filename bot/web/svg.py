@@ -11,8 +11,9 @@ from bot.progress.charts import KIND_COLOURS
 from bot.progress.rules import WeekMinutes
 from bot.progress.views.common import KIND_LABELS
 
-WIDTH = 640
-BAR_AREA = 200
+WIDTH = 900  # the weekly chart spans a page (its text then shows at about 12 px)
+BARS_WIDTH = 460  # the horizontal bars sit in half a page
+BAR_AREA = 220
 NEUTRAL = "#5865F2"
 
 
@@ -79,14 +80,14 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], label: str) -> Markup:
     """One labelled horizontal bar per (label, count) row, for counts of members."""
     top = max((count for _, count in rows), default=0) or 1
     height = 26 * len(rows) + 6
-    left = 110
+    left = 90
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(label)}"'
+        f'<svg class="chart" viewBox="0 0 {BARS_WIDTH} {height}" role="img" aria-label="{escape(label)}"'
         ">"
     ]
     for index, (name, count) in enumerate(rows):
         y = 4 + index * 26
-        width = (WIDTH - left - 70) * count / top
+        width = (BARS_WIDTH - left - 70) * count / top
         parts.append(
             f'<text x="{left - 8}" y="{y + 15}" class="axis" text-anchor="end">'
             + str(escape(name))
