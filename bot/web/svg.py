@@ -81,10 +81,8 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], label: str) -> Markup:
     top = max((count for _, count in rows), default=0) or 1
     height = 26 * len(rows) + 6
     left = 90
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {BARS_WIDTH} {height}" role="img" aria-label="{escape(label)}"'
-        ">"
-    ]
+    view = f"0 0 {BARS_WIDTH} {height}"
+    parts = [f'<svg class="chart" viewBox="{view}" role="img" aria-label="{escape(label)}">']
     for index, (name, count) in enumerate(rows):
         y = 4 + index * 26
         width = (BARS_WIDTH - left - 70) * count / top

@@ -53,6 +53,11 @@ def chromium_or_skip() -> str:
     pytest.skip(why)
 
 
+def copy_to(path: Path, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, folder / path.name)
+
+
 @dataclass
 class Browser:
     """A headless page on the served dashboard, and where its screenshots go."""
@@ -67,8 +72,7 @@ class Browser:
         await self.page.screenshot(path=str(path), full_page=True)
         extra = os.environ.get("STUDYBOT_SCREENSHOTS")
         if extra:
-            Path(extra).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, Path(extra) / path.name)
+            copy_to(path, Path(extra))
 
     async def open(self, path: str) -> Any:
         return await self.page.goto(self.base_url + path)
