@@ -67,7 +67,6 @@ def routes() -> list[Route | Mount]:
         Route(f"{g}/settings", settings.settings_page),
         Route(f"{g}/settings/{{section}}", settings.save_section, methods=["POST"]),
         Route(f"{g}/me", me.my_progress),
-        Route(f"{g}/me/chart.png", me.chart),
         Route(f"{g}/me/export.{{format:str}}", me.export),
         Route("/board/{guild_id}", board.public_board),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

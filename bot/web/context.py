@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -15,11 +16,14 @@ from bot.core.settings import Settings
 from bot.web.directory import Directory
 from bot.web.oauth import DiscordOAuth
 from bot.web.security import RateLimiter
+from bot.web.snapshots import Snapshots
 from bot.wiring import Services
 
 HERE = Path(__file__).resolve().parent
 #: Logins started per client address and minute before `/login` answers 429.
 LOGIN_LIMIT = (10, 60.0)
+#: How old a guild's overview numbers and public board may get before a background refresh.
+SNAPSHOT_SECONDS = 60.0
 
 
 def templates() -> Jinja2Templates:
@@ -63,6 +67,12 @@ class WebContext:
     #: user id -> the guilds they were in at their last login (kept here, not in the cookie,
     #: so the cookie stays small; a restart asks members to log in again for the list).
     login_guilds: dict[int, frozenset[int]] = field(default_factory=dict)
+    #: Whole-guild aggregates (bot.web.snapshots): the overview per guild, the public board
+    #: per (guild, board, period).
+    overviews: Snapshots[int, Any] = field(default_factory=lambda: Snapshots(SNAPSHOT_SECONDS))
+    boards: Snapshots[tuple[int, str, str], Any] = field(
+        default_factory=lambda: Snapshots(SNAPSHOT_SECONDS)
+    )
 
     @property
     def https(self) -> bool:

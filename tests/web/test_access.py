@@ -46,7 +46,7 @@ async def test_another_servers_pages_look_like_nothing_is_there(web: WebRig) -> 
     await web.login(web.sb.member("alice"))
     other = web.other.id
     unknown = await web.client.get("/g/4242/me")
-    for suffix in ("me", "overview", "content", "settings", "me/export.json", "me/chart.png"):
+    for suffix in ("me", "overview", "content", "settings", "me/export.json", "me/export.csv"):
         page = await web.client.get(f"/g/{other}/{suffix}")
         assert page.status_code == 404, suffix
         assert page.text == unknown.text  # exactly like a server that does not exist

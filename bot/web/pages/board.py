@@ -34,10 +34,18 @@ async def public_board(request: Request) -> Response:
     name = await ctx.directory.guild_name(guild_id)
     if name is None:
         raise not_found()
+    boards = ctx.services.progress.leaderboard
+    if board not in BOARDS or period not in dict(PERIODS):
+        raise not_found()
+    if not await boards.public_enabled(guild_id):  # checked fresh: off means off at once
+        raise not_found()
     try:
-        view = await ctx.services.progress.leaderboard.public(guild_id, board, period)
+        snapshot = await ctx.boards.get(
+            (guild_id, board, period), lambda: boards.public(guild_id, board, period)
+        )
     except UserFacingError:
         raise not_found() from None
+    view = snapshot.value
     if view is None:
         raise not_found()
     names = await ctx.directory.names(guild_id, [entry.user_id for entry in view.ranked.top])

@@ -1,4 +1,5 @@
-"""A member's own progress: the `/progress` dashboard and chart, their study history, and
+"""A member's own progress: the `/progress` dashboard (its weekly chart drawn as inline SVG: the
+PNG renderer of `/progress` takes a few hundred milliseconds a chart), their study history, and
 their data as JSON or CSV (the `/privacy export`)."""
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from starlette.responses import Response
 from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS, QUESTION_CATEGORY_LABELS
 from bot.core.text import strength_text
-from bot.progress import charts, rules
+from bot.progress import rules
 from bot.progress.views.common import KIND_LABELS, domain_label, minutes
+from bot.web import svg
 from bot.web.access import context_of, guild_access, not_found
 from bot.web.render import page
 
@@ -28,6 +30,7 @@ async def my_progress(request: Request) -> Response:
         "me.html",
         access=access,
         dash=dash,
+        chart=svg.weekly_hours(dash.weeks, ACTIVITY_KINDS),
         history=history,
         minutes=minutes,
         kind_label=lambda kind: KIND_LABELS.get(kind, kind),
@@ -40,17 +43,6 @@ async def my_progress(request: Request) -> Response:
         ],
         flags=[(PITFALL_LABELS.get(f.pitfall, f.pitfall), f) for f in dash.flags],
     )
-
-
-async def chart(request: Request) -> Response:
-    """GET /g/{guild_id}/me/chart.png: the `/progress` chart (the same renderer)."""
-    access = await guild_access(request)
-    user_id = access.viewer.user_id
-    dash = await context_of(request).services.progress.dashboard.build(
-        access.guild_id, user_id, user_id
-    )
-    png = await charts.render(dash.weeks, goal_minutes=dash.goal.goal_minutes)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
 
 async def export(request: Request) -> Response:
