@@ -168,27 +168,30 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return asyncio.run(_check(settings, out, err, args.commands))
 
 
+async def _migrated(settings: Settings, err: TextIO, action: str) -> str | None:
+    """Migrate the database as `studybot run` does (made when missing) and return its
+    revision; None, with the reason and its fix printed, when it cannot be used."""
+    from bot.core.store import Store
+    from bot.ops.database import inspect_database
+
+    state = await inspect_database(settings)
+    if not state.usable_by_run:
+        print(f"Cannot {action} the database: {state.detail}. Fix: {state.fix}.", file=err)
+        return None
+    store = Store(settings.database_url)
+    try:
+        await store.migrate()
+        return await store.current_revision()
+    finally:
+        await store.close()
+
+
 def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _settings_or_exit(err, args)
     if settings is None:
         return EXIT_CONFIG
-    from bot.core.store import Store
-    from bot.ops.database import inspect_database
-
-    async def upgrade() -> str | None:
-        state = await inspect_database(settings)
-        if not state.usable_by_run:
-            print(f"Cannot upgrade the database: {state.detail}. Fix: {state.fix}.", file=err)
-            return None
-        store = Store(settings.database_url)
-        try:
-            await store.migrate()
-            return await store.current_revision()
-        finally:
-            await store.close()
-
     if args.db_command == "upgrade":
-        revision = asyncio.run(upgrade())
+        revision = asyncio.run(_migrated(settings, err, "upgrade"))
         if revision is None:
             return EXIT_DATABASE
         print(f"database is at revision {revision}", file=out)
@@ -243,22 +246,12 @@ def cmd_web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(problem, file=err)
         return EXIT_CONFIG
     _configure_logging(settings.log_level, settings.log_format)
-    from bot.ops.database import inspect_database
     from bot.ops.explain import explain
     from bot.web.server import serve
 
     async def main() -> int:
-        state = await inspect_database(settings)
-        if not state.usable_by_run:
-            print(f"Cannot open the database: {state.detail}. Fix: {state.fix}.", file=err)
+        if await _migrated(settings, err, "open") is None:  # a no-op once the bot migrated
             return EXIT_DATABASE
-        from bot.core.store import Store
-
-        store = Store(settings.database_url)
-        try:
-            await store.migrate()  # as `studybot run` does; a no-op once the bot did it
-        finally:
-            await store.close()
         await serve(settings, lambda line: print(line, file=out, flush=True))
         return EXIT_OK
 

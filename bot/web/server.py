@@ -103,7 +103,8 @@ async def open_dashboard(
     `cache_seconds` is how old Discord's answers about members may be (tests use 0)."""
     clock = clock or SystemClock()
     store = Store(settings.database_url)
-    client = discord.Client(intents=discord.Intents.none())
+    # No gateway session: the intents only keep discord.py from warning about a missing one.
+    client = discord.Client(intents=discord.Intents(guilds=True))
     try:
         if login:
             assert settings.token is not None
