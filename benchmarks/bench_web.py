@@ -151,17 +151,19 @@ async def run(ctx: Context) -> list[Measurement]:
             # What the snapshots save: the same pages with nothing kept (a guild's first view;
             # later refreshes run in the background, behind the visitors' backs).
             context = dashboard.context
-            for key, url, snapshots, snapshot_key in (
-                ("overview", f"{g}/overview", context.overviews, guild_id),
+            for key, url, what, snapshots, snapshot_key in (
+                ("overview", f"{g}/overview", "guild overview", context.overviews, guild_id),
                 (
                     "board_minutes",
                     f"/board/{guild_id}?board=minutes&period=week",
+                    "public board, study time",
                     context.boards,
                     (guild_id, "minutes", "week"),
                 ),
                 (
                     "board_streak",
                     f"/board/{guild_id}?board=streak",
+                    "public board, streaks",
                     context.boards,
                     (guild_id, "streak", "week"),
                 ),
@@ -177,13 +179,13 @@ async def run(ctx: Context) -> list[Measurement]:
                 results.append(
                     Measurement(
                         f"web_{key}_cold",
-                        f"the same page with no snapshot kept (a guild's first view), "
-                        f"{ctx.members:,} members",
+                        f"{what} with no snapshot kept (the guild's first view; the "
+                        f"refreshes after it run in the background), {ctx.members:,} members",
                         sorted(runs)[len(runs) // 2] * 1000,
                         "ms",
                         kind="info",
                         samples=[s * 1000 for s in runs],
-                        note="median; later refreshes run in the background (bot/web/snapshots.py)",
+                        note="median (bot/web/snapshots.py)",
                     )
                 )
     finally:

@@ -22,8 +22,12 @@ from bot.wiring import Services
 HERE = Path(__file__).resolve().parent
 #: Logins started per client address and minute before `/login` answers 429.
 LOGIN_LIMIT = (10, 60.0)
-#: How old a guild's overview numbers and public board may get before a background refresh.
-SNAPSHOT_SECONDS = 60.0
+#: How old a guild's overview numbers may get before a background refresh: on a 100,000-member
+#: guild one refresh reads ~2 M activity rows for several seconds (BENCHMARKS.md), so not
+#: more often than this.
+OVERVIEW_SECONDS = 300.0
+#: The same for the public board (a ranked query over the opted-in members only).
+BOARD_SECONDS = 60.0
 
 
 def templates() -> Jinja2Templates:
@@ -69,9 +73,9 @@ class WebContext:
     login_guilds: dict[int, frozenset[int]] = field(default_factory=dict)
     #: Whole-guild aggregates (bot.web.snapshots): the overview per guild, the public board
     #: per (guild, board, period).
-    overviews: Snapshots[int, Any] = field(default_factory=lambda: Snapshots(SNAPSHOT_SECONDS))
+    overviews: Snapshots[int, Any] = field(default_factory=lambda: Snapshots(OVERVIEW_SECONDS))
     boards: Snapshots[tuple[int, str, str], Any] = field(
-        default_factory=lambda: Snapshots(SNAPSHOT_SECONDS)
+        default_factory=lambda: Snapshots(BOARD_SECONDS)
     )
 
     @property

@@ -1,8 +1,8 @@
 """The guild overview for moderators: members active, study hours per week, streaks,
 pitfall detections and nudge outcomes, and how deliveries went (numbers only, never who).
 
-The numbers sum the whole guild, so they are a snapshot at most a minute old
-(`bot.web.snapshots`); the page says when it was taken.
+The numbers sum the whole guild, so they are a snapshot recounted in the background every few
+minutes (`bot.web.snapshots`, `context.OVERVIEW_SECONDS`); the page says when it was counted.
 """
 
 from __future__ import annotations
