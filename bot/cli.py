@@ -172,27 +172,30 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return asyncio.run(_check(settings, out, err, args.commands))
 
 
+async def _migrated(settings: Settings, err: TextIO, action: str) -> str | None:
+    """Migrate the database as `studybot run` does (made when missing) and return its
+    revision; None, with the reason and its fix printed, when it cannot be used."""
+    from bot.core.store import Store
+    from bot.ops.database import inspect_database
+
+    state = await inspect_database(settings)
+    if not state.usable_by_run:
+        print(f"Cannot {action} the database: {state.detail}. Fix: {state.fix}.", file=err)
+        return None
+    store = Store(settings.database_url)
+    try:
+        await store.migrate()
+        return await store.current_revision()
+    finally:
+        await store.close()
+
+
 def cmd_db(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _settings_or_exit(err, args)
     if settings is None:
         return EXIT_CONFIG
-    from bot.core.store import Store
-    from bot.ops.database import inspect_database
-
-    async def upgrade() -> str | None:
-        state = await inspect_database(settings)
-        if not state.usable_by_run:
-            print(f"Cannot upgrade the database: {state.detail}. Fix: {state.fix}.", file=err)
-            return None
-        store = Store(settings.database_url)
-        try:
-            await store.migrate()
-            return await store.current_revision()
-        finally:
-            await store.close()
-
     if args.db_command == "upgrade":
-        revision = asyncio.run(upgrade())
+        revision = asyncio.run(_migrated(settings, err, "upgrade"))
         if revision is None:
             return EXIT_DATABASE
         print(f"database is at revision {revision}", file=out)
@@ -233,6 +236,46 @@ def cmd_content(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_CONFIG
         paths = [settings.content_dir]
     return validate_command(paths, out)
+
+
+def cmd_web(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`studybot web`: the dashboard, a process of its own on the bot's database."""
+    settings = _settings_or_exit(err, args)
+    if settings is None:
+        return EXIT_CONFIG
+    from bot.web.server import missing_setting
+
+    problem = missing_setting(settings)
+    if problem is not None:
+        print(problem, file=err)
+        return EXIT_CONFIG
+    _configure_logging(settings.log_level, settings.log_format)
+    from bot.ops.explain import explain
+    from bot.web.server import serve
+
+    async def main() -> int:
+        if await _migrated(settings, err, "open") is None:  # a no-op once the bot migrated
+            return EXIT_DATABASE
+        await serve(settings, lambda line: print(line, file=out, flush=True))
+        return EXIT_OK
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            return asyncio.run(main())
+    except Exception as error:
+        failure = explain(error, settings)  # the token or the network, in `run`'s words
+        if failure is not None:
+            print(failure.message, file=err)
+            return failure.exit_code
+        if isinstance(error, OSError):
+            print(
+                f"The dashboard cannot listen on {settings.web_host}:{settings.web_port} "
+                f"({error.strerror or error}). Fix: choose another WEB_PORT or stop what uses it.",
+                file=err,
+            )
+            return EXIT_CONFIG
+        raise
+    return EXIT_OK
 
 
 def cmd_sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -350,6 +393,18 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub.add_parser("schema", help="print the JSON Schema of a content pack")
     content.set_defaults(handler=cmd_content)
 
+    web = command(
+        "web",
+        "serve the web dashboard (Discord login; moderators' pages, members' progress)",
+        description="Serve the web dashboard on WEB_HOST:WEB_PORT, a process of its own on the "
+        "bot's database. Needs WEB_PUBLIC_URL, DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, "
+        "WEB_SESSION_SECRET and DISCORD_TOKEN from the environment or .env (README: Web "
+        "dashboard).",
+        epilog=exit_codes_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    web.set_defaults(handler=cmd_web)
+
     sandbox = command("sandbox", "try the bot offline against a fake Discord")
     sandbox.add_argument("--demo", action="store_true", help="run the bundled tour and exit")
     sandbox.add_argument("--script", help="run the lines of FILE and exit")
@@ -360,6 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: a temporary SQLite file)",
     )
     sandbox.add_argument("--files", default="sandbox-files", help="folder for files the bot sends")
+    sandbox.add_argument(
+        "--web",
+        action="store_true",
+        help="also serve the web dashboard over the sandbox's world and print its address",
+    )
     sandbox.set_defaults(handler=cmd_sandbox)
     return parser
 

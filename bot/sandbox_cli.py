@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import tempfile
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.core.reporting import UNEXPECTED_ERROR_PREFIX
 
@@ -91,7 +93,7 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_url: str) 
     def emit(line: str) -> None:
         print(line, file=out, flush=True)
 
-    async with sandbox:
+    async with sandbox, _dashboard(args, sandbox, settings, clock, emit):
         repl = Repl(
             sandbox,
             advance_time=advance_time,
@@ -109,6 +111,9 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_url: str) 
                     print(f"cannot read {path}: {error.strerror}", file=err)
                     return 2
             failures = await repl.run_lines(lines)
+            if getattr(args, "web", False) and not failures:
+                emit("The tour is done; the dashboard keeps serving it. Ctrl-C to stop.")
+                await _until_interrupted()
         else:
             emit("studybot sandbox — type `help` for commands, Ctrl-D to quit.")
             failures = await repl.interactive()
@@ -120,6 +125,41 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO, db_url: str) 
     if failures:
         print(f"\n{failures} line(s) failed.", file=err)
     return 1 if failures or bot_errors else 0
+
+
+@contextlib.asynccontextmanager
+async def _dashboard(
+    args: argparse.Namespace,
+    sandbox: Any,
+    settings: Any,
+    clock: Any,
+    emit: Callable[[str], None],
+) -> AsyncIterator[None]:
+    """With `--web`: the web dashboard over the sandbox's world, logging in through the fake
+    Discord's OAuth2 (pick a sandbox member on its page), while the block runs."""
+    if not getattr(args, "web", False):
+        yield
+        return
+    from bot.web.sandboxed import free_port, sandbox_settings
+    from bot.web.server import listening, open_dashboard
+
+    port = free_port()
+    web_settings = sandbox_settings(settings, sandbox.fake, token=sandbox.token, port=port)
+    dashboard = await open_dashboard(web_settings, clock=clock)
+    try:
+        async with listening(dashboard.app, "127.0.0.1", port):
+            emit(
+                f"Web dashboard: {web_settings.web_public_url}/ — log in as morgan (a "
+                "moderator) or as a member on the sandbox's Discord page."
+            )
+            yield
+    finally:
+        await dashboard.close()
+
+
+async def _until_interrupted() -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.Event().wait()
 
 
 def run_sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -10,6 +10,7 @@ and the app reach services through the typed `Services` it returns. The order of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TypedDict
 
 import discord
@@ -19,6 +20,7 @@ from bot.boards.service import WeeklyBoard
 from bot.boards.views import BoardViews
 from bot.catalog import CatalogRegistry
 from bot.content.service import ContentService
+from bot.core.changes import CONTENT, POLL_JOB, POLL_SECONDS, SCHEDULE, ChangeFeed
 from bot.core.clock import Clock, FakeClock
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Deliverer
@@ -85,6 +87,28 @@ class Services:
         await self.privacy.start()
         await self.pitfalls.start()
         await self.rewards.start()
+        await self.follow_changes(schedules=True)
+
+    async def follow_changes(self, *, schedules: bool) -> None:
+        """Apply what other processes on the database change (the web dashboard's settings
+        and uploads): reload a guild's packs and, in a bot (`schedules`), reschedule its
+        jobs. The bot polls on an interval job; the dashboard polls before each request."""
+        changes = self.core.changes
+        changes.subscribe(CONTENT, self.content.reload_guild)
+        if schedules:
+            changes.subscribe(SCHEDULE, self.reschedule)
+            self.core.scheduler.add_interval(POLL_JOB, changes.poll, seconds=POLL_SECONDS)
+        await changes.start()
+
+    async def reschedule(self, guild_id: int) -> None:
+        """Rebuild a guild's jobs from the database (its posts, pitfall sweep and reward
+        check) when the guild is on this process's shards (the others are another's)."""
+        if not self.core.settings.shards.owns(guild_id):
+            return
+        for post in self.posts:
+            await post.sync(guild_id)
+        await self.pitfalls.sync_jobs(guild_id)
+        await self.rewards.sync_job(guild_id)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """The lines of `/setup show` after the channels: each post, then each feature."""
@@ -108,9 +132,15 @@ class MemberFacing(TypedDict):
 
 
 def build_core(
-    client: discord.Client, settings: Settings, clock: Clock, store: Store, telemetry: Telemetry
+    client: discord.Client,
+    settings: Settings,
+    clock: Clock,
+    store: Store,
+    telemetry: Telemetry,
+    origin: str | None = None,
 ) -> Core:
-    """The infrastructure; with a `FakeClock` the scheduler is the simulation."""
+    """The infrastructure; with a `FakeClock` the scheduler is the simulation. `origin`
+    names this process in the change feed (default: INSTANCE_NAME)."""
     scheduler = (
         SimulatedScheduler(clock) if isinstance(clock, FakeClock) else SchedulerService(clock)
     )
@@ -122,6 +152,7 @@ def build_core(
         dispatcher=Dispatcher(store, clock, shards=settings.shards),
         deliverer=Deliverer(client, settings),
         telemetry=telemetry,
+        changes=ChangeFeed(store, clock, origin or settings.instance_name),
     )
 
 
@@ -132,11 +163,14 @@ def build_services(
     store: Store,
     catalog: CatalogRegistry,
     telemetry: Telemetry,
+    origin: str | None = None,
 ) -> Services:
     """Every service, built once with explicit collaborators."""
-    core = build_core(client, settings, clock, store, telemetry)
+    core = build_core(client, settings, clock, store, telemetry, origin)
     posts = GuildPosts()
     guilds = GuildService(store, clock)
+    # A new timezone or channel: a bot process other than this one reschedules the guild.
+    guilds.listeners.append(partial(core.changes.publish, topic=SCHEDULE))
     members = MemberService(store, clock)
     notifier = Notifier(store, clock, members, core.deliverer, core.telemetry)
     # What daily, projects and interview each take besides `core` and their renderer.

@@ -14,7 +14,7 @@ from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only
 from bot.core.errors import UserFacingError
 from bot.core.options import Picked, TimeOfDay, Weekdays
-from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
+from bot.core.permissions import require_usable
 from bot.core.zones import timezone_choices
 from bot.daily import views as daily_ui
 from bot.health.embeds import health_embed
@@ -73,24 +73,6 @@ def schedule_command(
     )
     command = app_commands.describe(**schedule_options(post.example, post.what))(command)
     return moderator_only()(command)
-
-
-def require_usable(
-    guild: discord.Guild, channel: discord.TextChannel, verb: str, purpose: str = ""
-) -> None:
-    """Refuse a channel the bot cannot see or post in: "I cannot <verb> #channel<purpose>: …"."""
-    resolved = guild.get_channel(channel.id)
-    if not isinstance(resolved, discord.TextChannel):
-        raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
-    perms = resolved.permissions_for(guild.me)
-    missing = missing_permissions(
-        {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
-    )
-    if missing:
-        raise UserFacingError(
-            f"I cannot {verb} {resolved.mention}{purpose}: I am missing "
-            f"{', '.join(missing)} there. Grant it, or pick another channel."
-        )
 
 
 @app_commands.guild_only()
@@ -482,6 +464,30 @@ class Setup(StudyGroupCog, group_name="setup"):
         settings = await self.bot.services.guilds.settings(guild.id)
         await reply(
             interaction, embed=board_ui.configured_embed(schedule, channel_id, settings.timezone)
+        )
+
+    # --- /setup public-board (issue 21, the web dashboard) ---
+
+    @app_commands.command(
+        name="public-board", description="Show the leaderboard on a public web page, or stop."
+    )
+    @app_commands.describe(enabled="True shows it (opted-in members only); false hides it")
+    @moderator_only()
+    async def public_board(self, interaction: Interaction, enabled: bool | None = None) -> None:
+        """Show whether the public board is on, or turn it on or off."""
+        guild_id = guild_id_of(interaction)
+        boards = self.bot.services.progress.leaderboard
+        if enabled is not None:
+            await boards.set_public(guild_id, enabled)
+        shown = enabled if enabled is not None else await boards.public_enabled(guild_id)
+        public_url = self.bot.settings.web_public_url
+        await reply(
+            interaction,
+            embed=progress_ui.public_board_embed(
+                shown,
+                f"{public_url}/board/{guild_id}" if public_url else None,
+                saved=enabled is not None,
+            ),
         )
 
 

@@ -19,6 +19,7 @@ from benchmarks import (
     bench_schedule,
     bench_sends,
     bench_startup,
+    bench_web,
 )
 from benchmarks.data import DatasetInfo, dataset
 from benchmarks.harness import Context, Measurement, percentile
@@ -122,6 +123,12 @@ async def test_interactions(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> No
 async def test_startup_probe(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bench_startup, "WARM_UP", False)
     _check(await bench_startup.run(ctx), {"startup", "rss"})
+
+
+@sqlite_dataset
+async def test_web(ctx: Context) -> None:
+    results = await bench_web.run(ctx)
+    _check(results, {"web_overview", "web_settings", "web_me", "web_board_minutes"})
 
 
 def test_report_keeps_the_text_around_the_markers(ctx: Context, tmp_path: Path) -> None:

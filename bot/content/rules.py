@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
-from bot.catalog import MAX_PACK_BYTES, Pack, PackError
+from bot.catalog import MAX_PACK_BYTES, Pack, PackError, PackIssue
 from bot.core.errors import UserFacingError
 
 #: How long an upload preview can be confirmed (Discord's interaction token lives as long).
@@ -72,7 +72,17 @@ def export_filename(pack_id: str, version: str) -> str:
     return f"{pack_id}-{version}.yaml"[:FILENAME_MAX]
 
 
-def refusal(heading: str, error: PackError) -> UserFacingError:
+class PackRefusal(UserFacingError):
+    """A refused pack: the message for Discord, and every issue with its line for a page that
+    shows them beside the file's lines (the web dashboard)."""
+
+    def __init__(self, message: str, heading: str, issues: Sequence[PackIssue]) -> None:
+        super().__init__(message)
+        self.heading = heading
+        self.issues = tuple(issues)
+
+
+def refusal(heading: str, error: PackError) -> PackRefusal:
     """A PackError as a message that fits one Discord message: every issue with file and
     line, the first :data:`ISSUE_LIMIT` of them, and a count of the rest."""
     count = len(error.issues)
@@ -87,7 +97,7 @@ def refusal(heading: str, error: PackError) -> UserFacingError:
         limit -= 1
     if len(text) > MESSAGE_LIMIT:
         text = text[: MESSAGE_LIMIT - 1] + "…"
-    return UserFacingError(text)
+    return PackRefusal(text, heading, error.issues)
 
 
 def check_upload(filename: str, size: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.changes import ChangeFeed
 from bot.core.clock import Clock
 from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
@@ -28,3 +29,5 @@ class Core:
     deliverer: Deliverer
     #: Counters for the operator's metrics (interactions, deliveries, sweeps).
     telemetry: Telemetry
+    #: Changes other processes on the database made (the web dashboard's, say) and ours.
+    changes: ChangeFeed

@@ -26,6 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
 HOME_VARIABLE = "STUDYBOT_HOME"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/studybot.db"
+DISCORD_API = "https://discord.com/api/v10"
 
 
 def resolve_home(home: Path | str | None = None) -> Path:
@@ -140,6 +141,28 @@ class Settings(BaseSettings):
     connect_attempts: int = Field(default=4, ge=1, le=100)
     connect_retry_seconds: float = Field(default=2.0, ge=0, le=60)
 
+    # The web dashboard (`studybot web`, bot/web). Secrets come from the environment or .env
+    # only, never from the command line (where `ps` would show them).
+    web_public_url: str | None = Field(
+        default=None,
+        description="The address members open, e.g. https://study.example.org (no trailing "
+        "slash); the OAuth2 redirect URI is this plus /auth/callback.",
+    )
+    web_host: str = Field(default="127.0.0.1", min_length=1)
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    discord_client_id: str | None = Field(
+        default=None, description="The application's OAuth2 client id (its application id)."
+    )
+    discord_client_secret: SecretStr | None = Field(
+        default=None, description="The application's OAuth2 client secret."
+    )
+    web_session_secret: SecretStr | None = Field(
+        default=None, description="Signs the dashboard's session cookies; 32+ random characters."
+    )
+    #: Where the dashboard sends people to log in (the sandbox points it at its fake Discord;
+    #: the API itself is `api_base`).
+    discord_authorize_url: str = Field(default="https://discord.com/oauth2/authorize", min_length=1)
+
     @field_validator("studybot_home")
     @classmethod
     def _existing_home(cls, value: Path) -> Path:
@@ -200,11 +223,33 @@ class Settings(BaseSettings):
     def _lower_format(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
 
-    @field_validator("metrics_port", "shard_count", "discord_api_base", mode="before")
+    @field_validator(
+        "metrics_port", "shard_count", "discord_api_base", "discord_client_id", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """`METRICS_PORT=` (empty, as in .env.example) means unset, like leaving it out."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("web_public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: object) -> object:
+        """Empty means unset; the address keeps no trailing slash and must be http(s)."""
+        if not isinstance(value, str):
+            return value
+        value = value.strip().rstrip("/")
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("expected an address such as https://study.example.org")
+        return value
+
+    @field_validator("web_session_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and 0 < len(value.get_secret_value().strip()) < 32:
+            raise ValueError("too short: use 32 or more random characters (openssl rand -hex 32)")
+        return value
 
     @property
     def home(self) -> Path:
@@ -220,6 +265,12 @@ class Settings(BaseSettings):
     def backups_dir(self) -> Path:
         """Where `studybot db backup` writes by default."""
         return self.studybot_home / "backups"
+
+    @property
+    def api_base(self) -> str:
+        """Where REST calls go: DISCORD_API_BASE (a shared proxy, or the sandbox's fake
+        Discord), else Discord's own API."""
+        return (self.discord_api_base or DISCORD_API).rstrip("/")
 
     @property
     def shards(self) -> ShardPlan:

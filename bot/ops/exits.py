@@ -19,7 +19,10 @@ EXIT_RUNNING = 7
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_OK, "stopped normally (Ctrl-C), or the command succeeded"),
     (EXIT_FAILED, "a check failed (doctor, sync) or an unexpected error (its traceback is logged)"),
-    (EXIT_CONFIG, "configuration error: a bad setting, no DISCORD_TOKEN, a missing home folder"),
+    (
+        EXIT_CONFIG,
+        "configuration error: a bad setting, no DISCORD_TOKEN or home folder, no web setting",
+    ),
     (EXIT_TOKEN, "Discord rejected the token (HTTP 401 at login, gateway close code 4004)"),
     (EXIT_INTENTS, "a privileged intent is switched off (gateway close code 4014)"),
     (EXIT_UNREACHABLE, "Discord could not be reached after CONNECT_ATTEMPTS tries (network, DNS)"),

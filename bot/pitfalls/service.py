@@ -24,6 +24,7 @@ from typing import Protocol
 import discord
 
 from bot.catalog import CatalogRegistry, Nudge, render_nudge
+from bot.core.changes import SCHEDULE
 from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
@@ -178,6 +179,7 @@ class PitfallService:
             row = await rows.save_settings(
                 conn, guild_id, self.core.clock.now(), overrides=overrides, enabled=enabled
             )
+            await self.core.changes.publish(guild_id, SCHEDULE, conn)  # the sweep's job
         config = _config(row)
         await self._schedule(guild_id, config)
         return config

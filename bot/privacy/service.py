@@ -20,7 +20,7 @@ from bot.members.api import (
     members_departed_before,
 )
 from bot.privacy import store as privacy_rows
-from bot.privacy.rules import PURGE_INTERVAL, retention_cutoff
+from bot.privacy.rules import PURGE_INTERVAL, export_csv, retention_cutoff
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,12 @@ class PrivacyService:
             "tables": data,
         }
         return json.dumps(document, indent=2, sort_keys=True, default=str).encode("utf-8")
+
+    async def export_csv(self, guild_id: int, user_id: int) -> bytes:
+        """The same export as CSV, one line per stored value (the web dashboard's download)."""
+        async with self.core.store.connect() as conn:
+            data = await privacy_rows.export_member(conn, guild_id, user_id)
+        return export_csv(data).encode("utf-8")
 
     async def delete(self, guild_id: int, user_id: int) -> int:
         """Delete every row about a member in a guild; returns the rows removed."""

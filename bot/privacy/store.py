@@ -54,6 +54,10 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         "role_rewards",
         "reward_scan",
         "weekly_board",
+        # Whether the guild shows its public board on the web dashboard.
+        "public_board",
+        # Which guild a process changed (schedules, packs), for the other processes.
+        "change_notices",
     }
 )
 

@@ -11,11 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
-from bot.core.store.rows import all_rows, count_rows, first_row, insert_new, update_or_insert
+from bot.core.store.rows import (
+    all_rows,
+    count_rows,
+    first_row,
+    insert_new,
+    save_guild_row,
+    update_or_insert,
+)
 from bot.core.store.schema import members
 from bot.daily.api import streaks
 from bot.progress.tables import community_days as community_table
 from bot.progress.tables import progress_prefs, roadmap_checks, welcome_config
+from bot.progress.tables import public_board as public_board_table
 
 
 class Prefs(TypedDict):
@@ -388,3 +396,53 @@ async def streak_board(conn: AsyncConnection, guild_id: int) -> list[StreakRow]:
         .where(streaks.c.guild_id == guild_id, _opted_in())
     )
     return cast(list[StreakRow], await all_rows(conn, query))
+
+
+# --- the guild as a whole (the web dashboard's overview) and its public board ----------------
+
+
+async def guild_minutes_by_day_kind(
+    conn: AsyncConnection, guild_id: int, since: date, since_at: datetime
+) -> list[tuple[date, str, int]]:
+    """(local_date, kind, minutes) of the whole guild, summed per day and kind, since a local
+    date (`since_at`, a day earlier in UTC, lets the guild/time index narrow the scan)."""
+    total = func.sum(activity.c.minutes)
+    rows = await conn.execute(
+        select(activity.c.local_date, activity.c.kind, total)
+        .where(
+            activity.c.guild_id == guild_id,
+            activity.c.occurred_at >= since_at,
+            activity.c.local_date >= since.isoformat(),
+        )
+        .group_by(activity.c.local_date, activity.c.kind)
+    )
+    return [(date.fromisoformat(r[0]), str(r[1]), int(r[2] or 0)) for r in rows]
+
+
+async def streak_groups(
+    conn: AsyncConnection, guild_id: int
+) -> list[tuple[int, str | None, int, int]]:
+    """(current, last_day, freezes, members) of the guild's cached streaks, grouped: a few
+    hundred rows for any guild size, from which the live streaks are counted."""
+    count = func.count()
+    rows = await conn.execute(
+        select(streaks.c.current, streaks.c.last_day, streaks.c.freezes, count)
+        .where(streaks.c.guild_id == guild_id, streaks.c.current > 0)
+        .group_by(streaks.c.current, streaks.c.last_day, streaks.c.freezes)
+    )
+    return [(int(r[0]), r[1], int(r[2]), int(r[3])) for r in rows]
+
+
+async def public_board(conn: AsyncConnection, guild_id: int) -> bool:
+    """Whether the guild shows its public board (off until a moderator turns it on)."""
+    row = await first_row(
+        conn, select(public_board_table.c.enabled).where(public_board_table.c.guild_id == guild_id)
+    )
+    return bool(row and row["enabled"])
+
+
+async def save_public_board(
+    conn: AsyncConnection, guild_id: int, now: datetime, enabled: bool
+) -> None:
+    """Turn the guild's public board on or off."""
+    await save_guild_row(conn, public_board_table, guild_id, now, enabled=enabled)

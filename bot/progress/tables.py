@@ -57,4 +57,21 @@ welcome_config = Table(
     col.instant("updated_at"),
 )
 
-__all__ = ["community_days", "metadata", "progress_prefs", "roadmap_checks", "welcome_config"]
+# --- 0012: the guild's public board on the web dashboard (opted-in members only) -------
+
+public_board = Table(
+    "public_board",
+    metadata,
+    col.guild_key(),
+    col.flag("enabled", default=False),
+    col.instant("updated_at"),
+)
+
+__all__ = [
+    "community_days",
+    "metadata",
+    "progress_prefs",
+    "public_board",
+    "roadmap_checks",
+    "welcome_config",
+]

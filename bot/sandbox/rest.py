@@ -50,9 +50,14 @@ class Request:
     query: dict[str, str]
     json: Any
     files: list[StoredFile]
+    #: The Authorization header (OAuth2 routes answer per bearer token).
+    auth: str = ""
 
 
 Handler = Callable[[Request], Awaitable[Any]]
+
+#: Routes an OAuth2 app calls with its client credentials or a user's bearer token.
+OAUTH_PATHS = frozenset({"/oauth2/token", "/users/@me", "/users/@me/guilds"})
 
 
 def _not_found() -> web.Response:
@@ -115,6 +120,8 @@ class Rest:
         token = self.world.token
         if token is None or path.startswith(("/interactions/", "/webhooks/")):
             return True
+        if path in OAUTH_PATHS:  # the client's own credentials or a bearer token: checked there
+            return True
         return headers.get("Authorization") == f"Bot {token}"
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[StoredFile]]:
@@ -171,7 +178,8 @@ class Rest:
             limited = self.faults.rate_limit(method, template, m.groupdict(), headers)
             if limited is not None:
                 return limited
-            req = Request(method, path, m.groupdict(), dict(rec.query), body, files)
+            auth = rec.headers.get("Authorization", "")
+            req = Request(method, path, m.groupdict(), dict(rec.query), body, files, auth)
             try:
                 result = await handler(req)
             except ApiError as e:

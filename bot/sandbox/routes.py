@@ -21,18 +21,41 @@ from bot.sandbox.models import (
     FakeGuild,
     FakeMember,
     FakeMessage,
+    FakeUser,
 )
+from bot.sandbox.oauth import OAuth
 from bot.sandbox.rest import Request, Routes
-from bot.sandbox.world import member_event
+from bot.sandbox.world import World, member_event
 
 P = discord.Permissions
 
 
 class AppRoutes(Routes):
-    """The bot user, the application, the gateway URL and application commands."""
+    """The bot user, the application, the gateway URL and application commands; the user's
+    own endpoints for an OAuth2 app (`oauth`)."""
+
+    def __init__(self, world: World, oauth: OAuth) -> None:
+        super().__init__(world)
+        self.oauth = oauth
 
     async def get_me(self, req: Request) -> Any:
+        if req.auth.startswith("Bearer "):  # a user's OAuth2 token (bot.sandbox.oauth)
+            return self.oauth_user(req).payload()
+        self.require_bot(req)
         return {**self.world.bot_user.payload(), "verified": True, "mfa_enabled": False}
+
+    def oauth_user(self, req: Request) -> FakeUser:
+        """The user whose bearer token the request carries; 401 for an unknown token."""
+        user = self.oauth.bearer_user(req.auth)
+        if user is None:
+            raise ApiError(401, 0, "401: Unauthorized")
+        return user
+
+    def require_bot(self, req: Request) -> None:
+        """These routes are also OAuth2 routes: without a bearer token, the bot token."""
+        token = self.world.token
+        if token is not None and req.auth != f"Bot {token}":
+            raise ApiError(401, 0, "401: Unauthorized")
 
     async def get_user(self, req: Request) -> Any:
         try:
@@ -62,7 +85,11 @@ class AppRoutes(Routes):
         }
 
     async def my_guilds(self, req: Request) -> Any:
-        """`GET /users/@me/guilds`: the servers the bot is in, as partial guilds."""
+        """`GET /users/@me/guilds`: the servers the bot is in, as partial guilds (or, with a
+        user's OAuth2 token, that user's servers)."""
+        if req.auth.startswith("Bearer "):
+            return self.oauth.my_guilds(self.oauth_user(req))
+        self.require_bot(req)
         bot_id = self.world.bot_user.id
         return [
             {

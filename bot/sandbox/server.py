@@ -38,6 +38,7 @@ from bot.sandbox.faults import FaultRule, Faults, RateLimitMode, _glob_to_regex
 from bot.sandbox.gateway import HEARTBEAT_INTERVAL_MS, Gateway
 from bot.sandbox.interactions import InteractionRoutes
 from bot.sandbox.models import JSON, RecordedRequest, shard_of
+from bot.sandbox.oauth import OAuth
 from bot.sandbox.rest import Handler, Request, Rest
 from bot.sandbox.routes import AppRoutes, ChannelRoutes, GuildRoutes
 from bot.sandbox.world import ATTACHMENT_SIZE_LIMIT, World
@@ -76,17 +77,20 @@ class FakeDiscord(World):
         self.faults = Faults()
         self.gateway = Gateway(self)
         self.rest = Rest(self, self.faults)
+        #: Discord's OAuth2 for a web app's login (`bot.sandbox.oauth`).
+        self.oauth = OAuth(self)
         self._runner: web.AppRunner | None = None
         self._install_routes()
 
     def _install_routes(self) -> None:
         """The route table, in one place: the first route that matches a request handles it."""
         r = self.rest.route
-        app, channels, guilds = AppRoutes(self), ChannelRoutes(self), GuildRoutes(self)
+        app, channels, guilds = AppRoutes(self, self.oauth), ChannelRoutes(self), GuildRoutes(self)
         hooks = InteractionRoutes(self)
         r("GET", "/users/@me", app.get_me)
         r("GET", "/users/@me/guilds", app.my_guilds)
         r("GET", "/users/{user_id}", app.get_user)
+        r("POST", "/oauth2/token", self.oauth.token)
         r("GET", "/oauth2/applications/@me", app.get_app)
         r("GET", "/applications/@me", app.get_app)
         r("GET", "/gateway", app.get_gateway)
@@ -146,11 +150,17 @@ class FakeDiscord(World):
     def api_base(self) -> str:
         return f"{self.base_url}{API_PREFIX}"
 
+    @property
+    def authorize_url(self) -> str:
+        """Where a web app sends the browser to log in (`bot.sandbox.oauth`)."""
+        return f"{self.base_url}/oauth2/authorize"
+
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.serve)
         app.router.add_get("/gateway/", self.gateway.serve)
         app.router.add_get("/attachments/{file_id}/{filename}", self.rest.attachment)
+        app.router.add_get("/oauth2/authorize", self.oauth.authorize)
         app.router.add_route("*", "/{tail:.*}", self.rest.serve)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()

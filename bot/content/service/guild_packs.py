@@ -28,6 +28,7 @@ from bot.catalog import CatalogRegistry, Pack, PackError, parse_pack
 from bot.content import store as content_rows
 from bot.content.rules import refusal, stored_label
 from bot.content.store import PackHead
+from bot.core.changes import CONTENT
 from bot.core.errors import NotFoundError, UserFacingError
 from bot.core.runtime import Core
 
@@ -49,6 +50,7 @@ class GuildPacks:
         self.store = core.store
         self.clock = core.clock
         self.settings = core.settings
+        self.changes = core.changes
         self.catalog = catalog
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         # (guild, pack id) -> why an enabled stored pack could not be loaded at start.
@@ -82,6 +84,22 @@ class GuildPacks:
             by_guild[int(row["guild_id"])].append(row)
         for guild_id, guild_rows in by_guild.items():
             packs = await asyncio.to_thread(self._parse_rows, guild_id, guild_rows)
+            await self._load_guild(guild_id, packs)
+
+    async def reload_guild(self, guild_id: int) -> None:
+        """Load a guild's packs again from the database: another process changed them."""
+        async with self._locks[guild_id]:
+            async with self.store.connect() as conn:
+                rows = await content_rows.enabled_current(conn, guild_id)
+                switched_off = (await content_rows.disabled_builtins(conn)).get(guild_id, set())
+            builtin_ids = {p.id for p in self.catalog.builtin_packs}
+            for key in [k for k in self._skipped if k[0] == guild_id]:
+                del self._skipped[key]
+            try:
+                self.catalog.set_builtin_disabled(guild_id, sorted(switched_off & builtin_ids))
+            except PackError as exc:
+                log.warning("guild %s: switched-off built-ins no longer fit: %s", guild_id, exc)
+            packs = await asyncio.to_thread(self._parse_rows, guild_id, rows)
             await self._load_guild(guild_id, packs)
 
     def _parse_rows(self, guild_id: int, rows: Sequence[content_rows.EnabledSource]) -> list[Pack]:
@@ -137,6 +155,7 @@ class GuildPacks:
         """Write rows and swap the guild's packs as one unit (see the module docstring)."""
         previous = self.catalog.guild_packs(guild_id)
         await self._apply(
+            guild_id,
             write,
             partial(self.catalog.set_guild_packs, guild_id, packs),
             partial(self.catalog.set_guild_packs, guild_id, previous),
@@ -144,17 +163,24 @@ class GuildPacks:
         )
 
     async def _apply(
-        self, write: Write, change: Callable[[], object], undo: Callable[[], object], heading: str
+        self,
+        guild_id: int,
+        write: Write,
+        change: Callable[[], object],
+        undo: Callable[[], object],
+        heading: str,
     ) -> None:
         """Write rows, then change the registry inside the same transaction.
 
         A PackError from the change rolls the rows back (refused under ``heading``); a
-        failed commit undoes the change.
+        failed commit undoes the change. The change feed tells the other processes on the
+        database (the bot, the web dashboard) to reload the guild's packs.
         """
         changed = False
         try:
             async with self.store.begin() as conn:
                 await write(conn)
+                await self.changes.publish(guild_id, CONTENT, conn)
                 await asyncio.to_thread(change)
                 changed = True
         except PackError as exc:

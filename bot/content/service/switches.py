@@ -95,6 +95,7 @@ class Switches(GuildPacks):
                 )
 
             await self._apply(
+                guild_id,
                 write,
                 partial(registry.set_builtin_disabled, guild_id, sorted(wanted)),
                 partial(registry.set_builtin_disabled, guild_id, sorted(current)),

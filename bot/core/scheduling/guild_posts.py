@@ -29,6 +29,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import embeds
+from bot.core.changes import SCHEDULE
 from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
 from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
@@ -256,6 +257,8 @@ class GuildPost:
         values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
         async with self.core.store.begin() as conn:
             schedule = await self.schedules.save(conn, guild_id, values, self.core.clock.now())
+            # A bot process other than this one (this is the web dashboard, say) reschedules.
+            await self.core.changes.publish(guild_id, SCHEDULE, conn)
         await self.sync(guild_id)
         return schedule
 

@@ -120,3 +120,18 @@ inbox = Table(
     col.instant("delivered_at", nullable=True),
     Index("ix_inbox_member_pending", "guild_id", "user_id", "delivered_at"),
 )
+
+# --- 0012: what one process changed that another must pick up (bot/core/changes.py) -----
+
+change_notices = Table(
+    "change_notices",
+    metadata,
+    col.serial_id(),
+    Column("guild_id", BigInteger, nullable=False),
+    # "schedule" (channels, timezone, post times, the pitfall sweep) or "content" (packs)
+    Column("topic", String(32), nullable=False),
+    # INSTANCE_NAME of the process that made the change: it does not act on its own notices
+    Column("origin", String(64), nullable=False),
+    col.instant("created_at"),
+    Index("ix_change_notices_created", "created_at"),
+)

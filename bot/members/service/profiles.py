@@ -93,6 +93,12 @@ class MemberService:
         zone = resolve_zone(profile.timezone, settings.timezone)
         return MemberContext(profile, settings, zone, self.clock.now())
 
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        """The guild's settings, for a reader with no member asking (a public page)."""
+        async with self.store.connect() as conn:
+            guild = await guild_rows.get(conn, guild_id)
+        return GuildSettings.from_row(guild) if guild else GuildSettings.default(guild_id)
+
     async def local_day(self, guild_id: int, user_id: int) -> tuple[date, ZoneInfo]:
         """The member's local day now, and their zone."""
         context = await self.context(guild_id, user_id)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from bot.progress.rules.boards import (
     BOARDS,
     LEADERBOARD_SIZE,
+    STREAK_BUCKETS,
     Board,
     Ranked,
     live_streak,
     period_start,
     rank_board,
+    streak_distribution,
     validate_board,
 )
 from bot.progress.rules.digest import (
@@ -92,6 +94,7 @@ __all__ = [
     "READINESS_COMMUNITY_WINDOW_DAYS",
     "READINESS_DOMAINS_FOR_FULL",
     "READINESS_WEIGHTS",
+    "STREAK_BUCKETS",
     "UNDO_WINDOW",
     "Board",
     "Coverage",
@@ -122,6 +125,7 @@ __all__ = [
     "readiness_score",
     "roadmap_coverage",
     "split_theory_practice",
+    "streak_distribution",
     "suggest_focus",
     "theory_practice_ratio",
     "totals_by_kind",

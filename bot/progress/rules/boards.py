@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -82,3 +82,30 @@ def period_start(period: str, today: date) -> date | None:
     if period == "all":
         return None
     raise UserFacingError("Period must be week, month or all.")
+
+
+#: The streak distribution's buckets on the web dashboard: (label, shortest streak in it).
+STREAK_BUCKETS: tuple[tuple[str, int], ...] = (
+    ("1–2 days", 1),
+    ("3–6 days", 3),
+    ("1–2 weeks", 7),
+    ("2–4 weeks", 14),
+    ("30+ days", 30),
+)
+
+
+def streak_distribution(
+    groups: Iterable[tuple[int, str | None, int, int]], today: date
+) -> list[tuple[str, int]]:
+    """Members per live-streak bucket, from (current, last_day, freezes, members) groups of
+    cached streaks, as of `today` (the guild's day: a member a zone away may be a day off)."""
+    counts = dict.fromkeys((label for label, _ in STREAK_BUCKETS), 0)
+    for current, last_day, freezes, members in groups:
+        live = live_streak(
+            current, date.fromisoformat(last_day) if last_day else None, freezes, today
+        )
+        if live <= 0:
+            continue
+        label = next(label for label, low in reversed(STREAK_BUCKETS) if live >= low)
+        counts[label] += members
+    return list(counts.items())

@@ -40,6 +40,7 @@ from bot.progress.service.ports import (
 from bot.progress.service.roadmap import CheckResult, Roadmap, RoadmapView, SkillState
 from bot.progress.service.shared import ProgressPrefs
 from bot.progress.service.studylog import HistoryEntry, LoggedEntry, StudyLog
+from bot.progress.service.trends import GuildTrends, Trends
 
 __all__ = [
     "CHART_WEEKS",
@@ -53,6 +54,7 @@ __all__ = [
     "DigestView",
     "Digests",
     "Greeting",
+    "GuildTrends",
     "HistoryEntry",
     "InterviewReader",
     "LeaderboardView",
@@ -73,6 +75,7 @@ __all__ = [
     "SettingsOverview",
     "SkillState",
     "StudyLog",
+    "Trends",
     "Welcome",
     "WelcomeConfig",
     "WelcomeRenderer",
@@ -96,6 +99,7 @@ class ProgressService:
     onboarding: Onboarding
     welcome: Welcome
     digest: Digests
+    trends: Trends
 
     @classmethod
     def build(
@@ -140,6 +144,7 @@ class ProgressService:
                 notifier=notifier,
                 renderer=renderer,
             ),
+            trends=Trends(core, members=members),
         )
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:

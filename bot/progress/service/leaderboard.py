@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from bot.core.runtime import Core
 from bot.core.time import at_local_time, local_date, resolve_zone
@@ -34,6 +34,7 @@ class Leaderboards:
     ) -> None:
         """`boards`: the boards other features keep (shipped projects, interview reviews)."""
         self.store = core.store
+        self.clock = core.clock
         self.members = members
         self.boards = dict(boards)
 
@@ -42,8 +43,49 @@ class Leaderboards:
     ) -> LeaderboardView:
         """A ranked board over a period, on the guild's calendar, with the viewer's rank."""
         viewer = await self.members.context(guild_id, viewer_id)
-        guild_zone = resolve_zone(None, viewer.guild.timezone)
-        today = local_date(viewer.now, guild_zone)
+        return await self._ranked(
+            guild_id,
+            board,
+            period,
+            viewer.guild.timezone,
+            viewer.now,
+            viewer_id=viewer_id,
+            viewer_opted_in=viewer.profile.leaderboard_opt_in,
+        )
+
+    async def public(self, guild_id: int, board: str, period: str) -> LeaderboardView | None:
+        """The guild's public board on the web dashboard (no viewer: nobody's own rank), or
+        None while the guild has not turned it on. Opted-in members only, like `/leaderboard`."""
+        if not await self.public_enabled(guild_id):
+            return None
+        settings = await self.members.guild_settings(guild_id)
+        now = self.clock.now()
+        return await self._ranked(guild_id, board, period, settings.timezone, now)
+
+    async def public_enabled(self, guild_id: int) -> bool:
+        """Whether the guild shows its public board (off until a moderator turns it on)."""
+        async with self.store.connect() as conn:
+            return await rows.public_board(conn, guild_id)
+
+    async def set_public(self, guild_id: int, enabled: bool) -> bool:
+        """`/setup public-board` and the dashboard's settings page: turn it on or off."""
+        async with self.store.begin() as conn:
+            await rows.save_public_board(conn, guild_id, self.clock.now(), enabled)
+        return enabled
+
+    async def _ranked(
+        self,
+        guild_id: int,
+        board: str,
+        period: str,
+        guild_timezone: str,
+        now: datetime,
+        *,
+        viewer_id: int | None = None,
+        viewer_opted_in: bool = False,
+    ) -> LeaderboardView:
+        guild_zone = resolve_zone(None, guild_timezone)
+        today = local_date(now, guild_zone)
         since = rules.period_start(period, today)
         rules.validate_board(board)
         values: dict[int, int] = {}
@@ -54,10 +96,10 @@ class Leaderboards:
                 values = await rows.minutes_board(conn, guild_id, since)
             elif board == "streak":
                 for row in await rows.streak_board(conn, guild_id):
-                    zone = resolve_zone(row["timezone"], viewer.guild.timezone)
+                    zone = resolve_zone(row["timezone"], guild_timezone)
                     last = date.fromisoformat(row["last_day"]) if row["last_day"] else None
                     values[row["user_id"]] = rules.live_streak(
-                        row["current"], last, row["freezes"], local_date(viewer.now, zone)
+                        row["current"], last, row["freezes"], local_date(now, zone)
                     )
                     best[row["user_id"]] = row["best"]
             elif counts is not None:
@@ -69,7 +111,7 @@ class Leaderboards:
             board=board,
             period=period,
             ranked=rules.rank_board(values, viewer_id),
-            viewer_opted_in=viewer.profile.leaderboard_opt_in,
+            viewer_opted_in=viewer_opted_in,
             available=board in ("minutes", "streak") or counts is not None,
             best=best,
         )

@@ -48,6 +48,7 @@ from bot.progress.views.onboarding import (
     StartButton,
     onboarding_embed,
     onboarding_view,
+    public_board_embed,
     welcome_config_embed,
     welcome_post,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "minutes",
     "onboarding_embed",
     "onboarding_view",
+    "public_board_embed",
     "roadmap_embed",
     "settings_embed",
     "skill_autocomplete",

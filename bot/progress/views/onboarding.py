@@ -227,3 +227,24 @@ def welcome_config_embed(config: WelcomeConfig) -> discord.Embed:
     else:
         text = "New members are not greeted. `/setup welcome channel:#… enabled:True` turns it on."
     return embeds.success("Welcome greeting saved", text)
+
+
+def public_board_embed(enabled: bool, url: str | None, *, saved: bool) -> discord.Embed:
+    """What `/setup public-board` saved (or shows): on or off, and where the page is."""
+    if not enabled:
+        text = (
+            "The public board is off. `/setup public-board enabled:True` shows the leaderboard "
+            "on a web page anyone with the link can open."
+        )
+    elif url:
+        text = (
+            f"The public board is on: {url}\n"
+            "Only members who opted in with `/settings leaderboard` appear."
+        )
+    else:
+        text = (
+            "The public board is on. Its page is served by the web dashboard (`studybot web`), "
+            "which is not set up on this bot yet. Only members who opted in appear."
+        )
+    title = "Public board saved" if saved else "Public board"
+    return embeds.success(title, text) if saved else embeds.info(title, text)
