@@ -11,10 +11,9 @@ from discord import app_commands
 
 from bot.boards import views as board_ui
 from bot.core import embeds
-from bot.core.checks import guild_id_of, moderator_only
+from bot.core.checks import guild_id_of, moderator_only, require_usable
 from bot.core.errors import UserFacingError
 from bot.core.options import Picked, TimeOfDay, Weekdays
-from bot.core.permissions import require_usable
 from bot.core.zones import timezone_choices
 from bot.daily import views as daily_ui
 from bot.health.embeds import health_embed

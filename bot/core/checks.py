@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.core.errors import UserFacingError
+from bot.core.permissions import CHANNEL_REQUIREMENTS, missing_permissions
 from bot.core.reporting import GuildOnly, NotModerator
 
 T = TypeVar("T")
@@ -76,3 +78,21 @@ def write_cooldown(rate: int = 5, per: float = 60.0) -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
+
+
+def require_usable(
+    guild: discord.Guild, channel: discord.TextChannel, verb: str, purpose: str = ""
+) -> None:
+    """Refuse a channel the bot cannot see or post in: "I cannot <verb> #channel<purpose>: …"."""
+    resolved = guild.get_channel(channel.id)
+    if not isinstance(resolved, discord.TextChannel):
+        raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
+    perms = resolved.permissions_for(guild.me)
+    missing = missing_permissions(
+        {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
+    )
+    if missing:
+        raise UserFacingError(
+            f"I cannot {verb} {resolved.mention}{purpose}: I am missing "
+            f"{', '.join(missing)} there. Grant it, or pick another channel."
+        )

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import discord
-
-from bot.core.errors import UserFacingError
-
 # Every bot channel gets posts with embeds and a thread (daily discussion, weekly
 # accountability, interview pairs).
 CHANNEL_REQUIREMENTS: tuple[str, ...] = (
@@ -49,21 +45,3 @@ INVITE_PERMISSIONS: tuple[tuple[str, str], ...] = (
 
 #: The OAuth2 scopes of the invite: the bot user and its slash commands.
 INVITE_SCOPES: tuple[str, ...] = ("bot", "applications.commands")
-
-
-def require_usable(
-    guild: discord.Guild, channel: discord.TextChannel, verb: str, purpose: str = ""
-) -> None:
-    """Refuse a channel the bot cannot see or post in: "I cannot <verb> #channel<purpose>: …"."""
-    resolved = guild.get_channel(channel.id)
-    if not isinstance(resolved, discord.TextChannel):
-        raise UserFacingError(f"I cannot see {channel.mention}; pick a text channel.")
-    perms = resolved.permissions_for(guild.me)
-    missing = missing_permissions(
-        {name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS}
-    )
-    if missing:
-        raise UserFacingError(
-            f"I cannot {verb} {resolved.mention}{purpose}: I am missing "
-            f"{', '.join(missing)} there. Grant it, or pick another channel."
-        )
