@@ -14,6 +14,7 @@ import bot.interview.tables
 import bot.pitfalls.tables
 import bot.progress.tables
 import bot.projects.tables
+import bot.studyrooms.tables
 from bot.core.store.schema import metadata
 
 FEATURE_TABLE_MODULES = (
@@ -24,6 +25,7 @@ FEATURE_TABLE_MODULES = (
     bot.pitfalls.tables,
     bot.progress.tables,
     bot.projects.tables,
+    bot.studyrooms.tables,
 )
 
 __all__ = ["FEATURE_TABLE_MODULES", "metadata"]

@@ -50,6 +50,9 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         # Guild-level pitfall thresholds and sweep timings.
         "pitfall_settings",
         "pitfall_sweeps",
+        # The guild's study rooms, focus channels and their limits.
+        "study_rooms",
+        "study_room_settings",
     }
 )
 
