@@ -7,6 +7,8 @@ Intents (and why):
   period. Startup chunking is off, so large servers cost no memory up front.
 - `guild_messages`: to count community activity per member per day. Message *content* is
   never read (no message-content intent) and nothing of a message is stored.
+- `voice_states` (not privileged): who is in which voice channel, to count time in study
+  rooms. The bot never connects to voice and no audio is ever received.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def make_intents() -> discord.Intents:
     intents.guilds = True
     intents.members = True
     intents.guild_messages = True
+    intents.voice_states = True
     return intents
 
 

@@ -46,6 +46,8 @@ from bot.progress.views import ProgressViews
 from bot.projects.api import shipped_counts
 from bot.projects.service import ProjectService
 from bot.projects.views import ProjectViews
+from bot.studyrooms.service import StudyRoomsService
+from bot.studyrooms.views import StudyRoomsViews
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Services:
     progress: ProgressService
     privacy: PrivacyService
     health: HealthService
+    studyrooms: StudyRoomsService
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
@@ -74,6 +77,7 @@ class Services:
         await self.content.start()
         await self.privacy.start()
         await self.pitfalls.start()
+        await self.studyrooms.start()
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """The lines of `/setup show` after the channels: each post, then each feature."""
@@ -82,6 +86,7 @@ class Services:
         lines.extend(await self.content.setup_summary(guild_id))
         lines.extend(await self.progress.setup_summary(guild_id))
         lines.extend(await self.pitfalls.setup_summary(guild_id))
+        lines.extend(await self.studyrooms.setup_summary(guild_id))
         return lines
 
 
@@ -168,5 +173,11 @@ def build_services(
         privacy=PrivacyService(core, members=members, guilds=guilds, catalog=catalog),
         health=HealthService(
             core, guilds=guilds, sweeps=pitfalls, channels=ChannelAudit(store, guilds)
+        ),
+        studyrooms=StudyRoomsService(
+            core,
+            members=members,
+            notifier=notifier,
+            renderer=StudyRoomsViews(core.deliverer),
         ),
     )

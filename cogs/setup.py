@@ -21,6 +21,8 @@ from bot.members import views as member_views
 from bot.pitfalls import views as pitfalls_ui
 from bot.progress import views as progress_ui
 from bot.studybot import StudyBot, StudyGroupCog, reply
+from bot.studyrooms import views as studyrooms_ui
+from bot.studyrooms.rules import MAX_CAP_HOURS, MAX_MINIMUM, MIN_CAP_HOURS, MIN_MINIMUM
 
 P = ParamSpec("P")
 
@@ -389,6 +391,44 @@ class Setup(StudyGroupCog, group_name="setup"):
             guild_id_of(interaction), guild=interaction.guild
         )
         await reply(interaction, embed=health_embed(report))
+
+    # --- /setup study-rooms (issue 19, voice helper) ---
+
+    @app_commands.command(
+        name="study-rooms", description="Voice channels where study time counts; focus; limits."
+    )
+    @app_commands.describe(
+        add="A voice channel to mark as a study room (time there counts as study)",
+        remove="A study room or focus channel to unmark",
+        focus_channel="A text channel where /focus sessions may run too (rooms' chats always may)",
+        minimum="Minutes a session needs to count (default 5)",
+        daily_cap="Hours of study-room time a member can log per day (default 12)",
+    )
+    @moderator_only()
+    async def study_rooms(
+        self,
+        interaction: discord.Interaction[StudyBot],
+        add: discord.VoiceChannel | None = None,
+        remove: discord.VoiceChannel | discord.TextChannel | None = None,
+        focus_channel: discord.TextChannel | None = None,
+        minimum: app_commands.Range[int, MIN_MINIMUM, MAX_MINIMUM] | None = None,
+        daily_cap: app_commands.Range[int, MIN_CAP_HOURS, MAX_CAP_HOURS] | None = None,
+    ) -> None:
+        """Show the study rooms, or mark and unmark channels and set the limits."""
+        guild = interaction.guild
+        assert guild is not None  # moderator_only guarantees a guild
+        if focus_channel is not None:
+            require_usable(guild, focus_channel, "run focus sessions in")
+        change = await self.bot.services.studyrooms.rooms.configure(
+            guild.id,
+            add=add.id if add else None,
+            remove=remove.id if remove else None,
+            focus_channel=focus_channel.id if focus_channel else None,
+            minimum=minimum,
+            daily_cap_hours=daily_cap,
+            afk_channel_id=guild.afk_channel.id if guild.afk_channel else None,
+        )
+        await reply(interaction, embed=studyrooms_ui.rooms_embed(change))
 
 
 async def setup(bot: StudyBot) -> None:

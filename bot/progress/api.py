@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from bot.progress.rules import format_minutes
 from bot.progress.store import community_days, focus_tracks
 from bot.progress.store import welcome as welcome_greeting
 
-__all__ = ["community_days", "focus_tracks", "welcome_greeting"]
+__all__ = ["community_days", "focus_tracks", "format_minutes", "welcome_greeting"]

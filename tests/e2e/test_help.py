@@ -8,7 +8,7 @@ from bot.sandbox import Sandbox
 from bot.sandbox.driver import Reply
 from bot.sandbox.models import FakeMember
 
-GROUPS = ["/daily", "/interview", "/privacy", "/project", "/roadmap", "/settings"]
+GROUPS = ["/daily", "/focus", "/interview", "/privacy", "/project", "/roadmap", "/settings"]
 
 
 def menu_labels(reply: Reply) -> list[str]:
