@@ -49,9 +49,7 @@ async def voice_entries(sb: Sandbox, member: FakeMember) -> list[tuple[str, int]
     a = activity.c
     found = await rows(
         sb,
-        select(a.kind, a.minutes)
-        .where(a.user_id == member.id, a.source == "voice")
-        .order_by(a.id),
+        select(a.kind, a.minutes).where(a.user_id == member.id, a.source == "voice").order_by(a.id),
     )
     return [(row["kind"], row["minutes"]) for row in found]
 
