@@ -4,6 +4,7 @@ minimum and the daily cap; focus phases and what a round credits."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -124,7 +125,7 @@ def test_every_minute_in_a_counting_room_is_in_exactly_one_session(
     if current is not None:
         sessions.append((current.started_at, now))
     assert sum((end - start for start, end in sessions), timedelta()) == expected
-    for (_, end), (start, _) in zip(sessions, sessions[1:], strict=False):
+    for (_, end), (start, _) in pairwise(sessions):
         assert end <= start  # never two sessions at once
 
 
