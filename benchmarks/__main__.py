@@ -32,6 +32,7 @@ MODULES = (
     "bench_sends",
     "bench_interactions",
     "bench_startup",
+    "bench_voice",
 )
 REPO = Path(__file__).resolve().parent.parent
 

@@ -24,7 +24,10 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
+from itertools import groupby
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.background import BatchWorker
 from bot.core.runtime import Core
@@ -36,6 +39,7 @@ from bot.studyrooms.rules import (
     Step,
     leave_reason,
     reconcile,
+    session_minutes,
     step,
 )
 from bot.studyrooms.service.credit import Credits
@@ -229,6 +233,9 @@ class VoiceTracker:
         await self.credits.prompts.drain()
 
     async def _write(self, ops: list[Op]) -> None:
+        """One batch, one transaction. Runs of the same kind of write go out together (an
+        executemany for the opens, one for the closes that credit nothing); the order of
+        the runs is kept, so a member's open is always written before their close."""
         zones: dict[Key, ZoneInfo] = {}
         for op in ops:
             if not isinstance(op, _Close) or op.key in zones:
@@ -237,16 +244,41 @@ class VoiceTracker:
                 zones[op.key] = await self.credits.zone(*op.key)
         prompts: list[TagPrompt] = []
         async with self.core.store.begin() as conn:
-            for op in ops:
-                if isinstance(op, _Open):
-                    await session_rows.insert_open(conn, *op.key, op.session)
-                elif isinstance(op, _Touch):
-                    await session_rows.touch(conn, *op.key, op.session)
-                elif isinstance(op, _Close):
-                    prompt = await self.credits.close(conn, *op.key, op.ended, zones.get(op.key))
-                    if prompt is not None:
-                        prompts.append(prompt)
-                else:
-                    await session_rows.checkpoint(conn, op.at)
+            for kind, grouped in groupby(ops, key=type):
+                run = list(grouped)
+                if kind is _Open:
+                    opens = [(*op.key, op.session) for op in run if isinstance(op, _Open)]
+                    await session_rows.insert_open_many(conn, opens)
+                elif kind is _Close:
+                    closes = [op for op in run if isinstance(op, _Close)]
+                    prompts += await self._close(conn, closes, zones)
+                for op in run:
+                    if isinstance(op, _Touch):
+                        await session_rows.touch(conn, *op.key, op.session)
+                    elif isinstance(op, _Checkpoint):
+                        await session_rows.checkpoint(conn, op.at)
         for prompt in prompts:
             self.credits.prompts.submit(prompt)
+
+    async def _close(
+        self, conn: AsyncConnection, closes: list[_Close], zones: dict[Key, ZoneInfo]
+    ) -> list[TagPrompt]:
+        uncredited = [
+            (
+                *op.key,
+                op.ended.session,
+                op.ended.ended_at,
+                session_minutes(op.ended.session.started_at, op.ended.ended_at),
+                op.ended.reason,
+            )
+            for op in closes
+            if op.key not in zones
+        ]
+        await session_rows.close_uncredited_many(conn, uncredited)
+        prompts = []
+        for op in closes:
+            if op.key in zones:
+                prompt = await self.credits.close(conn, *op.key, op.ended, zones[op.key])
+                if prompt is not None:
+                    prompts.append(prompt)
+        return prompts

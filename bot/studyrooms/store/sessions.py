@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
@@ -42,6 +42,76 @@ async def insert_open(
             camera=session.camera,
             stream=session.stream,
         ),
+    )
+
+
+async def insert_open_many(
+    conn: AsyncConnection, sessions: list[tuple[int, int, OpenSession]]
+) -> None:
+    """Insert many new sessions (guild, user, session) in one statement (executemany)."""
+    if not sessions:
+        return
+    await conn.execute(
+        insert(voice_sessions),
+        [
+            {
+                "guild_id": guild_id,
+                "user_id": user_id,
+                "channel_id": s.channel_id,
+                "started_at": s.started_at,
+                "last_seen_at": s.last_seen_at,
+                "camera": s.camera,
+                "stream": s.stream,
+            }
+            for guild_id, user_id, s in sessions
+        ],
+    )
+
+
+#: One session ended without credit, in one executemany (names unlike the columns').
+_END_UNCREDITED = (
+    update(voice_sessions)
+    .where(
+        v.guild_id == bindparam("b_guild"),
+        v.user_id == bindparam("b_user"),
+        v.started_at == bindparam("b_started"),
+        v.ended_at.is_(None),
+    )
+    .values(
+        ended_at=bindparam("b_ended"),
+        last_seen_at=bindparam("b_ended"),
+        minutes=bindparam("b_minutes"),
+        end_reason=bindparam("b_reason"),
+        camera=bindparam("b_camera"),
+        stream=bindparam("b_stream"),
+    )
+)
+
+
+async def close_uncredited_many(
+    conn: AsyncConnection,
+    ends: Sequence[tuple[int, int, OpenSession, datetime, int, str]],
+) -> None:
+    """End many sessions that credit nothing (under the minimum) in one statement:
+    (guild, user, session, ended_at, minutes, reason). A session whose row never reached
+    the database (a lost write) stays unrecorded: it credited nothing anyway."""
+    if not ends:
+        return
+    await conn.execute(
+        _END_UNCREDITED,
+        [
+            {
+                "b_guild": guild_id,
+                "b_user": user_id,
+                "b_started": s.started_at,
+                "b_ended": ended_at,
+                "b_minutes": minutes,
+                "b_reason": reason,
+                "b_camera": s.camera,
+                "b_stream": s.stream,
+            }
+            for guild_id, user_id, s, ended_at, minutes, reason in ends
+        ],
     )
 
 
