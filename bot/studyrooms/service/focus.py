@@ -25,19 +25,9 @@ from bot.core.runtime import Core
 from bot.core.time import local_date
 from bot.daily.api import record_study
 from bot.members.api import MemberService
-from bot.studyrooms.rules import (
-    FOCUS_SOURCE,
-    UNTAGGED_KIND,
-    FocusPlan,
-    Phase,
-    RoomSettings,
-    first_phase,
-    late_beyond_grace,
-    next_phase,
-    present_at,
-    round_credit,
-    validate_plan,
-)
+from bot.studyrooms.rules import FOCUS_SOURCE, UNTAGGED_KIND, RoomSettings
+from bot.studyrooms.rules import focus as rules
+from bot.studyrooms.rules.focus import FocusPlan, Phase
 from bot.studyrooms.service.models import FocusBoard, FocusBoardState, FocusClick, Participant
 from bot.studyrooms.service.rooms import RoomConfig
 from bot.studyrooms.service.tracker import VoiceTracker
@@ -93,11 +83,11 @@ class FocusSessions:
         self, guild_id: int, channel_id: int, user_id: int, *, length: int, brk: int, rounds: int
     ) -> FocusBoardState:
         """A new session in `channel_id`, its starter in it, its board posted."""
-        plan = validate_plan(length, brk, rounds)
+        plan = rules.validate_plan(length, brk, rounds)
         settings = self.rooms.of(guild_id)
         if not settings.allows_focus(channel_id):
             raise UserFacingError(where_focus_runs(settings))
-        phase = first_phase(plan, self.core.clock.now())
+        phase = rules.first_phase(plan, self.core.clock.now())
         async with self.core.store.begin() as conn:
             running = await focus_rows.running_in(conn, guild_id, channel_id)
             if running is not None:
@@ -140,7 +130,9 @@ class FocusSessions:
                     raise UserFacingError("You are already in this focus session.")
                 action: Any = "joined"
             elif button == "leave":
-                if not await focus_rows.leave(conn, guild_id, session_id, user_id, now):
+                if not await focus_rows.update_present(
+                    conn, guild_id, session_id, user_id, left_at=now
+                ):
                     raise UserFacingError("You are not in this focus session.")
                 action = "left"
             else:
@@ -148,7 +140,9 @@ class FocusSessions:
                 me = next((p for p in state.present if p.user_id == user_id), None)
                 if me is None:
                     raise UserFacingError("Join the session first; then pings can be turned on.")
-                await focus_rows.set_pings(conn, guild_id, session_id, user_id, not me.pings)
+                await focus_rows.update_present(
+                    conn, guild_id, session_id, user_id, pings=not me.pings
+                )
                 action = "pings off" if me.pings else "pings on"
             state = await self._state(conn, guild_id, session_id)
         return FocusClick(state, action)
@@ -195,12 +189,12 @@ class FocusSessions:
         rounds: list[tuple[datetime, datetime]] = []
         reason = "done"
         while phase.name != "ended" and phase.ends_at <= now:
-            if late_beyond_grace(phase.ends_at, now):
+            if rules.late_beyond_grace(phase.ends_at, now):
                 phase, reason = Phase(phase.round, "ended", phase.ends_at, phase.ends_at), "missed"
                 break
             if phase.name == "focus":
                 rounds.append((phase.started_at, phase.ends_at))
-            phase = next_phase(plan, phase)
+            phase = rules.next_phase(plan, phase)
         await self._move(row, rounds, phase, reason)
 
     async def _move(
@@ -219,7 +213,7 @@ class FocusSessions:
             p["user_id"]
             for p in people
             for _, end in rounds
-            if present_at(p["joined_at"], p["left_at"], end)
+            if rules.present_at(p["joined_at"], p["left_at"], end)
         }
         zones = {u: (await self.members.context(guild_id, u)).zone for u in credited}
         async with self.core.store.begin() as conn:
@@ -240,14 +234,14 @@ class FocusSessions:
         end: datetime,
     ) -> None:
         guild_id = row["guild_id"]
-        present = [p for p in people if present_at(p["joined_at"], p["left_at"], end)]
+        present = [p for p in people if rules.present_at(p["joined_at"], p["left_at"], end)]
         voice = await session_rows.counted_intervals(
             conn, guild_id, [p["user_id"] for p in present], start, end
         )
         minimum = self.rooms.of(guild_id).minimum_minutes
         for person in present:
             user_id = person["user_id"]
-            minutes = round_credit(
+            minutes = rules.round_credit(
                 start, end, person["joined_at"], voice.get(user_id, []), minimum=minimum
             )
             zone = zones.get(user_id)

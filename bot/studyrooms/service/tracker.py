@@ -75,14 +75,14 @@ class Reconciled:
 
 @dataclass(frozen=True)
 class _Open:
+    """A session began: insert it."""
+
     key: Key
     session: OpenSession
 
 
-@dataclass(frozen=True)
-class _Touch:
-    key: Key
-    session: OpenSession
+class _Touch(_Open):
+    """An open session's stored fields changed (camera, stream, seen again)."""
 
 
 @dataclass(frozen=True)

@@ -142,25 +142,15 @@ async def join(
     return True
 
 
-async def leave(
-    conn: AsyncConnection, guild_id: int, session_id: int, user_id: int, now: datetime
+async def update_present(
+    conn: AsyncConnection, guild_id: int, session_id: int, user_id: int, **values: Any
 ) -> bool:
-    """Out of the session from `now`; False when not in it."""
+    """Change a participant who is in the session now (`left_at=now` makes them leave,
+    `pings=True` asks for pings); False when they are not in it."""
     result = await conn.execute(
         update(focus_participants)
         .where(_member(guild_id, session_id, user_id), p.left_at.is_(None))
-        .values(left_at=now)
-    )
-    return bool(result.rowcount)
-
-
-async def set_pings(
-    conn: AsyncConnection, guild_id: int, session_id: int, user_id: int, pings: bool
-) -> bool:
-    result = await conn.execute(
-        update(focus_participants)
-        .where(_member(guild_id, session_id, user_id), p.left_at.is_(None))
-        .values(pings=pings)
+        .values(**values)
     )
     return bool(result.rowcount)
 

@@ -28,44 +28,24 @@ async def open_sessions(conn: AsyncConnection) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in rows]
 
 
-async def insert_open(
-    conn: AsyncConnection, guild_id: int, user_id: int, session: OpenSession
-) -> int:
-    return await inserted_id(
-        conn,
-        insert(voice_sessions).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            channel_id=session.channel_id,
-            started_at=session.started_at,
-            last_seen_at=session.last_seen_at,
-            camera=session.camera,
-            stream=session.stream,
-        ),
-    )
+def _new_row(guild_id: int, user_id: int, session: OpenSession) -> dict[str, Any]:
+    return {
+        "guild_id": guild_id,
+        "user_id": user_id,
+        "channel_id": session.channel_id,
+        "started_at": session.started_at,
+        "last_seen_at": session.last_seen_at,
+        "camera": session.camera,
+        "stream": session.stream,
+    }
 
 
 async def insert_open_many(
     conn: AsyncConnection, sessions: list[tuple[int, int, OpenSession]]
 ) -> None:
     """Insert many new sessions (guild, user, session) in one statement (executemany)."""
-    if not sessions:
-        return
-    await conn.execute(
-        insert(voice_sessions),
-        [
-            {
-                "guild_id": guild_id,
-                "user_id": user_id,
-                "channel_id": s.channel_id,
-                "started_at": s.started_at,
-                "last_seen_at": s.last_seen_at,
-                "camera": s.camera,
-                "stream": s.stream,
-            }
-            for guild_id, user_id, s in sessions
-        ],
-    )
+    if sessions:
+        await conn.execute(insert(voice_sessions), [_new_row(*new) for new in sessions])
 
 
 #: One session ended without credit, in one executemany (names unlike the columns').
@@ -157,16 +137,8 @@ async def close(
     if row is not None:
         await conn.execute(update(voice_sessions).where(v.id == row["id"]).values(**values))
         return int(row["id"])
-    return await inserted_id(
-        conn,
-        insert(voice_sessions).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            channel_id=session.channel_id,
-            started_at=session.started_at,
-            **values,
-        ),
-    )
+    row = _new_row(guild_id, user_id, session) | values
+    return await inserted_id(conn, insert(voice_sessions).values(**row))
 
 
 async def set_credit(
