@@ -63,6 +63,7 @@ class Focus(StudyGroupCog, group_name="focus"):
         await reply(interaction, embed=studyrooms_ui.started_embed(board))
 
     @app_commands.command(name="stop", description="Stop the focus session running here.")
+    @write_cooldown()
     async def stop(self, interaction: discord.Interaction[StudyBot]) -> None:
         """End the session here (or the one you started elsewhere): its starter or a
         moderator; the round under way is logged up to now."""

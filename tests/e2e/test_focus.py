@@ -153,6 +153,19 @@ async def test_focus_start_and_stop_refuse_what_they_cannot_do(sb: Sandbox) -> N
     assert "Focus session stopped" in mine.text
 
 
+async def test_a_board_the_bot_cannot_post_is_refused_and_frees_the_channel(sb: Sandbox) -> None:
+    await mark_rooms(sb, "study-hall")
+    alice = sb.member("alice")
+    sb.set_bot_permissions("study-hall", send_messages=False)
+    await sb.wait_idle()
+    refused = await start(sb, alice, length=25)
+    assert refused.ephemeral and "I cannot post in" in refused.text
+    assert bot_posts(sb, "study-hall") == []
+    sb.set_bot_permissions("study-hall", send_messages=None)
+    await sb.wait_idle()
+    assert "Focus session started" in (await start(sb, alice, length=25)).text
+
+
 async def test_focus_sessions_may_run_in_a_focus_channel(sb: Sandbox) -> None:
     moderator = sb.member("morgan", moderator=True)
     await sb.slash(moderator, "setup study-rooms", focus_channel="general")
