@@ -198,9 +198,10 @@ class StudyBot(commands.Bot):
         # catch-up posts try them.
         await self.services.health.channels.audit_at_start(self.guilds)
         await self.services.start()
-        # Everything loaded at start (modules, catalogs, caches) lives as long as the process:
+        # Everything loaded at start (modules, catalogs, caches) lives as long as the bot:
         # moved out of the collector's sight, a full collection no longer walks ~150k objects
-        # and stalls the loop for 50-120 ms (measured by benchmarks/bench_voice.py).
+        # and stalls the loop for 50-120 ms (measured by benchmarks/bench_voice.py). `close`
+        # hands them back, so a process that runs bot after bot (the tests) frees each.
         gc.freeze()
         self.serving = True
         log.info("ready as %s in %s guilds", self.user, len(self.guilds))
@@ -277,6 +278,8 @@ class StudyBot(commands.Bot):
     async def close(self) -> None:
         try:
             self.serving = False
+            if self._started:
+                gc.unfreeze()
             if self.observability is not None:
                 await self.observability.close()
                 self.observability = None
