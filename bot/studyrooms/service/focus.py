@@ -28,7 +28,13 @@ from bot.members.api import MemberService
 from bot.studyrooms.rules import FOCUS_SOURCE, UNTAGGED_KIND, RoomSettings
 from bot.studyrooms.rules import focus as rules
 from bot.studyrooms.rules.focus import FocusPlan, Phase
-from bot.studyrooms.service.models import FocusBoard, FocusBoardState, FocusClick, Participant
+from bot.studyrooms.service.models import (
+    FocusAction,
+    FocusBoard,
+    FocusBoardState,
+    FocusClick,
+    Participant,
+)
 from bot.studyrooms.service.rooms import RoomConfig
 from bot.studyrooms.service.tracker import VoiceTracker
 from bot.studyrooms.store import focus as focus_rows
@@ -106,7 +112,7 @@ class FocusSessions:
             state = await self._state(conn, guild_id, session_id)
         try:
             message_id = await self.board.post(state)
-        except BaseException:
+        except Exception:
             async with self.core.store.begin() as conn:
                 await focus_rows.save_phase(
                     conn, session_id, replace(phase, name="ended"), reason="gone"
@@ -128,7 +134,7 @@ class FocusSessions:
             if button == "join":
                 if not await focus_rows.join(conn, guild_id, session_id, user_id, now):
                     raise UserFacingError("You are already in this focus session.")
-                action: Any = "joined"
+                action: FocusAction = "joined"
             elif button == "leave":
                 if not await focus_rows.update_present(
                     conn, guild_id, session_id, user_id, left_at=now
