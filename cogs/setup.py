@@ -23,6 +23,7 @@ from bot.progress import views as progress_ui
 from bot.studybot import StudyBot, StudyGroupCog, reply
 from bot.studyrooms import views as studyrooms_ui
 from bot.studyrooms.rules import MAX_CAP_HOURS, MAX_MINIMUM, MIN_CAP_HOURS, MIN_MINIMUM
+from bot.studyrooms.views.presence import afk_channel_id, room_presences
 
 P = ParamSpec("P")
 
@@ -419,15 +420,20 @@ class Setup(StudyGroupCog, group_name="setup"):
         assert guild is not None  # moderator_only guarantees a guild
         if focus_channel is not None:
             require_usable(guild, focus_channel, "run focus sessions in")
-        change = await self.bot.services.studyrooms.rooms.configure(
+        studyrooms = self.bot.services.studyrooms
+        afk = afk_channel_id(guild)
+        change = await studyrooms.rooms.configure(
             guild.id,
             add=add.id if add else None,
             remove=remove.id if remove else None,
             focus_channel=focus_channel.id if focus_channel else None,
             minimum=minimum,
             daily_cap_hours=daily_cap,
-            afk_channel_id=guild.afk_channel.id if guild.afk_channel else None,
+            afk_channel_id=afk,
         )
+        # Members already sitting in a room just marked count from now; a room unmarked
+        # stops counting now, not when they next move.
+        studyrooms.voice.reconcile(guild.id, room_presences(guild, change.settings.rooms), afk)
         await reply(interaction, embed=studyrooms_ui.rooms_embed(change))
 
 

@@ -15,29 +15,10 @@ from discord.ext import commands
 from bot.core.observability.probes import gateway_connected
 from bot.studybot import StudyBot, StudyCog
 from bot.studyrooms import views as studyrooms_ui
-from bot.studyrooms.rules import Presence
 from bot.studyrooms.service import VoiceEvent
+from bot.studyrooms.views.presence import afk_channel_id, room_presences
 
 log = logging.getLogger(__name__)
-
-
-def _afk(guild: discord.Guild) -> int | None:
-    return guild.afk_channel.id if guild.afk_channel is not None else None
-
-
-def _presences(guild: discord.Guild, channel_ids: frozenset[int]) -> dict[int, Presence]:
-    """Who is in the given voice channels now (from the voice states Discord sent with the
-    guild), people only."""
-    found: dict[int, Presence] = {}
-    for channel_id in channel_ids:
-        channel = guild.get_channel(channel_id)
-        if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
-            continue
-        for user_id, state in channel.voice_states.items():
-            member = guild.get_member(user_id)
-            if member is None or not member.bot:
-                found[user_id] = Presence(channel_id, state.self_video, state.self_stream)
-    return found
 
 
 class StudyRooms(StudyCog):
@@ -70,14 +51,14 @@ class StudyRooms(StudyCog):
                 channel.id if channel is not None else None,
                 after.self_video,
                 after.self_stream,
-                _afk(member.guild),
+                afk_channel_id(member.guild),
             )
         )
 
     async def _reconcile(self, guild: discord.Guild) -> None:
         voice = self.bot.services.studyrooms.voice
         rooms = self.bot.services.studyrooms.rooms.of(guild.id).rooms
-        done = voice.reconcile(guild.id, _presences(guild, rooms), _afk(guild))
+        done = voice.reconcile(guild.id, room_presences(guild, rooms), afk_channel_id(guild))
         if done.continued or done.ended or done.opened:
             log.info(
                 "study rooms of guild %s: %s sessions continued, %s ended, %s began",

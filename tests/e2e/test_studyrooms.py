@@ -258,3 +258,20 @@ async def test_a_deleted_room_is_unmarked_and_its_sessions_end(sb: Sandbox) -> N
     settings = bot_of(sb).services.studyrooms.rooms.of(sb.guild.id)
     assert not settings.rooms
     assert await voice_entries(sb, alice) == [("community", 12)]
+
+
+async def test_marking_a_room_counts_who_is_in_it_from_then_and_unmarking_stops(
+    sb: Sandbox,
+) -> None:
+    sb.add_voice_channel("study-hall")
+    await sb.wait_idle()
+    alice = sb.member("alice")
+    await sb.join_voice(alice, "study-hall")
+    await later(sb, 30)  # not a study room yet: nothing counts
+    moderator = sb.member("morgan", moderator=True)
+    await sb.slash(moderator, "setup study-rooms", add="study-hall")
+    await later(sb, 20)
+    await sb.slash(moderator, "setup study-rooms", remove="study-hall")
+    await later(sb, 40)
+    await sb.leave_voice(alice)
+    assert await voice_entries(sb, alice) == [("community", 20)]
