@@ -33,6 +33,10 @@ class RoomsChange:
         )
 
 
+#: A guild that marked nothing (one object: every voice event of such a guild reads it).
+NO_ROOMS = RoomSettings()
+
+
 @dataclass(eq=False)
 class RoomConfig:
     """The guild's study rooms and limits (in memory, backed by the database)."""
@@ -47,7 +51,7 @@ class RoomConfig:
 
     def of(self, guild_id: int) -> RoomSettings:
         """The guild's settings (the defaults, with no room, for a guild that set none)."""
-        return self._cache.get(guild_id) or RoomSettings()
+        return self._cache.get(guild_id, NO_ROOMS)
 
     async def configure(
         self,
