@@ -4,6 +4,7 @@ no minute counted twice with a study room; /focus start and stop and their refus
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -175,3 +176,21 @@ async def test_focus_sessions_may_run_in_a_focus_channel(sb: Sandbox) -> None:
     assert board_of(sb, "general").buttons == ["Join", "Leave", "🔔 Pings"]
     bot = bot_of(sb)
     assert bot.services.core.scheduler.has_job("focus-tick")
+
+
+async def test_a_phase_moves_once_when_two_ticks_race(sb: Sandbox, e2e_clock: FakeClock) -> None:
+    from bot.studyrooms.store import focus as focus_rows
+
+    await mark_rooms(sb, "study-hall")
+    alice = sb.member("alice")
+    await start(sb, alice, length=25, rounds=1)
+    e2e_clock.advance(timedelta(minutes=26))  # the round is over; no job has run yet
+    services = bot_of(sb).services
+    async with services.core.store.connect() as conn:
+        (row,) = await focus_rows.due(conn, e2e_clock.now())
+    focus = services.studyrooms.focus
+    # Two processes' ticks (or a tick and /focus stop) with the same view of the session.
+    await asyncio.gather(focus._advance(row, e2e_clock.now()), focus._advance(row, e2e_clock.now()))
+    await sb.wait_idle()
+    assert await focus_minutes(sb, alice) == [25]
+    assert "Finished" in board_of(sb).text

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 #: How often the scheduler looks for phases that ended (production; the simulation wakes at
 #: the next phase's end exactly).
 TICK_SECONDS = 10
+STOP_TRIES = 3
 ENDED = "This focus session has ended. Start another with `/focus start`."
 Button = Literal["join", "leave", "pings"]
 
@@ -158,20 +159,26 @@ class FocusSessions:
     ) -> FocusBoardState:
         """End the session running here (or the one the member started elsewhere): by its
         starter or a moderator. The round under way is credited up to now."""
-        async with self.core.store.connect() as conn:
-            row = await focus_rows.running_in(
-                conn, guild_id, channel_id
-            ) or await focus_rows.running_started_by(conn, guild_id, user_id)
-        if row is None:
-            raise UserFacingError("No focus session is running here.")
-        if row["user_id"] != user_id and not moderator:
-            raise UserFacingError(
-                f"Only <@{row['user_id']}> (who started it) or a moderator can stop this session."
-            )
-        now = self.core.clock.now()
-        phase = _phase(row)
-        rounds = [(phase.started_at, now)] if phase.name == "focus" else []
-        return await self._move(row, rounds, Phase(phase.round, "ended", now, now), "stopped")
+        for _ in range(STOP_TRIES):  # the tick may move it on meanwhile: read it again
+            async with self.core.store.connect() as conn:
+                row = await focus_rows.running_in(
+                    conn, guild_id, channel_id
+                ) or await focus_rows.running_started_by(conn, guild_id, user_id)
+            if row is None:
+                raise UserFacingError("No focus session is running here.")
+            if row["user_id"] != user_id and not moderator:
+                raise UserFacingError(
+                    f"Only <@{row['user_id']}> (who started it) or a moderator can stop this "
+                    "session."
+                )
+            now = self.core.clock.now()
+            phase = _phase(row)
+            rounds = [(phase.started_at, now)] if phase.name == "focus" else []
+            ended = Phase(phase.round, "ended", now, now)
+            stopped = await self._move(row, rounds, ended, "stopped")
+            if stopped is not None:
+                return stopped
+        raise UserFacingError("The session is moving to its next phase; stop it again.")
 
     async def tick(self) -> int:
         """Move every session whose phase ended (the scheduler's job)."""
@@ -209,8 +216,9 @@ class FocusSessions:
         rounds: list[tuple[datetime, datetime]],
         phase: Phase,
         reason: str,
-    ) -> FocusBoardState:
-        """Credit the rounds that ended, save the new phase, show it on the board."""
+    ) -> FocusBoardState | None:
+        """Move the session from the phase `row` shows to `phase`, credit the rounds that
+        ended, show it on the board; None (nothing done) when someone else moved it first."""
         guild_id, session_id = row["guild_id"], row["id"]
         await self.voice.writer.drain()  # room sessions in the database, for the overlaps
         async with self.core.store.connect() as conn:
@@ -223,9 +231,13 @@ class FocusSessions:
         }
         zones = {u: (await self.members.context(guild_id, u)).zone for u in credited}
         async with self.core.store.begin() as conn:
+            moved = await focus_rows.save_phase(
+                conn, session_id, phase, reason=reason, expected=_phase(row)
+            )
+            if not moved:
+                return None
             for start, end in rounds:
                 await self._credit_round(conn, row, people, zones, start, end)
-            await focus_rows.save_phase(conn, session_id, phase, reason=reason)
             state = await self._state(conn, guild_id, session_id)
         await self._publish(state, announce=reason in ("done", "stopped"))
         return state

@@ -91,9 +91,16 @@ async def save(conn: AsyncConnection, session_id: int, **values: Any) -> None:
 
 
 async def save_phase(
-    conn: AsyncConnection, session_id: int, phase: Phase, *, reason: str | None = None
-) -> None:
-    """Move a session to `phase` (an `ended` phase ends it, with `reason`)."""
+    conn: AsyncConnection,
+    session_id: int,
+    phase: Phase,
+    *,
+    reason: str | None = None,
+    expected: Phase | None = None,
+) -> bool:
+    """Move a running session to `phase` (an `ended` phase ends it, with `reason`). With
+    `expected`, only from that phase (compare-and-set: of a tick and a stop racing, or two
+    processes' ticks, one moves it). False when it did not move."""
     values: dict[str, Any] = {
         "round": phase.round,
         "phase": phase.name,
@@ -102,7 +109,15 @@ async def save_phase(
     }
     if phase.name == "ended":
         values.update(ended_at=phase.started_at, end_reason=reason or "done")
-    await save(conn, session_id, **values)
+    where = [f.id == session_id, _RUNNING]
+    if expected is not None:
+        where += [
+            f.round == expected.round,
+            f.phase == expected.name,
+            f.phase_ends_at == expected.ends_at,
+        ]
+    result = await conn.execute(update(focus_sessions).where(*where).values(**values))
+    return bool(result.rowcount)
 
 
 async def participants(
