@@ -33,6 +33,7 @@ MODULES = (
     "bench_interactions",
     "bench_startup",
     "bench_web",
+    "bench_voice",
 )
 REPO = Path(__file__).resolve().parent.parent
 

@@ -17,6 +17,7 @@ import bot.progress.tables
 import bot.projects.tables
 import bot.reminders.tables
 import bot.rewards.tables
+import bot.studyrooms.tables
 from bot.core.store.schema import metadata
 
 FEATURE_TABLE_MODULES = (
@@ -30,6 +31,7 @@ FEATURE_TABLE_MODULES = (
     bot.reminders.tables,
     bot.rewards.tables,
     bot.boards.tables,
+    bot.studyrooms.tables,
 )
 
 __all__ = ["FEATURE_TABLE_MODULES", "metadata"]

@@ -55,6 +55,8 @@ from bot.reminders.service import ReminderService
 from bot.reminders.views import ReminderViews
 from bot.rewards.service import RewardService
 from bot.rewards.views import RewardViews
+from bot.studyrooms.service import StudyRoomsService
+from bot.studyrooms.views import StudyRoomsViews
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Services:
     reminders: ReminderService
     rewards: RewardService
     board: WeeklyBoard
+    studyrooms: StudyRoomsService
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
@@ -87,6 +90,7 @@ class Services:
         await self.privacy.start()
         await self.pitfalls.start()
         await self.rewards.start()
+        await self.studyrooms.start()
         await self.follow_changes(schedules=True)
 
     async def follow_changes(self, *, schedules: bool) -> None:
@@ -118,6 +122,7 @@ class Services:
         lines.extend(await self.progress.setup_summary(guild_id))
         lines.extend(await self.pitfalls.setup_summary(guild_id))
         lines.extend(await self.rewards.setup_summary(guild_id))
+        lines.extend(await self.studyrooms.setup_summary(guild_id))
         return lines
 
 
@@ -232,4 +237,10 @@ def build_services(
         ),
         rewards=rewards,
         board=board,
+        studyrooms=StudyRoomsService(
+            core,
+            members=members,
+            notifier=notifier,
+            renderer=StudyRoomsViews(core.deliverer),
+        ),
     )

@@ -19,6 +19,7 @@ from benchmarks import (
     bench_schedule,
     bench_sends,
     bench_startup,
+    bench_voice,
     bench_web,
 )
 from benchmarks.data import DatasetInfo, dataset
@@ -129,6 +130,16 @@ async def test_startup_probe(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> N
 async def test_web(ctx: Context) -> None:
     results = await bench_web.run(ctx)
     _check(results, {"web_overview", "web_settings", "web_me", "web_board_minutes"})
+
+
+async def test_voice(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_voice, "MEMBERS", 40)
+    monkeypatch.setattr(bench_voice, "NAIVE_MEMBERS", 10)
+    monkeypatch.setattr(bench_voice, "COUNTED", 5)
+    monkeypatch.setattr(bench_voice, "MINUTE", bench_voice.MINUTE / 20)  # a 3 s minute
+    results = await bench_voice.run(ctx)
+    _check(results, {"voice_handler", "voice_loop_block", "voice_ratio", "voice_counted"})
+    assert all("errors logged" not in r.note for r in results)
 
 
 def test_report_keeps_the_text_around_the_markers(ctx: Context, tmp_path: Path) -> None:

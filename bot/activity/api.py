@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.activity.service import ActivityService
 from bot.activity.store import ActivityFields
 from bot.activity.store import add as add_activity
+from bot.activity.store import set_kind as set_activity_kind
 from bot.activity.tables import activity
 from bot.core.kinds import ACTIVITY_KINDS, PRACTICE_KINDS, THEORY_KINDS, kind_for_track
 
@@ -24,4 +25,5 @@ __all__ = [
     "activity",
     "add_activity",
     "kind_for_track",
+    "set_activity_kind",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Required, TypedDict, Unpack
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.tables import activity
@@ -54,3 +54,24 @@ async def add(
     )
     key = result.inserted_primary_key
     return int(key[0]) if key else 0
+
+
+async def set_kind(
+    conn: AsyncConnection, *, guild_id: int, user_id: int, activity_id: int, kind: str, source: str
+) -> bool:
+    """Re-tag the member's row `activity_id` of `source` as `kind` (a study-room session the
+    member said they spent on a course, say); False when there is no such row. The minutes and
+    the day stay, so the member's streak does not change."""
+    if kind not in ACTIVITY_KINDS:
+        raise ValueError(f"unknown activity kind {kind!r}")
+    result = await conn.execute(
+        update(activity)
+        .where(
+            activity.c.id == activity_id,
+            activity.c.guild_id == guild_id,
+            activity.c.user_id == user_id,
+            activity.c.source == source,
+        )
+        .values(kind=kind)
+    )
+    return bool(result.rowcount)

@@ -58,6 +58,9 @@ NOT_MEMBER_DATA: frozenset[str] = frozenset(
         "public_board",
         # Which guild a process changed (schedules, packs), for the other processes.
         "change_notices",
+        # The guild's study rooms, focus channels and their limits.
+        "study_rooms",
+        "study_room_settings",
     }
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.progress.rules import live_streak
+from bot.progress.rules import format_minutes, live_streak
 from bot.progress.store import (
     community_days,
     focus_tracks,
@@ -15,6 +15,7 @@ from bot.progress.store import welcome as welcome_greeting
 __all__ = [
     "community_days",
     "focus_tracks",
+    "format_minutes",
     "live_streak",
     "minutes_board",
     "opted_in_members",

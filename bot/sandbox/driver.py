@@ -40,7 +40,6 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.sandbox.handles import SandboxWorld
 from bot.sandbox.idle import BUSY_TASK_PREFIXES
 from bot.sandbox.lifecycle import DEFAULT_CHANNELS, BotFactory
 from bot.sandbox.models import (
@@ -54,6 +53,7 @@ from bot.sandbox.models import (
 )
 from bot.sandbox.payloads import OPTION_TYPES, command_data, command_options, modal_components
 from bot.sandbox.views import ChannelHandle, MessageView, Reply, flatten_embed, walk_components
+from bot.sandbox.voice import SandboxVoice
 
 #: With the names this module defined before it was split up (still imported from here).
 __all__ = [
@@ -78,7 +78,7 @@ class NoResponse(AssertionError):
     """The bot finished handling an interaction without answering it (or never followed up)."""
 
 
-class Sandbox(SandboxWorld):
+class Sandbox(SandboxVoice):
     """A fake Discord plus a real bot, and a readable API to act as members."""
 
     # ------------------------------------------------------------ interactions

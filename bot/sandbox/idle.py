@@ -1,9 +1,10 @@
 """Waiting until the bot is idle, without sleeping for wall-clock time.
 
 Idle means: a gateway barrier proved the client processed every event sent so far, none of
-discord.py's handler tasks is running (:data:`BUSY_TASK_PREFIXES`), no REST call is in flight
-and nothing is queued to dispatch, and that still holds a few loop iterations later. Tasks a
-bot spawns under other names are not tracked.
+discord.py's handler tasks is running (:data:`BUSY_TASK_PREFIXES`; the bot's own background
+tasks are named ``studybot: …``), no REST call is in flight and nothing is queued to dispatch,
+and that still holds a few loop iterations later. Tasks a bot spawns under other names are not
+tracked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ BUSY_TASK_PREFIXES = (
     "discord-ui-modal-dispatch",
     "discord-ui-dynamic-item",
     "discord.py: ",
+    # The bot's own background work (bot.core.background: writes behind a handler).
+    "studybot: ",
 )
 
 

@@ -262,10 +262,16 @@ class SandboxCore:
                 + ", ".join(self.fake.unknown_routes)
             )
 
-    async def restart_bot(self) -> None:
-        """Close the bot and start a new one from the factory; messages stay in the fake."""
+    async def restart_bot(self, *, while_down: Callable[[], object] | None = None) -> None:
+        """Close the bot and start a new one from the factory; messages stay in the fake.
+        ``while_down()`` (sync or async) changes the world while no bot is connected: what
+        happened meanwhile reaches the new bot only as the state in GUILD_CREATE."""
         self._closing = True
         await self._stop_bot()
+        if while_down is not None:
+            done = while_down()
+            if inspect.isawaitable(done):
+                await done
         self._closing = False
         await self._start_bot()
 

@@ -22,6 +22,7 @@ JSON = dict[str, Any]
 # Channel types (Discord API)
 GUILD_TEXT = 0
 DM = 1
+GUILD_VOICE = 2
 GUILD_CATEGORY = 4
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
@@ -215,6 +216,8 @@ class FakeChannel:
         }
         if self.type == GUILD_TEXT:
             data["topic"] = self.topic
+        if self.type == GUILD_VOICE:
+            data.update(bitrate=64000, user_limit=0, rtc_region=None)
         if self.is_thread:
             data.update(
                 {
@@ -248,6 +251,9 @@ class FakeGuild:
     #: False: GUILD_CREATE carries only the bot's member (like a large guild), so a client
     #: must chunk (op 8) to learn the others.
     members_in_guild_create: bool = True
+    afk_channel_id: int | None = None
+    #: Who is in voice: user id -> their voice state as GUILD_CREATE carries it (sandbox/voice.py).
+    voice_states: dict[int, JSON] = field(default_factory=dict)
 
     @property
     def everyone(self) -> FakeRole:
@@ -307,7 +313,7 @@ class FakeGuild:
             "splash": None,
             "discovery_splash": None,
             "owner_id": str(self.owner_id),
-            "afk_channel_id": None,
+            "afk_channel_id": str(self.afk_channel_id) if self.afk_channel_id else None,
             "afk_timeout": 300,
             "verification_level": 0,
             "default_message_notifications": 0,
@@ -336,7 +342,7 @@ class FakeGuild:
             "channels": [c.payload() for c in channels],
             "threads": [c.payload() for c in threads],
             "presences": [],
-            "voice_states": [],
+            "voice_states": list(self.voice_states.values()),
             "stage_instances": [],
             "guild_scheduled_events": [],
             "soundboard_sounds": [],

@@ -182,3 +182,41 @@ def modal_components(modal: JSON, values: Mapping[str, Any]) -> list[JSON]:
     if remaining:
         raise ValueError(f"modal has no fields {list(remaining)}")
     return submitted
+
+
+_TYPE_NAMES = {
+    3: "text",
+    4: "integer",
+    5: "true|false",
+    6: "member",
+    7: "#channel",
+    8: "role",
+    9: "member",
+    10: "number",
+    11: "file",
+}
+
+
+def _leaves(path: str, options: list[JSON]) -> list[tuple[str, list[JSON]]]:
+    subs = [o for o in options if o.get("type") in (1, 2)]
+    if not subs:
+        return [(path, options)]
+    out: list[tuple[str, list[JSON]]] = []
+    for sub in subs:
+        out += _leaves(f"{path} {sub['name']}", sub.get("options") or [])
+    return out
+
+
+def command_usage(commands: list[JSON]) -> list[str]:
+    """One line per command a member can run, from the synced JSON (the REPL's `help`):
+    `/path option:<type> optional:<type>?`."""
+    lines = []
+    for cmd in sorted(commands, key=lambda c: c["name"]):
+        for path, options in _leaves(cmd["name"], cmd.get("options") or []):
+            opts = " ".join(
+                f"{o['name']}:<{_TYPE_NAMES.get(o['type'], '?')}>"
+                + ("" if o.get("required") else "?")
+                for o in options
+            )
+            lines.append(f"/{path} {opts}".rstrip())
+    return lines

@@ -12,6 +12,7 @@ Lines (``#`` starts a comment; blank lines are ignored)::
     alice> post #general                 alice posts a message (the bot sees no content)
     alice> leave                         alice leaves the server
     alice> dms off / alice> dms on       alice closes / opens her DMs (closed: 403 50007)
+    alice> voice #study-hall camera      voice: see bot/sandbox/repl_voice.py (also look #channel)
     deny #daily send_messages            a channel overwrite for the bot (allow ... undoes it)
     delete #daily                        the channel is deleted (CHANNEL_DELETE)
     drop / reconnect / restart           gateway dropped / op 7 (both RESUME) / a new bot
@@ -44,8 +45,9 @@ import discord
 
 from bot.sandbox.driver import Sandbox
 from bot.sandbox.models import FakeMember
-from bot.sandbox.payloads import OptionRefused
+from bot.sandbox.payloads import OptionRefused, command_usage
 from bot.sandbox.render import post_lines, reply_lines
+from bot.sandbox.repl_voice import VOICE_HELP, VoiceLines
 from bot.sandbox.views import MessageView, Reply, walk_components
 
 AdvanceTime = Callable[[timedelta], Awaitable[None]]
@@ -94,7 +96,7 @@ class ReplError(Exception):
     """A line the REPL could not run (bad syntax, unknown member...)."""
 
 
-class Repl:
+class Repl(VoiceLines):
     """Runs REPL lines against a started :class:`Sandbox` and prints a transcript."""
 
     def __init__(
@@ -218,6 +220,8 @@ class Repl:
         if head == "help":
             self._help()
             return
+        if await self.world_line(head, rest):
+            return
         if head in ("deny", "allow"):
             await self._bot_permission(head, rest)
             return
@@ -227,12 +231,12 @@ class Repl:
             self.emit(f"  (#{channel} was deleted)")
             return
         if head in ("drop", "reconnect", "restart"):
-            gateway_action = {
+            actions: dict[str, Callable[[], Awaitable[object]]] = {
                 "drop": self.sb.drop_gateway,
                 "reconnect": self.sb.reconnect,
                 "restart": self.sb.restart_bot,
-            }[head]
-            await gateway_action()
+            }
+            await actions[head]()
             what = {"drop": "dropped and resumed", "reconnect": "reconnected (RESUME)"}
             self.emit(f"  (gateway {what[head]})" if head in what else "  (bot restarted)")
             return
@@ -259,6 +263,8 @@ class Repl:
         elif action == "leave":
             await self.sb.member_leave(member)
             self.emit(f"  ({member.name} left the server)")
+        elif action.startswith("voice"):
+            await self.voice(member, action[5:])
         elif action in ("dms off", "dms on"):
             member.user.dms_open = action == "dms on"
             self.emit(f"  ({member.name} {'opened' if member.user.dms_open else 'closed'} DMs)")
@@ -409,14 +415,8 @@ class Repl:
 
     def _help(self) -> None:
         self.emit("  commands the bot synced:")
-        for cmd in sorted(self.sb.commands, key=lambda c: c["name"]):
-            for path, options in _leaves(cmd["name"], cmd.get("options") or []):
-                opts = " ".join(
-                    f"{o['name']}:<{_TYPE_NAMES.get(o['type'], '?')}>"
-                    + ("" if o.get("required") else "?")
-                    for o in options
-                )
-                self.emit(f"    /{path} {opts}".rstrip())
+        for line in command_usage(self.sb.commands):
+            self.emit(f"    {line}")
         self.emit(
             "  also: NAME> click LABEL | select PLACEHOLDER VALUE | modal f=v; f=v | "
             "complete /cmd opt:text | post #channel | leave | dms off|on"
@@ -425,6 +425,7 @@ class Repl:
             "        time +1d | who | deny|allow #channel PERM | delete #channel | "
             "drop | reconnect | restart"
         )
+        self.emit(f"        {VOICE_HELP} | look #channel")
 
     # ------------------------------------------------------------ showing
     def _show(self, member: FakeMember, reply: Reply) -> None:
@@ -453,29 +454,6 @@ class Repl:
             self._saw(None, view)
             if self.is_error(view.text):
                 self._error("the bot posted an error")
-
-
-_TYPE_NAMES = {
-    3: "text",
-    4: "integer",
-    5: "true|false",
-    6: "member",
-    7: "#channel",
-    8: "role",
-    9: "member",
-    10: "number",
-    11: "file",
-}
-
-
-def _leaves(path: str, options: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    subs = [o for o in options if o.get("type") in (1, 2)]
-    if not subs:
-        return [(path, options)]
-    out: list[tuple[str, list[dict[str, Any]]]] = []
-    for sub in subs:
-        out += _leaves(f"{path} {sub['name']}", sub.get("options") or [])
-    return out
 
 
 def _unquote(text: str) -> str:

@@ -8,7 +8,16 @@ from bot.sandbox import Sandbox
 from bot.sandbox.driver import Reply
 from bot.sandbox.models import FakeMember
 
-GROUPS = ["/daily", "/interview", "/privacy", "/project", "/remind", "/roadmap", "/settings"]
+GROUPS = [
+    "/daily",
+    "/focus",
+    "/interview",
+    "/privacy",
+    "/project",
+    "/remind",
+    "/roadmap",
+    "/settings",
+]
 
 
 def menu_labels(reply: Reply) -> list[str]:

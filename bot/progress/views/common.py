@@ -46,6 +46,8 @@ SOURCE_LABELS = {
     "checkin": "project check-in",
     "milestone": "milestone",
     "ship": "shipped",
+    "voice": "study room",
+    "focus": "focus session",
 }
 
 

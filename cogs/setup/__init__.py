@@ -1,15 +1,13 @@
-"""/setup: moderators configure the server (timezone, moderator role, channels, schedules)."""
+"""/setup: moderators configure the server (timezone, moderator role, channels, schedules).
+
+The commands of the community features (rewards, boards, study rooms) are in
+`cogs.setup.community`; what the commands share is in `cogs.setup.options`."""
 
 from __future__ import annotations
-
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any, Concatenate, ParamSpec
 
 import discord
 from discord import app_commands
 
-from bot.boards import views as board_ui
 from bot.core import embeds
 from bot.core.checks import guild_id_of, moderator_only, require_usable
 from bot.core.errors import UserFacingError
@@ -20,63 +18,14 @@ from bot.health.embeds import health_embed
 from bot.members import views as member_views
 from bot.pitfalls import views as pitfalls_ui
 from bot.progress import views as progress_ui
-from bot.rewards import views as rewards_ui
-from bot.rewards.rules import THRESHOLD_MAX
-from bot.studybot import Interaction, StudyBot, StudyGroupCog, reply
-
-P = ParamSpec("P")
-
-REWARD_OPTIONS = {
-    "kind": "What is counted (monthly hours are taken back at the month's end)",
-    "threshold": "Days, hours or projects to reach, e.g. 7",
-    "role": "The role to give (it must be below my own role)",
-}
-WEEKDAY_CHOICES = [
-    app_commands.Choice(name=name, value=name[:3].lower())
-    for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-]
-
-
-@dataclass(frozen=True)
-class ScheduledPost:
-    """What one `/setup <post>` schedule command sets: the post's registry key, the title of
-    its answer, and the words its option descriptions use."""
-
-    kind: str
-    title: str
-    example: str
-    what: str
-
-
-def schedule_options(example: str, what: str, **when: str) -> dict[str, str]:
-    """The option descriptions every `/setup <post>` schedule command shares; `when` describes
-    the options that choose the day instead of `days`, a list of weekdays."""
-    return {
-        "time": f"Local server time, 24-hour HH:MM (e.g. {example})",
-        **(when or {"days": "Weekdays: e.g. mon-fri, mon,wed,fri, weekends or daily"}),
-        "enabled": f"False pauses {what}; true resumes it",
-    }
-
-
-def schedule_command(
-    callback: Callable[Concatenate[Any, Interaction, P], Coroutine[Any, Any, None]],
-    post: ScheduledPost,
-    *,
-    name: str,
-    description: str,
-) -> app_commands.Command[Any, P, None]:
-    """One `/setup <post>` schedule command: the shared `callback` finds its post in the
-    command's `extras`; moderators only, like every `/setup` command."""
-    command: app_commands.Command[Any, P, None] = app_commands.Command(
-        name=name, description=description, callback=callback, extras={"post": post}
-    )
-    command = app_commands.describe(**schedule_options(post.example, post.what))(command)
-    return moderator_only()(command)
+from bot.studybot import Interaction, StudyBot, reply
+from cogs.setup.community import CommunitySetup
+from cogs.setup.options import WEEKDAY_CHOICES, ScheduledPost, schedule_command, schedule_options
 
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Setup(StudyGroupCog, group_name="setup"):
+class Setup(CommunitySetup, group_name="setup"):
     """Server configuration for moderators."""
 
     @app_commands.command(name="show", description="Show the server's bot configuration.")
@@ -374,120 +323,6 @@ class Setup(StudyGroupCog, group_name="setup"):
             guild_id_of(interaction), guild=interaction.guild
         )
         await reply(interaction, embed=health_embed(report))
-
-    # --- /setup rewards and /setup leaderboard (issue 19) ---
-
-    rewards = app_commands.Group(
-        name="rewards", description="Roles given for streaks, study hours and ships."
-    )
-
-    @rewards.command(name="add", description="Give a role when members reach a threshold.")
-    @app_commands.describe(**REWARD_OPTIONS)
-    @moderator_only()
-    async def rewards_add(
-        self,
-        interaction: Interaction,
-        kind: Picked,
-        threshold: app_commands.Range[int, 1, max(THRESHOLD_MAX.values())],
-        role: discord.Role,
-    ) -> None:
-        """Give a role once to members who reach a threshold."""
-        reward = await self.bot.services.rewards.add(
-            guild_id_of(interaction), kind, threshold, role.id
-        )
-        await reply(interaction, embed=rewards_ui.added_embed(reward))
-
-    @rewards_add.autocomplete("kind")
-    async def reward_kind_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """The kinds of threshold (any other value is refused with the list)."""
-        return rewards_ui.kind_choices(current)
-
-    @rewards.command(name="remove", description="Stop giving a role reward.")
-    @app_commands.describe(reward="The reward to remove (start typing its role)")
-    @moderator_only()
-    async def rewards_remove(self, interaction: Interaction, reward: Picked) -> None:
-        """Stop giving a reward (roles already given stay)."""
-        removed = await self.bot.services.rewards.remove(guild_id_of(interaction), reward)
-        await reply(interaction, embed=rewards_ui.removed_embed(removed))
-
-    @rewards_remove.autocomplete("reward")
-    async def reward_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """The server's rewards matching what was typed."""
-        guild = interaction.guild
-        if guild is None:
-            return []
-        found = await self.bot.services.rewards.rewards(guild.id)
-        names = {role.id: f"@{role.name}" for role in guild.roles}
-        return rewards_ui.reward_choices(found, current, names)
-
-    @rewards.command(name="list", description="The role rewards and whether each can be given.")
-    @moderator_only()
-    async def rewards_list(self, interaction: Interaction) -> None:
-        """List the server's role rewards."""
-        found = await self.bot.services.rewards.rewards(guild_id_of(interaction))
-        await reply(interaction, embed=rewards_ui.list_embed(found))
-
-    @app_commands.command(
-        name="leaderboard", description="Post a weekly board of opted-in members in a channel."
-    )
-    @app_commands.describe(
-        channel="Where the weekly board is posted",
-        **schedule_options("18:00", "the weekly board", day="Day of the week (server timezone)"),
-    )
-    @app_commands.choices(day=WEEKDAY_CHOICES)
-    @moderator_only()
-    async def leaderboard(
-        self,
-        interaction: Interaction,
-        channel: discord.TextChannel | None = None,
-        day: str | None = None,
-        time: TimeOfDay | None = None,
-        enabled: bool | None = None,
-    ) -> None:
-        """Pick the weekly board's channel, day and time, or turn it off."""
-        guild = interaction.guild
-        assert guild is not None  # moderator_only guarantees a guild
-        if channel is not None:
-            require_usable(guild, channel, "post the weekly board in")
-        schedule, channel_id = await self.bot.services.board.configure(
-            guild.id,
-            channel_id=channel.id if channel else None,
-            weekday=day,
-            post_time=time,
-            enabled=enabled,
-        )
-        settings = await self.bot.services.guilds.settings(guild.id)
-        await reply(
-            interaction, embed=board_ui.configured_embed(schedule, channel_id, settings.timezone)
-        )
-
-    # --- /setup public-board (issue 21, the web dashboard) ---
-
-    @app_commands.command(
-        name="public-board", description="Show the leaderboard on a public web page, or stop."
-    )
-    @app_commands.describe(enabled="True shows it (opted-in members only); false hides it")
-    @moderator_only()
-    async def public_board(self, interaction: Interaction, enabled: bool | None = None) -> None:
-        """Show whether the public board is on, or turn it on or off."""
-        guild_id = guild_id_of(interaction)
-        boards = self.bot.services.progress.leaderboard
-        if enabled is not None:
-            await boards.set_public(guild_id, enabled)
-        shown = enabled if enabled is not None else await boards.public_enabled(guild_id)
-        public_url = self.bot.settings.web_public_url
-        await reply(
-            interaction,
-            embed=progress_ui.public_board_embed(
-                shown,
-                f"{public_url}/board/{guild_id}" if public_url else None,
-                saved=enabled is not None,
-            ),
-        )
 
 
 async def setup(bot: StudyBot) -> None:

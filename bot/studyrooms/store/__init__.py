@@ -1,0 +1,1 @@
+"""The SQL of study rooms (`rooms`), voice sessions (`sessions`) and focus sessions (`focus`)."""
