@@ -121,9 +121,15 @@ class VoiceTracker:
         self.writer = BatchWorker("voice-writer", self._write)
 
     async def load(self) -> None:
-        """Read back the sessions still open in the database (once, before the gateway)."""
+        """Read back the sessions still open in the database (once, before the gateway) in
+        the guilds on this process's shards (another process tracks the others)."""
+        shards = self.core.settings.shards
         async with self.core.store.connect() as conn:
-            rows = await session_rows.open_sessions(conn)
+            rows = [
+                row
+                for row in await session_rows.open_sessions(conn)
+                if shards.owns(row["guild_id"])
+            ]
         for row in rows:
             self.sessions[(row["guild_id"], row["user_id"])] = OpenSession(
                 row["channel_id"],
