@@ -31,7 +31,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core import embeds
 from bot.core.changes import SCHEDULE
 from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
-from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
 from bot.core.store.rows import all_rows, first_row, save_guild_row
 from bot.core.time import (
@@ -393,14 +392,11 @@ class GuildPost:
                 attempt=attempt,
             )
 
-        outcome = await deliver_once(
-            self.core.store,
-            self.core.clock,
+        outcome = await self.core.deliver_once(
             key=self.key(guild_id, day),
             guild_id=guild_id,
             kind=self.kind,
             send=send,
-            telemetry=self.core.telemetry,
         )
         if outcome.status == "duplicate":
             return PostResult("duplicate", "already posted", day)
