@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -26,6 +26,8 @@ from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, Proje
 from bot.projects.tables import (
     EventRow,
     MilestoneRow,
+    NewProject,
+    NewWeekPost,
     ProjectRow,
     RosterRow,
     WeekPostRow,
@@ -42,26 +44,14 @@ from bot.projects.tables import (
 async def create(
     conn: AsyncConnection,
     *,
-    guild_id: int,
-    user_id: int,
-    title: str,
-    domain: str,
-    goal: str,
     target_date: date,
-    link: str | None,
-    idea_id: str | None,
     milestones: Sequence[str],
     now: datetime,
+    **project: Unpack[NewProject],
 ) -> int:
     new_project = insert(projects).values(
-        guild_id=guild_id,
-        user_id=user_id,
-        title=title,
-        domain=domain,
-        goal=goal,
+        **project,
         target_date=target_date.isoformat(),
-        link=link,
-        idea_id=idea_id,
         status=ACTIVE,
         progress=0,
         target_moves=0,
@@ -71,6 +61,7 @@ async def create(
         ship_count=0,
     )
     project_id = await inserted_id(conn, new_project)
+    guild_id, user_id = project["guild_id"], project["user_id"]
     if milestones:
         await conn.execute(
             insert(project_milestones),
@@ -85,7 +76,7 @@ async def create(
                 for position, title_ in enumerate(milestones)
             ],
         )
-    await add_event(conn, guild_id, project_id, user_id, "start", now, link=link)
+    await add_event(conn, guild_id, project_id, user_id, "start", now, link=project["link"])
     return project_id
 
 
@@ -269,25 +260,9 @@ async def latest_week_post(conn: AsyncConnection, guild_id: int) -> WeekPostRow 
 
 
 async def save_week_post(
-    conn: AsyncConnection,
-    guild_id: int,
-    week: str,
-    *,
-    channel_id: int,
-    message_id: int,
-    thread_id: int | None,
-    now: datetime,
+    conn: AsyncConnection, *, now: datetime, **post: Unpack[NewWeekPost]
 ) -> None:
-    await conn.execute(
-        insert(accountability_weeks).values(
-            guild_id=guild_id,
-            week=week,
-            channel_id=channel_id,
-            message_id=message_id,
-            thread_id=thread_id,
-            posted_at=now,
-        )
-    )
+    await conn.execute(insert(accountability_weeks).values(posted_at=now, **post))
 
 
 async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[RosterRow]:

@@ -109,16 +109,22 @@ accountability_weeks = Table(
 )
 
 
-class ProjectRow(TypedDict):
-    id: int
+class NewProject(TypedDict):
+    """What a new project is stored with besides its target day and milestones
+    (`store.create`)."""
+
     guild_id: int
     user_id: int
     title: str
     domain: str
     goal: str
-    target_date: str
     link: str | None
     idea_id: str | None
+
+
+class ProjectRow(NewProject):
+    id: int
+    target_date: str
     status: str
     progress: int
     target_moves: int
@@ -159,12 +165,17 @@ class EventRow(TypedDict):
     milestone: int | None
 
 
-class WeekPostRow(TypedDict):
+class NewWeekPost(TypedDict):
+    """Where a week's accountability post went (`store.save_week_post`)."""
+
     guild_id: int
     week: str
     channel_id: int
     message_id: int
     thread_id: int | None
+
+
+class WeekPostRow(NewWeekPost):
     posted_at: datetime
 
 
@@ -180,6 +191,8 @@ class RosterRow(TypedDict):
 __all__ = [
     "EventRow",
     "MilestoneRow",
+    "NewProject",
+    "NewWeekPost",
     "ProjectRow",
     "RosterRow",
     "WeekPostRow",

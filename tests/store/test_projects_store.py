@@ -236,7 +236,7 @@ async def test_week_post_recorded_once(store: Store, week: str) -> None:
     async with store.begin() as conn:
         assert await rows.week_post(conn, GUILD, week) is None
         await rows.save_week_post(
-            conn, GUILD, week, channel_id=5, message_id=6, thread_id=7, now=T0
+            conn, guild_id=GUILD, week=week, channel_id=5, message_id=6, thread_id=7, now=T0
         )
         saved = await rows.week_post(conn, GUILD, week)
     assert saved is not None and saved["thread_id"] == 7 and saved["posted_at"] == T0

@@ -98,8 +98,8 @@ class WeeklyAccountability:
             if await project_rows.week_post(conn, guild_id, week_label(day)) is None:
                 await project_rows.save_week_post(
                     conn,
-                    guild_id,
-                    week_label(day),
+                    guild_id=guild_id,
+                    week=week_label(day),
                     channel_id=sent.channel_id,
                     message_id=sent.message_id,
                     thread_id=sent.thread_id,
