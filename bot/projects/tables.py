@@ -62,7 +62,7 @@ project_events = Table(
     "project_events",
     metadata,
     col.serial_id(),
-    Column("guild_id", BigInteger, nullable=False),
+    col.guild_of(),
     Column("project_id", Integer, nullable=False),
     Column("user_id", BigInteger, nullable=False),
     # start | checkin | milestone | ship | target | stale | done | drop
