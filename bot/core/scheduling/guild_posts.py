@@ -42,6 +42,7 @@ from bot.core.time import (
     local_date,
     mask_to_weekdays,
     parse_hhmm,
+    parse_weekday,
     parse_weekdays,
     resolve_zone,
     weekdays_to_mask,
@@ -132,7 +133,7 @@ class ScheduleTable:
     def columns(self, values: dict[str, Any]) -> dict[str, Any]:
         """`schedule_changes` values as this table stores them (a weekly post keeps one day)."""
         if "weekday" in self.table.c and "weekdays" in values:
-            values = dict(values)  # the weekly post's `configure` passes exactly one day
+            values = dict(values)  # `configure(weekday=…)` gives a weekly post exactly one day
             (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
         return values
 
@@ -152,14 +153,21 @@ class ScheduleTable:
 
 
 def schedule_changes(
-    *, post_time: str | None, days: str | None, enabled: bool | None
+    *,
+    post_time: str | None,
+    days: str | None,
+    enabled: bool | None,
+    weekday: str | None = None,
 ) -> dict[str, Any]:
-    """Column values for what a moderator changed; refuses bad input with a clear message."""
+    """Column values for what a moderator changed; refuses bad input with a clear message.
+    `days` are the days of a post on several; `weekday` the one day of a weekly post."""
     values: dict[str, Any] = {}
     if post_time is not None:
         values["post_time"] = format_hhmm(parse_hhmm(post_time))
     if days is not None:
         values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
+    if weekday is not None:
+        values["weekdays"] = weekdays_to_mask({parse_weekday(weekday)})
     if enabled is not None:
         values["enabled"] = enabled
     return values
@@ -250,10 +258,12 @@ class GuildPost:
         *,
         post_time: str | None = None,
         days: str | None = None,
+        weekday: str | None = None,
         enabled: bool | None = None,
     ) -> PostSchedule:
-        """What `/setup <post>` does: validate, store, reschedule, return the schedule."""
-        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
+        """What `/setup <post>` does: validate, store, reschedule, return the schedule
+        (`weekday`: a weekly post's one day, as `/setup accountability` and the board set it)."""
+        values = schedule_changes(post_time=post_time, days=days, weekday=weekday, enabled=enabled)
         async with self.core.store.begin() as conn:
             schedule = await self.schedules.save(conn, guild_id, values, self.core.clock.now())
             # A bot process other than this one (this is the web dashboard, say) reschedules.

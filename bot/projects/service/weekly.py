@@ -15,12 +15,10 @@ from bot.core.runtime import Core
 from bot.core.scheduling import guild_posts
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.scheduling.guild_posts import GuildPost, PostKind, PostResult, PostSchedule, Rendered
-from bot.core.time import WEEKDAY_NAMES
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
 from bot.projects.rules import (
     CheckinDraft,
-    parse_weekday,
     thread_is_current,
     week_key,
     week_label,
@@ -57,20 +55,6 @@ class WeeklyAccountability:
             WEEKLY_POST,
             guild_posts.ScheduleTable(accountability_schedule, DEFAULT_WEEKLY),
             key_format=week_key,
-        )
-
-    async def configure(
-        self,
-        guild_id: int,
-        *,
-        weekday: str | None = None,
-        post_time: str | None = None,
-        enabled: bool | None = None,
-    ) -> PostSchedule:
-        """Validate, store and reschedule the weekly post (`/setup accountability`)."""
-        days = WEEKDAY_NAMES[parse_weekday(weekday)] if weekday is not None else None
-        return await self.poster.configure(
-            guild_id, post_time=post_time, days=days, enabled=enabled
         )
 
     # --- the post ------------------------------------------------------------------------
