@@ -24,7 +24,7 @@ from bot.core.store.rows import (
 )
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
-    EventRow,
+    Event,
     MilestoneRow,
     NewProject,
     NewWeekPost,
@@ -206,15 +206,15 @@ async def add_event(
 
 async def events(
     conn: AsyncConnection, guild_id: int, project_id: int, limit: int = 50
-) -> list[EventRow]:
+) -> list[Event]:
     """The project's latest `limit` events, oldest first."""
     query = (
-        select(project_events)
+        select(*(project_events.c[field.name] for field in fields(Event)))
         .where(project_events.c.guild_id == guild_id, project_events.c.project_id == project_id)
         .order_by(project_events.c.occurred_at.desc(), project_events.c.id.desc())
         .limit(limit)
     )
-    return cast(list[EventRow], await all_rows(conn, query))[::-1]
+    return [Event(**row) for row in await all_rows(conn, query)][::-1]
 
 
 # --- check-in preference -----------------------------------------------------------------

@@ -8,6 +8,7 @@ ticks, ships, target moves, done/drop with its reason) is appended to `project_e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
@@ -149,11 +150,11 @@ class MilestoneRow(TypedDict):
     done_at: datetime | None
 
 
-class EventRow(TypedDict):
-    id: int
-    guild_id: int
-    project_id: int
-    user_id: int
+@dataclass(frozen=True)
+class Event:
+    """One entry of a project's timeline: start, check-in, milestone, ship, target move …
+    (the `project_events` columns `store.events` reads)."""
+
     kind: str
     occurred_at: datetime
     progress: int | None
@@ -189,7 +190,7 @@ class RosterRow(TypedDict):
 
 
 __all__ = [
-    "EventRow",
+    "Event",
     "MilestoneRow",
     "NewProject",
     "NewWeekPost",
