@@ -177,7 +177,7 @@ def build_services(
     # A new timezone or channel: a bot process other than this one reschedules the guild.
     guilds.listeners.append(partial(core.changes.publish, topic=SCHEDULE))
     members = MemberService(store, clock)
-    notifier = Notifier(store, clock, members, core.deliverer, core.telemetry)
+    notifier = Notifier(core, members=members)
     # What daily, projects and interview each take besides `core` and their renderer.
     member_facing = MemberFacing(catalog=catalog, guilds=guilds, members=members, notifier=notifier)
     daily = DailyService(core, **member_facing, renderer=DailyViews())

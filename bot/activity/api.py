@@ -10,7 +10,7 @@ member's cached streak current.
 from __future__ import annotations
 
 from bot.activity.service import ActivityService
-from bot.activity.store import ActivityFields
+from bot.activity.store import ActivityFields, NewActivity
 from bot.activity.store import add as add_activity
 from bot.activity.store import set_kind as set_activity_kind
 from bot.activity.tables import activity
@@ -22,6 +22,7 @@ __all__ = [
     "THEORY_KINDS",
     "ActivityFields",
     "ActivityService",
+    "NewActivity",
     "activity",
     "add_activity",
     "kind_for_track",

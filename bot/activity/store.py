@@ -28,29 +28,26 @@ class ActivityFields(TypedDict, total=False):
     ref: str | None
 
 
-async def add(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    user_id: int,
-    occurred_at: datetime,
-    local_day: date,
-    **fields: Unpack[ActivityFields],
-) -> int:
+class NewActivity(ActivityFields):
+    """An activity row to write: whose, when and on which of the member's local days, and
+    what (the keyword arguments of `add` and of everything that writes through it)."""
+
+    guild_id: int
+    user_id: int
+    occurred_at: datetime
+    local_day: date
+
+
+async def add(conn: AsyncConnection, **row: Unpack[NewActivity]) -> int:
     """One activity row on the member's local day; returns its id. The member's row is made
     in the same transaction if they have none yet (reads never create it, and the sweeps and
     leaderboards start from members)."""
-    if fields["kind"] not in ACTIVITY_KINDS:
-        raise ValueError(f"unknown activity kind {fields['kind']!r}")
-    await ensure_member_row(conn, guild_id, user_id, occurred_at)
+    if row["kind"] not in ACTIVITY_KINDS:
+        raise ValueError(f"unknown activity kind {row['kind']!r}")
+    await ensure_member_row(conn, row["guild_id"], row["user_id"], row["occurred_at"])
+    values = {name: value for name, value in row.items() if name != "local_day"}
     result = await conn.execute(
-        insert(activity).values(
-            guild_id=guild_id,
-            user_id=user_id,
-            occurred_at=occurred_at,
-            local_date=local_day.isoformat(),
-            **fields,
-        )
+        insert(activity).values(local_date=row["local_day"].isoformat(), **values)
     )
     key = result.inserted_primary_key
     return int(key[0]) if key else 0

@@ -143,7 +143,7 @@ class WeeklyBoard:
                 await board_rows.save_channel(conn, guild_id, channel_id, self.core.clock.now())
             await self.guilds.clear_broken(guild_id, BOARD_POST.channel)
         schedule = await self.poster.configure(
-            guild_id, post_time=post_time, days=weekday, enabled=enabled
+            guild_id, post_time=post_time, weekday=weekday, enabled=enabled
         )
         return schedule, channel_id or current
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict, cast
+from typing import TypedDict, Unpack, cast
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -82,33 +82,9 @@ _VERSION_META = (
 )
 
 
-async def add_version(
-    conn: AsyncConnection,
-    guild_id: int,
-    pack_id: str,
-    version: str,
-    *,
-    name: str,
-    filename: str,
-    source: str,
-    checksum: str,
-    uploaded_by: int,
-    now: datetime,
-) -> None:
+async def add_version(conn: AsyncConnection, **row: Unpack[VersionRow]) -> None:
     """Store one uploaded version (an existing version raises IntegrityError)."""
-    await conn.execute(
-        insert(_V).values(
-            guild_id=guild_id,
-            pack_id=pack_id,
-            version=version,
-            name=name,
-            filename=filename,
-            source=source,
-            checksum=checksum,
-            uploaded_by=uploaded_by,
-            uploaded_at=now,
-        )
-    )
+    await conn.execute(insert(_V).values(**row))
 
 
 async def version(

@@ -13,6 +13,7 @@ from bot.core.changes import ChangeFeed
 from bot.core.clock import Clock
 from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
+from bot.core.scheduling.ledger import Outcome, Send, deliver_once
 from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.settings import Settings
 from bot.core.store import Store
@@ -31,3 +32,19 @@ class Core:
     telemetry: Telemetry
     #: Changes other processes on the database made (the web dashboard's, say) and ours.
     changes: ChangeFeed
+
+    async def deliver_once(
+        self, *, key: str, guild_id: int, kind: str, send: Send, claimed: bool = False
+    ) -> Outcome:
+        """`bot.core.scheduling.ledger.deliver_once` on this bundle's store, clock and
+        telemetry (what every feature's send through the ledger passed by hand)."""
+        return await deliver_once(
+            self.store,
+            self.clock,
+            key=key,
+            guild_id=guild_id,
+            kind=kind,
+            send=send,
+            telemetry=self.telemetry,
+            claimed=claimed,
+        )

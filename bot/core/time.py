@@ -95,6 +95,14 @@ def format_hhmm(at: time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
 
 
+def parse_weekday(text: str) -> int:
+    """One weekday ("mon", "Tuesday", …) as its number, Monday = 0 (a weekly post's day)."""
+    key = text.strip().lower()[:3]
+    if key not in WEEKDAY_NAMES:
+        raise UserFacingError("Pick a weekday: mon, tue, wed, thu, fri, sat or sun.")
+    return WEEKDAY_NAMES.index(key)
+
+
 def parse_weekdays(text: str) -> frozenset[int]:
     """Parse "mon,wed,fri", "mon-fri", "weekdays", "daily" into weekday numbers (Mon = 0)."""
     cleaned = (text or "").strip().lower()

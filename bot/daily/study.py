@@ -15,7 +15,7 @@ from typing import Unpack
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.activity.api import ActivityFields, add_activity
+from bot.activity.api import NewActivity, add_activity
 from bot.daily import store as daily_rows
 from bot.daily.rules.streaks import StreakState, cached_streak
 from bot.daily.rules.study import study_days
@@ -42,25 +42,10 @@ async def refresh_streak(
     return state
 
 
-async def record_study(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    user_id: int,
-    occurred_at: datetime,
-    local_day: date,
-    **fields: Unpack[ActivityFields],
-) -> int:
+async def record_study(conn: AsyncConnection, **row: Unpack[NewActivity]) -> int:
     """One activity row on the member's local day (as `add_activity`), then their streak
     cache refreshed when the row adds minutes. Returns the row's id."""
-    activity_id = await add_activity(
-        conn,
-        guild_id=guild_id,
-        user_id=user_id,
-        occurred_at=occurred_at,
-        local_day=local_day,
-        **fields,
-    )
-    if fields["minutes"] > 0:
-        await refresh_streak(conn, guild_id, user_id, occurred_at)
+    activity_id = await add_activity(conn, **row)
+    if row["minutes"] > 0:
+        await refresh_streak(conn, row["guild_id"], row["user_id"], row["occurred_at"])
     return activity_id

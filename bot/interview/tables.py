@@ -97,7 +97,7 @@ interview_pairs = Table(
     "interview_pairs",
     metadata,
     col.serial_id(),
-    Column("guild_id", BigInteger, nullable=False),
+    col.guild_of(),
     Column("interviewer_id", BigInteger, nullable=False),
     Column("candidate_id", BigInteger, nullable=False),
     Column("question_id", String(64), nullable=False),

@@ -29,7 +29,7 @@ from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Attempt
-from bot.core.scheduling.ledger import Delivered, deliver_once
+from bot.core.scheduling.ledger import Delivered
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import GuildService, Notifier
 from bot.pitfalls import store as rows
@@ -226,14 +226,11 @@ class PitfallService:
             results.append(result)
             return Delivered(detail=f"{result.members_evaluated} members, {result.nudges} nudges")
 
-        outcome = await deliver_once(
-            self.core.store,
-            self.core.clock,
+        outcome = await self.core.deliver_once(
             key=f"sweep:{guild_id}:{day.isoformat()}",
             guild_id=guild_id,
             kind="sweep",
             send=run,
-            telemetry=self.core.telemetry,
         )
         if outcome.status == "duplicate":
             log.info("guild %s: the pitfall sweep of %s already ran", guild_id, day)

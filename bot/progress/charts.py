@@ -33,7 +33,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.activity.api import ACTIVITY_KINDS
-from bot.progress.rules import WeekMinutes, format_minutes, split_theory_practice, totals_by_kind
+from bot.progress.rules import (
+    WeekMinutes,
+    format_minutes,
+    one_sided,
+    split_theory_practice,
+    totals_by_kind,
+)
 from bot.progress.views.common import KIND_LABELS
 
 if TYPE_CHECKING:
@@ -119,12 +125,9 @@ def balance_span(weeks_shown: int) -> str:
 
 def balance_words(theory: int, practice: int) -> str:
     """The theory : practice balance in words, without implying a target."""
-    if theory <= 0 and practice <= 0:
-        return "no theory or practice logged"
-    if practice <= 0:
-        return "all theory, no practice yet"
-    if theory <= 0:
-        return "all practice: coding, projects and interviews"
+    side = one_sided(theory, practice)
+    if side is not None:
+        return side.words
     ratio = theory / practice
     if EVEN_BAND[0] <= ratio <= EVEN_BAND[1]:
         return "about as much theory as practice"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,8 +24,10 @@ from bot.core.store.rows import (
 )
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
-    EventRow,
+    Event,
     MilestoneRow,
+    NewProject,
+    NewWeekPost,
     ProjectRow,
     RosterRow,
     WeekPostRow,
@@ -42,26 +44,14 @@ from bot.projects.tables import (
 async def create(
     conn: AsyncConnection,
     *,
-    guild_id: int,
-    user_id: int,
-    title: str,
-    domain: str,
-    goal: str,
     target_date: date,
-    link: str | None,
-    idea_id: str | None,
     milestones: Sequence[str],
     now: datetime,
+    **project: Unpack[NewProject],
 ) -> int:
     new_project = insert(projects).values(
-        guild_id=guild_id,
-        user_id=user_id,
-        title=title,
-        domain=domain,
-        goal=goal,
+        **project,
         target_date=target_date.isoformat(),
-        link=link,
-        idea_id=idea_id,
         status=ACTIVE,
         progress=0,
         target_moves=0,
@@ -71,6 +61,7 @@ async def create(
         ship_count=0,
     )
     project_id = await inserted_id(conn, new_project)
+    guild_id, user_id = project["guild_id"], project["user_id"]
     if milestones:
         await conn.execute(
             insert(project_milestones),
@@ -85,7 +76,7 @@ async def create(
                 for position, title_ in enumerate(milestones)
             ],
         )
-    await add_event(conn, guild_id, project_id, user_id, "start", now, link=link)
+    await add_event(conn, guild_id, project_id, user_id, "start", now, link=project["link"])
     return project_id
 
 
@@ -215,15 +206,15 @@ async def add_event(
 
 async def events(
     conn: AsyncConnection, guild_id: int, project_id: int, limit: int = 50
-) -> list[EventRow]:
+) -> list[Event]:
     """The project's latest `limit` events, oldest first."""
     query = (
-        select(project_events)
+        select(*(project_events.c[field.name] for field in fields(Event)))
         .where(project_events.c.guild_id == guild_id, project_events.c.project_id == project_id)
         .order_by(project_events.c.occurred_at.desc(), project_events.c.id.desc())
         .limit(limit)
     )
-    return cast(list[EventRow], await all_rows(conn, query))[::-1]
+    return [Event(**row) for row in await all_rows(conn, query)][::-1]
 
 
 # --- check-in preference -----------------------------------------------------------------
@@ -269,25 +260,9 @@ async def latest_week_post(conn: AsyncConnection, guild_id: int) -> WeekPostRow 
 
 
 async def save_week_post(
-    conn: AsyncConnection,
-    guild_id: int,
-    week: str,
-    *,
-    channel_id: int,
-    message_id: int,
-    thread_id: int | None,
-    now: datetime,
+    conn: AsyncConnection, *, now: datetime, **post: Unpack[NewWeekPost]
 ) -> None:
-    await conn.execute(
-        insert(accountability_weeks).values(
-            guild_id=guild_id,
-            week=week,
-            channel_id=channel_id,
-            message_id=message_id,
-            thread_id=thread_id,
-            posted_at=now,
-        )
-    )
+    await conn.execute(insert(accountability_weeks).values(posted_at=now, **post))
 
 
 async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[RosterRow]:

@@ -8,6 +8,7 @@ ticks, ships, target moves, done/drop with its reason) is appended to `project_e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
@@ -62,7 +63,7 @@ project_events = Table(
     "project_events",
     metadata,
     col.serial_id(),
-    Column("guild_id", BigInteger, nullable=False),
+    col.guild_of(),
     Column("project_id", Integer, nullable=False),
     Column("user_id", BigInteger, nullable=False),
     # start | checkin | milestone | ship | target | stale | done | drop
@@ -109,16 +110,22 @@ accountability_weeks = Table(
 )
 
 
-class ProjectRow(TypedDict):
-    id: int
+class NewProject(TypedDict):
+    """What a new project is stored with besides its target day and milestones
+    (`store.create`)."""
+
     guild_id: int
     user_id: int
     title: str
     domain: str
     goal: str
-    target_date: str
     link: str | None
     idea_id: str | None
+
+
+class ProjectRow(NewProject):
+    id: int
+    target_date: str
     status: str
     progress: int
     target_moves: int
@@ -143,11 +150,11 @@ class MilestoneRow(TypedDict):
     done_at: datetime | None
 
 
-class EventRow(TypedDict):
-    id: int
-    guild_id: int
-    project_id: int
-    user_id: int
+@dataclass(frozen=True)
+class Event:
+    """One entry of a project's timeline: start, check-in, milestone, ship, target move …
+    (the `project_events` columns `store.events` reads)."""
+
     kind: str
     occurred_at: datetime
     progress: int | None
@@ -159,12 +166,17 @@ class EventRow(TypedDict):
     milestone: int | None
 
 
-class WeekPostRow(TypedDict):
+class NewWeekPost(TypedDict):
+    """Where a week's accountability post went (`store.save_week_post`)."""
+
     guild_id: int
     week: str
     channel_id: int
     message_id: int
     thread_id: int | None
+
+
+class WeekPostRow(NewWeekPost):
     posted_at: datetime
 
 
@@ -178,8 +190,10 @@ class RosterRow(TypedDict):
 
 
 __all__ = [
-    "EventRow",
+    "Event",
     "MilestoneRow",
+    "NewProject",
+    "NewWeekPost",
     "ProjectRow",
     "RosterRow",
     "WeekPostRow",

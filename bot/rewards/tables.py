@@ -31,7 +31,7 @@ role_rewards = Table(
     "role_rewards",
     metadata,
     col.serial_id(),
-    Column("guild_id", BigInteger, nullable=False),
+    col.guild_of(),
     Column("kind", String(16), nullable=False),
     Column("threshold", Integer, nullable=False),
     Column("role_id", BigInteger, nullable=False),

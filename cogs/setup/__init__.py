@@ -201,7 +201,7 @@ class Setup(CommunitySetup, group_name="setup"):
     ) -> None:
         """Set the weekday and time of the weekly accountability post, or pause it."""
         guild_id = guild_id_of(interaction)
-        schedule = await self.bot.services.projects.weekly.configure(
+        schedule = await self.bot.services.projects.weekly.poster.configure(
             guild_id, weekday=weekday, post_time=time, enabled=enabled
         )
         settings = await self.bot.services.guilds.settings(guild_id)

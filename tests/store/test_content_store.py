@@ -23,15 +23,15 @@ async def _add(
     async with store.begin() as conn:
         await rows.add_version(
             conn,
-            guild,
-            pack_id,
-            version,
+            guild_id=guild,
+            pack_id=pack_id,
+            version=version,
             name="Club",
             filename="club.yaml",
             source=f"pack: {version}\n",
             checksum=version.replace(".", "") * 8,
             uploaded_by=MOD,
-            now=clock.now(),
+            uploaded_at=clock.now(),
         )
         await rows.set_current(
             conn, guild, pack_id, version, enabled=True, user_id=MOD, now=clock.now()

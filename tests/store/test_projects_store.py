@@ -66,10 +66,10 @@ async def test_history_keeps_every_event_in_order(store: Store) -> None:
     async with store.connect() as conn:
         history = await rows.events(conn, GUILD, project)
         milestones = await rows.milestones(conn, GUILD, project)
-    assert [e["kind"] for e in history] == ["start", "checkin", "checkin", "milestone", "drop"]
-    assert [e["progress"] for e in history[1:3]] == [10, 25]
-    assert history[-1]["note"] == "new job"
-    assert history[1]["occurred_at"] == T0 + timedelta(days=1)  # aware UTC back
+    assert [e.kind for e in history] == ["start", "checkin", "checkin", "milestone", "drop"]
+    assert [e.progress for e in history[1:3]] == [10, 25]
+    assert history[-1].note == "new job"
+    assert history[1].occurred_at == T0 + timedelta(days=1)  # aware UTC back
     assert [m["title"] for m in milestones] == list(DEFAULT_MILESTONES)
     assert milestones[0]["done_at"] == T0 + timedelta(days=4)
     assert all(m["done_at"] is None for m in milestones[1:])
@@ -83,7 +83,7 @@ async def test_events_limit_keeps_the_latest(store: Store) -> None:
                 conn, GUILD, project, ALICE, "checkin", T0 + timedelta(hours=i + 1), progress=i
             )
         history = await rows.events(conn, GUILD, project, limit=3)
-    assert [e["progress"] for e in history] == [2, 3, 4]
+    assert [e.progress for e in history] == [2, 3, 4]
 
 
 async def test_member_projects_active_first_and_counted(store: Store) -> None:
@@ -236,7 +236,7 @@ async def test_week_post_recorded_once(store: Store, week: str) -> None:
     async with store.begin() as conn:
         assert await rows.week_post(conn, GUILD, week) is None
         await rows.save_week_post(
-            conn, GUILD, week, channel_id=5, message_id=6, thread_id=7, now=T0
+            conn, guild_id=GUILD, week=week, channel_id=5, message_id=6, thread_id=7, now=T0
         )
         saved = await rows.week_post(conn, GUILD, week)
     assert saved is not None and saved["thread_id"] == 7 and saved["posted_at"] == T0

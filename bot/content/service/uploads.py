@@ -220,15 +220,15 @@ class Uploads(GuildPacks):
             async def write(conn: AsyncConnection) -> None:
                 await content_rows.add_version(
                     conn,
-                    guild_id,
-                    pending.pack_id,
-                    pending.version,
+                    guild_id=guild_id,
+                    pack_id=pending.pack_id,
+                    version=pending.version,
                     name=pending.name,
                     filename=pending.filename,
                     source=pending.source,
                     checksum=pending.checksum,
                     uploaded_by=user_id,
-                    now=now,
+                    uploaded_at=now,
                 )
                 await content_rows.set_current(
                     conn,

@@ -31,7 +31,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core import embeds
 from bot.core.changes import SCHEDULE
 from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
-from bot.core.scheduling.ledger import deliver_once
 from bot.core.store import deliveries as ledger
 from bot.core.store.rows import all_rows, first_row, save_guild_row
 from bot.core.time import (
@@ -43,6 +42,7 @@ from bot.core.time import (
     local_date,
     mask_to_weekdays,
     parse_hhmm,
+    parse_weekday,
     parse_weekdays,
     resolve_zone,
     weekdays_to_mask,
@@ -133,7 +133,7 @@ class ScheduleTable:
     def columns(self, values: dict[str, Any]) -> dict[str, Any]:
         """`schedule_changes` values as this table stores them (a weekly post keeps one day)."""
         if "weekday" in self.table.c and "weekdays" in values:
-            values = dict(values)  # the weekly post's `configure` passes exactly one day
+            values = dict(values)  # `configure(weekday=…)` gives a weekly post exactly one day
             (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
         return values
 
@@ -153,14 +153,21 @@ class ScheduleTable:
 
 
 def schedule_changes(
-    *, post_time: str | None, days: str | None, enabled: bool | None
+    *,
+    post_time: str | None,
+    days: str | None,
+    enabled: bool | None,
+    weekday: str | None = None,
 ) -> dict[str, Any]:
-    """Column values for what a moderator changed; refuses bad input with a clear message."""
+    """Column values for what a moderator changed; refuses bad input with a clear message.
+    `days` are the days of a post on several; `weekday` the one day of a weekly post."""
     values: dict[str, Any] = {}
     if post_time is not None:
         values["post_time"] = format_hhmm(parse_hhmm(post_time))
     if days is not None:
         values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
+    if weekday is not None:
+        values["weekdays"] = weekdays_to_mask({parse_weekday(weekday)})
     if enabled is not None:
         values["enabled"] = enabled
     return values
@@ -251,10 +258,12 @@ class GuildPost:
         *,
         post_time: str | None = None,
         days: str | None = None,
+        weekday: str | None = None,
         enabled: bool | None = None,
     ) -> PostSchedule:
-        """What `/setup <post>` does: validate, store, reschedule, return the schedule."""
-        values = schedule_changes(post_time=post_time, days=days, enabled=enabled)
+        """What `/setup <post>` does: validate, store, reschedule, return the schedule
+        (`weekday`: a weekly post's one day, as `/setup accountability` and the board set it)."""
+        values = schedule_changes(post_time=post_time, days=days, weekday=weekday, enabled=enabled)
         async with self.core.store.begin() as conn:
             schedule = await self.schedules.save(conn, guild_id, values, self.core.clock.now())
             # A bot process other than this one (this is the web dashboard, say) reschedules.
@@ -393,14 +402,11 @@ class GuildPost:
                 attempt=attempt,
             )
 
-        outcome = await deliver_once(
-            self.core.store,
-            self.core.clock,
+        outcome = await self.core.deliver_once(
             key=self.key(guild_id, day),
             guild_id=guild_id,
             kind=self.kind,
             send=send,
-            telemetry=self.core.telemetry,
         )
         if outcome.status == "duplicate":
             return PostResult("duplicate", "already posted", day)

@@ -2,7 +2,7 @@
 
 Each call returns new `Column` objects (a column belongs to one table). They spell exactly
 what the tables spelled by hand, so the schema (and the migrations that match it) is
-unchanged: guild and member keys, the serial `id`, the member a row belongs to, UTC
+unchanged: guild and member keys, the serial `id`, the guild or member a row belongs to, UTC
 instants, on/off flags, counters and the `HH:MM` time of a scheduled post.
 """
 
@@ -20,6 +20,7 @@ __all__ = [
     "counter",
     "flag",
     "guild_key",
+    "guild_of",
     "instant",
     "iso_date",
     "member_key",
@@ -45,12 +46,14 @@ def serial_id() -> Column[int]:
     return Column("id", Integer, primary_key=True, autoincrement=True)
 
 
+def guild_of() -> Column[int]:
+    """`guild_id`, not part of the key: the guild a row of an append-only table belongs to."""
+    return Column("guild_id", BigInteger, nullable=False)
+
+
 def member_of() -> tuple[Column[int], Column[int]]:
     """(guild_id, user_id), not part of the key: whose row this is (export and delete find it)."""
-    return (
-        Column("guild_id", BigInteger, nullable=False),
-        Column("user_id", BigInteger, nullable=False),
-    )
+    return guild_of(), Column("user_id", BigInteger, nullable=False)
 
 
 def instant(name: str, *, nullable: bool = False) -> Column[datetime]:

@@ -70,7 +70,7 @@ deliveries = Table(
     metadata,
     col.serial_id(),
     Column("key", String(200), nullable=False, unique=True),
-    Column("guild_id", BigInteger, nullable=False),
+    col.guild_of(),
     Column("kind", String(32), nullable=False),
     # claimed -> sent | failed | skipped
     Column("status", String(16), nullable=False),
@@ -127,7 +127,7 @@ change_notices = Table(
     "change_notices",
     metadata,
     col.serial_id(),
-    Column("guild_id", BigInteger, nullable=False),
+    col.guild_of(),
     # "schedule" (channels, timezone, post times, the pitfall sweep) or "content" (packs)
     Column("topic", String(32), nullable=False),
     # INSTANCE_NAME of the process that made the change: it does not act on its own notices

@@ -8,18 +8,16 @@ back to the inbox; it never breaks the sweep that sent it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.clock import Clock
-from bot.core.scheduling.delivery import Attempt, Deliverer, DeliveryFailed
-from bot.core.scheduling.ledger import Delivered, deliver_once
-from bot.core.store import Store
+from bot.core.runtime import Core
+from bot.core.scheduling.delivery import Attempt, DeliveryFailed
+from bot.core.scheduling.ledger import Delivered
 from bot.core.store import inbox as inbox_rows
-from bot.core.telemetry import Telemetry
 from bot.members.service.profiles import MemberService
 
 log = logging.getLogger(__name__)
@@ -29,11 +27,9 @@ log = logging.getLogger(__name__)
 class Notifier:
     """Reaching one member once: a DM where they opted in, else their next reply."""
 
-    store: Store
-    clock: Clock
+    core: Core
+    _: KW_ONLY
     members: MemberService
-    deliverer: Deliverer
-    telemetry: Telemetry
 
     async def to_member(
         self,
@@ -56,7 +52,7 @@ class Notifier:
             profile = await self.members.profile(guild_id, user_id)
             if prefer_dm and profile.can_dm:
                 try:
-                    sent = await self.deliverer.to_member(
+                    sent = await self.core.deliverer.to_member(
                         user_id, embed=embed, view=view, attempt=attempt
                     )
                 except DeliveryFailed as failure:
@@ -74,21 +70,14 @@ class Notifier:
                     kind,
                     embed.title or kind,
                     embed.description or "",
-                    self.clock.now(),
+                    self.core.clock.now(),
                     payload,
                 )
 
             return Delivered(detail="inbox", record=keep_for_next_reply)
 
-        outcome = await deliver_once(
-            self.store,
-            self.clock,
-            key=key,
-            guild_id=guild_id,
-            kind=kind,
-            send=send,
-            telemetry=self.telemetry,
-            claimed=claimed,
+        outcome = await self.core.deliver_once(
+            key=key, guild_id=guild_id, kind=kind, send=send, claimed=claimed
         )
         if outcome.status == "duplicate":
             return "duplicate"
@@ -96,8 +85,8 @@ class Notifier:
 
     async def take_inbox(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
         """Hand over (and mark delivered) what waited for the member's next reply."""
-        async with self.store.connect() as conn:
+        async with self.core.store.connect() as conn:
             if not await inbox_rows.has_pending(conn, guild_id, user_id):
                 return []
-        async with self.store.begin() as conn:
-            return await inbox_rows.take_pending(conn, guild_id, user_id, self.clock.now())
+        async with self.core.store.begin() as conn:
+            return await inbox_rows.take_pending(conn, guild_id, user_id, self.core.clock.now())

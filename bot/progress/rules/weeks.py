@@ -87,15 +87,35 @@ def split_theory_practice(by_kind: Mapping[str, int]) -> tuple[int, int]:
     return theory, practice
 
 
+@dataclass(frozen=True)
+class OneSided:
+    """How a theory : practice split without a ratio reads (a side, or both, have no
+    minutes): briefly (`format_ratio`) and in words (the progress chart's balance)."""
+
+    brief: str
+    words: str
+
+
+_NOTHING = OneSided("no study logged", "no theory or practice logged")
+_ALL_THEORY = OneSided("all theory", "all theory, no practice yet")
+_ALL_PRACTICE = OneSided("all practice", "all practice: coding, projects and interviews")
+
+
+def one_sided(theory: int, practice: int) -> OneSided | None:
+    """The wording of a split with a side missing; None when both sides have minutes."""
+    if theory <= 0 and practice <= 0:
+        return _NOTHING
+    if practice <= 0:
+        return _ALL_THEORY
+    if theory <= 0:
+        return _ALL_PRACTICE
+    return None
+
+
 def format_ratio(theory: int, practice: int) -> str:
     """'2.5 : 1', 'all theory', 'all practice' or 'no study logged'."""
-    if theory <= 0 and practice <= 0:
-        return "no study logged"
-    if practice <= 0:
-        return "all theory"
-    if theory <= 0:
-        return "all practice"
-    return f"{theory / practice:.1f} : 1"
+    side = one_sided(theory, practice)
+    return side.brief if side else f"{theory / practice:.1f} : 1"
 
 
 def format_minutes(minutes: int) -> str:

@@ -13,7 +13,6 @@ from bot.catalog import CatalogRegistry
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Attempt, Sent
-from bot.core.scheduling.ledger import deliver_once
 from bot.daily.api import DailyService, reminder_prefs
 from bot.members.api import NUDGE_MODE_LABELS, MemberProfile, MemberService
 from bot.progress import rules
@@ -238,14 +237,11 @@ class Welcome:
             )
 
         day = self.core.clock.now().date().isoformat()
-        outcome = await deliver_once(
-            self.core.store,
-            self.core.clock,
+        outcome = await self.core.deliver_once(
             key=f"welcome:{guild_id}:{user_id}:{day}",
             guild_id=guild_id,
             kind="welcome",
             send=send,
-            telemetry=self.core.telemetry,
         )
         if outcome.status in ("failed", "retry", "unavailable"):
             log.warning("guild %s: welcome greeting failed: %s", guild_id, outcome.detail)

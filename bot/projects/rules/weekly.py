@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.core.errors import UserFacingError
-from bot.core.time import WEEKDAY_NAMES
+from bot.core.time import parse_weekday as parse_weekday
 
 #: A weekly thread is "current" for check-in summaries up to this long after it was posted.
 THREAD_CURRENT_FOR = timedelta(days=8)
@@ -39,14 +38,6 @@ def week_thread_name(day: date) -> str:
 def week_bounds(day: date) -> tuple[date, date]:
     monday = day - timedelta(days=day.weekday())
     return monday, monday + timedelta(days=6)
-
-
-def parse_weekday(text: str) -> int:
-    """One weekday ("mon", "Tuesday", …) as its number, Monday = 0."""
-    key = text.strip().lower()[:3]
-    if key not in WEEKDAY_NAMES:
-        raise UserFacingError("Pick a weekday: mon, tue, wed, thu, fri, sat or sun.")
-    return WEEKDAY_NAMES.index(key)
 
 
 def thread_is_current(posted_at: datetime, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Attempt, Sent
-from bot.core.scheduling.ledger import OutcomeStatus, deliver_once
+from bot.core.scheduling.ledger import OutcomeStatus
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
 from bot.projects.rules import find_milestone, validate_note, validate_url
@@ -126,13 +126,10 @@ class Milestones:
         async def send(attempt: Attempt) -> Sent:
             return await self.core.deliverer.to_channel(channel_id, embed=embed, attempt=attempt)
 
-        outcome = await deliver_once(
-            self.core.store,
-            self.core.clock,
+        outcome = await self.core.deliver_once(
             key=f"ship:{project.guild_id}:{project.id}:{ship_number}",
             guild_id=project.guild_id,
             kind="ship",
             send=send,
-            telemetry=self.core.telemetry,
         )
         return CELEBRATED[outcome.status]

@@ -15,7 +15,8 @@ import discord
 
 from bot.core.scheduling.guild_posts import Rendered
 from bot.projects.rules import ACTIVE, CheckinDraft, MilestoneProgress, milestone_progress
-from bot.projects.tables import EventRow, MilestoneRow, ProjectRow
+from bot.projects.tables import Event as Event
+from bot.projects.tables import MilestoneRow, ProjectRow
 
 #: What became of a ship's celebration in the accountability channel.
 Celebrated = Literal["posted", "no_channel", "failed", "duplicate"]
@@ -92,27 +93,6 @@ class Project:
 _STORED_AS_IS = tuple(
     f.name for f in fields(Project) if f.name not in {"target_date", "milestones"}
 )
-
-
-@dataclass(frozen=True)
-class Event:
-    """One entry of a project's timeline: start, check-in, milestone, ship, target move …"""
-
-    kind: str
-    occurred_at: datetime
-    progress: int | None
-    did: str | None
-    blockers: str | None
-    next_step: str | None
-    link: str | None
-    note: str | None
-    milestone: int | None
-
-    @classmethod
-    def from_row(cls, row: EventRow) -> Event:
-        """Build it from its stored row."""
-        stored = cast(Mapping[str, Any], row)
-        return cls(**{field.name: stored[field.name] for field in fields(cls)})
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from bot.projects.rules import (
     validate_reason,
     validate_start,
 )
-from bot.projects.service.models import Event, Project, ProjectDetail, StartForm
+from bot.projects.service.models import Project, ProjectDetail, StartForm
 from bot.projects.service.reminders import reschedule
 
 NOT_YOURS = "That is not one of your projects. Pick one from the list (`/project list`)."
@@ -166,7 +166,7 @@ class Portfolio:
             raise UserFacingError("I could not find that project; pick one from the list.")
         async with self.core.store.connect() as conn:
             events = await project_rows.events(conn, guild_id, project.id, limit=40)
-        return ProjectDetail(project, tuple(Event.from_row(e) for e in events))
+        return ProjectDetail(project, tuple(events))
 
     async def portfolio_summary(self, guild_id: int, user_id: int) -> PortfolioSummary:
         """Count active and shipped projects, shipped domains and the last check-in (for others)."""

@@ -15,12 +15,10 @@ from bot.core.runtime import Core
 from bot.core.scheduling import guild_posts
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.scheduling.guild_posts import GuildPost, PostKind, PostResult, PostSchedule, Rendered
-from bot.core.time import WEEKDAY_NAMES
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
 from bot.projects.rules import (
     CheckinDraft,
-    parse_weekday,
     thread_is_current,
     week_key,
     week_label,
@@ -59,20 +57,6 @@ class WeeklyAccountability:
             key_format=week_key,
         )
 
-    async def configure(
-        self,
-        guild_id: int,
-        *,
-        weekday: str | None = None,
-        post_time: str | None = None,
-        enabled: bool | None = None,
-    ) -> PostSchedule:
-        """Validate, store and reschedule the weekly post (`/setup accountability`)."""
-        days = WEEKDAY_NAMES[parse_weekday(weekday)] if weekday is not None else None
-        return await self.poster.configure(
-            guild_id, post_time=post_time, days=days, enabled=enabled
-        )
-
     # --- the post ------------------------------------------------------------------------
 
     async def post(self, guild_id: int, *, day: date | None = None) -> PostResult:
@@ -98,8 +82,8 @@ class WeeklyAccountability:
             if await project_rows.week_post(conn, guild_id, week_label(day)) is None:
                 await project_rows.save_week_post(
                     conn,
-                    guild_id,
-                    week_label(day),
+                    guild_id=guild_id,
+                    week=week_label(day),
                     channel_id=sent.channel_id,
                     message_id=sent.message_id,
                     thread_id=sent.thread_id,

@@ -150,7 +150,7 @@ def _post_section(kind: str) -> Section:
 
 
 async def _accountability(request: Request, access: GuildAccess, form: FormData) -> str:
-    schedule = await context_of(request).services.projects.weekly.configure(
+    schedule = await context_of(request).services.projects.weekly.poster.configure(
         access.guild_id,
         weekday=text_field(form, "weekday", 16) or None,
         post_time=text_field(form, "time", 8) or None,
