@@ -170,6 +170,10 @@ class FakeMember:
             data["user"] = self.user.payload()
         return data
 
+    def event(self) -> JSON:
+        """The data of GUILD_MEMBER_ADD / GUILD_MEMBER_UPDATE for this member."""
+        return {**self.payload(), "guild_id": str(self.guild_id)}
+
 
 @dataclass
 class FakeChannel:

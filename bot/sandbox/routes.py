@@ -25,7 +25,7 @@ from bot.sandbox.models import (
 )
 from bot.sandbox.oauth import OAuth
 from bot.sandbox.rest import Request, Routes
-from bot.sandbox.world import World, member_event
+from bot.sandbox.world import World
 
 P = discord.Permissions
 
@@ -367,12 +367,12 @@ class GuildRoutes(Routes):
         _, member, rid = self.role_change(req)
         if rid not in member.roles:
             member.roles.append(rid)
-        await self.world.events.dispatch("GUILD_MEMBER_UPDATE", member_event(member))
+        await self.world.events.dispatch("GUILD_MEMBER_UPDATE", member.event())
         return None
 
     async def remove_role(self, req: Request) -> Any:
         _, member, rid = self.role_change(req)
         if rid in member.roles:
             member.roles.remove(rid)
-        await self.world.events.dispatch("GUILD_MEMBER_UPDATE", member_event(member))
+        await self.world.events.dispatch("GUILD_MEMBER_UPDATE", member.event())
         return None

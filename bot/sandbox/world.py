@@ -49,11 +49,6 @@ DEFAULT_APPLICATION_FLAGS = (
 P = discord.Permissions
 
 
-def member_event(member: FakeMember) -> JSON:
-    """The data of GUILD_MEMBER_ADD / GUILD_MEMBER_UPDATE for ``member``."""
-    return {**member.payload(), "guild_id": str(member.guild_id)}
-
-
 class World:
     """All state of the fake, and the changes a test or a REST call makes to it."""
 
@@ -204,7 +199,7 @@ class World:
         member = FakeMember(user, guild.id, roles=[r for r in roles if r is not None], meta=meta)
         guild.members[user.id] = member
         if dispatch:
-            self.events.dispatch_soon("GUILD_MEMBER_ADD", member_event(member))
+            self.events.dispatch_soon("GUILD_MEMBER_ADD", member.event())
         return member
 
     def add_role(
@@ -240,12 +235,12 @@ class World:
     def give_role(self, member: FakeMember, role: FakeRole) -> None:
         if role.id not in member.roles:
             member.roles.append(role.id)
-        self.events.dispatch_soon("GUILD_MEMBER_UPDATE", member_event(member))
+        self.events.dispatch_soon("GUILD_MEMBER_UPDATE", member.event())
 
     def take_role(self, member: FakeMember, role: FakeRole) -> None:
         if role.id in member.roles:
             member.roles.remove(role.id)
-        self.events.dispatch_soon("GUILD_MEMBER_UPDATE", member_event(member))
+        self.events.dispatch_soon("GUILD_MEMBER_UPDATE", member.event())
 
     def set_overwrite(
         self, channel: FakeChannel, target_id: int, type: int, allow: int = 0, deny: int = 0
