@@ -43,8 +43,11 @@ async def test_a_claim_records_its_owner_and_lease(
 ) -> None:
     first, _ = two_processes
     async with first.begin() as conn:
-        assert await ledger.claim(
-            conn, "daily:42:2026-03-02", GUILD, "daily", clock.now(), first.claimant
+        assert (
+            await ledger.claim(
+                conn, "daily:42:2026-03-02", GUILD, "daily", clock.now(), first.claimant
+            )
+            == 1
         )
     row = await row_of(first, "daily:42:2026-03-02")
     assert (row["status"], row["owner"], row["lease_until"]) == (
@@ -93,7 +96,8 @@ async def test_a_claim_past_its_lease_is_taken_over(
     clock.advance(timedelta(seconds=2))
     async with second.begin() as conn:
         assert ledger.claimable(await ledger.get(conn, "k") or {}, clock.now())
-        assert await ledger.claim(conn, "k", GUILD, "daily", clock.now(), second.claimant)
+        # The second attempt: the first owner may have reached Discord before it died.
+        assert await ledger.claim(conn, "k", GUILD, "daily", clock.now(), second.claimant) == 2
     row = await row_of(second, "k")
     assert (row["owner"], row["attempts"]) == ("shard-b", 2)
 

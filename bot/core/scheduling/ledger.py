@@ -80,9 +80,7 @@ async def _deliver(
     attempt = Attempt(key)
     if not claimed:
         async with store.begin() as conn:
-            number = await ledger.claim_attempt(
-                conn, key, guild_id, kind, clock.now(), store.claimant
-            )
+            number = await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant)
         if number is None:
             return Outcome("duplicate", detail="already delivered")
         attempt = Attempt(key, earlier=number > 1)

@@ -44,22 +44,11 @@ async def claim(
     kind: str,
     now: datetime,
     claimant: Claimant,
-) -> bool:
-    """True when this caller owns the send: a new key, a retryable one, or one whose owner's
-    lease ran out. Safe against concurrent claimers (one conditional statement each)."""
-    return await claim_attempt(conn, key, guild_id, kind, now, claimant) is not None
-
-
-async def claim_attempt(
-    conn: AsyncConnection,
-    key: str,
-    guild_id: int,
-    kind: str,
-    now: datetime,
-    claimant: Claimant,
 ) -> int | None:
-    """`claim`, telling which attempt this is (1: the first; more: an earlier attempt may
-    have reached Discord), or None when the caller does not own the send."""
+    """Which attempt the caller now owns (1: the first; more: an earlier attempt may have
+    reached Discord), or None when it does not own the send: it is owned when the key is new,
+    retryable, or its owner's lease ran out. Safe against concurrent claimers (one conditional
+    statement each)."""
     claimed = insert(deliveries).values(
         key=key,
         guild_id=guild_id,
