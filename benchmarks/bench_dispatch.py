@@ -56,9 +56,10 @@ def make_handler(store: Any, run: list[int]) -> Any:
 
 
 def make_claimed_handler() -> Any:
+    from bot.core.attempts import Attempt
     from bot.core.scheduling.dispatcher import Served
 
-    async def handler(row: dict[str, Any], now: datetime, key: str) -> Any:
+    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Any:
         return Served(now + timedelta(days=1))
 
     return handler

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.attempts import Attempt
 from bot.core.changes import ChangeFeed
 from bot.core.clock import Clock
 from bot.core.scheduling.delivery import Deliverer
@@ -34,7 +35,7 @@ class Core:
     changes: ChangeFeed
 
     async def deliver_once(
-        self, *, key: str, guild_id: int, kind: str, send: Send, claimed: bool = False
+        self, *, key: str, guild_id: int, kind: str, send: Send, claimed: Attempt | None = None
     ) -> Outcome:
         """`bot.core.scheduling.ledger.deliver_once` on this bundle's store, clock and
         telemetry (what every feature's send through the ledger passed by hand)."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import add_activity, kind_for_track
 from bot.catalog import Catalog, CatalogRegistry, Prompt
+from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
@@ -403,7 +404,7 @@ class DailyService:
         local_day, zone = await self.member_day(guild_id, user_id)
         return next_streak_check(self.core.clock.now(), local_day, zone, hours_before)
 
-    async def streak_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
+    async def streak_reminder(self, row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
         """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""
         guild_id, user_id = row["guild_id"], row["user_id"]
         async with self.core.store.connect() as conn:
@@ -417,10 +418,10 @@ class DailyService:
             await self.notifier.to_member(
                 guild_id,
                 user_id,
-                key=key,
+                key=claim.key,
                 kind="streak_at_risk",
                 embed=self.renderer.streak_reminder(state, hours_left),
-                claimed=True,
+                claimed=claim,
             )
             delivered = True
         next_due = await self._next_streak_check(guild_id, user_id, prefs["streak_hours_before"])

@@ -24,11 +24,11 @@ from typing import Protocol
 import discord
 
 from bot.catalog import CatalogRegistry, Nudge, render_nudge
+from bot.core.attempts import Attempt
 from bot.core.changes import SCHEDULE
 from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
-from bot.core.scheduling.delivery import Attempt
 from bot.core.scheduling.ledger import Delivered
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import GuildService, Notifier

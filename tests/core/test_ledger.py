@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.attempts import Attempt
 from bot.core.clock import FakeClock
 from bot.core.errors import UserFacingError
-from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
+from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.scheduling.ledger import Delivered, deliver_once
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger

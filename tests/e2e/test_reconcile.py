@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.scheduling.delivery import Attempt, Sent
+from bot.core.attempts import Attempt
+from bot.core.scheduling.delivery import Sent
 from bot.core.store import deliveries as ledger
 from bot.sandbox import Sandbox
 from tests.e2e.conftest import bot_of

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.core.attempts import Attempt
 from bot.core.clock import FakeClock
 from bot.core.scheduling.dispatcher import Dispatcher, Served
-from bot.core.store import Store
+from bot.core.store import Claimant, Store
 from bot.core.store import reminders as reminder_rows
 from bot.core.store.schema import deliveries, due_reminders
 
@@ -33,7 +34,7 @@ async def test_racing_ticks_serve_each_claimed_row_once(store: Store, clock: Fak
     await _seed(store, "bulk", 300, due)
     calls: Counter[int] = Counter()
 
-    async def handler(row: dict[str, Any], now: datetime, key: str) -> Served:
+    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
         calls[row["user_id"]] += 1
         await asyncio.sleep(0)  # let the other tick interleave
         return Served(now + timedelta(days=1), delivered=row["user_id"] % 2 == 0)
@@ -70,8 +71,8 @@ async def test_a_failing_handler_is_retried_later_under_a_new_key(
     await _seed(store, "flaky", 1, clock.now())
     attempts: list[str] = []
 
-    async def handler(row: dict[str, Any], now: datetime, key: str) -> Served:
-        attempts.append(key)
+    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
+        attempts.append(claim.key)
         if len(attempts) == 1:
             raise RuntimeError("boom")
         return Served(None)
@@ -118,7 +119,7 @@ async def test_backlog_counts_what_is_due_and_how_long_the_oldest_waited(
     backlog = await dispatcher.backlog()
     assert backlog.due == 5 and backlog.oldest_age == timedelta(minutes=90)
 
-    async def handler(row: dict[str, Any], now: datetime, key: str) -> Served:
+    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
         return Served(None)
 
     for kind in ("late", "now"):
@@ -126,3 +127,37 @@ async def test_backlog_counts_what_is_due_and_how_long_the_oldest_waited(
     await dispatcher.tick()
     served = await dispatcher.backlog()
     assert (served.due, served.oldest_age) == (0, None)
+
+
+async def test_a_reminder_left_claimed_by_a_dead_process_is_resent_as_a_later_attempt(
+    db_url: str, clock: FakeClock
+) -> None:
+    """The send learns that an earlier attempt may have reached Discord (so a DM looks for
+    its marker before it goes out again: `Deliverer.to_member`)."""
+    lease = timedelta(minutes=5)
+    dead, alive = (
+        Store(db_url, claimant=Claimant("dead", lease)),
+        Store(db_url, claimant=Claimant("alive", lease)),
+    )
+    try:
+        await _seed(dead, "dm", 1, clock.now())
+        async with dead.begin() as conn:
+            ids = [row["id"] for row in await reminder_rows.due(conn, clock.now(), 10)]
+            [first] = (
+                await reminder_rows.claim_due(conn, ids, clock.now(), dead.claimant)
+            ).values()
+        assert not first.earlier  # then the process died mid-send: the claim stays "claimed"
+        claims: list[Attempt] = []
+
+        async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
+            claims.append(claim)
+            return Served(None)
+
+        dispatcher = Dispatcher(alive, clock)
+        dispatcher.register_claimed("dm", handler)
+        clock.advance(lease + timedelta(seconds=1))
+        await dispatcher.tick()
+        assert [(c.key, c.earlier) for c in claims] == [(first.key, True)]
+    finally:
+        await dead.close()
+        await alive.close()

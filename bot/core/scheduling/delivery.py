@@ -8,7 +8,6 @@ permanent (channel gone, permission lost, DMs closed: do not retry) and transien
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import discord
 from aiolimiter import AsyncLimiter
 
+from bot.core.attempts import Attempt
 from bot.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,32 +29,6 @@ UNKNOWN_CHANNEL = 10003
 
 #: How many of a channel's latest messages a resend looks through for its earlier post.
 RECONCILE_LOOKBACK = 50
-
-
-def nonce_for(key: str) -> str:
-    """Discord nonces are at most 25 characters: a stable digest of the ledger key."""
-    return hashlib.sha256(key.encode()).hexdigest()[:25]
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One try at sending a ledger key: Discord's nonce and the post's marker come from the
-    key; `earlier` says an earlier try may already have reached Discord (a re-claim).
-
-    Discord de-duplicates a nonce for a few minutes only. So a keyed channel post also carries
-    a short marker in its embed footer, and a re-claim first looks for it among the channel's
-    latest messages: found, the post is recorded instead of sent again (`reconciled`)."""
-
-    key: str
-    earlier: bool = False
-
-    @property
-    def nonce(self) -> str:
-        return nonce_for(self.key)
-
-    @property
-    def marker(self) -> str:
-        return f"ref {self.nonce[:8]}"
 
 
 class DeliveryFailed(Exception):

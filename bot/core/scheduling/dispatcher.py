@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.attempts import Attempt
 from bot.core.clock import Clock
 from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import Store
@@ -50,7 +51,7 @@ class Backlog:
     oldest_age: timedelta | None
 
 
-ClaimedHandler = Callable[[dict[str, Any], datetime, str], Awaitable[Served]]
+ClaimedHandler = Callable[[dict[str, Any], datetime, Attempt], Awaitable[Served]]
 
 
 class Dispatcher:
@@ -77,7 +78,8 @@ class Dispatcher:
 
     def register_claimed(self, kind: str, handler: ClaimedHandler) -> None:
         """The dispatcher claims each occurrence's ledger key, `kind:guild:user:due_at`, for
-        the whole batch before calling `handler(row, now, key)` for the rows it won."""
+        the whole batch before calling `handler(row, now, claim)` for the rows it won (`claim`:
+        the key's `Attempt`, to pass on to the send)."""
         self.claimed[kind] = handler
 
     async def tick(self) -> int:
@@ -118,20 +120,20 @@ class Dispatcher:
         failed: list[str] = []
         not_ours: set[int] = set()
         for row in rows:
-            key = owned.get((row["guild_id"], row["user_id"], row["kind"]))
-            if key is None:
+            claim = owned.get((row["guild_id"], row["user_id"], row["kind"]))
+            if claim is None:
                 not_ours.add(row["id"])  # another tick owns this occurrence and moves the row
                 continue
             handler = self.claimed[row["kind"]]
             try:
-                outcome = await handler(row, now, key)
+                outcome = await handler(row, now, claim)
             except Exception:
                 log.exception("reminder %s (%s) failed; retrying later", row["id"], row["kind"])
-                failed.append(key)
+                failed.append(claim.key)
                 outcome = Served(now + RETRY_AFTER_ERROR, delivered=False)
             else:
                 if not outcome.delivered:
-                    skipped.append(key)
+                    skipped.append(claim.key)
             next_due = outcome.next_due
             if next_due is not None and next_due <= now:
                 next_due = now + RETRY_AFTER_ERROR

@@ -29,8 +29,9 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import embeds
+from bot.core.attempts import Attempt
 from bot.core.changes import SCHEDULE
-from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
+from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.store import deliveries as ledger
 from bot.core.store.rows import all_rows, first_row, save_guild_row
 from bot.core.time import (

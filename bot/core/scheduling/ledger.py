@@ -21,9 +21,10 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.attempts import Attempt
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
-from bot.core.scheduling.delivery import Attempt, DeliveryFailed, Sent
+from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
 from bot.core.telemetry import Telemetry
@@ -60,11 +61,11 @@ async def deliver_once(
     kind: str,
     send: Send,
     telemetry: Telemetry,
-    claimed: bool = False,
+    claimed: Attempt | None = None,
 ) -> Outcome:
-    """Claim `key`, run `send(key)`, record the result (and count it: `telemetry`).
-    `claimed=True` when the caller already owns the key (the dispatcher claims a whole
-    batch at once)."""
+    """Claim `key`, run `send(attempt)`, record the result (and count it: `telemetry`).
+    `claimed`: the caller already owns the key, with this attempt (the dispatcher claims a
+    whole batch at once)."""
     try:
         outcome = await _deliver(store, clock, key, guild_id, kind, send, claimed)
     except Exception:
@@ -75,10 +76,16 @@ async def deliver_once(
 
 
 async def _deliver(
-    store: Store, clock: Clock, key: str, guild_id: int, kind: str, send: Send, claimed: bool
+    store: Store,
+    clock: Clock,
+    key: str,
+    guild_id: int,
+    kind: str,
+    send: Send,
+    claimed: Attempt | None,
 ) -> Outcome:
-    attempt = Attempt(key)
-    if not claimed:
+    attempt = claimed or Attempt(key)
+    if claimed is None:
         async with store.begin() as conn:
             number = await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant)
         if number is None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.attempts import Attempt
 from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import deliveries as ledger
 from bot.core.store.engine import Claimant
@@ -130,7 +131,7 @@ async def advance_many(
 
 async def claim_due(
     conn: AsyncConnection, reminder_ids: list[int], now: datetime, claimant: Claimant
-) -> dict[tuple[int, int, str], str]:
+) -> dict[tuple[int, int, str], Attempt]:
     """Claim the ledger key of each listed reminder's current occurrence, in one statement.
 
     The key is built in SQL from the row itself, `kind:guild:user:due_at` with the due time in
@@ -138,8 +139,9 @@ async def claim_due(
     costs one INSERT .. SELECT .. ON CONFLICT .. RETURNING (SQLite >= 3.35, PostgreSQL) with no
     per-row parameters. An occurrence already in the ledger is taken again only when it is
     retryable or its owner's lease ran out (the owner died mid-batch), as `ledger.claim`
-    does. Returns (guild, user, kind) -> key for the rows this caller won; occurrences a
-    racing tick or another live process holds are simply absent.
+    does. Returns (guild, user, kind) -> the `Attempt` (key, and whether an earlier attempt
+    may have reached Discord) for the rows this caller won; occurrences a racing tick or
+    another live process holds are simply absent.
     """
     if not reminder_ids:
         return {}
@@ -191,9 +193,9 @@ async def claim_due(
             "lease_until": statement.excluded.lease_until,
         },
         where=ledger.claimable_again(now),
-    ).returning(d.key, d.guild_id, d.kind)
-    owned: dict[tuple[int, int, str], str] = {}
-    for claimed_key, guild_id, kind in await conn.execute(statement):
+    ).returning(d.key, d.guild_id, d.kind, d.attempts)
+    owned: dict[tuple[int, int, str], Attempt] = {}
+    for claimed_key, guild_id, kind, attempts in await conn.execute(statement):
         user_id = int(str(claimed_key).split(":", 3)[2])
-        owned[(int(guild_id), user_id, str(kind))] = str(claimed_key)
+        owned[(int(guild_id), user_id, str(kind))] = Attempt(str(claimed_key), attempts > 1)
     return owned

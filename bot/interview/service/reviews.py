@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.catalog import Catalog, CatalogRegistry
+from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.dispatcher import Served
@@ -113,7 +114,7 @@ class Reviews:
                 await reminder_rows.remove(conn, guild_id, user_id, REVIEWS_REMINDER)
         return {key: prefs[key] for key in SHOWN_PREFS}
 
-    async def review_reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
+    async def review_reminder(self, row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
         """Dispatcher handler (claimed batch): once a day at the member's time, if due."""
         guild_id, user_id = row["guild_id"], row["user_id"]
         async with self.store.connect() as conn:
@@ -126,10 +127,10 @@ class Reviews:
             await self.notifier.to_member(
                 guild_id,
                 user_id,
-                key=key,
+                key=claim.key,
                 kind="reviews_due",
                 embed=self.renderer.reviews_due(due),
-                claimed=True,
+                claimed=claim,
             )
         next_due = rules.next_review_reminder(now, prefs["review_time"], context.zone)
         return Served(next_due, delivered=due > 0)

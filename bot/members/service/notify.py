@@ -14,8 +14,9 @@ from typing import Any
 import discord
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.attempts import Attempt
 from bot.core.runtime import Core
-from bot.core.scheduling.delivery import Attempt, DeliveryFailed
+from bot.core.scheduling.delivery import DeliveryFailed
 from bot.core.scheduling.ledger import Delivered
 from bot.core.store import inbox as inbox_rows
 from bot.members.service.profiles import MemberService
@@ -42,11 +43,12 @@ class Notifier:
         view: discord.ui.View | None = None,
         prefer_dm: bool = True,
         payload: dict[str, Any] | None = None,
-        claimed: bool = False,
+        claimed: Attempt | None = None,
     ) -> str:
         """Deliver once. Returns "dm", "inbox" or "duplicate".
 
-        `claimed=True` when the caller already owns `key` (the dispatcher's batch claim)."""
+        `claimed`: the caller already owns `key`, with this attempt (the dispatcher's batch
+        claim)."""
 
         async def send(attempt: Attempt) -> Delivered:
             profile = await self.members.profile(guild_id, user_id)

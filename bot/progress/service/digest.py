@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import discord
 
 from bot.catalog import CatalogRegistry
+from bot.core.attempts import Attempt
 from bot.core.runtime import Core
 from bot.core.scheduling.dispatcher import Served
 from bot.core.store import reminders as reminder_rows
@@ -114,7 +115,7 @@ class Digests:
             goal_hours=prefs["goal_minutes"] // 60 if prefs["goal_minutes"] else None,
         )
 
-    async def reminder(self, row: dict[str, Any], now: datetime, key: str) -> Served:
+    async def reminder(self, row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
         """Dispatcher handler: send the member's digest and queue next Monday's."""
         guild_id, user_id = row["guild_id"], row["user_id"]
         async with self.core.store.connect() as conn:
@@ -126,9 +127,9 @@ class Digests:
         await self.notifier.to_member(
             guild_id,
             user_id,
-            key=key,
+            key=claim.key,
             kind=DIGEST,
             embed=self.renderer.digest_embed(view),
-            claimed=True,
+            claimed=claim,
         )
         return Served(next_fire(now, DIGEST_AT, context.zone, MONDAY))

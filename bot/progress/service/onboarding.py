@@ -10,9 +10,10 @@ from typing import Protocol
 import discord
 
 from bot.catalog import CatalogRegistry
+from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
-from bot.core.scheduling.delivery import Attempt, Sent
+from bot.core.scheduling.delivery import Sent
 from bot.daily.api import DailyService, reminder_prefs
 from bot.members.api import NUDGE_MODE_LABELS, MemberProfile, MemberService
 from bot.progress import rules

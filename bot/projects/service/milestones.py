@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
+from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
-from bot.core.scheduling.delivery import Attempt, Sent
+from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.ledger import OutcomeStatus
 from bot.members.api import GuildService
 from bot.projects import store as project_rows
