@@ -58,7 +58,7 @@ async def test_batched_reminder_claims_use_the_explicit_format(store: Store) -> 
         owned = await reminder_rows.claim_due(
             conn, [row["id"] for row in due_rows], INSTANTS[2], store.claimant
         )
-    assert owned == {
+    assert {occurrence: claim.key for occurrence, claim in owned.items()} == {
         (GUILD, user, "streak"): f"streak:{GUILD}:{user}:{instant_key(due)}"
         for user, due in users.items()
     }
