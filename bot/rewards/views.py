@@ -14,6 +14,14 @@ from bot.rewards.service import Reward
 KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[kind], value=kind) for kind in KINDS]
 
 
+#: The option descriptions of `/setup rewards add`.
+REWARD_OPTIONS = {
+    "kind": "What is counted (monthly hours are taken back at the month's end)",
+    "threshold": "Days, hours or projects to reach, e.g. 7",
+    "role": "The role to give (it must be below my own role)",
+}
+
+
 def kind_choices(typed: str) -> list[app_commands.Choice[str]]:
     """Autocomplete for `kind`: the kinds whose name or value contains what was typed."""
     needle = typed.strip().lower()

@@ -1,4 +1,5 @@
-"""What the `/setup` commands share: the schedule commands' options and the weekday choices."""
+"""What the `/setup` schedule commands share: their option descriptions, the weekday choices,
+and one way to build a schedule command whose callback finds its post in the command's extras."""
 
 from __future__ import annotations
 
@@ -6,18 +7,14 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec
 
+import discord
 from discord import app_commands
 
 from bot.core.checks import moderator_only
-from bot.studybot import Interaction
 
 P = ParamSpec("P")
 
-REWARD_OPTIONS = {
-    "kind": "What is counted (monthly hours are taken back at the month's end)",
-    "threshold": "Days, hours or projects to reach, e.g. 7",
-    "role": "The role to give (it must be below my own role)",
-}
+
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=name[:3].lower())
     for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -46,7 +43,7 @@ def schedule_options(example: str, what: str, **when: str) -> dict[str, str]:
 
 
 def schedule_command(
-    callback: Callable[Concatenate[Any, Interaction, P], Coroutine[Any, Any, None]],
+    callback: Callable[Concatenate[Any, discord.Interaction[Any], P], Coroutine[Any, Any, None]],
     post: ScheduledPost,
     *,
     name: str,
