@@ -309,7 +309,7 @@ class GuildPost:
             # Moved earlier: today's post is now a missed one (posted inside the grace window).
             caught_up = await self.catch_up(guild_id)
             return caught_up or PostResult("skipped", "the schedule changed", None)
-        return await self.post(guild_id)
+        return await self.post(guild_id, read=(settings, schedule))
 
     async def start(self) -> None:
         """Schedule every guild's job and catch up what was missed while down.
@@ -380,10 +380,18 @@ class GuildPost:
         return await self.post(guild_id, day=day)
 
     async def post(
-        self, guild_id: int, *, day: date | None = None, manual: bool = False
+        self,
+        guild_id: int,
+        *,
+        day: date | None = None,
+        manual: bool = False,
+        read: tuple[GuildSettingsView, PostSchedule] | None = None,
     ) -> PostResult:
-        settings = await self.guilds.settings(guild_id)
-        schedule = await self.schedule(guild_id)
+        """Post for `day` (default: today in the guild's zone) once; `read`: the guild's
+        settings and schedule when the caller has just read them (a cron fire)."""
+        if read is None:
+            read = (await self.guilds.settings(guild_id), await self.schedule(guild_id))
+        settings, schedule = read
         zone = resolve_zone(None, settings.timezone)
         day = day or local_date(self.core.clock.now(), zone)
         if not manual and (not schedule.enabled or day.weekday() not in schedule.weekdays):
