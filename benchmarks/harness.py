@@ -12,7 +12,8 @@ needs to know which, except through the database URLs it is given:
 
 `await ctx.database(name, empty=True)` gives a database with no tables instead (the bot
 migrates it when it starts). `ctx.backend` is "sqlite" or "postgresql", for the few places
-that must differ (a target of the backend's own, a note). Raw `sqlite3` on a copy
+that must differ (a target of the backend's own, a note); a module that means nothing on
+one backend returns [] there. `ctx.data.url` is the cached original: read it, never write. Raw `sqlite3` on a copy
 is no longer possible on PostgreSQL: prepare rows through SQLAlchemy (`Store.begin()`).
 Measurements need not say their backend: the harness stamps it.
 
