@@ -41,10 +41,13 @@ class Backend(Protocol):
 
 @dataclass(frozen=True)
 class NotRun:
-    """A backend that was asked for but cannot run, and why (one line for the report)."""
+    """A backend that was asked for but cannot run, and why (one line for the report).
+    `failed`: a server was given and does not work (the run fails); not giving one is not
+    an error."""
 
     name: str
     reason: str
+    failed: bool = False
 
 
 def _shown(raw_url: str) -> str:
@@ -107,10 +110,11 @@ class PostgresBackend:
             version, settings = asyncio.run(pgdata.server_facts(server))
         except ModuleNotFoundError:
             missing = 'not run: the asyncpg driver is missing (pip install -e ".[postgres]")'
-            return NotRun("postgresql", missing)
+            return NotRun("postgresql", missing, failed=True)
         except Exception as error:
             why = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            return NotRun("postgresql", f"not run: cannot reach {_shown(raw_url)}: {why}")
+            reason = f"not run: cannot reach {_shown(raw_url)}: {why}"
+            return NotRun("postgresql", reason, failed=True)
         return cls(server, prefix, version, settings)
 
     def dataset(self, layout: Layout, members: int) -> data.DatasetInfo:

@@ -13,9 +13,9 @@ needs to know which, except through the database URLs it is given:
 `await ctx.database(name, empty=True)` gives a database with no tables instead (the bot
 migrates it when it starts). `ctx.backend` is "sqlite" or "postgresql", for the few places
 that must differ (a target of the backend's own, a note); a module that means nothing on
-one backend returns [] there. `ctx.data.url` is the cached original: read it, never write. Raw `sqlite3` on a copy
-is no longer possible on PostgreSQL: prepare rows through SQLAlchemy (`Store.begin()`).
-Measurements need not say their backend: the harness stamps it.
+one backend returns [] there. `ctx.data.url` is the cached original: read it, never write.
+Raw `sqlite3` on a copy cannot work on PostgreSQL: prepare rows through SQLAlchemy
+(`Store.begin()`). Measurements need not say their backend: the harness stamps it.
 
 Every figure is the median of >= 5 runs timed with `time.perf_counter`; ratios compare two
 designs measured in the same process, one right after the other, so machine noise (other
@@ -99,8 +99,8 @@ class Context:
     log: Callable[[str], None]
     #: Where `database()` copies come from (see benchmarks.backends).
     source: Backend
-    _made: list[str] = field(default_factory=list)
-    _lock: asyncio.Lock | None = None
+    _made: list[str] = field(default_factory=list, init=False, repr=False)
+    _lock: asyncio.Lock | None = field(default=None, init=False, repr=False)
 
     @property
     def backend(self) -> str:

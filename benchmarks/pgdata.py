@@ -31,6 +31,7 @@ from benchmarks.world import Layout
 
 # Copies wait this long for another process's copy of the same template to finish.
 COPY_PATIENCE_S = 120.0
+CONNECT_TIMEOUT_S = 10.0
 MAX_NAME = 63  # PostgreSQL's identifier limit (NAMEDATALEN - 1)
 
 
@@ -64,6 +65,7 @@ async def connected(server: URL, database: str | None = None) -> AsyncIterator[A
         user=server.username or "postgres",
         password=server.password,
         database=database or server.database,
+        timeout=CONNECT_TIMEOUT_S,
     )
     try:
         yield connection

@@ -76,7 +76,7 @@ def _verdict(result: Measurement, quick: bool) -> str:
     if result.kind == "info":
         return "would pass" if result.passed else "would miss"
     if quick and result.kind == "absolute":
-        return "pass" if result.passed else "over (not enforced in --quick)"
+        return "pass" if result.passed else "over, not enforced in --quick"
     return "pass" if result.passed else "**MISS**"
 
 

@@ -279,7 +279,7 @@ def test_without_a_server_the_postgresql_column_says_why(tmp_path: Path) -> None
         "not run: no server given (--postgres URL or STUDYBOT_BENCH_POSTGRES_URL)",
     )
     unreachable = PostgresBackend.connect("postgresql+asyncpg://postgres:secret@127.0.0.1:1/x", "x")
-    assert isinstance(unreachable, NotRun)
+    assert isinstance(unreachable, NotRun) and unreachable.failed and not chosen[1].failed
     assert unreachable.reason.startswith("not run: cannot reach postgresql+asyncpg://postgres:***@")
     assert "\n" not in unreachable.reason and "secret" not in unreachable.reason
     results = [Measurement("x", "something", 1.5, "s", target="< 2 s", passed=True)]
