@@ -75,6 +75,24 @@ class DatasetInfo:
     cached: bool = False
     #: SQLite: the file behind `url`.
     path: Path | None = None
+    #: Where the generation time went: migrate, load, indexes, statistics (seconds).
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+class Phases:
+    """Seconds per phase of a generation, for the report."""
+
+    def __init__(self) -> None:
+        self.began = self.last = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def mark(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases[phase] = round(now - self.last, 2)
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.began
 
 
 def _schema_fingerprint() -> str:
@@ -136,12 +154,13 @@ def dataset(layout: Layout, members: int, *, seed: int = SEED, cache_dir: Path) 
             info["rows"],
             cached=True,
             path=path,
+            phases=info.get("phases", {}),
         )
     tmp = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent runs each write their own
     for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         stale.unlink(missing_ok=True)
     made = generate(tmp, layout, members, seed=seed)
-    meta.write_text(json.dumps({"seconds": made.seconds, "rows": made.rows}))
+    meta.write_text(json.dumps({"seconds": made.seconds, "rows": made.rows, "phases": made.phases}))
     tmp.replace(path)  # atomic: a reader sees the whole file or none
     made.path, made.url = path, database_url(path)
     return made
@@ -184,8 +203,9 @@ async def migrate(url: str) -> None:
 
 def generate(path: Path, layout: Layout, members: int, *, seed: int = SEED) -> DatasetInfo:
     """Create the schema with the real migrations, then bulk-insert the synthetic guild."""
-    began = time.perf_counter()
+    clock = Phases()
     asyncio.run(migrate(database_url(path)))
+    clock.mark("migrate")
     con = sqlite3.connect(path)
     try:
         con.execute("PRAGMA synchronous=OFF")
@@ -196,14 +216,18 @@ def generate(path: Path, layout: Layout, members: int, *, seed: int = SEED) -> D
             indexes = _drop_indexes(con, BULK_TABLES)
             for batch in batches(layout, members, seed, schema):
                 rows[batch.table] = _insert(con, batch, instants.get(batch.table, set()))
+            clock.mark("load")
             for ddl in indexes:
                 con.execute(ddl)
+        clock.mark("indexes")
         con.execute("ANALYZE")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        clock.mark("ANALYZE")
     finally:
         con.close()
     url = database_url(path)
-    return DatasetInfo("sqlite", url, members, seed, time.perf_counter() - began, rows, path=path)
+    seconds, phases = clock.total(), clock.phases
+    return DatasetInfo("sqlite", url, members, seed, seconds, rows, path=path, phases=phases)
 
 
 def _schema(con: sqlite3.Connection) -> tuple[dict[str, dict[str, bool]], dict[str, set[str]]]:

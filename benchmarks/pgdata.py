@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
-from benchmarks.data import BULK_TABLES, SEED, DatasetInfo, cache_key, migrate
+from benchmarks.data import BULK_TABLES, SEED, DatasetInfo, Phases, cache_key, migrate
 from benchmarks.synthetic import batches
 from benchmarks.world import Layout
 
@@ -114,22 +114,25 @@ async def dataset(
             )
             info = json.loads(comment)
             url = database_on(server, name)
+            seconds, rows, phases = info["seconds"], info["rows"], info.get("phases", {})
             return DatasetInfo(
-                "postgresql", url, members, seed, info["seconds"], info["rows"], cached=True
+                "postgresql", url, members, seed, seconds, rows, cached=True, phases=phases
             )
         await _drop_abandoned(admin, name)
         loading = f"{name}_loading_{os.getpid()}"
         await admin.execute(f"DROP DATABASE IF EXISTS {quoted(loading)} WITH (FORCE)")
         await admin.execute(f"CREATE DATABASE {quoted(loading)} TEMPLATE template0")
-    began = time.perf_counter()
+    clock = Phases()
     try:
         await migrate(database_on(server, loading))
+        clock.mark("migrate")
         async with connected(server, loading) as conn:
-            rows = await _load(conn, layout, members, seed)
-        seconds = time.perf_counter() - began
-        figures = json.dumps({"seconds": seconds, "rows": rows}).replace("'", "''")
+            rows = await _load(conn, layout, members, seed, clock)
+        seconds = clock.total()
+        figures = {"seconds": seconds, "rows": rows, "phases": clock.phases}
+        comment = json.dumps(figures).replace("'", "''")
         async with connected(server) as admin:
-            await admin.execute(f"COMMENT ON DATABASE {quoted(loading)} IS '{figures}'")
+            await admin.execute(f"COMMENT ON DATABASE {quoted(loading)} IS '{comment}'")
             if await _exists(admin, name):  # another run finished the same dataset first
                 await admin.execute(f"DROP DATABASE {quoted(loading)} WITH (FORCE)")
             else:
@@ -137,7 +140,8 @@ async def dataset(
     except BaseException:
         await drop(server, loading)
         raise
-    return DatasetInfo("postgresql", database_on(server, name), members, seed, seconds, rows)
+    url = database_on(server, name)
+    return DatasetInfo("postgresql", url, members, seed, seconds, rows, phases=clock.phases)
 
 
 async def _drop_abandoned(admin: Any, name: str) -> None:
@@ -163,7 +167,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def _load(conn: Any, layout: Layout, members: int, seed: int) -> dict[str, int]:
+async def _load(
+    conn: Any, layout: Layout, members: int, seed: int, clock: Phases
+) -> dict[str, int]:
     """The COPY sink: every batch of the row source, then the indexes, then statistics."""
     schema: dict[str, dict[str, bool]] = {}
     for row in await conn.fetch(
@@ -188,11 +194,14 @@ async def _load(conn: Any, layout: Layout, members: int, seed: int) -> dict[str,
                 batch.table, records=batch.rows, columns=batch.columns
             )
             rows[batch.table] = int(status.split()[-1])  # "COPY <n>"
+        clock.mark("load")
         for index in indexes:
             await conn.execute(index["indexdef"])
+    clock.mark("indexes")
     # VACUUM as well as ANALYZE: it sets the visibility map, as autovacuum soon would on a
     # live database, so index-only scans do not visit the heap for every row.
     await conn.execute("VACUUM ANALYZE")
+    clock.mark("VACUUM ANALYZE")
     return rows
 
 

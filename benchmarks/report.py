@@ -177,9 +177,11 @@ def environment_lines(info: RunInfo) -> list[str]:
         if data is not None:
             how = "COPY" if data.backend == "postgresql" else "executemany"
             rows = ", ".join(f"{table} {count:,}" for table, count in data.rows.items())
+            phases = ", ".join(f"{name} {s:.1f} s" for name, s in data.phases.items())
             lines.append(
                 f"  - dataset: {info.members:,} members, seed {data.seed}, loaded with {how} "
-                f"in {data.seconds:.1f} s{' (cached)' if data.cached else ''}: {rows}"
+                f"in {data.seconds:.1f} s ({phases}){' (cached)' if data.cached else ''}: "
+                f"{rows}"
             )
     lines.append(
         f"- Load average (1/5/15 min) at start {_load(info.before)}, at end "
