@@ -120,7 +120,10 @@ class Context:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
+            began = time.perf_counter()
             url = await self.source.copy(self.data, name, empty=empty)
+        what = "an empty database" if empty else "a copy of the dataset"
+        self.log(f"  {name}: {what} on {self.backend} in {time.perf_counter() - began:.1f} s")
         self._made.append(url)
         return url
 
