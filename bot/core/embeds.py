@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import discord
+
+from bot.core.records import frozen
 
 BRAND = discord.Colour(0x4F8A8B)
 SUCCESS = discord.Colour(0x3BA55C)
 WARNING = discord.Colour(0xFAA61A)
 
 
-@dataclass(frozen=True)
+@frozen
 class Shown:
     """Whose numbers a reply shows: the member who asked (`own`), or the one they named."""
 

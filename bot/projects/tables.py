@@ -8,12 +8,12 @@ ticks, ships, target moves, done/drop with its reason) is appended to `project_e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
+from bot.core.records import frozen
 from bot.core.store import columns as col
 from bot.core.store.schema import metadata
 
@@ -150,7 +150,7 @@ class MilestoneRow(TypedDict):
     done_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     """One entry of a project's timeline: start, check-in, milestone, ship, target move …
     (the `project_events` columns `store.events` reads)."""

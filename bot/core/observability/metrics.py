@@ -12,18 +12,18 @@ due-reminder backlog, the event-loop lag — are set just before each scrape fro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import partial
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from bot.core.records import frozen
 from bot.core.telemetry import InteractionOutcome
 
 #: Sweep durations range from milliseconds (a small server) to minutes (100,000 members).
 SWEEP_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0)
 
 
-@dataclass(frozen=True)
+@frozen
 class Snapshot:
     """The state the gauges show, read at scrape time (None: unknown right now)."""
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -31,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core import embeds
 from bot.core.attempts import Attempt
 from bot.core.changes import SCHEDULE
+from bot.core.records import frozen
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.store import deliveries as ledger
 from bot.core.store.rows import all_rows, first_row, save_guild_row
@@ -81,7 +81,7 @@ class GuildDirectory(Protocol):
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@frozen
 class PostSchedule:
     """When a guild post goes out: the one schedule type of every guild post."""
 
@@ -112,7 +112,7 @@ class PostKind(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ScheduleTable:
     """Where a guild post keeps its schedules: one row per guild in `table` (enabled,
     post_time "HH:MM", and either a `weekdays` bit mask or, for a weekly post, one `weekday`),
@@ -174,14 +174,14 @@ def schedule_changes(
     return values
 
 
-@dataclass(frozen=True)
+@frozen
 class PostResult:
     status: str  # sent | duplicate | skipped | no_channel | failed | retry | unavailable
     detail: str = ""
     day: date | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Rendered:
     embed: discord.Embed
     view: discord.ui.View | None = None

@@ -16,7 +16,6 @@ celebration) goes through here, so the rules live in one place:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core.attempts import Attempt
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
@@ -32,7 +32,7 @@ from bot.core.telemetry import Telemetry
 OutcomeStatus = Literal["sent", "duplicate", "failed", "retry", "unavailable"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Delivered:
     """What a send reports back: where it went, and what to store with the "sent" mark."""
 
@@ -41,7 +41,7 @@ class Delivered:
     record: Callable[[AsyncConnection], Awaitable[object]] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     status: OutcomeStatus
     sent: Sent | None = None
