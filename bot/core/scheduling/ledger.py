@@ -66,58 +66,52 @@ async def deliver_once(
     """Claim `key`, run `send(attempt)`, record the result (and count it: `telemetry`).
     `claimed`: the caller already owns the key, with this attempt (the dispatcher claims a
     whole batch at once)."""
+
+    async def claim_send_record() -> Outcome:
+        attempt = claimed or Attempt(key)
+        if claimed is None:
+            async with store.begin() as conn:
+                number = await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant)
+            if number is None:
+                return Outcome("duplicate", detail="already delivered")
+            attempt = Attempt(key, earlier=number > 1)
+        try:
+            result = await send(attempt)
+        except DeliveryFailed as failure:
+            status: OutcomeStatus = "failed" if failure.permanent else "retry"
+            async with store.begin() as conn:
+                await ledger.finish(conn, key, status, clock.now(), detail=failure.reason)
+            return Outcome(status, detail=failure.reason, failure=failure)
+        except UserFacingError as refusal:
+            async with store.begin() as conn:
+                await ledger.finish(conn, key, "failed", clock.now(), detail=refusal.message)
+            return Outcome("unavailable", detail=refusal.message)
+        except Exception:
+            async with store.begin() as conn:
+                await ledger.finish(
+                    conn, key, "retry", clock.now(), detail="interrupted by an error"
+                )
+            raise
+        delivered = result if isinstance(result, Delivered) else Delivered(sent=result)
+        sent = delivered.sent
+        async with store.begin() as conn:
+            if delivered.record is not None:
+                await delivered.record(conn)
+            await ledger.finish(
+                conn,
+                key,
+                "sent",
+                clock.now(),
+                channel_id=sent.channel_id if sent else None,
+                message_id=sent.message_id if sent else None,
+                detail=delivered.detail,
+            )
+        return Outcome("sent", sent=sent)
+
     try:
-        outcome = await _deliver(store, clock, key, guild_id, kind, send, claimed)
+        outcome = await claim_send_record()
     except Exception:
         telemetry.delivery(kind, "error")
         raise
     telemetry.delivery(kind, outcome.status)
     return outcome
-
-
-async def _deliver(
-    store: Store,
-    clock: Clock,
-    key: str,
-    guild_id: int,
-    kind: str,
-    send: Send,
-    claimed: Attempt | None,
-) -> Outcome:
-    attempt = claimed or Attempt(key)
-    if claimed is None:
-        async with store.begin() as conn:
-            number = await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant)
-        if number is None:
-            return Outcome("duplicate", detail="already delivered")
-        attempt = Attempt(key, earlier=number > 1)
-    try:
-        result = await send(attempt)
-    except DeliveryFailed as failure:
-        status: OutcomeStatus = "failed" if failure.permanent else "retry"
-        async with store.begin() as conn:
-            await ledger.finish(conn, key, status, clock.now(), detail=failure.reason)
-        return Outcome(status, detail=failure.reason, failure=failure)
-    except UserFacingError as refusal:
-        async with store.begin() as conn:
-            await ledger.finish(conn, key, "failed", clock.now(), detail=refusal.message)
-        return Outcome("unavailable", detail=refusal.message)
-    except Exception:
-        async with store.begin() as conn:
-            await ledger.finish(conn, key, "retry", clock.now(), detail="interrupted by an error")
-        raise
-    delivered = result if isinstance(result, Delivered) else Delivered(sent=result)
-    sent = delivered.sent
-    async with store.begin() as conn:
-        if delivered.record is not None:
-            await delivered.record(conn)
-        await ledger.finish(
-            conn,
-            key,
-            "sent",
-            clock.now(),
-            channel_id=sent.channel_id if sent else None,
-            message_id=sent.message_id if sent else None,
-            detail=delivered.detail,
-        )
-    return Outcome("sent", sent=sent)
