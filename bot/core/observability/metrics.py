@@ -42,23 +42,25 @@ class BotMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         registry = self.registry
-        self.interactions = Counter(
+
+        def outcomes(name: str, documentation: str, of: str) -> Counter:
+            """A counter of outcomes (ok, refused, error, sent …) per `of`."""
+            return Counter(name, documentation, [of, "outcome"], registry=registry)
+
+        self.interactions = outcomes(
             "studybot_interactions",
             "Application commands handled, by command and outcome (ok, refused, error).",
-            ["command", "outcome"],
-            registry=registry,
+            "command",
         )
-        self.components = Counter(
+        self.components = outcomes(
             "studybot_component_interactions",
             "Buttons, selects and modals handled, by component and outcome (ok, refused, error).",
-            ["component", "outcome"],
-            registry=registry,
+            "component",
         )
-        self.deliveries = Counter(
+        self.deliveries = outcomes(
             "studybot_deliveries",
             "Scheduled and event-driven sends through the delivery ledger, by kind and outcome.",
-            ["kind", "outcome"],
-            registry=registry,
+            "kind",
         )
         self.sweep_seconds = Histogram(
             "studybot_pitfall_sweep_seconds",
