@@ -10,13 +10,7 @@ A guild's uploaded pack is two things:
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    ForeignKeyConstraint,
-    String,
-    Text,
-)
+from sqlalchemy import BigInteger, Column, ForeignKeyConstraint, String, Text
 
 from bot.content.rules import FILENAME_MAX, VERSION_MAX
 from bot.core.store import columns as col

@@ -11,13 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
-from bot.core.store.rows import (
-    first_row,
-    insert_new,
-    of_member,
-    save_guild_row,
-    update_or_insert,
-)
+from bot.core.store.rows import first_row, insert_new, of_member, save_guild_row, update_or_insert
 from bot.daily.rules.streaks import StreakState
 from bot.daily.rules.study import DEFAULT_STUDY_MINUTES, STUDY_KINDS
 from bot.daily.tables import (

@@ -15,15 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NotRequired, TypedDict
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    Index,
-    Integer,
-    String,
-    Text,
-)
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Text
 
 from bot.core.store import columns as col
 from bot.core.store.schema import guild_log, member_log, metadata, table

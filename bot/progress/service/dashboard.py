@@ -20,12 +20,7 @@ from bot.daily.api import DailyService
 from bot.members.api import MemberService
 from bot.progress import rules
 from bot.progress import store as rows
-from bot.progress.service.ports import (
-    InterviewReader,
-    PitfallFlag,
-    PitfallsReader,
-    ProjectsReader,
-)
+from bot.progress.service.ports import InterviewReader, PitfallFlag, PitfallsReader, ProjectsReader
 from bot.progress.service.shared import skill_name, tracks_of
 
 CHART_WEEKS = 8
