@@ -118,9 +118,11 @@ def section_embed(section: HelpSection) -> discord.Embed:
             line += " *(moderators)*"
         lines.append(line)
     title = section.title + (" (moderators)" if section.moderator else "")
-    embed = embeds.info(title, "\n".join(lines)[:4096])
-    embed.set_footer(text="Options in [brackets] are optional. Back to all groups: Overview.")
-    return embed
+    return embeds.info(
+        title,
+        "\n".join(lines)[:4096],
+        footer="Options in [brackets] are optional. Back to all groups: Overview.",
+    )
 
 
 class HelpMenu(PersistentSelect, prefix="help-menu"):
