@@ -9,7 +9,6 @@ and the app reach services through the typed `Services` it returns. The order of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from typing import TypedDict
 
@@ -22,6 +21,7 @@ from bot.catalog import CatalogRegistry
 from bot.content.service import ContentService
 from bot.core.changes import CONTENT, POLL_JOB, POLL_SECONDS, SCHEDULE, ChangeFeed
 from bot.core.clock import Clock, FakeClock
+from bot.core.records import frozen
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
@@ -59,7 +59,7 @@ from bot.studyrooms.service import StudyRoomsService
 from bot.studyrooms.views import StudyRoomsViews
 
 
-@dataclass(frozen=True)
+@frozen
 class Services:
     """Every service of the bot, typed; built once by `build_services`."""
 

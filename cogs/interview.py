@@ -66,10 +66,6 @@ class Interview(StudyGroupCog, group_name="interview"):
     @app_commands.command(
         name="mock", description="A timed mock interview, one question at a time."
     )
-    @app_commands.describe(
-        questions="How many questions (3 to 6, default 3)",
-        focus="Only this kind of question (default: a mix of the four kinds)",
-    )
     @app_commands.choices(focus=CATEGORY_CHOICES)
     @write_cooldown()
     async def mock(
@@ -78,7 +74,12 @@ class Interview(StudyGroupCog, group_name="interview"):
         questions: app_commands.Range[int, MOCK_MIN_QUESTIONS, MOCK_MAX_QUESTIONS] = 3,
         focus: str | None = None,
     ) -> None:
-        """/interview mock: start a timed session and show its first question."""
+        """/interview mock: start a timed session and show its first question.
+
+        Args:
+            questions: How many questions (3 to 6, default 3)
+            focus: Only this kind of question (default: a mix of the four kinds)
+        """
         round_ = await self.bot.services.interview.mocks.start(
             guild_id_of(interaction), interaction.user.id, questions=questions, focus=focus
         )

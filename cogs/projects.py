@@ -96,12 +96,6 @@ class Projects(commands.GroupCog, group_name="project"):
         await reply(interaction, embed=embed, view=view)
 
     @app_commands.command(name="checkin", description="Check in on a project (opens a form).")
-    @app_commands.describe(
-        project="Which project (optional if you have exactly one active)",
-        public="Share your check-ins in the weekly thread (saved for next time)",
-        target_date="Move the target date (YYYY-MM-DD); moves are counted",
-        minutes="Time spent since your last check-in, in minutes",
-    )
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
     async def checkin(
@@ -112,7 +106,14 @@ class Projects(commands.GroupCog, group_name="project"):
         target_date: IsoDate | None = None,
         minutes: app_commands.Range[int, 0, MINUTES_MAX] | None = None,
     ) -> None:
-        """Open the check-in form (after checking the options)."""
+        """Open the check-in form (after checking the options).
+
+        Args:
+            project: Which project (optional if you have exactly one active)
+            public: Share your check-ins in the weekly thread (saved for next time)
+            target_date: Move the target date (YYYY-MM-DD); moves are counted
+            minutes: Time spent since your last check-in, in minutes
+        """
         context = await self.projects.checkins.context(
             guild_id_of(interaction),
             interaction.user.id,
@@ -157,11 +158,6 @@ class Projects(commands.GroupCog, group_name="project"):
         ][:25]
 
     @app_commands.command(name="ship", description="Ship a release and celebrate it.")
-    @app_commands.describe(
-        project="Which project",
-        link="Where to see it (https): repo, demo, write-up",
-        note="One line about what shipped",
-    )
     @app_commands.autocomplete(project=active_projects)
     @write_cooldown()
     async def ship(
@@ -171,7 +167,13 @@ class Projects(commands.GroupCog, group_name="project"):
         link: app_commands.Range[str, 1, URL_MAX] | None = None,
         note: app_commands.Range[str, 1, NOTE_MAX] | None = None,
     ) -> None:
-        """Record a release; it is celebrated in the accountability channel."""
+        """Record a release; it is celebrated in the accountability channel.
+
+        Args:
+            project: Which project
+            link: Where to see it (https): repo, demo, write-up
+            note: One line about what shipped
+        """
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.projects.milestones.ship(
             guild_id_of(interaction), interaction.user.id, project, link=link, note=note

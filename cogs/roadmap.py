@@ -33,10 +33,6 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
         return [app_commands.Choice(name=name, value=track_id) for name, track_id in choices]
 
     @app_commands.command(name="check", description="Check off a skill you can show.")
-    @app_commands.describe(
-        skill="The skill (start typing)",
-        evidence="An https:// link to a repo, notebook or post that shows it (encouraged)",
-    )
     @write_cooldown()
     async def check(
         self,
@@ -44,7 +40,12 @@ class Roadmap(StudyGroupCog, group_name="roadmap"):
         skill: Picked,
         evidence: app_commands.Range[str, 1, MAX_EVIDENCE_CHARS] | None = None,
     ) -> None:
-        """Check a skill off, with an optional evidence link."""
+        """Check a skill off, with an optional evidence link.
+
+        Args:
+            skill: The skill (start typing)
+            evidence: An https:// link to a repo, notebook or post that shows it (encouraged)
+        """
         roadmap = self.bot.services.progress.roadmap
         result = await roadmap.check(guild_id_of(interaction), interaction.user.id, skill, evidence)
         await reply(interaction, embed=progress_ui.check_embed(result, checked=True))

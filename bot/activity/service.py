@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import datetime
 from typing import Unpack
 
 from bot.activity import store as activity_rows
 from bot.activity.store import ActivityFields
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.time import local_date
 from bot.members.api import MemberService
 
 
-@dataclass(eq=False)
+@service
 class ActivityService:
     """The activity log's own-transaction entry point (`add_activity` is the in-transaction
     one; both write through `bot.activity.store.add`)."""

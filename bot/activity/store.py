@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.tables import activity
 from bot.core.kinds import ACTIVITY_KINDS
+from bot.core.store.rows import of_member
 from bot.members.api import ensure_member_row
 
 
@@ -65,8 +66,7 @@ async def set_kind(
         update(activity)
         .where(
             activity.c.id == activity_id,
-            activity.c.guild_id == guild_id,
-            activity.c.user_id == user_id,
+            of_member(activity, guild_id, user_id),
             activity.c.source == source,
         )
         .values(kind=kind)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, String, Table, Text
+from sqlalchemy import Column, Index, String, Text
 
 from bot.core.store import columns as col
-from bot.core.store.schema import metadata
+from bot.core.store.schema import member_log
 
-activity = Table(
+activity = member_log(
     "activity",
-    metadata,
-    col.serial_id(),
-    *col.member_of(),
     col.instant("occurred_at"),
     col.iso_date("local_date"),
     Column("kind", String(16), nullable=False),

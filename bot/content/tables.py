@@ -10,18 +10,11 @@ A guild's uploaded pack is two things:
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    ForeignKeyConstraint,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import BigInteger, Column, ForeignKeyConstraint, String, Text
 
 from bot.content.rules import FILENAME_MAX, VERSION_MAX
 from bot.core.store import columns as col
-from bot.core.store.schema import metadata
+from bot.core.store.schema import metadata, table
 
 __all__ = ["content_builtin_disabled", "content_pack_versions", "content_packs", "metadata"]
 
@@ -34,9 +27,8 @@ def _pack_key() -> tuple[Column[int], Column[str]]:
     )
 
 
-content_pack_versions = Table(
+content_pack_versions = table(
     "content_pack_versions",
-    metadata,
     *_pack_key(),
     Column("version", String(VERSION_MAX), primary_key=True),
     Column("name", String(100), nullable=False),  # the header's name, for listings
@@ -47,9 +39,8 @@ content_pack_versions = Table(
     col.instant("uploaded_at"),
 )
 
-content_packs = Table(
+content_packs = table(
     "content_packs",
-    metadata,
     *_pack_key(),
     Column("current_version", String(VERSION_MAX), nullable=False),
     col.flag("enabled", default=True),
@@ -65,9 +56,8 @@ content_packs = Table(
     ),
 )
 
-content_builtin_disabled = Table(
+content_builtin_disabled = table(
     "content_builtin_disabled",
-    metadata,
     # Built-in packs a guild's moderators switched off (built-ins are split by kind and track
     # so parts can be disabled per server).
     *_pack_key(),

@@ -7,7 +7,8 @@ layer (the deliverer sends with them), so neither imports the other for it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+
+from bot.core.records import frozen
 
 
 def nonce_for(key: str) -> str:
@@ -15,7 +16,7 @@ def nonce_for(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:25]
 
 
-@dataclass(frozen=True)
+@frozen
 class Attempt:
     """One try at sending a ledger key: Discord's nonce and the post's marker come from the
     key; `earlier` says an earlier try may already have reached Discord (a re-claim).

@@ -5,15 +5,15 @@ Generated from the tree itself, so the help can never drift from the real comman
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from discord import app_commands
 
 from bot.core.checks import requires_moderator
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class OptionInfo:
     name: str
     type: str
@@ -21,7 +21,7 @@ class OptionInfo:
     description: str
 
 
-@dataclass(frozen=True)
+@frozen
 class CommandInfo:
     name: str  # full name, e.g. "settings timezone"
     description: str

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import discord
+
+from bot.core.records import frozen
 
 BRAND = discord.Colour(0x4F8A8B)
 SUCCESS = discord.Colour(0x3BA55C)
 WARNING = discord.Colour(0xFAA61A)
 
 
-@dataclass(frozen=True)
+@frozen
 class Shown:
     """Whose numbers a reply shows: the member who asked (`own`), or the one they named."""
 
@@ -31,12 +32,23 @@ class Shown:
         return "You" if self.own else discord.utils.escape_markdown(self.user.display_name)
 
 
-def info(title: str, description: str = "", *, colour: discord.Colour = BRAND) -> discord.Embed:
-    return discord.Embed(title=title, description=description, colour=colour)
+def info(
+    title: str,
+    description: str = "",
+    *,
+    colour: discord.Colour = BRAND,
+    footer: str | None = None,
+) -> discord.Embed:
+    """An embed in the bot's colour (or `colour`), with `footer` when given."""
+    embed = discord.Embed(title=title, description=description, colour=colour)
+    if footer is not None:
+        embed.set_footer(text=footer)
+    return embed
 
 
-def success(title: str, description: str = "") -> discord.Embed:
-    return info(title, description, colour=SUCCESS)
+def success(title: str, description: str = "", *, footer: str | None = None) -> discord.Embed:
+    """A green embed: something was done."""
+    return info(title, description, colour=SUCCESS, footer=footer)
 
 
 def schedule_saved(

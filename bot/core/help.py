@@ -8,7 +8,6 @@ keeps working after a restart; each choice re-checks who may see moderator group
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,6 +16,7 @@ from bot.core import embeds
 from bot.core.commands_info import CommandInfo, walk_commands
 from bot.core.errors import UserFacingError
 from bot.core.persistent import PersistentSelect, persistent_view
+from bot.core.records import frozen
 
 if TYPE_CHECKING:
     from bot.studybot import StudyBot
@@ -31,7 +31,7 @@ MENU_PLACEHOLDER = "Show the commands of a group"
 MAX_OPTIONAL_SHOWN = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class HelpSection:
     """One entry of the menu: a command group, or the stand-alone commands together."""
 
@@ -118,9 +118,11 @@ def section_embed(section: HelpSection) -> discord.Embed:
             line += " *(moderators)*"
         lines.append(line)
     title = section.title + (" (moderators)" if section.moderator else "")
-    embed = embeds.info(title, "\n".join(lines)[:4096])
-    embed.set_footer(text="Options in [brackets] are optional. Back to all groups: Overview.")
-    return embed
+    return embeds.info(
+        title,
+        "\n".join(lines)[:4096],
+        footer="Options in [brackets] are optional. Back to all groups: Overview.",
+    )
 
 
 class HelpMenu(PersistentSelect, prefix="help-menu"):

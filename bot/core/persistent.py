@@ -31,7 +31,6 @@ import inspect
 import re
 import types
 import typing
-from dataclasses import dataclass
 from datetime import date
 from typing import (
     Any,
@@ -47,6 +46,7 @@ from typing import (
 import discord
 
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 from bot.core.reporting import report_error
 from bot.core.telemetry import InteractionOutcome, telemetry_of
 
@@ -55,7 +55,7 @@ ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
 _NEVER = r"(?!)"  # the abstract bases register no template that could match
 
 
-@dataclass(frozen=True)
+@frozen
 class Field:
     """How a field is written into the custom id: a regex and, if optional, a None stand-in."""
 
@@ -63,7 +63,7 @@ class Field:
     none: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class _Codec:
     name: str
     pattern: str

@@ -7,11 +7,10 @@ Feature-to-feature collaborators are always explicit constructor arguments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.attempts import Attempt
 from bot.core.changes import ChangeFeed
 from bot.core.clock import Clock
+from bot.core.records import frozen
 from bot.core.scheduling.delivery import Deliverer
 from bot.core.scheduling.dispatcher import Dispatcher
 from bot.core.scheduling.ledger import Outcome, Send, deliver_once
@@ -21,7 +20,7 @@ from bot.core.store import Store
 from bot.core.telemetry import Telemetry
 
 
-@dataclass(frozen=True)
+@frozen
 class Core:
     settings: Settings
     clock: Clock

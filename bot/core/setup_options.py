@@ -4,13 +4,13 @@ and one way to build a schedule command whose callback finds its post in the com
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec
 
 import discord
 from discord import app_commands
 
 from bot.core.checks import moderator_only
+from bot.core.records import frozen
 
 P = ParamSpec("P")
 
@@ -21,7 +21,7 @@ WEEKDAY_CHOICES = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class ScheduledPost:
     """What one `/setup <post>` schedule command sets: the post's registry key, the title of
     its answer, and the words its option descriptions use."""

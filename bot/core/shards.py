@@ -9,9 +9,10 @@ Unsharded (the default) owns every guild.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Integer, literal_column, true
+
+from bot.core.records import frozen
 
 
 def shard_of(guild_id: int, shard_count: int) -> int:
@@ -19,7 +20,7 @@ def shard_of(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
 
-@dataclass(frozen=True)
+@frozen
 class ShardPlan:
     """This process's shards: `ids` of `count`; `count=None` means one unsharded process."""
 

@@ -11,12 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
-from bot.core.store.rows import (
-    first_row,
-    insert_new,
-    save_guild_row,
-    update_or_insert,
-)
+from bot.core.store.rows import first_row, insert_new, of_member, save_guild_row, update_or_insert
 from bot.daily.rules.streaks import StreakState
 from bot.daily.rules.study import DEFAULT_STUDY_MINUTES, STUDY_KINDS
 from bot.daily.tables import (
@@ -119,7 +114,7 @@ async def completion_days(
     conn: AsyncConnection, guild_id: int, user_id: int, since: date | None = None
 ) -> list[date]:
     query = select(daily_completions.c.local_date).where(
-        daily_completions.c.guild_id == guild_id, daily_completions.c.user_id == user_id
+        of_member(daily_completions, guild_id, user_id)
     )
     if since is not None:
         query = query.where(daily_completions.c.local_date >= since.isoformat())
@@ -133,8 +128,7 @@ async def completion(
     return await first_row(
         conn,
         select(daily_completions).where(
-            daily_completions.c.guild_id == guild_id,
-            daily_completions.c.user_id == user_id,
+            of_member(daily_completions, guild_id, user_id),
             daily_completions.c.prompt_date == prompt_date.isoformat(),
         ),
     )
@@ -153,7 +147,7 @@ async def minutes_by_day(
     """The member's logged study minutes per local day (days with rows only)."""
     query = (
         select(activity.c.local_date, func.coalesce(func.sum(activity.c.minutes), 0))
-        .where(activity.c.guild_id == guild_id, activity.c.user_id == user_id, _study_rows())
+        .where(of_member(activity, guild_id, user_id), _study_rows())
         .group_by(activity.c.local_date)
     )
     if since is not None:
@@ -168,8 +162,7 @@ async def entry_by_ref(
     return await first_row(
         conn,
         select(activity).where(
-            activity.c.guild_id == guild_id,
-            activity.c.user_id == user_id,
+            of_member(activity, guild_id, user_id),
             activity.c.ref == ref,
         ),
     )
@@ -244,9 +237,7 @@ async def save_streak_state(
 ) -> None:
     """Cache the member's state (None: they have no study day left, so no row)."""
     if state is None:
-        await conn.execute(
-            delete(streaks).where(streaks.c.guild_id == guild_id, streaks.c.user_id == user_id)
-        )
+        await conn.execute(delete(streaks).where(of_member(streaks, guild_id, user_id)))
         return
     await save_streak(
         conn,
@@ -292,9 +283,7 @@ async def save_streak(
         "updated_at": now,
     }
     updated = await conn.execute(
-        update(streaks)
-        .where(streaks.c.guild_id == guild_id, streaks.c.user_id == user_id)
-        .values(**values)
+        update(streaks).where(of_member(streaks, guild_id, user_id)).values(**values)
     )
     if updated.rowcount == 0:
         await conn.execute(insert(streaks).values(guild_id=guild_id, user_id=user_id, **values))
@@ -303,9 +292,7 @@ async def save_streak(
 async def reminder_prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any]:
     row = (
         await conn.execute(
-            select(member_reminders).where(
-                member_reminders.c.guild_id == guild_id, member_reminders.c.user_id == user_id
-            )
+            select(member_reminders).where(of_member(member_reminders, guild_id, user_id))
         )
     ).first()
     if row:

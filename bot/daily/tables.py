@@ -8,21 +8,16 @@ member at once). `streak_settings` holds a guild's study-day threshold (no row: 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Index, Integer, String
 
 from bot.core.store import columns as col
-from bot.core.store.schema import metadata
+from bot.core.store.schema import guild_settings, member_settings, table
 from bot.daily.rules.study import DEFAULT_STUDY_MINUTES
 
-daily_schedule = Table(
-    "daily_schedule",
-    metadata,
-    *col.weekly_post_schedule(post_time="09:00", weekdays=127),
-)
+daily_schedule = table("daily_schedule", *col.weekly_post_schedule(post_time="09:00", weekdays=127))
 
-daily_posts = Table(
+daily_posts = table(
     "daily_posts",
-    metadata,
     col.guild_key(),
     col.iso_date("prompt_date", primary_key=True),  # guild-local ISO date
     Column("prompt_id", String(64), nullable=False),
@@ -34,9 +29,8 @@ daily_posts = Table(
     Column("thread_id", BigInteger, nullable=True),
 )
 
-daily_completions = Table(
+daily_completions = table(
     "daily_completions",
-    metadata,
     *col.member_key(),
     col.iso_date("prompt_date", primary_key=True),
     col.iso_date("local_date"),  # the member's own day
@@ -44,33 +38,24 @@ daily_completions = Table(
     Index("ix_daily_completions_member_day", "guild_id", "user_id", "local_date"),
 )
 
-streaks = Table(
+streaks = member_settings(
     "streaks",
-    metadata,
-    *col.member_key(),
     col.counter("current"),
     col.counter("best"),
     col.counter("freezes"),
     col.iso_date("last_day", nullable=True),
-    col.instant("updated_at"),
 )
 
-streak_settings = Table(
+streak_settings = guild_settings(
     "streak_settings",
-    metadata,
-    col.guild_key(),
     # Logged minutes on a member's local day that make it a study day (Done always does).
     col.counter("study_minutes", default=DEFAULT_STUDY_MINUTES),
-    col.instant("updated_at"),
 )
 
-member_reminders = Table(
+member_reminders = member_settings(
     "member_reminders",
-    metadata,
-    *col.member_key(),
     col.flag("streak", default=False),
     col.counter("streak_hours_before", default=4),
     col.flag("reviews", default=False),
     col.clock("review_time", default="18:00"),
-    col.instant("updated_at"),
 )

@@ -4,10 +4,10 @@ whether each configured channel is usable (with the fix when it is not)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.permissions import missing_permissions
+from bot.core.records import frozen
 
 #: Deliveries counted by `/setup health`.
 DELIVERY_WINDOW = timedelta(hours=24)
@@ -35,7 +35,7 @@ def setup_command(setting: str) -> str:
     return f"/setup channels {setting}:#channel"
 
 
-@dataclass(frozen=True)
+@frozen
 class ChannelCheck:
     """One configured channel, checked: does it exist, is it a text channel, and which of the
     permissions the bot needs there are missing (their human names)."""

@@ -9,12 +9,13 @@ configured channels (`bot.health.channels`, the same check `studybot doctor` run
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, field
 from datetime import datetime
 from typing import Protocol
 
 import discord
 
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.store import deliveries as ledger
 from bot.health.channels import ChannelAudit
@@ -42,7 +43,7 @@ class GuildRecheck(Protocol):
         """Clear what works again; runs before the report reads the broken settings."""
 
 
-@dataclass(frozen=True)
+@frozen
 class HealthReport:
     """What `/setup health` shows."""
 
@@ -56,7 +57,7 @@ class HealthReport:
     channels: list[ChannelCheck] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@service
 class HealthService:
     """Builds a guild's health report from the scheduler, dispatcher, ledger and settings."""
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from bot.core.records import frozen
 
 if TYPE_CHECKING:
     from bot.interview.rules import QuestionRef
@@ -28,7 +29,7 @@ def _stable_int(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
-@dataclass(frozen=True)
+@frozen
 class NewQuestionOrder:
     """How one member's unseen questions are ordered (see the module docstring)."""
 

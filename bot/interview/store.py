@@ -8,7 +8,7 @@ from typing import Any, Unpack, cast
 from sqlalchemy import ColumnElement, Executable, and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.store.rows import insert_new, inserted_id
+from bot.core.store.rows import insert_new, inserted_id, of_member
 from bot.interview.tables import (
     AttemptRow,
     CardRow,
@@ -46,8 +46,7 @@ async def _all(conn: AsyncConnection, query: Executable) -> Any:
 
 def _is_card(guild_id: int, user_id: int, question_id: str) -> ColumnElement[bool]:
     return and_(
-        interview_cards.c.guild_id == guild_id,
-        interview_cards.c.user_id == user_id,
+        of_member(interview_cards, guild_id, user_id),
         interview_cards.c.question_id == question_id,
     )
 
@@ -63,7 +62,7 @@ async def due_map(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[st
     """question id -> due time, for every card the member has."""
     rows = await conn.execute(
         select(interview_cards.c.question_id, interview_cards.c.due_at).where(
-            interview_cards.c.guild_id == guild_id, interview_cards.c.user_id == user_id
+            of_member(interview_cards, guild_id, user_id)
         )
     )
     return {row.question_id: row.due_at for row in rows}
@@ -71,8 +70,7 @@ async def due_map(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[st
 
 async def count_due(conn: AsyncConnection, guild_id: int, user_id: int, now: datetime) -> int:
     query = select(func.count()).where(
-        interview_cards.c.guild_id == guild_id,
-        interview_cards.c.user_id == user_id,
+        of_member(interview_cards, guild_id, user_id),
         interview_cards.c.due_at <= now,
     )
     return int((await conn.execute(query)).scalar() or 0)
@@ -179,8 +177,7 @@ async def rated_attempts(
         interview_attempts.c.rated_at,
         interview_attempts.c.source,
     ).where(
-        interview_attempts.c.guild_id == guild_id,
-        interview_attempts.c.user_id == user_id,
+        of_member(interview_attempts, guild_id, user_id),
         interview_attempts.c.rated_at.is_not(None),
     )
     if since is not None:
@@ -219,8 +216,7 @@ async def review_counts(
 
 async def active_mock(conn: AsyncConnection, guild_id: int, user_id: int) -> MockRow | None:
     query = select(interview_mocks).where(
-        interview_mocks.c.guild_id == guild_id,
-        interview_mocks.c.user_id == user_id,
+        of_member(interview_mocks, guild_id, user_id),
         interview_mocks.c.status == "active",
     )
     return cast(MockRow | None, await _first(conn, query))
@@ -277,8 +273,7 @@ async def queue(conn: AsyncConnection, guild_id: int) -> list[QueueRow]:
 
 async def queue_entry(conn: AsyncConnection, guild_id: int, user_id: int) -> QueueRow | None:
     query = select(interview_pair_queue).where(
-        interview_pair_queue.c.guild_id == guild_id,
-        interview_pair_queue.c.user_id == user_id,
+        of_member(interview_pair_queue, guild_id, user_id),
     )
     return cast(QueueRow | None, await _first(conn, query))
 
@@ -303,8 +298,7 @@ async def expire_entry(conn: AsyncConnection, guild_id: int, user_id: int, now: 
     """Remove the entry if it has expired; True when this call removed it."""
     result = await conn.execute(
         delete(interview_pair_queue).where(
-            interview_pair_queue.c.guild_id == guild_id,
-            interview_pair_queue.c.user_id == user_id,
+            of_member(interview_pair_queue, guild_id, user_id),
             interview_pair_queue.c.expires_at <= now,
         )
     )

@@ -15,23 +15,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NotRequired, TypedDict
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Text
 
 from bot.core.store import columns as col
-from bot.core.store.schema import metadata
+from bot.core.store.schema import guild_log, member_log, metadata, table
 
-interview_cards = Table(
+interview_cards = table(
     "interview_cards",
-    metadata,
     *col.member_key(),
     Column("question_id", String(64), primary_key=True),
     Column("category", String(32), nullable=False),
@@ -43,11 +33,8 @@ interview_cards = Table(
     Index("ix_interview_cards_member_due", "guild_id", "user_id", "due_at"),
 )
 
-interview_attempts = Table(
+interview_attempts = member_log(
     "interview_attempts",
-    metadata,
-    col.serial_id(),
-    *col.member_of(),
     Column("question_id", String(64), nullable=False),
     Column("category", String(32), nullable=False),
     Column("source", String(8), nullable=False),  # practice | mock | pair | qotd
@@ -68,11 +55,8 @@ interview_attempts = Table(
     Index("ix_interview_attempts_session", "session_id", "source"),
 )
 
-interview_mocks = Table(
+interview_mocks = member_log(
     "interview_mocks",
-    metadata,
-    col.serial_id(),
-    *col.member_of(),
     Column("status", String(8), nullable=False),  # active | done | ended | expired
     Column("focus", String(32), nullable=True),
     Column("question_ids", JSON, nullable=False),
@@ -83,9 +67,8 @@ interview_mocks = Table(
     Index("ix_interview_mocks_member_status", "guild_id", "user_id", "status"),
 )
 
-interview_pair_queue = Table(
+interview_pair_queue = table(
     "interview_pair_queue",
-    metadata,
     *col.member_key(),
     Column("category", String(32), nullable=True),
     col.counter("utc_offset"),  # minutes
@@ -93,11 +76,8 @@ interview_pair_queue = Table(
     col.instant("expires_at"),
 )
 
-interview_pairs = Table(
+interview_pairs = guild_log(
     "interview_pairs",
-    metadata,
-    col.serial_id(),
-    col.guild_of(),
     Column("interviewer_id", BigInteger, nullable=False),
     Column("candidate_id", BigInteger, nullable=False),
     Column("question_id", String(64), nullable=False),
@@ -110,15 +90,10 @@ interview_pairs = Table(
     Index("ix_interview_pairs_guild_created", "guild_id", "created_at"),
 )
 
-interview_qotd = Table(
-    "interview_qotd",
-    metadata,
-    *col.weekly_post_schedule(post_time="12:00", weekdays=31),
-)
+interview_qotd = table("interview_qotd", *col.weekly_post_schedule(post_time="12:00", weekdays=31))
 
-interview_qotd_posts = Table(
+interview_qotd_posts = table(
     "interview_qotd_posts",
-    metadata,
     col.guild_key(),
     col.iso_date("post_date", primary_key=True),  # guild-local ISO date
     Column("question_id", String(64), nullable=False),

@@ -8,15 +8,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import of_member
 from bot.core.store.schema import members
 
 
 async def get(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any] | None:
-    row = (
-        await conn.execute(
-            select(members).where(members.c.guild_id == guild_id, members.c.user_id == user_id)
-        )
-    ).first()
+    row = (await conn.execute(select(members).where(of_member(members, guild_id, user_id)))).first()
     return dict(row._mapping) if row else None
 
 
@@ -40,7 +37,7 @@ async def update_fields(
     await ensure(conn, guild_id, user_id, now)
     await conn.execute(
         update(members)
-        .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
+        .where(of_member(members, guild_id, user_id))
         .values(updated_at=now, **values)
     )
     row = await get(conn, guild_id, user_id)
@@ -52,9 +49,7 @@ async def set_left(
     conn: AsyncConnection, guild_id: int, user_id: int, left_at: datetime | None
 ) -> None:
     await conn.execute(
-        update(members)
-        .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
-        .values(left_at=left_at)
+        update(members).where(of_member(members, guild_id, user_id)).values(left_at=left_at)
     )
 
 

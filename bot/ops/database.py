@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
+from bot.core.records import frozen
 from bot.core.settings import Settings, sqlite_path
 from bot.core.store import Store
 from bot.core.store.engine import alembic_config, head_revision
@@ -24,7 +24,7 @@ CONNECT_TIMEOUT_SECONDS = 15.0
 DatabaseStatus = Literal["ok", "missing", "behind", "ahead", "unreachable"]
 
 
-@dataclass(frozen=True)
+@frozen
 class DatabaseState:
     """What `inspect_database` found: a status, a one-line description and, for a problem,
     its fix."""

@@ -12,7 +12,6 @@ Exit 0 only when nothing failed (warnings, such as "in no server yet", do not fa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal, TextIO
 
 import discord
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 
 from bot.core.clock import SystemClock
 from bot.core.invite import not_in_any_server
+from bot.core.records import frozen
 from bot.core.settings import Settings, format_settings_error
 from bot.core.store import Store
 from bot.health.channels import ChannelAudit
@@ -31,7 +31,7 @@ from bot.ops.explain import INTENTS_FIX, NETWORK_FIX, explain, token_fix
 Status = Literal["ok", "warn", "FAIL", "skip"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Check:
     """One row of the doctor's table."""
 

@@ -10,11 +10,11 @@ failed start stays a few lines long.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 import aiohttp
 import discord
 
+from bot.core.records import frozen
 from bot.core.settings import Settings
 from bot.core.store.locks import ShardsTaken
 from bot.ops.exits import EXIT_FAILED, EXIT_INTENTS, EXIT_RUNNING, EXIT_TOKEN, EXIT_UNREACHABLE
@@ -33,7 +33,7 @@ CLOSE_CODES: dict[int, str] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Failure:
     """Why start-up failed: what happened, how to fix it, the exit code, and whether trying
     again later may help (`transient`: the network, Discord's servers; `reason` is then the

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from typing import Any
 
 from bot.catalog import CatalogRegistry
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.members.api import (
     GuildService,
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 PURGE_JOB = "retention-purge"
 
 
-@dataclass(eq=False)
+@service
 class PrivacyService:
     """Export and delete a member's data; record leaving and returning; purge after retention."""
 

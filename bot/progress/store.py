@@ -16,6 +16,7 @@ from bot.core.store.rows import (
     count_rows,
     first_row,
     insert_new,
+    of_member,
     save_guild_row,
     update_or_insert,
 )
@@ -90,8 +91,7 @@ async def minutes_by_day_kind(
     rows = await conn.execute(
         select(activity.c.local_date, activity.c.kind, total)
         .where(
-            activity.c.guild_id == guild_id,
-            activity.c.user_id == user_id,
+            of_member(activity, guild_id, user_id),
             activity.c.local_date >= since.isoformat(),
         )
         .group_by(activity.c.local_date, activity.c.kind)
@@ -111,8 +111,7 @@ async def count_entries(
 ) -> int:
     """Activity rows of one kind on local dates [start, end)."""
     where = [
-        activity.c.guild_id == guild_id,
-        activity.c.user_id == user_id,
+        of_member(activity, guild_id, user_id),
         activity.c.kind == kind,
         activity.c.local_date >= start.isoformat(),
         activity.c.local_date < end.isoformat(),
@@ -131,7 +130,7 @@ async def recent_entries(
     """The member's latest activity rows, newest first."""
     query = (
         select(*_ENTRY_COLUMNS)
-        .where(activity.c.guild_id == guild_id, activity.c.user_id == user_id)
+        .where(of_member(activity, guild_id, user_id))
         .order_by(activity.c.occurred_at.desc(), activity.c.id.desc())
         .limit(limit)
     )
@@ -166,7 +165,7 @@ async def prefs(conn: AsyncConnection, guild_id: int, user_id: int) -> Prefs:
                 progress_prefs.c.digest,
                 progress_prefs.c.goal_minutes,
                 progress_prefs.c.focus_tracks,
-            ).where(progress_prefs.c.guild_id == guild_id, progress_prefs.c.user_id == user_id)
+            ).where(of_member(progress_prefs, guild_id, user_id))
         )
     ).first()
     if row is None:
@@ -219,8 +218,7 @@ async def bump_community(
     Usually one UPDATE; the first message of a day inserts the row instead (a racing insert
     for the same day is retried as the update it should have been)."""
     where = and_(
-        community_table.c.guild_id == guild_id,
-        community_table.c.user_id == user_id,
+        of_member(community_table, guild_id, user_id),
         community_table.c.local_date == day.isoformat(),
     )
     bumped = await conn.execute(
@@ -280,7 +278,7 @@ async def checks(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str
     rows = await conn.execute(
         select(
             roadmap_checks.c.skill_id, roadmap_checks.c.evidence, roadmap_checks.c.checked_at
-        ).where(roadmap_checks.c.guild_id == guild_id, roadmap_checks.c.user_id == user_id)
+        ).where(of_member(roadmap_checks, guild_id, user_id))
     )
     return {r.skill_id: cast(Check, dict(r._mapping)) for r in rows}
 
@@ -295,8 +293,7 @@ async def save_check(
 ) -> bool:
     """Check a skill (or update its evidence). True when newly checked."""
     where = and_(
-        roadmap_checks.c.guild_id == guild_id,
-        roadmap_checks.c.user_id == user_id,
+        of_member(roadmap_checks, guild_id, user_id),
         roadmap_checks.c.skill_id == skill_id,
     )
     existing = (await conn.execute(select(roadmap_checks.c.evidence).where(where))).first()
@@ -316,8 +313,7 @@ async def remove_check(conn: AsyncConnection, guild_id: int, user_id: int, skill
     """Uncheck a skill; False when it was not checked."""
     result = await conn.execute(
         delete(roadmap_checks).where(
-            roadmap_checks.c.guild_id == guild_id,
-            roadmap_checks.c.user_id == user_id,
+            of_member(roadmap_checks, guild_id, user_id),
             roadmap_checks.c.skill_id == skill_id,
         )
     )

@@ -12,25 +12,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String
 
 from bot.core.store import columns as col
-from bot.core.store.schema import metadata
+from bot.core.store.schema import guild_settings, member_settings, metadata, table
 
-progress_prefs = Table(
+progress_prefs = member_settings(
     "progress_prefs",
-    metadata,
-    *col.member_key(),
     col.flag("tracking", default=True),
     col.flag("digest", default=False),
     Column("goal_minutes", Integer, nullable=True),
     Column("focus_tracks", JSON, nullable=False, default=list),
-    col.instant("updated_at"),
 )
 
-community_days = Table(
+community_days = table(
     "community_days",
-    metadata,
     *col.member_key(),
     col.iso_date("local_date", primary_key=True),
     col.counter("messages"),
@@ -39,33 +35,23 @@ community_days = Table(
     Index("ix_community_days_guild_date", "guild_id", "local_date", "user_id"),
 )
 
-roadmap_checks = Table(
+roadmap_checks = table(
     "roadmap_checks",
-    metadata,
     *col.member_key(),
     Column("skill_id", String(64), primary_key=True),
     Column("evidence", String(300), nullable=True),
     col.instant("checked_at"),
 )
 
-welcome_config = Table(
+welcome_config = guild_settings(
     "welcome_config",
-    metadata,
-    col.guild_key(),
     Column("channel_id", BigInteger, nullable=True),
     col.flag("enabled", default=False),
-    col.instant("updated_at"),
 )
 
 # --- 0012: the guild's public board on the web dashboard (opted-in members only) -------
 
-public_board = Table(
-    "public_board",
-    metadata,
-    col.guild_key(),
-    col.flag("enabled", default=False),
-    col.instant("updated_at"),
-)
+public_board = guild_settings("public_board", col.flag("enabled", default=False))
 
 __all__ = [
     "community_days",

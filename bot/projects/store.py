@@ -20,6 +20,7 @@ from bot.core.store.rows import (
     count_rows,
     first_row,
     inserted_id,
+    of_member,
     update_or_insert,
 )
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
@@ -92,7 +93,7 @@ async def for_member(
     statuses: Sequence[str] | None = None,
 ) -> list[ProjectRow]:
     """The member's projects, active first, newest first within a status."""
-    query = select(projects).where(projects.c.guild_id == guild_id, projects.c.user_id == user_id)
+    query = select(projects).where(of_member(projects, guild_id, user_id))
     if statuses is not None:
         query = query.where(projects.c.status.in_(list(statuses)))
     query = query.order_by(projects.c.created_at.desc(), projects.c.id.desc())
@@ -105,8 +106,7 @@ async def active_count(conn: AsyncConnection, guild_id: int, user_id: int) -> in
     return await count_rows(
         conn,
         projects,
-        projects.c.guild_id == guild_id,
-        projects.c.user_id == user_id,
+        of_member(projects, guild_id, user_id),
         projects.c.status == ACTIVE,
     )
 
@@ -224,7 +224,7 @@ async def public_checkins(conn: AsyncConnection, guild_id: int, user_id: int) ->
     value = (
         await conn.execute(
             select(project_prefs.c.public_checkins).where(
-                project_prefs.c.guild_id == guild_id, project_prefs.c.user_id == user_id
+                of_member(project_prefs, guild_id, user_id)
             )
         )
     ).scalar()
@@ -319,7 +319,7 @@ async def portfolio(conn: AsyncConnection, guild_id: int, user_id: int) -> Portf
             projects.c.domain,
             projects.c.shipped_at,
             projects.c.last_checkin_at,
-        ).where(projects.c.guild_id == guild_id, projects.c.user_id == user_id)
+        ).where(of_member(projects, guild_id, user_id))
     )
     active = shipped = 0
     domains: set[str] = set()

@@ -8,20 +8,24 @@ ticks, ships, target moves, done/drop with its reason) is appended to `project_e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Text
 
+from bot.core.records import frozen
 from bot.core.store import columns as col
-from bot.core.store.schema import metadata
-
-projects = Table(
-    "projects",
+from bot.core.store.schema import (
+    guild_log,
+    guild_settings,
+    member_log,
+    member_settings,
     metadata,
-    col.serial_id(),
-    *col.member_of(),
+    table,
+)
+
+projects = member_log(
+    "projects",
     Column("title", String(100), nullable=False),
     Column("domain", String(32), nullable=False),
     Column("goal", Text, nullable=False),
@@ -47,9 +51,8 @@ projects = Table(
     Index("ix_projects_guild_shipped", "guild_id", "shipped_at", "user_id"),
 )
 
-project_milestones = Table(
+project_milestones = table(
     "project_milestones",
-    metadata,
     col.guild_key(),
     Column("project_id", Integer, primary_key=True, autoincrement=False),
     Column("position", Integer, primary_key=True, autoincrement=False),
@@ -59,11 +62,8 @@ project_milestones = Table(
     col.instant("done_at", nullable=True),
 )
 
-project_events = Table(
+project_events = guild_log(
     "project_events",
-    metadata,
-    col.serial_id(),
-    col.guild_of(),
     Column("project_id", Integer, nullable=False),
     Column("user_id", BigInteger, nullable=False),
     # start | checkin | milestone | ship | target | stale | done | drop
@@ -79,28 +79,21 @@ project_events = Table(
     Index("ix_project_events_project_time", "guild_id", "project_id", "occurred_at"),
 )
 
-project_prefs = Table(
+project_prefs = member_settings(
     "project_prefs",
-    metadata,
-    *col.member_key(),
     # Public: check-in summaries go to the weekly thread and the member is listed there.
     col.flag("public_checkins", default=True),
-    col.instant("updated_at"),
 )
 
-accountability_schedule = Table(
+accountability_schedule = guild_settings(
     "accountability_schedule",
-    metadata,
-    col.guild_key(),
     col.flag("enabled", default=True),
     col.counter("weekday"),  # 0 = Monday
     col.clock("post_time", default="10:30"),
-    col.instant("updated_at"),
 )
 
-accountability_weeks = Table(
+accountability_weeks = table(
     "accountability_weeks",
-    metadata,
     col.guild_key(),
     Column("week", String(8), primary_key=True),  # ISO week, e.g. 2026-W10
     Column("channel_id", BigInteger, nullable=False),
@@ -150,7 +143,7 @@ class MilestoneRow(TypedDict):
     done_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     """One entry of a project's timeline: start, check-in, milestone, ship, target move …
     (the `project_events` columns `store.events` reads)."""

@@ -13,13 +13,13 @@ the same, but the bot already has one tested way to walk local days).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
 
 from bot.core.errors import UserFacingError, quoted
+from bot.core.records import frozen
 from bot.core.time import (
     ALL_WEEKDAYS,
     WEEKDAY_LABELS,
@@ -62,7 +62,7 @@ class Unreadable(UserFacingError):
     """A `when` or `every` text the bot could not read at all."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Repeat:
     """A repeating reminder: a local time of day on some weekdays (Monday = 0)."""
 

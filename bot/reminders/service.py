@@ -13,7 +13,7 @@ so DST never moves it.
 from __future__ import annotations
 
 import logging
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.core.errors import NotFoundError, UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.store import deliveries as ledger
 from bot.core.time import format_hhmm, instant_key, mask_to_weekdays, parse_hhmm, weekdays_to_mask
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 DELIVERY_KIND = "reminder"
 
 
-@dataclass(frozen=True)
+@frozen
 class Reminder:
     """One of a member's reminders, at its next occurrence."""
 
@@ -54,7 +55,7 @@ class Reminder:
         return cls(row["id"], row["text"], row["due_at_utc"], repeat)
 
 
-@dataclass(frozen=True)
+@frozen
 class Reminders:
     """A member's reminders and the zone they read in."""
 
@@ -62,7 +63,7 @@ class Reminders:
     zone: ZoneInfo
 
 
-@dataclass(frozen=True)
+@frozen
 class Preview:
     """What a `when` or `every` text means for the member, before they send it."""
 
@@ -81,7 +82,7 @@ class ReminderRenderer(Protocol):
         """The DM or inbox item for one occurrence."""
 
 
-@dataclass(eq=False)
+@service
 class ReminderService:
     """Add, list and delete a member's reminders; deliver each occurrence once."""
 

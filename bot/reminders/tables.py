@@ -7,16 +7,13 @@ row per member and kind whatever the number of reminders.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, String, Table
+from sqlalchemy import Column, Index, Integer, String
 
 from bot.core.store import columns as col
-from bot.core.store.schema import metadata
+from bot.core.store.schema import member_log
 
-personal_reminders = Table(
+personal_reminders = member_log(
     "personal_reminders",
-    metadata,
-    col.serial_id(),
-    *col.member_of(),
     Column("text", String(300), nullable=False),
     # The next occurrence (UTC); a one-off reminder is deleted once delivered.
     col.instant("due_at_utc"),

@@ -65,11 +65,11 @@ def list_embed(reminders: Reminders) -> discord.Embed:
         f"**{index}.** {escape(item.text, 120)}\n{_schedule(item, reminders.zone)}"
         for index, item in enumerate(reminders.items, start=1)
     ]
-    embed = embeds.info(
-        f"Your reminders ({count} of {MAX_REMINDERS})", shorten("\n".join(lines), 4096)
+    return embeds.info(
+        f"Your reminders ({count} of {MAX_REMINDERS})",
+        shorten("\n".join(lines), 4096),
+        footer="Delete one with /remind delete.",
     )
-    embed.set_footer(text="Delete one with /remind delete.")
-    return embed
 
 
 def deleted_embed(reminder: Reminder, zone: ZoneInfo) -> discord.Embed:

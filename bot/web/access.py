@@ -9,11 +9,10 @@ cogs use).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from bot.core.records import frozen
 from bot.web.context import WebContext
 from bot.web.directory import MemberInfo
 
@@ -28,7 +27,7 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-@dataclass(frozen=True)
+@frozen
 class Viewer:
     """The logged-in user, from the signed session cookie."""
 
@@ -36,7 +35,7 @@ class Viewer:
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class GuildAccess:
     """A viewer's access to one guild, checked for this request."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
+from bot.core.records import service
 from bot.core.settings import Settings
 from bot.web.directory import Directory
 from bot.web.oauth import DiscordOAuth
@@ -55,7 +56,7 @@ async def _nothing() -> None:
     return None
 
 
-@dataclass(eq=False)
+@service
 class WebContext:
     """The services (the same the cogs call), Discord access, and the web's own state."""
 

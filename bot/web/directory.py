@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 import discord
 
 from bot.core.permissions import CHANNEL_REQUIREMENTS
+from bot.core.records import frozen
 from bot.health.channels import bot_role_name
 from bot.health.rules import ChannelCheck, channel_check
 
@@ -26,7 +26,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-@dataclass(frozen=True)
+@frozen
 class MemberInfo:
     """A member of a guild as the dashboard checks access with."""
 
@@ -36,7 +36,7 @@ class MemberInfo:
     manage_guild: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class ChannelInfo:
     """A text channel and whether the bot can post there (the check `/setup health` runs)."""
 
@@ -45,7 +45,7 @@ class ChannelInfo:
     check: ChannelCheck
 
 
-@dataclass(frozen=True)
+@frozen
 class RoleInfo:
     """A role a moderator may pick as the moderator role (not @everyone, not a bot's)."""
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+
+from bot.core.records import frozen
 
 SCOPES = "identify guilds"
 TIMEOUT = aiohttp.ClientTimeout(total=15)
@@ -27,7 +28,7 @@ class LoginFailed(Exception):
     """Discord refused the code, or could not be reached (the page says "try again")."""
 
 
-@dataclass(frozen=True)
+@frozen
 class DiscordUser:
     """Who logged in, and the ids of the guilds they are in (from `users/@me/guilds`)."""
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from bot.catalog import PackIssue
+from bot.core.records import frozen
 
 #: Unchanged lines kept around each change; longer unchanged runs fold into one gap row.
 CONTEXT = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class DiffRow:
     """One row of a side-by-side diff: `kind` is same, changed, removed, added or gap."""
 
@@ -60,7 +61,7 @@ def side_by_side(old: Sequence[str], new: Sequence[str], context: int = CONTEXT)
     return rows
 
 
-@dataclass(frozen=True)
+@frozen
 class SourceLine:
     """A line of a refused file and the problems found on it."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 
 from bot.catalog import PackDiff
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class PackVersion:
     """One stored version of an uploaded pack."""
 
@@ -20,7 +21,7 @@ class PackVersion:
     current: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class PackSummary:
     """One line of ``/content list``."""
 
@@ -34,7 +35,7 @@ class PackSummary:
     problem: str | None = None  # why an enabled pack is not loaded
 
 
-@dataclass(frozen=True)
+@frozen
 class PackDetails:
     """``/content show``: the header, item counts and (for uploaded packs) every version."""
 
@@ -45,7 +46,7 @@ class PackDetails:
     versions: tuple[PackVersion, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class UploadPreview:
     """A validated upload and what it would change; confirmable under ``token``."""
 
@@ -61,7 +62,7 @@ class UploadPreview:
     enables: bool  # the pack is stored but disabled; confirming enables it again
 
 
-@dataclass(frozen=True)
+@frozen
 class UploadResult:
     """A confirmed upload: the new current version and what changed."""
 
@@ -71,7 +72,7 @@ class UploadResult:
     diff: PackDiff
 
 
-@dataclass(frozen=True)
+@frozen
 class RollbackResult:
     """A rollback: from which version to which, and what changed."""
 
@@ -82,7 +83,7 @@ class RollbackResult:
     enabled: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class ToggleResult:
     """A pack enabled or disabled, and the guild catalog's item counts after it."""
 
@@ -92,7 +93,7 @@ class ToggleResult:
     counts: dict[str, int]
 
 
-@dataclass(frozen=True)
+@frozen
 class ExportedPack:
     """The YAML of a pack, byte for byte, with its file name."""
 
@@ -103,7 +104,7 @@ class ExportedPack:
     builtin: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class ReloadResult:
     """Built-in packs re-read from disk: which changed, and the built-in item counts."""
 

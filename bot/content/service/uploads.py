@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,12 +34,13 @@ from bot.content.service.guild_packs import GuildPacks, parse_stored
 from bot.content.service.results import UploadPreview, UploadResult
 from bot.content.store import PackHead
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 from bot.core.runtime import Core
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Pending:
     token: str
     guild_id: int

@@ -12,18 +12,18 @@ due-reminder backlog, the event-loop lag — are set just before each scrape fro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import partial
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from bot.core.records import frozen
 from bot.core.telemetry import InteractionOutcome
 
 #: Sweep durations range from milliseconds (a small server) to minutes (100,000 members).
 SWEEP_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0)
 
 
-@dataclass(frozen=True)
+@frozen
 class Snapshot:
     """The state the gauges show, read at scrape time (None: unknown right now)."""
 
@@ -42,23 +42,25 @@ class BotMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         registry = self.registry
-        self.interactions = Counter(
+
+        def outcomes(name: str, documentation: str, of: str) -> Counter:
+            """A counter of outcomes (ok, refused, error, sent …) per `of`."""
+            return Counter(name, documentation, [of, "outcome"], registry=registry)
+
+        self.interactions = outcomes(
             "studybot_interactions",
             "Application commands handled, by command and outcome (ok, refused, error).",
-            ["command", "outcome"],
-            registry=registry,
+            "command",
         )
-        self.components = Counter(
+        self.components = outcomes(
             "studybot_component_interactions",
             "Buttons, selects and modals handled, by component and outcome (ok, refused, error).",
-            ["component", "outcome"],
-            registry=registry,
+            "component",
         )
-        self.deliveries = Counter(
+        self.deliveries = outcomes(
             "studybot_deliveries",
             "Scheduled and event-driven sends through the delivery ledger, by kind and outcome.",
-            ["kind", "outcome"],
-            registry=registry,
+            "kind",
         )
         self.sweep_seconds = Histogram(
             "studybot_pitfall_sweep_seconds",

@@ -11,11 +11,12 @@ import asyncio
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import discord
 
 from bot.core.observability.metrics import Snapshot
+from bot.core.records import frozen
 from bot.core.runtime import Core
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 DATABASE_PING_TIMEOUT_SECONDS = 5.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Health:
     """`/healthz`'s answer: healthy only when every part is."""
 

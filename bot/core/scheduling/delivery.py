@@ -9,13 +9,13 @@ permanent (channel gone, permission lost, DMs closed: do not retry) and transien
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import discord
 from aiolimiter import AsyncLimiter
 
 from bot.core.attempts import Attempt
+from bot.core.records import frozen
 from bot.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class DeliveryFailed(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
+@frozen
 class Sent:
     channel_id: int
     message_id: int

@@ -20,9 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, Unpack
 
 import discord
 from sqlalchemy import Table, select
@@ -31,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core import embeds
 from bot.core.attempts import Attempt
 from bot.core.changes import SCHEDULE
+from bot.core.records import frozen
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.store import deliveries as ledger
 from bot.core.store.rows import all_rows, first_row, save_guild_row
@@ -81,7 +81,7 @@ class GuildDirectory(Protocol):
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@frozen
 class PostSchedule:
     """When a guild post goes out: the one schedule type of every guild post."""
 
@@ -112,7 +112,7 @@ class PostKind(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ScheduleTable:
     """Where a guild post keeps its schedules: one row per guild in `table` (enabled,
     post_time "HH:MM", and either a `weekdays` bit mask or, for a weekly post, one `weekday`),
@@ -153,35 +153,39 @@ class ScheduleTable:
         return {row["guild_id"] for row in await all_rows(conn, select(self.table.c.guild_id))}
 
 
-def schedule_changes(
-    *,
-    post_time: str | None,
-    days: str | None,
-    enabled: bool | None,
-    weekday: str | None = None,
-) -> dict[str, Any]:
-    """Column values for what a moderator changed; refuses bad input with a clear message.
-    `days` are the days of a post on several; `weekday` the one day of a weekly post."""
+class ScheduleChange(TypedDict, total=False):
+    """What a moderator changes of a post's schedule (`/setup <post>`, the dashboard); a
+    missing or None option stays as it is. `days` are the days of a post on several;
+    `weekday` the one day of a weekly post."""
+
+    post_time: str | None
+    days: str | None
+    weekday: str | None
+    enabled: bool | None
+
+
+def schedule_changes(**change: Unpack[ScheduleChange]) -> dict[str, Any]:
+    """Column values for what a moderator changed; refuses bad input with a clear message."""
     values: dict[str, Any] = {}
-    if post_time is not None:
+    if (post_time := change.get("post_time")) is not None:
         values["post_time"] = format_hhmm(parse_hhmm(post_time))
-    if days is not None:
+    if (days := change.get("days")) is not None:
         values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
-    if weekday is not None:
+    if (weekday := change.get("weekday")) is not None:
         values["weekdays"] = weekdays_to_mask({parse_weekday(weekday)})
-    if enabled is not None:
+    if (enabled := change.get("enabled")) is not None:
         values["enabled"] = enabled
     return values
 
 
-@dataclass(frozen=True)
+@frozen
 class PostResult:
     status: str  # sent | duplicate | skipped | no_channel | failed | retry | unavailable
     detail: str = ""
     day: date | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Rendered:
     embed: discord.Embed
     view: discord.ui.View | None = None
@@ -253,18 +257,10 @@ class GuildPost:
     def key(self, guild_id: int, day: date) -> str:
         return self.key_format(guild_id, day)
 
-    async def configure(
-        self,
-        guild_id: int,
-        *,
-        post_time: str | None = None,
-        days: str | None = None,
-        weekday: str | None = None,
-        enabled: bool | None = None,
-    ) -> PostSchedule:
+    async def configure(self, guild_id: int, **change: Unpack[ScheduleChange]) -> PostSchedule:
         """What `/setup <post>` does: validate, store, reschedule, return the schedule
         (`weekday`: a weekly post's one day, as `/setup accountability` and the board set it)."""
-        values = schedule_changes(post_time=post_time, days=days, weekday=weekday, enabled=enabled)
+        values = schedule_changes(**change)
         async with self.core.store.begin() as conn:
             schedule = await self.schedules.save(conn, guild_id, values, self.core.clock.now())
             # A bot process other than this one (this is the web dashboard, say) reschedules.

@@ -16,7 +16,6 @@ celebration) goes through here, so the rules live in one place:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core.attempts import Attempt
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
@@ -32,7 +32,7 @@ from bot.core.telemetry import Telemetry
 OutcomeStatus = Literal["sent", "duplicate", "failed", "retry", "unavailable"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Delivered:
     """What a send reports back: where it went, and what to store with the "sent" mark."""
 
@@ -41,7 +41,7 @@ class Delivered:
     record: Callable[[AsyncConnection], Awaitable[object]] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     status: OutcomeStatus
     sent: Sent | None = None
@@ -66,58 +66,52 @@ async def deliver_once(
     """Claim `key`, run `send(attempt)`, record the result (and count it: `telemetry`).
     `claimed`: the caller already owns the key, with this attempt (the dispatcher claims a
     whole batch at once)."""
+
+    async def claim_send_record() -> Outcome:
+        attempt = claimed or Attempt(key)
+        if claimed is None:
+            async with store.begin() as conn:
+                number = await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant)
+            if number is None:
+                return Outcome("duplicate", detail="already delivered")
+            attempt = Attempt(key, earlier=number > 1)
+        try:
+            result = await send(attempt)
+        except DeliveryFailed as failure:
+            status: OutcomeStatus = "failed" if failure.permanent else "retry"
+            async with store.begin() as conn:
+                await ledger.finish(conn, key, status, clock.now(), detail=failure.reason)
+            return Outcome(status, detail=failure.reason, failure=failure)
+        except UserFacingError as refusal:
+            async with store.begin() as conn:
+                await ledger.finish(conn, key, "failed", clock.now(), detail=refusal.message)
+            return Outcome("unavailable", detail=refusal.message)
+        except Exception:
+            async with store.begin() as conn:
+                await ledger.finish(
+                    conn, key, "retry", clock.now(), detail="interrupted by an error"
+                )
+            raise
+        delivered = result if isinstance(result, Delivered) else Delivered(sent=result)
+        sent = delivered.sent
+        async with store.begin() as conn:
+            if delivered.record is not None:
+                await delivered.record(conn)
+            await ledger.finish(
+                conn,
+                key,
+                "sent",
+                clock.now(),
+                channel_id=sent.channel_id if sent else None,
+                message_id=sent.message_id if sent else None,
+                detail=delivered.detail,
+            )
+        return Outcome("sent", sent=sent)
+
     try:
-        outcome = await _deliver(store, clock, key, guild_id, kind, send, claimed)
+        outcome = await claim_send_record()
     except Exception:
         telemetry.delivery(kind, "error")
         raise
     telemetry.delivery(kind, outcome.status)
     return outcome
-
-
-async def _deliver(
-    store: Store,
-    clock: Clock,
-    key: str,
-    guild_id: int,
-    kind: str,
-    send: Send,
-    claimed: Attempt | None,
-) -> Outcome:
-    attempt = claimed or Attempt(key)
-    if claimed is None:
-        async with store.begin() as conn:
-            number = await ledger.claim(conn, key, guild_id, kind, clock.now(), store.claimant)
-        if number is None:
-            return Outcome("duplicate", detail="already delivered")
-        attempt = Attempt(key, earlier=number > 1)
-    try:
-        result = await send(attempt)
-    except DeliveryFailed as failure:
-        status: OutcomeStatus = "failed" if failure.permanent else "retry"
-        async with store.begin() as conn:
-            await ledger.finish(conn, key, status, clock.now(), detail=failure.reason)
-        return Outcome(status, detail=failure.reason, failure=failure)
-    except UserFacingError as refusal:
-        async with store.begin() as conn:
-            await ledger.finish(conn, key, "failed", clock.now(), detail=refusal.message)
-        return Outcome("unavailable", detail=refusal.message)
-    except Exception:
-        async with store.begin() as conn:
-            await ledger.finish(conn, key, "retry", clock.now(), detail="interrupted by an error")
-        raise
-    delivered = result if isinstance(result, Delivered) else Delivered(sent=result)
-    sent = delivered.sent
-    async with store.begin() as conn:
-        if delivered.record is not None:
-            await delivered.record(conn)
-        await ledger.finish(
-            conn,
-            key,
-            "sent",
-            clock.now(),
-            channel_id=sent.channel_id if sent else None,
-            message_id=sent.message_id if sent else None,
-            detail=delivered.detail,
-        )
-    return Outcome("sent", sent=sent)

@@ -25,6 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.clock import Clock
+from bot.core.records import frozen
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class JobSpec:
     after: datetime | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class JobInfo:
     id: str
     next_run: datetime | None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.core.records import frozen
 from bot.core.store.drivers import MissingDatabaseDriver, missing_driver
 from bot.core.store.locks import LOCK_CLASS, MIGRATION_KEY, ProcessLocks
 
@@ -56,7 +56,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@dataclass(frozen=True)
+@frozen
 class Claimant:
     """Who this process is on a shared database, for the delivery ledger: its claims carry
     `owner`, and hold for `lease` (a claim past its lease belonged to a process that died)."""

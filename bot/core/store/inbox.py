@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.rows import of_member
 from bot.core.store.schema import inbox
 
 
@@ -40,8 +41,7 @@ async def has_pending(conn: AsyncConnection, guild_id: int, user_id: int) -> boo
     found = await conn.execute(
         select(inbox.c.id)
         .where(
-            inbox.c.guild_id == guild_id,
-            inbox.c.user_id == user_id,
+            of_member(inbox, guild_id, user_id),
             inbox.c.delivered_at.is_(None),
         )
         .limit(1)
@@ -58,8 +58,7 @@ async def take_pending(
         for row in await conn.execute(
             select(inbox)
             .where(
-                inbox.c.guild_id == guild_id,
-                inbox.c.user_id == user_id,
+                of_member(inbox, guild_id, user_id),
                 inbox.c.delivered_at.is_(None),
             )
             .order_by(inbox.c.id)

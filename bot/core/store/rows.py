@@ -10,7 +10,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, Insert, Table, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    FromClause,
+    Insert,
+    Table,
+    and_,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,9 +31,15 @@ __all__ = [
     "first_row",
     "insert_new",
     "inserted_id",
+    "of_member",
     "save_guild_row",
     "update_or_insert",
 ]
+
+
+def of_member(rows: FromClause, guild_id: int, user_id: int) -> ColumnElement[bool]:
+    """The rows of one member (`guild_id` and `user_id`), the filter most reads start with."""
+    return and_(rows.c.guild_id == guild_id, rows.c.user_id == user_id)
 
 
 async def first_row(conn: AsyncConnection, query: Executable) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.schema import SchemaItem
 
 from bot.core.store import columns as col
 from bot.core.store.types import UTCDateTime
@@ -33,9 +34,39 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 
-guild_config = Table(
+
+# The kinds of table the features declare, each spelled once. A helper puts its columns where
+# the tables had them by hand (keys first, `updated_at` last), so the schema is unchanged.
+
+
+def table(name: str, *items: SchemaItem) -> Table:
+    """A table on the shared `metadata`."""
+    return Table(name, metadata, *items)
+
+
+def guild_settings(name: str, *columns: SchemaItem) -> Table:
+    """One row of settings per guild: `guild_id` is the key, `updated_at` says when."""
+    return table(name, col.guild_key(), *columns, col.instant("updated_at"))
+
+
+def member_settings(name: str, *columns: SchemaItem) -> Table:
+    """One row of settings (or cached state) per member, keyed and stamped like the guild's."""
+    return table(name, *col.member_key(), *columns, col.instant("updated_at"))
+
+
+def guild_log(name: str, *items: SchemaItem) -> Table:
+    """Rows appended for a guild: a serial `id`, then the guild they belong to."""
+    return table(name, col.serial_id(), col.guild_of(), *items)
+
+
+def member_log(name: str, *items: SchemaItem) -> Table:
+    """Rows appended for a member: a serial `id`, then whose they are (export and delete find
+    them by `guild_id`, `user_id`)."""
+    return table(name, col.serial_id(), *col.member_of(), *items)
+
+
+guild_config = table(
     "guild_config",
-    metadata,
     col.guild_key(),
     Column("timezone", String(64), nullable=False, server_default="UTC"),
     Column("moderator_role_id", BigInteger, nullable=True),
@@ -49,9 +80,8 @@ guild_config = Table(
     *col.timestamps(),
 )
 
-members = Table(
+members = table(
     "members",
-    metadata,
     *col.member_key(),
     Column("timezone", String(64), nullable=True),
     col.flag("dm_opt_in", default=False),
@@ -65,9 +95,8 @@ members = Table(
     *col.timestamps(),
 )
 
-deliveries = Table(
+deliveries = table(
     "deliveries",
-    metadata,
     col.serial_id(),
     Column("key", String(200), nullable=False, unique=True),
     col.guild_of(),
@@ -86,20 +115,16 @@ deliveries = Table(
     Index("ix_deliveries_guild_created", "guild_id", "created_at"),
 )
 
-due_reminders = Table(
+due_reminders = member_log(
     "due_reminders",
-    metadata,
-    col.serial_id(),
-    *col.member_of(),
     Column("kind", String(32), nullable=False),
     Column("due_at_utc", UTCDateTime, nullable=False, index=True),
     Column("payload", JSON, nullable=False, default=dict),
     UniqueConstraint("guild_id", "user_id", "kind"),
 )
 
-command_sync = Table(
+command_sync = table(
     "command_sync",
-    metadata,
     Column("scope", String(64), primary_key=True),
     Column("tree_hash", String(64), nullable=False),
     col.instant("synced_at"),
@@ -107,11 +132,8 @@ command_sync = Table(
 
 # --- 0002: the inbox (what waits for a member's next command) ------------------------
 
-inbox = Table(
+inbox = member_log(
     "inbox",
-    metadata,
-    col.serial_id(),
-    *col.member_of(),
     Column("kind", String(32), nullable=False),
     Column("title", String(256), nullable=False),
     Column("body", Text, nullable=False),
@@ -123,11 +145,8 @@ inbox = Table(
 
 # --- 0012: what one process changed that another must pick up (bot/core/changes.py) -----
 
-change_notices = Table(
+change_notices = guild_log(
     "change_notices",
-    metadata,
-    col.serial_id(),
-    col.guild_of(),
     # "schedule" (channels, timezone, post times, the pitfall sweep) or "content" (packs)
     Column("topic", String(32), nullable=False),
     # INSTANCE_NAME of the process that made the change: it does not act on its own notices

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class PromptRef:
     id: str
     track: str

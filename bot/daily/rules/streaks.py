@@ -14,16 +14,16 @@ progress rules moves it to any later day.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.core.records import frozen
 from bot.daily.rules.study import DEFAULT_STUDY_MINUTES, study_days
 
 FREEZE_EVERY = 7
 MAX_FREEZES = 2
 
 
-@dataclass(frozen=True)
+@frozen
 class StreakState:
     current: int
     best: int

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from bot.core.records import frozen
 from bot.interview.rules.practice import Choice, QuestionRef, next_question
 
 
-@dataclass(frozen=True)
+@frozen
 class Waiting:
     user_id: int
     category: str | None  # None: any category
@@ -17,7 +17,7 @@ class Waiting:
     joined_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Pairing:
     interviewer: Waiting
     candidate: Waiting

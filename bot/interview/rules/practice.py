@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 import fsrs
 
+from bot.core.records import frozen
 from bot.core.time import next_fire, parse_hhmm
 from bot.interview.order import CATALOG_ORDER, NewQuestionOrder
 
@@ -96,7 +96,7 @@ def hints_to_show(upto: int, available: int) -> int:
     return max(1, min(upto, available))
 
 
-@dataclass(frozen=True)
+@frozen
 class ReviewOutcome:
     """A card after one review: its serialized state and when it is due next."""
 
@@ -133,7 +133,7 @@ def peer_score_to_rating(score: int) -> Rating:
 # --- choosing questions ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class QuestionRef:
     """A question as the chooser sees it: id, category, difficulty and roadmap tracks."""
 
@@ -143,7 +143,7 @@ class QuestionRef:
     tracks: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@frozen
 class Choice:
     """The next question for a member, and whether it is a due review or a new one."""
 
@@ -276,7 +276,7 @@ def mock_expired(deadline: datetime, now: datetime) -> bool:
     return now >= mock_expires_at(deadline)
 
 
-@dataclass(frozen=True)
+@frozen
 class MockAnswer:
     question_id: str
     category: str
@@ -284,7 +284,7 @@ class MockAnswer:
     due_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class CategoryScore:
     category: str
     answered: int
@@ -292,7 +292,7 @@ class CategoryScore:
     percent: int  # 0..100 from the self-ratings of answered questions
 
 
-@dataclass(frozen=True)
+@frozen
 class MockScore:
     categories: tuple[CategoryScore, ...]
     overall_percent: int
@@ -325,7 +325,7 @@ def score_mock(answers: Sequence[MockAnswer]) -> MockScore:
 # --- strength and trends --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class RatedAttempt:
     category: str
     rating: str
@@ -341,7 +341,7 @@ def _recent_by_category(attempts: Iterable[RatedAttempt]) -> dict[str, list[Rate
     return per
 
 
-@dataclass(frozen=True)
+@frozen
 class Strength:
     """How strong a member is in one category: the mean strength (0..1) of their most recent
     `RECENT_PER_CATEGORY` ratings there, and how many rated answers they gave in it."""
@@ -373,7 +373,7 @@ def strength_by_category(attempts: Iterable[RatedAttempt]) -> dict[str, float]:
 Trend = Literal["up", "down", "steady", "new"]
 
 
-@dataclass(frozen=True)
+@frozen
 class CategoryStats:
     category: str
     attempts: int

@@ -7,7 +7,7 @@ ids, so everything a round shows is read back from its row (nothing lives in a v
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import datetime
 from typing import Unpack
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.catalog import Catalog, CatalogRegistry, Question
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.time import local_date
 from bot.daily.api import record_study
@@ -26,7 +27,7 @@ from bot.interview.service.models import MockProgress, PracticeRound
 from bot.interview.tables import AttemptOf, AttemptRow
 
 
-@dataclass(frozen=True)
+@frozen
 class QuestionRefs:
     """A guild's catalog and the question refs the pure rules choose from."""
 
@@ -54,7 +55,7 @@ def _tracks(catalog: Catalog, question: Question) -> frozenset[str]:
     return frozenset(tracks)
 
 
-@dataclass(eq=False)
+@service
 class Attempts:
     """Open, find and rate attempts; turn an attempt row into the round a member sees."""
 

@@ -7,18 +7,18 @@ how scheduled posts and DMs get their look without a service importing UI:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
 import discord
 
 from bot.catalog import Question
+from bot.core.records import frozen
 from bot.core.scheduling.guild_posts import Rendered
 from bot.interview import rules
 
 
-@dataclass(frozen=True)
+@frozen
 class MockProgress:
     """Where a mock session is: the question shown, how many, and its deadline."""
 
@@ -28,7 +28,7 @@ class MockProgress:
     deadline: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class PracticeRound:
     """One question on screen: what the practice message shows and which buttons it has."""
 
@@ -43,7 +43,7 @@ class PracticeRound:
     difficulty: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class MockSummary:
     """A finished (or stopped, or expired) mock session and its score."""
 
@@ -54,7 +54,7 @@ class MockSummary:
     total: int
 
 
-@dataclass(frozen=True)
+@frozen
 class RatingResult:
     """A self-rating saved: when the question comes back, and what to show next."""
 
@@ -70,7 +70,7 @@ class RatingResult:
     difficulty: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class NumberCheck:
     """A number a member submitted for a question with a numeric answer, graded."""
 
@@ -87,7 +87,7 @@ class NumberCheck:
 AnswerPart = Literal["keys", "model", "code"]
 
 
-@dataclass(frozen=True)
+@frozen
 class InterviewStats:
     """What `/interview stats` shows for one member."""
 
@@ -99,7 +99,7 @@ class InterviewStats:
     weakest: list[tuple[str, rules.Strength]]  # (skill name, strength and answers)
 
 
-@dataclass(frozen=True)
+@frozen
 class PairJoin:
     """The outcome of joining the pairing queue: still waiting, or paired."""
 
@@ -112,7 +112,7 @@ class PairJoin:
     category: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class PairInfo:
     """A pairing: who interviews whom, on which question, and how it went."""
 
@@ -131,7 +131,7 @@ class PairInfo:
         return self.candidate_id if user_id == self.interviewer_id else self.interviewer_id
 
 
-@dataclass(frozen=True)
+@frozen
 class PairThread:
     """The opening message of a pairing thread."""
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from bot.core.clock import Clock
+from bot.core.records import frozen
 from bot.core.store import Store
 from bot.core.time import canonical_timezone
 from bot.core.zones import all_timezones
@@ -15,7 +16,7 @@ from bot.members import guild_store as guild_rows
 CHANNEL_ROLES = ("daily", "accountability", "interview")
 
 
-@dataclass(frozen=True)
+@frozen
 class GuildSettings:
     """A guild's settings: timezone, moderator role, channels, broken settings."""
 

@@ -8,13 +8,14 @@ back to the inbox; it never breaks the sweep that sent it.
 from __future__ import annotations
 
 import logging
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from typing import Any
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.attempts import Attempt
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import DeliveryFailed
 from bot.core.scheduling.ledger import Delivered
@@ -24,7 +25,7 @@ from bot.members.service.profiles import MemberService
 log = logging.getLogger(__name__)
 
 
-@dataclass(eq=False)
+@service
 class Notifier:
     """Reaching one member once: a DM where they opted in, else their next reply."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.store import Store
 from bot.core.time import canonical_timezone, local_date, resolve_zone
 from bot.core.zones import all_timezones
@@ -21,7 +22,7 @@ NUDGE_MODES = ("inbox", "dm", "off")
 NUDGE_MODE_LABELS = {"inbox": "with your next command reply", "dm": "by DM", "off": "off"}
 
 
-@dataclass(frozen=True)
+@frozen
 class MemberProfile:
     """A member's preferences (timezone, DMs, nudges, what they share)."""
 
@@ -51,7 +52,7 @@ class MemberProfile:
         return cls(guild_id, user_id, None, False, False, "inbox", False, False)
 
 
-@dataclass(frozen=True)
+@frozen
 class MemberContext:
     """Everything an interaction needs to know about who is asking, read once: the member's
     profile, the guild's settings, the member's zone (their own, else the guild's, else UTC)
@@ -68,7 +69,7 @@ class MemberContext:
         return local_date(self.now, self.zone)
 
 
-@dataclass(eq=False)
+@service
 class MemberService:
     """Member preferences and the one read of who is asking."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 
 #: Leaderboards show this many members (plus the caller's own rank).
 LEADERBOARD_SIZE = 10
@@ -26,7 +26,7 @@ def live_streak(current: int, last_day: date | None, freezes: int, today: date) 
 # --- leaderboards ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Ranked:
     """One member's place on a leaderboard."""
 
@@ -35,7 +35,7 @@ class Ranked:
     value: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Board:
     """A leaderboard: the top places, the caller's own, and how many were ranked."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
+from bot.core.records import frozen
 from bot.progress.rules.weeks import GoalProgress, WeekMinutes, format_ratio, goal_progress
 
 
-@dataclass(frozen=True)
+@frozen
 class Focus:
     kind: str  # practice | interview | roadmap | goal | keep_going
     detail: str = ""
@@ -43,7 +44,7 @@ def suggest_focus(
     return Focus("keep_going")
 
 
-@dataclass(frozen=True)
+@frozen
 class Digest:
     week_start: date
     minutes: int

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+
+from bot.core.records import frozen
 
 #: The readiness score looks at community activity in this many days.
 READINESS_COMMUNITY_WINDOW_DAYS = 28
@@ -66,7 +67,7 @@ def find_track(tracks: Sequence[tuple[str, str]], text: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class TrackCoverage:
     """How many of one track's skills a member checked."""
 
@@ -75,7 +76,7 @@ class TrackCoverage:
     total: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Coverage:
     """A member's roadmap coverage, track by track."""
 
@@ -140,7 +141,7 @@ READINESS_DOMAINS_FOR_FULL = 3
 READINESS_COMMUNITY_DAYS_FOR_FULL = 8
 
 
-@dataclass(frozen=True)
+@frozen
 class Readiness:
     score: int
     parts: Mapping[str, float]  # points earned per component

@@ -6,10 +6,10 @@ Weeks are ISO weeks on the member's own calendar: Monday to Sunday.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core.kinds import ACTIVITY_KINDS, PRACTICE_KINDS, THEORY_KINDS
+from bot.core.records import frozen
 
 
 def week_start(day: date) -> date:
@@ -17,7 +17,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True)
+@frozen
 class WeekMinutes:
     """Minutes per activity kind for one Monday-to-Sunday week."""
 
@@ -87,7 +87,7 @@ def split_theory_practice(by_kind: Mapping[str, int]) -> tuple[int, int]:
     return theory, practice
 
 
-@dataclass(frozen=True)
+@frozen
 class OneSided:
     """How a theory : practice split without a ratio reads (a side, or both, have no
     minutes): briefly (`format_ratio`) and in words (the progress chart's balance)."""
@@ -131,7 +131,7 @@ def format_minutes(minutes: int) -> str:
 # --- goals -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalProgress:
     goal_minutes: int | None
     done_minutes: int

@@ -8,11 +8,11 @@ through `ProgressService.build`); `ProgressService` bundles them for the cogs:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from bot.catalog import CatalogRegistry
+from bot.core.records import frozen
 from bot.core.runtime import Core
 from bot.daily.api import DailyService
 from bot.members.api import MemberService, Notifier
@@ -86,7 +86,7 @@ class ProgressRenderer(WelcomeRenderer, DigestRenderer, Protocol):
     """Everything the progress services show without a command to answer."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ProgressService:
     """The progress feature's services, one per concern."""
 

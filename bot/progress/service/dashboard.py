@@ -8,30 +8,26 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import date, timedelta
 
 from bot.catalog import CatalogRegistry
 from bot.catalog.constants import QUESTION_CATEGORIES
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.daily.api import DailyService
 from bot.members.api import MemberService
 from bot.progress import rules
 from bot.progress import store as rows
-from bot.progress.service.ports import (
-    InterviewReader,
-    PitfallFlag,
-    PitfallsReader,
-    ProjectsReader,
-)
+from bot.progress.service.ports import InterviewReader, PitfallFlag, PitfallsReader, ProjectsReader
 from bot.progress.service.shared import skill_name, tracks_of
 
 CHART_WEEKS = 8
 DASHBOARD_WEEKS = 4
 
 
-@dataclass(frozen=True)
+@frozen
 class Portfolio:
     """A member's projects: active, shipped, and the domains shipped in."""
 
@@ -45,7 +41,7 @@ class Portfolio:
         return len(self.shipped_domains)
 
 
-@dataclass(frozen=True)
+@frozen
 class Dashboard:
     """Everything `/progress` shows about one member."""
 
@@ -72,7 +68,7 @@ class Dashboard:
         return rules.split_theory_practice(self.last4)
 
 
-@dataclass(eq=False)
+@service
 class Dashboards:
     """Builds a member's dashboard (their own, or a public one)."""
 

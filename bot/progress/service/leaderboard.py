@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time
 
+from bot.core.records import frozen
 from bot.core.runtime import Core
 from bot.core.time import at_local_time, local_date, resolve_zone
 from bot.members.api import MemberService
@@ -14,7 +15,7 @@ from bot.progress import store as rows
 from bot.progress.service.ports import BoardCounts
 
 
-@dataclass(frozen=True)
+@frozen
 class LeaderboardView:
     """A ranked board and where the viewer stands."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from typing import Protocol
 
 import discord
@@ -12,6 +12,7 @@ import discord
 from bot.catalog import CatalogRegistry
 from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
 from bot.daily.api import DailyService, reminder_prefs
@@ -23,7 +24,7 @@ from bot.progress.service.shared import ProgressPrefs
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@frozen
 class OnboardingState:
     """What the member chose in `/start` so far."""
 
@@ -38,7 +39,7 @@ class OnboardingState:
     saved: str | None = None  # what the last action saved, for the confirmation line
 
 
-@dataclass(frozen=True)
+@frozen
 class SettingsOverview:
     """Every setting a member has, for `/settings show`."""
 
@@ -52,7 +53,7 @@ class SettingsOverview:
     focus_tracks: list[str]  # track names
 
 
-@dataclass(frozen=True)
+@frozen
 class Greeting:
     """The welcome post: it pings the new member (and only them) on purpose."""
 
@@ -69,7 +70,7 @@ class WelcomeRenderer(Protocol):
         """The greeting for a member who just joined."""
 
 
-@dataclass(frozen=True)
+@frozen
 class WelcomeConfig:
     """The guild's welcome greeting: its channel and whether it is on."""
 
@@ -180,7 +181,7 @@ class Onboarding:
         return f"Nudges: {NUDGE_MODE_LABELS[profile.nudge_mode]}"
 
 
-@dataclass(eq=False)
+@service
 class Welcome:
     """Greets members who join in the guild's welcome channel (never by DM)."""
 

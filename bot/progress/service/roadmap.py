@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 
 from bot.catalog import CatalogRegistry
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.progress import rules
 from bot.progress import store as rows
 from bot.progress.service.shared import resolve_skill, skill_name, skills_of, tracks_of
 
 
-@dataclass(frozen=True)
+@frozen
 class SkillState:
     """One skill of a track, checked or not, with its evidence link."""
 
@@ -22,7 +23,7 @@ class SkillState:
     evidence: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class RoadmapView:
     """What `/roadmap view` shows: one track's skills, or every track's coverage."""
 
@@ -34,7 +35,7 @@ class RoadmapView:
     next_skill: tuple[str, str] | None  # (id, name)
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckResult:
     """What `/roadmap check` or `uncheck` changed, with the coverage now."""
 
@@ -45,7 +46,7 @@ class CheckResult:
     coverage: rules.Coverage
 
 
-@dataclass(eq=False)
+@service
 class Roadmap:
     """The roadmap checklist of each member."""
 

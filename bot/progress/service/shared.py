@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import Catalog
 from bot.core.errors import UserFacingError
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.progress import rules
 from bot.progress import store as rows
 
 
-@dataclass(eq=False)
+@service
 class ProgressPrefs:
     """A member's progress settings: community tracking, digest, weekly goal, focus tracks."""
 

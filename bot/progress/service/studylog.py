@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.catalog import Catalog, CatalogRegistry
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.daily.api import record_study, refresh_streak
 from bot.members.api import MemberService
@@ -19,7 +20,7 @@ from bot.progress.service.shared import ProgressPrefs, resolve_skill, skill_name
 HISTORY_SIZE = 15
 
 
-@dataclass(frozen=True)
+@frozen
 class LoggedEntry:
     """What `/log` saved, with the week so far."""
 
@@ -33,7 +34,7 @@ class LoggedEntry:
     goal_minutes: int | None
 
 
-@dataclass(frozen=True)
+@frozen
 class HistoryEntry:
     """One activity row as `/history` lists it."""
 
@@ -74,7 +75,7 @@ async def this_week(
     return rules.minutes_by_week(day_rows, today, 1)[0]
 
 
-@dataclass(eq=False)
+@service
 class StudyLog:
     """What members log, and their weekly goal."""
 

@@ -3,9 +3,9 @@ long members' streaks are. Numbers only, never who."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.core.records import frozen
 from bot.core.runtime import Core
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import MemberService
@@ -15,7 +15,7 @@ from bot.progress import store as rows
 TREND_WEEKS = 12
 
 
-@dataclass(frozen=True)
+@frozen
 class GuildTrends:
     """Study minutes per week (by kind) and the live-streak distribution of a guild."""
 

@@ -81,6 +81,8 @@ def digest_embed(view: DigestView) -> discord.Embed:
     lines.append(f"Project check-ins and milestones: {digest.project_updates}")
     lines.append("")
     lines.append(f"**Focus this week:** {focus_label(view)}")
-    embed = embeds.info("Your week in review", shorten("\n".join(lines), 4000))
-    embed.set_footer(text="Weekly digest · /settings digest enabled:False stops it.")
-    return embed
+    return embeds.info(
+        "Your week in review",
+        shorten("\n".join(lines), 4000),
+        footer="Weekly digest · /settings digest enabled:False stops it.",
+    )

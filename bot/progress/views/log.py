@@ -11,13 +11,7 @@ from bot.core import embeds
 from bot.core.persistent import FixedButton, PersistentSelect, persistent_view
 from bot.core.text import escape, shorten
 from bot.progress import rules
-from bot.progress.views.common import (
-    SOURCE_LABELS,
-    domain_label,
-    kind_label,
-    minutes,
-    owner_guild,
-)
+from bot.progress.views.common import SOURCE_LABELS, domain_label, kind_label, minutes, owner_guild
 
 if TYPE_CHECKING:
     from bot.progress.service import HistoryEntry, LoggedEntry

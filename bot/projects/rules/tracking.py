@@ -7,10 +7,10 @@ Pure: no Discord, no SQL, no clock. Callers pass `now` (aware UTC).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 from bot.core.wording import plural
 from bot.projects.rules.validation import (
     DEFAULT_MILESTONES,
@@ -38,7 +38,7 @@ def ref_matches(text: str, project_id: int, title: str) -> bool:
 # --- staleness -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Staleness:
     state: str  # fresh | remind | stale
     silent_for: timedelta
@@ -59,7 +59,7 @@ def staleness(last_checkin_at: datetime | None, created_at: datetime, now: datet
     return Staleness(state, silent, anchor + REMIND_AFTER, anchor + STALE_AFTER)
 
 
-@dataclass(frozen=True)
+@frozen
 class SilenceInfo:
     """What the reminder sweep needs to know about one active project."""
 
@@ -74,7 +74,7 @@ class SilenceInfo:
         return self.last_checkin_at or self.created_at
 
 
-@dataclass(frozen=True)
+@frozen
 class ReminderPlan:
     remind: tuple[int, ...]  # projects silent 7+ days (a reminder each, once per silence)
     mark_stale: tuple[int, ...]  # projects silent 14+ days not yet marked
@@ -131,7 +131,7 @@ def silence_text(last: datetime | None, now: datetime) -> str:
 # --- milestones ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class MilestoneProgress:
     done: int
     total: int
@@ -181,7 +181,7 @@ def find_milestone(titles: Sequence[str], query: str) -> int:
 # --- facts for other features ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class PortfolioSummary:
     active: int
     shipped: int
@@ -189,7 +189,7 @@ class PortfolioSummary:
     last_checkin_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectFacts:
     """One member's most "stuck" active project, for the perfectionism rule."""
 
@@ -201,7 +201,7 @@ class ProjectFacts:
     target_moves: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ActiveProjectRow:
     """The columns `most_stuck` needs, as read from the store."""
 

@@ -6,13 +6,13 @@ returns a value or raises `UserFacingError` with a sentence the member can act o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from bot.catalog.constants import PROJECT_DOMAIN_LABELS as IDEA_DOMAIN_LABELS
 from bot.catalog.constants import PROJECT_DOMAINS as IDEA_DOMAINS
 from bot.core.errors import UserFacingError, quoted
+from bot.core.records import frozen
 from bot.core.wording import plural
 
 #: Domains a project may belong to: the catalog's idea domains plus "other".
@@ -41,7 +41,7 @@ MINUTES_MAX = 1440
 # --- validation --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectDraft:
     """A validated `/project start` submission."""
 
@@ -52,7 +52,7 @@ class ProjectDraft:
     link: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckinDraft:
     """A validated check-in."""
 

@@ -12,8 +12,9 @@ wiring time (`bot.projects.views.ProjectViews`): services never import UI.
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 
+from bot.core.records import service
 from bot.members.api import GuildService, Notifier
 from bot.projects.service.checkins import Checkins
 from bot.projects.service.milestones import Milestones
@@ -40,7 +41,7 @@ from bot.projects.service.reminders import REMINDER_KIND
 from bot.projects.service.weekly import WeeklyAccountability
 
 
-@dataclass(eq=False)
+@service
 class ProjectService(Portfolio):
     """The projects feature: the portfolio, plus `checkins`, `milestones` and `weekly`."""
 

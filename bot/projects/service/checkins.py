@@ -9,10 +9,11 @@ project is stale.
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.time import instant_key
 from bot.members.api import Notifier
@@ -31,7 +32,7 @@ from bot.projects.service.reminders import REMINDER_KIND, STALE_KIND, reschedule
 from bot.projects.service.weekly import WeeklyAccountability
 
 
-@dataclass(eq=False)
+@service
 class Checkins:
     """`/project checkin` (and the weekly post's Check in button), and the silence reminders."""
 

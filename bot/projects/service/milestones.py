@@ -7,11 +7,12 @@ so v2 can follow v1.
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from typing import Any
 
 from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.ledger import OutcomeStatus
@@ -36,7 +37,7 @@ CELEBRATED: dict[OutcomeStatus, Celebrated] = {
 }
 
 
-@dataclass(eq=False)
+@service
 class Milestones:
     """`/project milestone` and `/project ship`."""
 

@@ -7,12 +7,13 @@ wiring passes it in, so the service never imports discord UI code.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any, Literal, Protocol, cast
 
 import discord
 
+from bot.core.records import frozen
 from bot.core.scheduling.guild_posts import Rendered
 from bot.projects.rules import ACTIVE, CheckinDraft, MilestoneProgress, milestone_progress
 from bot.projects.tables import Event as Event
@@ -22,7 +23,7 @@ from bot.projects.tables import MilestoneRow, ProjectRow
 Celebrated = Literal["posted", "no_channel", "failed", "duplicate"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Milestone:
     """One milestone of a project, in order (`position` from 0)."""
 
@@ -36,7 +37,7 @@ class Milestone:
         return self.done_at is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class Project:
     """A portfolio project with its milestones."""
 
@@ -95,7 +96,7 @@ _STORED_AS_IS = tuple(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectDetail:
     """What `/project show` renders: the project and its latest events, oldest first."""
 
@@ -103,7 +104,7 @@ class ProjectDetail:
     events: tuple[Event, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class StartForm:
     """The start form's fields: what it is pre-filled with, or what the member typed."""
 
@@ -115,7 +116,7 @@ class StartForm:
     idea_id: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckinContext:
     """What the check-in modal needs, checked before it opens."""
 
@@ -125,7 +126,7 @@ class CheckinContext:
     minutes: int
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckinResult:
     """A stored check-in: the project now, what was reported and where it was shared."""
 
@@ -136,7 +137,7 @@ class CheckinResult:
     target_moved: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class MilestoneResult:
     """A ticked milestone; `newly` is False when it was already done."""
 
@@ -145,7 +146,7 @@ class MilestoneResult:
     newly: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class ShipResult:
     """A recorded release and what became of its celebration."""
 
@@ -155,7 +156,7 @@ class ShipResult:
     celebrated: Celebrated
 
 
-@dataclass(frozen=True)
+@frozen
 class RosterEntry:
     """A member listed in the weekly post: their active projects and last check-in."""
 
@@ -164,7 +165,7 @@ class RosterEntry:
     last_checkin_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class WeeklyPost:
     """The week's accountability post: members building right now, as of `now`."""
 

@@ -8,13 +8,14 @@ check-in reminder row in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, asdict, dataclass
+from dataclasses import KW_ONLY, asdict
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.catalog import CatalogRegistry, ProjectIdea
 from bot.core.errors import UserFacingError
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.daily.api import record_study
 from bot.members.api import MemberService
@@ -43,7 +44,7 @@ NO_ACTIVE = (
 )
 
 
-@dataclass(eq=False)
+@service
 class Portfolio:
     """Projects as records: create, look up, list, show, end; the base of the other parts."""
 

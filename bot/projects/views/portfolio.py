@@ -89,13 +89,12 @@ def celebration_embed(
 
 def ship_embed(result: ShipResult) -> discord.Embed:
     project = result.project
-    embed = embeds.success(
+    return embeds.success(
         f"Shipped: {title_text(project)}",
         f"{SHIP_TEXT.get(result.celebrated, '')} It counts toward your portfolio "
         f"({plural(project.ship_count, 'release')} so far).",
+        footer="Still iterating? Keep checking in. Finished? /project done",
     )
-    embed.set_footer(text="Still iterating? Keep checking in. Finished? /project done")
-    return embed
 
 
 def ended_embed(project: Project) -> discord.Embed:

@@ -8,13 +8,13 @@ minutes (`bot.web.snapshots`, `context.OVERVIEW_SECONDS`); the page says when it
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS
+from bot.core.records import frozen
 from bot.health.service import HealthReport
 from bot.pitfalls.rules import PITFALLS
 from bot.pitfalls.service import GuildStats
@@ -27,7 +27,7 @@ from bot.wiring import Services
 DELIVERY_ORDER = ("sent", "duplicate", "skipped", "claimed", "failed")
 
 
-@dataclass(frozen=True)
+@frozen
 class Numbers:
     """What the overview shows, read from the services in one go."""
 
