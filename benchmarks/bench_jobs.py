@@ -28,15 +28,13 @@ rules, recording) runs for everyone. Median over runs of each job's longest bloc
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmarks import bench_interactions as interactions
-from benchmarks.data import copy_dataset, database_url, sqlite_instant
+from benchmarks import bench_web
 from benchmarks.harness import Context, LagMonitor, Measurement, median, percentile
 from benchmarks.world import NOW, Layout, bot_factory, check_layout, new_sandbox
 
@@ -77,33 +75,35 @@ class JobTimes:
         return result
 
 
-def prepare(path: Path, layout: Layout, reward_role_id: int) -> None:
+async def prepare(url: str, layout: Layout, reward_role_id: int) -> None:
     """Switch every guild feature on in the copy (not timed)."""
-    stamp = sqlite_instant(NOW)
-    guild_id = layout.guild_id
-    con = sqlite3.connect(path)
+    from sqlalchemy import insert, update
+
+    from bot.core.store import Store
+    from bot.core.store.schema import members
+    from bot.rewards.tables import role_rewards
+
+    await bench_web.prepare(url, layout.guild_id)  # leaderboard opt-ins, the public board
+    store = Store(url)
     try:
-        with con:
-            con.execute(
-                "UPDATE members SET nudge_mode = 'off' WHERE user_id >= ?",
-                (layout.first_member_id + layout.fake_members,),
+        async with store.begin() as conn:
+            await conn.execute(
+                update(members)
+                .where(members.c.user_id >= layout.first_member_id + layout.fake_members)
+                .values(nudge_mode="off")
             )
-            # The board and the dashboard's public board rank those who opted in.
-            con.execute(
-                "UPDATE members SET leaderboard_opt_in = 1 WHERE guild_id = ? AND user_id % 10 = 0",
-                (guild_id,),
-            )
-            con.execute(
-                "INSERT INTO public_board (guild_id, enabled, updated_at) VALUES (?, 1, ?)",
-                (guild_id, stamp),
-            )
-            con.execute(
-                "INSERT INTO role_rewards (guild_id, kind, threshold, role_id, created_at, "
-                "updated_at) VALUES (?, 'streak', 7, ?, ?, ?)",
-                (guild_id, reward_role_id, stamp, stamp),
+            await conn.execute(
+                insert(role_rewards).values(
+                    guild_id=layout.guild_id,
+                    kind="streak",
+                    threshold=7,
+                    role_id=reward_role_id,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
             )
     finally:
-        con.close()
+        await store.close()
 
 
 async def _switch_posts_on(services: Any, guild_id: int, channel_id: int) -> None:
@@ -141,11 +141,11 @@ async def _one_run(
     from bot import testing
 
     guild_id = ctx.layout.guild_id
-    path = copy_dataset(ctx.data, ctx.scratch("jobs.db"))
+    url = await ctx.database(f"jobs{run}")
     # The reward's role is one the fake guild does not have: grants fail and mark the reward
     # broken after its members were computed, which is the part that could hold the loop.
-    prepare(path, ctx.layout, reward_role_id=ctx.layout.message_id_base + run)
-    sb = new_sandbox(bot_factory(path, metrics_port=0), timeout=600.0)
+    await prepare(url, ctx.layout, reward_role_id=ctx.layout.message_id_base + run)
+    sb = new_sandbox(bot_factory(url, metrics_port=0), timeout=600.0)
     check_layout(sb, ctx.layout)
     started = False
 
@@ -170,9 +170,9 @@ async def _one_run(
             # The client is the operator's (Prometheus), not the bot's: built outside the
             # measurement (an SSL context loads the CA bundle, ~0.3 s of this process's loop).
             async with httpx.AsyncClient() as client:
-                url = observability.url
-                await times.measure("/healthz and /metrics scrape", lambda: _scrape(client, url))
-        await _dashboard_recounts(ctx, path, times)
+                where = observability.url
+                await times.measure("/healthz and /metrics scrape", lambda: _scrape(client, where))
+        await _dashboard_recounts(ctx, url, times)
         if during_sweep is not None:
             during_sweep += await _interactions_during_sweep(ctx, sb)
         return list(sb.errors)
@@ -241,7 +241,7 @@ async def _interactions_during_sweep(ctx: Context, sb: Sandbox) -> list[Measurem
     return results
 
 
-async def _dashboard_recounts(ctx: Context, path: Path, times: JobTimes) -> None:
+async def _dashboard_recounts(ctx: Context, url: str, times: JobTimes) -> None:
     """The dashboard's snapshot loads (what its background refresh runs), nothing kept."""
     import httpx
 
@@ -254,7 +254,7 @@ async def _dashboard_recounts(ctx: Context, path: Path, times: JobTimes) -> None
     guild_id = ctx.layout.guild_id
     moderator = ctx.layout.first_member_id
     settings = testing.settings(
-        database_url=database_url(path),
+        database_url=url,
         web_public_url="http://127.0.0.1:8080",
         web_session_secret="b" * 64,
     )
