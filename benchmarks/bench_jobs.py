@@ -315,6 +315,8 @@ async def run(ctx: Context) -> list[Measurement]:
         )
     results += during_sweep
     if errors:
+        # One line each (a table cell): the first line of the first few errors.
+        first_lines = " | ".join((e.splitlines() or [""])[0] for e in errors[:3])[:200]
         for result in results:
-            result.note += f"; bot errors logged: {' | '.join(errors)[:200]}"
+            result.note += f"; bot errors logged: {first_lines}"
     return results
