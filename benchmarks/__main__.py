@@ -56,6 +56,7 @@ MODULES = (
     "bench_startup",
     "bench_web",
     "bench_voice",
+    "bench_jobs",
 )
 REPO = Path(__file__).resolve().parent.parent
 

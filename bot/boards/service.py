@@ -34,9 +34,9 @@ from bot.core.scheduling.guild_posts import (
     Rendered,
     ScheduleTable,
 )
-from bot.core.time import at_local_time, local_date, resolve_zone
+from bot.core.time import at_local_time, resolve_zone
 from bot.members.api import GuildService
-from bot.progress.api import live_streak, minutes_board, opted_in_members, streak_board
+from bot.progress.api import board_streaks, minutes_board, opted_in_members
 from bot.projects.api import shipped_counts
 
 #: Off until a moderator sets it up; then Mondays at 18:00 unless they pick otherwise.
@@ -156,15 +156,8 @@ class WeeklyBoard:
         async with self.core.store.connect() as conn:
             opted = await opted_in_members(conn, guild_id)
             minutes = await minutes_board(conn, guild_id, since)
-            streaks = {
-                row["user_id"]: live_streak(
-                    row["current"],
-                    date.fromisoformat(row["last_day"]) if row["last_day"] else None,
-                    row["freezes"],
-                    local_date(now, resolve_zone(row["timezone"], settings.timezone)),
-                )
-                for row in await streak_board(conn, guild_id)
-            }
+            found = await board_streaks(conn, guild_id, settings.timezone, now)
+            streaks = {user: live for user, (live, _) in found.items()}
             shipped = await shipped_counts(
                 conn, guild_id, at_local_time(since, time(0, 0), guild_zone)
             )

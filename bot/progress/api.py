@@ -8,17 +8,17 @@ from bot.progress.store import (
     focus_tracks,
     minutes_board,
     opted_in_members,
-    streak_board,
 )
 from bot.progress.store import welcome as welcome_greeting
+from bot.progress.streaks import board_streaks
 
 __all__ = [
+    "board_streaks",
     "community_days",
     "focus_tracks",
     "format_minutes",
     "live_streak",
     "minutes_board",
     "opted_in_members",
-    "streak_board",
     "welcome_greeting",
 ]

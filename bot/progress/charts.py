@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
+PNG_COMPRESS_LEVEL = 1
 # Size: 8 × 5 in at 200 dpi = 1600 × 1000 px, shown at ~400 px (a quarter) in an embed.
 FIGURE_INCHES = (8.0, 5.0)
 DPI = 200
@@ -184,7 +185,17 @@ def _heading(figure: Figure, title: str, subtitle: str) -> None:
 
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="none", metadata={"Software": None})
+    figure.savefig(
+        buffer,
+        format="png",
+        dpi=DPI,
+        facecolor="none",
+        metadata={"Software": None},
+        # zlib's fastest level: the same pixels (PNG is lossless) in about half the time of
+        # Pillow's default 6, for a file ~25 % larger (~130 kB, far below Discord's limits).
+        # Encoding was the largest part of `/progress`'s answer time.
+        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
+    )
     return buffer.getvalue()
 
 

@@ -3,6 +3,7 @@ welcome config and leaderboards (one query per board)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any, TypedDict, cast
 
@@ -63,6 +64,9 @@ class Welcome(TypedDict):
 
     channel_id: int | None
     enabled: bool
+
+
+STREAK_PARTITION = 2_000
 
 
 class StreakRow(TypedDict):
@@ -377,8 +381,9 @@ async def minutes_board(conn: AsyncConnection, guild_id: int, since: date | None
     return {int(r[0]): int(r[1] or 0) for r in await conn.execute(query)}
 
 
-async def streak_board(conn: AsyncConnection, guild_id: int) -> list[StreakRow]:
-    """Cached streak rows of opted-in members (current, best, freezes, last_day)."""
+async def streak_board(conn: AsyncConnection, guild_id: int) -> AsyncIterator[list[StreakRow]]:
+    """Cached streak rows of opted-in members (current, best, freezes, last_day), in slices
+    of STREAK_PARTITION rows (a guild's opted-in members can be tens of thousands)."""
     query = (
         select(
             streaks.c.user_id,
@@ -391,7 +396,9 @@ async def streak_board(conn: AsyncConnection, guild_id: int) -> list[StreakRow]:
         .select_from(streaks.join(members, _members_of(streaks)))
         .where(streaks.c.guild_id == guild_id, _opted_in())
     )
-    return cast(list[StreakRow], await all_rows(conn, query))
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAK_PARTITION):
+        yield [cast(StreakRow, dict(row._mapping)) for row in partition]
 
 
 # --- the guild as a whole (the web dashboard's overview) and its public board ----------------

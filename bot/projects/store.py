@@ -6,6 +6,7 @@ Every query is keyed by `guild_id` first. Sweeps (`perfectionism_facts`, `shippe
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
@@ -38,6 +39,9 @@ from bot.projects.tables import (
     project_prefs,
     projects,
 )
+
+#: Rows of a whole guild's roster decoded between two turns of the event loop.
+ROSTER_PARTITION = 2_000
 
 # --- projects --------------------------------------------------------------------------
 
@@ -272,7 +276,7 @@ async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[RosterRow]
     their active projects, None if never) and `first_created_at`.
     """
     public = func.coalesce(project_prefs.c.public_checkins, True)
-    rows = await conn.execute(
+    result = await conn.stream(
         select(
             projects.c.user_id,
             func.count().label("projects"),
@@ -290,16 +294,21 @@ async def weekly_roster(conn: AsyncConnection, guild_id: int) -> list[RosterRow]
         .group_by(projects.c.user_id)
         .order_by(projects.c.user_id)
     )
-    # Aggregates bypass the UTCDateTime type on SQLite: normalise here.
-    return [
-        RosterRow(
-            user_id=int(row.user_id),
-            projects=int(row.projects),
-            last_checkin_at=_aware(row.last_checkin_at),
-            first_created_at=_aware(row.first_created_at),
-        )
-        for row in rows
-    ]
+    # Aggregates bypass the UTCDateTime type on SQLite: normalise here. A slice at a time with
+    # a loop turn between slices: a big guild's roster is tens of thousands of members.
+    roster: list[RosterRow] = []
+    async for partition in result.partitions(ROSTER_PARTITION):
+        roster += [
+            RosterRow(
+                user_id=int(row.user_id),
+                projects=int(row.projects),
+                last_checkin_at=_aware(row.last_checkin_at),
+                first_created_at=_aware(row.first_created_at),
+            )
+            for row in partition
+        ]
+        await asyncio.sleep(0)
+    return roster
 
 
 def _aware(value: Any) -> datetime | None:

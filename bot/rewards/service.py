@@ -19,6 +19,7 @@ moderator changes the rewards or `/setup health` finds it fixed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Collection
 from dataclasses import KW_ONLY, dataclass
@@ -283,18 +284,29 @@ class RewardService:
                 values["month_hours"] = await rows.study_minutes(conn, guild_id, users, since)
             if "ships" in kinds:
                 values["ships"] = await rows.ships(conn, guild_id)
-            if "streak" in kinds:
-                now = self.core.clock.now()
-                values["streak"] = {
-                    row["user_id"]: live_streak(
-                        row["current"],
-                        date.fromisoformat(row["last_day"]) if row["last_day"] else None,
-                        row["freezes"],
-                        local_date(now, resolve_zone(row["timezone"], settings.timezone)),
-                    )
-                    for row in await rows.streak_rows(conn, guild_id, users)
-                }
+        if "streak" in kinds:
+            values["streak"] = await self._streaks(guild_id, users, settings.timezone)
         return values
+
+    async def _streaks(
+        self, guild_id: int, users: Collection[int] | None, guild_zone: str
+    ) -> dict[int, int]:
+        """Member -> live streak, a slice at a time with a loop turn between slices."""
+        now = self.core.clock.now()
+        # "Today" per zone name, not per member: a ZoneInfo lookup for each of 100k members
+        # kept reloading zone files (ZoneInfo's strong cache holds only 8 zones).
+        today: dict[str | None, date] = {}
+        found: dict[int, int] = {}
+        async with self.core.store.connect() as conn:
+            async for partition in rows.streak_rows(conn, guild_id, users):
+                for user_id, current, freezes, last_day, zone in partition:
+                    day = today.get(zone)
+                    if day is None:
+                        day = today[zone] = local_date(now, resolve_zone(zone, guild_zone))
+                    last = date.fromisoformat(last_day) if last_day else None
+                    found[int(user_id)] = live_streak(current, last, freezes, day)
+                await asyncio.sleep(0)
+        return found
 
     async def _guild_today(self, guild_id: int) -> date:
         settings = await self.guilds.settings(guild_id)

@@ -9,11 +9,11 @@ study log (`bot.activity.api`, which voice study time lands in too), streaks fro
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
@@ -25,6 +25,9 @@ from bot.projects.api import shipped_counts
 from bot.rewards.tables import reward_scan, role_reward_grants, role_rewards
 
 SCAN = "activity"
+# A whole guild's numbers are read in slices of this many members: each slice is decoded and
+# handled, then the event loop gets a turn (100k members at once held it for seconds).
+STREAM_PARTITION = 2_000
 rw = role_rewards.c
 g = role_reward_grants.c
 
@@ -156,13 +159,18 @@ async def study_minutes(
     )
     if since is not None:
         query = query.where(activity.c.local_date >= since.isoformat())
-    return {int(user): int(total or 0) for user, total in await conn.execute(query)}
+    found: dict[int, int] = {}
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAM_PARTITION):
+        found.update((int(user), int(total or 0)) for user, total in partition)
+    return found
 
 
 async def streak_rows(
     conn: AsyncConnection, guild_id: int, users: Collection[int] | None
-) -> list[dict[str, Any]]:
-    """Cached streaks (current, freezes, last_day) with the member's own timezone."""
+) -> AsyncIterator[Sequence[Row[Any]]]:
+    """Cached streaks (user_id, current, freezes, last_day) with the member's own timezone,
+    in slices of STREAM_PARTITION rows."""
     joined = streaks.outerjoin(
         members,
         and_(members.c.guild_id == streaks.c.guild_id, members.c.user_id == streaks.c.user_id),
@@ -178,7 +186,9 @@ async def streak_rows(
         .select_from(joined)
         .where(streaks.c.guild_id == guild_id, _among(streaks.c.user_id, users))
     )
-    return await all_rows(conn, query)
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAM_PARTITION):
+        yield partition
 
 
 async def ships(conn: AsyncConnection, guild_id: int) -> dict[int, int]:
@@ -204,7 +214,11 @@ async def granted(
     query = select(g.user_id).where(
         g.reward_id == reward_id, g.period == period, _among(g.user_id, users)
     )
-    return {int(row[0]) for row in await conn.execute(query)}
+    found: set[int] = set()
+    result = await conn.stream(query)
+    async for partition in result.partitions(STREAM_PARTITION):
+        found.update(int(row[0]) for row in partition)
+    return found
 
 
 async def add_grant(

@@ -90,6 +90,30 @@ async def test_a_reward_added_later_reaches_members_who_already_qualify(sb: Sand
     assert role.id in alice.roles and role.id not in bob.roles
 
 
+async def test_a_whole_guild_check_reads_streaks_in_slices_across_timezones(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of every member reads the streaks a slice at a time (here one member per
+    slice) and computes each member's day in their own zone."""
+    from bot.rewards import store
+
+    monkeypatch.setattr(store, "STREAM_PARTITION", 1)
+    zones = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "")
+    members = [sb.member(f"member{index}") for index in range(len(zones))]
+    for member, zone in zip(members, zones, strict=True):
+        if zone:
+            await sb.slash(member, "settings timezone", zone=zone)
+        await study(sb, member)
+    await next_day(sb)
+    for member in members[:-1]:  # two study days in a row, each in their own calendar
+        await study(sb, member)
+    role = await reward_role(sb, "On a roll")
+    mod = sb.member("morgan", moderator=True)
+    await sb.slash(mod, "setup rewards add", kind="streak", threshold=2, role=role.name)
+    await scan(sb)
+    assert [role.id in member.roles for member in members] == [True, True, True, False]
+
+
 async def test_a_monthly_reward_is_taken_back_at_the_months_end_in_server_time(
     sb: Sandbox,
 ) -> None:

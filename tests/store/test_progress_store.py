@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
 
 from bot.activity import store as activity_rows
 from bot.core.clock import FakeClock
@@ -93,8 +95,33 @@ async def test_streak_board_joins_opt_in_and_timezone(store: Store, clock: FakeC
                 conn, GUILD, user, now, current=4, best=6, freezes=1, last_day=DAY
             )
     async with store.connect() as conn:
-        board = await rows.streak_board(conn, GUILD)
+        board = [row async for part in rows.streak_board(conn, GUILD) for row in part]
     assert [(r["user_id"], r["current"], r["timezone"]) for r in board] == [(1, 4, "Asia/Tokyo")]
+
+
+async def test_board_streaks_are_read_in_slices_each_in_the_members_own_day(
+    store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One member per slice here; each live streak is counted in the member's own day: at
+    22:00 UTC the day after their last study day, New York and UTC are still on that next day
+    (the streak lives on), Kiritimati (UTC+14) is a day further (the streak is broken)."""
+    from bot.progress.streaks import board_streaks
+
+    monkeypatch.setattr(rows, "STREAK_PARTITION", 1)
+    now = clock.now()
+    zones = {1: "America/New_York", 2: "Pacific/Kiritimati", 3: None, 4: "America/New_York"}
+    async with store.begin() as conn:
+        for user, zone in zones.items():
+            await member_rows.update_fields(
+                conn, GUILD, user, now, leaderboard_opt_in=True, timezone=zone
+            )
+            await daily_rows.save_streak(
+                conn, GUILD, user, now, current=user, best=9, freezes=0, last_day=DAY
+            )
+    late = datetime.combine(DAY + timedelta(days=1), time(22), UTC)
+    async with store.connect() as conn:
+        found = await board_streaks(conn, GUILD, "UTC", late)
+    assert found == {1: (1, 9), 2: (0, 9), 3: (3, 9), 4: (4, 9)}
 
 
 async def test_prefs_defaults_save_and_opt_outs(store: Store, clock: FakeClock) -> None:

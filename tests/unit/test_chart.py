@@ -151,6 +151,17 @@ def test_the_card_has_transparent_rounded_corners_and_2x_density() -> None:
     assert a == 255 and (r, g, b) == (0x2B, 0x2D, 0x31)  # Discord's dark embed colour
 
 
+def test_the_fast_png_encoding_keeps_every_pixel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart is encoded at zlib's fastest level for `/progress`'s answer time: the same
+    pixels as Pillow's default level (PNG is lossless), in a file that stays small."""
+    fast = STATES["active-member"]()
+    monkeypatch.setattr(charts, "PNG_COMPRESS_LEVEL", 6)
+    default = STATES["active-member"]()
+    decoded = [Image.open(io.BytesIO(png)).convert("RGBA").tobytes() for png in (fast, default)]
+    assert decoded[0] == decoded[1]
+    assert len(fast) < 400_000
+
+
 def _texts_outside_the_card(figure: Figure) -> list[str]:
     """The texts drawn outside the figure (cut off in the PNG)."""
     from matplotlib.text import Text

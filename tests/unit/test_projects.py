@@ -409,3 +409,28 @@ def test_quote_cannot_ping_or_break_out() -> None:
     assert quoted("a`b", 20) == "`aʼb`"
     assert quoted("x" * 50, 20) == "`" + "x" * 19 + "…`"
     assert quoted("", 20) == "` `"
+
+
+def test_the_weekly_roster_is_cut_after_the_lines_that_fit() -> None:
+    """A big guild's roster: the lines that fit, then "…and N more" for everyone else."""
+    from datetime import UTC, date, datetime
+
+    from bot.projects.service.models import RosterEntry, WeeklyPost
+    from bot.projects.views import weekly
+
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+    def roster_text(count: int) -> str:
+        entries = tuple(RosterEntry(10**17 + n, 1 + n % 3, None) for n in range(count))
+        embed = weekly.weekly_embed(WeeklyPost(date(2026, 3, 2), entries, now))
+        assert embed.description is not None
+        return embed.description.split("**Building right now**\n", 1)[1]
+
+    small = roster_text(3).splitlines()
+    assert len(small) == 3 and all(line.startswith("<@") for line in small)
+    big = roster_text(35_000)
+    *shown, more = big.splitlines()
+    assert len(big) <= weekly.ROSTER_SHOWN_MAX
+    assert len("\n".join(shown)) <= weekly.ROSTER_CUT_AT < len("\n".join([*shown, shown[0]]))
+    assert more == f"…and {35_000 - len(shown)} more"
+    assert shown == roster_text(len(shown)).splitlines()  # the same lines, in roster order

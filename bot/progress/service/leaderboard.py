@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import field
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from bot.core.records import frozen
 from bot.core.runtime import Core
@@ -13,6 +13,7 @@ from bot.members.api import MemberService
 from bot.progress import rules
 from bot.progress import store as rows
 from bot.progress.service.ports import BoardCounts
+from bot.progress.streaks import board_streaks
 
 
 @frozen
@@ -96,13 +97,9 @@ class Leaderboards:
             if board == "minutes":
                 values = await rows.minutes_board(conn, guild_id, since)
             elif board == "streak":
-                for row in await rows.streak_board(conn, guild_id):
-                    zone = resolve_zone(row["timezone"], guild_timezone)
-                    last = date.fromisoformat(row["last_day"]) if row["last_day"] else None
-                    values[row["user_id"]] = rules.live_streak(
-                        row["current"], last, row["freezes"], local_date(now, zone)
-                    )
-                    best[row["user_id"]] = row["best"]
+                streaks = await board_streaks(conn, guild_id, guild_timezone, now)
+                values = {user: live for user, (live, _) in streaks.items()}
+                best = {user: top for user, (_, top) in streaks.items()}
             elif counts is not None:
                 opted = await rows.opted_in_members(conn, guild_id)
                 since_at = at_local_time(since, time(0, 0), guild_zone) if since else None

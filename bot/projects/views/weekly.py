@@ -28,24 +28,36 @@ def weekly_embed(post: WeeklyPost) -> discord.Embed:
     )
     embed = embeds.info(week_thread_name(post.day), intro)
     if post.roster:
-        lines = [
-            f"<@{entry.user_id}> — {plural(entry.projects, 'project')}"
-            f" · {silence_text(entry.last_checkin_at, post.now)}"
-            for entry in post.roster
-        ]
-        text = "\n".join(lines)
-        if len(text) > ROSTER_SHOWN_MAX:
-            shown: list[str] = []
-            for line in lines:
-                if len("\n".join([*shown, line])) > ROSTER_CUT_AT:
-                    break
-                shown.append(line)
-            text = "\n".join(shown) + f"\n…and {len(lines) - len(shown)} more"
-        embed.description = f"{intro}\n\n**Building right now**\n{text}"
+        embed.description = f"{intro}\n\n**Building right now**\n{_roster_text(post)}"
     else:
         embed.description = intro + "\n\nNobody has an active project yet — `/project ideas`."
     embed.set_footer(text="Listed: members with an active project and public check-ins.")
     return embed
+
+
+def _roster_text(post: WeeklyPost) -> str:
+    """The roster's lines, cut with "…and N more" past ROSTER_SHOWN_MAX characters. Only the
+    lines that can be shown are formatted: a big guild's roster has tens of thousands of
+    members, and formatting them all held the event loop for the weekly post."""
+    lines: list[str] = []
+    length = -1  # of the lines joined by newlines
+    for entry in post.roster:
+        line = (
+            f"<@{entry.user_id}> — {plural(entry.projects, 'project')}"
+            f" · {silence_text(entry.last_checkin_at, post.now)}"
+        )
+        lines.append(line)
+        length += len(line) + 1
+        if length > ROSTER_SHOWN_MAX:
+            break
+    else:
+        return "\n".join(lines)
+    shown: list[str] = []
+    for line in lines:
+        if len("\n".join([*shown, line])) > ROSTER_CUT_AT:
+            break
+        shown.append(line)
+    return "\n".join(shown) + f"\n…and {len(post.roster) - len(shown)} more"
 
 
 def weekly_view(guild_id: int) -> discord.ui.View:
