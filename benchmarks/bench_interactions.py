@@ -7,7 +7,7 @@ history), timed from the dispatch until the fake Discord received the bot's firs
 followup; `/progress` defers, then renders its chart and follows up). Samples run one at a
 time, with the bot idle in between; p99 is nearest-rank over the samples.
 
-Targets: p99 < 50 ms for the first response; `/progress` (chart) < 400 ms for its complete
+Targets: p99 < 50 ms for the first response; `/progress` (chart) < 250 ms for its complete
 answer.
 """
 
@@ -27,7 +27,7 @@ ALL_COMMANDS: tuple[tuple[str, str, dict[str, Any], float, bool], ...] = (
     ("daily_today", "daily today", {}, 50.0, False),
     ("log", "log", {"minutes": 30, "kind": "coding"}, 50.0, False),
     ("interview_practice", "interview practice", {}, 50.0, False),
-    ("progress", "progress", {}, 400.0, True),
+    ("progress", "progress", {}, 250.0, True),
 )
 COMMANDS = ALL_COMMANDS
 ERROR_MARKERS = ("Something went wrong", "error id")

@@ -9,6 +9,7 @@ first occurrence only, so a daily post never fires twice or not at all.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -44,8 +45,13 @@ def instant_key(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime(INSTANT_KEY_FORMAT)
 
 
+@functools.lru_cache(maxsize=1024)
 def zone_or_none(name: str | None) -> ZoneInfo | None:
-    """The zone for an IANA name, or None when the name is empty or unknown."""
+    """The zone for an IANA name, or None when the name is empty or unknown.
+
+    Cached: `ZoneInfo` keeps only its 8 latest zones alive, so a pass over many members in
+    more zones than that re-read zone files per member (seconds per 100k members).
+    """
     if not name:
         return None
     try:

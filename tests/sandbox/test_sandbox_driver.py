@@ -331,7 +331,9 @@ async def test_rate_limit_mode_counts_and_paces(sb: Sandbox) -> None:
 
 async def test_global_rate_limit_is_retried(sb: Sandbox) -> None:
     assert sb.bot is not None
-    mode = sb.fake.enable_rate_limits(limit=100, per=1.0, global_limit=2, global_per=0.05)
+    # A window wide enough that three sends fall in it even on a busy machine (a 50 ms window
+    # let them slip through one at a time under load); the retry waits out the rest of it.
+    mode = sb.fake.enable_rate_limits(limit=100, per=1.0, global_limit=2, global_per=1.0)
     channel = sb.bot.get_channel(sb.channel("general").id)
     assert isinstance(channel, discord.TextChannel)
     for i in range(3):
