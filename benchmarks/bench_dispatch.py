@@ -56,11 +56,14 @@ def make_handler(store: Any, run: list[int]) -> Any:
 
 
 def make_claimed_handler() -> Any:
-    from bot.core.attempts import Attempt
-    from bot.core.scheduling.dispatcher import Served
+    """A batch handler (`Dispatcher.register_claimed`): every row served, due again tomorrow."""
+    from collections.abc import Sequence
 
-    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Any:
-        return Served(now + timedelta(days=1))
+    from bot.core.scheduling.dispatcher import Served
+    from bot.core.store.reminders import Due
+
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        return [Served(now + timedelta(days=1))] * len(rows)
 
     return handler
 
