@@ -31,7 +31,7 @@ from datetime import timedelta
 from typing import Any
 
 from benchmarks import bench_dispatch
-from benchmarks.data import copy_dataset, database_url
+from benchmarks.data import sqlite_file
 from benchmarks.harness import Context, LagMonitor, Measurement, median, time_runs
 from benchmarks.world import NOW
 
@@ -240,11 +240,12 @@ async def run(ctx: Context) -> list[Measurement]:
     from bot.pitfalls.rules import PitfallThresholds
 
     guild_id = ctx.layout.guild_id
-    path = copy_dataset(ctx.data, ctx.scratch("pitfalls.db"))
+    url = await ctx.database("pitfalls")
+    path = sqlite_file(url)  # bench_dispatch.prepare() is sqlite3-only for now
     n = ctx.members
     sample_size = min(n, 500 if ctx.quick else 5000)
     sample = sorted(random.Random(11).sample(list(ctx.layout.user_ids(n)), sample_size))
-    store = Store(database_url(path))
+    store = Store(url)
     results: list[Measurement] = []
     try:
         projects = await _check_sample(store, guild_id, sample[:100])
