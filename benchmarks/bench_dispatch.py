@@ -106,12 +106,10 @@ def returning_dispatcher(store: Any, clock: Any) -> Any:
     from bot.core.store.reminders import Due
 
     class Returning(Dispatcher):
-        async def _claim(self, rows: list[Due], now: datetime) -> list[Due]:
-            async with self.store.begin() as conn:
-                owned = await reminder_rows.claim_due(
-                    conn, [row.id for row in rows], now, self.store.claimant
-                )
-            return reminder_rows.adopt_claims(rows, owned)
+        async def _claim_fresh(self, conn: Any, rows: list[Due], now: datetime) -> bool:
+            ids = [row.id for row in rows]
+            owned = await reminder_rows.claim_due(conn, ids, now, self.store.claimant)
+            return len(reminder_rows.adopt_claims(rows, owned)) == len(rows)
 
     return Returning(store, clock)
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.clock import Clock
 from bot.core.shards import UNSHARDED, ShardPlan
@@ -85,6 +87,22 @@ class _Contended(Exception):
     """A batch could not be claimed fresh in one go (rolls that transaction back)."""
 
 
+@dataclass
+class _Written:
+    """A served batch's outcome: row moves and the ledger claims to close."""
+
+    moves: dict[tuple[Any, datetime | None], list[int]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    async def write(self, conn: AsyncConnection, now: datetime) -> None:
+        await reminder_rows.advance_batch(conn, self.moves)
+        await ledger.finish_many(conn, self.skipped, "skipped", now)
+        await ledger.finish_many(conn, self.failed, "failed", now)
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -115,63 +133,86 @@ class Dispatcher:
         self.claimed[kind] = handler
 
     async def tick(self) -> int:
+        """Serve everything due now, a batch at a time.
+
+        Per batch, ONE transaction (one commit) writes the previous batch's moves, selects
+        the next batch and claims it; the handlers then run on committed claims. The first
+        batch is selected on its own: a SQLite transaction that reads before it writes could
+        not take the write lock once a racing writer has committed."""
         now = self.clock.now()
         served = 0
         seen: set[int] = set()
         # Rows this tick saw but another tick owns stay due until that tick moves them; skip
         # past them (everything this tick serves is moved, so it does not come back).
         left_to_others: set[int] = set()
+        written: _Written | None = None  # the last batch's outcome, not yet written
         while True:
-            async with self.store.connect() as conn:
-                rows = await reminder_rows.due_batch(
-                    conn, now, self.batch_size + len(left_to_others), self.shards
-                )
-            fresh = [row for row in rows if row.id not in seen]
-            if not fresh:
+            batch, won = await self._next_batch(now, written, seen, left_to_others)
+            if not batch:
                 break
-            batch = fresh[: self.batch_size]
             seen.update(row.id for row in batch)
-            fast = [row for row in batch if row.kind in self.claimed]
-            if len(fast) < len(batch):
+            if len(won) < len(batch):
                 for row in batch:
                     if row.kind not in self.claimed:
                         await self._serve(row, now)
-            if fast:
-                left_to_others |= await self._serve_claimed(fast, now)
+                # another tick owns these occurrences and moves the rows
+                fast_ids = {row.id for row in batch if row.kind in self.claimed}
+                left_to_others |= fast_ids - {row.id for row in won}
+            written = await self._serve_claimed(won, now) if won else None
             served += len(batch)
         self.last_tick, self.last_served = now, served
         return served
 
-    async def _claim(self, rows: list[Due], now: datetime) -> list[Due]:
-        """Claim the batch; returns the rows this tick won, each with its `claim`.
+    async def _next_batch(
+        self, now: datetime, written: _Written | None, seen: set[int], skip: set[int]
+    ) -> tuple[list[Due], list[Due]]:
+        """Write `written`, then select and claim the next batch: (the batch, the rows of
+        claimed kinds this tick won, each with its `claim`).
 
-        First as fresh keys with nothing read back (one INSERT; every row then holds attempt
-        1); only when some key already existed or some row moved meanwhile (a racing tick, a
-        re-claim of a dead owner's key) is that rolled back and the batch claimed reading
-        back what was won (`claim_due`)."""
-        ids = [row.id for row in rows]
+        The claim is first made fresh with nothing read back (every row then holds attempt
+        1); when some key already existed or some row moved meanwhile (a racing tick, a
+        re-claim of a dead owner's key) that transaction is rolled back and done again,
+        reading back what was won (`claim_due`)."""
+        limit = self.batch_size + len(skip)
+        batch: list[Due] = []
+        fast: list[Due] = []
         try:
+            if written is None:
+                async with self.store.connect() as conn:
+                    batch = self._fresh(await self._due(conn, now, limit), seen)
             async with self.store.begin() as conn:
-                if not await reminder_rows.claim_fresh(conn, ids, now, self.store.claimant):
+                if written is not None:
+                    await written.write(conn, now)
+                    batch = self._fresh(await self._due(conn, now, limit), seen)
+                fast = [row for row in batch if row.kind in self.claimed]
+                if fast and not await self._claim_fresh(conn, fast, now):
                     raise _Contended
-            return rows
+            return batch, fast
         except _Contended:
             async with self.store.begin() as conn:
-                owned = await reminder_rows.claim_due(conn, ids, now, self.store.claimant)
-            return reminder_rows.adopt_claims(rows, owned)
+                if written is not None:
+                    await written.write(conn, now)
+                owned = await reminder_rows.claim_due(
+                    conn, [row.id for row in fast], now, self.store.claimant
+                )
+            return batch, reminder_rows.adopt_claims(fast, owned)
 
-    async def _serve_claimed(self, rows: list[Due], now: datetime) -> set[int]:
-        """Serve a batch; returns the ids of rows another tick owns."""
-        won = await self._claim(rows, now)
-        not_ours: set[int] = set()
-        if len(won) < len(rows):  # another tick owns these occurrences and moves the rows
-            not_ours = {row.id for row in rows} - {row.id for row in won}
+    async def _due(self, conn: AsyncConnection, now: datetime, limit: int) -> list[Due]:
+        return await reminder_rows.due_batch(conn, now, limit, self.shards)
+
+    def _fresh(self, rows: list[Due], seen: set[int]) -> list[Due]:
+        return [row for row in rows if row.id not in seen][: self.batch_size]
+
+    async def _claim_fresh(self, conn: AsyncConnection, rows: list[Due], now: datetime) -> bool:
+        ids = [row.id for row in rows]
+        return await reminder_rows.claim_fresh(conn, ids, now, self.store.claimant)
+
+    async def _serve_claimed(self, won: list[Due], now: datetime) -> _Written:
+        """Call each kind's handler once with its rows; returns what to write."""
         by_kind: dict[str, list[Due]] = defaultdict(list)
         for row in won:
             by_kind[row.kind].append(row)
-        moves: dict[tuple[Any, datetime | None], list[int]] = defaultdict(list)
-        skipped: list[str] = []
-        failed: list[str] = []
+        written = _Written()
         retry = now + RETRY_AFTER_ERROR
         for kind, kind_rows in by_kind.items():
             try:
@@ -184,18 +225,14 @@ class Dispatcher:
             for row, outcome in zip(kind_rows, outcomes, strict=True):
                 next_due = outcome.next_due
                 if outcome.failed:
-                    failed.append(row.claim.key)
+                    written.failed.append(row.claim.key)
                     next_due = retry
                 elif not outcome.delivered:
-                    skipped.append(row.claim.key)
+                    written.skipped.append(row.claim.key)
                 if next_due is not None and next_due <= now:
                     next_due = retry  # a handler must move the row forward
-                moves[(row.stored_due, next_due)].append(row.id)
-        async with self.store.begin() as conn:
-            await reminder_rows.advance_batch(conn, moves)
-            await ledger.finish_many(conn, skipped, "skipped", now)
-            await ledger.finish_many(conn, failed, "failed", now)
-        return not_ours
+                written.moves[(row.stored_due, next_due)].append(row.id)
+        return written
 
     async def _serve(self, row: Due, now: datetime) -> None:
         handler = self.handlers.get(row.kind)
