@@ -17,11 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import add_activity, kind_for_track
 from bot.catalog import Catalog, CatalogRegistry, Prompt
-from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
-from bot.core.scheduling.dispatcher import Served
+from bot.core.scheduling.dispatcher import Served, row_by_row
 from bot.core.scheduling.guild_posts import (
     GuildPost,
     PostKind,
@@ -31,6 +30,7 @@ from bot.core.scheduling.guild_posts import (
     ScheduleTable,
 )
 from bot.core.store import reminders as reminder_rows
+from bot.core.store.reminders import Due
 from bot.core.time import local_date, resolve_zone
 from bot.daily import store as daily_rows
 from bot.daily.rules.prompts import PromptRef, choose_prompt
@@ -134,7 +134,7 @@ class DailyService:
             DAILY_POST,
             ScheduleTable(daily_schedule, DEFAULT_DAILY),
         )
-        self.core.dispatcher.register_claimed(STREAK_REMINDER, self.streak_reminder)
+        self.core.dispatcher.register_claimed(STREAK_REMINDER, row_by_row(self.streak_reminder))
 
     async def start(self) -> None:
         """At start: rebuild every guild's job and catch up posts missed while down."""
@@ -404,9 +404,10 @@ class DailyService:
         local_day, zone = await self.member_day(guild_id, user_id)
         return next_streak_check(self.core.clock.now(), local_day, zone, hours_before)
 
-    async def streak_reminder(self, row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
-        """Dispatcher handler (claimed batch): remind a member whose streak ends tonight."""
-        guild_id, user_id = row["guild_id"], row["user_id"]
+    async def streak_reminder(self, row: Due, now: datetime) -> Served:
+        """Dispatcher handler (claimed batch, row by row): remind a member whose streak ends
+        tonight."""
+        guild_id, user_id, claim = row.guild_id, row.user_id, row.claim
         async with self.core.store.connect() as conn:
             prefs = await daily_rows.reminder_prefs(conn, guild_id, user_id)
         if not prefs["streak"]:

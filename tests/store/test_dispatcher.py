@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,9 +12,10 @@ from sqlalchemy import func, select
 
 from bot.core.attempts import Attempt
 from bot.core.clock import FakeClock
-from bot.core.scheduling.dispatcher import Dispatcher, Served
+from bot.core.scheduling.dispatcher import Dispatcher, Served, row_by_row
 from bot.core.store import Claimant, Store
 from bot.core.store import reminders as reminder_rows
+from bot.core.store.reminders import Due
 from bot.core.store.schema import deliveries, due_reminders
 
 GUILD = 77
@@ -34,10 +36,13 @@ async def test_racing_ticks_serve_each_claimed_row_once(store: Store, clock: Fak
     await _seed(store, "bulk", 300, due)
     calls: Counter[int] = Counter()
 
-    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
-        calls[row["user_id"]] += 1
-        await asyncio.sleep(0)  # let the other tick interleave
-        return Served(now + timedelta(days=1), delivered=row["user_id"] % 2 == 0)
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        served = []
+        for row in rows:
+            calls[row.user_id] += 1
+            await asyncio.sleep(0)  # let the other tick interleave
+            served.append(Served(now + timedelta(days=1), delivered=row.user_id % 2 == 0))
+        return served
 
     first, second = Dispatcher(store, clock, batch_size=64), Dispatcher(store, clock, batch_size=64)
     for dispatcher in (first, second):
@@ -71,14 +76,14 @@ async def test_a_failing_handler_is_retried_later_under_a_new_key(
     await _seed(store, "flaky", 1, clock.now())
     attempts: list[str] = []
 
-    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
-        attempts.append(claim.key)
+    async def handler(row: Due, now: datetime) -> Served:
+        attempts.append(row.claim.key)
         if len(attempts) == 1:
             raise RuntimeError("boom")
         return Served(None)
 
     dispatcher = Dispatcher(store, clock)
-    dispatcher.register_claimed("flaky", handler)
+    dispatcher.register_claimed("flaky", row_by_row(handler))
     await dispatcher.tick()
     assert len(attempts) == 1
     clock.advance(timedelta(minutes=11))
@@ -119,8 +124,8 @@ async def test_backlog_counts_what_is_due_and_how_long_the_oldest_waited(
     backlog = await dispatcher.backlog()
     assert backlog.due == 5 and backlog.oldest_age == timedelta(minutes=90)
 
-    async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
-        return Served(None)
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        return [Served(None)] * len(rows)
 
     for kind in ("late", "now"):
         dispatcher.register_claimed(kind, handler)
@@ -149,12 +154,12 @@ async def test_a_reminder_left_claimed_by_a_dead_process_is_resent_as_a_later_at
         assert not first.earlier  # then the process died mid-send: the claim stays "claimed"
         claims: list[Attempt] = []
 
-        async def handler(row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
-            claims.append(claim)
+        async def handler(row: Due, now: datetime) -> Served:
+            claims.append(row.claim)
             return Served(None)
 
         dispatcher = Dispatcher(alive, clock)
-        dispatcher.register_claimed("dm", handler)
+        dispatcher.register_claimed("dm", row_by_row(handler))
         clock.advance(lease + timedelta(seconds=1))
         await dispatcher.tick()
         assert [(c.key, c.earlier) for c in claims] == [(first.key, True)]

@@ -1,15 +1,17 @@
 """The dispatcher tick: serves `due_reminders` (one APScheduler job for every member).
 
-Each tick selects what is due, hands each row to the handler registered for its kind, and
-moves the row to the time the handler returns (or deletes it). The move is compare-and-set
+Each tick selects what is due, hands the rows to the handler registered for their kind, and
+moves each row to the time the handler returns (or deletes it). The move is compare-and-set
 on the row's due time, and every send claims a ledger key first, so two ticks racing deliver
 each reminder once.
 
 Two ways to register a kind:
-- `register_claimed(kind, key, handler)` (the fast path, for kinds that can fall due by the
-  thousand, such as everyone's 09:00 reminder): the dispatcher claims the ledger keys of a
-  whole batch in one statement, runs the handler only for rows it owns, then advances the
-  batch set-based — a few statements per 1,000 rows instead of two transactions per row;
+- `register_claimed(kind, handler)` (the fast path, for kinds that can fall due by the
+  thousand, such as everyone's 09:00 reminder): per batch of due rows the dispatcher claims
+  every row's ledger key in one statement, calls `handler(rows, now)` ONCE with the rows it
+  won (each row's `claim` is the `Attempt` for its send), and moves the batch set-based with
+  the next due times the handler returns, one per row — a few statements per 1,000 rows;
+  `row_by_row` adapts a handler that serves one row at a time;
 - `register(kind, handler)`: the handler does its own claiming, one row at a time (fine for
   rare kinds such as an expiring queue entry).
 """
@@ -17,17 +19,20 @@ Two ways to register a kind:
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.core.attempts import Attempt
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.core.clock import Clock
 from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
 from bot.core.store import reminders as reminder_rows
+from bot.core.store.reminders import Due
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +42,15 @@ RETRY_AFTER_ERROR = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Served:
-    """What a claimed handler did with its row."""
+    """What a claimed handler did with one row."""
 
     next_due: datetime | None
     delivered: bool = True  # False: nothing was sent; the claim is closed as skipped
+    failed: bool = False  # True: retried RETRY_AFTER_ERROR later; the claim is closed as failed
+
+
+#: A row whose work failed (what `row_by_row` answers for a row whose handler raised).
+FAILED = Served(None, delivered=False, failed=True)
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,46 @@ class Backlog:
     oldest_age: timedelta | None
 
 
-ClaimedHandler = Callable[[dict[str, Any], datetime, Attempt], Awaitable[Served]]
+#: `handler(rows, now)` -> one `Served` for each row, in order.
+ClaimedHandler = Callable[[Sequence[Due], datetime], Awaitable[Sequence[Served]]]
+RowHandler = Callable[[Due, datetime], Awaitable[Served]]
+
+
+def row_by_row(handler: RowHandler) -> ClaimedHandler:
+    """A claimed handler that serves its batch one row at a time with `handler(row, now)`;
+    a row whose handler raises is retried later (`FAILED`), the rest of the batch goes on."""
+
+    async def serve(rows: Sequence[Due], now: datetime) -> list[Served]:
+        served: list[Served] = []
+        for row in rows:
+            try:
+                served.append(await handler(row, now))
+            except Exception:
+                log.exception("reminder %s (%s) failed; retrying later", row.id, row.kind)
+                served.append(FAILED)
+        return served
+
+    return serve
+
+
+class _Contended(Exception):
+    """A batch could not be claimed fresh in one go (rolls that transaction back)."""
+
+
+@dataclass
+class _Written:
+    """A served batch's outcome: row moves and the ledger claims to close."""
+
+    moves: dict[tuple[Any, datetime | None], list[int]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    async def write(self, conn: AsyncConnection, now: datetime) -> None:
+        await reminder_rows.advance_batch(conn, self.moves)
+        await ledger.finish_many(conn, self.skipped, "skipped", now)
+        await ledger.finish_many(conn, self.failed, "failed", now)
 
 
 class Dispatcher:
@@ -78,88 +127,136 @@ class Dispatcher:
 
     def register_claimed(self, kind: str, handler: ClaimedHandler) -> None:
         """The dispatcher claims each occurrence's ledger key, `kind:guild:user:due_at`, for
-        the whole batch before calling `handler(row, now, claim)` for the rows it won (`claim`:
-        the key's `Attempt`, to pass on to the send)."""
+        a whole batch, then calls `handler(rows, now)` once with the rows it won (`row.claim`:
+        the key's `Attempt`, to pass on to the send); the handler answers one `Served` per
+        row, in order."""
         self.claimed[kind] = handler
 
     async def tick(self) -> int:
+        """Serve everything due now, a batch at a time.
+
+        Per batch, ONE transaction (one commit) writes the previous batch's moves, selects
+        the next batch and claims it; the handlers then run on committed claims. The first
+        batch is selected on its own: a SQLite transaction that reads before it writes could
+        not take the write lock once a racing writer has committed."""
         now = self.clock.now()
         served = 0
         seen: set[int] = set()
         # Rows this tick saw but another tick owns stay due until that tick moves them; skip
         # past them (everything this tick serves is moved, so it does not come back).
         left_to_others: set[int] = set()
+        written: _Written | None = None  # the last batch's outcome, not yet written
         while True:
-            async with self.store.connect() as conn:
-                rows = await reminder_rows.due(
-                    conn, now, self.batch_size + len(left_to_others), self.shards
-                )
-            fresh = [row for row in rows if row["id"] not in seen]
-            if not fresh:
+            batch, won = await self._next_batch(now, written, seen, left_to_others)
+            if not batch:
                 break
-            batch = fresh[: self.batch_size]
-            seen.update(row["id"] for row in batch)
-            fast = [row for row in batch if row["kind"] in self.claimed]
-            for row in batch:
-                if row["kind"] not in self.claimed:
-                    await self._serve(row, now)
-            if fast:
-                left_to_others |= await self._serve_claimed(fast, now)
+            seen.update(row.id for row in batch)
+            if len(won) < len(batch):
+                for row in batch:
+                    if row.kind not in self.claimed:
+                        await self._serve(row, now)
+                # another tick owns these occurrences and moves the rows
+                fast_ids = {row.id for row in batch if row.kind in self.claimed}
+                left_to_others |= fast_ids - {row.id for row in won}
+            written = await self._serve_claimed(won, now) if won else None
             served += len(batch)
         self.last_tick, self.last_served = now, served
         return served
 
-    async def _serve_claimed(self, rows: list[dict[str, Any]], now: datetime) -> set[int]:
-        """Serve a batch; returns the ids of rows another tick owns."""
-        async with self.store.begin() as conn:
-            owned = await reminder_rows.claim_due(
-                conn, [row["id"] for row in rows], now, self.store.claimant
-            )
-        moves: list[tuple[int, datetime, datetime | None]] = []
-        skipped: list[str] = []
-        failed: list[str] = []
-        not_ours: set[int] = set()
-        for row in rows:
-            claim = owned.get((row["guild_id"], row["user_id"], row["kind"]))
-            if claim is None:
-                not_ours.add(row["id"])  # another tick owns this occurrence and moves the row
-                continue
-            handler = self.claimed[row["kind"]]
-            try:
-                outcome = await handler(row, now, claim)
-            except Exception:
-                log.exception("reminder %s (%s) failed; retrying later", row["id"], row["kind"])
-                failed.append(claim.key)
-                outcome = Served(now + RETRY_AFTER_ERROR, delivered=False)
-            else:
-                if not outcome.delivered:
-                    skipped.append(claim.key)
-            next_due = outcome.next_due
-            if next_due is not None and next_due <= now:
-                next_due = now + RETRY_AFTER_ERROR
-            moves.append((row["id"], row["due_at_utc"], next_due))
-        async with self.store.begin() as conn:
-            await reminder_rows.advance_many(conn, moves)
-            await ledger.finish_many(conn, skipped, "skipped", now)
-            await ledger.finish_many(conn, failed, "failed", now)
-        return not_ours
+    async def _next_batch(
+        self, now: datetime, written: _Written | None, seen: set[int], skip: set[int]
+    ) -> tuple[list[Due], list[Due]]:
+        """Write `written`, then select and claim the next batch: (the batch, the rows of
+        claimed kinds this tick won, each with its `claim`).
 
-    async def _serve(self, row: dict[str, Any], now: datetime) -> None:
-        handler = self.handlers.get(row["kind"])
+        The claim is first made fresh with nothing read back (every row then holds attempt
+        1); when some key already existed or some row moved meanwhile (a racing tick, a
+        re-claim of a dead owner's key) that transaction is rolled back and done again,
+        reading back what was won (`claim_due`)."""
+        limit = self.batch_size + len(skip)
+        batch: list[Due] = []
+        fast: list[Due] = []
+        try:
+            if written is None:
+                async with self.store.connect() as conn:
+                    batch = self._fresh(await self._due(conn, now, limit), seen)
+            async with self.store.begin() as conn:
+                if written is not None:
+                    await written.write(conn, now)
+                    batch = self._fresh(await self._due(conn, now, limit), seen)
+                fast = [row for row in batch if row.kind in self.claimed]
+                if fast and not await self._claim_fresh(conn, fast, now):
+                    raise _Contended
+            return batch, fast
+        except _Contended:
+            async with self.store.begin() as conn:
+                if written is not None:
+                    await written.write(conn, now)
+                owned = await reminder_rows.claim_due(
+                    conn, [row.id for row in fast], now, self.store.claimant
+                )
+            return batch, reminder_rows.adopt_claims(fast, owned)
+
+    async def _due(self, conn: AsyncConnection, now: datetime, limit: int) -> list[Due]:
+        return await reminder_rows.due_batch(conn, now, limit, self.shards)
+
+    def _fresh(self, rows: list[Due], seen: set[int]) -> list[Due]:
+        return [row for row in rows if row.id not in seen][: self.batch_size]
+
+    async def _claim_fresh(self, conn: AsyncConnection, rows: list[Due], now: datetime) -> bool:
+        ids = [row.id for row in rows]
+        return await reminder_rows.claim_fresh(conn, ids, now, self.store.claimant)
+
+    async def _serve_claimed(self, won: list[Due], now: datetime) -> _Written:
+        """Call each kind's handler once with its rows; returns what to write."""
+        by_kind: dict[str, list[Due]] = defaultdict(list)
+        for row in won:
+            by_kind[row.kind].append(row)
+        written = _Written()
+        retry = now + RETRY_AFTER_ERROR
+        for kind, kind_rows in by_kind.items():
+            try:
+                outcomes = await self.claimed[kind](kind_rows, now)
+                if len(outcomes) != len(kind_rows):
+                    raise ValueError(f"{len(outcomes)} outcomes for {len(kind_rows)} rows")
+            except Exception:
+                log.exception("%d reminders (%s) failed; retrying later", len(kind_rows), kind)
+                outcomes = [FAILED] * len(kind_rows)
+            for row, outcome in zip(kind_rows, outcomes, strict=True):
+                next_due = outcome.next_due
+                if outcome.failed:
+                    written.failed.append(row.claim.key)
+                    next_due = retry
+                elif not outcome.delivered:
+                    written.skipped.append(row.claim.key)
+                if next_due is not None and next_due <= now:
+                    next_due = retry  # a handler must move the row forward
+                written.moves[(row.stored_due, next_due)].append(row.id)
+        return written
+
+    async def _serve(self, row: Due, now: datetime) -> None:
+        handler = self.handlers.get(row.kind)
         next_due: datetime | None
         if handler is None:
-            log.warning("no handler for reminder kind %s; dropping row %s", row["kind"], row["id"])
+            log.warning("no handler for reminder kind %s; dropping row %s", row.kind, row.id)
             next_due = None
         else:
+            fields = {
+                "id": row.id,
+                "guild_id": row.guild_id,
+                "user_id": row.user_id,
+                "kind": row.kind,
+                "due_at_utc": row.due_at,
+            }
             try:
-                next_due = await handler(row, now)
+                next_due = await handler(fields, now)
             except Exception:
-                log.exception("reminder %s (%s) failed; retrying later", row["id"], row["kind"])
+                log.exception("reminder %s (%s) failed; retrying later", row.id, row.kind)
                 next_due = now + RETRY_AFTER_ERROR
         if next_due is not None and next_due <= now:
             next_due = now + RETRY_AFTER_ERROR  # a handler must move the row forward
         async with self.store.begin() as conn:
-            await reminder_rows.advance(conn, row["id"], row["due_at_utc"], next_due)
+            await reminder_rows.advance(conn, row.id, row.due_at, next_due)
 
     async def backlog(self) -> Backlog:
         """What is due now and waiting (for the metrics; a healthy bot keeps it near 0)."""

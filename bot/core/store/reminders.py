@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, literal, select, update
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Integer,
+    String,
+    TextClause,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal_column,
+    select,
+    text,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.sqltypes import NullType
+from sqlalchemy.types import TypeEngine
 
 from bot.core.attempts import Attempt
 from bot.core.shards import UNSHARDED, ShardPlan
@@ -15,6 +38,11 @@ from bot.core.store.engine import Claimant
 from bot.core.store.rows import update_or_insert
 from bot.core.store.schema import deliveries, due_reminders
 from bot.core.store.types import UTCDateTime, instant_key_sql
+from bot.core.time import INSTANT_KEY_FORMAT
+
+#: No conversion either way: a batch carries each row's due time exactly as the driver gave
+#: it (text on SQLite, a naive datetime on PostgreSQL) and compares against it unchanged.
+STORED = NullType()
 
 
 async def upsert(
@@ -101,101 +129,274 @@ async def backlog(
     return count, oldest
 
 
-async def advance_many(
-    conn: AsyncConnection, moves: list[tuple[int, datetime, datetime | None]]
-) -> int:
-    """Move many served reminders at once (compare-and-set on each row's due time).
+class Due:
+    """One due reminder of a batch, as the dispatcher hands it to a claimed kind's handler.
 
-    Rows that move to the same next time from the same due time (most of a batch: one zone,
-    one schedule) share one UPDATE .. WHERE id IN (..).
+    Built for thousands at once, so it carries only what handlers and the dispatcher use, and
+    the due time as stored (no per-row datetime decoding): `due_at` decodes it on demand.
+    `claim` is the occurrence's ledger `Attempt`, built when a handler asks for it (a batch
+    claimed fresh in one statement knows every row holds attempt 1 without reading keys back).
     """
-    from collections import defaultdict
 
-    groups: dict[tuple[datetime, datetime | None], list[int]] = defaultdict(list)
-    for reminder_id, expected, next_due in moves:
-        groups[(expected, next_due)].append(reminder_id)
-    moved = 0
-    for (expected, next_due), ids in groups.items():
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            condition = due_reminders.c.id.in_(chunk) & (due_reminders.c.due_at_utc == expected)
-            if next_due is None:
-                result = await conn.execute(delete(due_reminders).where(condition))
-            else:
-                result = await conn.execute(
-                    update(due_reminders).where(condition).values(due_at_utc=next_due)
-                )
-            moved += result.rowcount or 0
-    return moved
+    __slots__ = ("_claim", "guild_id", "id", "kind", "stored_due", "user_id")
+
+    def __init__(
+        self, reminder_id: int, guild_id: int, user_id: int, kind: str, stored_due: Any
+    ) -> None:
+        self.id = reminder_id
+        self.guild_id = guild_id
+        self.user_id = user_id
+        self.kind = kind
+        self.stored_due = stored_due
+        self._claim: Attempt | None = None
+
+    @property
+    def due_at(self) -> datetime:
+        raw = self.stored_due
+        instant: datetime = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+        return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant
+
+    @property
+    def key(self) -> str:
+        """The occurrence's ledger key: the same text `claim_due` builds in SQL."""
+        raw = self.stored_due
+        when = (
+            raw
+            if isinstance(raw, str)
+            else self.due_at.astimezone(UTC).strftime(INSTANT_KEY_FORMAT)
+        )
+        return f"{self.kind}:{self.guild_id}:{self.user_id}:{when}"
+
+    @property
+    def claim(self) -> Attempt:
+        if self._claim is None:
+            self._claim = Attempt(self.key)
+        return self._claim
+
+    def __repr__(self) -> str:
+        fields = (self.id, self.guild_id, self.user_id, self.kind, self.stored_due)
+        return f"Due{fields!r}"
 
 
-async def claim_due(
-    conn: AsyncConnection, reminder_ids: list[int], now: datetime, claimant: Claimant
-) -> dict[tuple[int, int, str], Attempt]:
-    """Claim the ledger key of each listed reminder's current occurrence, in one statement.
+async def due_batch(
+    conn: AsyncConnection, now: datetime, limit: int, shards: ShardPlan = UNSHARDED
+) -> list[Due]:
+    """`due`, lean: what the dispatcher and handlers use, the due time undecoded."""
+    r = due_reminders.c
+    result = await conn.execute(
+        select(r.id, r.guild_id, r.user_id, r.kind, type_coerce(r.due_at_utc, STORED))
+        .where(r.due_at_utc <= now, shards.owns_column(r.guild_id))
+        .order_by(r.due_at_utc, r.id)
+        .limit(limit)
+    )
+    return [Due(*row) for row in result]
+
+
+def ids_in(dialect: str, column: Any, ids: BindParameter[Any]) -> ColumnElement[bool]:
+    """`column IN ids` with the ids as ONE bound value (`ids_value`: a PostgreSQL array, a
+    JSON list SQLite reads with `json_each`): the statement text is the same for every batch
+    (compiled once, prepared once), and no parameter is built, named and bound per id."""
+    if dialect == "postgresql":
+        return column == any_(ids)  # type: ignore[no-any-return]
+    listed = func.json_each(ids).table_valued("value")
+    return column.in_(select(type_coerce(listed.c.value, Integer)))  # type: ignore[no-any-return]
+
+
+def ids_value(dialect: str, ids: Sequence[int]) -> Any:
+    return list(ids) if dialect == "postgresql" else "[" + ",".join(map(str, ids)) + "]"
+
+
+def ids_param(dialect: str, value: Any = None) -> BindParameter[Any]:
+    """The bound ids (`value`: `ids_value`, or None to bind at execution as `ids`)."""
+    type_: Any = postgresql.ARRAY(BigInteger) if dialect == "postgresql" else String()
+    if value is None:
+        return bindparam("ids", type_=type_)
+    return bindparam(None, value, type_=type_)
+
+
+_CLAIM_PARAMS: dict[str, TypeEngine[Any]] = {
+    "now": UTCDateTime(),
+    "lease_until": UTCDateTime(),
+    "owner": String(),
+}
+_claim_statements: dict[tuple[str, bool], TextClause] = {}
+
+
+def _claim_statement(dialect: Dialect, fresh: bool) -> TextClause:
+    """INSERT INTO deliveries .. SELECT the current occurrence key of each listed reminder,
+    ON CONFLICT DO NOTHING (`fresh`) or re-claiming what is claimable again, RETURNING what
+    was won.
 
     The key is built in SQL from the row itself, `kind:guild:user:due_at` with the due time in
-    the one explicit key format (`instant_key`, the same text on every backend), so a batch
-    costs one INSERT .. SELECT .. ON CONFLICT .. RETURNING (SQLite >= 3.35, PostgreSQL) with no
-    per-row parameters. An occurrence already in the ledger is taken again only when it is
-    retryable or its owner's lease ran out (the owner died mid-batch), as `ledger.claim`
-    does. Returns (guild, user, kind) -> the `Attempt` (key, and whether an earlier attempt
-    may have reached Discord) for the rows this caller won; occurrences a racing tick or
-    another live process holds are simply absent.
-    """
-    if not reminder_ids:
-        return {}
+    the one explicit key format (`instant_key`, the same text on every backend; `Due.key`
+    builds the same text in Python), with no per-row parameters.
+
+    Compiled once per dialect into a text statement: SQLAlchemy never caches the compiled form
+    of an INSERT .. ON CONFLICT (its dialect `Insert` has no cache key), and compiling it took
+    a few ms of event-loop time for every batch."""
+    found = _claim_statements.get((dialect.name, fresh))
+    if found is not None:
+        return found
     r = due_reminders.c
+    params: dict[str, BindParameter[Any]] = {
+        name: bindparam(name, type_=type_) for name, type_ in _CLAIM_PARAMS.items()
+    }
+    params["ids"] = ids_param(dialect.name)
+    # Compiled without a driver's help (see below), PostgreSQL is told each parameter's type
+    # where it cannot infer one (a SELECT list, ANY); SQLite has no casts worth having.
+    # (Compiled untyped: a typed array parameter would come out as `:ids::BIGINT[]`.)
+    typed: dict[str, Any] = {name: bindparam(name) for name in params}
+    if dialect.name == "postgresql":
+        typed = {name: cast(typed[name], param.type) for name, param in params.items()}
     key = (
         r.kind
-        + ":"
+        + literal_column("':'")
         + cast(r.guild_id, String)
-        + ":"
+        + literal_column("':'")
         + cast(r.user_id, String)
-        + ":"
+        + literal_column("':'")
         + instant_key_sql(r.due_at_utc)
     )
     source = select(
         key,
         r.guild_id,
         r.kind,
-        literal("claimed"),
-        literal(now, type_=UTCDateTime()),
-        literal(1),
-        literal(claimant.owner),
-        literal(now + claimant.lease, type_=UTCDateTime()),
+        literal_column("'claimed'"),
+        typed["now"],
+        literal_column("1"),
+        typed["owner"],
+        typed["lease_until"],
     ).where(
-        r.id.in_(reminder_ids),
+        ids_in(dialect.name, r.id, typed["ids"]),
         # Still due: a row a racing tick has already moved on names its NEXT occurrence,
         # which must not be claimed now.
-        r.due_at_utc <= now,
+        r.due_at_utc <= typed["now"],
     )
-    statement: Any
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        statement = postgresql.insert(deliveries)
-    else:
-        from sqlalchemy.dialects import sqlite
-
-        statement = sqlite.insert(deliveries)
-    statement = statement.from_select(
+    insert = (postgresql if dialect.name == "postgresql" else sqlite).insert(deliveries)
+    statement: Any = insert.from_select(
         ["key", "guild_id", "kind", "status", "created_at", "attempts", "owner", "lease_until"],
         source,
     )
-    d = deliveries.c
-    statement = statement.on_conflict_do_update(
-        index_elements=["key"],
-        set_={
-            "status": "claimed",
-            "attempts": d.attempts + 1,
-            "owner": statement.excluded.owner,
-            "lease_until": statement.excluded.lease_until,
-        },
-        where=ledger.claimable_again(now),
-    ).returning(d.key, d.guild_id, d.kind, d.attempts)
+    if fresh:
+        statement = statement.on_conflict_do_nothing()
+    else:
+        d = deliveries.c
+        statement = statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "status": "claimed",
+                "attempts": d.attempts + 1,
+                "owner": statement.excluded.owner,
+                "lease_until": statement.excluded.lease_until,
+            },
+            # the bound `now` stands in for a datetime here
+            where=ledger.claimable_again(typing.cast(datetime, typed["now"])),
+        ).returning(d.key, d.guild_id, d.kind, d.attempts)
+    # Plain `:name` parameters (the generic dialect: asyncpg's compiler would append casts
+    # such as `:now::TIMESTAMP`, which text() does not read), bound again at execution by the
+    # connection's own dialect.
+    generic: Any = postgresql.dialect if dialect.name == "postgresql" else sqlite.dialect
+    compiled = statement.compile(dialect=generic(paramstyle="named"))
+    # The statement's own constants ('claimed', MAX_ATTEMPTS, ..) stay bound values.
+    constants = [
+        bindparam(name, value, type_=compiled.binds[name].type)
+        for name, value in compiled.params.items()
+        if name not in params
+    ]
+    text_statement = text(str(compiled)).bindparams(*params.values(), *constants)
+    _claim_statements[(dialect.name, fresh)] = text_statement
+    return text_statement
+
+
+def _claim_values(
+    dialect: str, reminder_ids: Sequence[int], now: datetime, claimant: Claimant
+) -> dict[str, Any]:
+    return {
+        "ids": ids_value(dialect, reminder_ids),
+        "now": now,
+        "owner": claimant.owner,
+        "lease_until": now + claimant.lease,
+    }
+
+
+async def claim_fresh(
+    conn: AsyncConnection, reminder_ids: Sequence[int], now: datetime, claimant: Claimant
+) -> bool:
+    """Claim every listed reminder's occurrence as a first attempt, in one statement with
+    nothing read back: True when each row's key was new (the caller owns them all, attempt
+    1, keys as `Due.key`). False when any key existed or any row is no longer due (a racing
+    tick, a re-claim): the caller must roll this transaction back and use `claim_due`."""
+    if not reminder_ids:
+        return True
+    dialect = conn.dialect
+    result = await conn.execute(
+        _claim_statement(dialect, fresh=True),
+        _claim_values(dialect.name, reminder_ids, now, claimant),
+    )
+    return result.rowcount == len(reminder_ids)
+
+
+async def claim_due(
+    conn: AsyncConnection, reminder_ids: Sequence[int], now: datetime, claimant: Claimant
+) -> dict[tuple[int, int, str], Attempt]:
+    """Claim the ledger key of each listed reminder's current occurrence, in one statement,
+    reading back what was won.
+
+    One INSERT .. SELECT .. ON CONFLICT .. RETURNING (SQLite >= 3.35, PostgreSQL). An
+    occurrence already in the ledger is taken again only when it is retryable or its owner's
+    lease ran out (the owner died mid-batch), as `ledger.claim` does. Returns (guild, user,
+    kind) -> the `Attempt` (key, and whether an earlier attempt may have reached Discord) for
+    the rows this caller won; occurrences a racing tick or another live process holds are
+    simply absent. (`claim_fresh` is the cheaper first try: no rows read back.)
+    """
+    if not reminder_ids:
+        return {}
+    dialect = conn.dialect
+    result = await conn.execute(
+        _claim_statement(dialect, fresh=False),
+        _claim_values(dialect.name, reminder_ids, now, claimant),
+    )
     owned: dict[tuple[int, int, str], Attempt] = {}
-    for claimed_key, guild_id, kind, attempts in await conn.execute(statement):
+    for claimed_key, guild_id, kind, attempts in result:
         user_id = int(str(claimed_key).split(":", 3)[2])
         owned[(int(guild_id), user_id, str(kind))] = Attempt(str(claimed_key), attempts > 1)
     return owned
+
+
+def adopt_claims(batch: Sequence[Due], owned: Mapping[tuple[int, int, str], Attempt]) -> list[Due]:
+    """The rows of `batch` whose occurrence `owned` (from `claim_due`) holds, each given its
+    attempt."""
+    won: list[Due] = []
+    for row in batch:
+        attempt = owned.get((row.guild_id, row.user_id, row.kind))
+        if attempt is not None:
+            row._claim = attempt
+            won.append(row)
+    return won
+
+
+async def advance_batch(
+    conn: AsyncConnection, moves: Mapping[tuple[Any, datetime | None], Sequence[int]]
+) -> int:
+    """Move many served reminders at once: `moves` maps (stored due time, next due time or
+    None to delete) to the ids moving so. Compare-and-set on the stored due time, so a row a
+    racing tick (or the member) has moved meanwhile is left alone.
+
+    Most of a batch shares one key (one zone, one schedule): one UPDATE .. WHERE id IN (..)
+    each, with the ids as one bound value (`ids_in`)."""
+    r = due_reminders.c
+    dialect = conn.dialect.name
+    moved = 0
+    for (stored, next_due), ids in moves.items():
+        listed = ids_param(dialect, ids_value(dialect, ids))
+        condition = ids_in(dialect, r.id, listed) & (
+            type_coerce(r.due_at_utc, STORED) == bindparam(None, stored, type_=STORED)
+        )
+        if next_due is None:
+            result = await conn.execute(delete(due_reminders).where(condition))
+        else:
+            result = await conn.execute(
+                update(due_reminders).where(condition).values(due_at_utc=next_due)
+            )
+        moved += result.rowcount or 0
+    return moved

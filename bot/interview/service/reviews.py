@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.catalog import Catalog, CatalogRegistry
-from bot.core.attempts import Attempt
 from bot.core.errors import UserFacingError
 from bot.core.runtime import Core
-from bot.core.scheduling.dispatcher import Served
+from bot.core.scheduling.dispatcher import Served, row_by_row
 from bot.core.store import reminders as reminder_rows
+from bot.core.store.reminders import Due
 from bot.core.time import format_hhmm, parse_hhmm
 from bot.daily.api import reminder_prefs, save_reminder_prefs
 from bot.interview import rules
@@ -44,7 +44,7 @@ class Reviews:
     ) -> None:
         self.store, self.clock, self.catalog = core.store, core.clock, catalog
         self.members, self.notifier, self.renderer = members, notifier, renderer
-        core.dispatcher.register_claimed(REVIEWS_REMINDER, self.review_reminder)
+        core.dispatcher.register_claimed(REVIEWS_REMINDER, row_by_row(self.review_reminder))
 
     async def strength_by_category(self, guild_id: int, user_id: int) -> dict[str, float]:
         """0..1 per category from the member's recent ratings; empty when they have none."""
@@ -114,9 +114,10 @@ class Reviews:
                 await reminder_rows.remove(conn, guild_id, user_id, REVIEWS_REMINDER)
         return {key: prefs[key] for key in SHOWN_PREFS}
 
-    async def review_reminder(self, row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
-        """Dispatcher handler (claimed batch): once a day at the member's time, if due."""
-        guild_id, user_id = row["guild_id"], row["user_id"]
+    async def review_reminder(self, row: Due, now: datetime) -> Served:
+        """Dispatcher handler (claimed batch, row by row): once a day at the member's time,
+        if due."""
+        guild_id, user_id, claim = row.guild_id, row.user_id, row.claim
         async with self.store.connect() as conn:
             prefs = await reminder_prefs(conn, guild_id, user_id)
             due = await rows.count_due(conn, guild_id, user_id, now)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import discord
 
 from bot.catalog import CatalogRegistry
-from bot.core.attempts import Attempt
 from bot.core.runtime import Core
-from bot.core.scheduling.dispatcher import Served
+from bot.core.scheduling.dispatcher import Served, row_by_row
 from bot.core.store import reminders as reminder_rows
+from bot.core.store.reminders import Due
 from bot.core.time import next_fire
 from bot.daily.api import DailyService
 from bot.members.api import MemberContext, MemberService, Notifier
@@ -62,7 +62,7 @@ class Digests:
 
     def __post_init__(self) -> None:
         """Registers the digest's dispatcher handler; `renderer` words the digest."""
-        self.core.dispatcher.register_claimed(DIGEST, self.reminder)
+        self.core.dispatcher.register_claimed(DIGEST, row_by_row(self.reminder))
 
     async def set_enabled(self, guild_id: int, user_id: int, enabled: bool) -> datetime | None:
         """`/settings digest`: opt in or out; returns when the next digest is due."""
@@ -115,9 +115,10 @@ class Digests:
             goal_hours=prefs["goal_minutes"] // 60 if prefs["goal_minutes"] else None,
         )
 
-    async def reminder(self, row: dict[str, Any], now: datetime, claim: Attempt) -> Served:
-        """Dispatcher handler: send the member's digest and queue next Monday's."""
-        guild_id, user_id = row["guild_id"], row["user_id"]
+    async def reminder(self, row: Due, now: datetime) -> Served:
+        """Dispatcher handler (claimed batch, row by row): send the member's digest and queue
+        next Monday's."""
+        guild_id, user_id, claim = row.guild_id, row.user_id, row.claim
         async with self.core.store.connect() as conn:
             prefs = await rows.prefs(conn, guild_id, user_id)
         if not prefs["digest"]:

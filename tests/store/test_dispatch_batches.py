@@ -1,0 +1,157 @@
+"""The dispatcher's batch API: one handler call per kind per batch, per-row outcomes, the
+fresh claim (nothing read back) and its fallback, on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.core.clock import FakeClock
+from bot.core.scheduling.dispatcher import RETRY_AFTER_ERROR, Dispatcher, Served
+from bot.core.store import Store
+from bot.core.store import reminders as reminder_rows
+from bot.core.store.reminders import Due
+from bot.core.store.schema import deliveries, due_reminders
+from bot.core.time import instant_key
+
+GUILD = 1_098_765_432_109_876_543  # Discord-sized ids (beyond 32 bits)
+
+
+async def _seed(store: Store, kind: str, users: range, due: datetime) -> None:
+    async with store.begin() as conn:
+        for user in users:
+            await reminder_rows.upsert(conn, GUILD, user, kind, due)
+
+
+async def _statuses(store: Store) -> dict[str, str]:
+    async with store.connect() as conn:
+        found = await conn.execute(select(deliveries.c.key, deliveries.c.status))
+        return {str(key): str(status) for key, status in found}
+
+
+async def _due_times(store: Store) -> dict[tuple[str, int], datetime]:
+    async with store.connect() as conn:
+        r = due_reminders.c
+        found = await conn.execute(select(r.kind, r.user_id, r.due_at_utc))
+        return {(str(kind), int(user)): due for kind, user, due in found}
+
+
+async def test_each_kind_gets_one_call_per_batch_and_moves_each_row_its_own_way(
+    store: Store, clock: FakeClock
+) -> None:
+    due = clock.now()
+    await _seed(store, "a", range(250), due)
+    await _seed(store, "b", range(120), due)  # after "a" in (due, id) order
+    calls: list[tuple[str, int]] = []
+    keys: dict[tuple[str, int], tuple[str, bool]] = {}
+
+    def handler_for(kind: str) -> Any:
+        async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+            calls.append((kind, len(rows)))
+            for row in rows:
+                keys[(row.kind, row.user_id)] = (row.claim.key, row.claim.earlier)
+            return [Served(now + timedelta(minutes=1 + row.user_id)) for row in rows]
+
+        return handler
+
+    dispatcher = Dispatcher(store, clock, batch_size=100)
+    for kind in ("a", "b"):
+        dispatcher.register_claimed(kind, handler_for(kind))
+    assert await dispatcher.tick() == 370
+    # Batches of 100 in (due, id) order: a 0-99 | a 100-199 | a 200-249 + b 0-49 | b 50-119.
+    assert calls == [("a", 100), ("a", 100), ("a", 50), ("b", 50), ("b", 70)]
+    expected_keys = {
+        (kind, user): f"{kind}:{GUILD}:{user}:{instant_key(due)}"
+        for kind, count in (("a", 250), ("b", 120))
+        for user in range(count)
+    }
+    assert keys == {occurrence: (key, False) for occurrence, key in expected_keys.items()}
+    assert await _statuses(store) == {key: "claimed" for key in expected_keys.values()}
+    assert await _due_times(store) == {
+        (kind, user): clock.now() + timedelta(minutes=1 + user) for kind, user in expected_keys
+    }
+
+
+async def test_a_failing_batch_is_retried_later_and_the_other_kinds_go_on(
+    store: Store, clock: FakeClock
+) -> None:
+    await _seed(store, "good", range(3), clock.now())
+    await _seed(store, "bad", range(2), clock.now())
+    await _seed(store, "short", range(2), clock.now())
+
+    async def good(rows: Sequence[Due], now: datetime) -> list[Served]:
+        return [Served(None, delivered=row.user_id != 0) for row in rows]
+
+    async def bad(rows: Sequence[Due], now: datetime) -> list[Served]:
+        raise RuntimeError("boom")
+
+    async def short(rows: Sequence[Due], now: datetime) -> list[Served]:
+        return [Served(None)]  # one outcome for two rows: the batch failed
+
+    dispatcher = Dispatcher(store, clock)
+    for kind, handler in (("good", good), ("bad", bad), ("short", short)):
+        dispatcher.register_claimed(kind, handler)
+    assert await dispatcher.tick() == 7
+    key = f"{{}}:{GUILD}:{{}}:{instant_key(clock.now())}"
+    assert await _statuses(store) == {
+        key.format("good", 0): "skipped",
+        key.format("good", 1): "claimed",  # delivered: the send finishes it
+        key.format("good", 2): "claimed",
+        **{key.format(kind, user): "failed" for kind in ("bad", "short") for user in range(2)},
+    }
+    retry = clock.now() + RETRY_AFTER_ERROR
+    assert await _due_times(store) == {
+        (kind, user): retry for kind in ("bad", "short") for user in range(2)
+    }
+
+
+async def test_the_fresh_claim_wins_new_keys_only_and_due_keys_match_sql(
+    store: Store, clock: FakeClock
+) -> None:
+    """`Due.key` (Python, for a batch claimed with nothing read back) is the key `claim_due`
+    builds in SQL; a batch with any key already taken, or any row moved on, is not fresh."""
+    instants = [clock.now() - timedelta(minutes=5), clock.now() - timedelta(microseconds=1)]
+    async with store.begin() as conn:
+        for user, due in enumerate(instants):
+            await reminder_rows.upsert(conn, GUILD, user, "k", due)
+    async with store.connect() as conn:
+        rows = await reminder_rows.due_batch(conn, clock.now(), 10)
+    ids = [row.id for row in rows]
+    assert [row.due_at for row in rows] == instants
+    async with store.begin() as conn:
+        claimed = await reminder_rows.claim_due(conn, ids, clock.now(), store.claimant)
+    assert sorted(a.key for a in claimed.values()) == sorted(row.key for row in rows)
+    async with store.begin() as conn:
+        assert not await reminder_rows.claim_fresh(conn, ids, clock.now(), store.claimant)
+    async with store.begin() as conn:
+        await conn.execute(deliveries.delete())
+        assert await reminder_rows.claim_fresh(conn, ids, clock.now(), store.claimant)
+        await conn.execute(deliveries.delete())
+        await reminder_rows.upsert(conn, GUILD, 0, "k", clock.now() + timedelta(hours=1))
+        assert not await reminder_rows.claim_fresh(conn, ids, clock.now(), store.claimant)
+
+
+async def test_per_row_handlers_still_get_their_row_as_a_mapping(
+    store: Store, clock: FakeClock
+) -> None:
+    due = clock.now() - timedelta(seconds=3)
+    await _seed(store, "rare", range(1), due)
+    seen: list[dict[str, Any]] = []
+
+    async def handler(row: dict[str, Any], now: datetime) -> datetime | None:
+        seen.append(dict(row))
+        return None
+
+    dispatcher = Dispatcher(store, clock)
+    dispatcher.register("rare", handler)
+    await dispatcher.tick()
+    [row] = seen
+    assert (row["guild_id"], row["user_id"], row["kind"], row["due_at_utc"]) == (
+        GUILD,
+        0,
+        "rare",
+        due,
+    )
