@@ -34,6 +34,7 @@ MODULES = (
     "bench_startup",
     "bench_web",
     "bench_voice",
+    "bench_many",
 )
 REPO = Path(__file__).resolve().parent.parent
 
