@@ -14,7 +14,9 @@ sends seen by the limiter, and ends the process.
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
+import os
 import sys
 import time
 from datetime import datetime, timedelta
@@ -29,6 +31,8 @@ import yarl  # noqa: E402
 from benchmarks.harness import LagMonitor, peak_rss_mb, rss_mb  # noqa: E402
 from benchmarks.many_data import DAY_START  # noqa: E402
 from bot import testing  # noqa: E402
+
+PROFILE = "STUDYBOT_MANY_PROFILE"
 
 
 class CountingLimiter:
@@ -47,6 +51,29 @@ class CountingLimiter:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.inner.__aexit__(*exc)
+
+
+class JobTimes:
+    """Wall seconds of every job run, by kind (the job id up to its first ':')."""
+
+    def __init__(self, bot: Any) -> None:
+        self.seconds: dict[str, list[float]] = {}
+        for spec in bot.services.core.scheduler._jobs.values():
+            spec.func = self._timed(spec.id.split(":")[0], spec.func)
+
+    def _timed(self, kind: str, func: Any) -> Any:
+        async def timed() -> None:
+            began = time.perf_counter()
+            try:
+                await func()
+            finally:
+                self.seconds.setdefault(kind, []).append(time.perf_counter() - began)
+
+        return timed
+
+    def summary(self) -> dict[str, tuple[int, float, float]]:
+        """Per kind: runs, total seconds, longest run."""
+        return {k: (len(v), sum(v), max(v)) for k, v in sorted(self.seconds.items())}
 
 
 def emit(event: str, **values: Any) -> None:
@@ -79,6 +106,7 @@ async def main() -> int:
     deliverer = bot.services.core.deliverer
     limiter = CountingLimiter(deliverer.limiter)
     deliverer.limiter = limiter  # type: ignore[assignment]
+    jobs = JobTimes(bot)
     emit(
         "ready",
         seconds=time.perf_counter() - STARTED,
@@ -86,6 +114,8 @@ async def main() -> int:
         jobs=len(bot.services.core.scheduler.jobs()),
         rss_mb=rss_mb(),
     )
+    # A developer's aid: STUDYBOT_MANY_PROFILE=PATH writes cProfile stats of the day per shard.
+    profiler = cProfile.Profile() if os.environ.get(PROFILE) else None
     monitor = LagMonitor()
     busy = 0.0
     runs = 0
@@ -97,13 +127,19 @@ async def main() -> int:
             command = json.loads(line)
             if "advance" in command:
                 began = time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
                 done = await testing.advance_to(bot, datetime.fromisoformat(command["advance"]))
+                if profiler is not None:
+                    profiler.disable()
                 took = time.perf_counter() - began
                 busy += took
                 runs += done
                 emit("advanced", runs=done, seconds=took, lag_ms=1000 * monitor.max_lag)
             elif "report" in command:
                 break
+    if profiler is not None:
+        profiler.dump_stats(f"{os.environ[PROFILE]}.{shard}")
     emit(
         "report",
         lag_ms=1000 * monitor.max_lag,
@@ -113,6 +149,7 @@ async def main() -> int:
         peak_rss_mb=peak_rss_mb(),
         waits=limiter.waits,
         process_send_rate=settings.process_send_rate,
+        jobs=jobs.summary(),
     )
     await testing.shutdown(bot)
     runner.cancel()

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from bot.sandbox.server import FakeDiscord
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 SEED = 16
 # The simulated day: Tuesday 3 March 2026, 00:00 to 24:00 UTC (no DST change anywhere). In
 # every zone these 24 hours fall on weekdays (Monday 14:00 to Wednesday 13:00 local), so each
@@ -344,17 +344,21 @@ def _yesterdays_posts(guilds: list[GuildPlan], now: datetime) -> Rows:
             yield (f"{kind}:{g.guild_id}:{day}", g.guild_id, kind, "sent", sent, sent, 1, "y")
 
 
-def _due_reminders(guilds: list[GuildPlan], plans: list[list[_Member]]) -> Rows:
+def _reminder_due(guild: GuildPlan) -> datetime:
+    """When the guild's streak reminders fall due: its next 20:00 (within the day in every
+    zone: Honolulu's is 06:00 UTC, Auckland's 07:00 UTC)."""
     from bot.daily.rules.window import next_streak_check
 
+    zone = ZoneInfo(guild.zone)
+    return next_streak_check(DAY_START, DAY_START.astimezone(zone).date(), zone, HOURS_BEFORE)
+
+
+def _due_reminders(guilds: list[GuildPlan], plans: list[list[_Member]]) -> Rows:
     for g, members in zip(guilds, plans, strict=True):
-        zone = ZoneInfo(g.zone)
-        # The guild's 20:00 today: every zone's is within the day (its 00:00 UTC is
-        # 13:00-14:00 local, from Auckland round to Honolulu).
-        due = next_streak_check(DAY_START, DAY_START.astimezone(zone).date(), zone, HOURS_BEFORE)
+        due = _reminder_due(g).replace(tzinfo=None)
         for m in members:
             if m.reminded:
-                yield (m.guild_id, m.user_id, "streak", due.replace(tzinfo=None), "{}")
+                yield (m.guild_id, m.user_id, "streak", due, "{}")
 
 
 def _activity(guilds: list[GuildPlan], plans: list[list[_Member]]) -> Rows:
@@ -363,10 +367,13 @@ def _activity(guilds: list[GuildPlan], plans: list[list[_Member]]) -> Rows:
         rng = random.Random(f"{SEED}:activity:{g.index}")
         zone = ZoneInfo(g.zone)
         today = DAY_START.astimezone(zone).date()
+        reminded_on = _reminder_due(g).astimezone(zone).date()
         for m in members:
             days: list[tuple[date, int, str]]
-            if m.live_streak:  # three study days up to yesterday: the streak ends tonight
-                days = [(today - timedelta(days=d), STUDY_MINUTES, "coding") for d in (1, 2, 3)]
+            if m.live_streak:  # three study days up to the day before: it ends that night
+                days = [
+                    (reminded_on - timedelta(days=d), STUDY_MINUTES, "coding") for d in (1, 2, 3)
+                ]
             else:
                 days = [
                     (today - timedelta(days=rng.randrange(1, 15)), rng.choice((15, 30, 45)), k)

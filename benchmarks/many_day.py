@@ -93,6 +93,8 @@ class DayResult:
     dms_expected: int
     rate_limited: int
     wall_seconds: float
+    #: Recipients of a due reminder who got no DM (user ids).
+    missed_dms: list[int] = field(default_factory=list)
 
     def complete(self, world_guilds: list[int]) -> bool:
         return (
@@ -248,7 +250,7 @@ async def run_day(
             )
             for shard in range(SHARDS)
         ]
-        posts, dms = _count_posts(world)
+        posts, dms, dmed = _count_posts(world)
         return DayResult(
             guilds=guilds,
             members=members,
@@ -260,6 +262,7 @@ async def run_day(
             dms_expected=sum(len(g.recipients) for g in world.guilds),
             rate_limited=fake.rate_limited_count,
             wall_seconds=time.perf_counter() - began,
+            missed_dms=[u for g in world.guilds for u in g.recipients if u not in dmed],
         )
     finally:
         for child in children:
@@ -273,7 +276,7 @@ async def run_day(
         await drop_database(base_url, run_name)
 
 
-def _count_posts(world: World) -> tuple[dict[str, Counter[int]], int]:
+def _count_posts(world: World) -> tuple[dict[str, Counter[int]], int, set[int]]:
     """Scheduled posts per guild (bot messages with an embed in its daily or interview
     channel, not interaction answers) and DMs sent."""
     where = {}
@@ -282,6 +285,7 @@ def _count_posts(world: World) -> tuple[dict[str, Counter[int]], int]:
         where[g.interview_channel_id] = ("qotd", g.guild_id)
     posts: dict[str, Counter[int]] = {"daily": Counter(), "qotd": Counter()}
     dms = 0
+    dmed: set[int] = set()
     fake = world.fake
     for message in fake.messages.values():
         if message.deleted or message.interaction_id is not None or not message.embeds:
@@ -289,8 +293,9 @@ def _count_posts(world: World) -> tuple[dict[str, Counter[int]], int]:
         if message.channel_id in where:
             kind, guild_id = where[message.channel_id]
             posts[kind][guild_id] += 1
-        elif fake.channels.get(message.channel_id) is not None and (
-            fake.channels[message.channel_id].guild_id is None
-        ):
+            continue
+        channel = fake.channels.get(message.channel_id)
+        if channel is not None and channel.guild_id is None and channel.recipient is not None:
             dms += 1
-    return posts, dms
+            dmed.add(channel.recipient.id)
+    return posts, dms, dmed
