@@ -89,6 +89,23 @@ def measurements(result: DayResult) -> list[Measurement]:
             + f"; load {load}",
         ),
         _complete(result, where),
+        Measurement(
+            "many_jobs",
+            "many servers: job runs by kind, total and longest (worst process)",
+            max(
+                (longest for s in shards for _n, _total, longest in s.report["jobs"].values()),
+                default=0.0,
+            ),
+            "s",
+            note="; ".join(
+                f"shard {s.shard}: "
+                + ", ".join(
+                    f"{kind} {n} runs {total:.0f} s (longest {longest:.2f} s)"
+                    for kind, (n, total, longest) in s.report["jobs"].items()
+                )
+                for s in shards
+            ),
+        ),
     ]
     lag = max(s.report["lag_ms"] for s in shards)
     out.append(

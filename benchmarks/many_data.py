@@ -10,8 +10,8 @@ Lighter per member than the 100k set (benchmarks/data.py), because one day needs
 each member has 0-4 activity rows over the last 14 days (what the pitfall sweep reads), and
 no daily completions, projects or review cards. What the day does need is there: guild
 settings with channels, zones and post times spread over the day; `dm_opt_in` at 5 %, a
-streak reminder for a fifth of those (1 % of members; its `due_reminders` row), and for a
-tenth of the reminded a live streak (three study days up to yesterday), so a DM goes out only
+streak reminder for a tenth of those (0.5 % of members; its `due_reminders` row), and for a
+fifth of the reminded a live streak (three study days up to yesterday), so a DM goes out only
 to them; and yesterday's posts in the delivery ledger, as a bot that ran yesterday left them.
 
 The schema comes from the real Alembic migrations (`Store.migrate()`); the database is built
@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from bot.sandbox.server import FakeDiscord
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SEED = 16
 # The simulated day: Tuesday 3 March 2026, 00:00 to 24:00 UTC (no DST change anywhere). In
 # every zone these 24 hours fall on weekdays (Monday 14:00 to Wednesday 13:00 local), so each
@@ -64,8 +64,8 @@ ZONES = (
 CHANNELS = ("general", "daily", "interview")
 FAKE_MEMBERS_PER_GUILD = 2  # interaction senders: in the fake guild and the database
 DM_OPT_IN = 0.05
-REMINDER_SHARE = 0.20  # of the opted-in: a streak reminder set
-LIVE_STREAK_SHARE = 0.10  # of the reminded: a streak that ends tonight (a DM goes out)
+REMINDER_SHARE = 0.10  # of the opted-in: a streak reminder set
+LIVE_STREAK_SHARE = 0.20  # of the reminded: a streak that ends tonight (a DM goes out)
 HOURS_BEFORE = 4
 STUDY_MINUTES = 60  # over the default study-day threshold
 KINDS = ("course", "reading", "math", "coding", "project", "interview")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -71,6 +71,7 @@ class GuildDirectory(Protocol):
     listeners: list[Callable[[int], Awaitable[None]]]
 
     async def settings(self, guild_id: int) -> GuildSettingsView: ...
+    async def all_settings(self) -> Mapping[int, GuildSettingsView]: ...
     async def known_guild_ids(self) -> list[int]: ...
     async def mark_broken(
         self, guild_id: int, setting: str, reason: str, *, keep_diagnosis: bool = False
@@ -137,6 +138,10 @@ class ScheduleTable:
             values = dict(values)  # `configure(weekday=…)` gives a weekly post exactly one day
             (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
         return values
+
+    async def load_all(self, conn: AsyncConnection) -> dict[int, PostSchedule]:
+        """Every stored schedule (a guild without a row has the default)."""
+        return {row["guild_id"]: self.read(row) for row in await all_rows(conn, select(self.table))}
 
     async def load(self, conn: AsyncConnection, guild_id: int) -> PostSchedule:
         of_guild = select(self.table).where(self.table.c.guild_id == guild_id)
@@ -274,8 +279,13 @@ class GuildPost:
 
     async def sync(self, guild_id: int) -> None:
         """(Re)schedule the guild's cron in its timezone, or remove it."""
-        schedule = await self.schedule(guild_id)
-        settings = await self.guilds.settings(guild_id)
+        self._schedule_job(
+            guild_id, await self.schedule(guild_id), await self.guilds.settings(guild_id)
+        )
+
+    def _schedule_job(
+        self, guild_id: int, schedule: PostSchedule, settings: GuildSettingsView
+    ) -> None:
         job_id = self.job_id(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
             self.core.scheduler.remove(job_id)
@@ -335,22 +345,37 @@ class GuildPost:
         the default schedule is on, every guild with settings (it posts once a channel is set)."""
         async with self.core.store.connect() as conn:
             guild_ids = await self.schedules.guild_ids(conn)
+        return self._owned(guild_ids, await self.guilds.known_guild_ids())
+
+    def _owned(self, scheduled: Iterable[int], known: Iterable[int]) -> list[int]:
+        guild_ids = set(scheduled)
         if self.schedules.default.enabled:
-            guild_ids |= set(await self.guilds.known_guild_ids())
+            guild_ids |= set(known)
         shards = self.core.settings.shards
         return sorted(guild_id for guild_id in guild_ids if shards.owns(guild_id))
 
     async def _start(self) -> None:
-        for guild_id in await self.guild_ids():
-            await self.sync(guild_id)
+        # Every guild's settings and this post's schedules in two reads, not two per guild
+        # and step: a process serving 500 guilds took tens of seconds to be ready.
+        stored = await self.guilds.all_settings()
+        async with self.core.store.connect() as conn:
+            schedules = await self.schedules.load_all(conn)
+        for guild_id in self._owned(schedules, stored):
+            settings = stored.get(guild_id) or await self.guilds.settings(guild_id)
+            schedule = schedules.get(guild_id, self.schedules.default)
+            self._schedule_job(guild_id, schedule, settings)
             try:
-                await self.catch_up(guild_id)
+                await self._catch_up(guild_id, schedule, settings)
             except Exception:
                 log.exception("%s catch-up failed for guild %s", self.kind, guild_id)
 
     async def catch_up(self, guild_id: int) -> PostResult | None:
         schedule = await self.schedule(guild_id)
-        settings = await self.guilds.settings(guild_id)
+        return await self._catch_up(guild_id, schedule, await self.guilds.settings(guild_id))
+
+    async def _catch_up(
+        self, guild_id: int, schedule: PostSchedule, settings: GuildSettingsView
+    ) -> PostResult | None:
         if not schedule.enabled or settings.channels[self.channel] is None:
             return None
         zone = resolve_zone(None, settings.timezone)
