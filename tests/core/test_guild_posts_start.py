@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 
 from bot import testing
 from bot.core.store.schema import deliveries
@@ -33,6 +33,17 @@ async def test_start_reads_settings_and_schedules_once_and_schedules_every_guild
             await services.guilds.set_timezone(guild_id, ZONES[index % len(ZONES)])
             await services.guilds.set_channels(guild_id, {"daily": 1000 + index})
             await services.posts["daily"].configure(guild_id, post_time=f"{9 + index % 3:02d}:00")
+        async with bot.store.begin() as conn:  # the first guild's post went out yesterday
+            await conn.execute(
+                insert(deliveries).values(
+                    key=f"daily:{GUILDS[0]}:2026-03-02",
+                    guild_id=GUILDS[0],
+                    kind="daily",
+                    status="sent",
+                    created_at=NOW,
+                    attempts=1,
+                )
+            )
         services.core.scheduler.shutdown()
         for guild_id in GUILDS:
             services.core.scheduler.remove(f"daily:{guild_id}")
@@ -57,9 +68,10 @@ async def test_start_reads_settings_and_schedules_once_and_schedules_every_guild
             fire = fires[f"daily:{guild_id}"]
             assert fire is not None
             assert fire.astimezone(ZoneInfo(ZONES[index % len(ZONES)])).hour == 9 + index % 3
-        # The catch-up ran for each guild too: yesterday's post, missed beyond the grace.
+        # The catch-up ran for each guild too: yesterday's post, missed beyond the grace,
+        # except where the ledger has it already.
         async with bot.store.connect() as conn:
             rows = (await conn.execute(select(deliveries.c.guild_id, deliveries.c.status))).all()
-        assert sorted(rows) == [(guild_id, "skipped") for guild_id in GUILDS]
+        assert sorted(rows) == [(GUILDS[0], "sent")] + [(g, "skipped") for g in GUILDS[1:]]
     finally:
         await bot.store.close()  # prepared, never connected: nothing else to close
