@@ -38,6 +38,7 @@ from bot.sandbox.payloads import command_data
 from bot.sandbox.snowflakes import shard_of
 
 SHARDS = 2
+REPORT_LIMIT = 64 * 1024 * 1024
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("daily today", {}),
@@ -205,6 +206,8 @@ async def run_day(
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
+                # The report line carries every send's limiter wait: past the default 64 KiB.
+                limit=REPORT_LIMIT,
                 env={**os.environ, "PYTHONPATH": str(REPO)},
                 cwd=REPO,
             )
