@@ -224,7 +224,9 @@ async def run_day(
         driver = asyncio.create_task(interactions.run())
         day_began = time.perf_counter()
         for hour in range(1, 25):
-            instant = (DAY_START + timedelta(hours=hour)).isoformat()
+            # Up to 23:59, not 24:00: a job at 00:00 UTC sharp would fire at both ends.
+            step = timedelta(hours=hour) - (timedelta(minutes=1) if hour == 24 else timedelta())
+            instant = (DAY_START + step).isoformat()
             for child in children:
                 _send(child, {"advance": instant})
             steps = [await _event(child, "advanced", 600) for child in children]
