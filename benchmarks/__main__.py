@@ -57,6 +57,7 @@ MODULES = (
     "bench_web",
     "bench_voice",
     "bench_jobs",
+    "bench_many",
 )
 REPO = Path(__file__).resolve().parent.parent
 

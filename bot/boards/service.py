@@ -75,6 +75,20 @@ class BoardDirectory:
         channels = {**base.channels, BOARD_POST.channel: await self.channel_id(guild_id)}
         return BoardSettings(base.timezone, channels, base.broken)
 
+    async def all_settings(self) -> dict[int, BoardSettings]:
+        """Every guild's settings with the board's channel, in two reads (start-up)."""
+        stored = await self.guilds.all_settings()
+        async with self.core.store.connect() as conn:
+            channels = await board_rows.channel_ids(conn)
+        return {
+            guild_id: BoardSettings(
+                base.timezone,
+                {**base.channels, BOARD_POST.channel: channels.get(guild_id)},
+                base.broken,
+            )
+            for guild_id, base in stored.items()
+        }
+
     async def known_guild_ids(self) -> list[int]:
         """Every guild with stored settings."""
         return await self.guilds.known_guild_ids()

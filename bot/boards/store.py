@@ -17,5 +17,11 @@ async def channel_id(conn: AsyncConnection, guild_id: int) -> int | None:
     return found
 
 
+async def channel_ids(conn: AsyncConnection) -> dict[int, int | None]:
+    """Every guild's board channel (guilds without a row have none)."""
+    query = select(weekly_board.c.guild_id, weekly_board.c.channel_id)
+    return {guild_id: channel for guild_id, channel in (await conn.execute(query)).all()}
+
+
 async def save_channel(conn: AsyncConnection, guild_id: int, channel: int, now: datetime) -> None:
     await save_guild_row(conn, weekly_board, guild_id, now, channel_id=channel)

@@ -19,38 +19,49 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, Unpack
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol, Unpack
 
 import discord
-from sqlalchemy import Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import embeds
 from bot.core.attempts import Attempt
 from bot.core.changes import SCHEDULE
 from bot.core.records import frozen
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
+from bot.core.scheduling.post_schedules import (
+    PostKind,
+    PostSchedule,
+    ScheduleChange,
+    ScheduleTable,
+    schedule_changes,
+)
 from bot.core.store import deliveries as ledger
-from bot.core.store.rows import all_rows, first_row, save_guild_row
 from bot.core.time import (
-    WEEKDAY_LABELS,
     WEEKDAY_NAMES,
-    format_hhmm,
-    format_weekdays,
     latest_fire,
     local_date,
-    mask_to_weekdays,
-    parse_hhmm,
-    parse_weekday,
-    parse_weekdays,
     resolve_zone,
-    weekdays_to_mask,
 )
 
 if TYPE_CHECKING:
     from bot.core.runtime import Core
+
+__all__ = [
+    "GuildDirectory",
+    "GuildPost",
+    "GuildPosts",
+    "GuildSettingsView",
+    "PostKind",
+    "PostResult",
+    "PostSchedule",
+    "PostSource",
+    "Rendered",
+    "ScheduleChange",
+    "ScheduleTable",
+    "schedule_changes",
+]
 
 
 class GuildSettingsView(Protocol):
@@ -71,6 +82,7 @@ class GuildDirectory(Protocol):
     listeners: list[Callable[[int], Awaitable[None]]]
 
     async def settings(self, guild_id: int) -> GuildSettingsView: ...
+    async def all_settings(self) -> Mapping[int, GuildSettingsView]: ...
     async def known_guild_ids(self) -> list[int]: ...
     async def mark_broken(
         self, guild_id: int, setting: str, reason: str, *, keep_diagnosis: bool = False
@@ -79,103 +91,6 @@ class GuildDirectory(Protocol):
 
 
 log = logging.getLogger(__name__)
-
-
-@frozen
-class PostSchedule:
-    """When a guild post goes out: the one schedule type of every guild post."""
-
-    enabled: bool
-    post_time: time
-    weekdays: frozenset[int]
-    #: False while a moderator never set it up (an opt-in post such as the question of the day)
-    configured: bool = True
-
-    def describe(self) -> str:
-        state = "on" if self.enabled else "paused"
-        if len(self.weekdays) == 1:  # a weekly post reads as "Mondays at 10:30"
-            (day,) = self.weekdays
-            return f"{state}, {WEEKDAY_LABELS[day]}s at {format_hhmm(self.post_time)}"
-        return f"{state}, {format_hhmm(self.post_time)} on {format_weekdays(self.weekdays)}"
-
-
-class PostKind(NamedTuple):
-    """What a guild post is called and where it goes."""
-
-    #: job ids and ledger keys ("daily", "qotd", "accountability")
-    kind: str
-    #: the guild channel role it goes to; the `/setup` command that configures it has its name
-    channel: str
-    #: its line in `/setup show` ("Daily prompt")
-    label: str
-    #: how moderators are told it failed ("The daily prompt")
-    name: str
-
-
-@frozen
-class ScheduleTable:
-    """Where a guild post keeps its schedules: one row per guild in `table` (enabled,
-    post_time "HH:MM", and either a `weekdays` bit mask or, for a weekly post, one `weekday`),
-    and the schedule of a guild that has no row yet."""
-
-    table: Table
-    default: PostSchedule
-
-    def read(self, row: Mapping[str, Any] | None) -> PostSchedule:
-        """The stored schedule, or the default."""
-        if row is None:
-            return self.default
-        if "weekday" in row:
-            weekdays = frozenset({int(row["weekday"])})
-        else:
-            weekdays = mask_to_weekdays(row["weekdays"])
-        return PostSchedule(bool(row["enabled"]), parse_hhmm(row["post_time"]), weekdays)
-
-    def columns(self, values: dict[str, Any]) -> dict[str, Any]:
-        """`schedule_changes` values as this table stores them (a weekly post keeps one day)."""
-        if "weekday" in self.table.c and "weekdays" in values:
-            values = dict(values)  # `configure(weekday=…)` gives a weekly post exactly one day
-            (values["weekday"],) = mask_to_weekdays(values.pop("weekdays"))
-        return values
-
-    async def load(self, conn: AsyncConnection, guild_id: int) -> PostSchedule:
-        of_guild = select(self.table).where(self.table.c.guild_id == guild_id)
-        return self.read(await first_row(conn, of_guild))
-
-    async def save(
-        self, conn: AsyncConnection, guild_id: int, values: dict[str, Any], now: datetime
-    ) -> PostSchedule:
-        columns = self.columns(values)
-        return self.read(await save_guild_row(conn, self.table, guild_id, now, **columns))
-
-    async def guild_ids(self, conn: AsyncConnection) -> set[int]:
-        """The guilds that have a row (ever changed the schedule)."""
-        return {row["guild_id"] for row in await all_rows(conn, select(self.table.c.guild_id))}
-
-
-class ScheduleChange(TypedDict, total=False):
-    """What a moderator changes of a post's schedule (`/setup <post>`, the dashboard); a
-    missing or None option stays as it is. `days` are the days of a post on several;
-    `weekday` the one day of a weekly post."""
-
-    post_time: str | None
-    days: str | None
-    weekday: str | None
-    enabled: bool | None
-
-
-def schedule_changes(**change: Unpack[ScheduleChange]) -> dict[str, Any]:
-    """Column values for what a moderator changed; refuses bad input with a clear message."""
-    values: dict[str, Any] = {}
-    if (post_time := change.get("post_time")) is not None:
-        values["post_time"] = format_hhmm(parse_hhmm(post_time))
-    if (days := change.get("days")) is not None:
-        values["weekdays"] = weekdays_to_mask(parse_weekdays(days))
-    if (weekday := change.get("weekday")) is not None:
-        values["weekdays"] = weekdays_to_mask({parse_weekday(weekday)})
-    if (enabled := change.get("enabled")) is not None:
-        values["enabled"] = enabled
-    return values
 
 
 @frozen
@@ -270,8 +185,13 @@ class GuildPost:
 
     async def sync(self, guild_id: int) -> None:
         """(Re)schedule the guild's cron in its timezone, or remove it."""
-        schedule = await self.schedule(guild_id)
-        settings = await self.guilds.settings(guild_id)
+        self._schedule_job(
+            guild_id, await self.schedule(guild_id), await self.guilds.settings(guild_id)
+        )
+
+    def _schedule_job(
+        self, guild_id: int, schedule: PostSchedule, settings: GuildSettingsView
+    ) -> None:
         job_id = self.job_id(guild_id)
         if not schedule.enabled or settings.channels[self.channel] is None:
             self.core.scheduler.remove(job_id)
@@ -331,31 +251,75 @@ class GuildPost:
         the default schedule is on, every guild with settings (it posts once a channel is set)."""
         async with self.core.store.connect() as conn:
             guild_ids = await self.schedules.guild_ids(conn)
+        return self._owned(guild_ids, await self.guilds.known_guild_ids())
+
+    def _owned(self, scheduled: Iterable[int], known: Iterable[int]) -> list[int]:
+        guild_ids = set(scheduled)
         if self.schedules.default.enabled:
-            guild_ids |= set(await self.guilds.known_guild_ids())
+            guild_ids |= set(known)
         shards = self.core.settings.shards
         return sorted(guild_id for guild_id in guild_ids if shards.owns(guild_id))
 
     async def _start(self) -> None:
-        for guild_id in await self.guild_ids():
-            await self.sync(guild_id)
+        # Every guild's settings and this post's schedules in two reads, not two per guild
+        # and step: a process serving 500 guilds took tens of seconds to be ready.
+        stored = await self.guilds.all_settings()
+        async with self.core.store.connect() as conn:
+            schedules = await self.schedules.load_all(conn)
+        plans = [
+            (
+                guild_id,
+                schedules.get(guild_id, self.schedules.default),
+                stored.get(guild_id) or await self.guilds.settings(guild_id),
+            )
+            for guild_id in self._owned(schedules, stored)
+        ]
+        now = self.core.clock.now()
+        keys = [missed[2] for plan in plans if (missed := self._last_fire(*plan, now))]
+        async with self.core.store.connect() as conn:
+            ledger_rows = await ledger.get_many(conn, keys)
+        for guild_id, schedule, settings in plans:
+            self._schedule_job(guild_id, schedule, settings)
             try:
-                await self.catch_up(guild_id)
+                await self._catch_up(guild_id, schedule, settings, ledger_rows)
             except Exception:
                 log.exception("%s catch-up failed for guild %s", self.kind, guild_id)
 
     async def catch_up(self, guild_id: int) -> PostResult | None:
         schedule = await self.schedule(guild_id)
-        settings = await self.guilds.settings(guild_id)
+        return await self._catch_up(guild_id, schedule, await self.guilds.settings(guild_id))
+
+    def _last_fire(
+        self, guild_id: int, schedule: PostSchedule, settings: GuildSettingsView, now: datetime
+    ) -> tuple[datetime, date, str] | None:
+        """The post's latest fire at `now`, its guild-local day and ledger key (None: the
+        guild does not post it)."""
         if not schedule.enabled or settings.channels[self.channel] is None:
             return None
         zone = resolve_zone(None, settings.timezone)
-        now = self.core.clock.now()
         last = latest_fire(now, schedule.post_time, zone, schedule.weekdays)
         day = local_date(last, zone)
-        key = self.key(guild_id, day)
-        async with self.core.store.connect() as conn:
-            existing = await ledger.get(conn, key)
+        return last, day, self.key(guild_id, day)
+
+    async def _catch_up(
+        self,
+        guild_id: int,
+        schedule: PostSchedule,
+        settings: GuildSettingsView,
+        ledger_rows: Mapping[str, dict[str, Any]] | None = None,
+    ) -> PostResult | None:
+        """`ledger_rows`: the stored deliveries of the keys in question, when the caller
+        read them already (start-up reads every guild's at once)."""
+        now = self.core.clock.now()
+        missed = self._last_fire(guild_id, schedule, settings, now)
+        if missed is None:
+            return None
+        last, day, key = missed
+        if ledger_rows is None:
+            async with self.core.store.connect() as conn:
+                existing = await ledger.get(conn, key)
+        else:
+            existing = ledger_rows.get(key)
         if existing is not None and not ledger.claimable(existing, now):
             return None
         grace = timedelta(hours=self.core.settings.catchup_grace_hours)

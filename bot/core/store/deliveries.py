@@ -11,6 +11,7 @@ mid-send), and a process that restarts retries its own claims at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -115,6 +116,16 @@ async def record_skip(
 async def get(conn: AsyncConnection, key: str) -> dict[str, Any] | None:
     row = (await conn.execute(select(deliveries).where(deliveries.c.key == key))).first()
     return dict(row._mapping) if row else None
+
+
+async def get_many(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stored deliveries of `keys`, by key (keys never claimed are absent); read 500
+    keys a statement (start-up asks for every guild's last post at once)."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), 500):
+        chunk = select(deliveries).where(deliveries.c.key.in_(keys[start : start + 500]))
+        found.update({row.key: dict(row._mapping) for row in await conn.execute(chunk)})
+    return found
 
 
 async def requeue_interrupted(conn: AsyncConnection, claimant: Claimant, now: datetime) -> int:

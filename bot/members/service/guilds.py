@@ -60,6 +60,12 @@ class GuildService:
             row = await guild_rows.get(conn, guild_id)
         return GuildSettings.from_row(row) if row else GuildSettings.default(guild_id)
 
+    async def all_settings(self) -> dict[int, GuildSettings]:
+        """Every guild with stored settings, read at once (what start-up schedules from)."""
+        async with self.store.connect() as conn:
+            rows = await guild_rows.all_rows(conn)
+        return {row["guild_id"]: GuildSettings.from_row(row) for row in rows}
+
     async def known_guild_ids(self) -> list[int]:
         """Every guild with stored settings."""
         async with self.store.connect() as conn:
