@@ -20,7 +20,7 @@ last time for that pitfall (when the catalog has another).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
@@ -352,6 +352,24 @@ def evaluate(
     alone = isolation(signals.study_days, signals.community_events, t)
     found.append(within_history(alone, t.isolation_days, known))
     return [d for d in found if d.fires]
+
+
+def evaluate_members(
+    signals: Mapping[int, MemberSignals],
+    projects: Mapping[int, ProjectFactsLike],
+    departed: Collection[int],
+    t: PitfallThresholds,
+) -> tuple[int, list[tuple[int, Detection]]]:
+    """Every member with numbers or a project, except the `departed`, in id order: how many
+    were evaluated, and each one's detections (`evaluate`). Pure and self-contained, so the
+    sweep hands a whole chunk of members to a worker thread at once."""
+    user_ids = sorted((signals.keys() | projects.keys()).difference(departed))
+    nothing = MemberSignals()
+    found: list[tuple[int, Detection]] = []
+    for user_id in user_ids:
+        detections = evaluate(signals.get(user_id, nothing), projects.get(user_id), t)
+        found.extend((user_id, detection) for detection in detections)
+    return len(user_ids), found
 
 
 # --- welcome back (a friendly nudge, not a pitfall) ------------------------------------

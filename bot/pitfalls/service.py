@@ -1,8 +1,9 @@
 """Pitfall detection sweep and nudges that do not spam (issue 9).
 
 Once a day per guild (10:00 guild time, job `pitfalls:<guild_id>`) `sweep()` aggregates every
-member with a few set-based queries, applies the four rules of `bot.pitfalls.rules`, records
-each detection with its evidence, and then sends at most a few nudges under the policy:
+member with a few set-based queries per range of members, applies the four rules of
+`bot.pitfalls.rules` to each range in a worker thread, records each detection with its
+evidence (`bot.pitfalls.assess`), and then sends at most a few nudges under the policy:
 the same pitfall at most once per 7 days, at most 2 per member per rolling week (one per
 sweep), nothing for a muted pitfall, never the same text twice in a row.
 
@@ -33,18 +34,17 @@ from bot.core.scheduling.ledger import Delivered
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import GuildService, Notifier
 from bot.pitfalls import store as rows
+from bot.pitfalls.assess import assess_guild
 from bot.pitfalls.rules import (
     FEEDBACK_CHOICES,
     HISTORY_DAYS,
     NOT_FOR_ME,
     SWEEP_TIME,
     Detection,
-    MemberSignals,
     NudgePolicy,
     PitfallConfig,
     PitfallFlag,
     SentNudge,
-    evaluate,
     in_pitfall_order,
     mute_until,
     next_nudge_id,
@@ -245,23 +245,20 @@ class PitfallService:
             return SweepResult(guild_id, now, 0, 0, 0, 0.0, skipped=True)
         t = config.thresholds
         async with self.core.store.begin() as conn:
-            signals = await rows.sweep_guild(conn, guild_id, now, t)
-            projects = await rows.project_facts(conn, guild_id, now)
-            gone = await rows.departed(conn, guild_id)
-            found: list[tuple[int, Detection]] = []
-            async for user_id in paced(sorted((set(signals) | set(projects)) - gone)):
-                member = signals.get(user_id) or MemberSignals()
-                found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
-            evaluated = len((set(signals) | set(projects)) - gone)
-            sweep_id, detection_ids = await rows.record_sweep(conn, guild_id, now, evaluated, found)
+            sweep_id = await rows.start_sweep(conn, guild_id, now)
+            # Chunk by chunk: read, rules in a worker thread, detections recorded.
+            assessed = await assess_guild(conn, guild_id, now, t, sweep_id=sweep_id)
+            evaluated, found = assessed.evaluated, assessed.found
+            await rows.count_sweep(conn, sweep_id, evaluated, len(found))
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
             returning = await rows.returning_members(conn, guild_id, now)
         welcomes = [
             (user_id, detection)
             for user_id, (days_away, best) in returning.items()
-            if user_id not in gone and (detection := welcome_back(days_away, best)).fires
+            if user_id not in assessed.departed
+            and (detection := welcome_back(days_away, best)).fires
         ]
-        sent = await self._deliver(guild_id, now, found + welcomes, detection_ids)
+        sent = await self._deliver(guild_id, now, found + welcomes, assessed.detection_ids)
         seconds = perf.perf_counter() - started
         async with self.core.store.begin() as conn:
             await rows.finish_sweep(conn, sweep_id, seconds, sent)

@@ -97,3 +97,15 @@ ix_activity_pitfall_sweep = Index(
     activity.c.minutes,
     activity.c.local_date,
 )
+
+# The chunked sweep reads one range of members at a time (migration 0013): led by the member,
+# a range is one contiguous slice of the index, already in GROUP BY order.
+ix_activity_pitfall_members = Index(
+    "ix_activity_pitfall_members",
+    activity.c.guild_id,
+    activity.c.user_id,
+    activity.c.occurred_at,
+    activity.c.kind,
+    activity.c.minutes,
+    activity.c.local_date,
+)

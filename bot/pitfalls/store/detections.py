@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import inserted_id
 from bot.pitfalls.rules import Detection, PitfallFlag
-from bot.pitfalls.store.batching import DETECTION_SLICE, STREAM_PARTITION
+from bot.pitfalls.store.batching import DETECTION_SLICE
 from bot.pitfalls.tables import pitfall_detections, pitfall_sweeps
 
 
@@ -23,6 +23,64 @@ class SweepRow:
     members_evaluated: int
 
 
+async def start_sweep(conn: AsyncConnection, guild_id: int, now: datetime) -> int:
+    """A new sweep row (its counts are filled in by `count_sweep` once every chunk is in)."""
+    new_sweep = insert(pitfall_sweeps).values(
+        guild_id=guild_id,
+        swept_at=now,
+        seconds=0.0,
+        members_evaluated=0,
+        detections=0,
+        nudges=0,
+    )
+    return await inserted_id(conn, new_sweep)
+
+
+async def record_detections(
+    conn: AsyncConnection,
+    guild_id: int,
+    sweep_id: int,
+    now: datetime,
+    detections: Sequence[tuple[int, Detection]],
+) -> dict[tuple[int, str], int]:
+    """Store detections of a sweep; returns (member, pitfall) -> detection id.
+
+    Set-based: one multi-row INSERT ... RETURNING per slice of `DETECTION_SLICE`, so the ids
+    come back with the insert (no read-back query) and binding 100k detections never holds
+    the event loop in one go.
+    """
+    ids: dict[tuple[int, str], int] = {}
+    statement = insert(pitfall_detections).returning(
+        pitfall_detections.c.id, pitfall_detections.c.user_id, pitfall_detections.c.pitfall
+    )
+    for start in range(0, len(detections), DETECTION_SLICE):
+        rows = [
+            {
+                "guild_id": guild_id,
+                "sweep_id": sweep_id,
+                "user_id": user_id,
+                "pitfall": d.pitfall,
+                "evidence": d.evidence,
+                "detected_at": now,
+            }
+            for user_id, d in detections[start : start + DETECTION_SLICE]
+        ]
+        for row_id, user_id, pitfall in await conn.execute(statement, rows):
+            ids[(int(user_id), str(pitfall))] = int(row_id)
+        await asyncio.sleep(0)
+    return ids
+
+
+async def count_sweep(
+    conn: AsyncConnection, sweep_id: int, members_evaluated: int, detections: int
+) -> None:
+    await conn.execute(
+        update(pitfall_sweeps)
+        .where(pitfall_sweeps.c.id == sweep_id)
+        .values(members_evaluated=members_evaluated, detections=detections)
+    )
+
+
 async def record_sweep(
     conn: AsyncConnection,
     guild_id: int,
@@ -30,44 +88,10 @@ async def record_sweep(
     members_evaluated: int,
     detections: Sequence[tuple[int, Detection]],
 ) -> tuple[int, dict[tuple[int, str], int]]:
-    """Store a sweep and its detections; returns the sweep id and (member, pitfall) -> id."""
-    new_sweep = insert(pitfall_sweeps).values(
-        guild_id=guild_id,
-        swept_at=now,
-        seconds=0.0,
-        members_evaluated=members_evaluated,
-        detections=len(detections),
-        nudges=0,
-    )
-    sweep_id = await inserted_id(conn, new_sweep)
-    # In slices, so binding 100k detections does not hold the event loop in one go.
-    for start in range(0, len(detections), DETECTION_SLICE):
-        await conn.execute(
-            insert(pitfall_detections),
-            [
-                {
-                    "guild_id": guild_id,
-                    "sweep_id": sweep_id,
-                    "user_id": user_id,
-                    "pitfall": d.pitfall,
-                    "evidence": d.evidence,
-                    "detected_at": now,
-                }
-                for user_id, d in detections[start : start + DETECTION_SLICE]
-            ],
-        )
-        await asyncio.sleep(0)
-    ids: dict[tuple[int, str], int] = {}
-    stream = await conn.stream(
-        select(
-            pitfall_detections.c.id, pitfall_detections.c.user_id, pitfall_detections.c.pitfall
-        ).where(
-            pitfall_detections.c.guild_id == guild_id,
-            pitfall_detections.c.sweep_id == sweep_id,
-        )
-    )
-    async for partition in stream.partitions(STREAM_PARTITION):
-        ids.update(((int(r.user_id), str(r.pitfall)), int(r.id)) for r in partition)
+    """Store a sweep and its detections at once; returns the sweep id and the detection ids."""
+    sweep_id = await start_sweep(conn, guild_id, now)
+    ids = await record_detections(conn, guild_id, sweep_id, now, detections)
+    await count_sweep(conn, sweep_id, members_evaluated, len(detections))
     return sweep_id, ids
 
 

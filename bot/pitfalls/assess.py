@@ -1,0 +1,67 @@
+"""The sweep's first stage for one guild: read every member a chunk at a time, run the rules
+on each chunk in a worker thread, and record each chunk's detections as it goes.
+
+The stages overlap: while a worker thread evaluates chunk i (pure Python, `evaluate_members`),
+the event loop reads chunk i+1 from the database and records chunk i-1's detections. No
+step holds the event loop for more than one chunk's rows (`SWEEP_CHUNK` members).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.pitfalls import store as rows
+from bot.pitfalls.rules import Detection, PitfallThresholds, evaluate_members
+
+Found = list[tuple[int, Detection]]
+
+
+@dataclass
+class Assessment:
+    """What the rules found in a guild (members in id order)."""
+
+    evaluated: int = 0
+    found: Found = field(default_factory=list)
+    #: Members who left the guild (never evaluated, never nudged).
+    departed: set[int] = field(default_factory=set)
+    #: (member, pitfall) -> detection id, when the detections were recorded.
+    detection_ids: dict[tuple[int, str], int] = field(default_factory=dict)
+
+
+async def assess_guild(
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    t: PitfallThresholds,
+    *,
+    sweep_id: int | None = None,
+    size: int = rows.SWEEP_CHUNK,
+) -> Assessment:
+    """Every member of the guild through the rules; with `sweep_id`, each chunk's detections
+    are recorded under that sweep as soon as the chunk is evaluated."""
+    out = Assessment()
+    pending: asyncio.Future[tuple[int, Found]] | None = None
+
+    async def settle(job: asyncio.Future[tuple[int, Found]]) -> None:
+        evaluated, found = await job
+        out.evaluated += evaluated
+        out.found += found
+        if sweep_id is not None and found:
+            ids = await rows.record_detections(conn, guild_id, sweep_id, now, found)
+            out.detection_ids.update(ids)
+
+    async for chunk in rows.sweep_chunks(conn, guild_id, now, t, size):
+        out.departed |= chunk.departed
+        job = asyncio.ensure_future(
+            asyncio.to_thread(evaluate_members, chunk.signals, chunk.projects, chunk.departed, t)
+        )
+        if pending is not None:
+            await settle(pending)
+        pending = job
+    if pending is not None:
+        await settle(pending)
+    return out
