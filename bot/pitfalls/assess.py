@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.pitfalls import store as rows
-from bot.pitfalls.rules import Detection, PitfallThresholds, evaluate_members
+from bot.pitfalls.rules import Finding, PitfallThresholds, evaluate_members
 
-Found = list[tuple[int, Detection]]
+Found = list[Finding]
 
 
 @dataclass
@@ -56,9 +56,7 @@ async def assess_guild(
 
     async for chunk in rows.sweep_chunks(conn, guild_id, now, t, size):
         out.departed |= chunk.departed
-        job = asyncio.ensure_future(
-            asyncio.to_thread(evaluate_members, chunk.signals, chunk.projects, chunk.departed, t)
-        )
+        job = asyncio.ensure_future(asyncio.to_thread(evaluate_members, chunk.members(), t))
         if pending is not None:
             await settle(pending)
         pending = job

@@ -20,7 +20,8 @@ last time for that pitfall (when the catalog has another).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
@@ -354,22 +355,37 @@ def evaluate(
     return [d for d in found if d.fires]
 
 
+#: A rule that fired for a member, compact: (member, pitfall, evidence as JSON text). Plain
+#: numbers and strings, which the garbage collector does not track: a sweep's 100k findings
+#: held until delivery do not trigger full collections that stop the event loop, and the
+#: evidence is encoded once, in the worker thread, for the detection row too.
+Finding = tuple[int, str, str]
+
+
 def evaluate_members(
-    signals: Mapping[int, MemberSignals],
-    projects: Mapping[int, ProjectFactsLike],
-    departed: Collection[int],
-    t: PitfallThresholds,
-) -> tuple[int, list[tuple[int, Detection]]]:
-    """Every member with numbers or a project, except the `departed`, in id order: how many
-    were evaluated, and each one's detections (`evaluate`). Pure and self-contained, so the
-    sweep hands a whole chunk of members to a worker thread at once."""
-    user_ids = sorted((signals.keys() | projects.keys()).difference(departed))
-    nothing = MemberSignals()
-    found: list[tuple[int, Detection]] = []
-    for user_id in user_ids:
-        detections = evaluate(signals.get(user_id, nothing), projects.get(user_id), t)
-        found.extend((user_id, detection) for detection in detections)
-    return len(user_ids), found
+    members: Iterable[tuple[int, MemberSignals, ProjectFactsLike | None]], t: PitfallThresholds
+) -> tuple[int, list[Finding]]:
+    """`evaluate` for each (member, numbers, project) in turn: how many members were
+    evaluated, and what fired, in the given order. Pure and self-contained, so the sweep
+    hands a whole chunk of members to a worker thread."""
+    evaluated = 0
+    found: list[Finding] = []
+    for user_id, signals, project in members:
+        evaluated += 1
+        for detection in evaluate(signals, project, t):
+            found.append((user_id, detection.pitfall, finding_evidence(detection.evidence)))
+    return evaluated, found
+
+
+def finding_evidence(evidence: Evidence) -> str:
+    """Evidence as a `Finding` holds it (JSON text; keys in the rule's order)."""
+    return json.dumps(evidence)
+
+
+def finding_detection(finding: Finding) -> Detection:
+    """The `Detection` a finding stands for (it fired)."""
+    _user_id, pitfall, evidence = finding
+    return Detection(pitfall, True, json.loads(evidence))
 
 
 # --- welcome back (a friendly nudge, not a pitfall) ------------------------------------

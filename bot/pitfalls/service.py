@@ -20,6 +20,8 @@ import logging
 import time as perf
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Protocol
 
 import discord
@@ -41,10 +43,13 @@ from bot.pitfalls.rules import (
     NOT_FOR_ME,
     SWEEP_TIME,
     Detection,
+    Finding,
     NudgePolicy,
     PitfallConfig,
     PitfallFlag,
     SentNudge,
+    finding_detection,
+    finding_evidence,
     in_pitfall_order,
     mute_until,
     next_nudge_id,
@@ -252,8 +257,8 @@ class PitfallService:
             await rows.count_sweep(conn, sweep_id, evaluated, len(found))
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
             returning = await rows.returning_members(conn, guild_id, now)
-        welcomes = [
-            (user_id, detection)
+        welcomes: list[Finding] = [
+            (user_id, detection.pitfall, finding_evidence(detection.evidence))
             for user_id, (days_away, best) in returning.items()
             if user_id not in assessed.departed
             and (detection := welcome_back(days_away, best)).fires
@@ -279,15 +284,14 @@ class PitfallService:
         self,
         guild_id: int,
         now: datetime,
-        found: list[tuple[int, Detection]],
+        found: list[Finding],
         detection_ids: dict[tuple[int, str], int],
     ) -> int:
-        by_member: dict[int, list[Detection]] = {}
-        async for user_id, detection in paced(found):
-            by_member.setdefault(user_id, []).append(detection)
-        if not by_member:
+        # Stable: a member's findings keep their order (pitfalls in rule order, then welcome).
+        found = sorted(found, key=itemgetter(0))
+        user_ids = sorted({finding[0] for finding in found})
+        if not user_ids:
             return 0
-        user_ids = sorted(by_member)
         async with self.core.store.connect() as conn:
             prefs = await rows.nudge_prefs(conn, guild_id, user_ids)
             history = await rows.sent_nudges(
@@ -298,13 +302,13 @@ class PitfallService:
         guild_zone = resolve_zone(None, (await self.guilds.settings(guild_id)).timezone)
         today = local_date(now, guild_zone)
         sent = 0
-        async for user_id in paced(user_ids):
+        async for user_id, findings in paced(groupby(found, key=itemgetter(0))):
             member_prefs = prefs.get(user_id)
             mode = member_prefs.nudge_mode if member_prefs else "inbox"
             if mode == "off":
                 continue
             past = [entry for entry, channel in history.get(user_id, []) if channel != "pending"]
-            detections = {d.pitfall: d for d in by_member[user_id]}
+            detections = {d.pitfall: d for d in map(finding_detection, findings)}
             chosen = plan_nudges(detections, past, mutes.get(user_id, {}), now, self.policy)
             for pitfall in chosen:
                 nudge = _pick(catalog.nudges_for(pitfall), past, guild_id, user_id, today)

@@ -18,7 +18,6 @@ from bot.pitfalls.store.detections import (
     finish_sweep,
     latest_sweep,
     record_detections,
-    record_sweep,
     start_sweep,
 )
 from bot.pitfalls.store.facts import (
@@ -89,7 +88,6 @@ __all__ = [
     "project_facts",
     "read_chunk",
     "record_detections",
-    "record_sweep",
     "returning_members",
     "save_settings",
     "sent_nudges",

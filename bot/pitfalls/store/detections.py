@@ -7,13 +7,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, Dialect, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import TypeDecorator
 
 from bot.core.store.rows import inserted_id
-from bot.pitfalls.rules import Detection, PitfallFlag
+from bot.pitfalls.rules import Finding, PitfallFlag
 from bot.pitfalls.store.batching import DETECTION_SLICE
 from bot.pitfalls.tables import pitfall_detections, pitfall_sweeps
+
+
+class EncodedJSON(TypeDecorator[str]):
+    """A value for a JSON column that is JSON text already (a `Finding`'s evidence, encoded
+    in the sweep's worker thread): bound as it is, typed as the column's JSON."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ async def record_detections(
     guild_id: int,
     sweep_id: int,
     now: datetime,
-    detections: Sequence[tuple[int, Detection]],
+    detections: Sequence[Finding],
 ) -> dict[tuple[int, str], int]:
     """Store detections of a sweep; returns (member, pitfall) -> detection id.
 
@@ -50,8 +62,12 @@ async def record_detections(
     the event loop in one go.
     """
     ids: dict[tuple[int, str], int] = {}
-    statement = insert(pitfall_detections).returning(
-        pitfall_detections.c.id, pitfall_detections.c.user_id, pitfall_detections.c.pitfall
+    statement = (
+        insert(pitfall_detections)
+        .values(evidence=bindparam("evidence", type_=EncodedJSON()))
+        .returning(
+            pitfall_detections.c.id, pitfall_detections.c.user_id, pitfall_detections.c.pitfall
+        )
     )
     for start in range(0, len(detections), DETECTION_SLICE):
         rows = [
@@ -59,11 +75,11 @@ async def record_detections(
                 "guild_id": guild_id,
                 "sweep_id": sweep_id,
                 "user_id": user_id,
-                "pitfall": d.pitfall,
-                "evidence": d.evidence,
+                "pitfall": pitfall,
+                "evidence": evidence,
                 "detected_at": now,
             }
-            for user_id, d in detections[start : start + DETECTION_SLICE]
+            for user_id, pitfall, evidence in detections[start : start + DETECTION_SLICE]
         ]
         for row_id, user_id, pitfall in await conn.execute(statement, rows):
             ids[(int(user_id), str(pitfall))] = int(row_id)
@@ -79,20 +95,6 @@ async def count_sweep(
         .where(pitfall_sweeps.c.id == sweep_id)
         .values(members_evaluated=members_evaluated, detections=detections)
     )
-
-
-async def record_sweep(
-    conn: AsyncConnection,
-    guild_id: int,
-    now: datetime,
-    members_evaluated: int,
-    detections: Sequence[tuple[int, Detection]],
-) -> tuple[int, dict[tuple[int, str], int]]:
-    """Store a sweep and its detections at once; returns the sweep id and the detection ids."""
-    sweep_id = await start_sweep(conn, guild_id, now)
-    ids = await record_detections(conn, guild_id, sweep_id, now, detections)
-    await count_sweep(conn, sweep_id, members_evaluated, len(detections))
-    return sweep_id, ids
 
 
 async def finish_sweep(conn: AsyncConnection, sweep_id: int, seconds: float, nudges: int) -> None:

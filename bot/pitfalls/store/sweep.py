@@ -11,20 +11,19 @@ on the member key), and each range is read with a handful of short queries:
 
 The ranges together cover every id (`MemberRange.split`), including activity of ids without
 a member row, so the chunks add up to the whole guild. Each query is short and returns at
-most a chunk's rows, so neither the database nor the event loop is held for long; turning
-rows into `MemberSignals` happens in a worker thread. `member_signals_reference`
+most a chunk's rows, so neither the database nor the event loop is held for long; the rules
+turn a chunk into `MemberSignals` in a worker thread. `member_signals_reference`
 (`bot.pitfalls.store.reference`) is the one-member oracle the tests compare against.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, case, distinct, func, select
+from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import PRACTICE_KINDS, THEORY_KINDS, activity
@@ -34,18 +33,60 @@ from bot.pitfalls.rules import MemberSignals, PitfallThresholds, ProjectFactsLik
 from bot.pitfalls.store.batching import SWEEP_CHUNK
 from bot.pitfalls.store.facts import community_days, member_facts, project_facts
 
+#: One member's row of the single pass: user id, course minutes, project minutes, project
+#: rows, study days, community rows, theory minutes, practice minutes.
+Totals = tuple[int, int, int, int, int, int, int, int]
+
 
 @dataclass(frozen=True)
 class SweepChunk:
-    """What the sweep read for one range of members: the rules' whole input for them."""
+    """What the sweep read for one range of members: the rules' whole input for them.
+
+    Kept as plain tuples and dicts of numbers (which the garbage collector does not track)
+    and turned into `MemberSignals` one member at a time (`members`): a chunk alive while
+    the next is read does not fill the collector's oldest generation.
+    """
 
     users: MemberRange
-    #: Members with activity in any rule's window -> their numbers.
-    signals: dict[int, MemberSignals]
+    #: The single pass's rows, in id order (members with activity in any rule's window).
+    totals: list[Totals]
+    #: Members -> days with community activity (the progress feature's counters).
+    community: dict[int, int]
+    #: Members first known inside the longest window -> whole days known.
+    history: dict[int, int]
     #: Members with an active project -> their most stuck one.
     projects: dict[int, ProjectFactsLike]
     #: Members of the range who left the guild: never evaluated.
     departed: frozenset[int]
+
+    def signal(self, row: Totals) -> MemberSignals:
+        """One member's numbers from their row of the single pass."""
+        user_id, course, project, events, days, social, theory, practice = row
+        return MemberSignals(
+            course_minutes=course,
+            project_minutes=project,
+            project_events=events,
+            study_days=days,
+            # Either source is enough to say "not isolated"; the larger is the better count.
+            community_events=max(social, self.community.get(user_id, 0)),
+            theory_minutes=theory,
+            practice_minutes=practice,
+            history_days=self.history.get(user_id),
+        )
+
+    def signals(self) -> dict[int, MemberSignals]:
+        """Every member with activity in any rule's window -> their numbers."""
+        return {row[0]: self.signal(row) for row in self.totals}
+
+    def members(self) -> Iterator[tuple[int, MemberSignals, ProjectFactsLike | None]]:
+        """The rules' input, member by member in id order: everyone with numbers or an active
+        project, except the departed (a member with a project only has all-zero numbers)."""
+        rows = {row[0]: row for row in self.totals}
+        nothing = MemberSignals()
+        for user_id in sorted((rows.keys() | self.projects.keys()) - self.departed):
+            row = rows.get(user_id)
+            signals = nothing if row is None else self.signal(row)
+            yield user_id, signals, self.projects.get(user_id)
 
 
 async def member_edges(conn: AsyncConnection, guild_id: int, size: int) -> list[int]:
@@ -109,37 +150,19 @@ def _single_pass(
     )
 
 
-def chunk_signals(
-    totals: Sequence[Row[Any]], community: dict[int, int], history: dict[int, int]
-) -> dict[int, MemberSignals]:
-    """The single pass's rows as `MemberSignals` (run in a worker thread: pure Python)."""
-    out: dict[int, MemberSignals] = {}
-    for user_id, course, project, events, days, social, theory, practice in totals:
-        member = int(user_id)
-        out[member] = MemberSignals(
-            course_minutes=int(course),
-            project_minutes=int(project),
-            project_events=int(events),
-            study_days=int(days),
-            # Either source is enough to say "not isolated"; the larger is the better count.
-            community_events=max(int(social), community.get(member, 0)),
-            theory_minutes=int(theory),
-            practice_minutes=int(practice),
-            history_days=history.get(member),
-        )
-    return out
-
-
 async def read_chunk(
     conn: AsyncConnection, guild_id: int, now: datetime, t: PitfallThresholds, users: MemberRange
 ) -> SweepChunk:
     """Everything the rules need for the members of `users` (a few short queries)."""
-    totals = (await conn.execute(_single_pass(guild_id, now, t, users))).all()
+    result = await conn.execute(_single_pass(guild_id, now, t, users))
+    totals: list[Totals] = [
+        (int(u), int(c), int(p), int(e), int(d), int(s), int(th), int(pr))
+        for u, c, p, e, d, s, th, pr in result.tuples()
+    ]
     community = await community_days(conn, guild_id, now, t.isolation_days, users=users)
     history, departed = await member_facts(conn, guild_id, now, t.longest_window(), users)
     projects = await project_facts(conn, guild_id, now, users)
-    signals = await asyncio.to_thread(chunk_signals, totals, community, history)
-    return SweepChunk(users, signals, projects, frozenset(departed))
+    return SweepChunk(users, totals, community, history, projects, frozenset(departed))
 
 
 async def sweep_chunks(
@@ -164,5 +187,5 @@ async def sweep_guild(
     """Every member with activity in any rule's window -> their numbers (all chunks)."""
     signals: dict[int, MemberSignals] = {}
     async for chunk in sweep_chunks(conn, guild_id, now, t, size):
-        signals.update(chunk.signals)
+        signals.update(chunk.signals())
     return signals
