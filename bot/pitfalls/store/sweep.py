@@ -32,10 +32,13 @@ from bot.core.store.schema import members
 from bot.pitfalls.rules import MemberSignals, PitfallThresholds, ProjectFactsLike
 from bot.pitfalls.store.batching import SWEEP_CHUNK
 from bot.pitfalls.store.facts import community_days, member_facts, project_facts
+from bot.projects.api import ProjectFacts
 
 #: One member's row of the single pass: user id, course minutes, project minutes, project
 #: rows, study days, community rows, theory minutes, practice minutes.
 Totals = tuple[int, int, int, int, int, int, int, int]
+#: A member's most stuck project: `ProjectFacts`' fields in order.
+ProjectRow = tuple[str, int, int, bool, bool, int]
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,8 @@ class SweepChunk:
     community: dict[int, int]
     #: Members first known inside the longest window -> whole days known.
     history: dict[int, int]
-    #: Members with an active project -> their most stuck one.
-    projects: dict[int, ProjectFactsLike]
+    #: Members with an active project -> their most stuck one (`ProjectFacts` as a tuple).
+    projects: dict[int, ProjectRow]
     #: Members of the range who left the guild: never evaluated.
     departed: frozenset[int]
 
@@ -86,7 +89,8 @@ class SweepChunk:
         for user_id in sorted((rows.keys() | self.projects.keys()) - self.departed):
             row = rows.get(user_id)
             signals = nothing if row is None else self.signal(row)
-            yield user_id, signals, self.projects.get(user_id)
+            project = self.projects.get(user_id)
+            yield user_id, signals, None if project is None else ProjectFacts(*project)
 
 
 async def member_edges(conn: AsyncConnection, guild_id: int, size: int) -> list[int]:
@@ -161,7 +165,17 @@ async def read_chunk(
     ]
     community = await community_days(conn, guild_id, now, t.isolation_days, users=users)
     history, departed = await member_facts(conn, guild_id, now, t.longest_window(), users)
-    projects = await project_facts(conn, guild_id, now, users)
+    projects = {
+        user_id: (
+            f.project_title,
+            f.project_age_days,
+            f.days_since_progress,
+            f.shipped_anything,
+            f.stale,
+            f.target_moves,
+        )
+        for user_id, f in (await project_facts(conn, guild_id, now, users)).items()
+    }
     return SweepChunk(users, totals, community, history, projects, frozenset(departed))
 
 
