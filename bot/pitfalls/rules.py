@@ -204,7 +204,8 @@ def within_history(detection: Detection, window_days: int, history_days: int | N
     two days called fourteen), and its `days` is the span looked at."""
     span = history_span(window_days, history_days)
     evidence = {**detection.evidence, "days": span}
-    return replace(detection, fires=detection.fires and span == window_days, evidence=evidence)
+    # Built directly rather than with `dataclasses.replace`: a sweep calls this 300k times.
+    return Detection(detection.pitfall, detection.fires and span == window_days, evidence)
 
 
 @dataclass(frozen=True)
@@ -344,14 +345,17 @@ def evaluate(
         signals.course_minutes, signals.project_minutes, signals.project_events, t
     )
     gap = theory_practice_gap(signals.theory_minutes, signals.practice_minutes, t)
-    found = [
-        within_history(tutorial, t.tutorial_days, known),
-        within_history(gap, t.gap_days, known),
-    ]
+    alone = isolation(signals.study_days, signals.community_events, t)
+    # `within_history` can only stop a detection from firing: only fired ones need it.
+    found = []
+    if tutorial.fires:
+        found.append(within_history(tutorial, t.tutorial_days, known))
+    if gap.fires:
+        found.append(within_history(gap, t.gap_days, known))
     if project is not None:
         found.append(perfectionism(project, t))
-    alone = isolation(signals.study_days, signals.community_events, t)
-    found.append(within_history(alone, t.isolation_days, known))
+    if alone.fires:
+        found.append(within_history(alone, t.isolation_days, known))
     return [d for d in found if d.fires]
 
 
