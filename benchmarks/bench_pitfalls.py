@@ -6,7 +6,7 @@ Both evaluators are the pitfall feature's own:
   at a time (`sweep_chunks`: one single-pass aggregate, the community counters, the member
   rows and the project facts per range), the rules of each chunk in a worker thread while
   the next chunk is read — the first stage of `PitfallService.sweep()`, before nudges are
-  delivered (with `record`, each chunk's detections are recorded too, as the service does);
+  delivered (with `record`, the detections are then recorded, as the service does);
 - member by member: `member_signals_reference` (one query per member, the store test's
   oracle) + `evaluate` per member — the naive design.
 
@@ -50,8 +50,9 @@ async def shipped(store: Any, guild_id: int, *, record: bool = False) -> Any:
 
     async with store.engine.connect() as conn:
         transaction = await conn.begin()
-        sweep_id = await rows.start_sweep(conn, guild_id, NOW) if record else None
-        assessed = await assess_guild(conn, guild_id, NOW, PitfallThresholds(), sweep_id=sweep_id)
+        assessed = await assess_guild(conn, guild_id, NOW, PitfallThresholds())
+        if record:
+            await rows.record_sweep(conn, guild_id, NOW, assessed.evaluated, assessed.found)
         await transaction.rollback()
     return assessed
 
@@ -77,15 +78,14 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
     async def read(conn: Any) -> list[Any]:
         return [chunk async for chunk in rows.sweep_chunks(conn, guild_id, NOW, t)]
 
-    async def rules(chunks: list[Any]) -> list[list[Any]]:
-        return [
-            (await asyncio.to_thread(evaluate_members, chunk.members(), t))[1] for chunk in chunks
-        ]
+    async def rules(chunks: list[Any]) -> list[Any]:
+        found: list[Any] = []
+        for chunk in chunks:
+            found += (await asyncio.to_thread(evaluate_members, chunk.members(), t))[1]
+        return found
 
-    async def record(conn: Any, found: list[list[Any]]) -> None:
-        sweep_id = await rows.start_sweep(conn, guild_id, NOW)
-        for chunk_found in found:
-            await rows.record_detections(conn, guild_id, sweep_id, NOW, chunk_found)
+    async def record(conn: Any, found: list[Any]) -> None:
+        await rows.record_sweep(conn, guild_id, NOW, len(found), found)
 
     async with store.engine.connect() as conn:
         transaction = await conn.begin()
@@ -246,8 +246,8 @@ async def run(ctx: Context) -> list[Measurement]:
         ),
         Measurement(
             "sweep_record",
-            "the same sweep with its detections recorded (each chunk's, INSERT ... "
-            "RETURNING; rolled back after each run)",
+            "the same sweep with its detections recorded (record_sweep: INSERT ... "
+            "RETURNING in slices; rolled back after each run)",
             median(record_samples),
             "s",
             samples=record_samples,

@@ -1,9 +1,11 @@
-"""The sweep's first stage for one guild: read every member a chunk at a time, run the rules
-on each chunk in a worker thread, and record each chunk's detections as it goes.
+"""The sweep's first stage for one guild: read every member a chunk at a time and run the
+rules on each chunk in a worker thread.
 
 The stages overlap: while a worker thread evaluates chunk i (pure Python, `evaluate_members`),
-the event loop reads chunk i+1 from the database and records chunk i-1's detections. No
-step holds the event loop for more than one chunk's rows (`SWEEP_CHUNK` members).
+the event loop reads chunk i+1 from the database. No step holds the event loop for more than
+one chunk's rows (`SWEEP_CHUNK` members). Nothing is written here: the caller records the
+findings at the end (`record_sweep`), so on SQLite the write lock is not held while the
+guild is read.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ class Assessment:
     found: Found = field(default_factory=list)
     #: Members who left the guild (never evaluated, never nudged).
     departed: set[int] = field(default_factory=set)
-    #: (member, pitfall) -> detection id, when the detections were recorded.
-    detection_ids: dict[tuple[int, str], int] = field(default_factory=dict)
 
 
 async def assess_guild(
@@ -37,12 +37,9 @@ async def assess_guild(
     guild_id: int,
     now: datetime,
     t: PitfallThresholds,
-    *,
-    sweep_id: int | None = None,
     size: int = rows.SWEEP_CHUNK,
 ) -> Assessment:
-    """Every member of the guild through the rules; with `sweep_id`, each chunk's detections
-    are recorded under that sweep as soon as the chunk is evaluated."""
+    """Every member of the guild through the rules (members in id order)."""
     out = Assessment()
     pending: asyncio.Future[tuple[int, Found]] | None = None
 
@@ -50,9 +47,6 @@ async def assess_guild(
         evaluated, found = await job
         out.evaluated += evaluated
         out.found += found
-        if sweep_id is not None and found:
-            ids = await rows.record_detections(conn, guild_id, sweep_id, now, found)
-            out.detection_ids.update(ids)
 
     async for chunk in rows.sweep_chunks(conn, guild_id, now, t, size):
         out.departed |= chunk.departed

@@ -250,11 +250,10 @@ class PitfallService:
             return SweepResult(guild_id, now, 0, 0, 0, 0.0, skipped=True)
         t = config.thresholds
         async with self.core.store.begin() as conn:
-            sweep_id = await rows.start_sweep(conn, guild_id, now)
-            # Chunk by chunk: read, rules in a worker thread, detections recorded.
-            assessed = await assess_guild(conn, guild_id, now, t, sweep_id=sweep_id)
+            # Chunk by chunk: read, then the rules in a worker thread.
+            assessed = await assess_guild(conn, guild_id, now, t)
             evaluated, found = assessed.evaluated, assessed.found
-            await rows.count_sweep(conn, sweep_id, evaluated, len(found))
+            sweep_id, detection_ids = await rows.record_sweep(conn, guild_id, now, evaluated, found)
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
             returning = await rows.returning_members(conn, guild_id, now)
         welcomes: list[Finding] = [
@@ -263,7 +262,7 @@ class PitfallService:
             if user_id not in assessed.departed
             and (detection := welcome_back(days_away, best)).fires
         ]
-        sent = await self._deliver(guild_id, now, found + welcomes, assessed.detection_ids)
+        sent = await self._deliver(guild_id, now, found + welcomes, detection_ids)
         seconds = perf.perf_counter() - started
         async with self.core.store.begin() as conn:
             await rows.finish_sweep(conn, sweep_id, seconds, sent)

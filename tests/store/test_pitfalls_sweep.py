@@ -382,13 +382,11 @@ async def test_an_empty_guild_is_one_empty_chunk(store: Store) -> None:
 async def test_recorded_detections_return_their_ids(store: Store) -> None:
     found = [(7, "isolation", '{"days": 14, "study_days": 6, "community_events": 0}')]
     async with store.begin() as conn:
-        sweep_id = await rows.start_sweep(conn, GUILD, NOW)
-        ids = await rows.record_detections(conn, GUILD, sweep_id, NOW, found)
-        await rows.count_sweep(conn, sweep_id, 1, 1)
+        sweep_id, ids = await rows.record_sweep(conn, GUILD, NOW, 1, found)
         flags = await rows.detections_of(conn, GUILD, sweep_id, 7)
         latest = await rows.latest_sweep(conn, GUILD)
     assert list(ids) == [(7, "isolation")]
     assert [(f.pitfall, f.evidence) for f in flags] == [
         ("isolation", {"days": 14, "study_days": 6, "community_events": 0})
     ]
-    assert latest is not None and latest.members_evaluated == 1
+    assert latest is not None and (latest.id, latest.members_evaluated) == (sweep_id, 1)

@@ -13,12 +13,11 @@ from bot.pitfalls.rules import community_since
 from bot.pitfalls.store.batching import CHUNK, DETECTION_SLICE, STREAM_PARTITION, SWEEP_CHUNK
 from bot.pitfalls.store.detections import (
     SweepRow,
-    count_sweep,
     detections_of,
     finish_sweep,
     latest_sweep,
     record_detections,
-    start_sweep,
+    record_sweep,
 )
 from bot.pitfalls.store.facts import (
     NudgePrefs,
@@ -69,7 +68,6 @@ __all__ = [
     "community_days",
     "community_since",
     "configured_guild_ids",
-    "count_sweep",
     "delete_nudge",
     "departed",
     "detections_of",
@@ -88,13 +86,13 @@ __all__ = [
     "project_facts",
     "read_chunk",
     "record_detections",
+    "record_sweep",
     "returning_members",
     "save_settings",
     "sent_nudges",
     "set_feedback",
     "set_nudge_channel",
     "settings",
-    "start_sweep",
     "sweep_chunks",
     "sweep_guild",
 ]

@@ -35,17 +35,28 @@ class SweepRow:
     members_evaluated: int
 
 
-async def start_sweep(conn: AsyncConnection, guild_id: int, now: datetime) -> int:
-    """A new sweep row (its counts are filled in by `count_sweep` once every chunk is in)."""
+async def record_sweep(
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    members_evaluated: int,
+    detections: Sequence[Finding],
+) -> tuple[int, dict[tuple[int, str], int]]:
+    """Store a sweep and its detections; returns the sweep id and (member, pitfall) -> id.
+
+    Called once the whole guild is evaluated, so the sweep's writes (and on SQLite the write
+    lock) last only as long as the inserts, not the whole sweep.
+    """
     new_sweep = insert(pitfall_sweeps).values(
         guild_id=guild_id,
         swept_at=now,
         seconds=0.0,
-        members_evaluated=0,
-        detections=0,
+        members_evaluated=members_evaluated,
+        detections=len(detections),
         nudges=0,
     )
-    return await inserted_id(conn, new_sweep)
+    sweep_id = await inserted_id(conn, new_sweep)
+    return sweep_id, await record_detections(conn, guild_id, sweep_id, now, detections)
 
 
 async def record_detections(
@@ -85,16 +96,6 @@ async def record_detections(
             ids[(int(user_id), str(pitfall))] = int(row_id)
         await asyncio.sleep(0)
     return ids
-
-
-async def count_sweep(
-    conn: AsyncConnection, sweep_id: int, members_evaluated: int, detections: int
-) -> None:
-    await conn.execute(
-        update(pitfall_sweeps)
-        .where(pitfall_sweeps.c.id == sweep_id)
-        .values(members_evaluated=members_evaluated, detections=detections)
-    )
 
 
 async def finish_sweep(conn: AsyncConnection, sweep_id: int, seconds: float, nudges: int) -> None:
