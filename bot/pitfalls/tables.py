@@ -86,8 +86,8 @@ pitfall_mutes = Table(
     col.instant("created_at"),
 )
 
-# The sweep's GROUP BY queries read only these columns of `activity` in a guild and time
-# window: with them all in one index the database answers from the index alone.
+# Whole-guild reads of a time window (`/setup stats`, the returning members, the dashboard's
+# counts) read only these columns of `activity`: the database answers from the index alone.
 ix_activity_pitfall_sweep = Index(
     "ix_activity_pitfall_sweep",
     activity.c.guild_id,
