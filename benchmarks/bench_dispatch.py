@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.data import copy_dataset, database_url, sqlite_instant
+from benchmarks.data import sqlite_file, sqlite_instant
 from benchmarks.harness import Context, Measurement, median, time_runs
 from benchmarks.world import NOW
 
@@ -74,9 +74,10 @@ async def run(ctx: Context) -> list[Measurement]:
     # In --quick the per-row path (two transactions per row, ~1.5 ms) serves 500 rows and is
     # scaled to `due`; the full run serves all of them.
     per_row_due = min(due, 500) if ctx.quick else due
-    path = copy_dataset(ctx.data, ctx.scratch("dispatch.db"))
+    url = await ctx.database("dispatch")
+    path = sqlite_file(url)  # prepare() is sqlite3-only for now
     due_at = NOW - timedelta(seconds=30)
-    store = Store(database_url(path))
+    store = Store(url)
     try:
         counter = [0]
         users = ctx.layout.user_ids(due)

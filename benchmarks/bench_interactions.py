@@ -17,7 +17,6 @@ import asyncio
 import time
 from typing import Any
 
-from benchmarks.data import copy_dataset
 from benchmarks.harness import Context, Measurement, median, percentile
 from benchmarks.world import FAKE_MEMBERS, bot_factory, check_layout, new_sandbox
 
@@ -97,8 +96,7 @@ async def _one(sb: Any, member: Any, command: str, options: dict[str, Any]) -> t
 async def run(ctx: Context) -> list[Measurement]:
     samples_per_command = QUICK_SAMPLES if ctx.quick else FULL_SAMPLES
     samples_per_command = min(samples_per_command, FAKE_MEMBERS)
-    database = copy_dataset(ctx.data, ctx.scratch("interactions.db"))
-    sb = new_sandbox(bot_factory(database), timeout=60.0)
+    sb = new_sandbox(bot_factory(await ctx.database("interactions")), timeout=60.0)
     check_layout(sb, ctx.layout)
     results: list[Measurement] = []
     async with sb:

@@ -18,16 +18,13 @@ import contextlib
 import gc
 import logging
 import random
-import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from benchmarks.data import GUILD_ZONE, copy_dataset, database_url
 from benchmarks.harness import (
     Context,
     LagMonitor,
@@ -36,18 +33,23 @@ from benchmarks.harness import (
     rss_mb,
     time_runs,
 )
+from benchmarks.synthetic import GUILD_ZONE
 from benchmarks.world import NOW
 
 DAY_KIND = "bench-day"
 DUE_AT_ONCE = 10_000
 
 
-def member_zones(path: Path) -> list[tuple[int, int, str]]:
-    con = sqlite3.connect(path)
-    try:
-        rows = con.execute("SELECT guild_id, user_id, timezone FROM members").fetchall()
-    finally:
-        con.close()
+async def member_zones(store: Any) -> list[tuple[int, int, str]]:
+    from sqlalchemy import select
+
+    from bot.core.store.schema import members
+
+    async with store.connect() as conn:
+        found = await conn.execute(
+            select(members.c.guild_id, members.c.user_id, members.c.timezone)
+        )
+        rows = found.all()
     return [(g, u, z or GUILD_ZONE) for g, u, z in rows]
 
 
@@ -202,12 +204,11 @@ async def run(ctx: Context) -> list[Measurement]:
     from bot.core.store import Store
 
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # 10k "missed" warnings
-    path = copy_dataset(ctx.data, ctx.scratch("schedule.db"))
-    members = member_zones(path)
-    n = len(members)
+    store = Store(await ctx.database("schedule"))
     results: list[Measurement] = []
-    store = Store(database_url(path))
     try:
+        members = await member_zones(store)
+        n = len(members)
         build_samples = await time_runs(
             lambda: write_schedule(store, day_schedule(members, NOW)), ctx.runs
         )

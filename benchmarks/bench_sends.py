@@ -30,9 +30,8 @@ async def run(ctx: Context) -> list[Measurement]:
     from bot.sandbox import Sandbox
 
     sends = QUICK_SENDS if ctx.quick else FULL_SENDS
-    database = ctx.scratch("sends.db")
-    for stale in database.parent.glob("sends.db*"):
-        stale.unlink()
+    # No dataset needed, only a database: an empty one (the bot migrates it at start).
+    database = await ctx.database("sends", empty=True)
     factory = bot_factory(database, send_rate_per_second=RATE, send_burst=BURST)
     sb = Sandbox(factory, timeout=60.0)
     channel_ids = [sb.add_channel(f"study-{index:02d}").id for index in range(CHANNELS)]

@@ -25,7 +25,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.data import copy_dataset
 from benchmarks.harness import Context, Measurement, median
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,8 +33,8 @@ WARM_UP = True
 COMMANDS = ("daily today", "progress")
 
 
-async def run_probe(database: Path, *commands: str) -> dict[str, Any]:
-    args = [sys.executable, "-m", "benchmarks.probe", str(database)]
+async def run_probe(database: str, *commands: str) -> dict[str, Any]:
+    args = [sys.executable, "-m", "benchmarks.probe", database]
     for command in commands:
         args += ["--command", command]
     env = dict(os.environ)
@@ -56,7 +55,7 @@ async def run_probe(database: Path, *commands: str) -> dict[str, Any]:
 
 
 async def run(ctx: Context) -> list[Measurement]:
-    database = copy_dataset(ctx.data, ctx.scratch("startup.db"))
+    database = await ctx.database("startup")
     if WARM_UP:
         await run_probe(database)  # first command sync, page cache
     results = [await run_probe(database, *COMMANDS) for _ in range(ctx.slow_runs)]

@@ -34,7 +34,6 @@ from collections.abc import Callable, Coroutine, Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from benchmarks.data import copy_dataset
 from benchmarks.harness import Context, LagMonitor, Measurement, median, percentile
 from benchmarks.world import bot_factory, new_sandbox
 
@@ -230,8 +229,9 @@ async def run(ctx: Context) -> list[Measurement]:
     # Members need no history for this (their sessions are under the minimum): ids past
     # the dataset's are fine, so the figure is for 10,000 whatever the dataset's size.
     members, naive_members = MEMBERS, NAIVE_MEMBERS
-    database = copy_dataset(ctx.data, ctx.scratch("voice.db"))
-    factory = bot_factory(database, dm_rate_per_second=10, send_rate_per_second=50)
+    factory = bot_factory(
+        await ctx.database("voice"), dm_rate_per_second=10, send_rate_per_second=50
+    )
     sb = new_sandbox(factory, timeout=120.0)
     rooms = [sb.add_voice_channel(name).id for name in ("study-hall", "quiet-room")]
     ids = list(ctx.layout.user_ids(members + naive_members))

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from benchmarks.data import copy_dataset, database_url
 from benchmarks.harness import Context, Measurement, percentile, time_runs
 from benchmarks.world import NOW
 
@@ -62,21 +60,27 @@ def session_cookie(secret: str, user_id: int) -> str:
     return itsdangerous.TimestampSigner(secret).sign(data).decode()
 
 
-def prepare(path: Any, guild_id: int) -> None:
+async def prepare(url: str, guild_id: int) -> None:
     """Opt every tenth member in to the leaderboards and turn the public board on."""
-    con = sqlite3.connect(path)
+    from sqlalchemy import insert, update
+
+    from bot.core.store import Store
+    from bot.core.store.schema import members
+    from bot.progress.tables import public_board
+
+    store = Store(url)
     try:
-        con.execute(
-            "UPDATE members SET leaderboard_opt_in = 1 WHERE guild_id = ? AND user_id % 10 = 0",
-            (guild_id,),
-        )
-        con.execute(
-            "INSERT INTO public_board (guild_id, enabled, updated_at) VALUES (?, 1, ?)",
-            (guild_id, NOW.strftime("%Y-%m-%d %H:%M:%S.%f")),
-        )
-        con.commit()
+        async with store.begin() as conn:
+            await conn.execute(
+                update(members)
+                .where(members.c.guild_id == guild_id, members.c.user_id % 10 == 0)
+                .values(leaderboard_opt_in=True)
+            )
+            await conn.execute(
+                insert(public_board).values(guild_id=guild_id, enabled=True, updated_at=NOW)
+            )
     finally:
-        con.close()
+        await store.close()
 
 
 async def run(ctx: Context) -> list[Measurement]:
@@ -90,10 +94,10 @@ async def run(ctx: Context) -> list[Measurement]:
     guild_id = ctx.layout.guild_id
     user_ids = list(ctx.layout.user_ids(ctx.members))
     moderator = user_ids[0]
-    path = copy_dataset(ctx.data, ctx.scratch("web.db"))
-    prepare(path, guild_id)
+    url = await ctx.database("web")
+    await prepare(url, guild_id)
     settings = testing.settings(
-        database_url=database_url(path),
+        database_url=url,
         web_public_url="http://127.0.0.1:8080",
         web_session_secret="b" * 64,
     )

@@ -1,4 +1,21 @@
-"""Timing, results and the event-loop lag monitor shared by every benchmark.
+"""Timing, results, the backends and the event-loop lag monitor shared by every benchmark.
+
+A benchmark module is `async def run(ctx: Context) -> list[Measurement]`. The suite calls it
+once per backend (SQLite, then PostgreSQL), each time in a fresh event loop; the module never
+needs to know which, except through the database URLs it is given:
+
+    url = await ctx.database("pitfalls")  # a private, writable copy of the dataset
+    store = Store(url)                     # ... or bot_factory(url), or a subprocess
+    ...
+    await store.close()                    # close what you opened; the copy is dropped
+                                           # by the harness after run() returns
+
+`await ctx.database(name, empty=True)` gives a database with no tables instead (the bot
+migrates it when it starts). `ctx.backend` is "sqlite" or "postgresql", for the few places
+that must differ (a target of the backend's own, a note); a module that means nothing on
+one backend returns [] there. `ctx.data.url` is the cached original: read it, never write.
+Raw `sqlite3` on a copy cannot work on PostgreSQL: prepare rows through SQLAlchemy
+(`Store.begin()`). Measurements need not say their backend: the harness stamps it.
 
 Every figure is the median of >= 5 runs timed with `time.perf_counter`; ratios compare two
 designs measured in the same process, one right after the other, so machine noise (other
@@ -17,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from benchmarks.backends import Backend
 from benchmarks.data import DatasetInfo
 from benchmarks.world import Layout
 
@@ -41,6 +59,8 @@ class Measurement:
     kind: Kind = "info"
     samples: list[float] = field(default_factory=list)
     note: str = ""
+    #: Set by the harness: the backend this was measured on.
+    backend: str = "sqlite"
 
     def shown(self) -> str:
         return format_value(self.value, self.unit)
@@ -66,7 +86,7 @@ def format_value(value: float | None, unit: str) -> str:
 
 @dataclass
 class Context:
-    """What a benchmark module gets: the mode, the dataset and a scratch folder."""
+    """What a benchmark module gets: the mode, the backend, the dataset and a scratch folder."""
 
     quick: bool
     members: int
@@ -77,11 +97,51 @@ class Context:
     data: DatasetInfo
     work: Path
     log: Callable[[str], None]
+    #: Where `database()` copies come from (see benchmarks.backends).
+    source: Backend
+    _made: list[str] = field(default_factory=list, init=False, repr=False)
+    _lock: asyncio.Lock | None = field(default=None, init=False, repr=False)
+
+    @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self.source.name
 
     def scratch(self, name: str) -> Path:
+        """A path for files of this run (not a database: use `database()`)."""
         path = self.work / name
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
+
+    async def database(self, name: str, *, empty: bool = False) -> str:
+        """A private, writable copy of the dataset as a database URL (with `empty`, a
+        database with no tables); dropped by the harness when `run()` returns."""
+        # One copy at a time: PostgreSQL copies a template only while nobody else uses it.
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            began = time.perf_counter()
+            url = await self.source.copy(self.data, name, empty=empty)
+        what = "an empty database" if empty else "a copy of the dataset"
+        self.log(f"  {name}: {what} on {self.backend} in {time.perf_counter() - began:.1f} s")
+        self._made.append(url)
+        return url
+
+    async def release(self) -> None:
+        """Drop every database `database()` made."""
+        while self._made:
+            await self.source.drop(self._made.pop())
+
+
+async def run_module(module: Any, ctx: Context) -> list[Measurement]:
+    """`module.run(ctx)`, its measurements stamped with the backend, its copies dropped."""
+    try:
+        results: list[Measurement] = await module.run(ctx)
+    finally:
+        await ctx.release()
+    for result in results:
+        result.backend = ctx.backend
+    return results
 
 
 async def _call(fn: Callable[[], Any]) -> Any:

@@ -1,6 +1,6 @@
 """One bot process for the start-up and memory benchmarks (run in a fresh subprocess).
 
-    python -m benchmarks.probe DATABASE [--command "daily today"] [--command progress]
+    python -m benchmarks.probe DATABASE_URL [--command "daily today"] [--command progress]
 
 Starts the fake Discord and the real StudyBot on DATABASE, waits until the bot is ready and
 idle (its on_ready work — jobs, catch-up — finished), optionally answers commands, then
@@ -16,13 +16,12 @@ import json
 import logging
 import sys
 import time
-from pathlib import Path
 
 from benchmarks.harness import peak_rss_mb, rss_mb
 from benchmarks.world import bot_factory, member_name, new_sandbox
 
 
-async def probe(database: Path, commands: list[str]) -> dict[str, float | str]:
+async def probe(database: str, commands: list[str]) -> dict[str, float | str]:
     imported_mb = rss_mb()
     sb = new_sandbox(bot_factory(database))
     began = time.perf_counter()
@@ -50,7 +49,7 @@ async def probe(database: Path, commands: list[str]) -> dict[str, float | str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
-    parser.add_argument("database", type=Path)
+    parser.add_argument("database", help="a database URL")
     parser.add_argument("--command", action="append", default=[])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

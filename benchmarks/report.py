@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import os
 import platform
-import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.backends import LABELS
 from benchmarks.data import DatasetInfo
-from benchmarks.harness import Context, Measurement
+from benchmarks.harness import Measurement
 
 START = "<!-- results:start (written by `python -m benchmarks`; edit outside the markers) -->"
 END = "<!-- results:end -->"
@@ -62,7 +63,6 @@ def environment() -> dict[str, Any]:
         "cpu": cpu,
         "memory_gb": mem_kb / 1024 / 1024,
         "python": sys.version.split()[0],
-        "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "load": os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0),
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -76,7 +76,7 @@ def _verdict(result: Measurement, quick: bool) -> str:
     if result.kind == "info":
         return "would pass" if result.passed else "would miss"
     if quick and result.kind == "absolute":
-        return "pass" if result.passed else "over (not enforced in --quick)"
+        return "pass" if result.passed else "over, not enforced in --quick"
     return "pass" if result.passed else "**MISS**"
 
 
@@ -84,50 +84,127 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_table(results: list[Measurement], *, quick: bool) -> str:
+@dataclass(frozen=True)
+class Column:
+    """One backend's column: its name, and why it did not run (None when it ran)."""
+
+    backend: str
+    not_run: str | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.backend, self.backend)
+
+    def header(self) -> str:
+        return self.label if self.not_run is None else f"{self.label}: {self.not_run}"
+
+
+def _by_key(results: list[Measurement]) -> list[dict[str, Measurement]]:
+    """Rows in order of first appearance, each {backend: measurement}."""
+    rows: dict[str, dict[str, Measurement]] = {}
+    for result in results:
+        rows.setdefault(result.key, {})[result.backend] = result
+    return list(rows.values())
+
+
+def _shared(row: dict[str, Measurement], columns: list[Column], pick: str) -> str:
+    """A text the backends share once; otherwise each backend's, labelled."""
+    texts = {c.label: getattr(row[c.backend], pick) for c in columns if c.backend in row}
+    distinct = {text for text in texts.values() if text}
+    if len(distinct) <= 1:
+        return next(iter(distinct), "")
+    return "; ".join(f"{label}: {text}" for label, text in texts.items() if text)
+
+
+def render_table(
+    results: list[Measurement], columns: list[Column] | None = None, *, quick: bool = False
+) -> str:
+    """One row per measurement, the backends side by side (value and verdict each)."""
+    if columns is None:
+        columns = [Column(b) for b in dict.fromkeys(r.backend for r in results)]
+    heads = " | ".join(_cell(c.header()) for c in columns)
     lines = [
-        "| Measurement | Median | Target | Result | Notes |",
-        "|---|---|---|---|---|",
+        f"| Measurement | Target | {heads} | Notes |",
+        "|---|---|" + "---|" * len(columns) + "---|",
     ]
-    for r in results:
-        lines.append(
-            f"| {_cell(r.what)} | {r.shown()} | {_cell(r.target) or '—'} | "
-            f"{_verdict(r, quick)} | {_cell(r.note)} |"
-        )
+    for row in _by_key(results):
+        cells = []
+        for column in columns:
+            result = row.get(column.backend)
+            if result is None:
+                cells.append("—")
+                continue
+            verdict = _verdict(result, quick)
+            cells.append(result.shown() + ("" if verdict == "—" else f" ({verdict})"))
+        first = next(iter(row.values()))
+        target = _cell(_shared(row, columns, "target")) or "—"
+        notes = _cell(_shared(row, columns, "note"))
+        lines.append(f"| {_cell(first.what)} | {target} | {' | '.join(cells)} | {notes} |")
     return "\n".join(lines)
 
 
-def render_results(
-    results: list[Measurement],
-    before: dict[str, Any],
-    after: dict[str, Any],
-    command: str,
-    data: DatasetInfo,
-    elapsed: float,
-    ctx: Context,
-) -> str:
-    rows = ", ".join(f"{table} {count:,}" for table, count in data.rows.items())
-    load_before = " / ".join(f"{x:.1f}" for x in before["load"])
-    load_after = " / ".join(f"{x:.1f}" for x in after["load"])
+@dataclass
+class RunInfo:
+    """What the report says about a run besides the measurements."""
+
+    command: str
+    members: int
+    runs: int
+    slow_runs: int
+    columns: list[Column]
+    #: backend -> its description (version, settings) and its dataset.
+    described: dict[str, str] = field(default_factory=dict)
+    datasets: dict[str, DatasetInfo] = field(default_factory=dict)
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+
+def _load(env: dict[str, Any]) -> str:
+    return " / ".join(f"{x:.1f}" for x in env.get("load", ()))
+
+
+def environment_lines(info: RunInfo) -> list[str]:
+    before = info.before
+    lines = [
+        f"- Machine: `nproc` = {before['nproc']}, {before['cpu']}, "
+        f"{before['memory_gb']:.1f} GB RAM; {before['platform']}; Python {before['python']}",
+    ]
+    for column in info.columns:
+        what = info.described.get(column.backend) or column.not_run or ""
+        lines.append(f"- {column.label}: {what}")
+        data = info.datasets.get(column.backend)
+        if data is not None:
+            how = "COPY" if data.backend == "postgresql" else "executemany"
+            rows = ", ".join(f"{table} {count:,}" for table, count in data.rows.items())
+            phases = ", ".join(f"{name} {s:.1f} s" for name, s in data.phases.items())
+            lines.append(
+                f"  - dataset: {info.members:,} members, seed {data.seed}, loaded with {how} "
+                f"in {data.seconds:.1f} s ({phases}){' (cached)' if data.cached else ''}: "
+                f"{rows}"
+            )
+    lines.append(
+        f"- Load average (1/5/15 min) at start {_load(info.before)}, at end "
+        f"{_load(info.after) or 'n/a'} (other processes shared the cores)"
+    )
+    return lines
+
+
+def render_results(results: list[Measurement], info: RunInfo) -> str:
     return "\n".join(
         [
             START,
             "",
-            f"Run of {after['when']} (commit `{before['commit']}`), {elapsed / 60:.1f} min.",
+            f"Run of {info.after['when']} (commit `{info.before['commit']}`), "
+            f"{info.elapsed / 60:.1f} min.",
             "",
-            f"- Machine: `nproc` = {before['nproc']}, {before['cpu']}, "
-            f"{before['memory_gb']:.1f} GB RAM; {before['platform']}",
-            f"- Python {before['python']}, SQLite {before['sqlite']} (aiosqlite, WAL)",
-            f"- Load average (1/5/15 min) at start {load_before}, at end {load_after} "
-            "(other processes shared the cores)",
-            f"- Command: `{command}`",
-            f"- Dataset: {ctx.members:,} members, seed {data.seed}, generated in "
-            f"{data.seconds:.1f} s: {rows}",
-            f"- Repetitions: medians of {ctx.runs} runs ({ctx.slow_runs} for the slow naive "
+            *environment_lines(info),
+            f"- Command: `{info.command}`",
+            f"- Repetitions: medians of {info.runs} runs ({info.slow_runs} for the slow naive "
             "baselines, start-up and memory subprocesses); latency rows give p99 over their "
             "samples",
             "",
-            render_table(results, quick=False),
+            render_table(results, info.columns, quick=False),
             "",
             END,
         ]
@@ -137,25 +214,16 @@ def render_results(
 TEMPLATE = """# Benchmarks
 
 How the bot scales to a guild of 100,000 members on a small machine, measured against naive
-designs in the same run. Regenerate with `python -m benchmarks` (full, ~10 minutes, rewrites
-the results below) or `python -m benchmarks --quick` (10k members, for CI: fails when a
-ratio target is missed).
+designs in the same run, on SQLite and on PostgreSQL. Regenerate with `python -m benchmarks`
+(full, rewrites the results below) or `python -m benchmarks --quick` (10k members, for CI:
+fails when a ratio target is missed).
 
 {results}
 """
 
 
-def update_markdown(
-    path: Path,
-    results: list[Measurement],
-    before: dict[str, Any],
-    after: dict[str, Any],
-    command: str,
-    data: DatasetInfo,
-    elapsed: float,
-    ctx: Context,
-) -> None:
-    block = render_results(results, before, after, command, data, elapsed, ctx)
+def update_markdown(path: Path, results: list[Measurement], info: RunInfo) -> None:
+    block = render_results(results, info)
     if path.exists():
         text = path.read_text(encoding="utf-8")
         if START in text and END in text:

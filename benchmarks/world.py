@@ -85,7 +85,7 @@ def check_layout(sb: Sandbox, layout: Layout) -> None:
 
 
 def bot_factory(database: Path | str, **overrides: Any) -> Callable[[], Any]:
-    """A factory for the real StudyBot on `database` (a SQLite file, or a database URL),
+    """A factory for the real StudyBot on `database` (a database URL, or a SQLite file),
     with the clock at NOW."""
     from bot import testing
 
