@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.catalog.constants import NUDGE_PLACEHOLDERS
@@ -306,6 +306,8 @@ def test_evaluate_returns_only_fired_rules_in_order(signals: MemberSignals) -> N
     assert "perfectionism" not in names
 
 
+# No deadline: a list of members per example is slow on a loaded machine, never wrong.
+@settings(deadline=None)
 @given(
     members=st.lists(
         st.builds(
