@@ -36,6 +36,8 @@ from benchmarks import bench_dispatch
 from benchmarks.harness import Context, LagMonitor, Measurement, median, time_runs
 from benchmarks.world import NOW
 
+#: The sweep's time target at 100k members, by backend (issue 16).
+SWEEP_TARGET_S = {"sqlite": 2.0, "postgresql": 1.0}
 #: Longest the sweep may hold the event loop (the loop-lag target with the tick is the same).
 BLOCK_TARGET_MS = 50
 
@@ -208,6 +210,7 @@ async def run(ctx: Context) -> list[Measurement]:
         await store.close()
 
     sweep_s = median(sweep_samples)
+    target_s = SWEEP_TARGET_S[ctx.backend]
     naive_per_member = median(naive_samples) / sample_size
     naive_s = naive_per_member * n
     ratio = naive_s / sweep_s
@@ -221,8 +224,8 @@ async def run(ctx: Context) -> list[Measurement]:
             "of members at a time, rules in a worker thread)",
             sweep_s,
             "s",
-            target="< 2 s",
-            passed=sweep_s < 2,
+            target=f"< {target_s:g} s",
+            passed=sweep_s < target_s,
             kind="absolute",
             samples=sweep_samples,
             note=f"{len(found.found):,} rule results for {found.evaluated:,} members; one "
