@@ -20,6 +20,7 @@ last time for that pitfall (when the catalog has another).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
@@ -203,7 +204,8 @@ def within_history(detection: Detection, window_days: int, history_days: int | N
     two days called fourteen), and its `days` is the span looked at."""
     span = history_span(window_days, history_days)
     evidence = {**detection.evidence, "days": span}
-    return replace(detection, fires=detection.fires and span == window_days, evidence=evidence)
+    # Built directly rather than with `dataclasses.replace`: a sweep calls this 300k times.
+    return Detection(detection.pitfall, detection.fires and span == window_days, evidence)
 
 
 @dataclass(frozen=True)
@@ -343,15 +345,51 @@ def evaluate(
         signals.course_minutes, signals.project_minutes, signals.project_events, t
     )
     gap = theory_practice_gap(signals.theory_minutes, signals.practice_minutes, t)
-    found = [
-        within_history(tutorial, t.tutorial_days, known),
-        within_history(gap, t.gap_days, known),
-    ]
+    alone = isolation(signals.study_days, signals.community_events, t)
+    # `within_history` can only stop a detection from firing: only fired ones need it.
+    found = []
+    if tutorial.fires:
+        found.append(within_history(tutorial, t.tutorial_days, known))
+    if gap.fires:
+        found.append(within_history(gap, t.gap_days, known))
     if project is not None:
         found.append(perfectionism(project, t))
-    alone = isolation(signals.study_days, signals.community_events, t)
-    found.append(within_history(alone, t.isolation_days, known))
+    if alone.fires:
+        found.append(within_history(alone, t.isolation_days, known))
     return [d for d in found if d.fires]
+
+
+#: A rule that fired for a member, compact: (member, pitfall, evidence as JSON text). Plain
+#: numbers and strings, which the garbage collector does not track: a sweep's 100k findings
+#: held until delivery do not trigger full collections that stop the event loop, and the
+#: evidence is encoded once, in the worker thread, for the detection row too.
+Finding = tuple[int, str, str]
+
+
+def evaluate_members(
+    members: Iterable[tuple[int, MemberSignals, ProjectFactsLike | None]], t: PitfallThresholds
+) -> tuple[int, list[Finding]]:
+    """`evaluate` for each (member, numbers, project) in turn: how many members were
+    evaluated, and what fired, in the given order. Pure and self-contained, so the sweep
+    hands a whole chunk of members to a worker thread."""
+    evaluated = 0
+    found: list[Finding] = []
+    for user_id, signals, project in members:
+        evaluated += 1
+        for detection in evaluate(signals, project, t):
+            found.append((user_id, detection.pitfall, finding_evidence(detection.evidence)))
+    return evaluated, found
+
+
+def finding_evidence(evidence: Evidence) -> str:
+    """Evidence as a `Finding` holds it (JSON text; keys in the rule's order)."""
+    return json.dumps(evidence)
+
+
+def finding_detection(finding: Finding) -> Detection:
+    """The `Detection` a finding stands for (it fired)."""
+    _user_id, pitfall, evidence = finding
+    return Detection(pitfall, True, json.loads(evidence))
 
 
 # --- welcome back (a friendly nudge, not a pitfall) ------------------------------------

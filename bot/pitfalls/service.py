@@ -1,8 +1,9 @@
 """Pitfall detection sweep and nudges that do not spam (issue 9).
 
 Once a day per guild (10:00 guild time, job `pitfalls:<guild_id>`) `sweep()` aggregates every
-member with a few set-based queries, applies the four rules of `bot.pitfalls.rules`, records
-each detection with its evidence, and then sends at most a few nudges under the policy:
+member with a few set-based queries per range of members, applies the four rules of
+`bot.pitfalls.rules` to each range in a worker thread, records each detection with its
+evidence (`bot.pitfalls.assess`), and then sends at most a few nudges under the policy:
 the same pitfall at most once per 7 days, at most 2 per member per rolling week (one per
 sweep), nothing for a muted pitfall, never the same text twice in a row.
 
@@ -19,6 +20,8 @@ import logging
 import time as perf
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Protocol
 
 import discord
@@ -33,18 +36,20 @@ from bot.core.scheduling.ledger import Delivered
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import GuildService, Notifier
 from bot.pitfalls import store as rows
+from bot.pitfalls.assess import assess_guild
 from bot.pitfalls.rules import (
     FEEDBACK_CHOICES,
     HISTORY_DAYS,
     NOT_FOR_ME,
     SWEEP_TIME,
     Detection,
-    MemberSignals,
+    Finding,
     NudgePolicy,
     PitfallConfig,
     PitfallFlag,
     SentNudge,
-    evaluate,
+    finding_detection,
+    finding_evidence,
     in_pitfall_order,
     mute_until,
     next_nudge_id,
@@ -245,21 +250,17 @@ class PitfallService:
             return SweepResult(guild_id, now, 0, 0, 0, 0.0, skipped=True)
         t = config.thresholds
         async with self.core.store.begin() as conn:
-            signals = await rows.sweep_guild(conn, guild_id, now, t)
-            projects = await rows.project_facts(conn, guild_id, now)
-            gone = await rows.departed(conn, guild_id)
-            found: list[tuple[int, Detection]] = []
-            async for user_id in paced(sorted((set(signals) | set(projects)) - gone)):
-                member = signals.get(user_id) or MemberSignals()
-                found += [(user_id, d) for d in evaluate(member, projects.get(user_id), t)]
-            evaluated = len((set(signals) | set(projects)) - gone)
+            # Chunk by chunk: read, then the rules in a worker thread.
+            assessed = await assess_guild(conn, guild_id, now, t)
+            evaluated, found = assessed.evaluated, assessed.found
             sweep_id, detection_ids = await rows.record_sweep(conn, guild_id, now, evaluated, found)
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
             returning = await rows.returning_members(conn, guild_id, now)
-        welcomes = [
-            (user_id, detection)
+        welcomes: list[Finding] = [
+            (user_id, detection.pitfall, finding_evidence(detection.evidence))
             for user_id, (days_away, best) in returning.items()
-            if user_id not in gone and (detection := welcome_back(days_away, best)).fires
+            if user_id not in assessed.departed
+            and (detection := welcome_back(days_away, best)).fires
         ]
         sent = await self._deliver(guild_id, now, found + welcomes, detection_ids)
         seconds = perf.perf_counter() - started
@@ -282,15 +283,14 @@ class PitfallService:
         self,
         guild_id: int,
         now: datetime,
-        found: list[tuple[int, Detection]],
+        found: list[Finding],
         detection_ids: dict[tuple[int, str], int],
     ) -> int:
-        by_member: dict[int, list[Detection]] = {}
-        async for user_id, detection in paced(found):
-            by_member.setdefault(user_id, []).append(detection)
-        if not by_member:
+        # Stable: a member's findings keep their order (pitfalls in rule order, then welcome).
+        found = sorted(found, key=itemgetter(0))
+        user_ids = sorted({finding[0] for finding in found})
+        if not user_ids:
             return 0
-        user_ids = sorted(by_member)
         async with self.core.store.connect() as conn:
             prefs = await rows.nudge_prefs(conn, guild_id, user_ids)
             history = await rows.sent_nudges(
@@ -301,13 +301,13 @@ class PitfallService:
         guild_zone = resolve_zone(None, (await self.guilds.settings(guild_id)).timezone)
         today = local_date(now, guild_zone)
         sent = 0
-        async for user_id in paced(user_ids):
+        async for user_id, findings in paced(groupby(found, key=itemgetter(0))):
             member_prefs = prefs.get(user_id)
             mode = member_prefs.nudge_mode if member_prefs else "inbox"
             if mode == "off":
                 continue
             past = [entry for entry, channel in history.get(user_id, []) if channel != "pending"]
-            detections = {d.pitfall: d for d in by_member[user_id]}
+            detections = {d.pitfall: d for d in map(finding_detection, findings)}
             chosen = plan_nudges(detections, past, mutes.get(user_id, {}), now, self.policy)
             for pitfall in chosen:
                 nudge = _pick(catalog.nudges_for(pitfall), past, guild_id, user_id, today)

@@ -86,13 +86,25 @@ pitfall_mutes = Table(
     col.instant("created_at"),
 )
 
-# The sweep's GROUP BY queries read only these columns of `activity` in a guild and time
-# window: with them all in one index the database answers from the index alone.
+# Whole-guild reads of a time window (`/setup stats`, the returning members, the dashboard's
+# counts) read only these columns of `activity`: the database answers from the index alone.
 ix_activity_pitfall_sweep = Index(
     "ix_activity_pitfall_sweep",
     activity.c.guild_id,
     activity.c.occurred_at,
     activity.c.user_id,
+    activity.c.kind,
+    activity.c.minutes,
+    activity.c.local_date,
+)
+
+# The chunked sweep reads one range of members at a time (migration 0013): led by the member,
+# a range is one contiguous slice of the index, already in GROUP BY order.
+ix_activity_pitfall_members = Index(
+    "ix_activity_pitfall_members",
+    activity.c.guild_id,
+    activity.c.user_id,
+    activity.c.occurred_at,
     activity.c.kind,
     activity.c.minutes,
     activity.c.local_date,

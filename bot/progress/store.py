@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
+from bot.core.store.ranges import MemberRange
 from bot.core.store.rows import (
     all_rows,
     count_rows,
@@ -247,11 +248,17 @@ async def bump_community(
 
 
 async def community_days(
-    conn: AsyncConnection, guild_id: int, since_date: date, *, user_id: int | None = None
+    conn: AsyncConnection,
+    guild_id: int,
+    since_date: date,
+    *,
+    user_id: int | None = None,
+    members: MemberRange | None = None,
 ) -> dict[int, int]:
     """Member -> number of local days since `since_date` (inclusive) with any community
     activity: counted messages (the `community_days` counters) or activity rows of kind
-    `community` (pairing, public check-ins, `/log kind:community` ...). One query per guild.
+    `community` (pairing, public check-ins, `/log kind:community` ...). One query per guild,
+    or per range of `members` (a sweep reading the guild a slice at a time).
     """
     since = since_date.isoformat()
     messages = select(
@@ -269,6 +276,9 @@ async def community_days(
     if user_id is not None:
         messages = messages.where(community_table.c.user_id == user_id)
         logged = logged.where(activity.c.user_id == user_id)
+    if members is not None:
+        messages = messages.where(members.where(community_table.c.user_id))
+        logged = logged.where(members.where(activity.c.user_id))
     days = union(messages, logged).subquery()  # UNION drops duplicate (member, day) pairs
     rows = await conn.execute(select(days.c.user_id, func.count()).group_by(days.c.user_id))
     return {int(r[0]): int(r[1]) for r in rows}

@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.cooperative import paced
+from bot.core.store.ranges import MemberRange
 from bot.core.store.rows import (
     all_rows,
     count_rows,
@@ -362,16 +363,18 @@ async def shipped_counts(
 
 
 async def perfectionism_facts(
-    conn: AsyncConnection, guild_id: int, now: datetime
+    conn: AsyncConnection, guild_id: int, now: datetime, members: MemberRange | None = None
 ) -> dict[int, ProjectFacts]:
     """For every member with an active project: the facts of their most stuck one.
 
-    Two queries for the whole guild: the active projects, and who has ever shipped.
+    Two queries for the whole guild (or its range of `members`): the active projects, and
+    who has ever shipped.
     """
+    in_range = (members or MemberRange()).where(projects.c.user_id)
     columns = [projects.c[field.name] for field in fields(ActiveProjectRow)]
     active_rows = await conn.execute(
         select(projects.c.user_id, *columns)
-        .where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE)
+        .where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE, in_range)
         # Oldest first, so a tie names the older project on every backend (without an
         # ORDER BY rows come in storage order, which PostgreSQL changes on UPDATE).
         .order_by(projects.c.id)
@@ -385,7 +388,7 @@ async def perfectionism_facts(
         int(user_id)
         for (user_id,) in await conn.execute(
             select(projects.c.user_id)
-            .where(projects.c.guild_id == guild_id, projects.c.shipped_at.is_not(None))
+            .where(projects.c.guild_id == guild_id, projects.c.shipped_at.is_not(None), in_range)
             .group_by(projects.c.user_id)
         )
     }

@@ -13,8 +13,11 @@ from sqlalchemy import delete, event, insert
 from bot.activity.tables import activity
 from bot.core.kinds import ACTIVITY_KINDS
 from bot.core.store import Store, schema
+from bot.core.store.ranges import MemberRange
 from bot.pitfalls import store as rows
-from bot.pitfalls.rules import PitfallThresholds, evaluate
+from bot.pitfalls.assess import assess_guild
+from bot.pitfalls.rules import MemberSignals, PitfallThresholds, evaluate
+from bot.projects import store as projects_store
 
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)
 GUILD = 1
@@ -240,3 +243,150 @@ async def test_history_starts_at_the_member_row_or_the_first_activity(store: Sto
         )
         assert await rows.history_days(conn, GUILD, NOW, t.longest_window()) == {1: 2, 2: 9}
         assert await rows.history_days(conn, OTHER_GUILD, NOW, t.longest_window()) == {}
+
+
+# --- chunks: the guild a range of members at a time ----------------------------------------
+
+
+def test_member_ranges_cover_every_id_once() -> None:
+    ranges = MemberRange.split([20, 40])
+    assert ranges == [MemberRange(None, 20), MemberRange(20, 40), MemberRange(40, None)]
+    for user_id in (-5, 0, 19, 20, 21, 39, 40, 41, 10**18):
+        assert sum(user_id in r for r in ranges) == 1
+    assert 20 in ranges[0] and 21 in ranges[1] and 40 in ranges[1] and 41 in ranges[2]
+    assert MemberRange.split([]) == [MemberRange()]
+
+
+async def oracle(
+    conn: Any, members: int, t: PitfallThresholds
+) -> tuple[dict[int, MemberSignals], list[tuple[int, str]]]:
+    """The member-by-member reference for ids 1..members, and what its rules find (with the
+    whole guild's project facts, departed members left out)."""
+    projects = await rows.project_facts(conn, GUILD, NOW)
+    gone = await rows.departed(conn, GUILD)
+    reference: dict[int, MemberSignals] = {}
+    for user_id in range(1, members + 1):
+        one = await rows.member_signals_reference(conn, GUILD, user_id, NOW, t)
+        if one is not None:
+            reference[user_id] = one
+    found = [
+        (user_id, d.pitfall)
+        for user_id in sorted((reference.keys() | projects.keys()) - gone)
+        for d in evaluate(reference.get(user_id, MemberSignals()), projects.get(user_id), t)
+    ]
+    return reference, found
+
+
+@pytest.mark.parametrize(("seed", "size"), [(0, 1), (1, 2), (2, 3), (3, 7), (4, 500)])
+async def test_chunked_sweep_matches_the_reference(store: Store, seed: int, size: int) -> None:
+    """Whatever the chunk size, the chunks add up to the member-by-member oracle: signals,
+    findings (in member order) and who is evaluated; departed members are left out."""
+    rng = random.Random(seed)
+    members = rng.randint(8, 30)
+    async with store.begin() as conn:
+        await conn.execute(insert(activity), random_rows(rng, members, rng.randint(50, 400)))
+        member_rows = random_members(rng, members)
+        for index, row in enumerate(member_rows):
+            row["left_at"] = NOW - timedelta(days=1) if index % 5 == 0 else None
+        await conn.execute(insert(schema.members), member_rows)
+        for user_id in rng.sample(range(1, members + 1), 4):  # some with a project only
+            started = NOW - timedelta(days=rng.choice([3, 30]))
+            await projects_store.create(
+                conn,
+                target_date=started.date() + timedelta(days=10),
+                milestones=[],
+                now=started,
+                guild_id=GUILD,
+                user_id=user_id,
+                title=f"project {user_id}",
+                domain="nlp",
+                goal="ship it",
+                link=None,
+                idea_id=None,
+            )
+    await add_community_counters(store, rng, members)
+    t = random_thresholds(rng)
+    async with store.begin() as conn:
+        reference, expected = await oracle(conn, members, t)
+        assert await rows.sweep_guild(conn, GUILD, NOW, t, size=size) == reference
+        assessed = await assess_guild(conn, GUILD, NOW, t, size=size)
+    assert [(user_id, pitfall) for user_id, pitfall, _ in assessed.found] == expected
+    assert assessed.departed == {row["user_id"] for row in member_rows if row["left_at"]}
+    projects = await _project_members(store)
+    assert assessed.evaluated == len((reference.keys() | projects) - assessed.departed)
+    if seed == 0:
+        assert any(pitfall == "perfectionism" for _, pitfall in expected)
+        assert assessed.departed
+
+
+async def _project_members(store: Store) -> set[int]:
+    async with store.connect() as conn:
+        return set(await rows.project_facts(conn, GUILD, NOW))
+
+
+async def test_members_on_both_sides_of_a_chunk_edge_and_empty_chunks(store: Store) -> None:
+    """Members 10..80 in chunks of two: the edges fall on 20, 40, 60 and 80. Activity at an
+    edge counts in the range it ends, one id later in the next; ids without a member row (5,
+    21, 99) fall in the ranges around them; the range of 70 and 80 (members, no activity)
+    is an empty chunk."""
+    t = PitfallThresholds()
+    ids = [10, 20, 30, 40, 50, 60, 70, 80]
+    active = [5, 20, 21, 50, 99]
+    async with store.begin() as conn:
+        await conn.execute(
+            insert(schema.members),
+            [
+                {"guild_id": GUILD, "user_id": u, "created_at": NOW - timedelta(days=60)}
+                | {"updated_at": NOW}
+                for u in ids
+            ],
+        )
+        await conn.execute(
+            insert(activity),
+            [
+                {
+                    "guild_id": GUILD,
+                    "user_id": u,
+                    "occurred_at": NOW - timedelta(days=day),
+                    "local_date": (NOW - timedelta(days=day)).date().isoformat(),
+                    "kind": "course",
+                    "minutes": 60,
+                    "source": "log",
+                }
+                for u in active
+                for day in range(1, 8)
+            ],
+        )
+    async with store.connect() as conn:
+        assert await rows.member_edges(conn, GUILD, 2) == [20, 40, 60, 80]
+        chunks = [c async for c in rows.sweep_chunks(conn, GUILD, NOW, t, size=2)]
+        reference, expected = await oracle(conn, 100, t)
+        assessed = await assess_guild(conn, GUILD, NOW, t, size=2)
+    assert [sorted(c.signals()) for c in chunks] == [[5, 20], [21], [50], [], [99]]
+    assert [c.users for c in chunks] == MemberRange.split([20, 40, 60, 80])
+    assert {u: s for c in chunks for u, s in c.signals().items()} == reference
+    assert sorted(reference) == active
+    assert [(u, p) for u, p, _ in assessed.found] == expected
+    assert {u for u, _ in expected} == set(active)  # 7 days of courses: tutorial hell for all
+
+
+async def test_an_empty_guild_is_one_empty_chunk(store: Store) -> None:
+    t = PitfallThresholds()
+    async with store.connect() as conn:
+        chunks = [c async for c in rows.sweep_chunks(conn, OTHER_GUILD, NOW, t, size=3)]
+        assessed = await assess_guild(conn, OTHER_GUILD, NOW, t)
+    assert [(c.users, c.totals, c.projects) for c in chunks] == [(MemberRange(), [], {})]
+    assert (assessed.evaluated, assessed.found) == (0, [])
+
+
+async def test_recorded_detections_return_their_ids(store: Store) -> None:
+    found = [(7, "isolation", '{"days": 14, "study_days": 6, "community_events": 0}')]
+    async with store.begin() as conn:
+        sweep_id, ids = await rows.record_sweep(conn, GUILD, NOW, 1, found)
+        flags = await rows.detections_of(conn, GUILD, sweep_id, 7)
+        latest = await rows.latest_sweep(conn, GUILD)
+    assert list(ids) == [(7, "isolation")]
+    assert [(f.pitfall, f.evidence) for f in flags] == [
+        ("isolation", {"days": 14, "study_days": 6, "community_events": 0})
+    ]
+    assert latest is not None and (latest.id, latest.members_evaluated) == (sweep_id, 1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.catalog.constants import NUDGE_PLACEHOLDERS
@@ -21,6 +21,8 @@ from bot.pitfalls.rules import (
     choose_nudge,
     community_since,
     evaluate,
+    evaluate_members,
+    finding_detection,
     format_ratio,
     history_span,
     in_pitfall_order,
@@ -302,6 +304,33 @@ def test_evaluate_returns_only_fired_rules_in_order(signals: MemberSignals) -> N
     names = [d.pitfall for d in found]
     assert names == sorted(names, key=PITFALLS.index)
     assert "perfectionism" not in names
+
+
+# No deadline: a list of members per example is slow on a loaded machine, never wrong.
+@settings(deadline=None)
+@given(
+    members=st.lists(
+        st.builds(
+            MemberSignals,
+            course_minutes=minutes,
+            project_events=st.integers(0, 2),
+            study_days=st.integers(0, 14),
+            theory_minutes=minutes,
+            practice_minutes=minutes,
+            history_days=st.none() | st.integers(0, 30),
+        ),
+        max_size=20,
+    )
+)
+def test_evaluate_members_is_evaluate_for_each_as_findings(members: list[MemberSignals]) -> None:
+    """A chunk's findings: every member's `evaluate`, in the given order, each detection as
+    (member, pitfall, evidence JSON) that turns back into the same detection."""
+    chunk = [(1000 + i, signals, None) for i, signals in enumerate(members)]
+    evaluated, found = evaluate_members(chunk, T)
+    expected = [(u, d) for u, signals, _ in chunk for d in evaluate(signals, None, T)]
+    assert evaluated == len(members)
+    assert [(f[0], finding_detection(f)) for f in found] == expected
+    assert all(isinstance(f[2], str) for f in found)
 
 
 # --- the nudge policy ---------------------------------------------------------------------

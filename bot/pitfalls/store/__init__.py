@@ -1,6 +1,7 @@
 """The pitfall feature's SQL, by concern.
 
-- `sweep`: the set-based, partitioned sweep over `activity` (and its one-member oracle);
+- `sweep`: the set-based sweep over `activity`, one range of members at a time;
+- `reference`: the sweep's one-member oracle, and the members returning after a break;
 - `facts`: what the sweep reads from other features and the member rows;
 - `detections`: sweeps and what they found; `nudges`: nudges, feedback and mutes;
 - `settings`: a guild's thresholds; `stats`: `/setup stats` aggregates.
@@ -9,12 +10,13 @@
 from __future__ import annotations
 
 from bot.pitfalls.rules import community_since
-from bot.pitfalls.store.batching import CHUNK, DETECTION_SLICE, STREAM_PARTITION
+from bot.pitfalls.store.batching import CHUNK, DETECTION_SLICE, STREAM_PARTITION, SWEEP_CHUNK
 from bot.pitfalls.store.detections import (
     SweepRow,
     detections_of,
     finish_sweep,
     latest_sweep,
+    record_detections,
     record_sweep,
 )
 from bot.pitfalls.store.facts import (
@@ -23,6 +25,7 @@ from bot.pitfalls.store.facts import (
     community_days,
     departed,
     history_days,
+    member_facts,
     nudge_prefs,
     project_facts,
 )
@@ -37,17 +40,26 @@ from bot.pitfalls.store.nudges import (
     set_feedback,
     set_nudge_channel,
 )
+from bot.pitfalls.store.reference import member_signals_reference, returning_members
 from bot.pitfalls.store.settings import SettingsRow, configured_guild_ids, save_settings, settings
 from bot.pitfalls.store.stats import active_members, feedback_counts, flag_counts, minutes_by_kind
-from bot.pitfalls.store.sweep import member_signals_reference, returning_members, sweep_guild
+from bot.pitfalls.store.sweep import (
+    SweepChunk,
+    member_edges,
+    read_chunk,
+    sweep_chunks,
+    sweep_guild,
+)
 
 __all__ = [
     "CHUNK",
     "DETECTION_SLICE",
     "STREAM_PARTITION",
+    "SWEEP_CHUNK",
     "NudgePrefs",
     "NudgeRow",
     "SettingsRow",
+    "SweepChunk",
     "SweepRow",
     "active_members",
     "active_mutes",
@@ -64,12 +76,16 @@ __all__ = [
     "flag_counts",
     "history_days",
     "latest_sweep",
+    "member_edges",
+    "member_facts",
     "member_signals_reference",
     "minutes_by_kind",
     "mute",
     "nudge",
     "nudge_prefs",
     "project_facts",
+    "read_chunk",
+    "record_detections",
     "record_sweep",
     "returning_members",
     "save_settings",
@@ -77,5 +93,6 @@ __all__ = [
     "set_feedback",
     "set_nudge_channel",
     "settings",
+    "sweep_chunks",
     "sweep_guild",
 ]

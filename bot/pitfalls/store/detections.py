@@ -7,13 +7,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, Dialect, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import TypeDecorator
 
 from bot.core.store.rows import inserted_id
-from bot.pitfalls.rules import Detection, PitfallFlag
-from bot.pitfalls.store.batching import DETECTION_SLICE, STREAM_PARTITION
+from bot.pitfalls.rules import Finding, PitfallFlag
+from bot.pitfalls.store.batching import DETECTION_SLICE
 from bot.pitfalls.tables import pitfall_detections, pitfall_sweeps
+
+
+class EncodedJSON(TypeDecorator[str]):
+    """A value for a JSON column that is JSON text already (a `Finding`'s evidence, encoded
+    in the sweep's worker thread): bound as it is, typed as the column's JSON."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -28,9 +40,13 @@ async def record_sweep(
     guild_id: int,
     now: datetime,
     members_evaluated: int,
-    detections: Sequence[tuple[int, Detection]],
+    detections: Sequence[Finding],
 ) -> tuple[int, dict[tuple[int, str], int]]:
-    """Store a sweep and its detections; returns the sweep id and (member, pitfall) -> id."""
+    """Store a sweep and its detections; returns the sweep id and (member, pitfall) -> id.
+
+    Called once the whole guild is evaluated, so the sweep's writes (and on SQLite the write
+    lock) last only as long as the inserts, not the whole sweep.
+    """
     new_sweep = insert(pitfall_sweeps).values(
         guild_id=guild_id,
         swept_at=now,
@@ -40,35 +56,46 @@ async def record_sweep(
         nudges=0,
     )
     sweep_id = await inserted_id(conn, new_sweep)
-    # In slices, so binding 100k detections does not hold the event loop in one go.
-    for start in range(0, len(detections), DETECTION_SLICE):
-        await conn.execute(
-            insert(pitfall_detections),
-            [
-                {
-                    "guild_id": guild_id,
-                    "sweep_id": sweep_id,
-                    "user_id": user_id,
-                    "pitfall": d.pitfall,
-                    "evidence": d.evidence,
-                    "detected_at": now,
-                }
-                for user_id, d in detections[start : start + DETECTION_SLICE]
-            ],
-        )
-        await asyncio.sleep(0)
+    return sweep_id, await record_detections(conn, guild_id, sweep_id, now, detections)
+
+
+async def record_detections(
+    conn: AsyncConnection,
+    guild_id: int,
+    sweep_id: int,
+    now: datetime,
+    detections: Sequence[Finding],
+) -> dict[tuple[int, str], int]:
+    """Store detections of a sweep; returns (member, pitfall) -> detection id.
+
+    Set-based: one multi-row INSERT ... RETURNING per slice of `DETECTION_SLICE`, so the ids
+    come back with the insert (no read-back query) and binding 100k detections never holds
+    the event loop in one go.
+    """
     ids: dict[tuple[int, str], int] = {}
-    stream = await conn.stream(
-        select(
+    statement = (
+        insert(pitfall_detections)
+        .values(evidence=bindparam("evidence", type_=EncodedJSON()))
+        .returning(
             pitfall_detections.c.id, pitfall_detections.c.user_id, pitfall_detections.c.pitfall
-        ).where(
-            pitfall_detections.c.guild_id == guild_id,
-            pitfall_detections.c.sweep_id == sweep_id,
         )
     )
-    async for partition in stream.partitions(STREAM_PARTITION):
-        ids.update(((int(r.user_id), str(r.pitfall)), int(r.id)) for r in partition)
-    return sweep_id, ids
+    for start in range(0, len(detections), DETECTION_SLICE):
+        rows = [
+            {
+                "guild_id": guild_id,
+                "sweep_id": sweep_id,
+                "user_id": user_id,
+                "pitfall": pitfall,
+                "evidence": evidence,
+                "detected_at": now,
+            }
+            for user_id, pitfall, evidence in detections[start : start + DETECTION_SLICE]
+        ]
+        for row_id, user_id, pitfall in await conn.execute(statement, rows):
+            ids[(int(user_id), str(pitfall))] = int(row_id)
+        await asyncio.sleep(0)
+    return ids
 
 
 async def finish_sweep(conn: AsyncConnection, sweep_id: int, seconds: float, nudges: int) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
+from bot.core.store.ranges import MemberRange
 from bot.core.store.schema import members
 from bot.core.store.types import UTCDateTime
 from bot.daily.api import streaks
@@ -27,21 +28,26 @@ from bot.projects.api import perfectionism_facts
 
 
 async def community_days(
-    conn: AsyncConnection, guild_id: int, now: datetime, days: int, user_id: int | None = None
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    days: int,
+    user_id: int | None = None,
+    users: MemberRange | None = None,
 ) -> dict[int, int]:
     """Days with community activity from the progress feature's counters (messages in the
     guild are counted there, outside `activity`)."""
     since = community_since(now, days)
     if user_id is None:
-        return await progress_community_days(conn, guild_id, since)
+        return await progress_community_days(conn, guild_id, since, members=users)
     return await progress_community_days(conn, guild_id, since, user_id=user_id)
 
 
 async def project_facts(
-    conn: AsyncConnection, guild_id: int, now: datetime
+    conn: AsyncConnection, guild_id: int, now: datetime, users: MemberRange | None = None
 ) -> dict[int, ProjectFactsLike]:
     """member -> their most stuck active project (from the projects feature)."""
-    return dict(await perfectionism_facts(conn, guild_id, now))
+    return dict(await perfectionism_facts(conn, guild_id, now, users))
 
 
 async def best_streaks(
@@ -63,19 +69,36 @@ async def history_days(
     conn: AsyncConnection, guild_id: int, now: datetime, longest_days: int
 ) -> dict[int, int]:
     """member -> whole days since the store first knew them, for members whose member row is
-    younger than `longest_days` (everyone else's history covers every window).
+    younger than `longest_days` (everyone else's history covers every window)."""
+    known, _departed = await member_facts(conn, guild_id, now, longest_days, MemberRange())
+    return known
+
+
+async def member_facts(
+    conn: AsyncConnection, guild_id: int, now: datetime, longest_days: int, users: MemberRange
+) -> tuple[dict[int, int], set[int]]:
+    """For the members in `users`: `history_days` of the young ones, and who departed.
 
     "First knew" is the earlier of the member row (made when they joined or first used the
     bot) and their first activity (a backdated row can be older than the member row). Two
-    queries: the young member rows, then their first activity (by chunks of ids, on the
-    member index).
+    queries: the young or departed member rows of the range (on the member key), then the
+    young members' first activity (by chunks of ids, on the member index).
     """
     as_instant = UTCDateTime().process_result_value
     cutoff = now - timedelta(days=longest_days)
-    young = select(members.c.user_id, members.c.created_at).where(
-        members.c.guild_id == guild_id, members.c.created_at > cutoff
+    young = members.c.created_at > cutoff
+    rows = select(members.c.user_id, members.c.created_at, members.c.left_at).where(
+        members.c.guild_id == guild_id,
+        users.where(members.c.user_id),
+        young | members.c.left_at.is_not(None),
     )
-    since = {int(user_id): created for user_id, created in await conn.execute(young)}
+    since: dict[int, datetime] = {}
+    gone: set[int] = set()
+    for user_id, created, left in await conn.execute(rows):
+        if created > cutoff:
+            since[int(user_id)] = created
+        if left is not None:
+            gone.add(int(user_id))
     for chunk in chunks(sorted(since)):
         first = (
             select(activity.c.user_id, func.min(activity.c.occurred_at))
@@ -86,7 +109,7 @@ async def history_days(
             earliest_at = as_instant(earliest, conn.dialect)
             if earliest_at is not None and earliest_at < since[int(user_id)]:
                 since[int(user_id)] = earliest_at
-    return {user_id: max(0, (now - known).days) for user_id, known in since.items()}
+    return {user_id: max(0, (now - known).days) for user_id, known in since.items()}, gone
 
 
 @dataclass(frozen=True)

@@ -1,247 +1,205 @@
-"""The sweep's set-based queries over `activity`, for every member of a guild at once.
+"""The sweep's set-based pass over `activity`: one range of members at a time.
 
-`sweep_guild` aggregates every member of a guild with a handful of GROUP BY queries over
-`activity` (served by `ix_activity_pitfall_sweep`); `member_signals_reference` computes the
-same numbers for one member from the raw rows in Python. The store test checks they agree
-on random data; the sweep never runs the reference.
+A guild's members are cut into ranges of about `SWEEP_CHUNK` ids (`member_edges`, one query
+on the member key), and each range is read with a handful of short queries:
+
+- ONE aggregate over `activity` with a conditional sum per rule input, so every window is
+  read in the same pass (served by `ix_activity_pitfall_members`: the range is one slice of
+  the index, already in GROUP BY order, and every column read is in it);
+- the progress feature's community counters, the member rows (who is new, who left) and the
+  projects feature's perfectionism facts, each for the same range.
+
+The ranges together cover every id (`MemberRange.split`), including activity of ids without
+a member row, so the chunks add up to the whole guild. Each query is short and returns at
+most a chunk's rows, so neither the database nor the event loop is held for long; the rules
+turn a chunk into `MemberSignals` in a worker thread. `member_signals_reference`
+(`bot.pitfalls.store.reference`) is the one-member oracle the tests compare against.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import PRACTICE_KINDS, THEORY_KINDS, activity
-from bot.core.cooperative import paced
+from bot.core.store.ranges import MemberRange
 from bot.core.store.schema import members
-from bot.core.store.types import UTCDateTime
-from bot.pitfalls.rules import MemberSignals, PitfallThresholds
-from bot.pitfalls.store.batching import STREAM_PARTITION
-from bot.pitfalls.store.facts import best_streaks, community_days, history_days
+from bot.pitfalls.rules import MemberSignals, PitfallThresholds, ProjectFactsLike
+from bot.pitfalls.store.batching import SWEEP_CHUNK
+from bot.pitfalls.store.facts import community_days, member_facts, project_facts
+from bot.projects.api import ProjectFacts
 
-# --- the sweep: set-based ----------------------------------------------------------------
-
-
-def _window(guild_id: int, now: datetime, days: int) -> Any:
-    """Activity of the guild that occurred in the last `days` days (up to `now`)."""
-    return (
-        (activity.c.guild_id == guild_id)
-        & (activity.c.occurred_at > now - timedelta(days=days))
-        & (activity.c.occurred_at <= now)
-    )
+#: One member's row of the single pass: user id, course minutes, project minutes, project
+#: rows, study days, community rows, theory minutes, practice minutes.
+Totals = tuple[int, int, int, int, int, int, int, int]
+#: A member's most stuck project: `ProjectFacts`' fields in order.
+ProjectRow = tuple[str, int, int, bool, bool, int]
 
 
-async def _kind_totals(
-    conn: AsyncConnection, guild_id: int, now: datetime, days: int
-) -> dict[int, dict[str, tuple[int, int]]]:
-    """member -> kind -> (minutes, rows) in the window: one GROUP BY for the guild."""
-    query: Select[Any] = (
-        select(
-            activity.c.user_id,
-            activity.c.kind,
-            func.coalesce(func.sum(activity.c.minutes), 0),
-            func.count(),
+@dataclass(frozen=True)
+class SweepChunk:
+    """What the sweep read for one range of members: the rules' whole input for them.
+
+    Kept as plain tuples and dicts of numbers (which the garbage collector does not track)
+    and turned into `MemberSignals` one member at a time (`members`): a chunk alive while
+    the next is read does not fill the collector's oldest generation.
+    """
+
+    users: MemberRange
+    #: The single pass's rows, in id order (members with activity in any rule's window).
+    totals: list[Totals]
+    #: Members -> days with community activity (the progress feature's counters).
+    community: dict[int, int]
+    #: Members first known inside the longest window -> whole days known.
+    history: dict[int, int]
+    #: Members with an active project -> their most stuck one (`ProjectFacts` as a tuple).
+    projects: dict[int, ProjectRow]
+    #: Members of the range who left the guild: never evaluated.
+    departed: frozenset[int]
+
+    def signal(self, row: Totals) -> MemberSignals:
+        """One member's numbers from their row of the single pass."""
+        user_id, course, project, events, days, social, theory, practice = row
+        return MemberSignals(
+            course_minutes=course,
+            project_minutes=project,
+            project_events=events,
+            study_days=days,
+            # Either source is enough to say "not isolated"; the larger is the better count.
+            community_events=max(social, self.community.get(user_id, 0)),
+            theory_minutes=theory,
+            practice_minutes=practice,
+            history_days=self.history.get(user_id),
         )
-        .where(_window(guild_id, now, days))
-        .group_by(activity.c.user_id, activity.c.kind)
+
+    def signals(self) -> dict[int, MemberSignals]:
+        """Every member with activity in any rule's window -> their numbers."""
+        return {row[0]: self.signal(row) for row in self.totals}
+
+    def members(self) -> Iterator[tuple[int, MemberSignals, ProjectFactsLike | None]]:
+        """The rules' input, member by member in id order: everyone with numbers or an active
+        project, except the departed (a member with a project only has all-zero numbers)."""
+        rows = {row[0]: row for row in self.totals}
+        nothing = MemberSignals()
+        for user_id in sorted((rows.keys() | self.projects.keys()) - self.departed):
+            row = rows.get(user_id)
+            signals = nothing if row is None else self.signal(row)
+            project = self.projects.get(user_id)
+            yield user_id, signals, None if project is None else ProjectFacts(*project)
+
+
+async def member_edges(conn: AsyncConnection, guild_id: int, size: int) -> list[int]:
+    """Every `size`-th member id of the guild, ascending: where one range ends and the next
+    begins. The database numbers the rows; only the edges come back."""
+    numbered = (
+        select(
+            members.c.user_id,
+            func.row_number().over(order_by=members.c.user_id).label("position"),
+        )
+        .where(members.c.guild_id == guild_id)
+        .subquery()
     )
-    totals: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    # Streamed in partitions: each fetch awaits the driver, so a 100k-member guild's rows
-    # never hold the event loop in one piece.
-    result = await conn.stream(query)
-    async for partition in result.partitions(STREAM_PARTITION):
-        for user_id, kind, minutes, rows in partition:
-            totals[int(user_id)][str(kind)] = (int(minutes), int(rows))
-    return totals
-
-
-async def _study_days(
-    conn: AsyncConnection, guild_id: int, now: datetime, days: int
-) -> dict[int, int]:
-    """member -> distinct local dates with study (anything but community) in the window."""
     query: Select[Any] = (
-        select(activity.c.user_id, func.count(func.distinct(activity.c.local_date)))
-        .where(_window(guild_id, now, days), activity.c.kind != "community")
-        .group_by(activity.c.user_id)
+        select(numbered.c.user_id)
+        .where(numbered.c.position % size == 0)
+        .order_by(numbered.c.user_id)
     )
-    counts: dict[int, int] = {}
-    result = await conn.stream(query)
-    async for partition in result.partitions(STREAM_PARTITION):
-        counts.update((int(user_id), int(count)) for user_id, count in partition)
-    return counts
+    return [int(user_id) for (user_id,) in await conn.execute(query)]
 
 
-def _sum(totals: dict[str, tuple[int, int]], kinds: Iterable[str]) -> int:
-    return sum(totals.get(kind, (0, 0))[0] for kind in kinds)
+def _single_pass(
+    guild_id: int, now: datetime, t: PitfallThresholds, users: MemberRange
+) -> Select[Any]:
+    """One row per member with activity in the longest window: every rule's input at once."""
+    a = activity.c
+    longest = t.longest_window()
 
+    def within(days: int, condition: Any) -> Any:
+        # The WHERE clause already keeps the longest window: no second test per row for it.
+        if days >= longest:
+            return condition
+        return (a.occurred_at > now - timedelta(days=days)) & condition
 
-def _signals(
-    tutorial: dict[str, tuple[int, int]],
-    isolation: dict[str, tuple[int, int]],
-    gap: dict[str, tuple[int, int]],
-    study_days: int,
-    community: int,
-    history_days: int | None,
-) -> MemberSignals:
-    return MemberSignals(
-        course_minutes=_sum(tutorial, ["course"]),
-        project_minutes=_sum(tutorial, ["project"]),
-        project_events=tutorial.get("project", (0, 0))[1],
-        study_days=study_days,
-        # Either source is enough to say "not isolated"; the larger is the better count.
-        community_events=max(isolation.get("community", (0, 0))[1], community),
-        theory_minutes=_sum(gap, THEORY_KINDS),
-        practice_minutes=_sum(gap, PRACTICE_KINDS),
-        history_days=history_days,
+    def minutes(days: int, condition: Any) -> Any:
+        return func.sum(case((within(days, condition), a.minutes), else_=0))
+
+    def rows(days: int, condition: Any) -> Any:
+        return func.sum(case((within(days, condition), 1), else_=0))
+
+    return (
+        select(
+            a.user_id,
+            minutes(t.tutorial_days, a.kind == "course"),
+            minutes(t.tutorial_days, a.kind == "project"),
+            rows(t.tutorial_days, a.kind == "project"),
+            func.count(
+                distinct(case((within(t.isolation_days, a.kind != "community"), a.local_date)))
+            ),
+            rows(t.isolation_days, a.kind == "community"),
+            minutes(t.gap_days, a.kind.in_(sorted(THEORY_KINDS))),
+            minutes(t.gap_days, a.kind.in_(sorted(PRACTICE_KINDS))),
+        )
+        .where(
+            a.guild_id == guild_id,
+            users.where(a.user_id),
+            a.occurred_at > now - timedelta(days=longest),
+            a.occurred_at <= now,
+        )
+        .group_by(a.user_id)
     )
+
+
+async def read_chunk(
+    conn: AsyncConnection, guild_id: int, now: datetime, t: PitfallThresholds, users: MemberRange
+) -> SweepChunk:
+    """Everything the rules need for the members of `users` (a few short queries)."""
+    result = await conn.execute(_single_pass(guild_id, now, t, users))
+    totals: list[Totals] = [
+        (int(u), int(c), int(p), int(e), int(d), int(s), int(th), int(pr))
+        for u, c, p, e, d, s, th, pr in result.tuples()
+    ]
+    community = await community_days(conn, guild_id, now, t.isolation_days, users=users)
+    history, departed = await member_facts(conn, guild_id, now, t.longest_window(), users)
+    projects = {
+        user_id: (
+            f.project_title,
+            f.project_age_days,
+            f.days_since_progress,
+            f.shipped_anything,
+            f.stale,
+            f.target_moves,
+        )
+        for user_id, f in (await project_facts(conn, guild_id, now, users)).items()
+    }
+    return SweepChunk(users, totals, community, history, projects, frozenset(departed))
+
+
+async def sweep_chunks(
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    t: PitfallThresholds,
+    size: int = SWEEP_CHUNK,
+) -> AsyncIterator[SweepChunk]:
+    """The guild's members a range of about `size` at a time, in ascending id order."""
+    for users in MemberRange.split(await member_edges(conn, guild_id, size)):
+        yield await read_chunk(conn, guild_id, now, t, users)
 
 
 async def sweep_guild(
-    conn: AsyncConnection, guild_id: int, now: datetime, t: PitfallThresholds
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    t: PitfallThresholds,
+    size: int = SWEEP_CHUNK,
 ) -> dict[int, MemberSignals]:
-    """Every member with activity in any rule's window -> their numbers.
-
-    One GROUP BY per distinct window length (at most three), one for study days, one for
-    the community counters, and two for how long the guild's newer members have been known
-    (`history_days`): never a query per member.
-    """
-    by_window: dict[int, dict[int, dict[str, tuple[int, int]]]] = {}
-    for days in {t.tutorial_days, t.isolation_days, t.gap_days}:
-        by_window[days] = await _kind_totals(conn, guild_id, now, days)
-    study = await _study_days(conn, guild_id, now, t.isolation_days)
-    community = await community_days(conn, guild_id, now, t.isolation_days)
-    known = await history_days(conn, guild_id, now, t.longest_window())
-    user_ids: set[int] = set(study)
-    for totals in by_window.values():
-        user_ids |= set(totals)
-    return {
-        user_id: _signals(
-            by_window[t.tutorial_days].get(user_id, {}),
-            by_window[t.isolation_days].get(user_id, {}),
-            by_window[t.gap_days].get(user_id, {}),
-            study.get(user_id, 0),
-            community.get(user_id, 0),
-            known.get(user_id),
-        )
-        async for user_id in paced(user_ids)
-    }
-
-
-async def member_signals_reference(
-    conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, t: PitfallThresholds
-) -> MemberSignals | None:
-    """The same numbers for ONE member, from its raw rows: the sweep's test oracle.
-
-    None when the member has no activity in any window (the sweep leaves them out too).
-    """
-    since = now - timedelta(days=t.longest_window())
-    rows = [
-        (r.occurred_at, r.kind, int(r.minutes), r.local_date)
-        for r in await conn.execute(
-            select(
-                activity.c.occurred_at, activity.c.kind, activity.c.minutes, activity.c.local_date
-            ).where(
-                activity.c.guild_id == guild_id,
-                activity.c.user_id == user_id,
-                activity.c.occurred_at > since,
-                activity.c.occurred_at <= now,
-            )
-        )
-    ]
-    if not rows:
-        return None
-
-    def totals(days: int) -> dict[str, tuple[int, int]]:
-        start = now - timedelta(days=days)
-        out: dict[str, tuple[int, int]] = {}
-        for occurred, kind, minutes, _day in rows:
-            if occurred > start:
-                old_minutes, old_rows = out.get(kind, (0, 0))
-                out[kind] = (old_minutes + minutes, old_rows + 1)
-        return out
-
-    iso_start = now - timedelta(days=t.isolation_days)
-    study_days = len(
-        {day for occurred, kind, _m, day in rows if occurred > iso_start and kind != "community"}
-    )
-    community = await community_days(conn, guild_id, now, t.isolation_days, user_id=user_id)
-    return _signals(
-        totals(t.tutorial_days),
-        totals(t.isolation_days),
-        totals(t.gap_days),
-        study_days,
-        community.get(user_id, 0),
-        await _history_reference(conn, guild_id, user_id, now, t.longest_window()),
-    )
-
-
-async def _history_reference(
-    conn: AsyncConnection, guild_id: int, user_id: int, now: datetime, longest_days: int
-) -> int | None:
-    """`history_days` for one member from its raw rows (None: known longer than
-    `longest_days`, or no member row)."""
-    row = (
-        await conn.execute(
-            select(members.c.created_at).where(
-                members.c.guild_id == guild_id, members.c.user_id == user_id
-            )
-        )
-    ).first()
-    created: datetime | None = row.created_at if row is not None else None
-    if created is None or created <= now - timedelta(days=longest_days):
-        return None
-    instants = [created]
-    as_instant = UTCDateTime().process_result_value
-    for (occurred,) in await conn.execute(
-        select(activity.c.occurred_at).where(
-            activity.c.guild_id == guild_id, activity.c.user_id == user_id
-        )
-    ):
-        instant = as_instant(occurred, conn.dialect)
-        if instant is not None:
-            instants.append(instant)
-    return max(0, (now - min(instants)).days)
-
-
-async def returning_members(
-    conn: AsyncConnection, guild_id: int, now: datetime, recent_days: int = 1
-) -> dict[int, tuple[int, int]]:
-    """Members active in the last `recent_days` -> (days away before that, best streak).
-
-    "Days away" is the gap between their last activity before the recent window and their
-    first one in it; members with no earlier activity (newcomers) are left out. Two queries:
-    the recent members with their earlier maximum (a join on the member index), and their
-    best streaks.
-    """
-    start = now - timedelta(days=recent_days)
-    recent = (
-        select(activity.c.user_id.label("user_id"), func.min(activity.c.occurred_at).label("first"))
-        .where(_window(guild_id, now, recent_days))
-        .group_by(activity.c.user_id)
-        .subquery()
-    )
-    earlier = activity.alias("earlier")
-    query: Select[Any] = (
-        select(recent.c.user_id, recent.c.first, func.max(earlier.c.occurred_at))
-        .join(
-            earlier,
-            (earlier.c.guild_id == guild_id)
-            & (earlier.c.user_id == recent.c.user_id)
-            & (earlier.c.occurred_at <= start),
-        )
-        .group_by(recent.c.user_id, recent.c.first)
-    )
-    as_instant = UTCDateTime().process_result_value
-    gaps: dict[int, int] = {}
-    for user_id, first, last_before in await conn.execute(query):
-        first_at = as_instant(first, conn.dialect)
-        before_at = as_instant(last_before, conn.dialect)
-        if first_at is not None and before_at is not None:
-            gaps[int(user_id)] = (first_at - before_at).days
-    best = await best_streaks(conn, guild_id, sorted(gaps))
-    return {user_id: (gap, best.get(user_id, 0)) for user_id, gap in gaps.items()}
+    """Every member with activity in any rule's window -> their numbers (all chunks)."""
+    signals: dict[int, MemberSignals] = {}
+    async for chunk in sweep_chunks(conn, guild_id, now, t, size):
+        signals.update(chunk.signals())
+    return signals
