@@ -47,7 +47,7 @@ async def shipped(store: Any, guild_id: int, *, record: bool = False) -> Any:
     (runs repeat on the same data); returns its `Assessment`."""
     from bot.pitfalls import store as rows
     from bot.pitfalls.assess import assess_guild
-    from bot.pitfalls.rules import PitfallThresholds
+    from bot.pitfalls.thresholds import PitfallThresholds
 
     async with store.engine.connect() as conn:
         transaction = await conn.begin()
@@ -63,7 +63,8 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
     other in one rolled-back transaction: reading the chunks, the rules (worker thread),
     recording the detections."""
     from bot.pitfalls import store as rows
-    from bot.pitfalls.rules import PitfallThresholds, evaluate_members
+    from bot.pitfalls.rules import evaluate_members
+    from bot.pitfalls.thresholds import PitfallThresholds
 
     t = PitfallThresholds()
     parts: dict[str, tuple[float, float]] = {}
@@ -101,7 +102,8 @@ async def member_by_member(
     store: Any, guild_id: int, user_ids: list[int], projects: dict[int, Any]
 ) -> dict[int, list[str]]:
     from bot.pitfalls import store as rows
-    from bot.pitfalls.rules import PitfallThresholds, evaluate
+    from bot.pitfalls.rules import evaluate
+    from bot.pitfalls.thresholds import PitfallThresholds
 
     t = PitfallThresholds()
     fired: dict[int, list[str]] = {}

@@ -4,8 +4,9 @@ places."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from bot.core.records import frozen
 
 #: Places shown on each of the board's lists.
 BOARD_SIZE = 5
@@ -25,7 +26,7 @@ def covered_since(day: date) -> date:
     return day - timedelta(days=BOARD_DAYS - 1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Place:
     """One member on one list of the board."""
 
@@ -45,7 +46,7 @@ def top(values: Mapping[int, int], size: int = BOARD_SIZE) -> tuple[Place, ...]:
     return tuple(places)
 
 
-@dataclass(frozen=True)
+@frozen
 class WeeklyBoardData:
     """What the weekly board shows: the week's study time, live streaks and ships."""
 

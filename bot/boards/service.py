@@ -14,7 +14,6 @@ during the week.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Protocol
 
@@ -24,6 +23,7 @@ from bot.boards import rules
 from bot.boards import store as board_rows
 from bot.boards.tables import weekly_board
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.guild_posts import (
@@ -44,7 +44,7 @@ BOARD_OFF = PostSchedule(False, time(18, 0), frozenset({0}), configured=False)
 BOARD_POST = PostKind("board", "leaderboard", "Weekly board", "The weekly board")
 
 
-@dataclass(frozen=True)
+@frozen
 class BoardSettings:
     """A guild's settings as the board's post reads them."""
 

@@ -7,7 +7,7 @@ The scheduled job and `/daily post-now` both call `post()`; the ledger key
 from __future__ import annotations
 
 import logging
-from dataclasses import KW_ONLY, dataclass, replace
+from dataclasses import KW_ONLY, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.activity.api import add_activity, kind_for_track
 from bot.catalog import Catalog, CatalogRegistry, Prompt
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import Sent
 from bot.core.scheduling.dispatcher import Served, row_by_row
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 STREAK_REMINDER = "streak"
 
 
-@dataclass(frozen=True)
+@frozen
 class DailyPrompt:
     """A guild's prompt for one day, and where it was posted."""
 
@@ -69,7 +70,7 @@ class DailyPrompt:
         return self.posted_at or self.created_at
 
 
-@dataclass(frozen=True)
+@frozen
 class Completion:
     """The answer to pressing Done: whether it counted, and the streak now."""
 
@@ -82,7 +83,7 @@ class Completion:
     logged_minutes: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class DoneMinutes:
     """The time a member said a completed prompt took (None: skip), logged once: a second
     choice replaces the first."""
@@ -113,7 +114,7 @@ class DailyRenderer(Protocol):
         """The DM or inbox item telling a member their streak ends tonight."""
 
 
-@dataclass(eq=False)
+@service
 class DailyService:
     """Daily prompts and streaks: choose, post exactly once, complete, remind."""
 

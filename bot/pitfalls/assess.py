@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.pitfalls import store as rows
-from bot.pitfalls.rules import Finding, PitfallThresholds, evaluate_members
+from bot.pitfalls.rules import Finding, evaluate_members
+from bot.pitfalls.thresholds import PitfallThresholds
 
 Found = list[Finding]
 

@@ -22,12 +22,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
 
+from bot.core.records import frozen
 from bot.core.time import format_hhmm
 from bot.core.wording import plural
+from bot.pitfalls.thresholds import (
+    THRESHOLD_LIMITS,
+    PitfallThresholds,
+)
 
 #: The four pitfalls the sweep looks for, in the order nudges are preferred when more than
 #: the weekly cap fire at once (the earlier, the more concrete the suggested fix).
@@ -44,124 +49,7 @@ Evidence = dict[str, int | float | str]
 SWEEP_TIME: Final = time(10, 0)
 
 
-@dataclass(frozen=True)
-class PitfallThresholds:
-    """Per-guild thresholds; the defaults are the issue's (and the guide's) numbers.
-
-    - tutorial hell: in the last `tutorial_days` days at least `tutorial_course_minutes`
-      minutes of `course` and no `project` activity at all;
-    - perfectionism: an active project at least `perfection_age_days` old, nothing shipped
-      and no progress for `perfection_quiet_days` days — or a stale project — or its target
-      date moved at least `perfection_target_moves` times;
-    - isolation: study (any kind but community) on at least `isolation_study_days` distinct
-      days of the last `isolation_days`, and no community activity in that window;
-    - theory–practice gap: over `gap_days` days at least `gap_theory_minutes` of theory
-      (course + reading + math) and theory above `gap_ratio` times practice
-      (coding + project + interview).
-    """
-
-    tutorial_days: int = 14
-    tutorial_course_minutes: int = 300
-    perfection_age_days: int = 21
-    perfection_quiet_days: int = 14
-    perfection_target_moves: int = 2
-    isolation_days: int = 14
-    isolation_study_days: int = 5
-    gap_days: int = 21
-    gap_theory_minutes: int = 240
-    gap_ratio: float = 3.0
-
-    def with_overrides(self, overrides: Mapping[str, object]) -> PitfallThresholds:
-        """These thresholds with the known, valid `overrides` applied (others ignored)."""
-        values: dict[str, int | float] = {}
-        for name, value in overrides.items():
-            usable = (
-                name in THRESHOLD_LIMITS
-                and isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and threshold_problem(name, value) is None
-            )
-            if usable:
-                assert isinstance(value, int | float)
-                values[name] = float(value) if name == "gap_ratio" else int(value)
-        return replace(self, **values)  # type: ignore[arg-type]
-
-    def as_dict(self) -> dict[str, int | float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def longest_window(self) -> int:
-        return max(self.tutorial_days, self.isolation_days, self.gap_days)
-
-
-#: Accepted range of each threshold (inclusive), so a typo cannot silence or flood a guild.
-THRESHOLD_LIMITS: Final[dict[str, tuple[float, float]]] = {
-    "tutorial_days": (1, 90),
-    "tutorial_course_minutes": (1, 10_000),
-    "perfection_age_days": (1, 365),
-    "perfection_quiet_days": (1, 365),
-    "perfection_target_moves": (1, 50),
-    "isolation_days": (1, 90),
-    "isolation_study_days": (1, 90),
-    "gap_days": (1, 90),
-    "gap_theory_minutes": (1, 10_000),
-    "gap_ratio": (1.0, 100.0),
-}
-
-
-def threshold_problem(name: str, value: float) -> str | None:
-    """A sentence for a moderator when `value` is out of range for `name`, else None."""
-    low, high = THRESHOLD_LIMITS[name]
-    if not low <= value <= high:
-        shown_low = f"{low:g}"
-        shown_high = f"{high:g}"
-        return f"`{name}` must be between {shown_low} and {shown_high} (got {value:g})."
-    return None
-
-
-def validate_thresholds(t: PitfallThresholds) -> list[str]:
-    """Every problem with `t`: ranges, and windows that cannot contain the day counts."""
-    problems = [
-        problem
-        for name in THRESHOLD_LIMITS
-        if (problem := threshold_problem(name, getattr(t, name))) is not None
-    ]
-    if t.isolation_study_days > t.isolation_days:
-        problems.append(
-            f"`isolation_study_days` ({t.isolation_study_days}) cannot exceed "
-            f"`isolation_days` ({t.isolation_days})."
-        )
-    return problems
-
-
-def threshold_changes(
-    overrides: Mapping[str, int | float], values: Mapping[str, float | None]
-) -> tuple[dict[str, int | float], list[str]]:
-    """`overrides` with a moderator's `values` applied (None leaves one as it is).
-
-    Returns the overrides to store (those equal to the default dropped) and every problem,
-    each a sentence for the moderator; with any problem nothing should be saved.
-    """
-    changed = dict(overrides)
-    problems: list[str] = []
-    for name, value in values.items():
-        if value is None:
-            continue
-        if name not in THRESHOLD_LIMITS:
-            raise ValueError(f"unknown threshold {name!r}")
-        problem = threshold_problem(name, value)
-        if problem:
-            problems.append(problem)
-            continue
-        if name != "gap_ratio" and value != int(value):
-            problems.append(f"`{name}` must be a whole number (got {value:g}).")
-            continue
-        changed[name] = float(value) if name == "gap_ratio" else int(value)
-    problems += validate_thresholds(PitfallThresholds().with_overrides(changed))
-    defaults = PitfallThresholds().as_dict()
-    return {k: v for k, v in changed.items() if defaults[k] != v}, problems
-
-
-@dataclass(frozen=True)
+@frozen
 class PitfallConfig:
     """A guild's sweep: on or off, its thresholds, and which of them differ from the default."""
 
@@ -183,7 +71,7 @@ class PitfallConfig:
         return f"{state}, daily sweep at {format_hhmm(SWEEP_TIME)} server time{changed}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Detection:
     """What one rule decided for one member, with the numbers behind it."""
 
@@ -208,7 +96,7 @@ def within_history(detection: Detection, window_days: int, history_days: int | N
     return Detection(detection.pitfall, detection.fires and span == window_days, evidence)
 
 
-@dataclass(frozen=True)
+@frozen
 class PitfallFlag:
     """A member's current detection, as `/progress` shows it."""
 
@@ -321,7 +209,7 @@ class ProjectFactsLike(Protocol):
     def target_moves(self) -> int: ...
 
 
-@dataclass(frozen=True)
+@frozen
 class MemberSignals:
     """What the sweep aggregated for one member; each field in its rule's window."""
 
@@ -411,7 +299,7 @@ def welcome_back(days_away: int, best_streak: int) -> Detection:
 # --- the nudge policy ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # a default argument value: ruff's B008 knows it is immutable
 class NudgePolicy:
     """Limits on nudges. `per_sweep_cap` keeps two pitfalls found the same day (courses
     only: tutorial hell *and* the theory gap) from arriving as a pair: one a day at most."""
@@ -422,7 +310,7 @@ class NudgePolicy:
     per_sweep_cap: int = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class SentNudge:
     pitfall: str
     nudge_id: str

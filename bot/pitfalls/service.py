@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time as perf
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -31,6 +31,7 @@ from bot.core.attempts import Attempt
 from bot.core.changes import SCHEDULE
 from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.scheduling.ledger import Delivered
 from bot.core.time import local_date, resolve_zone
@@ -56,16 +57,16 @@ from bot.pitfalls.rules import (
     nudge_key,
     nudge_seed,
     plan_nudges,
-    threshold_changes,
     welcome_back,
 )
+from bot.pitfalls.thresholds import threshold_changes
 
 log = logging.getLogger(__name__)
 
 NUDGE_KIND = "nudge"
 
 
-@dataclass(frozen=True)
+@frozen
 class SweepResult:
     """What one sweep of a guild did (numbers only)."""
 
@@ -78,7 +79,7 @@ class SweepResult:
     skipped: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class NudgeMessage:
     """A nudge filled in for one member, ready for the renderer."""
 
@@ -93,7 +94,7 @@ class NudgeMessage:
     evidence: dict[str, int | float | str]
 
 
-@dataclass(frozen=True)
+@frozen
 class FeedbackResult:
     """A member's answer to a nudge, and the mute it set ("Not for me")."""
 
@@ -103,7 +104,7 @@ class FeedbackResult:
     repeated: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class GuildStats:
     """`/setup stats`: aggregates of the guild's activity, flags and nudges."""
 
@@ -124,7 +125,7 @@ class NudgeRenderer(Protocol):
         ...
 
 
-@dataclass(eq=False)
+@service
 class PitfallService:
     """The daily sweep per guild, the nudges it sends, and the members' answers to them."""
 

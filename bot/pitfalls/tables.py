@@ -1,7 +1,7 @@
 """Tables for the pitfall feature (bot/pitfalls/store/), on the shared metadata (see schema.py).
 
 - `pitfall_settings`: a guild's threshold overrides (JSON of the names in
-  `bot.pitfalls.rules.PitfallThresholds`; absent names use the documented defaults).
+  `bot.pitfalls.thresholds.PitfallThresholds`; absent names use the documented defaults).
 - `pitfall_sweeps`: one row per sweep of a guild (when, how long, how many flagged).
 - `pitfall_detections`: what each sweep found, with the evidence in numbers.
 - `pitfall_nudges`: every nudge sent (which text, how), and the member's feedback.

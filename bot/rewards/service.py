@@ -22,13 +22,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Collection
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import date, datetime
 from typing import Any, Protocol
 
 import discord
 
 from bot.core.errors import NotFoundError, UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.scheduling.delivery import DeliveryFailed
 from bot.core.scheduling.roles import RoleChangeFailed, RoleGrants
@@ -45,7 +46,7 @@ SCAN_SECONDS = 60
 AUDIT_REASON = "studybot role reward"
 
 
-@dataclass(frozen=True)
+@frozen
 class Reward:
     """A role given at a threshold; `broken` says why the bot cannot give it now."""
 
@@ -76,7 +77,7 @@ class RewardRenderer(Protocol):
         """The one message to the system channel."""
 
 
-@dataclass(eq=False)
+@service
 class RewardService:
     """Role rewards: configuration, checks after changes and every day, month-end removal."""
 

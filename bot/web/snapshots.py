@@ -15,8 +15,9 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from bot.core.records import frozen
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-@dataclass(frozen=True)
+@frozen
 class Snapshot(Generic[V]):
     value: V
     taken_at: float  # monotonic seconds

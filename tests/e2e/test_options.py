@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.interview.rules import MOCK_MAX_QUESTIONS, MOCK_MIN_QUESTIONS
-from bot.pitfalls.rules import THRESHOLD_LIMITS
+from bot.pitfalls.thresholds import THRESHOLD_LIMITS
 from bot.progress.rules import MAX_GOAL_HOURS, MIN_GOAL_HOURS
 from bot.sandbox import OptionRefused, Sandbox
 

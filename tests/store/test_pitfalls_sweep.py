@@ -16,7 +16,8 @@ from bot.core.store import Store, schema
 from bot.core.store.ranges import MemberRange
 from bot.pitfalls import store as rows
 from bot.pitfalls.assess import assess_guild
-from bot.pitfalls.rules import MemberSignals, PitfallThresholds, evaluate
+from bot.pitfalls.rules import MemberSignals, evaluate
+from bot.pitfalls.thresholds import PitfallThresholds
 from bot.projects import store as projects_store
 
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)

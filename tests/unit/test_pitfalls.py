@@ -16,7 +16,6 @@ from bot.pitfalls.rules import (
     NudgePolicy,
     PitfallConfig,
     PitfallFlag,
-    PitfallThresholds,
     SentNudge,
     choose_nudge,
     community_since,
@@ -34,12 +33,11 @@ from bot.pitfalls.rules import (
     perfectionism,
     plan_nudges,
     theory_practice_gap,
-    threshold_changes,
     tutorial_hell,
-    validate_thresholds,
     welcome_back,
     within_history,
 )
+from bot.pitfalls.thresholds import PitfallThresholds, threshold_changes, validate_thresholds
 
 T = PitfallThresholds()
 NOW = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)

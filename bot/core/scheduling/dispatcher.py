@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.clock import Clock
+from bot.core.records import frozen
 from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
@@ -40,7 +41,7 @@ Handler = Callable[[dict[str, Any], datetime], Awaitable[datetime | None]]
 RETRY_AFTER_ERROR = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
+@frozen
 class Served:
     """What a claimed handler did with one row."""
 
@@ -53,7 +54,7 @@ class Served:
 FAILED = Served(None, delivered=False, failed=True)
 
 
-@dataclass(frozen=True)
+@frozen
 class Backlog:
     """Reminders due and not yet served, and how long the oldest has waited."""
 

@@ -9,13 +9,14 @@ whatever ids exist, so the slices add up to the whole-guild answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, true
 
+from bot.core.records import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class MemberRange:
     """Member ids above `after` and up to `upto` (None: unbounded on that side)."""
 

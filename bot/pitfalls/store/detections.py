@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, Dialect, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeDecorator
 
+from bot.core.records import frozen
 from bot.core.store.rows import inserted_id
 from bot.pitfalls.rules import Finding, PitfallFlag
 from bot.pitfalls.store.batching import DETECTION_SLICE
@@ -28,7 +28,7 @@ class EncodedJSON(TypeDecorator[str]):
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class SweepRow:
     id: int
     swept_at: datetime

@@ -9,7 +9,6 @@ a member) are the core's shared `members` table.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
+from bot.core.records import frozen
 from bot.core.store.ranges import MemberRange
 from bot.core.store.schema import members
 from bot.core.store.types import UTCDateTime
@@ -112,7 +112,7 @@ async def member_facts(
     return {user_id: max(0, (now - known).days) for user_id, known in since.items()}, gone
 
 
-@dataclass(frozen=True)
+@frozen
 class NudgePrefs:
     """A member's delivery choices (`/settings nudges`, DMs)."""
 

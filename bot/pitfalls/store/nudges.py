@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.records import frozen
 from bot.core.store.rows import inserted_id
 from bot.pitfalls.rules import SentNudge
 from bot.pitfalls.store.batching import chunks
 from bot.pitfalls.tables import pitfall_mutes, pitfall_nudges
 
 
-@dataclass(frozen=True)
+@frozen
 class NudgeRow:
     id: int
     user_id: int

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.activity.api import PRACTICE_KINDS, THEORY_KINDS, activity
 from bot.core.store.schema import members
 from bot.core.store.types import UTCDateTime
-from bot.pitfalls.rules import MemberSignals, PitfallThresholds
+from bot.pitfalls.rules import MemberSignals
 from bot.pitfalls.store.facts import best_streaks, community_days
+from bot.pitfalls.thresholds import PitfallThresholds
 
 
 def _window(guild_id: int, now: datetime, days: int) -> Any:

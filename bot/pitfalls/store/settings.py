@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.records import frozen
 from bot.pitfalls.tables import pitfall_settings
 
 
-@dataclass(frozen=True)
+@frozen
 class SettingsRow:
     guild_id: int
     enabled: bool

@@ -19,7 +19,6 @@ turn a chunk into `MemberSignals` in a worker thread. `member_signals_reference`
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,11 +26,13 @@ from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import PRACTICE_KINDS, THEORY_KINDS, activity
+from bot.core.records import frozen
 from bot.core.store.ranges import MemberRange
 from bot.core.store.schema import members
-from bot.pitfalls.rules import MemberSignals, PitfallThresholds, ProjectFactsLike
+from bot.pitfalls.rules import MemberSignals, ProjectFactsLike
 from bot.pitfalls.store.batching import SWEEP_CHUNK
 from bot.pitfalls.store.facts import community_days, member_facts, project_facts
+from bot.pitfalls.thresholds import PitfallThresholds
 from bot.projects.api import ProjectFacts
 
 #: One member's row of the single pass: user id, course minutes, project minutes, project
@@ -41,7 +42,7 @@ Totals = tuple[int, int, int, int, int, int, int, int]
 ProjectRow = tuple[str, int, int, bool, bool, int]
 
 
-@dataclass(frozen=True)
+@frozen
 class SweepChunk:
     """What the sweep read for one range of members: the rules' whole input for them.
 

@@ -7,13 +7,14 @@ command reply (the notifier decides).
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import datetime, time, timedelta
 from typing import Protocol
 
 import discord
 
 from bot.catalog import CatalogRegistry
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.scheduling.dispatcher import Served, row_by_row
 from bot.core.store import reminders as reminder_rows
@@ -31,7 +32,7 @@ DIGEST_AT = time(8, 0)
 MONDAY = frozenset({0})
 
 
-@dataclass(frozen=True)
+@frozen
 class DigestView:
     """Last week's digest with what the renderer needs to word it."""
 
@@ -47,7 +48,7 @@ class DigestRenderer(Protocol):
         """The digest as a DM (or inbox) embed."""
 
 
-@dataclass(eq=False)
+@service
 class Digests:
     """Opting in and out, building last week's digest, and sending it."""
 

@@ -13,11 +13,11 @@ part of the round since they joined, minus the time their study-room sessions al
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 
 FOCUS_MIN: Final = 5
 FOCUS_MAX: Final = 120
@@ -38,7 +38,7 @@ BOARD_NAMES: Final = 20
 PhaseName = Literal["focus", "break", "ended"]
 
 
-@dataclass(frozen=True)
+@frozen
 class FocusPlan:
     focus_minutes: int
     break_minutes: int
@@ -61,7 +61,7 @@ def validate_plan(focus: int, brk: int, rounds: int) -> FocusPlan:
     return FocusPlan(focus, brk, rounds)
 
 
-@dataclass(frozen=True)
+@frozen
 class Phase:
     round: int
     name: PhaseName

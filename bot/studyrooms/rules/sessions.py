@@ -24,11 +24,12 @@ Choices (documented here once, tested in tests/unit/test_studyrooms_rules.py):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen
 
 DEFAULT_MINIMUM_MINUTES: Final = 5
 DEFAULT_DAILY_CAP_MINUTES: Final = 12 * 60
@@ -57,7 +58,7 @@ FOCUS_SOURCE: Final = "focus"
 EndReason = Literal["left", "moved", "afk", "lost", "gone"]
 
 
-@dataclass(frozen=True)
+@frozen
 class RoomSettings:
     """A guild's study rooms, focus channels, minimum and daily cap."""
 
@@ -75,7 +76,7 @@ class RoomSettings:
         return channel_id in self.rooms or channel_id in self.focus_channels
 
 
-@dataclass(frozen=True)
+@frozen
 class Presence:
     """Where a member is in voice now (`channel_id` None: not in voice)."""
 
@@ -84,7 +85,7 @@ class Presence:
     stream: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class OpenSession:
     """A member's session in study rooms that has not ended yet."""
 
@@ -97,14 +98,14 @@ class OpenSession:
     verified: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class Ended:
     session: OpenSession
     ended_at: datetime
     reason: EndReason
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """What one voice state change (or a reconcile) did."""
 
@@ -187,7 +188,7 @@ def session_minutes(started_at: datetime, ended_at: datetime) -> int:
     return max(0, int((ended_at - started_at).total_seconds() // 60))
 
 
-@dataclass(frozen=True)
+@frozen
 class Credit:
     """What an ended session gives the study log."""
 

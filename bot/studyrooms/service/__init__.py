@@ -11,8 +11,9 @@ in at wiring time (`bot.studyrooms.views.StudyRoomsViews`): services never impor
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.members.api import MemberService, Notifier
 from bot.studyrooms.service.credit import PROMPT_KIND, Credits
@@ -31,7 +32,7 @@ from bot.studyrooms.service.rooms import RoomConfig, RoomsChange
 from bot.studyrooms.service.tracker import Reconciled, VoiceEvent, VoiceTracker
 
 
-@dataclass(eq=False)
+@service
 class StudyRoomsService:
     """The feature: `rooms`, `voice`, `credits` and `focus`."""
 

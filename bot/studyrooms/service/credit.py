@@ -12,7 +12,7 @@ member's tap re-tags that same entry (`tag`): never a second entry.
 from __future__ import annotations
 
 import logging
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.activity.api import set_activity_kind
 from bot.core.background import BatchWorker
 from bot.core.errors import NotFoundError
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.time import local_date
 from bot.daily.api import record_study
@@ -43,7 +44,7 @@ PROMPT_KIND = "voice-tag"
 GONE = "That study-room session is no longer in your log."
 
 
-@dataclass(eq=False)
+@service
 class Credits:
     """Closing and crediting sessions, the tag prompt and the tap that answers it."""
 

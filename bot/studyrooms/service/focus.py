@@ -13,7 +13,7 @@ when a phase begins; it replaces the previous one.
 from __future__ import annotations
 
 import logging
-from dataclasses import KW_ONLY, dataclass, replace
+from dataclasses import KW_ONLY, replace
 from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.errors import UserFacingError
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.time import local_date
 from bot.daily.api import record_study
@@ -69,7 +70,7 @@ def where_focus_runs(settings: RoomSettings) -> str:
     return f"Focus sessions run in a study room's chat or a focus channel: {places}."
 
 
-@dataclass(eq=False)
+@service
 class FocusSessions:
     """Start, join, leave, stop; and the tick that moves every session's phases."""
 

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
 import discord
 
+from bot.core.records import frozen
 from bot.studyrooms.rules import FocusPlan, PhaseName
 
 
-@dataclass(frozen=True)
+@frozen
 class TagPrompt:
     """A counted study-room session of 25+ minutes: "what did you work on?"."""
 
@@ -26,7 +26,7 @@ class TagPrompt:
     credited_minutes: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Tagged:
     """A session the member tagged (its study-log entry now has that kind)."""
 
@@ -38,7 +38,7 @@ class Tagged:
     started_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Participant:
     """One member of a focus session."""
 
@@ -48,7 +48,7 @@ class Participant:
     present: bool = True  # False: joined, then left
 
 
-@dataclass(frozen=True)
+@frozen
 class FocusBoardState:
     """A focus session as its board shows it."""
 
@@ -83,7 +83,7 @@ class FocusBoardState:
 FocusAction = Literal["joined", "left", "pings on", "pings off"]
 
 
-@dataclass(frozen=True)
+@frozen
 class FocusClick:
     """What a click on a board's button did, and the board after it."""
 

@@ -6,16 +6,17 @@ start, replaced on each change); the database is the record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from bot.core.errors import UserFacingError
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.core.text import plural
 from bot.studyrooms.rules import MAX_CHANNELS, RoomSettings, validate_settings
 from bot.studyrooms.store import rooms as room_rows
 
 
-@dataclass(frozen=True)
+@frozen
 class RoomsChange:
     """What `/setup study-rooms` did, and the settings after it."""
 
@@ -37,7 +38,7 @@ class RoomsChange:
 NO_ROOMS = RoomSettings()
 
 
-@dataclass(eq=False)
+@service
 class RoomConfig:
     """The guild's study rooms and limits (in memory, backed by the database)."""
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, field
 from datetime import datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.background import BatchWorker
+from bot.core.records import frozen, service
 from bot.core.runtime import Core
 from bot.studyrooms.rules import (
     CHECKPOINT_INTERVAL,
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 Key = tuple[int, int]  # (guild_id, user_id)
 
 
-@dataclass(frozen=True)
+@frozen
 class VoiceEvent:
     """One member's voice state after a change, as the cog reads it from discord.py."""
 
@@ -64,7 +65,7 @@ class VoiceEvent:
     afk_channel_id: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Reconciled:
     """What reconciling one guild did (for the log line at start)."""
 
@@ -73,7 +74,7 @@ class Reconciled:
     opened: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class _Open:
     """A session began: insert it."""
 
@@ -85,13 +86,13 @@ class _Touch(_Open):
     """An open session's stored fields changed (camera, stream, seen again)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class _Close:
     key: Key
     ended: Ended
 
 
-@dataclass(frozen=True)
+@frozen
 class _Checkpoint:
     at: datetime
 
@@ -99,7 +100,7 @@ class _Checkpoint:
 Op = _Open | _Touch | _Close | _Checkpoint
 
 
-@dataclass(eq=False)
+@service
 class VoiceTracker:
     """Every member's open session in memory; events in, batched writes out."""
 

@@ -15,7 +15,7 @@ from bot.core.errors import UserFacingError
 from bot.core.time import WEEKDAY_LABELS, WEEKDAY_NAMES, format_hhmm, format_weekdays
 from bot.core.zones import all_timezones
 from bot.members.api import CHANNEL_ROLES
-from bot.pitfalls.rules import THRESHOLD_LIMITS
+from bot.pitfalls.thresholds import THRESHOLD_LIMITS
 from bot.web.access import GuildAccess, context_of, guild_access
 from bot.web.directory import ChannelInfo
 from bot.web.render import checked_form, page, text_field
