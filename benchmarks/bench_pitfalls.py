@@ -33,7 +33,14 @@ from datetime import timedelta
 from typing import Any
 
 from benchmarks import bench_dispatch
-from benchmarks.harness import Context, LagMonitor, Measurement, median, time_runs
+from benchmarks.harness import (
+    Context,
+    LagMonitor,
+    Measurement,
+    median,
+    sqlite_ratio,
+    time_runs,
+)
 from benchmarks.world import NOW
 
 #: The sweep's time target at 100k members, by backend (issue 16).
@@ -258,14 +265,12 @@ async def run(ctx: Context) -> list[Measurement]:
             samples=[s / sample_size * n for s in naive_samples],
             note=f"{naive_per_member * 1e3:.2f} ms per member",
         ),
-        Measurement(
+        sqlite_ratio(
+            ctx.backend,
             "sweep_ratio",
             "pitfall sweep: member by member / chunked set-based, same run",
             ratio,
-            "x",
-            target=">= 20x",
-            passed=ratio >= 20,
-            kind="ratio",
+            20,
         ),
         Measurement(
             "sweep_record",

@@ -32,7 +32,7 @@ from benchmarks import (
 from benchmarks.__main__ import missed_targets
 from benchmarks.backends import Backend, NotRun, PostgresBackend, SqliteBackend, choose
 from benchmarks.data import DatasetInfo, cache_key
-from benchmarks.harness import Context, Measurement, percentile, run_module
+from benchmarks.harness import Context, Measurement, percentile, run_module, sqlite_ratio
 from benchmarks.report import Column, RunInfo, environment, render_table, update_markdown
 from benchmarks.world import FAKE_MEMBERS, Layout
 from bot.core.store import Store
@@ -342,3 +342,13 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile(samples, 99) == 99.0
     assert percentile(samples, 50) == 50.0
     assert percentile([3.0], 99) == 3.0
+
+
+def test_a_sqlite_ratio_is_enforced_on_sqlite_and_reported_on_postgresql() -> None:
+    """Issue 16 sets the tick's and the sweep's ratios for SQLite; PostgreSQL's are times."""
+    low = sqlite_ratio("sqlite", "r", "a ratio", 80.0, 100)
+    high = sqlite_ratio("sqlite", "r", "a ratio", 120.0, 100)
+    assert (low.kind, low.passed, high.passed, low.target) == ("ratio", False, True, ">= 100x")
+    on_postgresql = sqlite_ratio("postgresql", "r", "a ratio", 80.0, 100)
+    assert on_postgresql.kind == "info" and on_postgresql.passed is None
+    assert on_postgresql.value == 80.0
