@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.progress.rules import format_minutes, live_streak
+from bot.progress.rules import cached_live_streak, format_minutes, live_streak
 from bot.progress.store import (
     community_days,
     focus_tracks,
@@ -10,11 +10,13 @@ from bot.progress.store import (
     opted_in_members,
 )
 from bot.progress.store import welcome as welcome_greeting
-from bot.progress.streaks import board_streaks
+from bot.progress.streaks import board_streaks, days_by_zone
 
 __all__ = [
     "board_streaks",
+    "cached_live_streak",
     "community_days",
+    "days_by_zone",
     "focus_tracks",
     "format_minutes",
     "live_streak",

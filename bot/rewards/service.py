@@ -35,7 +35,7 @@ from bot.core.scheduling.delivery import DeliveryFailed
 from bot.core.scheduling.roles import RoleChangeFailed, RoleGrants
 from bot.core.time import WEEKDAY_NAMES, local_date, resolve_zone
 from bot.members.api import GuildService
-from bot.progress.api import live_streak
+from bot.progress.api import cached_live_streak, days_by_zone
 from bot.rewards import rules
 from bot.rewards import store as rows
 
@@ -293,19 +293,14 @@ class RewardService:
         self, guild_id: int, users: Collection[int] | None, guild_zone: str
     ) -> dict[int, int]:
         """Member -> live streak, a slice at a time with a loop turn between slices."""
-        now = self.core.clock.now()
-        # "Today" per zone name, not per member: a ZoneInfo lookup for each of 100k members
-        # kept reloading zone files (ZoneInfo's strong cache holds only 8 zones).
-        today: dict[str | None, date] = {}
+        today = days_by_zone(self.core.clock.now(), guild_zone)
         found: dict[int, int] = {}
         async with self.core.store.connect() as conn:
             async for partition in rows.streak_rows(conn, guild_id, users):
                 for user_id, current, freezes, last_day, zone in partition:
-                    day = today.get(zone)
-                    if day is None:
-                        day = today[zone] = local_date(now, resolve_zone(zone, guild_zone))
-                    last = date.fromisoformat(last_day) if last_day else None
-                    found[int(user_id)] = live_streak(current, last, freezes, day)
+                    found[int(user_id)] = cached_live_streak(
+                        current, freezes, last_day, today(zone)
+                    )
                 await asyncio.sleep(0)
         return found
 

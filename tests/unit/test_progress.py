@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -445,3 +445,22 @@ def test_welcome_changes() -> None:
     assert rules.welcome_changes(None, channel_id=None, enabled=None) == {}
     with pytest.raises(UserFacingError, match="Pick a channel"):
         rules.welcome_changes(None, channel_id=None, enabled=True)
+
+
+def test_a_stored_streak_row_is_read_as_live_streak_reads_it() -> None:
+    from bot.progress.rules import cached_live_streak, live_streak
+
+    today = date(2026, 3, 10)
+    assert cached_live_streak(5, 0, "2026-03-09", today) == live_streak(
+        5, date(2026, 3, 9), 0, today
+    )
+    assert cached_live_streak(5, 0, None, today) == live_streak(5, None, 0, today)
+
+
+def test_days_by_zone_gives_each_member_their_own_day() -> None:
+    from bot.progress.streaks import days_by_zone
+
+    today = days_by_zone(datetime(2026, 3, 10, 23, 30, tzinfo=UTC), "Europe/Berlin")
+    assert today(None) == date(2026, 3, 11)  # the guild's zone: already the 11th
+    assert today("America/New_York") == date(2026, 3, 10)
+    assert today("not/a_zone") == date(2026, 3, 11)  # an unknown zone falls back to the guild's

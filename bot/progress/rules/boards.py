@@ -44,6 +44,11 @@ class Board:
     total: int  # members ranked
 
 
+def cached_live_streak(current: int, freezes: int, last_day: str | None, today: date) -> int:
+    """`live_streak` of a stored streak row (`last_day` as stored: ISO text or None)."""
+    return live_streak(current, date.fromisoformat(last_day) if last_day else None, freezes, today)
+
+
 def rank_board(
     values: Mapping[int, int], me: int | None = None, size: int = LEADERBOARD_SIZE
 ) -> Board:
@@ -101,9 +106,7 @@ def streak_distribution(
     cached streaks, as of `today` (the guild's day: a member a zone away may be a day off)."""
     counts = dict.fromkeys((label for label, _ in STREAK_BUCKETS), 0)
     for current, last_day, freezes, members in groups:
-        live = live_streak(
-            current, date.fromisoformat(last_day) if last_day else None, freezes, today
-        )
+        live = cached_live_streak(current, freezes, last_day, today)
         if live <= 0:
             continue
         label = next(label for label, low in reversed(STREAK_BUCKETS) if live >= low)
