@@ -13,6 +13,7 @@ from typing import Any
 import discord
 
 from bot.core import embeds
+from bot.core.persistent import PersistentView
 from bot.core.text import shorten
 from bot.pitfalls.views import feedback_buttons, nudge_card
 from bot.studyrooms.views import tag_buttons
@@ -56,7 +57,7 @@ def _voice_tag_entry(item: dict[str, Any]) -> int | None:
 def inbox_view(items: list[dict[str, Any]]) -> discord.ui.View | None:
     """The buttons of the nudges and tag prompts among `items` (None when there is none);
     the first that fit Discord's 25 buttons (a tag prompt takes a row of five)."""
-    view = discord.ui.View(timeout=None)
+    view = PersistentView()
     pairs = 0
     for item in items[:MAX_EMBEDS]:
         payload = _nudge_payload(item)

@@ -300,6 +300,7 @@ class StudyBot(commands.AutoShardedBot):
                 self.observability = None
             if self._services is not None:
                 self._services.core.scheduler.shutdown()
+                self._services.core.workers.close()
             self._stop_views()
             await super().close()
         finally:

@@ -32,6 +32,7 @@ from bot.core.scheduling.simulation import SimulatedScheduler
 from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.core.telemetry import Telemetry
+from bot.core.workers import CpuWorkers
 from bot.daily.service import DailyService
 from bot.daily.views import DailyViews
 from bot.health.channels import ChannelAudit
@@ -45,6 +46,7 @@ from bot.members.service.profiles import MemberService
 from bot.pitfalls.service import PitfallService
 from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
+from bot.progress import charts
 from bot.progress.api import focus_tracks
 from bot.progress.service import ProgressService
 from bot.progress.views import ProgressViews
@@ -85,6 +87,7 @@ class Services:
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
+        self.core.workers.start(charts.warm_up)  # the first /progress need not wait for it
         await self.posts.start()
         await self.content.start()
         await self.privacy.start()
@@ -158,6 +161,7 @@ def build_core(
         deliverer=Deliverer(client, settings),
         telemetry=telemetry,
         changes=ChangeFeed(store, clock, origin or settings.instance_name),
+        workers=CpuWorkers(settings.cpu_workers),
     )
 
 

@@ -18,6 +18,7 @@ from bot.core.scheduling.scheduler import SchedulerService
 from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.core.telemetry import Telemetry
+from bot.core.workers import CpuWorkers
 
 
 @frozen
@@ -32,6 +33,8 @@ class Core:
     telemetry: Telemetry
     #: Changes other processes on the database made (the web dashboard's, say) and ours.
     changes: ChangeFeed
+    #: Worker processes for CPU-heavy pure work (charts, the sweep's rules).
+    workers: CpuWorkers
 
     async def deliver_once(
         self, *, key: str, guild_id: int, kind: str, send: Send, claimed: Attempt | None = None

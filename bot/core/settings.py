@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     send_burst: int = Field(default=10, ge=1, le=100)
     dm_rate_per_second: float = Field(default=2.0, gt=0, le=10)
 
+    # CPU-heavy work (the /progress chart, the pitfall sweep's rules) runs in this many worker
+    # processes, on other cores than the event loop's; 0 runs it in threads instead.
+    cpu_workers: int = Field(default=1, ge=0, le=8)
+
     # Members and data.
     max_active_projects: int = Field(default=3, ge=1, le=20)
     retention_days: int = Field(default=30, ge=1, le=3650)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 from datetime import UTC, datetime, timedelta
@@ -55,6 +56,24 @@ async def activity_of(sb: Sandbox, member: FakeMember) -> list[dict[str, Any]]:
 
 
 # --- practice -------------------------------------------------------------------------
+
+
+async def test_an_ephemeral_reply_with_persistent_buttons_leaves_nothing_listening(
+    sb: Sandbox,
+) -> None:
+    # discord.py keeps an ephemeral reply's view for 15 minutes (a timeout task) unless the
+    # view has finished; persistent buttons are routed by custom id and need no view kept.
+    alice = sb.member("alice")
+    reply = await sb.slash(alice, "interview practice", category="coding", difficulty=1)
+    assert reply.ephemeral and "Hint" in reply.buttons
+    waiting = [
+        task
+        for task in asyncio.all_tasks()
+        if "timeout_task_impl" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    assert waiting == []
+    hinted = await sb.click(alice, reply, "Hint")
+    assert "Hint 1" in hinted.text
 
 
 async def test_practice_with_hints_key_points_and_a_rating(sb: Sandbox) -> None:

@@ -11,7 +11,7 @@ from bot.catalog import ProjectIdea
 from bot.catalog.render import bullet_block
 from bot.core import embeds
 from bot.core.errors import UserFacingError
-from bot.core.persistent import Field, FixedButton, PersistentButton
+from bot.core.persistent import Field, FixedButton, PersistentButton, PersistentView
 from bot.core.reporting import guarded
 from bot.core.text import escape, shorten
 from bot.projects.rules import GOAL_MAX, TITLE_MAX, URL_MAX
@@ -187,7 +187,7 @@ def idea_page(
 ) -> tuple[discord.Embed, discord.ui.View]:
     key = domain or "all"
     idea = ideas[index]
-    view = discord.ui.View(timeout=None)
+    view = PersistentView()
     view.add_item(IdeaStartButton(idea.id))
     if len(ideas) > 1:
         view.add_item(IdeaPageButton(key, (index - 1) % len(ideas), "‹ Previous"))

@@ -1,0 +1,88 @@
+"""CPU-heavy work runs in worker processes, survives a dead worker, and stops on close."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import testing
+from bot.core.clock import FakeClock
+from bot.core.workers import CpuWorkers
+from bot.sandbox import Sandbox
+from tests.e2e.conftest import bot_of
+
+
+def where() -> tuple[int, int]:
+    """This process's id and this thread's."""
+    return os.getpid(), threading.get_ident()
+
+
+def add(a: int, b: int, *, times: int = 1) -> int:
+    return (a + b) * times
+
+
+@pytest.fixture
+async def workers() -> AsyncIterator[CpuWorkers]:
+    pool = CpuWorkers(1)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+async def test_work_runs_in_another_process_with_its_arguments(workers: CpuWorkers) -> None:
+    pid, _thread = await workers.run(where)
+    assert pid != os.getpid()
+    assert await workers.run(add, 2, 3, times=4) == 20
+
+
+async def test_no_processes_means_a_thread_of_this_process() -> None:
+    pool = CpuWorkers(0)
+    pid, thread = await pool.run(where)
+    assert pid == os.getpid() and thread != threading.get_ident()
+    assert await pool.run(add, 1, 1) == 2
+
+
+async def test_a_dead_worker_is_replaced_and_the_call_retried(workers: CpuWorkers) -> None:
+    first, _thread = await workers.run(where)
+    os.kill(first, signal.SIGKILL)
+    second, _thread = await workers.run(where)
+    assert second not in (first, os.getpid())
+
+
+async def test_a_closed_pool_refuses_work() -> None:
+    pool = CpuWorkers(1)
+    assert await pool.run(add, 1, 2) == 3
+    pool.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        await pool.run(add, 1, 2)
+
+
+def test_a_negative_count_is_refused() -> None:
+    with pytest.raises(ValueError, match="processes"):
+        CpuWorkers(-1)
+
+
+async def test_progress_renders_its_chart_in_a_worker_process(db_url: str) -> None:
+    settings = testing.settings(
+        database_url=db_url, cpu_workers=1, send_rate_per_second=50, send_burst=50
+    )
+    clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    async with Sandbox(lambda: testing.build_bot(settings, clock)) as sb:
+        alice = sb.member("alice")
+        await sb.slash(alice, "log", minutes=90, kind="coding")
+        reply = await sb.slash(alice, "progress")
+        files = reply.files or [f for m in reply.followups for f in m.files]
+        assert files and files[0][0] == "progress.png"
+        assert files[0][1].startswith(b"\x89PNG\r\n\x1a\n")
+        workers = bot_of(sb).services.core.workers
+        pid, _thread = await workers.run(where)
+        assert pid != os.getpid()
+    assert not sb.errors, sb.errors
+    with pytest.raises(RuntimeError, match="closed"):
+        await workers.run(where)  # the bot's close stopped its workers
