@@ -16,6 +16,7 @@ activity, and nudges are never urgent.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time as perf
 from dataclasses import KW_ONLY, field
@@ -287,9 +288,8 @@ class PitfallService:
         found: list[Finding],
         detection_ids: dict[tuple[int, str], int],
     ) -> int:
-        # Stable: a member's findings keep their order (pitfalls in rule order, then welcome).
-        found = sorted(found, key=itemgetter(0))
-        user_ids = sorted({finding[0] for finding in found})
+        # A worker thread orders a big guild's 100k findings: on the loop that held it ~65 ms.
+        found, user_ids = await asyncio.to_thread(_by_member, found)
         if not user_ids:
             return 0
         async with self.core.store.connect() as conn:
@@ -454,3 +454,10 @@ def _pick(
     seed = nudge_seed(guild_id, user_id, pitfall, today)
     chosen = next_nudge_id([n.id for n in nudges], past, pitfall, seed)
     return next(n for n in nudges if n.id == chosen)
+
+
+def _by_member(found: list[Finding]) -> tuple[list[Finding], list[int]]:
+    """The findings grouped by member, and the members. Stable: a member's findings keep
+    their order (pitfalls in rule order, then the welcome-back)."""
+    ordered = sorted(found, key=itemgetter(0))
+    return ordered, sorted({finding[0] for finding in ordered})
