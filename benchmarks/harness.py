@@ -246,8 +246,19 @@ def peak_rss_mb() -> float:
     return _status_kb("VmHWM") / 1024
 
 
-def _status_kb(field_name: str) -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
+def children_rss_mb() -> float:
+    """The resident set size of this process's live child processes (the bot's worker
+    processes, `bot.core.workers`), in MB."""
+    import multiprocessing
+
+    return sum(
+        _status_kb("VmRSS", f"/proc/{child.pid}/status") / 1024
+        for child in multiprocessing.active_children()
+    )
+
+
+def _status_kb(field_name: str, path: str = "/proc/self/status") -> float:
+    with open(path, encoding="ascii") as status:
         for line in status:
             if line.startswith(field_name + ":"):
                 return float(line.split()[1])

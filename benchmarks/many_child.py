@@ -30,6 +30,7 @@ import yarl  # noqa: E402
 
 from benchmarks.harness import LagMonitor, peak_rss_mb, rss_mb  # noqa: E402
 from benchmarks.many_data import DAY_START  # noqa: E402
+from benchmarks.world import shipped_cpu_workers  # noqa: E402
 from bot import testing  # noqa: E402
 
 PROFILE = "STUDYBOT_MANY_PROFILE"
@@ -92,6 +93,7 @@ async def main() -> int:
         send_rate_per_second=send_rate,
         send_burst=1,
         dm_rate_per_second=dm_rate,
+        cpu_workers=shipped_cpu_workers(),
     )
     bot = testing.build_bot(settings, testing.FakeClock(DAY_START - timedelta(minutes=1)))
     discord.http.Route.BASE = api

@@ -17,7 +17,7 @@ import logging
 import sys
 import time
 
-from benchmarks.harness import peak_rss_mb, rss_mb
+from benchmarks.harness import children_rss_mb, peak_rss_mb, rss_mb
 from benchmarks.world import bot_factory, member_name, new_sandbox
 
 
@@ -38,6 +38,7 @@ async def probe(database: str, commands: list[str]) -> dict[str, float | str]:
             "extensions": float(len(getattr(bot, "extensions", {}))),
             "failures": "; ".join(f"{name}: {why}" for name, why in failures.items()),
             "rss_mb": rss_mb(),
+            "workers_mb": children_rss_mb(),
             "peak_mb": peak_rss_mb(),
             "imported_mb": imported_mb,
             "errors": " | ".join(sb.errors),

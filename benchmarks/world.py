@@ -84,12 +84,23 @@ def check_layout(sb: Sandbox, layout: Layout) -> None:
         raise RuntimeError(f"sandbox ids drifted from the dataset layout: {actual} != {layout}")
 
 
+def shipped_cpu_workers() -> int:
+    """The bot as shipped runs CPU-heavy work in worker processes (the test suite's bots use
+    threads, `bot.testing.settings`); the benchmarks measure what a server owner runs."""
+    from bot.core.settings import Settings
+
+    default = Settings.model_fields["cpu_workers"].default
+    assert isinstance(default, int)
+    return default
+
+
 def bot_factory(database: Path | str, **overrides: Any) -> Callable[[], Any]:
     """A factory for the real StudyBot on `database` (a database URL, or a SQLite file),
     with the clock at NOW."""
     from bot import testing
 
     url = database if isinstance(database, str) else f"sqlite+aiosqlite:///{database}"
+    overrides.setdefault("cpu_workers", shipped_cpu_workers())
     settings = testing.settings(database_url=url, **overrides)
     clock = testing.FakeClock(NOW)
 

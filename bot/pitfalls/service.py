@@ -251,13 +251,13 @@ class PitfallService:
         if not config.enabled:
             return SweepResult(guild_id, now, 0, 0, 0, 0.0, skipped=True)
         t = config.thresholds
-        async with self.core.store.begin() as conn:
+        async with self.core.store.connect() as conn:
             # Chunk by chunk: read, then the rules in a worker thread.
             assessed = await assess_guild(conn, guild_id, now, t)
-            evaluated, found = assessed.evaluated, assessed.found
-            sweep_id, detection_ids = await rows.record_sweep(conn, guild_id, now, evaluated, found)
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
             returning = await rows.returning_members(conn, guild_id, now)
+        evaluated, found = assessed.evaluated, assessed.found
+        sweep_id, detection_ids = await self._record(guild_id, now, evaluated, found)
         welcomes: list[Finding] = [
             (user_id, detection.pitfall, finding_evidence(detection.evidence))
             for user_id, (days_away, best) in returning.items()
@@ -280,6 +280,24 @@ class PitfallService:
             seconds,
         )
         return SweepResult(guild_id, now, evaluated, len(found), sent, seconds)
+
+    async def _record(
+        self, guild_id: int, now: datetime, evaluated: int, found: list[Finding]
+    ) -> tuple[int, dict[tuple[int, str], int]]:
+        """Record the sweep and its detections, a slice per transaction (members' writes
+        wait for one slice, not for all of a big guild's); the sweep is visible to readers
+        once complete."""
+        store = self.core.store
+        async with store.begin() as conn:
+            sweep_id = await rows.start_sweep(conn, guild_id, now, evaluated, len(found))
+        ids: dict[tuple[int, str], int] = {}
+        for start in range(0, len(found), rows.RECORD_SLICE):
+            async with store.begin() as conn:
+                part = found[start : start + rows.RECORD_SLICE]
+                ids |= await rows.record_detections(conn, guild_id, sweep_id, now, part)
+        async with store.begin() as conn:
+            await rows.complete_sweep(conn, sweep_id)
+        return sweep_id, ids
 
     async def _deliver(
         self,

@@ -44,6 +44,8 @@ pitfall_sweeps = Table(
     Column("members_evaluated", Integer, nullable=False),
     Column("detections", Integer, nullable=False),
     Column("nudges", Integer, nullable=False),
+    # False while its detections are being recorded (in slices): readers skip it until then.
+    col.flag("completed", default=True),
     Index("ix_pitfall_sweeps_guild_swept", "guild_id", "swept_at"),
 )
 

@@ -4,8 +4,12 @@ moderators tune the thresholds and read aggregate stats."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from bot.core.clock import FakeClock
+from bot.pitfalls import store as pitfall_rows
 from bot.pitfalls.views import NudgeFeedbackButton
 from bot.sandbox import Sandbox
 from bot.sandbox.driver import MessageView
@@ -240,6 +244,33 @@ async def test_setup_pitfalls_view_set_and_refused_for_members(sb: Sandbox) -> N
     assert "Pitfall nudges" in shown.text
     member = await sb.slash(sb.member("bob"), "setup pitfalls", tutorial_days=3)
     assert "Only moderators" in member.text
+
+
+async def test_a_sweep_records_its_detections_a_slice_per_transaction(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One detection per transaction here: members' writes never wait for a whole guild's.
+    monkeypatch.setattr(pitfall_rows, "RECORD_SLICE", 1)
+    alice, bob = sb.member("alice"), sb.member("bob")
+    await known_for_weeks(sb, alice, bob)
+    await log(sb, alice, "course", 400)
+    await log(sb, bob, "course", 400)
+    services = bot_of(sb).services
+    slices: list[int] = []
+    record = pitfall_rows.record_detections
+
+    async def recording(conn: Any, *args: Any) -> dict[tuple[int, str], int]:
+        slices.append(len(args[-1]))
+        assert conn.in_transaction()
+        return await record(conn, *args)
+
+    monkeypatch.setattr(pitfall_rows, "record_detections", recording)
+    result = await services.pitfalls.sweep(sb.guild.id)
+    assert result.detections >= 2
+    assert slices == [1] * result.detections
+    for member in (alice, bob):
+        flags = await services.pitfalls.flags_for(sb.guild.id, member.id)
+        assert "tutorial_hell" in {f.pitfall for f in flags}
 
 
 async def test_setup_stats_shows_numbers_never_names(sb: Sandbox, e2e_clock: FakeClock) -> None:

@@ -391,3 +391,19 @@ async def test_recorded_detections_return_their_ids(store: Store) -> None:
         ("isolation", {"days": 14, "study_days": 6, "community_events": 0})
     ]
     assert latest is not None and (latest.id, latest.members_evaluated) == (sweep_id, 1)
+
+
+async def test_a_sweep_being_recorded_is_invisible_until_complete(store: Store) -> None:
+    found = [(7, "isolation", '{"days": 14, "study_days": 6, "community_events": 0}')]
+    async with store.begin() as conn:
+        before, _ids = await rows.record_sweep(conn, GUILD, NOW - timedelta(days=1), 1, found)
+    async with store.begin() as conn:
+        sweep_id = await rows.start_sweep(conn, GUILD, NOW, 1, len(found))
+        await rows.record_detections(conn, GUILD, sweep_id, NOW, found)
+    async with store.connect() as conn:
+        latest = await rows.latest_sweep(conn, GUILD)
+    assert latest is not None and latest.id == before  # yesterday's, whole
+    async with store.begin() as conn:
+        await rows.complete_sweep(conn, sweep_id)
+        latest = await rows.latest_sweep(conn, GUILD)
+    assert latest is not None and latest.id == sweep_id

@@ -10,14 +10,22 @@
 from __future__ import annotations
 
 from bot.pitfalls.rules import community_since
-from bot.pitfalls.store.batching import CHUNK, DETECTION_SLICE, STREAM_PARTITION, SWEEP_CHUNK
+from bot.pitfalls.store.batching import (
+    CHUNK,
+    DETECTION_SLICE,
+    RECORD_SLICE,
+    STREAM_PARTITION,
+    SWEEP_CHUNK,
+)
 from bot.pitfalls.store.detections import (
     SweepRow,
+    complete_sweep,
     detections_of,
     finish_sweep,
     latest_sweep,
     record_detections,
     record_sweep,
+    start_sweep,
 )
 from bot.pitfalls.store.facts import (
     NudgePrefs,
@@ -54,6 +62,7 @@ from bot.pitfalls.store.sweep import (
 __all__ = [
     "CHUNK",
     "DETECTION_SLICE",
+    "RECORD_SLICE",
     "STREAM_PARTITION",
     "SWEEP_CHUNK",
     "NudgePrefs",
@@ -67,6 +76,7 @@ __all__ = [
     "best_streaks",
     "community_days",
     "community_since",
+    "complete_sweep",
     "configured_guild_ids",
     "delete_nudge",
     "departed",
@@ -93,6 +103,7 @@ __all__ = [
     "set_feedback",
     "set_nudge_channel",
     "settings",
+    "start_sweep",
     "sweep_chunks",
     "sweep_guild",
 ]

@@ -9,6 +9,10 @@ CHUNK = 500
 #: Detections bound per INSERT, so binding 100k of them does not hold the loop in one go
 #: (a multi-row INSERT of 1,000 held it ~12 ms; 250 hold it ~4 ms for ~5 % more time).
 DETECTION_SLICE = 250
+#: Detections recorded per transaction by the service: the write (and SQLite's write lock)
+#: is held for one such slice at a time, so members' own writes wait milliseconds, not the
+#: seconds 100k detections take.
+RECORD_SLICE = 2000
 #: Members per range the sweep reads at once (`bot.pitfalls.store.sweep`): big enough that
 #: the per-query overhead vanishes, small enough that no query or chunk holds anything long.
 SWEEP_CHUNK = 5000

@@ -42,21 +42,38 @@ async def record_sweep(
     members_evaluated: int,
     detections: Sequence[Finding],
 ) -> tuple[int, dict[tuple[int, str], int]]:
-    """Store a sweep and its detections; returns the sweep id and (member, pitfall) -> id.
+    """Store a sweep and its detections in one transaction; returns the sweep id and
+    (member, pitfall) -> id. (The service records a big guild's in slices instead:
+    `start_sweep`, `record_detections` per slice, `complete_sweep`.)"""
+    sweep_id = await start_sweep(conn, guild_id, now, members_evaluated, len(detections))
+    ids = await record_detections(conn, guild_id, sweep_id, now, detections)
+    await complete_sweep(conn, sweep_id)
+    return sweep_id, ids
 
-    Called once the whole guild is evaluated, so the sweep's writes (and on SQLite the write
-    lock) last only as long as the inserts, not the whole sweep.
-    """
-    new_sweep = insert(pitfall_sweeps).values(
-        guild_id=guild_id,
-        swept_at=now,
-        seconds=0.0,
-        members_evaluated=members_evaluated,
-        detections=len(detections),
-        nudges=0,
+
+async def start_sweep(
+    conn: AsyncConnection, guild_id: int, now: datetime, members_evaluated: int, detections: int
+) -> int:
+    """A new sweep row, not completed yet (`latest_sweep` skips it); returns its id."""
+    return await inserted_id(
+        conn,
+        insert(pitfall_sweeps).values(
+            guild_id=guild_id,
+            swept_at=now,
+            seconds=0.0,
+            members_evaluated=members_evaluated,
+            detections=detections,
+            nudges=0,
+            completed=False,
+        ),
     )
-    sweep_id = await inserted_id(conn, new_sweep)
-    return sweep_id, await record_detections(conn, guild_id, sweep_id, now, detections)
+
+
+async def complete_sweep(conn: AsyncConnection, sweep_id: int) -> None:
+    """Every detection of the sweep is recorded: readers may take it."""
+    await conn.execute(
+        update(pitfall_sweeps).where(pitfall_sweeps.c.id == sweep_id).values(completed=True)
+    )
 
 
 async def record_detections(
@@ -110,7 +127,7 @@ async def latest_sweep(conn: AsyncConnection, guild_id: int) -> SweepRow | None:
     row = (
         await conn.execute(
             select(pitfall_sweeps)
-            .where(pitfall_sweeps.c.guild_id == guild_id)
+            .where(pitfall_sweeps.c.guild_id == guild_id, pitfall_sweeps.c.completed)
             .order_by(pitfall_sweeps.c.swept_at.desc(), pitfall_sweeps.c.id.desc())
             .limit(1)
         )
