@@ -42,7 +42,7 @@ from bot.projects.tables import (
 )
 
 #: Rows of a whole guild's roster decoded between two turns of the event loop.
-ROSTER_PARTITION = 2_000
+ROSTER_PARTITION = 500
 
 # --- projects --------------------------------------------------------------------------
 

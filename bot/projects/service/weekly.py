@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date, time
 
+from bot.core.cooperative import paced
 from bot.core.runtime import Core
 from bot.core.scheduling import guild_posts
 from bot.core.scheduling.delivery import DeliveryFailed, Sent
@@ -69,8 +70,12 @@ class WeeklyAccountability:
             roster = await project_rows.weekly_roster(conn, guild_id)
         post = WeeklyPost(
             day=day,
+            # Tens of thousands of rows in a big guild: a loop turn every few hundred.
             roster=tuple(
-                RosterEntry(r["user_id"], r["projects"], r["last_checkin_at"]) for r in roster
+                [
+                    RosterEntry(r["user_id"], r["projects"], r["last_checkin_at"])
+                    async for r in paced(roster)
+                ]
             ),
             now=self.core.clock.now(),
         )
