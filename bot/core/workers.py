@@ -20,6 +20,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +30,9 @@ from functools import partial
 from typing import Any, ParamSpec, TypeVar
 
 log = logging.getLogger(__name__)
+
+#: How often a worker checks that the bot's process is still its parent.
+PARENT_CHECK_SECONDS = 1.0
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -47,7 +53,10 @@ class CpuWorkers:
             raise RuntimeError("the worker processes were closed")
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn")
+                max_workers=self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -83,6 +92,29 @@ class CpuWorkers:
         """Stop the processes (calls still queued are cancelled); later `run`s fail."""
         self._closed = True
         self._discard()
+
+
+def exit_with_parent(
+    parent: int,
+    *,
+    parent_now: Callable[[], int] = os.getppid,
+    wait: Callable[[float], None] = time.sleep,
+    exit_now: Callable[[int], None] = os._exit,
+    background: bool = True,
+) -> None:
+    """In a worker: end this process when the bot's process is gone. A worker holds both
+    ends of its task queue, so a bot killed without `close` would otherwise leave it
+    waiting forever (holding the bot's stdout open, too)."""
+
+    def watch() -> None:
+        while parent_now() == parent:
+            wait(PARENT_CHECK_SECONDS)
+        exit_now(0)
+
+    if background:
+        threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    else:
+        watch()
 
 
 def _log_failure(future: Any) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bot import testing
 from bot.core.clock import FakeClock
-from bot.core.workers import CpuWorkers
+from bot.core.workers import CpuWorkers, exit_with_parent
 from bot.sandbox import Sandbox
 from tests.e2e.conftest import bot_of
 
@@ -86,3 +86,17 @@ async def test_progress_renders_its_chart_in_a_worker_process(db_url: str) -> No
     assert not sb.errors, sb.errors
     with pytest.raises(RuntimeError, match="closed"):
         await workers.run(where)  # the bot's close stopped its workers
+
+
+def test_a_worker_ends_itself_once_the_bot_process_is_gone() -> None:
+    parents = iter([41, 41, 1])  # the bot's pid twice, then the re-parented orphan's
+    waits: list[float] = []
+    exits: list[int] = []
+    exit_with_parent(
+        41,
+        parent_now=lambda: next(parents),
+        wait=waits.append,
+        exit_now=exits.append,
+        background=False,
+    )
+    assert exits == [0] and len(waits) == 2
