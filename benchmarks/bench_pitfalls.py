@@ -2,11 +2,12 @@
 
 Both evaluators are the pitfall feature's own:
 
-- the shipped sweep, `bot.pitfalls.assess.assess_guild`: the guild read one range of members
-  at a time (`sweep_chunks`: one single-pass aggregate, the community counters, the member
-  rows and the project facts per range), the rules of each chunk in a worker thread while
-  the next chunk is read — the first stage of `PitfallService.sweep()`, before nudges are
-  delivered (with `record`, the detections are then recorded, as the service does);
+- the shipped sweep, `bot.pitfalls.assess.assess_guild`: the guild read a range of members
+  at a time on each of `SWEEP_READERS` connections (`read_chunks`: one single-pass
+  aggregate, the community counters, the member rows and the project facts per range), the
+  rules of each chunk in a worker thread while the next chunks are read — the first stage
+  of `PitfallService.sweep()`, before nudges are delivered (with `record`, the detections
+  are then recorded, as the service does);
 - member by member: `member_signals_reference` (one query per member, the store test's
   oracle) + `evaluate` per member — the naive design.
 
@@ -70,6 +71,7 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
     other in one rolled-back transaction: reading the chunks, the rules (worker thread),
     recording the detections."""
     from bot.pitfalls import store as rows
+    from bot.pitfalls.assess import read_chunks
     from bot.pitfalls.rules import evaluate_members
     from bot.pitfalls.thresholds import PitfallThresholds
 
@@ -85,7 +87,7 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
         return result
 
     async def read(conn: Any) -> list[Any]:
-        return [chunk async for chunk in rows.sweep_chunks(conn, guild_id, NOW, t)]
+        return [chunk async for chunk in read_chunks(conn, guild_id, NOW, t)]
 
     async def rules(chunks: list[Any]) -> list[Any]:
         found: list[Any] = []

@@ -2,20 +2,28 @@
 rules on each chunk in a worker thread.
 
 The stages overlap: while a worker thread evaluates chunk i (pure Python, `evaluate_members`),
-the event loop reads chunk i+1 from the database. No step holds the event loop for more than
+the next chunks are read from the database, `SWEEP_READERS` ranges at once on as many
+connections (the caller's and short-lived others from the same engine: SQLite in WAL mode
+and PostgreSQL both serve concurrent readers, each on its own core). Chunks are consumed in
+id order whatever order their reads finish in. No step holds the event loop for more than
 one chunk's rows (`SWEEP_CHUNK` members). Nothing is written here: the caller records the
 findings at the end (`record_sweep`), so on SQLite the write lock is not held while the
-guild is read.
+guild is read. The extra readers see what is committed: the caller must not have written
+in its own transaction the rows the sweep reads (the service reads first, then records).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.ranges import MemberRange
 from bot.pitfalls import store as rows
 from bot.pitfalls.rules import Finding, evaluate_members
 from bot.pitfalls.thresholds import PitfallThresholds
@@ -33,12 +41,62 @@ class Assessment:
     departed: set[int] = field(default_factory=set)
 
 
+@asynccontextmanager
+async def _readers(
+    conn: AsyncConnection, count: int
+) -> AsyncIterator[asyncio.Queue[AsyncConnection]]:
+    """`conn` and up to `count - 1` more connections of its engine, as a queue of free ones
+    (opened only when there is more than one range to read; closed on the way out)."""
+    free: asyncio.Queue[AsyncConnection] = asyncio.Queue()
+    free.put_nowait(conn)
+    async with AsyncExitStack() as stack:
+        for _ in range(count - 1):
+            free.put_nowait(await stack.enter_async_context(conn.engine.connect()))
+        yield free
+
+
+async def read_chunks(
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    t: PitfallThresholds,
+    size: int = rows.SWEEP_CHUNK,
+    readers: int = rows.SWEEP_READERS,
+) -> AsyncIterator[rows.SweepChunk]:
+    """The guild's chunks in ascending id order, read up to `readers` ranges at once."""
+    ranges = MemberRange.split(await rows.member_edges(conn, guild_id, size))
+    async with _readers(conn, min(readers, len(ranges))) as free:
+
+        async def read(users: MemberRange) -> rows.SweepChunk:
+            # Waiters are served first come, first served: ranges start in id order.
+            reader = await free.get()
+            try:
+                return await rows.read_chunk(reader, guild_id, now, t, users)
+            finally:
+                free.put_nowait(reader)
+
+        pending: deque[asyncio.Task[rows.SweepChunk]] = deque()
+        try:
+            for users in ranges:
+                pending.append(asyncio.create_task(read(users)))
+                # One read more than there are readers waits for the first that is free.
+                if len(pending) > readers:
+                    yield await pending.popleft()
+            while pending:
+                yield await pending.popleft()
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def assess_guild(
     conn: AsyncConnection,
     guild_id: int,
     now: datetime,
     t: PitfallThresholds,
     size: int = rows.SWEEP_CHUNK,
+    readers: int = rows.SWEEP_READERS,
 ) -> Assessment:
     """Every member of the guild through the rules (members in id order)."""
     out = Assessment()
@@ -49,7 +107,7 @@ async def assess_guild(
         out.evaluated += evaluated
         out.found += found
 
-    async for chunk in rows.sweep_chunks(conn, guild_id, now, t, size):
+    async for chunk in read_chunks(conn, guild_id, now, t, size, readers):
         out.departed |= chunk.departed
         job = asyncio.ensure_future(asyncio.to_thread(evaluate_members, chunk.members(), t))
         if pending is not None:

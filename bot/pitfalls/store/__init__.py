@@ -10,7 +10,13 @@
 from __future__ import annotations
 
 from bot.pitfalls.rules import community_since
-from bot.pitfalls.store.batching import CHUNK, DETECTION_SLICE, STREAM_PARTITION, SWEEP_CHUNK
+from bot.pitfalls.store.batching import (
+    CHUNK,
+    DETECTION_SLICE,
+    STREAM_PARTITION,
+    SWEEP_CHUNK,
+    SWEEP_READERS,
+)
 from bot.pitfalls.store.detections import (
     SweepRow,
     detections_of,
@@ -56,6 +62,7 @@ __all__ = [
     "DETECTION_SLICE",
     "STREAM_PARTITION",
     "SWEEP_CHUNK",
+    "SWEEP_READERS",
     "NudgePrefs",
     "NudgeRow",
     "SettingsRow",

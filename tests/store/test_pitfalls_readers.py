@@ -1,0 +1,66 @@
+"""The sweep reads several ranges at once on several connections: the chunks still come in id
+order, add up to the one-reader answer, and the extra connections are given back."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+
+from bot.activity.tables import activity
+from bot.core.store import Store, schema
+from bot.pitfalls import assess
+from bot.pitfalls import store as rows
+from bot.pitfalls.assess import assess_guild, read_chunks
+from bot.pitfalls.thresholds import PitfallThresholds
+from tests.store.test_pitfalls_sweep import GUILD, NOW, random_members, random_rows
+
+
+async def _seed(store: Store, seed: int) -> int:
+    rng = random.Random(seed)
+    members = rng.randint(20, 60)
+    async with store.begin() as conn:
+        await conn.execute(insert(activity), random_rows(rng, members, rng.randint(200, 600)))
+        await conn.execute(insert(schema.members), random_members(rng, members))
+    return members
+
+
+@pytest.mark.parametrize(("seed", "size", "readers"), [(0, 3, 2), (1, 5, 3), (2, 1, 2), (3, 50, 2)])
+async def test_concurrent_readers_match_one_reader(
+    store: Store, seed: int, size: int, readers: int
+) -> None:
+    await _seed(store, seed)
+    t = PitfallThresholds()
+    async with store.connect() as conn:
+        one = await assess_guild(conn, GUILD, NOW, t, size=size, readers=1)
+        many = await assess_guild(conn, GUILD, NOW, t, size=size, readers=readers)
+        chunks = [c async for c in read_chunks(conn, GUILD, NOW, t, size=size, readers=readers)]
+        alone = [c async for c in rows.sweep_chunks(conn, GUILD, NOW, t, size=size)]
+    assert (many.evaluated, many.found, many.departed) == (one.evaluated, one.found, one.departed)
+    assert one.found
+    assert chunks == alone  # the same chunks, in id order
+    # Every connection the sweep opened went back to the pool.
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_a_failed_read_stops_the_others_and_gives_connections_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(store, 4)
+    calls = 0
+    real = rows.read_chunk
+
+    async def flaky(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("the database went away")
+        return await real(*args)
+
+    monkeypatch.setattr(assess.rows, "read_chunk", flaky)
+    async with store.connect() as conn:
+        with pytest.raises(RuntimeError, match="went away"):
+            await assess_guild(conn, GUILD, NOW, PitfallThresholds(), size=2, readers=2)
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
