@@ -1,15 +1,23 @@
 """The sweep's first stage for one guild: read every member a chunk at a time and run the
-rules on each chunk in a worker thread.
+rules on each chunk, a slice of members at a time.
 
-The stages overlap: while a worker thread evaluates chunk i (pure Python, `evaluate_members`),
-the next chunks are read from the database, `SWEEP_READERS` ranges at once on as many
+The stages overlap: while the rules evaluate chunk i (`evaluate_members`, pure Python), the
+next chunks are read from the database, `SWEEP_READERS` ranges at once on as many
 connections (the caller's and short-lived others from the same engine: SQLite in WAL mode
 and PostgreSQL both serve concurrent readers, each on its own core). Chunks are consumed in
-id order whatever order their reads finish in. No step holds the event loop for more than
-one chunk's rows (`SWEEP_CHUNK` members). Nothing is written here: the caller records the
-findings at the end (`record_sweep`), so on SQLite the write lock is not held while the
-guild is read. The extra readers see what is committed: the caller must not have written
-in its own transaction the rows the sweep reads (the service reads first, then records).
+id order whatever order their reads finish in.
+
+The rules run on the event loop in slices of `SWEEP_RULES_SLICE` members (a few ms each),
+giving the loop a turn between slices, rather than in a worker thread: Python threads share
+one interpreter lock, so a thread busy with the rules never ran beside the loop's own
+Python, and every time the loop waited on a socket it then waited up to the lock's switch
+interval (5 ms) to get the lock back — measured, the whole sweep took longer that way.
+
+No step holds the event loop for more than one chunk's rows (`SWEEP_CHUNK` members) or one
+slice of the rules. Nothing is written here: the caller records the findings at the end
+(`record_sweep`), so on SQLite the write lock is not held while the guild is read. The
+extra readers see what is committed: the caller must not have written in its own
+transaction the rows the sweep reads (the service reads first, then records).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -100,19 +109,25 @@ async def assess_guild(
 ) -> Assessment:
     """Every member of the guild through the rules (members in id order)."""
     out = Assessment()
-    pending: asyncio.Future[tuple[int, Found]] | None = None
-
-    async def settle(job: asyncio.Future[tuple[int, Found]]) -> None:
-        evaluated, found = await job
-        out.evaluated += evaluated
-        out.found += found
-
     async for chunk in read_chunks(conn, guild_id, now, t, size, readers):
         out.departed |= chunk.departed
-        job = asyncio.ensure_future(asyncio.to_thread(evaluate_members, chunk.members(), t))
-        if pending is not None:
-            await settle(pending)
-        pending = job
-    if pending is not None:
-        await settle(pending)
+        await evaluate_chunk(chunk, t, out)
     return out
+
+
+async def evaluate_chunk(
+    chunk: rows.SweepChunk,
+    t: PitfallThresholds,
+    out: Assessment,
+    slice_size: int = rows.SWEEP_RULES_SLICE,
+) -> None:
+    """The rules for a chunk's members, `slice_size` at a time with a turn for the event loop
+    (and the chunks being read) between slices; what fires is added to `out` in id order."""
+    members = chunk.members()
+    while True:
+        evaluated, found = evaluate_members(islice(members, slice_size), t)
+        if not evaluated:
+            return
+        out.evaluated += evaluated
+        out.found += found
+        await asyncio.sleep(0)

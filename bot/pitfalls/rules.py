@@ -262,7 +262,7 @@ def evaluate(
 #: A rule that fired for a member, compact: (member, pitfall, evidence as JSON text). Plain
 #: numbers and strings, which the garbage collector does not track: a sweep's 100k findings
 #: held until delivery do not trigger full collections that stop the event loop, and the
-#: evidence is encoded once, in the worker thread, for the detection row too.
+#: evidence is encoded once, by the rules, for the detection row too.
 Finding = tuple[int, str, str]
 
 
@@ -271,7 +271,7 @@ def evaluate_members(
 ) -> tuple[int, list[Finding]]:
     """`evaluate` for each (member, numbers, project) in turn: how many members were
     evaluated, and what fired, in the given order. Pure and self-contained, so the sweep
-    hands a whole chunk of members to a worker thread.
+    can hand it any slice of a chunk's members (`bot.pitfalls.assess.evaluate_chunk`).
 
     The same decisions as `evaluate`, made cheaper for a sweep's 100k members: each rule's
     test first (`*_fires`, shared with the rules), and a `Detection` with its evidence only

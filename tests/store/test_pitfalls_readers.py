@@ -14,6 +14,7 @@ from bot.core.store import Store, schema
 from bot.pitfalls import assess
 from bot.pitfalls import store as rows
 from bot.pitfalls.assess import assess_guild, read_chunks
+from bot.pitfalls.rules import evaluate_members
 from bot.pitfalls.thresholds import PitfallThresholds
 from tests.store.test_pitfalls_sweep import GUILD, NOW, random_members, random_rows
 
@@ -64,3 +65,19 @@ async def test_a_failed_read_stops_the_others_and_gives_connections_back(
         with pytest.raises(RuntimeError, match="went away"):
             await assess_guild(conn, GUILD, NOW, PitfallThresholds(), size=2, readers=2)
     assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("slice_size", [1, 2, 7])
+async def test_rules_in_slices_find_what_one_pass_finds(store: Store, slice_size: int) -> None:
+    """The rules run a slice of members per turn of the event loop: however the chunk is
+    sliced, the findings (in id order) and the count are those of one pass over it."""
+    await _seed(store, 5)
+    t = PitfallThresholds()
+    async with store.connect() as conn:
+        chunks = [c async for c in rows.sweep_chunks(conn, GUILD, NOW, t, size=1000)]
+    sliced = assess.Assessment()
+    for chunk in chunks:
+        await assess.evaluate_chunk(chunk, t, sliced, slice_size=slice_size)
+    whole = [evaluate_members(chunk.members(), t) for chunk in chunks]
+    assert sliced.evaluated == sum(evaluated for evaluated, _ in whole) > slice_size
+    assert sliced.found == [finding for _, found in whole for finding in found]

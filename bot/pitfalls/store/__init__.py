@@ -16,6 +16,7 @@ from bot.pitfalls.store.batching import (
     STREAM_PARTITION,
     SWEEP_CHUNK,
     SWEEP_READERS,
+    SWEEP_RULES_SLICE,
 )
 from bot.pitfalls.store.detections import (
     SweepRow,
@@ -63,6 +64,7 @@ __all__ = [
     "STREAM_PARTITION",
     "SWEEP_CHUNK",
     "SWEEP_READERS",
+    "SWEEP_RULES_SLICE",
     "NudgePrefs",
     "NudgeRow",
     "SettingsRow",
