@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, aclosing, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -109,9 +109,12 @@ async def assess_guild(
 ) -> Assessment:
     """Every member of the guild through the rules (members in id order)."""
     out = Assessment()
-    async for chunk in read_chunks(conn, guild_id, now, t, size, readers):
-        out.departed |= chunk.departed
-        await evaluate_chunk(chunk, t, out)
+    # Closed at once if the rules fail: the reads still running are cancelled and their
+    # connections given back now, not whenever the generator is collected.
+    async with aclosing(read_chunks(conn, guild_id, now, t, size, readers)) as chunks:
+        async for chunk in chunks:
+            out.departed |= chunk.departed
+            await evaluate_chunk(chunk, t, out)
     return out
 
 

@@ -81,3 +81,20 @@ async def test_rules_in_slices_find_what_one_pass_finds(store: Store, slice_size
     whole = [evaluate_members(chunk.members(), t) for chunk in chunks]
     assert sliced.evaluated == sum(evaluated for evaluated, _ in whole) > slice_size
     assert sliced.found == [finding for _, found in whole for finding in found]
+
+
+async def test_failed_rules_give_the_readers_connections_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(store, 6)
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a rule failed")
+
+    monkeypatch.setattr(assess, "evaluate_chunk", broken)
+    async with store.connect() as conn:
+        with pytest.raises(RuntimeError, match="a rule failed"):
+            await assess_guild(conn, GUILD, NOW, PitfallThresholds(), size=2, readers=2)
+        # Still inside the caller's connection: the extra reader is back already (the
+        # caller's own may be too, when a cancelled read invalidated it).
+        assert store.engine.pool.checkedout() <= 1  # type: ignore[attr-defined]
