@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import AsyncExitStack, aclosing, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -71,7 +71,7 @@ async def read_chunks(
     t: PitfallThresholds,
     size: int = rows.SWEEP_CHUNK,
     readers: int = rows.SWEEP_READERS,
-) -> AsyncIterator[rows.SweepChunk]:
+) -> AsyncGenerator[rows.SweepChunk, None]:
     """The guild's chunks in ascending id order, read up to `readers` ranges at once."""
     ranges = MemberRange.split(await rows.member_edges(conn, guild_id, size))
     async with _readers(conn, min(readers, len(ranges))) as free:
