@@ -71,7 +71,7 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
     other in one rolled-back transaction: reading the chunks, the rules (slices on the loop),
     recording the detections."""
     from bot.pitfalls import store as rows
-    from bot.pitfalls.assess import Assessment, evaluate_chunk, read_chunks
+    from bot.pitfalls.assess import Assessment, evaluate_chunk, guild_ranges, read_chunks
     from bot.pitfalls.thresholds import PitfallThresholds
 
     t = PitfallThresholds()
@@ -86,7 +86,8 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
         return result
 
     async def read(conn: Any) -> list[Any]:
-        return [chunk async for chunk in read_chunks(conn, guild_id, NOW, t)]
+        ranges = await guild_ranges(conn, guild_id)
+        return [chunk async for chunk in read_chunks(conn, guild_id, NOW, t, ranges)]
 
     async def rules(chunks: list[Any]) -> list[Any]:
         out = Assessment()

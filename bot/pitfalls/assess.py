@@ -64,16 +64,22 @@ async def _readers(
         yield free
 
 
+async def guild_ranges(
+    conn: AsyncConnection, guild_id: int, size: int = rows.SWEEP_CHUNK
+) -> list[MemberRange]:
+    """The guild's members cut into ranges of about `size` (together: every id)."""
+    return MemberRange.split(await rows.member_edges(conn, guild_id, size))
+
+
 async def read_chunks(
     conn: AsyncConnection,
     guild_id: int,
     now: datetime,
     t: PitfallThresholds,
-    size: int = rows.SWEEP_CHUNK,
+    ranges: list[MemberRange],
     readers: int = rows.SWEEP_READERS,
 ) -> AsyncGenerator[rows.SweepChunk, None]:
-    """The guild's chunks in ascending id order, read up to `readers` ranges at once."""
-    ranges = MemberRange.split(await rows.member_edges(conn, guild_id, size))
+    """The chunks of `ranges` in their order, read up to `readers` ranges at once."""
     async with _readers(conn, min(readers, len(ranges))) as free:
 
         async def read(users: MemberRange) -> rows.SweepChunk:
@@ -111,7 +117,8 @@ async def assess_guild(
     out = Assessment()
     # Closed at once if the rules fail: the reads still running are cancelled and their
     # connections given back now, not whenever the generator is collected.
-    async with aclosing(read_chunks(conn, guild_id, now, t, size, readers)) as chunks:
+    ranges = await guild_ranges(conn, guild_id, size)
+    async with aclosing(read_chunks(conn, guild_id, now, t, ranges, readers)) as chunks:
         async for chunk in chunks:
             out.departed |= chunk.departed
             await evaluate_chunk(chunk, t, out)

@@ -118,14 +118,10 @@ def tutorial_hell(
     course_minutes: int, project_minutes: int, project_events: int, t: PitfallThresholds
 ) -> Detection:
     """Tutorial hell (`tutorial_hell_fires`) with its evidence."""
+    evidence = _minutes_evidence(t.tutorial_days, "course", course_minutes)
+    evidence["project_minutes"] = project_minutes
     return Detection(
-        "tutorial_hell",
-        tutorial_hell_fires(course_minutes, project_events, t),
-        {
-            "days": t.tutorial_days,
-            **_minutes_and_hours("course", course_minutes),
-            "project_minutes": project_minutes,
-        },
+        "tutorial_hell", tutorial_hell_fires(course_minutes, project_events, t), evidence
     )
 
 
@@ -177,16 +173,18 @@ def theory_practice_gap(
     theory_minutes: int, practice_minutes: int, t: PitfallThresholds
 ) -> Detection:
     """The theory-practice gap (`gap_fires`) with its evidence."""
+    evidence = _minutes_evidence(t.gap_days, "theory", theory_minutes)
+    evidence["practice_minutes"] = practice_minutes
+    evidence["ratio"] = format_ratio(theory_minutes, practice_minutes)
     return Detection(
-        "theory_practice_gap",
-        gap_fires(theory_minutes, practice_minutes, t),
-        {
-            "days": t.gap_days,
-            **_minutes_and_hours("theory", theory_minutes),
-            "practice_minutes": practice_minutes,
-            "ratio": format_ratio(theory_minutes, practice_minutes),
-        },
+        "theory_practice_gap", gap_fires(theory_minutes, practice_minutes, t), evidence
     )
+
+
+def _minutes_evidence(days: int, name: str, minutes: int) -> Evidence:
+    """A minutes rule's evidence so far: `days`, `<name>_minutes`, `<name>_hours`, in the
+    order nudges and stored evidence show them (the rule adds its own keys after)."""
+    return {"days": days, **_minutes_and_hours(name, minutes)}
 
 
 def _minutes_and_hours(name: str, minutes: int) -> Evidence:

@@ -13,7 +13,7 @@ from bot.activity.tables import activity
 from bot.core.store import Store, schema
 from bot.pitfalls import assess
 from bot.pitfalls import store as rows
-from bot.pitfalls.assess import assess_guild, read_chunks
+from bot.pitfalls.assess import assess_guild, guild_ranges, read_chunks
 from bot.pitfalls.rules import evaluate_members
 from bot.pitfalls.thresholds import PitfallThresholds
 from tests.store.test_pitfalls_sweep import GUILD, NOW, random_members, random_rows
@@ -37,7 +37,8 @@ async def test_concurrent_readers_match_one_reader(
     async with store.connect() as conn:
         one = await assess_guild(conn, GUILD, NOW, t, size=size, readers=1)
         many = await assess_guild(conn, GUILD, NOW, t, size=size, readers=readers)
-        chunks = [c async for c in read_chunks(conn, GUILD, NOW, t, size=size, readers=readers)]
+        ranges = await guild_ranges(conn, GUILD, size)
+        chunks = [c async for c in read_chunks(conn, GUILD, NOW, t, ranges, readers)]
         alone = [c async for c in rows.sweep_chunks(conn, GUILD, NOW, t, size=size)]
     assert (many.evaluated, many.found, many.departed) == (one.evaluated, one.found, one.departed)
     assert one.found
