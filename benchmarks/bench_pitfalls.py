@@ -2,11 +2,12 @@
 
 Both evaluators are the pitfall feature's own:
 
-- the shipped sweep, `bot.pitfalls.assess.assess_guild`: the guild read one range of members
-  at a time (`sweep_chunks`: one single-pass aggregate, the community counters, the member
-  rows and the project facts per range), the rules of each chunk in a worker thread while
-  the next chunk is read — the first stage of `PitfallService.sweep()`, before nudges are
-  delivered (with `record`, the detections are then recorded, as the service does);
+- the shipped sweep, `bot.pitfalls.assess.assess_guild`: the guild read a range of members
+  at a time on each of `SWEEP_READERS` connections (`read_chunks`: one single-pass
+  aggregate, the community counters, the member rows and the project facts per range), the
+  rules of each chunk in slices on the event loop while the next chunks are read — the first stage
+  of `PitfallService.sweep()`, before nudges are delivered (with `record`, the detections
+  are then recorded, as the service does);
 - member by member: `member_signals_reference` (one query per member, the store test's
   oracle) + `evaluate` per member — the naive design.
 
@@ -67,10 +68,10 @@ async def shipped(store: Any, guild_id: int, *, record: bool = False) -> Any:
 
 async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]:
     """Seconds and longest loop block of each part of the shipped sweep, one part after the
-    other in one rolled-back transaction: reading the chunks, the rules (worker thread),
+    other in one rolled-back transaction: reading the chunks, the rules (slices on the loop),
     recording the detections."""
     from bot.pitfalls import store as rows
-    from bot.pitfalls.rules import evaluate_members
+    from bot.pitfalls.assess import Assessment, evaluate_chunk, guild_ranges, read_chunks
     from bot.pitfalls.thresholds import PitfallThresholds
 
     t = PitfallThresholds()
@@ -85,13 +86,14 @@ async def attribute(store: Any, guild_id: int) -> dict[str, tuple[float, float]]
         return result
 
     async def read(conn: Any) -> list[Any]:
-        return [chunk async for chunk in rows.sweep_chunks(conn, guild_id, NOW, t)]
+        ranges = await guild_ranges(conn, guild_id)
+        return [chunk async for chunk in read_chunks(conn, guild_id, NOW, t, ranges)]
 
     async def rules(chunks: list[Any]) -> list[Any]:
-        found: list[Any] = []
+        out = Assessment()
         for chunk in chunks:
-            found += (await asyncio.to_thread(evaluate_members, chunk.members(), t))[1]
-        return found
+            await evaluate_chunk(chunk, t, out)
+        return out.found
 
     async def record(conn: Any, found: list[Any]) -> None:
         await rows.record_sweep(conn, guild_id, NOW, len(found), found)
@@ -230,7 +232,7 @@ async def run(ctx: Context) -> list[Measurement]:
         Measurement(
             "sweep",
             f"pitfall sweep over {n:,} members, chunked set-based (assess_guild: one range "
-            "of members at a time, rules in a worker thread)",
+            "of members at a time on two connections, rules in slices on the loop)",
             sweep_s,
             "s",
             target=f"< {target_s:g} s",

@@ -1,21 +1,38 @@
 """The sweep's first stage for one guild: read every member a chunk at a time and run the
-rules on each chunk in a worker thread.
+rules on each chunk, a slice of members at a time.
 
-The stages overlap: while a worker thread evaluates chunk i (pure Python, `evaluate_members`),
-the event loop reads chunk i+1 from the database. No step holds the event loop for more than
-one chunk's rows (`SWEEP_CHUNK` members). Nothing is written here: the caller records the
-findings at the end (`record_sweep`), so on SQLite the write lock is not held while the
-guild is read.
+The stages overlap: while the rules evaluate chunk i (`evaluate_members`, pure Python), the
+next chunks are read from the database, `SWEEP_READERS` ranges at once on as many
+connections (the caller's and short-lived others from the same engine: SQLite in WAL mode
+and PostgreSQL both serve concurrent readers, each on its own core). Chunks are consumed in
+id order whatever order their reads finish in.
+
+The rules run on the event loop in slices of `SWEEP_RULES_SLICE` members (a few ms each),
+giving the loop a turn between slices, rather than in a worker thread: Python threads share
+one interpreter lock, so a thread busy with the rules never ran beside the loop's own
+Python, and every time the loop waited on a socket it then waited up to the lock's switch
+interval (5 ms) to get the lock back — measured, the whole sweep took longer that way.
+
+No step holds the event loop for more than one chunk's rows (`SWEEP_CHUNK` members) or one
+slice of the rules. Nothing is written here: the caller records the findings at the end
+(`record_sweep`), so on SQLite the write lock is not held while the guild is read. The
+extra readers see what is committed: the caller must not have written in its own
+transaction the rows the sweep reads (the service reads first, then records).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import AsyncExitStack, aclosing, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.store.ranges import MemberRange
 from bot.pitfalls import store as rows
 from bot.pitfalls.rules import Finding, evaluate_members
 from bot.pitfalls.thresholds import PitfallThresholds
@@ -33,28 +50,94 @@ class Assessment:
     departed: set[int] = field(default_factory=set)
 
 
+@asynccontextmanager
+async def _readers(
+    conn: AsyncConnection, count: int
+) -> AsyncIterator[asyncio.Queue[AsyncConnection]]:
+    """`conn` and up to `count - 1` more connections of its engine, as a queue of free ones
+    (opened only when there is more than one range to read; closed on the way out)."""
+    free: asyncio.Queue[AsyncConnection] = asyncio.Queue()
+    free.put_nowait(conn)
+    async with AsyncExitStack() as stack:
+        for _ in range(count - 1):
+            free.put_nowait(await stack.enter_async_context(conn.engine.connect()))
+        yield free
+
+
+async def guild_ranges(
+    conn: AsyncConnection, guild_id: int, size: int = rows.SWEEP_CHUNK
+) -> list[MemberRange]:
+    """The guild's members cut into ranges of about `size` (together: every id)."""
+    return MemberRange.split(await rows.member_edges(conn, guild_id, size))
+
+
+async def read_chunks(
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    t: PitfallThresholds,
+    ranges: list[MemberRange],
+    readers: int = rows.SWEEP_READERS,
+) -> AsyncGenerator[rows.SweepChunk, None]:
+    """The chunks of `ranges` in their order, read up to `readers` ranges at once."""
+    async with _readers(conn, min(readers, len(ranges))) as free:
+
+        async def read(users: MemberRange) -> rows.SweepChunk:
+            # Waiters are served first come, first served: ranges start in id order.
+            reader = await free.get()
+            try:
+                return await rows.read_chunk(reader, guild_id, now, t, users)
+            finally:
+                free.put_nowait(reader)
+
+        pending: deque[asyncio.Task[rows.SweepChunk]] = deque()
+        try:
+            for users in ranges:
+                pending.append(asyncio.create_task(read(users)))
+                # One read more than there are readers waits for the first that is free.
+                if len(pending) > readers:
+                    yield await pending.popleft()
+            while pending:
+                yield await pending.popleft()
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def assess_guild(
     conn: AsyncConnection,
     guild_id: int,
     now: datetime,
     t: PitfallThresholds,
     size: int = rows.SWEEP_CHUNK,
+    readers: int = rows.SWEEP_READERS,
 ) -> Assessment:
     """Every member of the guild through the rules (members in id order)."""
     out = Assessment()
-    pending: asyncio.Future[tuple[int, Found]] | None = None
+    # Closed at once if the rules fail: the reads still running are cancelled and their
+    # connections given back now, not whenever the generator is collected.
+    ranges = await guild_ranges(conn, guild_id, size)
+    async with aclosing(read_chunks(conn, guild_id, now, t, ranges, readers)) as chunks:
+        async for chunk in chunks:
+            out.departed |= chunk.departed
+            await evaluate_chunk(chunk, t, out)
+    return out
 
-    async def settle(job: asyncio.Future[tuple[int, Found]]) -> None:
-        evaluated, found = await job
+
+async def evaluate_chunk(
+    chunk: rows.SweepChunk,
+    t: PitfallThresholds,
+    out: Assessment,
+    slice_size: int = rows.SWEEP_RULES_SLICE,
+) -> None:
+    """The rules for a chunk's members, `slice_size` at a time with a turn for the event loop
+    (and the chunks being read) between slices; what fires is added to `out` in id order."""
+    members = chunk.members()
+    while True:
+        evaluated, found = evaluate_members(islice(members, slice_size), t)
+        if not evaluated:
+            return
         out.evaluated += evaluated
         out.found += found
-
-    async for chunk in rows.sweep_chunks(conn, guild_id, now, t, size):
-        out.departed |= chunk.departed
-        job = asyncio.ensure_future(asyncio.to_thread(evaluate_members, chunk.members(), t))
-        if pending is not None:
-            await settle(pending)
-        pending = job
-    if pending is not None:
-        await settle(pending)
-    return out
+        await asyncio.sleep(0)

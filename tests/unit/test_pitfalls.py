@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -329,6 +330,61 @@ def test_evaluate_members_is_evaluate_for_each_as_findings(members: list[MemberS
     assert evaluated == len(members)
     assert [(f[0], finding_detection(f)) for f in found] == expected
     assert all(isinstance(f[2], str) for f in found)
+
+
+@settings(deadline=None)
+@given(
+    members=st.lists(
+        st.tuples(
+            st.builds(
+                MemberSignals,
+                course_minutes=minutes,
+                project_minutes=minutes,
+                project_events=st.integers(0, 2),
+                study_days=st.integers(0, 20),
+                community_events=st.integers(0, 2),
+                theory_minutes=minutes,
+                practice_minutes=minutes,
+                history_days=st.none() | st.integers(-1, 40),
+            ),
+            st.none()
+            | st.builds(
+                Facts,
+                project_title=st.text(max_size=12),
+                project_age_days=st.integers(0, 60),
+                days_since_progress=st.integers(0, 60),
+                shipped_anything=st.booleans(),
+                stale=st.booleans(),
+                target_moves=st.integers(0, 4),
+            ),
+        ),
+        max_size=20,
+    ),
+    t=st.builds(
+        PitfallThresholds,
+        tutorial_days=st.integers(1, 30),
+        tutorial_course_minutes=st.integers(1, 2000),
+        isolation_days=st.integers(1, 30),
+        isolation_study_days=st.integers(1, 14),
+        gap_days=st.integers(1, 30),
+        gap_theory_minutes=st.integers(1, 2000),
+        gap_ratio=st.floats(1.0, 10.0),
+    ),
+)
+def test_evaluate_members_matches_evaluate_with_projects_history_and_thresholds(
+    members: list[tuple[MemberSignals, Facts | None]], t: PitfallThresholds
+) -> None:
+    """The batch evaluator's shortcuts (each rule's test first, evidence only for what fires)
+    decide exactly as `evaluate` does, evidence text included, whatever the thresholds, the
+    history (newcomers inside a window) and the project."""
+    chunk = [(1000 + i, signals, project) for i, (signals, project) in enumerate(members)]
+    evaluated, found = evaluate_members(chunk, t)
+    expected = [
+        (u, d.pitfall, json.dumps(d.evidence))
+        for u, signals, project in chunk
+        for d in evaluate(signals, project, t)
+    ]
+    assert (evaluated, found) == (len(members), expected)
 
 
 # --- the nudge policy ---------------------------------------------------------------------

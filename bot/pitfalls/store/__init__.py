@@ -16,6 +16,8 @@ from bot.pitfalls.store.batching import (
     RECORD_SLICE,
     STREAM_PARTITION,
     SWEEP_CHUNK,
+    SWEEP_READERS,
+    SWEEP_RULES_SLICE,
 )
 from bot.pitfalls.store.detections import (
     SweepRow,
@@ -65,6 +67,8 @@ __all__ = [
     "RECORD_SLICE",
     "STREAM_PARTITION",
     "SWEEP_CHUNK",
+    "SWEEP_READERS",
+    "SWEEP_RULES_SLICE",
     "NudgePrefs",
     "NudgeRow",
     "SettingsRow",

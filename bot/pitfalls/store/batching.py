@@ -16,6 +16,11 @@ RECORD_SLICE = 2000
 #: Members per range the sweep reads at once (`bot.pitfalls.store.sweep`): big enough that
 #: the per-query overhead vanishes, small enough that no query or chunk holds anything long.
 SWEEP_CHUNK = 5000
+#: Ranges the sweep reads at once, each on its own connection (`bot.pitfalls.assess`): the
+#: database works on two cores while the event loop decodes and a thread runs the rules.
+SWEEP_READERS = 2
+#: Members the rules evaluate per turn of the event loop (`bot.pitfalls.assess`): ~2 ms.
+SWEEP_RULES_SLICE = 500
 #: Rows per fetch of a streamed result: each fetch awaits the driver.
 STREAM_PARTITION = 1000
 

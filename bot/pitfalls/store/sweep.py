@@ -12,8 +12,9 @@ on the member key), and each range is read with a handful of short queries:
 The ranges together cover every id (`MemberRange.split`), including activity of ids without
 a member row, so the chunks add up to the whole guild. Each query is short and returns at
 most a chunk's rows, so neither the database nor the event loop is held for long; the rules
-turn a chunk into `MemberSignals` in a worker thread. `member_signals_reference`
-(`bot.pitfalls.store.reference`) is the one-member oracle the tests compare against.
+take a chunk's `MemberSignals` a slice of members at a time (`bot.pitfalls.assess`).
+`member_signals_reference` (`bot.pitfalls.store.reference`) is the one-member oracle the
+tests compare against.
 """
 
 from __future__ import annotations

@@ -1,0 +1,101 @@
+"""The sweep reads several ranges at once on several connections: the chunks still come in id
+order, add up to the one-reader answer, and the extra connections are given back."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+
+from bot.activity.tables import activity
+from bot.core.store import Store, schema
+from bot.pitfalls import assess
+from bot.pitfalls import store as rows
+from bot.pitfalls.assess import assess_guild, guild_ranges, read_chunks
+from bot.pitfalls.rules import evaluate_members
+from bot.pitfalls.thresholds import PitfallThresholds
+from tests.store.test_pitfalls_sweep import GUILD, NOW, random_members, random_rows
+
+
+async def _seed(store: Store, seed: int) -> int:
+    rng = random.Random(seed)
+    members = rng.randint(20, 60)
+    async with store.begin() as conn:
+        await conn.execute(insert(activity), random_rows(rng, members, rng.randint(200, 600)))
+        await conn.execute(insert(schema.members), random_members(rng, members))
+    return members
+
+
+@pytest.mark.parametrize(("seed", "size", "readers"), [(0, 3, 2), (1, 5, 3), (2, 1, 2), (3, 50, 2)])
+async def test_concurrent_readers_match_one_reader(
+    store: Store, seed: int, size: int, readers: int
+) -> None:
+    await _seed(store, seed)
+    t = PitfallThresholds()
+    async with store.connect() as conn:
+        one = await assess_guild(conn, GUILD, NOW, t, size=size, readers=1)
+        many = await assess_guild(conn, GUILD, NOW, t, size=size, readers=readers)
+        ranges = await guild_ranges(conn, GUILD, size)
+        chunks = [c async for c in read_chunks(conn, GUILD, NOW, t, ranges, readers)]
+        alone = [c async for c in rows.sweep_chunks(conn, GUILD, NOW, t, size=size)]
+    assert (many.evaluated, many.found, many.departed) == (one.evaluated, one.found, one.departed)
+    assert one.found
+    assert chunks == alone  # the same chunks, in id order
+    # Every connection the sweep opened went back to the pool.
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_a_failed_read_stops_the_others_and_gives_connections_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(store, 4)
+    calls = 0
+    real = rows.read_chunk
+
+    async def flaky(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("the database went away")
+        return await real(*args)
+
+    monkeypatch.setattr(assess.rows, "read_chunk", flaky)
+    async with store.connect() as conn:
+        with pytest.raises(RuntimeError, match="went away"):
+            await assess_guild(conn, GUILD, NOW, PitfallThresholds(), size=2, readers=2)
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("slice_size", [1, 2, 7])
+async def test_rules_in_slices_find_what_one_pass_finds(store: Store, slice_size: int) -> None:
+    """The rules run a slice of members per turn of the event loop: however the chunk is
+    sliced, the findings (in id order) and the count are those of one pass over it."""
+    await _seed(store, 5)
+    t = PitfallThresholds()
+    async with store.connect() as conn:
+        chunks = [c async for c in rows.sweep_chunks(conn, GUILD, NOW, t, size=1000)]
+    sliced = assess.Assessment()
+    for chunk in chunks:
+        await assess.evaluate_chunk(chunk, t, sliced, slice_size=slice_size)
+    whole = [evaluate_members(chunk.members(), t) for chunk in chunks]
+    assert sliced.evaluated == sum(evaluated for evaluated, _ in whole) > slice_size
+    assert sliced.found == [finding for _, found in whole for finding in found]
+
+
+async def test_failed_rules_give_the_readers_connections_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(store, 6)
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a rule failed")
+
+    monkeypatch.setattr(assess, "evaluate_chunk", broken)
+    async with store.connect() as conn:
+        with pytest.raises(RuntimeError, match="a rule failed"):
+            await assess_guild(conn, GUILD, NOW, PitfallThresholds(), size=2, readers=2)
+        # Still inside the caller's connection: the extra reader is back already (the
+        # caller's own may be too, when a cancelled read invalidated it).
+        assert store.engine.pool.checkedout() <= 1  # type: ignore[attr-defined]
