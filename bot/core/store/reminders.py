@@ -190,7 +190,8 @@ async def due_batch(
         .order_by(r.due_at_utc, r.id)
         .limit(limit)
     )
-    return [Due(*row) for row in result]
+    # All rows at once: iterating the result fetched them one call at a time.
+    return [Due(*row) for row in result.all()]
 
 
 def ids_in(dialect: str, column: Any, ids: BindParameter[Any]) -> ColumnElement[bool]:
