@@ -84,17 +84,16 @@ def measurements(result: DayResult) -> list[Measurement]:
         _complete(result, where),
         Measurement(
             "many_jobs",
-            "many servers: job runs by kind, total and longest (worst process)",
-            max(
-                (longest for s in shards for _n, _total, longest in s.report["jobs"].values()),
-                default=0.0,
-            ),
+            "many servers: job runs by kind, total and longest (worst process); with the "
+            "longest loop block while one ran and the seconds its sends waited for the limiter",
+            max((job[2] for s in shards for job in s.report["jobs"].values()), default=0.0),
             "s",
             note="; ".join(
                 f"shard {s.shard}: "
                 + ", ".join(
-                    f"{kind} {n} runs {total:.0f} s (longest {longest:.2f} s)"
-                    for kind, (n, total, longest) in s.report["jobs"].items()
+                    f"{kind} {n} runs {total:.0f} s (longest {longest:.2f} s, loop block "
+                    f"{lag:.0f} ms, sends waited {waited:.1f} s)"
+                    for kind, (n, total, longest, lag, waited) in s.report["jobs"].items()
                 )
                 for s in shards
             ),

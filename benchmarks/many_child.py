@@ -55,26 +55,44 @@ class CountingLimiter:
 
 
 class JobTimes:
-    """Wall seconds of every job run, by kind (the job id up to its first ':')."""
+    """Wall seconds of every job run, by kind (the job id up to its first ':'), with what
+    each kind did to the loop and how long its sends waited for the limiter: a job's wall
+    time counts its paced sends, which hold nothing."""
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: Any, monitor: LagMonitor, *limiters: CountingLimiter) -> None:
         self.seconds: dict[str, list[float]] = {}
+        self.lag: dict[str, float] = {}
+        self.waited: dict[str, float] = {}
+        self.monitor = monitor
+        self.limiters = limiters
         for spec in bot.services.core.scheduler._jobs.values():
             spec.func = self._timed(spec.id.split(":")[0], spec.func)
 
     def _timed(self, kind: str, func: Any) -> Any:
         async def timed() -> None:
             began = time.perf_counter()
+            lags = len(self.monitor.overshoots)
+            sends = [len(limiter.waits) for limiter in self.limiters]
             try:
                 await func()
             finally:
                 self.seconds.setdefault(kind, []).append(time.perf_counter() - began)
+                # The simulation runs one job at a time: what happened meanwhile is its own.
+                lag = max(self.monitor.overshoots[lags:], default=0.0)
+                self.lag[kind] = max(self.lag.get(kind, 0.0), lag)
+                pairs = zip(sends, self.limiters, strict=True)
+                waits = [w for n, limiter in pairs for w in limiter.waits[n:]]
+                self.waited[kind] = self.waited.get(kind, 0.0) + sum(g - a for a, g in waits)
 
         return timed
 
-    def summary(self) -> dict[str, tuple[int, float, float]]:
-        """Per kind: runs, total seconds, longest run."""
-        return {k: (len(v), sum(v), max(v)) for k, v in sorted(self.seconds.items())}
+    def summary(self) -> dict[str, tuple[int, float, float, float, float]]:
+        """Per kind: runs, total seconds, longest run, the longest loop block while one ran
+        (ms), and the seconds its sends waited for the limiters (the DM limiter's included)."""
+        return {
+            k: (len(v), sum(v), max(v), 1000 * self.lag[k], self.waited[k])
+            for k, v in sorted(self.seconds.items())
+        }
 
 
 def emit(event: str, **values: Any) -> None:
@@ -108,7 +126,11 @@ async def main() -> int:
     deliverer = bot.services.core.deliverer
     limiter = CountingLimiter(deliverer.limiter)
     deliverer.limiter = limiter  # type: ignore[assignment]
-    jobs = JobTimes(bot)
+    # The DM limiter's waits count in the jobs' send waits (not in the sends' rate).
+    dm_limiter = CountingLimiter(deliverer.dm_limiter)
+    deliverer.dm_limiter = dm_limiter  # type: ignore[assignment]
+    monitor = LagMonitor()
+    jobs = JobTimes(bot, monitor, limiter, dm_limiter)
     emit(
         "ready",
         seconds=time.perf_counter() - STARTED,
@@ -118,7 +140,6 @@ async def main() -> int:
     )
     # A developer's aid: STUDYBOT_MANY_PROFILE=PATH writes cProfile stats of the day per shard.
     profiler = cProfile.Profile() if os.environ.get(PROFILE) else None
-    monitor = LagMonitor()
     busy = 0.0
     runs = 0
     async with monitor.running():

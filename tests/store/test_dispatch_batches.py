@@ -155,3 +155,36 @@ async def test_per_row_handlers_still_get_their_row_as_a_mapping(
         "rare",
         due,
     )
+
+
+async def test_a_key_already_in_the_ledger_mid_tick_falls_back_and_keeps_the_earlier_moves(
+    store: Store, clock: FakeClock
+) -> None:
+    """The fresh claim is a plain INSERT: a key already in the ledger fails it (on PostgreSQL
+    the whole transaction, which also held the previous batch's moves). The tick rolls back,
+    writes those moves again and claims the batch reading back what it won."""
+    due = clock.now()
+    await _seed(store, "k", range(4), due)
+    retry_key = f"k:{GUILD}:2:{instant_key(due)}"
+    async with store.begin() as conn:
+        await conn.execute(
+            deliveries.insert().values(
+                key=retry_key, guild_id=GUILD, kind="k", status="retry", created_at=due, attempts=1
+            )
+        )
+    claims: dict[int, tuple[str, bool]] = {}
+
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        claims.update({row.user_id: (row.claim.key, row.claim.earlier) for row in rows})
+        return [Served(now + timedelta(hours=1 + row.user_id)) for row in rows]
+
+    dispatcher = Dispatcher(store, clock, batch_size=2)
+    dispatcher.register_claimed("k", handler)
+    assert await dispatcher.tick() == 4
+    assert claims == {
+        user: (f"k:{GUILD}:{user}:{instant_key(due)}", user == 2) for user in range(4)
+    }
+    assert await _due_times(store) == {
+        ("k", user): clock.now() + timedelta(hours=1 + user) for user in range(4)
+    }
+    assert set((await _statuses(store)).values()) == {"claimed"}

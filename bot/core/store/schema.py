@@ -118,9 +118,11 @@ deliveries = table(
 due_reminders = member_log(
     "due_reminders",
     Column("kind", String(32), nullable=False),
-    Column("due_at_utc", UTCDateTime, nullable=False, index=True),
+    Column("due_at_utc", UTCDateTime, nullable=False),
     Column("payload", JSON, nullable=False, default=dict),
     UniqueConstraint("guild_id", "user_id", "kind"),
+    # The tick's order, `due_at_utc, id`, read straight from the index (migration 0014).
+    Index("ix_due_reminders_due_at_id", "due_at_utc", "id"),
 )
 
 command_sync = table(
