@@ -79,6 +79,10 @@ def shard_options(settings: Settings) -> dict[str, Any]:
     return {"shard_count": settings.shard_count, "shard_ids": list(settings.shards.ids)}
 
 
+#: The collector's thresholds while the bot serves (see `on_ready`); restored on close.
+SERVING_GC_THRESHOLDS = (20_000, 20, 10)
+
+
 def make_intents() -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
@@ -127,6 +131,7 @@ class StudyBot(commands.AutoShardedBot):
         self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
         self.serve = serve
         self._started = False
+        self._gc_thresholds: tuple[int, int, int] = gc.get_threshold()
         #: True once on_ready started every feature's jobs and catch-up (`/healthz`'s ready).
         self.serving = False
         #: This bot's Prometheus registry and counters (served on METRICS_PORT when set).
@@ -218,6 +223,12 @@ class StudyBot(commands.AutoShardedBot):
         # and stalls the loop for 50-120 ms (measured by benchmarks/bench_voice.py). `close`
         # hands them back, so a process that runs bot after bot (the tests) frees each.
         gc.freeze()
+        # Young collections every 20,000 allocations rather than 700: a whole-guild sweep
+        # allocates by the million, and with the default every request in flight at a young
+        # collection was promoted, until full collections (80-230 ms each, the loop stopped)
+        # ran dozens of times per sweep; with these, about once (benchmarks/bench_jobs.py).
+        self._gc_thresholds = gc.get_threshold()
+        gc.set_threshold(*SERVING_GC_THRESHOLDS)
         self.serving = True
         log.info("ready as %s in %s guilds", self.user, len(self.guilds))
         if not self.guilds and self.application_id is not None:
@@ -295,6 +306,7 @@ class StudyBot(commands.AutoShardedBot):
             self.serving = False
             if self._started:
                 gc.unfreeze()
+                gc.set_threshold(*self._gc_thresholds)
             if self.observability is not None:
                 await self.observability.close()
                 self.observability = None

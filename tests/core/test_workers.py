@@ -1,7 +1,9 @@
-"""CPU-heavy work runs in worker processes, survives a dead worker, and stops on close."""
+"""CPU-heavy work runs in worker processes, survives a dead worker, and stops on close; the
+serving bot's garbage-collector settings."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -14,6 +16,7 @@ from bot import testing
 from bot.core.clock import FakeClock
 from bot.core.workers import CpuWorkers, exit_with_parent
 from bot.sandbox import Sandbox
+from bot.studybot import SERVING_GC_THRESHOLDS
 from tests.e2e.conftest import bot_of
 
 
@@ -100,3 +103,16 @@ def test_a_worker_ends_itself_once_the_bot_process_is_gone() -> None:
         background=False,
     )
     assert exits == [0] and len(waits) == 2
+
+
+async def test_a_serving_bot_collects_young_objects_less_often_and_restores_it(
+    db_url: str,
+) -> None:
+    before = gc.get_threshold()
+    settings = testing.settings(database_url=db_url)
+    clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    async with Sandbox(lambda: testing.build_bot(settings, clock)) as sb:
+        assert gc.get_threshold() == SERVING_GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+        assert sb.bot is not None
+    assert gc.get_threshold() == before
