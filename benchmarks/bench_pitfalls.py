@@ -170,6 +170,7 @@ async def _lag_of(work: Awaitable[Any]) -> float:
 
 
 async def run(ctx: Context) -> list[Measurement]:
+    from bot.core import gc_policy
     from bot.core.clock import FakeClock
     from bot.core.scheduling.dispatcher import Dispatcher
     from bot.core.store import Store
@@ -182,41 +183,44 @@ async def run(ctx: Context) -> list[Measurement]:
     store = Store(url)
     try:
         projects = await _check_sample(store, guild_id, sample[:100])
-        assessed: list[Any] = []
-        sweep_blocks: list[float] = []
+        # The collector as in the bot once it serves (`bot.core.gc_policy`): what was
+        # alive at start frozen, young collections every 20,000 allocations.
+        with gc_policy.serving():
+            assessed: list[Any] = []
+            sweep_blocks: list[float] = []
 
-        async def sweep() -> None:
-            monitor = LagMonitor()
-            async with monitor.running():
-                assessed.append(await shipped(store, guild_id))
-            sweep_blocks.append(monitor.max_lag)
+            async def sweep() -> None:
+                monitor = LagMonitor()
+                async with monitor.running():
+                    assessed.append(await shipped(store, guild_id))
+                sweep_blocks.append(monitor.max_lag)
 
-        sweep_samples = await time_runs(sweep, ctx.runs)
-        parts = await attribute(store, guild_id)
-        record_samples = await time_runs(
-            lambda: shipped(store, guild_id, record=True), ctx.slow_runs
-        )
-        naive_samples = await time_runs(
-            lambda: member_by_member(store, guild_id, sample, projects), ctx.runs
-        )
-
-        # Loop lag: the sweep (recording its detections) and a shipped dispatcher tick.
-        due = min(bench_dispatch.DUE if not ctx.quick else 1000, n)
-        users = ctx.layout.user_ids(due)
-        dispatcher = Dispatcher(store, FakeClock(NOW))
-        dispatcher.register_claimed(bench_dispatch.KIND, bench_dispatch.make_claimed_handler())
-        lags: list[float] = []
-        for _ in range(ctx.slow_runs):
-            await prepare_due(store, guild_id, users)
-            lags.append(
-                await _lag_of(
-                    asyncio.gather(shipped(store, guild_id, record=True), dispatcher.tick())
-                )
+            sweep_samples = await time_runs(sweep, ctx.runs)
+            parts = await attribute(store, guild_id)
+            record_samples = await time_runs(
+                lambda: shipped(store, guild_id, record=True), ctx.slow_runs
             )
-        # Which of the two blocks the loop: each alone (one run each).
-        sweep_alone = await _lag_of(shipped(store, guild_id, record=True))
-        await prepare_due(store, guild_id, users)
-        tick_alone = await _lag_of(dispatcher.tick())
+            naive_samples = await time_runs(
+                lambda: member_by_member(store, guild_id, sample, projects), ctx.runs
+            )
+
+            # Loop lag: the sweep (recording its detections) and a shipped dispatcher tick.
+            due = min(bench_dispatch.DUE if not ctx.quick else 1000, n)
+            users = ctx.layout.user_ids(due)
+            dispatcher = Dispatcher(store, FakeClock(NOW))
+            dispatcher.register_claimed(bench_dispatch.KIND, bench_dispatch.make_claimed_handler())
+            lags: list[float] = []
+            for _ in range(ctx.slow_runs):
+                await prepare_due(store, guild_id, users)
+                lags.append(
+                    await _lag_of(
+                        asyncio.gather(shipped(store, guild_id, record=True), dispatcher.tick())
+                    )
+                )
+            # Which of the two blocks the loop: each alone (one run each).
+            sweep_alone = await _lag_of(shipped(store, guild_id, record=True))
+            await prepare_due(store, guild_id, users)
+            tick_alone = await _lag_of(dispatcher.tick())
     finally:
         await store.close()
 

@@ -13,7 +13,6 @@ Intents (and why):
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -26,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog import CatalogRegistry, load_pack_dir
+from bot.core import gc_policy
 from bot.core.clock import Clock
 from bot.core.cooldowns import Cooldowns
 from bot.core.invite import not_in_any_server
@@ -79,10 +79,6 @@ def shard_options(settings: Settings) -> dict[str, Any]:
     return {"shard_count": settings.shard_count, "shard_ids": list(settings.shards.ids)}
 
 
-#: The collector's thresholds while the bot serves (see `on_ready`); restored on close.
-SERVING_GC_THRESHOLDS = (20_000, 20, 10)
-
-
 def make_intents() -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
@@ -131,7 +127,7 @@ class StudyBot(commands.AutoShardedBot):
         self.synced: str | None = None  # "guild", "global" or "unchanged", for tests and logs
         self.serve = serve
         self._started = False
-        self._gc_thresholds: tuple[int, int, int] = gc.get_threshold()
+        self._gc_thresholds: gc_policy.Thresholds = (0, 0, 0)  # set when serving starts
         #: True once on_ready started every feature's jobs and catch-up (`/healthz`'s ready).
         self.serving = False
         #: This bot's Prometheus registry and counters (served on METRICS_PORT when set).
@@ -218,17 +214,8 @@ class StudyBot(commands.AutoShardedBot):
         # catch-up posts try them.
         await self.services.health.channels.audit_at_start(self.guilds)
         await self.services.start()
-        # Everything loaded at start (modules, catalogs, caches) lives as long as the bot:
-        # moved out of the collector's sight, a full collection no longer walks ~150k objects
-        # and stalls the loop for 50-120 ms (measured by benchmarks/bench_voice.py). `close`
-        # hands them back, so a process that runs bot after bot (the tests) frees each.
-        gc.freeze()
-        # Young collections every 20,000 allocations rather than 700: a whole-guild sweep
-        # allocates by the million, and with the default every request in flight at a young
-        # collection was promoted, until full collections (80-230 ms each, the loop stopped)
-        # ran dozens of times per sweep; with these, about once (benchmarks/bench_jobs.py).
-        self._gc_thresholds = gc.get_threshold()
-        gc.set_threshold(*SERVING_GC_THRESHOLDS)
+        # Start-up's objects out of the collector's sight, young collections less often.
+        self._gc_thresholds = gc_policy.enter()
         self.serving = True
         log.info("ready as %s in %s guilds", self.user, len(self.guilds))
         if not self.guilds and self.application_id is not None:
@@ -305,8 +292,7 @@ class StudyBot(commands.AutoShardedBot):
         try:
             self.serving = False
             if self._started:
-                gc.unfreeze()
-                gc.set_threshold(*self._gc_thresholds)
+                gc_policy.leave(self._gc_thresholds)
             if self.observability is not None:
                 await self.observability.close()
                 self.observability = None

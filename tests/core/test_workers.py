@@ -14,9 +14,9 @@ import pytest
 
 from bot import testing
 from bot.core.clock import FakeClock
+from bot.core.gc_policy import SERVING_GC_THRESHOLDS
 from bot.core.workers import CpuWorkers, exit_with_parent
 from bot.sandbox import Sandbox
-from bot.studybot import SERVING_GC_THRESHOLDS
 from tests.e2e.conftest import bot_of
 
 
