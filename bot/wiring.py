@@ -43,6 +43,7 @@ from bot.interview.views import InterviewViews
 from bot.members.service.guilds import GuildService
 from bot.members.service.notify import Notifier
 from bot.members.service.profiles import MemberService
+from bot.pitfalls import assess
 from bot.pitfalls.service import PitfallService
 from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
@@ -87,7 +88,8 @@ class Services:
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
-        self.core.workers.start(charts.warm_up)  # the first /progress need not wait for it
+        # The first /progress and the first sweep need not wait for the workers' imports.
+        self.core.workers.start(charts.warm_up, assess.warm_up)
         await self.posts.start()
         await self.content.start()
         await self.privacy.start()

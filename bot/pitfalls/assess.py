@@ -7,8 +7,10 @@ connections (the caller's and short-lived others from the same engine: SQLite in
 and PostgreSQL both serve concurrent readers, each on its own core). Chunks are consumed in
 id order whatever order their reads finish in.
 
-The rules run on the event loop in slices of `SWEEP_RULES_SLICE` members (a few ms each),
-giving the loop a turn between slices, rather than in a worker thread: Python threads share
+In the bot the rules run in its worker processes (`bot.core.workers`), beside the loop on
+another core. Without worker processes they run on the event loop in slices of
+`SWEEP_RULES_SLICE` members (a few ms each), giving the loop a turn between slices, rather
+than in a worker thread: Python threads share
 one interpreter lock, so a thread busy with the rules never ran beside the loop's own
 Python, and every time the loop waited on a socket it then waited up to the lock's switch
 interval (5 ms) to get the lock back — measured, the whole sweep took longer that way.
@@ -33,6 +35,7 @@ from itertools import islice
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.ranges import MemberRange
+from bot.core.workers import CpuWorkers
 from bot.pitfalls import store as rows
 from bot.pitfalls.rules import Finding, evaluate_members
 from bot.pitfalls.thresholds import PitfallThresholds
@@ -112,17 +115,51 @@ async def assess_guild(
     t: PitfallThresholds,
     size: int = rows.SWEEP_CHUNK,
     readers: int = rows.SWEEP_READERS,
+    workers: CpuWorkers | None = None,
 ) -> Assessment:
-    """Every member of the guild through the rules (members in id order)."""
+    """Every member of the guild through the rules (members in id order).
+
+    Given worker processes (`workers`, the bot's), each chunk's rules run there, on another
+    core, while the next chunks are read; otherwise in slices on the loop."""
     out = Assessment()
+    pool = workers if workers is not None and workers.processes > 0 else None
+    evaluating: deque[asyncio.Future[tuple[int, Found]]] = deque()
+
+    def settle(done: tuple[int, Found]) -> None:
+        out.evaluated += done[0]
+        out.found += done[1]
+
     # Closed at once if the rules fail: the reads still running are cancelled and their
     # connections given back now, not whenever the generator is collected.
     ranges = await guild_ranges(conn, guild_id, size)
-    async with aclosing(read_chunks(conn, guild_id, now, t, ranges, readers)) as chunks:
-        async for chunk in chunks:
-            out.departed |= chunk.departed
-            await evaluate_chunk(chunk, t, out)
+    try:
+        async with aclosing(read_chunks(conn, guild_id, now, t, ranges, readers)) as chunks:
+            async for chunk in chunks:
+                out.departed |= chunk.departed
+                if pool is not None:
+                    evaluating.append(
+                        asyncio.ensure_future(pool.run(evaluate_whole_chunk, chunk, t))
+                    )
+                    if len(evaluating) > OFFLOADED_CHUNKS:  # a bounded number in flight
+                        settle(await evaluating.popleft())
+                else:
+                    await evaluate_chunk(chunk, t, out)
+        while evaluating:
+            settle(await evaluating.popleft())
+    finally:
+        for unfinished in evaluating:
+            unfinished.cancel()
     return out
+
+
+#: Chunks handed to the worker processes and not yet collected: enough to keep a worker
+#: busy while the next chunk is read, few enough that a big guild is never all in memory.
+OFFLOADED_CHUNKS = 2
+
+
+def evaluate_whole_chunk(chunk: rows.SweepChunk, t: PitfallThresholds) -> tuple[int, Found]:
+    """The rules for all of a chunk's members (in a worker process: nothing to interleave)."""
+    return evaluate_members(chunk.members(), t)
 
 
 async def evaluate_chunk(
@@ -141,3 +178,8 @@ async def evaluate_chunk(
         out.evaluated += evaluated
         out.found += found
         await asyncio.sleep(0)
+
+
+def warm_up() -> None:
+    """Nothing to run: a worker process that unpickles this function imports the rules, which
+    is the wait the first sweep's first chunk would otherwise have."""

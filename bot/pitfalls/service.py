@@ -255,8 +255,8 @@ class PitfallService:
             return SweepResult(guild_id, now, 0, 0, 0, 0.0, skipped=True)
         t = config.thresholds
         async with self.core.store.connect() as conn:
-            # Range by range: read (two at once), then the rules in short slices.
-            assessed = await assess_guild(conn, guild_id, now, t)
+            # Range by range: read (two at once), the rules in the worker process.
+            assessed = await assess_guild(conn, guild_id, now, t, workers=self.core.workers)
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
             returning = await rows.returning_members(conn, guild_id, now)
         evaluated, found = assessed.evaluated, assessed.found

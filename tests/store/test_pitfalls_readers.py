@@ -3,6 +3,7 @@ order, add up to the one-reader answer, and the extra connections are given back
 
 from __future__ import annotations
 
+import os
 import random
 from typing import Any
 
@@ -11,11 +12,13 @@ from sqlalchemy import insert
 
 from bot.activity.tables import activity
 from bot.core.store import Store, schema
+from bot.core.workers import CpuWorkers
 from bot.pitfalls import assess
 from bot.pitfalls import store as rows
 from bot.pitfalls.assess import assess_guild, guild_ranges, read_chunks
 from bot.pitfalls.rules import evaluate_members
 from bot.pitfalls.thresholds import PitfallThresholds
+from tests.core.test_workers import where
 from tests.store.test_pitfalls_sweep import GUILD, NOW, random_members, random_rows
 
 
@@ -99,3 +102,43 @@ async def test_failed_rules_give_the_readers_connections_back(
         # Still inside the caller's connection: the extra reader is back already (the
         # caller's own may be too, when a cancelled read invalidated it).
         assert store.engine.pool.checkedout() <= 1  # type: ignore[attr-defined]
+
+
+async def test_rules_in_a_worker_process_find_what_the_loop_finds(store: Store) -> None:
+    await _seed(store, 7)
+    t = PitfallThresholds()
+    workers = CpuWorkers(1)
+    try:
+        async with store.connect() as conn:
+            on_loop = await assess_guild(conn, GUILD, NOW, t, size=4)
+            offloaded = await assess_guild(conn, GUILD, NOW, t, size=4, workers=workers)
+        pid, _thread = await workers.run(where)
+    finally:
+        workers.close()
+    assert on_loop.found
+    assert (offloaded.evaluated, offloaded.found, offloaded.departed) == (
+        on_loop.evaluated,
+        on_loop.found,
+        on_loop.departed,
+    )
+    assert pid != os.getpid()  # the rules had a process of their own
+
+
+async def test_failed_rules_in_a_worker_cancel_the_rest_and_give_connections_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(store, 8)
+    workers = CpuWorkers(1)
+
+    async def failing(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("the rules failed")
+
+    monkeypatch.setattr(workers, "run", failing)
+    monkeypatch.setattr(workers, "processes", 1)
+    try:
+        async with store.connect() as conn:
+            with pytest.raises(RuntimeError, match="the rules failed"):
+                await assess_guild(conn, GUILD, NOW, PitfallThresholds(), size=3, workers=workers)
+    finally:
+        workers.close()
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
