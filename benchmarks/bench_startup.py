@@ -29,7 +29,7 @@ from benchmarks.harness import Context, Measurement, median
 
 REPO = Path(__file__).resolve().parent.parent
 WARM_UP = True
-# Answered before memory is read: `/progress` renders its chart (in the worker process).
+# Answered before memory is read: `/progress` imports matplotlib (lazily, on its first chart).
 COMMANDS = ("daily today", "progress")
 
 
@@ -60,7 +60,7 @@ async def run(ctx: Context) -> list[Measurement]:
         await run_probe(database)  # first command sync, page cache
     results = [await run_probe(database, *COMMANDS) for _ in range(ctx.slow_runs)]
     startup = [r["startup_s"] for r in results]
-    # The bot's memory is its own process and its worker processes (the chart's matplotlib).
+    # The bot's memory is its own process and its worker process (the sweep's rules).
     rss = [r["rss_mb"] + r.get("workers_mb", 0.0) for r in results]
     workers = [r.get("workers_mb", 0.0) for r in results]
     peak = [r["peak_mb"] for r in results]

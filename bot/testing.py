@@ -53,8 +53,8 @@ def settings(*, database_url: str, **overrides: object) -> Settings:
         "guild_ready_timeout": 0.01,
         "dev_guild_id": None,
         "metrics_port": None,
-        # Charts and the sweep's rules in threads: a worker process per test bot would
-        # cost a second of start-up each (tests/core/test_workers.py covers the processes).
+        # The sweep's rules on the loop: a worker process per test bot would cost a second
+        # of start-up each (tests/core/test_workers.py covers the processes).
         "cpu_workers": 0,
     }
     values.update(overrides)

@@ -47,7 +47,6 @@ from bot.pitfalls import assess
 from bot.pitfalls.service import PitfallService
 from bot.pitfalls.views import PitfallViews
 from bot.privacy.service import PrivacyService
-from bot.progress import charts
 from bot.progress.api import focus_tracks
 from bot.progress.service import ProgressService
 from bot.progress.views import ProgressViews
@@ -88,8 +87,8 @@ class Services:
 
     async def start(self) -> None:
         """Once per process, when the gateway is ready: jobs and catch-up for every feature."""
-        # The first /progress and the first sweep need not wait for the workers' imports.
-        self.core.workers.start(charts.warm_up, assess.warm_up)
+        # The first sweep need not wait for the worker's imports.
+        self.core.workers.start(assess.warm_up)
         await self.posts.start()
         await self.content.start()
         await self.privacy.start()

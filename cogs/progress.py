@@ -99,9 +99,7 @@ class Progress(commands.Cog):
         dash = await self.bot.services.progress.dashboard.build(
             guild_id, interaction.user.id, target.id
         )
-        png = await charts.render(
-            dash.weeks, goal_minutes=dash.goal.goal_minutes, workers=self.bot.services.core.workers
-        )
+        png = await charts.render(dash.weeks, goal_minutes=dash.goal.goal_minutes)
         who = discord.utils.escape_markdown(target.display_name)
         await interaction.followup.send(
             embed=progress_ui.dashboard_embed(dash, who),

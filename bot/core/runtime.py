@@ -33,7 +33,7 @@ class Core:
     telemetry: Telemetry
     #: Changes other processes on the database made (the web dashboard's, say) and ours.
     changes: ChangeFeed
-    #: Worker processes for CPU-heavy pure work (charts, the sweep's rules).
+    #: Worker processes for CPU-heavy pure work (the sweep's rules).
     workers: CpuWorkers
 
     async def deliver_once(

@@ -130,8 +130,8 @@ class Settings(BaseSettings):
     send_burst: int = Field(default=10, ge=1, le=100)
     dm_rate_per_second: float = Field(default=2.0, gt=0, le=10)
 
-    # CPU-heavy work (the /progress chart, the pitfall sweep's rules) runs in this many worker
-    # processes, on other cores than the event loop's; 0 runs it in threads instead.
+    # CPU-heavy work (the pitfall sweep's rules) runs in this many worker processes, on
+    # another core than the event loop's; 0 runs it in slices on the loop instead.
     cpu_workers: int = Field(default=1, ge=0, le=8)
 
     # Members and data.

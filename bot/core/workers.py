@@ -1,11 +1,11 @@
-"""CPU-heavy pure work (the `/progress` chart, the sweep's rules) in worker processes.
+"""CPU-heavy pure work (the pitfall sweep's rules) in worker processes.
 
-A worker *thread* keeps such work off the event loop but not off the interpreter lock: a
-100 ms chart render in a thread still takes the lock in 5 ms turns from the loop, and while
-a whole-guild sweep runs in another thread, members' commands and the chart each wait their
-turn behind it (`/progress` took 0.6-1.2 s at p99 during a 100k-member sweep). A process has
+A worker *thread* keeps such work off the event loop but not off the interpreter lock: the
+sweep's rules (about a second of CPU for 100k members) in a thread take the lock in 5 ms
+turns from the loop, and every member's command waits its turns behind them. A process has
 its own interpreter: the work runs on another core and the loop only pickles the arguments
-and the answer.
+and the answer. That round trip has a price, so short work (the `/progress` chart, ~100 ms)
+stays in a thread: measured, its p99 was lower that way (`bot.progress.charts.render`).
 
 `CpuWorkers(n)` is a pool of `n` spawned processes (spawn, not fork: a fork of a process
 that runs database and executor threads can inherit a held lock). `n = 0` runs the same

@@ -9,6 +9,7 @@ import signal
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -71,24 +72,34 @@ def test_a_negative_count_is_refused() -> None:
         CpuWorkers(-1)
 
 
-async def test_progress_renders_its_chart_in_a_worker_process(db_url: str) -> None:
+async def test_a_bot_with_a_worker_process_runs_the_sweeps_rules_there(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = testing.settings(
         database_url=db_url, cpu_workers=1, send_rate_per_second=50, send_burst=50
     )
     clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     async with Sandbox(lambda: testing.build_bot(settings, clock)) as sb:
         alice = sb.member("alice")
-        await sb.slash(alice, "log", minutes=90, kind="coding")
-        reply = await sb.slash(alice, "progress")
-        files = reply.files or [f for m in reply.followups for f in m.files]
-        assert files and files[0][0] == "progress.png"
-        assert files[0][1].startswith(b"\x89PNG\r\n\x1a\n")
-        workers = bot_of(sb).services.core.workers
-        pid, _thread = await workers.run(where)
+        await sb.slash(alice, "log", minutes=400, kind="course")
+        services = bot_of(sb).services
+        workers = services.core.workers
+        offloaded: list[str] = []
+        run = workers.run
+
+        async def spying(fn: Any, *args: Any, **kwargs: Any) -> Any:
+            offloaded.append(fn.__name__)
+            return await run(fn, *args, **kwargs)
+
+        monkeypatch.setattr(workers, "run", spying)
+        result = await services.pitfalls.sweep(sb.guild.id)
+        assert result.members_evaluated >= 1
+        assert "evaluate_whole_chunk" in offloaded
+        pid, _thread = await run(where)
         assert pid != os.getpid()
     assert not sb.errors, sb.errors
     with pytest.raises(RuntimeError, match="closed"):
-        await workers.run(where)  # the bot's close stopped its workers
+        await run(where)  # the bot's close stopped its workers
 
 
 def test_a_worker_ends_itself_once_the_bot_process_is_gone() -> None:
