@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.core.persistent import PersistentButton, persistent_view
+from bot.core.persistent import PersistentButton, PersistentView
 
 #: Each action's label and button style, in the order the buttons show.
 Choices = Mapping[str, tuple[str, discord.ButtonStyle]]
@@ -33,4 +33,4 @@ class ChoiceButton(PersistentButton):
     @classmethod
     def choices_view(cls, **values: object) -> discord.ui.View:
         """One button per answer, in a view that never times out."""
-        return persistent_view(*(cls(action, **values) for action in cls.CHOICES))
+        return PersistentView(*(cls(action, **values) for action in cls.CHOICES))

@@ -15,7 +15,7 @@ import discord
 from bot.core import embeds
 from bot.core.commands_info import CommandInfo, walk_commands
 from bot.core.errors import UserFacingError
-from bot.core.persistent import PersistentSelect, persistent_view
+from bot.core.persistent import PersistentSelect, PersistentView
 from bot.core.records import frozen
 
 if TYPE_CHECKING:
@@ -177,11 +177,11 @@ async def help_reply(
     show_moderator = await sees_moderator_commands(interaction)
     sections = help_sections(walk_commands(interaction.client.tree), show_moderator=show_moderator)
     if chosen == OVERVIEW:
-        return overview_embed(sections), persistent_view(HelpMenu(sections))
+        return overview_embed(sections), PersistentView(HelpMenu(sections))
     section = next((s for s in sections if s.key == chosen), None)
     if section is None:
         raise UserFacingError(
             "That group is only for moderators, or no longer exists. `/help` shows what you "
             "can use."
         )
-    return section_embed(section), persistent_view(HelpMenu(sections, chosen))
+    return section_embed(section), PersistentView(HelpMenu(sections, chosen))

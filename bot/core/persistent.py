@@ -250,8 +250,3 @@ class PersistentView(discord.ui.View):
 
     def is_finished(self) -> bool:
         return True
-
-
-def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
-    """A view holding `items` (persistent components): see `PersistentView`."""
-    return PersistentView(*items)

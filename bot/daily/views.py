@@ -12,7 +12,7 @@ from bot.core import embeds
 from bot.core.persistent import (
     FixedButton,
     PersistentSelect,
-    persistent_view,
+    PersistentView,
     require_guild,
 )
 from bot.core.scheduling.guild_posts import Rendered
@@ -113,12 +113,12 @@ class DoneMinutesSelect(PersistentSelect, prefix="daily-minutes"):
 
 
 def done_view(guild_id: int, day: date) -> discord.ui.View:
-    return persistent_view(DailyDoneButton(guild_id, day))
+    return PersistentView(DailyDoneButton(guild_id, day))
 
 
 def minutes_view(guild_id: int, day: date) -> discord.ui.View:
     """The Done reply's time select."""
-    return persistent_view(DoneMinutesSelect(guild_id, day))
+    return PersistentView(DoneMinutesSelect(guild_id, day))
 
 
 def completion_embed(completion: Completion) -> discord.Embed:

@@ -9,7 +9,7 @@ import discord
 from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS
 from bot.core import embeds
-from bot.core.persistent import PersistentButton, persistent_view
+from bot.core.persistent import PersistentButton, PersistentView
 from bot.core.text import plural, shorten
 from bot.pitfalls.rules import NOT_FOR_ME, ON_IT, PITFALLS, WELCOME_BACK, PitfallConfig
 from bot.pitfalls.service import FeedbackResult, GuildStats, NudgeMessage
@@ -74,7 +74,7 @@ def feedback_buttons(guild_id: int, row_id: int) -> list[NudgeFeedbackButton]:
 
 
 def nudge_view(message: NudgeMessage) -> discord.ui.View:
-    return persistent_view(*feedback_buttons(message.guild_id, message.row_id))
+    return PersistentView(*feedback_buttons(message.guild_id, message.row_id))
 
 
 class PitfallViews:

@@ -134,7 +134,6 @@ async def test_failed_rules_in_a_worker_cancel_the_rest_and_give_connections_bac
         raise RuntimeError("the rules failed")
 
     monkeypatch.setattr(workers, "run", failing)
-    monkeypatch.setattr(workers, "processes", 1)
     try:
         async with store.connect() as conn:
             with pytest.raises(RuntimeError, match="the rules failed"):

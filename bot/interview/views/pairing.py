@@ -9,7 +9,7 @@ import discord
 
 from bot.catalog.render import bullet_block
 from bot.core import embeds
-from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
+from bot.core.persistent import Field, FixedButton, PersistentButton, PersistentView
 from bot.core.text import shorten
 from bot.interview import rules
 from bot.interview.rules import category_name
@@ -159,8 +159,8 @@ class PairRateButton(PersistentButton, prefix="iv-prate"):
 
 
 def pair_view(pair_id: int) -> discord.ui.View:
-    return persistent_view(PairKeyPointsButton(pair_id), PairDoneButton(pair_id))
+    return PersistentView(PairKeyPointsButton(pair_id), PairDoneButton(pair_id))
 
 
 def pair_rate_view(pair_id: int) -> discord.ui.View:
-    return persistent_view(*(PairRateButton(pair_id, score) for score in rules.PEER_SCORES))
+    return PersistentView(*(PairRateButton(pair_id, score) for score in rules.PEER_SCORES))

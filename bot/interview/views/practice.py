@@ -15,7 +15,7 @@ import discord
 from bot.catalog import Question
 from bot.catalog.render import bullet_block
 from bot.core import embeds
-from bot.core.persistent import Field, FixedButton, PersistentButton, persistent_view
+from bot.core.persistent import Field, FixedButton, PersistentButton, PersistentView
 from bot.core.text import plural, strength_text
 from bot.interview import rules
 from bot.interview.rules import Rating, category_name
@@ -175,7 +175,7 @@ def practice_view(round_: PracticeRound) -> discord.ui.View:
     answers = answer_buttons(
         round_.attempt_id, round_.question, rated=False, key_points_shown=round_.key_points_shown
     )
-    return persistent_view(
+    return PersistentView(
         hint,
         KeyPointsButton(round_.attempt_id, disabled=round_.key_points_shown),
         *answers,
@@ -186,7 +186,7 @@ def practice_view(round_: PracticeRound) -> discord.ui.View:
 def practice_next_view(result: RatingResult) -> discord.ui.View:
     """After a rating: the next question, and the answer parts that open now."""
     answers = answer_buttons(result.attempt_id, result.question, rated=True, key_points_shown=True)
-    return persistent_view(NextButton(result.category, result.difficulty), *answers)
+    return PersistentView(NextButton(result.category, result.difficulty), *answers)
 
 
 def rating_reply(result: RatingResult) -> tuple[list[discord.Embed], discord.ui.View | None]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import discord
 
 from bot.catalog import Question
-from bot.core.persistent import Field, FixedButton, persistent_view
+from bot.core.persistent import Field, FixedButton, PersistentView
 from bot.interview.views.common import guild_of
 from bot.interview.views.practice import (
     practice_view,
@@ -42,4 +42,4 @@ class QotdPracticeButton(
 
 
 def qotd_view(question_id: str) -> discord.ui.View:
-    return persistent_view(QotdPracticeButton(question_id))
+    return PersistentView(QotdPracticeButton(question_id))

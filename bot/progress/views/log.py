@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core import embeds
-from bot.core.persistent import FixedButton, PersistentSelect, persistent_view
+from bot.core.persistent import FixedButton, PersistentSelect, PersistentView
 from bot.core.text import escape, shorten
 from bot.progress import rules
 from bot.progress.views.common import SOURCE_LABELS, domain_label, kind_label, minutes, owner_guild
@@ -53,7 +53,7 @@ class UndoButton(FixedButton, prefix="progress-undo", label="Undo"):
 
 def log_view(entry_id: int, user_id: int) -> discord.ui.View:
     """The Undo button under a `/log` confirmation."""
-    return persistent_view(UndoButton(entry_id, user_id))
+    return PersistentView(UndoButton(entry_id, user_id))
 
 
 def undone_embed(entry: HistoryEntry) -> discord.Embed:
@@ -145,7 +145,7 @@ def history_view(user_id: int, entries: Sequence[HistoryEntry]) -> discord.ui.Vi
     deletable = [e for e in entries if e.deletable][:25]
     if not deletable:
         return None
-    return persistent_view(HistoryDeleteSelect(user_id, deletable))
+    return PersistentView(HistoryDeleteSelect(user_id, deletable))
 
 
 def goal_embed(progress: rules.GoalProgress, *, saved: bool) -> discord.Embed:

@@ -11,7 +11,7 @@ from bot.core.persistent import (
     Field,
     FixedButton,
     PersistentSelect,
-    persistent_view,
+    PersistentView,
     require_guild,
 )
 from bot.core.text import shorten
@@ -179,7 +179,7 @@ def onboarding_view(user_id: int, state: OnboardingState) -> discord.ui.View:
             [_option(label, mode, mode == state.nudge_mode) for mode, label in NUDGE_CHOICES],
         ),
     ]
-    return persistent_view(*selects)
+    return PersistentView(*selects)
 
 
 class StartButton(
@@ -203,7 +203,7 @@ class StartButton(
 
 def welcome_post(guild_id: int, user_id: int) -> Greeting:
     """The greeting: it pings the new member (and only them) once, on purpose."""
-    view = persistent_view(StartButton(guild_id))
+    view = PersistentView(StartButton(guild_id))
     embed = embeds.info(
         "Welcome to the study server",
         "Study every day, practise interviews, ship projects — and we help you steer clear "

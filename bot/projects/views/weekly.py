@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core import embeds
-from bot.core.persistent import persistent_view
+from bot.core.persistent import PersistentView
 from bot.core.scheduling.guild_posts import Rendered
 from bot.core.text import plural
 from bot.projects.rules import silence_text, week_bounds, week_thread_name
@@ -61,7 +61,7 @@ def _roster_text(post: WeeklyPost) -> str:
 
 
 def weekly_view(guild_id: int) -> discord.ui.View:
-    return persistent_view(CheckinButton(guild_id))
+    return PersistentView(CheckinButton(guild_id))
 
 
 def weekly_post(guild_id: int, post: WeeklyPost) -> Rendered:

@@ -12,7 +12,7 @@ import discord
 
 from bot.core import embeds
 from bot.core.errors import UserFacingError
-from bot.core.persistent import PersistentButton, persistent_view, require_guild
+from bot.core.persistent import PersistentButton, PersistentView, require_guild
 from bot.core.scheduling.delivery import Deliverer
 from bot.progress.api import format_minutes
 from bot.studyrooms.rules import BOARD_NAMES
@@ -114,7 +114,7 @@ class FocusButton(PersistentButton, prefix="focus-"):
 def board_view(board: FocusBoardState) -> discord.ui.View | None:
     if not board.running:
         return None
-    return persistent_view(
+    return PersistentView(
         *(FocusButton(action, board.guild_id, board.session_id) for action in LABELS)
     )
 

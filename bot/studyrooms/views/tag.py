@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 
 from bot.core import embeds
-from bot.core.persistent import PersistentButton, persistent_view
+from bot.core.persistent import PersistentButton, PersistentView
 from bot.progress.api import format_minutes
 from bot.studyrooms.service import Tagged, TagPrompt
 
@@ -57,7 +57,7 @@ def tag_buttons(guild_id: int, entry_id: int, chosen: str | None = None) -> list
 
 
 def tag_view(guild_id: int, entry_id: int, chosen: str | None = None) -> discord.ui.View:
-    return persistent_view(*tag_buttons(guild_id, entry_id, chosen))
+    return PersistentView(*tag_buttons(guild_id, entry_id, chosen))
 
 
 def prompt_embed(prompt: TagPrompt) -> discord.Embed:
