@@ -113,6 +113,10 @@ async def main() -> int:
         dm_rate_per_second=dm_rate,
         cpu_workers=shipped_cpu_workers(),
     )
+    # STUDYBOT_MANY_PROFILE=PATH also writes the start-up's cProfile stats (PATH.startup.SHARD).
+    starting = cProfile.Profile() if os.environ.get(PROFILE) else None
+    if starting is not None:
+        starting.enable()
     bot = testing.build_bot(settings, testing.FakeClock(DAY_START - timedelta(minutes=1)))
     discord.http.Route.BASE = api
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
@@ -123,6 +127,9 @@ async def main() -> int:
             runner.result()
             raise RuntimeError("the bot stopped before it was ready")
         await asyncio.sleep(0.005)
+    if starting is not None:
+        starting.disable()
+        starting.dump_stats(f"{os.environ[PROFILE]}.startup.{shard}")
     deliverer = bot.services.core.deliverer
     limiter = CountingLimiter(deliverer.limiter)
     deliverer.limiter = limiter  # type: ignore[assignment]

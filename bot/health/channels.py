@@ -19,8 +19,8 @@ import discord
 from bot.core.permissions import CHANNEL_REQUIREMENTS
 from bot.core.store import Store
 from bot.health.rules import ChannelCheck, channel_check
-from bot.members.api import CHANNEL_ROLES, GuildService
-from bot.progress.api import welcome_greeting
+from bot.members.api import CHANNEL_ROLES, GuildService, GuildSettings
+from bot.progress.api import Welcome, all_welcome_greetings, welcome_greeting
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,50 @@ def bot_role_name(me: discord.Member) -> str:
     """The role a moderator edits to grant the bot permissions (its own, usually)."""
     role = me.top_role
     return me.display_name if role.is_default() else role.name
+
+
+def configured_channels(settings: GuildSettings, welcome: Welcome) -> list[tuple[str, int]]:
+    """(setting, channel id) of every channel a guild configured, from its settings and its
+    welcome greeting."""
+    pairs = [(role, cid) for role, cid in settings.channels.items() if cid is not None]
+    if welcome["enabled"] and welcome["channel_id"] is not None:
+        pairs.append(("welcome", welcome["channel_id"]))
+    return pairs
+
+
+def check_channels(
+    configured: Iterable[tuple[str, int]],
+    channels: Mapping[int, discord.abc.GuildChannel],
+    me: discord.Member,
+) -> list[ChannelCheck]:
+    """Check configured channels against a guild's channels by id and the bot's member."""
+    checks = []
+    for setting, channel_id in configured:
+        channel = channels.get(channel_id)
+        if channel is None:
+            checks.append(
+                channel_check(
+                    setting,
+                    channel_id,
+                    name=None,
+                    is_text=False,
+                    granted={},
+                    bot_role=bot_role_name(me),
+                )
+            )
+            continue
+        perms = channel.permissions_for(me)
+        checks.append(
+            channel_check(
+                setting,
+                channel_id,
+                name=channel.name,
+                is_text=isinstance(channel, discord.TextChannel),
+                granted={name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS},
+                bot_role=bot_role_name(me),
+            )
+        )
+    return checks
 
 
 class ChannelAudit:
@@ -41,12 +85,9 @@ class ChannelAudit:
     async def configured(self, guild_id: int) -> list[tuple[str, int]]:
         """(setting, channel id) of every channel the guild configured."""
         settings = await self.guilds.settings(guild_id)
-        pairs = [(role, cid) for role, cid in settings.channels.items() if cid is not None]
         async with self.store.connect() as conn:
             welcome = await welcome_greeting(conn, guild_id)
-        if welcome["enabled"] and welcome["channel_id"] is not None:
-            pairs.append(("welcome", welcome["channel_id"]))
-        return pairs
+        return configured_channels(settings, welcome)
 
     async def check(
         self,
@@ -56,33 +97,7 @@ class ChannelAudit:
     ) -> list[ChannelCheck]:
         """Check the guild's configured channels, given its channels by id and the bot's
         member (from the gateway cache or fetched over REST)."""
-        checks = []
-        for setting, channel_id in await self.configured(guild_id):
-            channel = channels.get(channel_id)
-            if channel is None:
-                checks.append(
-                    channel_check(
-                        setting,
-                        channel_id,
-                        name=None,
-                        is_text=False,
-                        granted={},
-                        bot_role=bot_role_name(me),
-                    )
-                )
-                continue
-            perms = channel.permissions_for(me)
-            checks.append(
-                channel_check(
-                    setting,
-                    channel_id,
-                    name=channel.name,
-                    is_text=isinstance(channel, discord.TextChannel),
-                    granted={name: bool(getattr(perms, name)) for name in CHANNEL_REQUIREMENTS},
-                    bot_role=bot_role_name(me),
-                )
-            )
-        return checks
+        return check_channels(await self.configured(guild_id), channels, me)
 
     async def check_guild(self, guild: discord.Guild) -> list[ChannelCheck]:
         """Check a guild from the gateway cache (empty when the bot's member is unknown)."""
@@ -90,9 +105,13 @@ class ChannelAudit:
             return []
         return await self.check(guild.id, {c.id: c for c in guild.channels}, guild.me)
 
-    async def record(self, guild_id: int, checks: Iterable[ChannelCheck]) -> None:
-        """Mark the guild's broken channel settings, and clear the ones that work again."""
-        settings = await self.guilds.settings(guild_id)
+    async def record(
+        self, guild_id: int, checks: Iterable[ChannelCheck], settings: GuildSettings | None = None
+    ) -> None:
+        """Mark the guild's broken channel settings, and clear the ones that work again
+        (`settings`: the guild's, when the caller has read them)."""
+        if settings is None:
+            settings = await self.guilds.settings(guild_id)
         for check in checks:
             if check.setting not in CHANNEL_ROLES:
                 continue  # the welcome greeting reports its own failures when it sends
@@ -105,10 +124,20 @@ class ChannelAudit:
         """Check every guild once the gateway is ready: log each problem as one paragraph
         with its fix, and record it (see `record`). Returns the logged lines."""
         lines = []
+        # Every guild's settings and greeting in two reads: per guild, a process of 500
+        # guilds spent seconds of its start-up in round trips.
+        stored = await self.guilds.all_settings()
+        async with self.store.connect() as conn:
+            welcomes = await all_welcome_greetings(conn)
         for guild in guilds:
+            if guild.me is None:
+                continue
+            settings = stored.get(guild.id) or GuildSettings.default(guild.id)
+            welcome = welcomes.get(guild.id) or Welcome(channel_id=None, enabled=False)
             try:
-                checks = await self.check_guild(guild)
-                await self.record(guild.id, checks)
+                configured = configured_channels(settings, welcome)
+                checks = check_channels(configured, {c.id: c for c in guild.channels}, guild.me)
+                await self.record(guild.id, checks, settings)
             except Exception:  # one guild's bad data must not stop the bot's start
                 log.exception("could not check the channels of guild %s", guild.id)
                 continue

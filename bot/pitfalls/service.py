@@ -151,13 +151,15 @@ class PitfallService:
 
     async def start(self) -> None:
         """Schedule the sweep of every guild the bot knows or is in (once, when ready)."""
-        guild_ids = set(await self.guilds.known_guild_ids())
+        # Two reads for every guild, not two per guild: a process of 500 guilds took seconds.
+        guilds = await self.guilds.all_settings()
         async with self.core.store.connect() as conn:
-            guild_ids |= await rows.configured_guild_ids(conn)
-        guild_ids |= {guild.id for guild in self.core.deliverer.client.guilds}
-        shards = self.core.settings.shards
-        for guild_id in sorted(g for g in guild_ids if shards.owns(g)):
-            await self.sync_jobs(guild_id)
+            stored = await rows.all_settings(conn)
+        present = {guild.id for guild in self.core.deliverer.client.guilds}
+        owns = self.core.settings.shards.owns
+        for guild_id in sorted(filter(owns, guilds.keys() | stored.keys() | present)):
+            zone = guilds[guild_id].timezone if guild_id in guilds else None  # None: read it
+            await self._schedule(guild_id, _config(stored.get(guild_id)), zone)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
         """Return the line this feature adds to `/setup show`."""
@@ -203,12 +205,16 @@ class PitfallService:
         """(Re)schedule the guild's daily sweep, or remove it when pitfalls are off."""
         await self._schedule(guild_id, await self.config(guild_id))
 
-    async def _schedule(self, guild_id: int, config: PitfallConfig) -> None:
+    async def _schedule(
+        self, guild_id: int, config: PitfallConfig, zone: str | None = None
+    ) -> None:
+        """`zone`: the guild's timezone setting when the caller has read it already."""
         scheduler = self.core.scheduler
         if not config.enabled:
             scheduler.remove(self.job_id(guild_id))
             return
-        settings = await self.guilds.settings(guild_id)
+        if zone is None:
+            zone = (await self.guilds.settings(guild_id)).timezone
 
         async def job() -> None:
             await self.scheduled_sweep(guild_id)
@@ -219,7 +225,7 @@ class PitfallService:
             hour=SWEEP_TIME.hour,
             minute=SWEEP_TIME.minute,
             day_of_week="mon,tue,wed,thu,fri,sat,sun",
-            timezone=resolve_zone(None, settings.timezone),
+            timezone=resolve_zone(None, zone),
         )
 
     # --- the sweep -----------------------------------------------------------------------------

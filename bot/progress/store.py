@@ -351,6 +351,15 @@ async def welcome(conn: AsyncConnection, guild_id: int) -> Welcome:
     return Welcome(channel_id=row.channel_id, enabled=bool(row.enabled))
 
 
+async def all_welcomes(conn: AsyncConnection) -> dict[int, Welcome]:
+    """Every stored welcome greeting by guild (the start-up channel audit reads them at once)."""
+    query = select(welcome_config.c.guild_id, welcome_config.c.channel_id, welcome_config.c.enabled)
+    return {
+        int(row.guild_id): Welcome(channel_id=row.channel_id, enabled=bool(row.enabled))
+        for row in await conn.execute(query)
+    }
+
+
 async def save_welcome(conn: AsyncConnection, guild_id: int, now: datetime, **values: Any) -> None:
     """Save the channel and/or on-off of the guild's welcome greeting."""
     values = {"updated_at": now, **values}

@@ -65,6 +65,7 @@ class SchedulerService:
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._jobs: dict[str, JobSpec] = {}
+        self._crons: dict[tuple[int, int, str, ZoneInfo], CronTrigger] = {}
 
     def start(self) -> None:
         if not self.scheduler.running:
@@ -90,7 +91,15 @@ class SchedulerService:
         timezone: ZoneInfo,
         grace_seconds: int = CRON_GRACE_SECONDS,
     ) -> None:
-        trigger = CronTrigger(hour=hour, minute=minute, day_of_week=day_of_week, timezone=timezone)
+        key = (hour, minute, day_of_week, timezone)
+        trigger = self._crons.get(key)
+        if trigger is None:
+            # A trigger holds no state between fires, so jobs of the same time and zone
+            # share one: 1,500 guild jobs at start-up built 1,500 (about 1 s) otherwise.
+            trigger = CronTrigger(
+                hour=hour, minute=minute, day_of_week=day_of_week, timezone=timezone
+            )
+            self._crons[key] = trigger
         self._add(JobSpec(job_id, func, trigger, simulate=True), grace_seconds)
 
     def add_interval(

@@ -51,7 +51,7 @@ from bot.pitfalls.store.nudges import (
     set_nudge_channel,
 )
 from bot.pitfalls.store.reference import member_signals_reference, returning_members
-from bot.pitfalls.store.settings import SettingsRow, configured_guild_ids, save_settings, settings
+from bot.pitfalls.store.settings import SettingsRow, all_settings, save_settings, settings
 from bot.pitfalls.store.stats import active_members, feedback_counts, flag_counts, minutes_by_kind
 from bot.pitfalls.store.sweep import (
     SweepChunk,
@@ -77,11 +77,11 @@ __all__ = [
     "active_members",
     "active_mutes",
     "add_nudge",
+    "all_settings",
     "best_streaks",
     "community_days",
     "community_since",
     "complete_sweep",
-    "configured_guild_ids",
     "delete_nudge",
     "departed",
     "detections_of",

@@ -31,10 +31,10 @@ async def settings(conn: AsyncConnection, guild_id: int) -> SettingsRow | None:
     return SettingsRow.from_row(row) if row else None
 
 
-async def configured_guild_ids(conn: AsyncConnection) -> set[int]:
-    """Every guild with stored pitfall settings."""
-    query = select(pitfall_settings.c.guild_id)
-    return {int(guild_id) for (guild_id,) in await conn.execute(query)}
+async def all_settings(conn: AsyncConnection) -> dict[int, SettingsRow]:
+    """Every guild's stored pitfall settings (start-up schedules every sweep from one read)."""
+    rows = await conn.execute(select(pitfall_settings))
+    return {int(row.guild_id): SettingsRow.from_row(row) for row in rows}
 
 
 async def save_settings(
