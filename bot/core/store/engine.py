@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: The longest a bulk writer leaves SQLite to other writers between its transactions.
+WRITERS_WAIT_SECONDS = 0.25
 
 
 def alembic_config() -> Config:
@@ -82,12 +86,39 @@ class Store:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         #: This process's shard and leader locks (PostgreSQL; see `bot.core.store.locks`).
         self.locks = ProcessLocks(self.engine)
+        # Transactions open in this process, and an event set whenever there are none: what
+        # `let_writers_in` waits for.
+        self._open = 0
+        self._none_open = asyncio.Event()
+        self._none_open.set()
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         """One transaction: committed when the block ends, rolled back on any error."""
-        async with self.engine.begin() as connection:
-            yield connection
+        self._open += 1
+        self._none_open.clear()
+        try:
+            async with self.engine.begin() as connection:
+                yield connection
+        finally:
+            self._open -= 1
+            if self._open == 0:
+                self._none_open.set()
+
+    async def let_writers_in(self, within: float = WRITERS_WAIT_SECONDS) -> None:
+        """Between the transactions of a bulk write (a sweep's detections, slice by slice),
+        on SQLite: wait until this process's other transactions are done, at most `within`.
+
+        SQLite has one writer at a time, and a writer that finds the database busy polls
+        with growing sleeps (up to 100 ms). Slices that follow each other at once win every
+        race: a member's `/log` waited over a second behind a sweep's recording. Bounded, so
+        a transaction left open elsewhere cannot stall the bulk write. PostgreSQL's writers
+        do not queue like this, and nothing waits there.
+        """
+        if not self.is_sqlite or self._open == 0:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._none_open.wait(), within)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
