@@ -229,6 +229,34 @@ class LagMonitor:
         return max(self.overshoots, default=0.0)
 
 
+class CpuLagMonitor(LagMonitor):
+    """The lag monitor that also records the loop thread's own CPU time in each interval:
+    an overshoot with little CPU was the OS running other processes (a loaded machine), one
+    with as much CPU was this process blocking its loop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: list[float] = []
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            began, cpu = loop.time(), time.thread_time()
+            await asyncio.sleep(self.interval)
+            self.overshoots.append(max(0.0, loop.time() - began - self.interval))
+            self.cpu.append(time.thread_time() - cpu)
+
+    def worst_cpu(self) -> float:
+        """The loop thread's CPU time in the interval with the longest overshoot (seconds)."""
+        index = max(range(len(self.overshoots)), key=self.overshoots.__getitem__)
+        return self.cpu[index]
+
+    def own_block(self) -> float:
+        """An upper bound of the longest block this process itself caused: per interval, the
+        overshoot, but no more than the loop thread's CPU in it (seconds)."""
+        return max((min(o, c) for o, c in zip(self.overshoots, self.cpu, strict=True)), default=0)
+
+
 async def with_lag(work: Awaitable[Any], interval: float = 0.010) -> tuple[Any, LagMonitor]:
     monitor = LagMonitor(interval)
     async with monitor.running():

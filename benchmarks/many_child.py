@@ -28,7 +28,7 @@ import discord.gateway  # noqa: E402  (the start time is taken before the import
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
-from benchmarks.harness import LagMonitor, peak_rss_mb, rss_mb  # noqa: E402
+from benchmarks.harness import CpuLagMonitor, LagMonitor, peak_rss_mb, rss_mb  # noqa: E402
 from benchmarks.many_data import DAY_START  # noqa: E402
 from benchmarks.world import shipped_cpu_workers  # noqa: E402
 from bot import testing  # noqa: E402
@@ -153,7 +153,7 @@ async def main() -> int:
     # The DM limiter's waits count in the jobs' send waits (not in the sends' rate).
     dm_limiter = CountingLimiter(deliverer.dm_limiter)
     deliverer.dm_limiter = dm_limiter  # type: ignore[assignment]
-    monitor = LagMonitor()
+    monitor = CpuLagMonitor()
     jobs = JobTimes(bot, monitor, limiter, dm_limiter)
     emit(
         "ready",
@@ -197,6 +197,7 @@ async def main() -> int:
     emit(
         "report",
         lag_ms=1000 * monitor.max_lag,
+        own_block_ms=1000 * monitor.own_block(),
         busy_seconds=busy,
         job_runs=runs,
         rss_mb=rss_mb(),
