@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Final, Protocol
 
 from bot.core.records import frozen
@@ -303,8 +304,28 @@ def evaluate_members(
     return evaluated, found
 
 
-#: `json.dumps` with its defaults, without re-checking its keyword arguments per call.
-_encode_evidence = json.JSONEncoder().encode
+def _evidence_encoder() -> Callable[[Evidence], str]:
+    """`json.dumps` with its defaults, made once: `JSONEncoder.encode` builds its C encoder
+    anew on every call, which was half the cost of encoding a sweep's 100k evidences. The
+    same text (an evidence is never circular, so the circular check it skips never fired)."""
+    defaults = json.JSONEncoder()
+    if c_make_encoder is None:  # no C accelerator: the standard path
+        return defaults.encode
+    encode = c_make_encoder(
+        None,  # markers: no circular check
+        defaults.default,
+        encode_basestring_ascii,
+        None,  # indent
+        defaults.key_separator,
+        defaults.item_separator,
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+    return lambda evidence: "".join(encode(evidence, 0))
+
+
+_encode_evidence = _evidence_encoder()
 
 
 def finding_evidence(evidence: Evidence) -> str:
