@@ -71,16 +71,18 @@ class SweepChunk:
     def signal(self, row: Totals) -> MemberSignals:
         """One member's numbers from their row of the single pass."""
         user_id, course, project, events, days, social, theory, practice = row
+        # Positional (in `MemberSignals`' field order): built 100k times a sweep.
         return MemberSignals(
-            course_minutes=course,
-            project_minutes=project,
-            project_events=events,
-            study_days=days,
-            # Either source is enough to say "not isolated"; the larger is the better count.
-            community_events=max(social, self.community.get(user_id, 0)),
-            theory_minutes=theory,
-            practice_minutes=practice,
-            history_days=self.history.get(user_id),
+            course,  # course_minutes
+            project,  # project_minutes
+            events,  # project_events
+            days,  # study_days
+            # community_events: either source is enough to say "not isolated"; the larger
+            # is the better count.
+            max(social, self.community.get(user_id, 0)),
+            theory,  # theory_minutes
+            practice,  # practice_minutes
+            self.history.get(user_id),  # history_days
         )
 
     def signals(self) -> dict[int, MemberSignals]:
