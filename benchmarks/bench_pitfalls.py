@@ -4,8 +4,9 @@ Both evaluators are the pitfall feature's own:
 
 - the shipped sweep, `bot.pitfalls.assess.assess_guild`: the guild read a range of members
   at a time on each of `SWEEP_READERS` connections (`read_chunks`: one single-pass
-  aggregate, the community counters, the member rows and the project facts per range), the
-  rules of each chunk in slices on the event loop while the next chunks are read — the first stage
+  aggregate, the community counters, the member rows and the active projects per range,
+  the projects undecoded), the rules of each chunk (with its projects' perfectionism
+  facts) in the worker process while the next chunks are read — the first stage
   of `PitfallService.sweep()`, before nudges are delivered (with `record`, the detections
   are then recorded, as the service does);
 - member by member: `member_signals_reference` (one query per member, the store test's
@@ -16,8 +17,9 @@ The naive design is timed on a fixed random sample of members and scaled to the 
 sample's results are checked against the shipped sweep's in the same run.
 
 Per part (run one after the other, so each can be timed and watched alone): reading the
-chunks, the rules, recording the detections — how long each takes and the longest time it
-holds the event loop.
+chunks, the rules (in slices on the loop here, the projects' facts built with them),
+recording the detections — how long each takes and the longest time it holds the event
+loop.
 
 Loop lag: a lag monitor (sleep 10 ms, record the overshoot) runs while the sweep (with its
 detections recorded) and a dispatcher tick with 10k reminders due run concurrently, as they

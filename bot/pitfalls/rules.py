@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Final, Protocol
 
 from bot.core.records import frozen
@@ -125,18 +126,23 @@ def tutorial_hell(
     )
 
 
-def perfectionism(project: ProjectFactsLike, t: PitfallThresholds) -> Detection:
+def perfectionism_fires(project: ProjectFactsLike, t: PitfallThresholds) -> bool:
     """A project polished forever: old, unshipped and quiet — or stale — or its target date
-    keeps moving. `project` is the member's most stuck active project."""
+    keeps moving."""
     quiet_and_old = (
         project.project_age_days >= t.perfection_age_days
         and not project.shipped_anything
         and project.days_since_progress >= t.perfection_quiet_days
     )
-    fires = quiet_and_old or project.stale or project.target_moves >= t.perfection_target_moves
+    return quiet_and_old or project.stale or project.target_moves >= t.perfection_target_moves
+
+
+def perfectionism(project: ProjectFactsLike, t: PitfallThresholds) -> Detection:
+    """Perfectionism (`perfectionism_fires`) with its evidence. `project` is the member's
+    most stuck active project."""
     return Detection(
         "perfectionism",
-        fires,
+        perfectionism_fires(project, t),
         {
             # The quiet span looked at (a project is never quiet longer than it exists).
             "days": min(t.perfection_quiet_days, project.days_since_progress),
@@ -295,7 +301,8 @@ def evaluate_members(
         if gap_fires(s.theory_minutes, s.practice_minutes, t) and covers(known, gap_days):
             detection = theory_practice_gap(s.theory_minutes, s.practice_minutes, t)
             add((user_id, detection.pitfall, finding_evidence(detection.evidence)))
-        if project is not None and (detection := perfectionism(project, t)).fires:
+        if project is not None and perfectionism_fires(project, t):
+            detection = perfectionism(project, t)
             add((user_id, detection.pitfall, finding_evidence(detection.evidence)))
         if isolation_fires(s.study_days, s.community_events, t) and covers(known, isolation_days):
             detection = isolation(s.study_days, s.community_events, t)
@@ -303,8 +310,28 @@ def evaluate_members(
     return evaluated, found
 
 
-#: `json.dumps` with its defaults, without re-checking its keyword arguments per call.
-_encode_evidence = json.JSONEncoder().encode
+def _evidence_encoder() -> Callable[[Evidence], str]:
+    """`json.dumps` with its defaults, made once: `JSONEncoder.encode` builds its C encoder
+    anew on every call, which was half the cost of encoding a sweep's 100k evidences. The
+    same text (an evidence is never circular, so the circular check it skips never fired)."""
+    defaults = json.JSONEncoder()
+    if c_make_encoder is None:  # no C accelerator: the standard path
+        return defaults.encode
+    encode = c_make_encoder(
+        None,  # markers: no circular check
+        defaults.default,
+        encode_basestring_ascii,
+        None,  # indent
+        defaults.key_separator,
+        defaults.item_separator,
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+    return lambda evidence: "".join(encode(evidence, 0))
+
+
+_encode_evidence = _evidence_encoder()
 
 
 def finding_evidence(evidence: Evidence) -> str:

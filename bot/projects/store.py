@@ -7,7 +7,7 @@ Every query is keyed by `guild_id` first. Sweeps (`perfectionism_facts`, `shippe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, Unpack, cast
@@ -25,6 +25,7 @@ from bot.core.store.rows import (
     of_member,
     update_or_insert,
 )
+from bot.core.store.types import UTCDateTime, raw_instant, utc_instant
 from bot.projects.rules import ACTIVE, ActiveProjectRow, PortfolioSummary, ProjectFacts, most_stuck
 from bot.projects.tables import (
     Event,
@@ -362,39 +363,78 @@ async def shipped_counts(
     return {int(user_id): int(count) for user_id, count in await conn.execute(query)}
 
 
-async def perfectionism_facts(
-    conn: AsyncConnection, guild_id: int, now: datetime, members: MemberRange | None = None
-) -> dict[int, ProjectFacts]:
-    """For every member with an active project: the facts of their most stuck one.
+#: An active project as `perfectionism_rows` reads it: the member, then `ActiveProjectRow`'s
+#: fields in order, its instants as the driver returned them (`most_stuck_of` decodes).
+RawProjectRow = tuple[Any, ...]
 
-    Two queries for the whole guild (or its range of `members`): the active projects, and
-    who has ever shipped.
-    """
+
+async def perfectionism_rows(
+    conn: AsyncConnection, guild_id: int, members: MemberRange | None = None
+) -> tuple[list[RawProjectRow], frozenset[int]]:
+    """The guild's (or its range of `members`') active projects, oldest first, undecoded;
+    and who of them has ever shipped. Two queries; nothing per row but the driver's own
+    decoding, so a sweep can hand the rows to a worker process rather
+    than build the facts on the event loop (`most_stuck_of`)."""
     in_range = (members or MemberRange()).where(projects.c.user_id)
     columns = [projects.c[field.name] for field in fields(ActiveProjectRow)]
-    active_rows = await conn.execute(
-        select(projects.c.user_id, *columns)
+    active = await conn.execute(
+        select(
+            projects.c.user_id,
+            *(raw_instant(c) if isinstance(c.type, UTCDateTime) else c for c in columns),
+        )
         .where(projects.c.guild_id == guild_id, projects.c.status == ACTIVE, in_range)
         # Oldest first, so a tie names the older project on every backend (without an
         # ORDER BY rows come in storage order, which PostgreSQL changes on UPDATE).
         .order_by(projects.c.id)
     )
-    by_member: dict[int, list[ActiveProjectRow]] = {}
-    async for user_id, *values in paced(active_rows):
-        by_member.setdefault(int(user_id), []).append(ActiveProjectRow(*values))
-    if not by_member:
-        return {}
-    shipped = {
-        int(user_id)
-        for (user_id,) in await conn.execute(
-            select(projects.c.user_id)
-            .where(projects.c.guild_id == guild_id, projects.c.shipped_at.is_not(None), in_range)
-            .group_by(projects.c.user_id)
+    rows: list[RawProjectRow] = [tuple(row) for row in active]
+    if not rows:
+        return rows, frozenset()
+    shipped = await conn.execute(
+        select(projects.c.user_id)
+        .where(projects.c.guild_id == guild_id, projects.c.shipped_at.is_not(None), in_range)
+        .group_by(projects.c.user_id)
+    )
+    return rows, frozenset(int(user_id) for (user_id,) in shipped)
+
+
+def projects_by_member(rows: Iterable[RawProjectRow]) -> dict[int, list[RawProjectRow]]:
+    """`perfectionism_rows`' rows grouped by member (each member's still oldest first)."""
+    by_member: dict[int, list[RawProjectRow]] = {}
+    for row in rows:
+        by_member.setdefault(int(row[0]), []).append(row)
+    return by_member
+
+
+def most_stuck_of(
+    rows: Iterable[RawProjectRow], shipped_anything: bool, now: datetime
+) -> ProjectFacts | None:
+    """`most_stuck` of one member's `perfectionism_rows` (decoded here: pure, so it runs a
+    slice of members at a time on the loop or in a worker process)."""
+    decoded = [
+        ActiveProjectRow(
+            title,
+            cast(datetime, utc_instant(created)),
+            utc_instant(progress),
+            utc_instant(checkin),
+            utc_instant(stale),
+            target_moves,
         )
-    }
+        for _user, title, created, progress, checkin, stale, target_moves in rows
+    ]
+    return most_stuck(decoded, shipped_anything, now)
+
+
+async def perfectionism_facts(
+    conn: AsyncConnection, guild_id: int, now: datetime, members: MemberRange | None = None
+) -> dict[int, ProjectFacts]:
+    """For every member with an active project: the facts of their most stuck one
+    (`perfectionism_rows` and `most_stuck_of` for the whole guild or its range of
+    `members`)."""
+    rows, shipped = await perfectionism_rows(conn, guild_id, members)
     out: dict[int, ProjectFacts] = {}
-    async for user_id, rows in paced(list(by_member.items())):
-        facts = most_stuck(rows, user_id in shipped, now)
+    async for user_id, theirs in paced(list(projects_by_member(rows).items())):
+        facts = most_stuck_of(theirs, user_id in shipped, now)
         if facts is not None:
             out[user_id] = facts
     return out

@@ -4,7 +4,9 @@ order, add up to the one-reader answer, and the extra connections are given back
 from __future__ import annotations
 
 import os
+import pickle
 import random
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +20,8 @@ from bot.pitfalls import store as rows
 from bot.pitfalls.assess import assess_guild, guild_ranges, read_chunks
 from bot.pitfalls.rules import evaluate_members
 from bot.pitfalls.thresholds import PitfallThresholds
+from bot.projects import store as projects_store
+from bot.projects.api import perfectionism_facts
 from tests.core.test_workers import where
 from tests.store.test_pitfalls_sweep import GUILD, NOW, random_members, random_rows
 
@@ -141,3 +145,42 @@ async def test_failed_rules_in_a_worker_cancel_the_rest_and_give_connections_bac
     finally:
         workers.close()
     assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_chunks_carry_projects_undecoded_and_the_rules_get_the_projects_facts(
+    store: Store,
+) -> None:
+    """A chunk holds the range's active projects as the driver returned them (what a worker
+    process is handed, through pickle); the facts the rules get from it are the projects
+    feature's own (`perfectionism_facts`), most stuck project per member included."""
+    async with store.begin() as conn:
+        for user_id, days in [(1, 3), (2, 30), (2, 40), (3, 16), (5, 25)]:
+            started = NOW - timedelta(days=days, hours=user_id)
+            await projects_store.create(
+                conn,
+                target_date=started.date() + timedelta(days=10),
+                milestones=[],
+                now=started,
+                guild_id=GUILD,
+                user_id=user_id,
+                title=f"project {user_id} ({days} days) — «ünïcode»",
+                domain="nlp",
+                goal="ship it",
+                link=None,
+                idea_id=None,
+            )
+    t = PitfallThresholds()
+    async with store.connect() as conn:
+        chunks = [c async for c in rows.sweep_chunks(conn, GUILD, NOW, t, size=2)]
+        facts = await perfectionism_facts(conn, GUILD, NOW)
+    handed = [pickle.loads(pickle.dumps(chunk)) for chunk in chunks]
+    assert handed == chunks
+    from_chunks = {
+        user_id: project
+        for chunk in handed
+        for user_id, _signals, project in chunk.members()
+        if project is not None
+    }
+    assert from_chunks == facts
+    assert sorted(facts) == [1, 2, 3, 5]
+    assert facts[2].project_age_days == 40  # the older, longer silent of member 2's two

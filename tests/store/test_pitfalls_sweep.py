@@ -376,7 +376,7 @@ async def test_an_empty_guild_is_one_empty_chunk(store: Store) -> None:
     async with store.connect() as conn:
         chunks = [c async for c in rows.sweep_chunks(conn, OTHER_GUILD, NOW, t, size=3)]
         assessed = await assess_guild(conn, OTHER_GUILD, NOW, t)
-    assert [(c.users, c.totals, c.projects) for c in chunks] == [(MemberRange(), [], {})]
+    assert [(c.users, c.totals, c.projects) for c in chunks] == [(MemberRange(), [], [])]
     assert (assessed.evaluated, assessed.found) == (0, [])
 
 

@@ -23,6 +23,7 @@ from bot.pitfalls.rules import (
     evaluate,
     evaluate_members,
     finding_detection,
+    finding_evidence,
     format_ratio,
     history_span,
     in_pitfall_order,
@@ -547,3 +548,21 @@ def test_flags_come_in_pitfall_order() -> None:
 def test_community_window_starts_days_minus_one_before_today() -> None:
     assert community_since(NOW, 14) == date(2026, 3, 3)
     assert community_since(NOW, 1) == NOW.date()
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=12),
+        st.one_of(
+            st.integers(),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.text(max_size=30),
+        ),
+        max_size=6,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_finding_evidence_is_the_json_text_json_dumps_writes(evidence: dict[str, object]) -> None:
+    """The evidence encoder made once (`_evidence_encoder`) writes exactly what `json.dumps`
+    writes: keys in order, non-ASCII escaped, floats as Python prints them."""
+    assert finding_evidence(evidence) == json.dumps(evidence)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, String, type_coerce
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import CompileError
@@ -46,10 +46,33 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        instant: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+        return utc_instant(value)
+
+
+def utc_instant(value: Any) -> datetime | None:
+    """An instant as a driver returns it (SQLite: text; PostgreSQL: a naive datetime) as an
+    aware UTC datetime: `UTCDateTime`'s decoding, for rows read undecoded (`raw_instant`) and
+    decoded later, e.g. in a worker process."""
+    if value is None:
+        return None
+    instant: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def raw_instant(column: Any) -> Any:
+    """`column` (a `UTCDateTime`) read as the driver returns it, without SQLAlchemy's decoding
+    per row: for bulk reads whose instants are decoded elsewhere (`utc_instant`)."""
+    return type_coerce(column, _Undecoded())
+
+
+class _Undecoded(TypeDecorator[Any]):
+    """A column type whose results are handed back exactly as the driver returns them."""
+
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> None:
+        return None
 
 
 class instant_key_sql(FunctionElement[str]):  # lower case: used like a SQL function

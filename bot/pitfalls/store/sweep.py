@@ -7,7 +7,8 @@ on the member key), and each range is read with a handful of short queries:
   read in the same pass (served by `ix_activity_pitfall_members`: the range is one slice of
   the index, already in GROUP BY order, and every column read is in it);
 - the progress feature's community counters, the member rows (who is new, who left) and the
-  projects feature's perfectionism facts, each for the same range.
+  projects feature's active projects (undecoded: the facts are built where the rules run,
+  in the bot's worker process), each for the same range.
 
 The ranges together cover every id (`MemberRange.split`), including activity of ids without
 a member row, so the chunks add up to the whole guild. Each query is short and returns at
@@ -32,15 +33,13 @@ from bot.core.store.ranges import MemberRange
 from bot.core.store.schema import members
 from bot.pitfalls.rules import MemberSignals, ProjectFactsLike
 from bot.pitfalls.store.batching import SWEEP_CHUNK
-from bot.pitfalls.store.facts import community_days, member_facts, project_facts
+from bot.pitfalls.store.facts import community_days, member_facts
 from bot.pitfalls.thresholds import PitfallThresholds
-from bot.projects.api import ProjectFacts
+from bot.projects.api import RawProjectRow, most_stuck_of, perfectionism_rows, projects_by_member
 
 #: One member's row of the single pass: user id, course minutes, project minutes, project
 #: rows, study days, community rows, theory minutes, practice minutes.
 Totals = tuple[int, int, int, int, int, int, int, int]
-#: A member's most stuck project: `ProjectFacts`' fields in order.
-ProjectRow = tuple[str, int, int, bool, bool, int]
 
 
 @frozen
@@ -59,24 +58,31 @@ class SweepChunk:
     community: dict[int, int]
     #: Members first known inside the longest window -> whole days known.
     history: dict[int, int]
-    #: Members with an active project -> their most stuck one (`ProjectFacts` as a tuple).
-    projects: dict[int, ProjectRow]
+    #: The range's active projects as the projects feature read them (undecoded: the facts
+    #: of each member's most stuck one are built by `members`, where the rules run).
+    projects: list[RawProjectRow]
+    #: Members of the range who shipped a project.
+    shipped: frozenset[int]
     #: Members of the range who left the guild: never evaluated.
     departed: frozenset[int]
+    #: The sweep's instant (the projects' ages are counted to it).
+    now: datetime
 
     def signal(self, row: Totals) -> MemberSignals:
         """One member's numbers from their row of the single pass."""
         user_id, course, project, events, days, social, theory, practice = row
+        # Positional (in `MemberSignals`' field order): built 100k times a sweep.
         return MemberSignals(
-            course_minutes=course,
-            project_minutes=project,
-            project_events=events,
-            study_days=days,
-            # Either source is enough to say "not isolated"; the larger is the better count.
-            community_events=max(social, self.community.get(user_id, 0)),
-            theory_minutes=theory,
-            practice_minutes=practice,
-            history_days=self.history.get(user_id),
+            course,  # course_minutes
+            project,  # project_minutes
+            events,  # project_events
+            days,  # study_days
+            # community_events: either source is enough to say "not isolated"; the larger
+            # is the better count.
+            max(social, self.community.get(user_id, 0)),
+            theory,  # theory_minutes
+            practice,  # practice_minutes
+            self.history.get(user_id),  # history_days
         )
 
     def signals(self) -> dict[int, MemberSignals]:
@@ -87,12 +93,16 @@ class SweepChunk:
         """The rules' input, member by member in id order: everyone with numbers or an active
         project, except the departed (a member with a project only has all-zero numbers)."""
         rows = {row[0]: row for row in self.totals}
+        projects = projects_by_member(self.projects)
         nothing = MemberSignals()
-        for user_id in sorted((rows.keys() | self.projects.keys()) - self.departed):
+        for user_id in sorted((rows.keys() | projects.keys()) - self.departed):
             row = rows.get(user_id)
             signals = nothing if row is None else self.signal(row)
-            project = self.projects.get(user_id)
-            yield user_id, signals, None if project is None else ProjectFacts(*project)
+            theirs = projects.get(user_id)
+            if theirs is None:
+                yield user_id, signals, None
+            else:
+                yield user_id, signals, most_stuck_of(theirs, user_id in self.shipped, self.now)
 
 
 async def member_edges(conn: AsyncConnection, guild_id: int, size: int) -> list[int]:
@@ -167,18 +177,10 @@ async def read_chunk(
     ]
     community = await community_days(conn, guild_id, now, t.isolation_days, users=users)
     history, departed = await member_facts(conn, guild_id, now, t.longest_window(), users)
-    projects = {
-        user_id: (
-            f.project_title,
-            f.project_age_days,
-            f.days_since_progress,
-            f.shipped_anything,
-            f.stale,
-            f.target_moves,
-        )
-        for user_id, f in (await project_facts(conn, guild_id, now, users)).items()
-    }
-    return SweepChunk(users, totals, community, history, projects, frozenset(departed))
+    projects, shipped = await perfectionism_rows(conn, guild_id, users)
+    return SweepChunk(
+        users, totals, community, history, projects, shipped, frozenset(departed), now
+    )
 
 
 async def sweep_chunks(
