@@ -35,18 +35,20 @@ from bot.core.attempts import Attempt
 from bot.core.changes import SCHEDULE
 from bot.core.cooperative import paced
 from bot.core.errors import UserFacingError
-from bot.core.records import frozen, service
+from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.scheduling.ledger import Delivered
 from bot.core.time import local_date, resolve_zone
 from bot.members.api import GuildService, Notifier
 from bot.pitfalls import store as rows
 from bot.pitfalls.assess import assess_guild
+from bot.pitfalls.results import FeedbackResult, GuildStats, NudgeMessage, SweepResult
 from bot.pitfalls.rules import (
     FEEDBACK_CHOICES,
     HISTORY_DAYS,
     NOT_FOR_ME,
     SWEEP_TIME,
+    WELCOME_BACK_AWAY_DAYS,
     Detection,
     Finding,
     NudgePolicy,
@@ -68,57 +70,6 @@ from bot.pitfalls.thresholds import threshold_changes
 log = logging.getLogger(__name__)
 
 NUDGE_KIND = "nudge"
-
-
-@frozen
-class SweepResult:
-    """What one sweep of a guild did (numbers only)."""
-
-    guild_id: int
-    swept_at: datetime
-    members_evaluated: int
-    detections: int
-    nudges: int
-    seconds: float
-    skipped: bool = False
-
-
-@frozen
-class NudgeMessage:
-    """A nudge filled in for one member, ready for the renderer."""
-
-    row_id: int
-    guild_id: int
-    user_id: int
-    pitfall: str
-    nudge_id: str
-    title: str
-    body: str
-    action: str
-    evidence: dict[str, int | float | str]
-
-
-@frozen
-class FeedbackResult:
-    """A member's answer to a nudge, and the mute it set ("Not for me")."""
-
-    pitfall: str
-    choice: str
-    muted_until: datetime | None
-    repeated: bool
-
-
-@frozen
-class GuildStats:
-    """`/setup stats`: aggregates of the guild's activity, flags and nudges."""
-
-    active_7: int
-    active_28: int
-    minutes_28: dict[str, int]
-    flagged: dict[str, int]
-    last_sweep_at: datetime | None
-    members_evaluated: int
-    nudges_28: dict[str, int] = field(default_factory=dict)
 
 
 class NudgeRenderer(Protocol):
@@ -264,7 +215,8 @@ class PitfallService:
             # Range by range: read (two at once), the rules in the worker process.
             assessed = await assess_guild(conn, guild_id, now, t, workers=self.core.workers)
             # Welcome-backs are nudges but not pitfalls: delivered, not recorded as flags.
-            returning = await rows.returning_members(conn, guild_id, now)
+            away = WELCOME_BACK_AWAY_DAYS
+            returning = await rows.returning_members(conn, guild_id, now, min_days_away=away)
         evaluated, found = assessed.evaluated, assessed.found
         sweep_id, detection_ids = await self._record(guild_id, now, evaluated, found)
         welcomes: list[Finding] = [
@@ -301,6 +253,7 @@ class PitfallService:
             sweep_id = await rows.start_sweep(conn, guild_id, now, evaluated, len(found))
         ids: dict[tuple[int, str], int] = {}
         for start in range(0, len(found), rows.RECORD_SLICE):
+            await store.let_writers_in()  # a member's write waits for one slice at most
             async with store.begin() as conn:
                 part = found[start : start + rows.RECORD_SLICE]
                 ids |= await rows.record_detections(conn, guild_id, sweep_id, now, part)

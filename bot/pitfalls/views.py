@@ -11,8 +11,8 @@ from bot.catalog.constants import PITFALL_LABELS
 from bot.core import embeds
 from bot.core.persistent import PersistentButton, PersistentView
 from bot.core.text import plural, shorten
+from bot.pitfalls.results import FeedbackResult, GuildStats, NudgeMessage
 from bot.pitfalls.rules import NOT_FOR_ME, ON_IT, PITFALLS, WELCOME_BACK, PitfallConfig
-from bot.pitfalls.service import FeedbackResult, GuildStats, NudgeMessage
 from bot.pitfalls.thresholds import PitfallThresholds
 
 if TYPE_CHECKING:

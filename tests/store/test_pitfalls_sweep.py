@@ -213,7 +213,10 @@ async def test_returning_members_are_found_with_their_days_away(store: Store) ->
         )
     async with store.connect() as conn:
         found = await rows.returning_members(conn, GUILD, NOW)
+        # What the sweep asks: only those away long enough to be welcomed back.
+        welcomed = await rows.returning_members(conn, GUILD, NOW, min_days_away=14)
     assert found == {1: (29, 0), 2: (2, 0)}
+    assert welcomed == {1: (29, 0)}
 
 
 async def test_history_starts_at_the_member_row_or_the_first_activity(store: Store) -> None:

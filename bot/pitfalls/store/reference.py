@@ -134,12 +134,20 @@ async def _history_reference(
 
 
 async def returning_members(
-    conn: AsyncConnection, guild_id: int, now: datetime, recent_days: int = 1
+    conn: AsyncConnection,
+    guild_id: int,
+    now: datetime,
+    recent_days: int = 1,
+    *,
+    min_days_away: int = 0,
 ) -> dict[int, tuple[int, int]]:
-    """Members active in the last `recent_days` -> (days away before that, best streak).
+    """Members active in the last `recent_days` after at least `min_days_away` days away ->
+    (days away before that, best streak).
 
     "Days away" is the gap between their last activity before the recent window and their
-    first one in it; members with no earlier activity (newcomers) are left out. Two queries:
+    first one in it; members with no earlier activity (newcomers) are left out. The sweep
+    asks only for those away long enough to welcome: half a big guild can be active today,
+    and their best streaks (and a finding each) were read and built for nothing. Two queries:
     the recent members with their earlier maximum (a join on the member index), and their
     best streaks.
     """
@@ -168,7 +176,9 @@ async def returning_members(
     async for user_id, first, last_before in paced(await conn.execute(query)):
         first_at = as_instant(first, conn.dialect)
         before_at = as_instant(last_before, conn.dialect)
-        if first_at is not None and before_at is not None:
-            gaps[int(user_id)] = (first_at - before_at).days
+        if first_at is None or before_at is None:
+            continue
+        if (days_away := (first_at - before_at).days) >= min_days_away:
+            gaps[int(user_id)] = days_away
     best = await best_streaks(conn, guild_id, sorted(gaps))
     return {user_id: (gap, best.get(user_id, 0)) for user_id, gap in gaps.items()}

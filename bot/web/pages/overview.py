@@ -16,8 +16,8 @@ from bot.activity.api import ACTIVITY_KINDS
 from bot.catalog.constants import PITFALL_LABELS
 from bot.core.records import frozen
 from bot.health.service import HealthReport
+from bot.pitfalls.results import GuildStats
 from bot.pitfalls.rules import PITFALLS
-from bot.pitfalls.service import GuildStats
 from bot.progress.service import GuildTrends
 from bot.web import svg
 from bot.web.access import context_of, guild_access
