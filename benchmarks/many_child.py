@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from datetime import datetime, timedelta
-from typing import Any, TextIO
+from typing import Any
 
 STARTED = time.perf_counter()
 
@@ -34,23 +34,6 @@ from benchmarks.world import shipped_cpu_workers  # noqa: E402
 from bot import testing  # noqa: E402
 
 PROFILE = "STUDYBOT_MANY_PROFILE"
-#: A developer's aid: STUDYBOT_MANY_WATCHDOG=PATH dumps every thread's stack to PATH.SHARD
-#: whenever the loop misses a re-arm by 40 ms (faulthandler works from C, so it also sees a
-#: block that holds the interpreter lock).
-WATCHDOG = "STUDYBOT_MANY_WATCHDOG"
-WATCHDOG_SECONDS = 0.04
-
-
-async def watchdog(out: TextIO) -> None:
-    import faulthandler
-
-    try:
-        while True:
-            faulthandler.dump_traceback_later(WATCHDOG_SECONDS, file=out)
-            await asyncio.sleep(0.003)
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        out.close()
 
 
 class CountingLimiter:
@@ -166,11 +149,6 @@ async def main() -> int:
     profiler = cProfile.Profile() if os.environ.get(PROFILE) else None
     busy = 0.0
     runs = 0
-    dog: asyncio.Task[None] | None = None
-    if os.environ.get(WATCHDOG):
-        # Opened here, before the day: a small blocking open at start is fine for an aid.
-        dump = open(f"{os.environ[WATCHDOG]}.{shard}", "w")  # noqa: ASYNC230, SIM115
-        dog = asyncio.create_task(watchdog(dump))
     async with monitor.running():
         while True:
             line = await asyncio.to_thread(sys.stdin.readline)
@@ -192,8 +170,6 @@ async def main() -> int:
                 break
     if profiler is not None:
         profiler.dump_stats(f"{os.environ[PROFILE]}.{shard}")
-    if dog is not None:
-        dog.cancel()
     emit(
         "report",
         lag_ms=1000 * monitor.max_lag,
