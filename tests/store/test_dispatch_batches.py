@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.core.clock import FakeClock
@@ -188,3 +189,29 @@ async def test_a_key_already_in_the_ledger_mid_tick_falls_back_and_keeps_the_ear
         ("k", user): clock.now() + timedelta(hours=1 + user) for user in range(4)
     }
     assert set((await _statuses(store)).values()) == {"claimed"}
+
+
+@pytest.mark.parametrize("overlap", [False, True])
+async def test_moves_written_beside_the_next_claim_all_land_before_the_tick_returns(
+    store: Store, clock: FakeClock, overlap: bool
+) -> None:
+    """With `overlap_writes` (PostgreSQL's default) a batch's moves are written on their own
+    connection while the next batch is claimed; either way every row is served once, each
+    batch reads on past the last (its own rows, moved or not yet, are not read again), and
+    every move has landed when `tick` returns."""
+    due = clock.now()
+    await _seed(store, "k", range(230), due)
+    seen: list[int] = []
+
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        seen.extend(row.user_id for row in rows)
+        return [Served(now + timedelta(hours=1)) for _ in rows]
+
+    dispatcher = Dispatcher(store, clock, batch_size=50)
+    dispatcher.overlap_writes = overlap
+    dispatcher.register_claimed("k", handler)
+    assert await dispatcher.tick() == 230
+    assert seen == list(range(230))
+    assert await _due_times(store) == {("k", user): due + timedelta(hours=1) for user in range(230)}
+    assert set((await _statuses(store)).values()) == {"claimed"}
+    assert await dispatcher.tick() == 0
