@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.clock import FakeClock
-from bot.core.scheduling.dispatcher import RETRY_AFTER_ERROR, Dispatcher, Served
+from bot.core.scheduling.dispatcher import (
+    BATCH_SIZE,
+    RETRY_AFTER_ERROR,
+    SQLITE_BATCH_SIZE,
+    Dispatcher,
+    Served,
+)
 from bot.core.store import Store
 from bot.core.store import reminders as reminder_rows
 from bot.core.store.reminders import Due
@@ -215,3 +221,14 @@ async def test_moves_written_beside_the_next_claim_all_land_before_the_tick_retu
     assert await _due_times(store) == {("k", user): due + timedelta(hours=1) for user in range(230)}
     assert set((await _statuses(store)).values()) == {"claimed"}
     assert await dispatcher.tick() == 0
+
+
+def test_batches_are_bigger_on_sqlite_where_nothing_overlaps(
+    store: Store, clock: FakeClock
+) -> None:
+    dispatcher = Dispatcher(store, clock)
+    if store.is_sqlite:
+        assert (dispatcher.batch_size, dispatcher.overlap_writes) == (SQLITE_BATCH_SIZE, False)
+    else:
+        assert (dispatcher.batch_size, dispatcher.overlap_writes) == (BATCH_SIZE, True)
+    assert Dispatcher(store, clock, batch_size=7).batch_size == 7

@@ -42,8 +42,14 @@ Handler = Callable[[dict[str, Any], datetime], Awaitable[datetime | None]]
 RETRY_AFTER_ERROR = timedelta(minutes=10)
 #: Due rows served per transaction. Each batch costs a few round trips and a commit (a WAL
 #: flush on PostgreSQL) whatever its size; 2,500 rows keep a batch's Python work (building
-#: the rows, the handler's outcomes) to a few ms of the event loop.
+#: the rows, the handler's outcomes) to a few ms of the event loop. On PostgreSQL a batch's
+#: moves are written while the next is claimed (`tick`), which smaller batches overlap better.
 BATCH_SIZE = 2500
+#: On SQLite (one writer, nothing overlaps) each batch also costs a write transaction, and
+#: fewer of them were faster: 10,000 due in batches of 2,500 / 5,000 / 10,000 took a median
+#: 108 / 86 / 79 ms, measured alternately in one process; 5,000 keeps the loop's share of a
+#: batch under ~5 ms.
+SQLITE_BATCH_SIZE = 5000
 
 
 @frozen
@@ -115,14 +121,16 @@ class Dispatcher:
         store: Store,
         clock: Clock,
         *,
-        batch_size: int = BATCH_SIZE,
+        batch_size: int | None = None,
         shards: ShardPlan = UNSHARDED,
     ) -> None:
-        """`shards`: serve only the reminders of guilds on this process's shards."""
+        """`shards`: serve only the reminders of guilds on this process's shards;
+        `batch_size`: rows per batch (default: `BATCH_SIZE`, on SQLite `SQLITE_BATCH_SIZE`)."""
         self.store = store
         self.clock = clock
         self.shards = shards
-        self.batch_size = batch_size
+        default = SQLITE_BATCH_SIZE if store.is_sqlite else BATCH_SIZE
+        self.batch_size = batch_size or default
         self.handlers: dict[str, Handler] = {}
         self.claimed: dict[str, ClaimedHandler] = {}
         #: Write a batch's moves on their own connection while the next batch is claimed
@@ -250,6 +258,11 @@ class Dispatcher:
             except Exception:
                 log.exception("%d reminders (%s) failed; retrying later", len(kind_rows), kind)
                 outcomes = [FAILED] * len(kind_rows)
+            # Rows in a row mostly share their move (one due time, one schedule): look the
+            # move's id list up again only when it changes (hashing an aware datetime per
+            # row was most of this loop).
+            last: tuple[Any, datetime | None] | None = None
+            ids: list[int] = []
             for row, outcome in zip(kind_rows, outcomes, strict=True):
                 next_due = outcome.next_due
                 if outcome.failed:
@@ -259,7 +272,10 @@ class Dispatcher:
                     written.skipped.append(row.claim.key)
                 if next_due is not None and next_due <= now:
                     next_due = retry  # a handler must move the row forward
-                written.moves[(row.stored_due, next_due)].append(row.id)
+                move = (row.stored_due, next_due)
+                if move != last:
+                    ids, last = written.moves[move], move
+                ids.append(row.id)
         return written
 
     async def _serve(self, row: Due, now: datetime) -> None:
