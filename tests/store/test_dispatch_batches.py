@@ -202,8 +202,8 @@ async def test_moves_written_beside_the_next_claim_all_land_before_the_tick_retu
     store: Store, clock: FakeClock, overlap: bool
 ) -> None:
     """With `overlap_writes` (PostgreSQL's default) a batch's moves are written on their own
-    connection while the next batch is claimed; either way every row is served once, each
-    batch reads on past the last (its own rows, moved or not yet, are not read again), and
+    connection while the next batch is claimed; either way every row is served once, in
+    order (rows whose moves are still being written are read past, not served again), and
     every move has landed when `tick` returns."""
     due = clock.now()
     await _seed(store, "k", range(230), due)

@@ -164,29 +164,37 @@ class Dispatcher:
         the two would only queue for the lock and cost a commit more."""
         now = self.clock.now()
         served = 0
-        # The tick reads on past its last batch, in the due order: rows it served (moved, or
-        # their moves still being written) and rows another tick owns are not read again.
-        after: Due | None = None
+        seen: set[int] = set()
+        # Rows this tick saw but another tick owns stay due until that tick moves them; skip
+        # past them (everything this tick serves is moved, so it does not come back).
+        left_to_others: set[int] = set()
         written: _Written | None = None  # the last batch's outcome, not yet written
-        writing: asyncio.Task[None] | None = None  # overlap_writes: those moves, in flight
+        # overlap_writes: the last batch's moves being written, and how many rows they move
+        # (they still read as due until that commits)
+        writing: asyncio.Task[None] | None = None
+        unwritten = 0
         try:
             while True:
-                batch, won = await self._next_batch(now, written, after)
+                batch, won = await self._next_batch(
+                    now, written, seen, left_to_others, read_past=unwritten
+                )
                 if writing is not None:
                     await writing
-                    writing = None
+                    writing, unwritten = None, 0
                 if not batch:
                     break
-                after = batch[-1]
+                seen.update(row.id for row in batch)
                 if len(won) < len(batch):
-                    # another tick owns the claimed kinds' rows not won, and moves them
                     for row in batch:
                         if row.kind not in self.claimed:
                             await self._serve(row, now)
+                    # another tick owns these occurrences and moves the rows
+                    fast_ids = {row.id for row in batch if row.kind in self.claimed}
+                    left_to_others |= fast_ids - {row.id for row in won}
                 written = await self._serve_claimed(won, now) if won else None
                 if written is not None and self.overlap_writes:
                     writing = asyncio.create_task(self._write(written, now))
-                    written = None
+                    written, unwritten = None, len(won)
                 served += len(batch)
         finally:
             if writing is not None:  # the tick failed meanwhile: let the moves land anyway
@@ -199,15 +207,22 @@ class Dispatcher:
             await written.write(conn, now)
 
     async def _next_batch(
-        self, now: datetime, written: _Written | None, after: Due | None
+        self,
+        now: datetime,
+        written: _Written | None,
+        seen: set[int],
+        skip: set[int],
+        read_past: int = 0,
     ) -> tuple[list[Due], list[Due]]:
-        """Write `written`, then select the batch after `after` and claim it: (the batch,
-        the rows of claimed kinds this tick won, each with its `claim`).
+        """Write `written`, then select and claim the next batch: (the batch, the rows of
+        claimed kinds this tick won, each with its `claim`). `read_past`: rows this tick
+        served whose moves may not be committed yet.
 
         The claim is first made fresh with nothing read back (every row then holds attempt
         1); when some key already existed or some row moved meanwhile (a racing tick, a
         re-claim of a dead owner's key) that transaction is rolled back and done again,
         reading back what was won (`claim_due`)."""
+        limit = self.batch_size + len(skip) + read_past
         batch: list[Due] = []
         fast: list[Due] = []
         # SQLite: a transaction that reads before it writes could not take the write lock
@@ -217,12 +232,12 @@ class Dispatcher:
         try:
             if read_first:
                 async with self.store.connect() as conn:
-                    batch = await self._due(conn, now, after)
+                    batch = self._fresh(await self._due(conn, now, limit), seen)
             async with self.store.begin() as conn:
                 if written is not None:
                     await written.write(conn, now)
                 if not read_first:
-                    batch = await self._due(conn, now, after)
+                    batch = self._fresh(await self._due(conn, now, limit), seen)
                 fast = [row for row in batch if row.kind in self.claimed]
                 if fast and not await self._claim_fresh(conn, fast, now):
                     raise _Contended
@@ -236,8 +251,11 @@ class Dispatcher:
                 )
             return batch, reminder_rows.adopt_claims(fast, owned)
 
-    async def _due(self, conn: AsyncConnection, now: datetime, after: Due | None) -> list[Due]:
-        return await reminder_rows.due_batch(conn, now, self.batch_size, self.shards, after)
+    async def _due(self, conn: AsyncConnection, now: datetime, limit: int) -> list[Due]:
+        return await reminder_rows.due_batch(conn, now, limit, self.shards)
+
+    def _fresh(self, rows: list[Due], seen: set[int]) -> list[Due]:
+        return [row for row in rows if row.id not in seen][: self.batch_size]
 
     async def _claim_fresh(self, conn: AsyncConnection, rows: list[Due], now: datetime) -> bool:
         ids = [row.id for row in rows]

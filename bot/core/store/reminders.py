@@ -19,11 +19,9 @@ from sqlalchemy import (
     cast,
     delete,
     func,
-    literal,
     literal_column,
     select,
     text,
-    tuple_,
     type_coerce,
     update,
 )
@@ -182,23 +180,13 @@ class Due:
 
 
 async def due_batch(
-    conn: AsyncConnection,
-    now: datetime,
-    limit: int,
-    shards: ShardPlan = UNSHARDED,
-    after: Due | None = None,
+    conn: AsyncConnection, now: datetime, limit: int, shards: ShardPlan = UNSHARDED
 ) -> list[Due]:
-    """`due`, lean: what the dispatcher and handlers use, the due time undecoded. `after`:
-    only rows past it in the tick's order, (due time, id), read straight from the due index
-    (a tick reads on from its last batch instead of reading its own rows again)."""
+    """`due`, lean: what the dispatcher and handlers use, the due time undecoded."""
     r = due_reminders.c
-    where = [r.due_at_utc <= now, shards.owns_column(r.guild_id)]
-    if after is not None:
-        last = (bindparam(None, after.stored_due, type_=STORED), literal(after.id, Integer))
-        where.append(tuple_(type_coerce(r.due_at_utc, STORED), r.id) > tuple_(*last))
     result = await conn.execute(
         select(r.id, r.guild_id, r.user_id, r.kind, type_coerce(r.due_at_utc, STORED))
-        .where(*where)
+        .where(r.due_at_utc <= now, shards.owns_column(r.guild_id))
         .order_by(r.due_at_utc, r.id)
         .limit(limit)
     )
