@@ -4,8 +4,8 @@ Sends are excluded: the handler returns the next due time without sending. Measu
 same run, on the same rows:
 
 - the fast path, `Dispatcher.register_claimed` (bot/core/scheduling/dispatcher.py): per batch
-  (5,000 rows on SQLite, 2,500 on PostgreSQL) the dispatcher selects the lean rows after
-  the last batch's in the due order, claims their ledger keys with one plain INSERT ..
+  (5,000 rows on SQLite, 2,500 on PostgreSQL) the dispatcher selects the lean rows it has
+  not served yet, in the due order, claims their ledger keys with one plain INSERT ..
   SELECT that reads nothing back (keys built in SQL from each occurrence; the row count says
   every key was won), calls the kind's batch handler once, then advances the batch set-based
   (`reminders.advance_batch`) — on SQLite in the next batch's transaction, on PostgreSQL on
