@@ -4,10 +4,12 @@ Sends are excluded: the handler returns the next due time without sending. Measu
 same run, on the same rows:
 
 - the fast path, `Dispatcher.register_claimed` (bot/core/scheduling/dispatcher.py): per batch
-  of 1,000 the dispatcher selects the lean rows, claims their ledger keys with one INSERT ..
-  SELECT .. ON CONFLICT DO NOTHING that reads nothing back (keys built in SQL from each
-  occurrence; the row count says every key was won), calls the kind's batch handler once,
-  then advances the batch set-based (`reminders.advance_batch`);
+  (5,000 rows on SQLite, 2,500 on PostgreSQL) the dispatcher selects the lean rows it has
+  not served yet, in the due order, claims their ledger keys with one plain INSERT ..
+  SELECT that reads nothing back (keys built in SQL from each occurrence; the row count says
+  every key was won), calls the kind's batch handler once, then advances the batch set-based
+  (`reminders.advance_batch`) — on SQLite in the next batch's transaction, on PostgreSQL on
+  a connection of its own while the next batch is claimed;
 - the same tick claiming with RETURNING (`reminders.claim_due`, the claim the dispatcher
   falls back to when a batch is contended): what reading the won keys back costs;
 - the per-row path, `Dispatcher.register`, as the naive baseline: the handler claims its

@@ -7,10 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.core.clock import FakeClock
-from bot.core.scheduling.dispatcher import RETRY_AFTER_ERROR, Dispatcher, Served
+from bot.core.scheduling.dispatcher import (
+    BATCH_SIZE,
+    RETRY_AFTER_ERROR,
+    SQLITE_BATCH_SIZE,
+    Dispatcher,
+    Served,
+)
 from bot.core.store import Store
 from bot.core.store import reminders as reminder_rows
 from bot.core.store.reminders import Due
@@ -188,3 +195,40 @@ async def test_a_key_already_in_the_ledger_mid_tick_falls_back_and_keeps_the_ear
         ("k", user): clock.now() + timedelta(hours=1 + user) for user in range(4)
     }
     assert set((await _statuses(store)).values()) == {"claimed"}
+
+
+@pytest.mark.parametrize("overlap", [False, True])
+async def test_moves_written_beside_the_next_claim_all_land_before_the_tick_returns(
+    store: Store, clock: FakeClock, overlap: bool
+) -> None:
+    """With `overlap_writes` (PostgreSQL's default) a batch's moves are written on their own
+    connection while the next batch is claimed; either way every row is served once, in
+    order (rows whose moves are still being written are read past, not served again), and
+    every move has landed when `tick` returns."""
+    due = clock.now()
+    await _seed(store, "k", range(230), due)
+    seen: list[int] = []
+
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        seen.extend(row.user_id for row in rows)
+        return [Served(now + timedelta(hours=1)) for _ in rows]
+
+    dispatcher = Dispatcher(store, clock, batch_size=50)
+    dispatcher.overlap_writes = overlap
+    dispatcher.register_claimed("k", handler)
+    assert await dispatcher.tick() == 230
+    assert seen == list(range(230))
+    assert await _due_times(store) == {("k", user): due + timedelta(hours=1) for user in range(230)}
+    assert set((await _statuses(store)).values()) == {"claimed"}
+    assert await dispatcher.tick() == 0
+
+
+def test_batches_are_bigger_on_sqlite_where_nothing_overlaps(
+    store: Store, clock: FakeClock
+) -> None:
+    dispatcher = Dispatcher(store, clock)
+    if store.is_sqlite:
+        assert (dispatcher.batch_size, dispatcher.overlap_writes) == (SQLITE_BATCH_SIZE, False)
+    else:
+        assert (dispatcher.batch_size, dispatcher.overlap_writes) == (BATCH_SIZE, True)
+    assert Dispatcher(store, clock, batch_size=7).batch_size == 7
