@@ -123,12 +123,16 @@ class ChannelAudit:
     async def audit_at_start(self, guilds: Iterable[discord.Guild]) -> list[str]:
         """Check every guild once the gateway is ready: log each problem as one paragraph
         with its fix, and record it (see `record`). Returns the logged lines."""
-        lines = []
+        lines: list[str] = []
         # Every guild's settings and greeting in two reads: per guild, a process of 500
         # guilds spent seconds of its start-up in round trips.
-        stored = await self.guilds.all_settings()
-        async with self.store.connect() as conn:
-            welcomes = await all_welcome_greetings(conn)
+        try:
+            stored = await self.guilds.all_settings()
+            async with self.store.connect() as conn:
+                welcomes = await all_welcome_greetings(conn)
+        except Exception:  # a bad row must not stop the bot's start; the audit is advisory
+            log.exception("could not read the guilds' channel settings for the audit")
+            return lines
         for guild in guilds:
             if guild.me is None:
                 continue
