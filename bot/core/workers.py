@@ -83,24 +83,15 @@ class CpuWorkers:
             for warm_up in warm_ups:
                 pool.submit(warm_up).add_done_callback(_log_failure)
 
-    def _discard(self, *, end_workers: bool = False) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if end_workers:
-            # Python's own shutdown can hang the interpreter's exit when a worker is still
-            # starting or a queued call was just cancelled (CPython issues 83386 and 94440):
-            # a bot stopped with Ctrl-C right after ready never exited. The workers hold
-            # nothing to keep (pure work, answers only), so they are ended first.
-            for process in list((pool._processes or {}).values()):
-                process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+    def _discard(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def close(self) -> None:
-        """Stop the processes (calls still queued are cancelled, the workers ended at once);
-        later `run`s fail."""
+        """Stop the processes (calls still queued are cancelled); later `run`s fail."""
         self._closed = True
-        self._discard(end_workers=True)
+        self._discard()
 
 
 def exit_with_parent(
@@ -127,10 +118,5 @@ def exit_with_parent(
 
 
 def _log_failure(future: Any) -> None:
-    if future.cancelled():
-        return
-    error = future.exception()
-    # A pool broken by `close` ending its workers is no failure; a worker that died on its
-    # own is reported (and replaced) by the next `run`.
-    if error is not None and not isinstance(error, BrokenProcessPool):
-        log.warning("a worker process's warm-up failed: %s", error)
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("a worker process's warm-up failed: %s", future.exception())

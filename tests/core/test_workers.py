@@ -67,26 +67,6 @@ async def test_a_closed_pool_refuses_work() -> None:
         await pool.run(add, 1, 2)
 
 
-def slow_start() -> None:
-    """A warm-up that is still running when the pool is closed (a worker mid-import)."""
-    threading.Event().wait(3600)
-
-
-async def test_close_ends_a_worker_that_is_still_starting() -> None:
-    """A bot stopped right after ready: its worker is still importing. Closing must end the
-    worker at once, not leave the interpreter's exit waiting for it."""
-    pool = CpuWorkers(1)
-    pool.start(slow_start)
-    executor = pool._pool
-    assert executor is not None
-    processes = list(executor._processes.values())
-    assert processes, "the pool starts its worker with the warm-up"
-    pool.close()
-    for process in processes:
-        process.join(60)  # returns as soon as the process has ended
-        assert process.exitcode is not None and process.exitcode != 0  # ended, not finished
-
-
 def test_a_negative_count_is_refused() -> None:
     with pytest.raises(ValueError, match="processes"):
         CpuWorkers(-1)
