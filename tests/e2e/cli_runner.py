@@ -56,6 +56,15 @@ def make_home(root: Path, template: Path | None = None, **env: str) -> Path:
     return home
 
 
+def ctrl_c_works() -> None:
+    """In a child before it starts: Ctrl-C (SIGINT) stops it, as in an operator's terminal.
+
+    A test run started in the background by a non-interactive shell (`pytest &`, a CI
+    script's background job) ignores SIGINT, and a child inherits that: the bot then never
+    stopped on the tests' Ctrl-C and each such test waited out its timeout."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _child_env(home: Path) -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
     env = {k: v for k, v in os.environ.items() if k in keep}
@@ -80,6 +89,7 @@ async def spawn(
         stderr=asyncio.subprocess.PIPE,
         env=_child_env(home),
         cwd=home.parent,  # not the home folder: --home/STUDYBOT_HOME must find it
+        preexec_fn=ctrl_c_works,
     )
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.e2e.cli_runner import ctrl_c_works
+
 REPO = Path(__file__).resolve().parents[2]
 #: A hang guard, not a speed check (a busy machine is slow, not broken).
 TIMEOUT = 120.0
@@ -46,6 +48,7 @@ async def test_sandbox_web_prints_the_dashboards_address_and_serves_it(tmp_path:
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        preexec_fn=ctrl_c_works,  # the test stops it with SIGINT
     )
     try:
         assert child.stdout is not None
