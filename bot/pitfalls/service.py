@@ -39,7 +39,7 @@ from bot.core.records import service
 from bot.core.runtime import Core
 from bot.core.scheduling.ledger import Delivered
 from bot.core.time import local_date, resolve_zone
-from bot.members.api import GuildService, Notifier
+from bot.members.api import GuildService, GuildSettings, Notifier
 from bot.pitfalls import store as rows
 from bot.pitfalls.assess import assess_guild
 from bot.pitfalls.results import FeedbackResult, GuildStats, NudgeMessage, SweepResult
@@ -109,7 +109,7 @@ class PitfallService:
         present = {guild.id for guild in self.core.deliverer.client.guilds}
         owns = self.core.settings.shards.owns
         for guild_id in sorted(filter(owns, guilds.keys() | stored.keys() | present)):
-            zone = guilds[guild_id].timezone if guild_id in guilds else None  # None: read it
+            zone = (guilds.get(guild_id) or GuildSettings.default(guild_id)).timezone
             await self._schedule(guild_id, _config(stored.get(guild_id)), zone)
 
     async def setup_summary(self, guild_id: int) -> list[tuple[str, str]]:
