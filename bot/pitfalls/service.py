@@ -276,7 +276,7 @@ class PitfallService:
         if not user_ids:
             return 0
         async with self.core.store.connect() as conn:
-            prefs = await rows.nudge_prefs(conn, guild_id, user_ids)
+            modes = await rows.nudge_modes(conn, guild_id, user_ids)
             history = await rows.sent_nudges(
                 conn, guild_id, user_ids, now - timedelta(days=HISTORY_DAYS)
             )
@@ -285,14 +285,16 @@ class PitfallService:
         guild_zone = resolve_zone(None, (await self.guilds.settings(guild_id)).timezone)
         today = local_date(now, guild_zone)
         sent = 0
+        unmuted: dict[str, datetime] = {}
         async for user_id, findings in paced(groupby(by_member, key=itemgetter(0))):
-            member_prefs = prefs.get(user_id)
-            mode = member_prefs.nudge_mode if member_prefs else "inbox"
+            mode = modes.get(user_id)  # absent: the default, the inbox
             if mode == "off":
                 continue
-            past = [entry for entry, channel in history.get(user_id, []) if channel != "pending"]
-            detections = {d.pitfall: d for d in map(finding_detection, findings)}
-            chosen = plan_nudges(detections, past, mutes.get(user_id, {}), now, self.policy)
+            past = history.get(user_id, [])
+            # pitfall -> its finding; the evidence is decoded only for a nudge about to go
+            # out (most findings are held back by the policy: a decode each was wasted).
+            fired = {finding[1]: finding for finding in findings}
+            chosen = plan_nudges(fired, past, mutes.get(user_id, unmuted), now, self.policy)
             for pitfall in chosen:
                 nudge = _pick(catalog.nudges_for(pitfall), past, guild_id, user_id, today)
                 if nudge is None:
@@ -303,7 +305,7 @@ class PitfallService:
                         guild_id,
                         user_id,
                         nudge,
-                        detections[pitfall],
+                        finding_detection(fired[pitfall]),
                         detection_ids.get((user_id, pitfall)),
                         prefer_dm=mode == "dm",
                         now=now,

@@ -8,13 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     BindParameter,
-    ColumnElement,
-    Integer,
     String,
     TextClause,
-    any_,
     bindparam,
     cast,
     delete,
@@ -36,6 +32,7 @@ from bot.core.attempts import Attempt
 from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import deliveries as ledger
 from bot.core.store.engine import Claimant
+from bot.core.store.idlists import ids_in, ids_param, ids_value
 from bot.core.store.rows import update_or_insert
 from bot.core.store.schema import deliveries, due_reminders
 from bot.core.store.types import UTCDateTime, instant_key_sql
@@ -192,28 +189,6 @@ async def due_batch(
     )
     # All rows at once: iterating the result fetched them one call at a time.
     return [Due(*row) for row in result.all()]
-
-
-def ids_in(dialect: str, column: Any, ids: BindParameter[Any]) -> ColumnElement[bool]:
-    """`column IN ids` with the ids as ONE bound value (`ids_value`: a PostgreSQL array, a
-    JSON list SQLite reads with `json_each`): the statement text is the same for every batch
-    (compiled once, prepared once), and no parameter is built, named and bound per id."""
-    if dialect == "postgresql":
-        return column == any_(ids)  # type: ignore[no-any-return]
-    listed = func.json_each(ids).table_valued("value")
-    return column.in_(select(type_coerce(listed.c.value, Integer)))  # type: ignore[no-any-return]
-
-
-def ids_value(dialect: str, ids: Sequence[int]) -> Any:
-    return list(ids) if dialect == "postgresql" else "[" + ",".join(map(str, ids)) + "]"
-
-
-def ids_param(dialect: str, value: Any = None) -> BindParameter[Any]:
-    """The bound ids (`value`: `ids_value`, or None to bind at execution as `ids`)."""
-    type_: Any = postgresql.ARRAY(BigInteger) if dialect == "postgresql" else String()
-    if value is None:
-        return bindparam("ids", type_=type_)
-    return bindparam(None, value, type_=type_)
 
 
 _CLAIM_PARAMS: dict[str, TypeEngine[Any]] = {

@@ -6,7 +6,7 @@ row means "the defaults", so saving makes the row on the first save.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Executable,
     FromClause,
     Insert,
+    Row,
     Table,
     and_,
     func,
@@ -33,6 +34,7 @@ __all__ = [
     "inserted_id",
     "of_member",
     "save_guild_row",
+    "streamed",
     "update_or_insert",
 ]
 
@@ -51,6 +53,21 @@ async def first_row(conn: AsyncConnection, query: Executable) -> dict[str, Any] 
 async def all_rows(conn: AsyncConnection, query: Executable) -> list[dict[str, Any]]:
     """Every row as a dict."""
     return [dict(row._mapping) for row in await conn.execute(query)]
+
+
+#: Rows per partition of a streamed read.
+STREAMED_ROWS = 2_000
+
+
+async def streamed(
+    conn: AsyncConnection, query: Executable, partition: int = STREAMED_ROWS
+) -> AsyncIterator[Sequence[Row[Any]]]:
+    """The rows of a big read, a partition at a time. Each partition is fetched and built on
+    its own, so the event loop gets its turn between them: a result of 100k rows built in
+    one go held it for tens of milliseconds."""
+    result = await conn.stream(query)
+    async for rows in result.partitions(partition):
+        yield rows
 
 
 async def count_rows(conn: AsyncConnection, table: Table, *where: ColumnElement[bool]) -> int:

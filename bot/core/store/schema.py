@@ -80,6 +80,9 @@ guild_config = table(
     *col.timestamps(),
 )
 
+#: A member's nudges come with their next command reply unless they chose otherwise.
+DEFAULT_NUDGE_MODE = "inbox"
+
 members = table(
     "members",
     *col.member_key(),
@@ -87,7 +90,7 @@ members = table(
     col.flag("dm_opt_in", default=False),
     # Set when a DM bounced (Forbidden): DMs stop until the member turns them on again.
     col.flag("dm_unreachable", default=False),
-    Column("nudge_mode", String(8), nullable=False, server_default="inbox"),
+    Column("nudge_mode", String(8), nullable=False, server_default=DEFAULT_NUDGE_MODE),
     col.flag("profile_public", default=False),
     col.flag("leaderboard_opt_in", default=False),
     # Set when the member left the guild; their data is purged after the retention period.

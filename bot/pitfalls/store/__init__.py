@@ -30,13 +30,12 @@ from bot.pitfalls.store.detections import (
     start_sweep,
 )
 from bot.pitfalls.store.facts import (
-    NudgePrefs,
     best_streaks,
     community_days,
     departed,
     history_days,
     member_facts,
-    nudge_prefs,
+    nudge_modes,
     project_facts,
 )
 from bot.pitfalls.store.nudges import (
@@ -69,7 +68,6 @@ __all__ = [
     "SWEEP_CHUNK",
     "SWEEP_READERS",
     "SWEEP_RULES_SLICE",
-    "NudgePrefs",
     "NudgeRow",
     "SettingsRow",
     "SweepChunk",
@@ -96,7 +94,7 @@ __all__ = [
     "minutes_by_kind",
     "mute",
     "nudge",
-    "nudge_prefs",
+    "nudge_modes",
     "project_facts",
     "read_chunk",
     "record_detections",

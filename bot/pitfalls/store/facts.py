@@ -16,9 +16,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
-from bot.core.records import frozen
+from bot.core.store.idlists import listed
 from bot.core.store.ranges import MemberRange
-from bot.core.store.schema import members
+from bot.core.store.rows import streamed
+from bot.core.store.schema import DEFAULT_NUDGE_MODE, members
 from bot.core.store.types import UTCDateTime
 from bot.daily.api import streaks
 from bot.pitfalls.rules import ProjectFactsLike, community_since
@@ -112,33 +113,21 @@ async def member_facts(
     return {user_id: max(0, (now - known).days) for user_id, known in since.items()}, gone
 
 
-@frozen
-class NudgePrefs:
-    """A member's delivery choices (`/settings nudges`, DMs)."""
-
-    nudge_mode: str
-    dm_opt_in: bool
-    dm_unreachable: bool
-
-
-async def nudge_prefs(
+async def nudge_modes(
     conn: AsyncConnection, guild_id: int, user_ids: Sequence[int]
-) -> dict[int, NudgePrefs]:
-    """member -> their delivery choices; absent members use the defaults."""
-    out: dict[int, NudgePrefs] = {}
-    for chunk in chunks(sorted(user_ids)):
-        for r in await conn.execute(
-            select(
-                members.c.user_id,
-                members.c.nudge_mode,
-                members.c.dm_opt_in,
-                members.c.dm_unreachable,
-            ).where(members.c.guild_id == guild_id, members.c.user_id.in_(chunk))
-        ):
-            out[int(r.user_id)] = NudgePrefs(
-                str(r.nudge_mode), bool(r.dm_opt_in), bool(r.dm_unreachable)
-            )
-    return out
+) -> dict[int, str]:
+    """member -> their nudge mode, for the listed members who chose other than the default
+    (the inbox): absent members get their nudges in the inbox."""
+    m = members.c
+    query: Select[Any] = select(m.user_id, m.nudge_mode).where(
+        m.guild_id == guild_id,
+        listed(conn.dialect.name, m.user_id, user_ids),
+        m.nudge_mode != DEFAULT_NUDGE_MODE,
+    )
+    modes: dict[int, str] = {}
+    async for rows in streamed(conn, query):
+        modes.update((int(user_id), str(mode)) for user_id, mode in rows)
+    return modes
 
 
 async def departed(conn: AsyncConnection, guild_id: int) -> set[int]:

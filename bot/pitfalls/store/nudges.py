@@ -13,10 +13,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.records import frozen
-from bot.core.store.rows import inserted_id
+from bot.core.store.idlists import listed
+from bot.core.store.rows import inserted_id, streamed
 from bot.pitfalls.rules import SentNudge
-from bot.pitfalls.store.batching import chunks
 from bot.pitfalls.tables import pitfall_mutes, pitfall_nudges
+
+#: A nudge row's channel while it is being delivered (then "dm" or "inbox").
+PENDING = "pending"
 
 
 @frozen
@@ -32,20 +35,24 @@ class NudgeRow:
 
 async def sent_nudges(
     conn: AsyncConnection, guild_id: int, user_ids: Sequence[int], since: datetime
-) -> dict[int, list[tuple[SentNudge, str]]]:
-    """member -> their nudges sent after `since`, oldest first, with the delivery channel."""
-    out: dict[int, list[tuple[SentNudge, str]]] = defaultdict(list)
-    for chunk in chunks(sorted(user_ids)):
-        for r in await conn.execute(
-            select(pitfall_nudges)
-            .where(
-                pitfall_nudges.c.guild_id == guild_id,
-                pitfall_nudges.c.user_id.in_(chunk),
-                pitfall_nudges.c.sent_at > since,
-            )
-            .order_by(pitfall_nudges.c.sent_at, pitfall_nudges.c.id)
-        ):
-            out[int(r.user_id)].append((SentNudge(r.pitfall, r.nudge_id, r.sent_at), r.channel))
+) -> dict[int, list[SentNudge]]:
+    """member -> their nudges delivered after `since` (not those still pending), oldest
+    first. One statement for all the listed members, streamed."""
+    n = pitfall_nudges.c
+    query = (
+        select(n.user_id, n.pitfall, n.nudge_id, n.sent_at)
+        .where(
+            n.guild_id == guild_id,
+            listed(conn.dialect.name, n.user_id, user_ids),
+            n.sent_at > since,
+            n.channel != PENDING,
+        )
+        .order_by(n.user_id, n.sent_at, n.id)
+    )
+    out: dict[int, list[SentNudge]] = defaultdict(list)
+    async for rows in streamed(conn, query):
+        for user_id, pitfall, nudge_id, sent_at in rows:
+            out[int(user_id)].append(SentNudge(pitfall, nudge_id, sent_at))
     return out
 
 
@@ -53,16 +60,16 @@ async def active_mutes(
     conn: AsyncConnection, guild_id: int, user_ids: Sequence[int], now: datetime
 ) -> dict[int, dict[str, datetime]]:
     """member -> pitfall -> until when it is muted ("Not for me"), for mutes still running."""
+    m = pitfall_mutes.c
+    query = select(m.user_id, m.pitfall, m.muted_until).where(
+        m.guild_id == guild_id,
+        listed(conn.dialect.name, m.user_id, user_ids),
+        m.muted_until > now,
+    )
     out: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for chunk in chunks(sorted(user_ids)):
-        for r in await conn.execute(
-            select(pitfall_mutes).where(
-                pitfall_mutes.c.guild_id == guild_id,
-                pitfall_mutes.c.user_id.in_(chunk),
-                pitfall_mutes.c.muted_until > now,
-            )
-        ):
-            out[int(r.user_id)][str(r.pitfall)] = r.muted_until
+    async for rows in streamed(conn, query):
+        for user_id, pitfall, until in rows:
+            out[int(user_id)][str(pitfall)] = until
     return out
 
 
@@ -86,7 +93,7 @@ async def add_nudge(
         nudge_id=nudge_id,
         detection_id=detection_id,
         sent_at=now,
-        channel="pending",
+        channel=PENDING,
     )
     return await inserted_id(conn, new_nudge)
 
