@@ -292,8 +292,8 @@ async def run(ctx: Context) -> list[Measurement]:
         ),
         Measurement(
             "sweep_record",
-            "the same sweep with its detections recorded (record_sweep: INSERT ... "
-            "RETURNING in slices; rolled back after each run)",
+            "the same sweep with its detections recorded (record_sweep: INSERT .. SELECT "
+            "in slices; rolled back after each run)",
             median(record_samples),
             "s",
             samples=record_samples,

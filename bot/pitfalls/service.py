@@ -218,14 +218,14 @@ class PitfallService:
             away = WELCOME_BACK_AWAY_DAYS
             returning = await rows.returning_members(conn, guild_id, now, min_days_away=away)
         evaluated, found = assessed.evaluated, assessed.found
-        sweep_id, detection_ids = await self._record(guild_id, now, evaluated, found)
+        sweep_id = await self._record(guild_id, now, evaluated, found)
         welcomes: list[Finding] = [
             (user_id, detection.pitfall, finding_evidence(detection.evidence))
             for user_id, (days_away, best) in returning.items()
             if user_id not in assessed.departed
             and (detection := welcome_back(days_away, best)).fires
         ]
-        sent = await self._deliver(guild_id, now, found, welcomes, detection_ids)
+        sent = await self._deliver(guild_id, now, found, welcomes, sweep_id)
         seconds = perf.perf_counter() - started
         async with self.core.store.begin() as conn:
             await rows.finish_sweep(conn, sweep_id, seconds, sent)
@@ -244,22 +244,21 @@ class PitfallService:
 
     async def _record(
         self, guild_id: int, now: datetime, evaluated: int, found: list[Finding]
-    ) -> tuple[int, dict[tuple[int, str], int]]:
+    ) -> int:
         """Record the sweep and its detections, a slice per transaction (members' writes
         wait for one slice, not for all of a big guild's); the sweep is visible to readers
         once complete."""
         store = self.core.store
         async with store.begin() as conn:
             sweep_id = await rows.start_sweep(conn, guild_id, now, evaluated, len(found))
-        ids: dict[tuple[int, str], int] = {}
         for start in range(0, len(found), rows.RECORD_SLICE):
             await store.let_writers_in()  # a member's write waits for one slice at most
             async with store.begin() as conn:
                 part = found[start : start + rows.RECORD_SLICE]
-                ids |= await rows.record_detections(conn, guild_id, sweep_id, now, part)
+                await rows.record_detections(conn, guild_id, sweep_id, now, part)
         async with store.begin() as conn:
             await rows.complete_sweep(conn, sweep_id)
-        return sweep_id, ids
+        return sweep_id
 
     async def _deliver(
         self,
@@ -267,7 +266,7 @@ class PitfallService:
         now: datetime,
         found: list[Finding],
         welcomes: list[Finding],
-        detection_ids: dict[tuple[int, str], int],
+        sweep_id: int,
     ) -> int:
         # A big guild's findings are ~100k: the members are collected in a worker thread
         # (Python-level steps the loop can interleave with) and the findings merged lazily
@@ -306,7 +305,7 @@ class PitfallService:
                         user_id,
                         nudge,
                         finding_detection(fired[pitfall]),
-                        detection_ids.get((user_id, pitfall)),
+                        sweep_id,
                         prefer_dm=mode == "dm",
                         now=now,
                     )
@@ -320,7 +319,7 @@ class PitfallService:
         user_id: int,
         nudge: Nudge,
         detection: Detection,
-        detection_id: int | None,
+        sweep_id: int,
         *,
         prefer_dm: bool,
         now: datetime,
@@ -331,8 +330,10 @@ class PitfallService:
             log.warning("nudge %s cannot be filled from %s", nudge.id, detection.evidence)
             return 0
         async with self.core.store.begin() as conn:
+            # (None for a welcome-back: not a pitfall, never recorded as a detection.)
+            found = await rows.detection_id(conn, guild_id, sweep_id, user_id, detection.pitfall)
             row_id = await rows.add_nudge(
-                conn, guild_id, user_id, detection.pitfall, nudge.id, detection_id, now
+                conn, guild_id, user_id, detection.pitfall, nudge.id, found, now
             )
         message = NudgeMessage(
             row_id=row_id,

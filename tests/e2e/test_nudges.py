@@ -259,7 +259,7 @@ async def test_a_sweep_records_its_detections_a_slice_per_transaction(
     slices: list[int] = []
     record = pitfall_rows.record_detections
 
-    async def recording(conn: Any, *args: Any) -> dict[tuple[int, str], int]:
+    async def recording(conn: Any, *args: Any) -> int:
         slices.append(len(args[-1]))
         assert conn.in_transaction()
         return await record(conn, *args)
@@ -370,3 +370,25 @@ async def test_the_daily_sweep_runs_once_per_guild_and_local_day_whoever_fires_i
     assert await pitfalls.scheduled_sweep(sb.guild.id) is None  # the same day: already ran
     e2e_clock.advance(timedelta(days=1))
     assert await pitfalls.scheduled_sweep(sb.guild.id) is not None  # a new local day
+
+
+async def test_a_sent_nudge_points_at_the_detection_it_is_about(sb: Sandbox) -> None:
+    from sqlalchemy import select
+
+    from bot.pitfalls.tables import pitfall_detections, pitfall_nudges
+
+    kai = sb.member("kai")
+    await known_for_weeks(sb, kai)
+    await sb.slash(kai, "settings dms", enabled=True)
+    await sb.slash(kai, "settings nudges", mode="dm")
+    await log(sb, kai, "community", 10)
+    await log(sb, kai, "course", 400)
+    await next_day(sb)
+    assert len(nudges_in(sb.dms(kai), "Tutorial hell")) == 1
+    async with bot_of(sb).services.core.store.connect() as conn:
+        sent = (await conn.execute(select(pitfall_nudges))).all()
+        recorded = (await conn.execute(select(pitfall_detections))).all()
+    assert [(n.user_id, n.pitfall) for n in sent] == [(kai.id, "tutorial_hell")]
+    pointed = [d for d in recorded if d.id == sent[0].detection_id]
+    assert [(d.user_id, d.pitfall) for d in pointed] == [(kai.id, "tutorial_hell")]
+    assert pointed[0].evidence["days"] > 0

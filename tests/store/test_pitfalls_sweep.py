@@ -383,13 +383,16 @@ async def test_an_empty_guild_is_one_empty_chunk(store: Store) -> None:
     assert (assessed.evaluated, assessed.found) == (0, [])
 
 
-async def test_recorded_detections_return_their_ids(store: Store) -> None:
+async def test_recorded_detections_are_found_by_member_and_pitfall(store: Store) -> None:
     found = [(7, "isolation", '{"days": 14, "study_days": 6, "community_events": 0}')]
     async with store.begin() as conn:
-        sweep_id, ids = await rows.record_sweep(conn, GUILD, NOW, 1, found)
+        sweep_id = await rows.record_sweep(conn, GUILD, NOW, 1, found)
         flags = await rows.detections_of(conn, GUILD, sweep_id, 7)
         latest = await rows.latest_sweep(conn, GUILD)
-    assert list(ids) == [(7, "isolation")]
+        found_id = await rows.detection_id(conn, GUILD, sweep_id, 7, "isolation")
+        missing = await rows.detection_id(conn, GUILD, sweep_id, 7, "perfectionism")
+        elsewhere = await rows.detection_id(conn, GUILD, sweep_id + 1, 7, "isolation")
+    assert found_id is not None and (missing, elsewhere) == (None, None)
     assert [(f.pitfall, f.evidence) for f in flags] == [
         ("isolation", {"days": 14, "study_days": 6, "community_events": 0})
     ]
@@ -399,7 +402,7 @@ async def test_recorded_detections_return_their_ids(store: Store) -> None:
 async def test_a_sweep_being_recorded_is_invisible_until_complete(store: Store) -> None:
     found = [(7, "isolation", '{"days": 14, "study_days": 6, "community_events": 0}')]
     async with store.begin() as conn:
-        before, _ids = await rows.record_sweep(conn, GUILD, NOW - timedelta(days=1), 1, found)
+        before = await rows.record_sweep(conn, GUILD, NOW - timedelta(days=1), 1, found)
     async with store.begin() as conn:
         sweep_id = await rows.start_sweep(conn, GUILD, NOW, 1, len(found))
         await rows.record_detections(conn, GUILD, sweep_id, NOW, found)

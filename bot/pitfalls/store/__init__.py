@@ -22,6 +22,7 @@ from bot.pitfalls.store.batching import (
 from bot.pitfalls.store.detections import (
     SweepRow,
     complete_sweep,
+    detection_id,
     detections_of,
     finish_sweep,
     latest_sweep,
@@ -82,6 +83,7 @@ __all__ = [
     "complete_sweep",
     "delete_nudge",
     "departed",
+    "detection_id",
     "detections_of",
     "feedback_counts",
     "finish_sweep",
