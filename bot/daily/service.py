@@ -150,9 +150,13 @@ class DailyService:
 
     async def prompt_for_day(self, guild_id: int, day: date) -> DailyPrompt:
         """The guild's prompt for `day`, chosen once and then fixed (restarts keep it)."""
-        catalog = self.catalog.for_guild(guild_id)
         async with self.core.store.connect() as conn:  # the common case only reads
             row = await daily_rows.post_for(conn, guild_id, day)
+        return await self._prompt_of(guild_id, day, row)
+
+    async def _prompt_of(self, guild_id: int, day: date, row: dict[str, Any] | None) -> DailyPrompt:
+        """The prompt of `day` from its stored post row (None: none yet, chosen now)."""
+        catalog = self.catalog.for_guild(guild_id)
         if row is None or (row["posted_at"] is None and row["prompt_id"] not in catalog.prompts):
             row = await self._choose_prompt(guild_id, day, catalog)
         prompt = catalog.prompts.get(row["prompt_id"])
@@ -192,18 +196,19 @@ class DailyService:
     async def today(self, guild_id: int) -> DailyPrompt:
         """The prompt members can still complete: today's, else yesterday's within 24 h."""
         day = await self.guild_today(guild_id)
+        yesterday = day - timedelta(days=1)
         async with self.core.store.connect() as conn:
-            row = await daily_rows.post_for(conn, guild_id, day)
-            previous = await daily_rows.post_for(conn, guild_id, day - timedelta(days=1))
+            posts = await daily_rows.posts_for(conn, guild_id, (day, yesterday))
+        previous = posts.get(yesterday)
         still_open = (
-            row is None
+            day not in posts
             and previous is not None
             and previous["posted_at"] is not None
             and completion_open(previous["posted_at"], self.core.clock.now())
         )
         if still_open:
-            return await self.prompt_for_day(guild_id, day - timedelta(days=1))
-        return await self.prompt_for_day(guild_id, day)
+            return await self._prompt_of(guild_id, yesterday, previous)
+        return await self._prompt_of(guild_id, day, posts.get(day))
 
     # --- posting --------------------------------------------------------------------
 

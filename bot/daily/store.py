@@ -3,7 +3,7 @@ member reminder preferences."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -35,6 +35,19 @@ async def post_for(conn: AsyncConnection, guild_id: int, day: date) -> dict[str,
         )
     ).first()
     return dict(row._mapping) if row else None
+
+
+async def posts_for(
+    conn: AsyncConnection, guild_id: int, days: Sequence[date]
+) -> dict[date, dict[str, Any]]:
+    """The guild's post rows of `days` that exist, by day (one query)."""
+    query = select(daily_posts).where(
+        daily_posts.c.guild_id == guild_id,
+        daily_posts.c.prompt_date.in_([day.isoformat() for day in days]),
+    )
+    return {
+        date.fromisoformat(row.prompt_date): dict(row._mapping) for row in await conn.execute(query)
+    }
 
 
 async def latest_post(conn: AsyncConnection, guild_id: int) -> dict[str, Any] | None:
