@@ -275,3 +275,25 @@ async def test_start_returns_only_when_every_catch_up_post_is_recorded(
     async with services.core.store.connect() as conn:
         row = await ledger.get(conn, f"daily:{sb.guild.id}:2026-03-02")
     assert row is not None and row["status"] == "sent"
+
+
+async def test_daily_today_before_the_post_is_yesterdays_prompt_until_it_closes(
+    sb: Sandbox, e2e_clock: FakeClock
+) -> None:
+    await configure_daily(sb, "Europe/Berlin")
+    alice = sb.member("alice")
+    await testing.advance_to(bot_of(sb), datetime(2026, 3, 2, 8, 5, tzinfo=UTC))
+    await sb.wait_idle()
+    assert len(daily_posts(sb)) == 1
+    # Tuesday 07:30 in Berlin: today's post is not out yet, Monday's is 23.5 h old.
+    await testing.advance_to(bot_of(sb), datetime(2026, 3, 3, 6, 30, tzinfo=UTC))
+    await sb.wait_idle()
+    early = await sb.slash(alice, "daily today")
+    assert early.ephemeral and "Monday 02 March" in early.text and "Done" in early.buttons
+    done = await sb.click(alice, early, "Done")
+    assert "Counted for Tuesday 03 March (your day)" in done.text  # the member's own day
+    # The post at 09:00: from then on today's prompt.
+    await testing.advance_to(bot_of(sb), datetime(2026, 3, 3, 8, 5, tzinfo=UTC))
+    await sb.wait_idle()
+    later = await sb.slash(alice, "daily today")
+    assert "Tuesday 03 March" in later.text
