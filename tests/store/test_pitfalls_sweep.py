@@ -209,14 +209,21 @@ async def test_returning_members_are_found_with_their_days_away(store: Store) ->
                 row(2, timedelta(hours=1)),
                 row(3, timedelta(hours=5)),  # a newcomer: nothing earlier
                 row(4, timedelta(days=40)),  # still away
+                # away exactly 14 days: the gap is from the LAST earlier activity
+                row(5, timedelta(days=20)),
+                row(5, timedelta(days=14, hours=2)),
+                row(5, timedelta(hours=2)),
+                row(5, timedelta(hours=1)),
+                row(6, timedelta(days=14, hours=1)),  # 13 days 23 hours: not yet
+                row(6, timedelta(hours=2)),
             ],
         )
     async with store.connect() as conn:
         found = await rows.returning_members(conn, GUILD, NOW)
         # What the sweep asks: only those away long enough to be welcomed back.
         welcomed = await rows.returning_members(conn, GUILD, NOW, min_days_away=14)
-    assert found == {1: (29, 0), 2: (2, 0)}
-    assert welcomed == {1: (29, 0)}
+    assert found == {1: (29, 0), 2: (2, 0), 5: (14, 0), 6: (13, 0)}
+    assert welcomed == {1: (29, 0), 5: (14, 0)}
 
 
 async def test_history_starts_at_the_member_row_or_the_first_activity(store: Store) -> None:

@@ -147,9 +147,12 @@ async def returning_members(
     "Days away" is the gap between their last activity before the recent window and their
     first one in it; members with no earlier activity (newcomers) are left out. The sweep
     asks only for those away long enough to welcome: half a big guild can be active today,
-    and their best streaks (and a finding each) were read and built for nothing. Two queries:
-    the recent members with their earlier maximum (a join on the member index), and their
-    best streaks.
+    and their best streaks (and a finding each) were read and built for nothing.
+
+    Two queries: the recent members, each with their last earlier activity (one seek down
+    the member index each, not an aggregate over all their history: that was ~1.8 s of
+    SQLite for 100k members), kept only when that was at least `min_days_away` before now
+    (the rest cannot have been away long enough); then their best streaks.
     """
     start = now - timedelta(days=recent_days)
     recent = (
@@ -159,15 +162,18 @@ async def returning_members(
         .subquery()
     )
     earlier = activity.alias("earlier")
-    query: Select[Any] = (
-        select(recent.c.user_id, recent.c.first, func.max(earlier.c.occurred_at))
-        .join(
-            earlier,
-            (earlier.c.guild_id == guild_id)
-            & (earlier.c.user_id == recent.c.user_id)
-            & (earlier.c.occurred_at <= start),
+    last_before = (
+        select(func.max(earlier.c.occurred_at))
+        .where(
+            earlier.c.guild_id == guild_id,
+            earlier.c.user_id == recent.c.user_id,
+            earlier.c.occurred_at <= start,
         )
-        .group_by(recent.c.user_id, recent.c.first)
+        .scalar_subquery()
+    )
+    pairs = select(recent.c.user_id, recent.c.first, last_before.label("last_before")).subquery()
+    query: Select[Any] = select(pairs.c.user_id, pairs.c.first, pairs.c.last_before).where(
+        pairs.c.last_before <= now - timedelta(days=min_days_away)
     )
     as_instant = UTCDateTime().process_result_value
     gaps: dict[int, int] = {}
