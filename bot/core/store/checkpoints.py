@@ -93,7 +93,11 @@ class WalCheckpointer:
             return None  # never create the file: the store's first connection does that
         # Autocommit: the thread never holds a transaction (a reader pinning old log frames
         # would keep the checkpoint from finishing).
-        self._connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # No busy wait either: a checkpoint that finds a lock taken is simply retried at the
+        # next interval, never waited for while the bot's transactions run.
+        self._connection = sqlite3.connect(
+            self.path, timeout=0, isolation_level=None, check_same_thread=False
+        )
         return self._connection
 
     def _run(self) -> None:
