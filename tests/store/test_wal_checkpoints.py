@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -120,3 +121,33 @@ def test_a_missing_file_is_not_created(tmp_path: Path) -> None:
     checkpointer = WalCheckpointer(tmp_path / "later.db")
     assert checkpointer.checkpoint() is None
     assert not (tmp_path / "later.db").exists()
+
+
+class _Failing(WalCheckpointer):
+    """A checkpointer whose checkpoints raise `errors`, one each, then succeed."""
+
+    def __init__(self, path: Path, errors: list[sqlite3.Error]) -> None:
+        super().__init__(path, interval=0.001)
+        self.errors = errors
+        self.done = threading.Event()
+
+    def checkpoint(self) -> tuple[int, int, int] | None:
+        if self.errors:
+            raise self.errors.pop(0)
+        self.done.set()
+        return None
+
+
+async def test_a_busy_database_is_retried_quietly_and_other_errors_are_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    busy = sqlite3.OperationalError("database is locked")
+    busy.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    checkpointer = _Failing(tmp_path / "a.db", [busy, sqlite3.OperationalError("disk I/O error")])
+    checkpointer.start()
+    try:
+        assert await asyncio.to_thread(checkpointer.done.wait, 30)  # retried after both
+    finally:
+        checkpointer.stop()
+    warned = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warned) == 1 and "disk I/O error" in warned[0]

@@ -105,8 +105,13 @@ class WalCheckpointer:
             while not self._stop.wait(self.interval):
                 try:
                     self.checkpoint()
-                except sqlite3.Error as error:  # e.g. the file was removed under us
-                    log.warning("WAL checkpoint of %s failed: %s", self.path, error)
+                except sqlite3.Error as error:
+                    # Busy (another connection checkpointing, or the file locked for a
+                    # moment): retried at the next interval. Anything else is worth a word.
+                    busy = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+                    (log.debug if busy else log.warning)(
+                        "WAL checkpoint of %s failed: %s", self.path, error
+                    )
         finally:
             if self._connection is not None:
                 with contextlib.suppress(sqlite3.Error):
