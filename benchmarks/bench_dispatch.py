@@ -4,12 +4,14 @@ Sends are excluded: the handler returns the next due time without sending. Measu
 same run, on the same rows:
 
 - the fast path, `Dispatcher.register_claimed` (bot/core/scheduling/dispatcher.py): per batch
-  (5,000 rows on SQLite, 2,500 on PostgreSQL) the dispatcher selects the lean rows it has
-  not served yet, in the due order, claims their ledger keys with one plain INSERT ..
-  SELECT that reads nothing back (keys built in SQL from each occurrence; the row count says
-  every key was won), calls the kind's batch handler once, then advances the batch set-based
+  (5,000 rows on SQLite, 2,500 on PostgreSQL) the dispatcher reads the lean rows as a page
+  of the due order past the last row read (on a connection of its own, while the batch
+  before is claimed), claims their ledger keys with one plain INSERT .. SELECT that reads
+  nothing back (keys built in SQL from each occurrence; the row count says every key was
+  won), calls the kind's batch handler once, then advances the batch set-based
   (`reminders.advance_batch`) — on SQLite in the next batch's transaction, on PostgreSQL on
-  a connection of its own while the next batch is claimed;
+  a connection of its own while the next batch is claimed. On SQLite the WAL is
+  checkpointed by the store's thread (`bot.core.store.checkpoints`), not by a commit;
 - the same tick claiming with RETURNING (`reminders.claim_due`, the claim the dispatcher
   falls back to when a batch is contended): what reading the won keys back costs;
 - the per-row path, `Dispatcher.register`, as the naive baseline: the handler claims its

@@ -232,3 +232,28 @@ def test_batches_are_bigger_on_sqlite_where_nothing_overlaps(
     else:
         assert (dispatcher.batch_size, dispatcher.overlap_writes) == (BATCH_SIZE, True)
     assert Dispatcher(store, clock, batch_size=7).batch_size == 7
+
+
+async def test_pages_of_the_due_order_go_on_past_the_last_row_read(
+    store: Store, clock: FakeClock
+) -> None:
+    """A tick reads its batches as pages, each past the last row of the one before in
+    `(due_at_utc, id)` order: ties on the due time go on by id, later due times follow, and
+    nothing due later than now is read."""
+    now = clock.now()
+    await _seed(store, "k", range(5), now - timedelta(minutes=1))
+    await _seed(store, "j", range(3), now - timedelta(minutes=2))
+    await _seed(store, "z", range(2), now + timedelta(minutes=1))
+    async with store.connect() as conn:
+        everything = await reminder_rows.due_batch(conn, now, 100)
+        pages = [await reminder_rows.due_batch(conn, now, 3)]
+        while pages[-1]:
+            pages.append(await reminder_rows.due_batch(conn, now, 3, after=pages[-1][-1]))
+    order = [(row.kind, row.user_id) for row in everything]
+    assert order == [("j", user) for user in range(3)] + [("k", user) for user in range(5)]
+    assert [[(row.kind, row.user_id) for row in page] for page in pages] == [
+        order[0:3],
+        order[3:6],
+        order[6:8],
+        [],
+    ]

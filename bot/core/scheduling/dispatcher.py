@@ -152,53 +152,56 @@ class Dispatcher:
     async def tick(self) -> int:
         """Serve everything due now, a batch at a time.
 
-        On SQLite, per batch ONE transaction (one commit) writes the previous batch's moves,
-        selects the next batch and claims it; the handlers then run on committed claims. The
-        first batch is selected on its own: a SQLite transaction that reads before it writes
-        could not take the write lock once a racing writer has committed.
+        Batches are pages of the due order, `(due_at_utc, id)`, each read past the last row
+        of the one before (the due index read from there on), so a row this tick has seen is
+        never read again: not its own rows whose moves are not written yet, nor rows another
+        tick owns. Each page is read on a connection of its own WHILE the one before it is
+        claimed and served: the read costs the claim nothing, on either backend (a SQLite
+        reader does not wait for its writer).
+
+        On SQLite, per batch ONE transaction (one commit) writes the previous batch's moves
+        and claims this batch; the handlers then run on committed claims.
 
         On PostgreSQL (`overlap_writes`) a batch's moves are written on a connection of their
-        own WHILE the next batch is selected and claimed: the server's work for a row is
-        mostly index upkeep, in two statements (the claim INSERT, the move UPDATE) that now
-        run on two backends, two cores, at once. SQLite has one writer at a time, so there
-        the two would only queue for the lock and cost a commit more."""
+        own WHILE the next batch is claimed: the server's work for a row is mostly index
+        upkeep, in two statements (the claim INSERT, the move UPDATE) that now run on two
+        backends, two cores, at once. SQLite has one writer at a time, so there the two would
+        only queue for the lock and cost a commit more."""
         now = self.clock.now()
         served = 0
-        seen: set[int] = set()
-        # Rows this tick saw but another tick owns stay due until that tick moves them; skip
-        # past them (everything this tick serves is moved, so it does not come back).
-        left_to_others: set[int] = set()
         written: _Written | None = None  # the last batch's outcome, not yet written
-        # overlap_writes: the last batch's moves being written, and how many rows they move
-        # (they still read as due until that commits)
+        # overlap_writes: the last batch's moves being written
         writing: asyncio.Task[None] | None = None
-        unwritten = 0
+        reading: asyncio.Task[list[Due]] | None = asyncio.create_task(self._read(now, None))
         try:
-            while True:
-                batch, won = await self._next_batch(
-                    now, written, seen, left_to_others, read_past=unwritten
-                )
+            while reading is not None:
+                batch = await reading
+                # A short page is the last: whatever falls due meanwhile is the next tick's.
+                reading = None
+                if len(batch) == self.batch_size:
+                    reading = asyncio.create_task(self._read(now, batch[-1]))
+                won = await self._claim(now, batch, written)
+                written = None
                 if writing is not None:
                     await writing
-                    writing, unwritten = None, 0
-                if not batch:
-                    break
-                seen.update(row.id for row in batch)
+                    writing = None
                 if len(won) < len(batch):
                     for row in batch:
                         if row.kind not in self.claimed:
                             await self._serve(row, now)
-                    # another tick owns these occurrences and moves the rows
-                    fast_ids = {row.id for row in batch if row.kind in self.claimed}
-                    left_to_others |= fast_ids - {row.id for row in won}
+                    # (claimed kinds not won: another tick owns them and moves the rows)
                 written = await self._serve_claimed(won, now) if won else None
                 if written is not None and self.overlap_writes:
                     writing = asyncio.create_task(self._write(written, now))
-                    written, unwritten = None, len(won)
+                    written = None
                 served += len(batch)
+            if written is not None:
+                await self._write(written, now)
         finally:
-            if writing is not None:  # the tick failed meanwhile: let the moves land anyway
-                await asyncio.gather(writing, return_exceptions=True)
+            # The tick failed meanwhile: let the moves land anyway (and the read ahead end
+            # rather than be cancelled halfway through on a pooled connection).
+            pending = [task for task in (writing, reading) if task is not None]
+            await asyncio.gather(*pending, return_exceptions=True)
         self.last_tick, self.last_served = now, served
         return served
 
@@ -206,42 +209,31 @@ class Dispatcher:
         async with self.store.begin() as conn:
             await written.write(conn, now)
 
-    async def _next_batch(
-        self,
-        now: datetime,
-        written: _Written | None,
-        seen: set[int],
-        skip: set[int],
-        read_past: int = 0,
-    ) -> tuple[list[Due], list[Due]]:
-        """Write `written`, then select and claim the next batch: (the batch, the rows of
-        claimed kinds this tick won, each with its `claim`). `read_past`: rows this tick
-        served whose moves may not be committed yet.
+    async def _read(self, now: datetime, after: Due | None) -> list[Due]:
+        """The next page of due rows: the first, or those past `after` in the due order."""
+        async with self.store.connect() as conn:
+            return await reminder_rows.due_batch(
+                conn, now, self.batch_size, self.shards, after=after
+            )
+
+    async def _claim(self, now: datetime, batch: list[Due], written: _Written | None) -> list[Due]:
+        """Write `written` (the previous batch's moves), then claim the rows of `batch` of
+        claimed kinds, in one transaction: the rows this tick won, each with its `claim`.
 
         The claim is first made fresh with nothing read back (every row then holds attempt
         1); when some key already existed or some row moved meanwhile (a racing tick, a
         re-claim of a dead owner's key) that transaction is rolled back and done again,
         reading back what was won (`claim_due`)."""
-        limit = self.batch_size + len(skip) + read_past
-        batch: list[Due] = []
-        fast: list[Due] = []
-        # SQLite: a transaction that reads before it writes could not take the write lock
-        # once a racing writer has committed, so with nothing to write first the batch is
-        # read on its own; PostgreSQL reads it in the claiming transaction.
-        read_first = written is None and self.store.is_sqlite
+        fast = [row for row in batch if row.kind in self.claimed]
+        if written is None and not fast:
+            return []
         try:
-            if read_first:
-                async with self.store.connect() as conn:
-                    batch = self._fresh(await self._due(conn, now, limit), seen)
             async with self.store.begin() as conn:
                 if written is not None:
                     await written.write(conn, now)
-                if not read_first:
-                    batch = self._fresh(await self._due(conn, now, limit), seen)
-                fast = [row for row in batch if row.kind in self.claimed]
                 if fast and not await self._claim_fresh(conn, fast, now):
                     raise _Contended
-            return batch, fast
+            return fast
         except _Contended:
             async with self.store.begin() as conn:
                 if written is not None:
@@ -249,13 +241,7 @@ class Dispatcher:
                 owned = await reminder_rows.claim_due(
                     conn, [row.id for row in fast], now, self.store.claimant
                 )
-            return batch, reminder_rows.adopt_claims(fast, owned)
-
-    async def _due(self, conn: AsyncConnection, now: datetime, limit: int) -> list[Due]:
-        return await reminder_rows.due_batch(conn, now, limit, self.shards)
-
-    def _fresh(self, rows: list[Due], seen: set[int]) -> list[Due]:
-        return [row for row in rows if row.id not in seen][: self.batch_size]
+            return reminder_rows.adopt_claims(fast, owned)
 
     async def _claim_fresh(self, conn: AsyncConnection, rows: list[Due], now: datetime) -> bool:
         ids = [row.id for row in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.core.records import frozen
+from bot.core.store.checkpoints import BACKSTOP_PAGES, WalCheckpointer, database_file
 from bot.core.store.drivers import MissingDatabaseDriver, missing_driver
 from bot.core.store.locks import LOCK_CLASS, MIGRATION_KEY, ProcessLocks
 
@@ -57,6 +59,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Checkpoints are the store's thread's job (`bot.core.store.checkpoints`), not a commit's:
+    # a commit checkpoints only if that thread fell far behind.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
     cursor.close()
 
 
@@ -82,8 +87,16 @@ class Store:
         self.engine: AsyncEngine = create_async_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.closed = False
+        #: Checkpoints a SQLite file's WAL beside the bot's commits (None: PostgreSQL, memory).
+        self.checkpointer: WalCheckpointer | None = None
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            path = database_file(url)
+            if path is not None:
+                self.checkpointer = WalCheckpointer(path)
+                self.checkpointer.start()
+                # A store dropped without close() must not leave its thread polling forever.
+                weakref.finalize(self, self.checkpointer.stop_soon)
         #: This process's shard and leader locks (PostgreSQL; see `bot.core.store.locks`).
         self.locks = ProcessLocks(self.engine)
         # Transactions open in this process, and an event set whenever there are none: what
@@ -178,3 +191,6 @@ class Store:
         self.closed = True
         await self.locks.close()
         await self.engine.dispose()
+        if self.checkpointer is not None:
+            # After the engine: the last connection to close checkpoints and removes the WAL.
+            await asyncio.to_thread(self.checkpointer.stop)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    tuple_,
     type_coerce,
     update,
 )
@@ -177,16 +178,28 @@ class Due:
 
 
 async def due_batch(
-    conn: AsyncConnection, now: datetime, limit: int, shards: ShardPlan = UNSHARDED
+    conn: AsyncConnection,
+    now: datetime,
+    limit: int,
+    shards: ShardPlan = UNSHARDED,
+    after: Due | None = None,
 ) -> list[Due]:
-    """`due`, lean: what the dispatcher and handlers use, the due time undecoded."""
+    """`due`, lean: what the dispatcher and handlers use, the due time undecoded. `after`:
+    only rows past that one in the due order, `(due_at_utc, id)` (a tick's next page, read
+    straight from the due index)."""
     r = due_reminders.c
-    result = await conn.execute(
-        select(r.id, r.guild_id, r.user_id, r.kind, type_coerce(r.due_at_utc, STORED))
+    stored_due = type_coerce(r.due_at_utc, STORED)
+    query = (
+        select(r.id, r.guild_id, r.user_id, r.kind, stored_due)
         .where(r.due_at_utc <= now, shards.owns_column(r.guild_id))
         .order_by(r.due_at_utc, r.id)
         .limit(limit)
     )
+    if after is not None:
+        past = bindparam("after_due", after.stored_due, type_=STORED)
+        last_id = bindparam("after_id", after.id, type_=Integer)
+        query = query.where(tuple_(stored_due, r.id) > tuple_(past, last_id))
+    result = await conn.execute(query)
     # All rows at once: iterating the result fetched them one call at a time.
     return [Due(*row) for row in result.all()]
 
