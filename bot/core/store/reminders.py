@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    Integer,
     String,
     TextClause,
     bindparam,
