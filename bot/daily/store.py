@@ -75,14 +75,14 @@ async def create_post(
     conn: AsyncConnection, guild_id: int, day: date, prompt_id: str, cycle: int, now: datetime
 ) -> dict[str, Any]:
     """Insert the day's prompt choice; if another caller won the race, return theirs."""
-    choice = insert(daily_posts).values(
-        guild_id=guild_id,
-        prompt_date=day.isoformat(),
-        prompt_id=prompt_id,
-        cycle=cycle,
-        created_at=now,
-    )
-    await insert_new(conn, choice)
+    choice = {
+        "guild_id": guild_id,
+        "prompt_date": day.isoformat(),
+        "prompt_id": prompt_id,
+        "cycle": cycle,
+        "created_at": now,
+    }
+    await insert_new(conn, daily_posts, choice)
     row = await post_for(conn, guild_id, day)
     assert row is not None
     return row
@@ -113,14 +113,14 @@ async def add_completion(
     now: datetime,
 ) -> bool:
     """True when newly recorded; False when the member had already completed that prompt."""
-    completion = insert(daily_completions).values(
-        guild_id=guild_id,
-        user_id=user_id,
-        prompt_date=prompt_date.isoformat(),
-        local_date=local_day.isoformat(),
-        completed_at=now,
-    )
-    return await insert_new(conn, completion)
+    completion = {
+        "guild_id": guild_id,
+        "user_id": user_id,
+        "prompt_date": prompt_date.isoformat(),
+        "local_date": local_day.isoformat(),
+        "completed_at": now,
+    }
+    return await insert_new(conn, daily_completions, completion)
 
 
 async def completion_days(

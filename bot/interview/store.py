@@ -366,4 +366,4 @@ async def recent_qotd(conn: AsyncConnection, guild_id: int, limit: int) -> list[
 
 async def add_qotd_post(conn: AsyncConnection, day: date, **post: Unpack[QotdPost]) -> None:
     """Remember the day's question (a second record for the same day is ignored)."""
-    await insert_new(conn, insert(interview_qotd_posts).values(post_date=day.isoformat(), **post))
+    await insert_new(conn, interview_qotd_posts, {"post_date": day.isoformat(), **post})

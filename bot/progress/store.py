@@ -233,10 +233,14 @@ async def bump_community(
     )
     if bumped.rowcount:
         return True
-    first_of_day = insert(community_table).values(
-        guild_id=guild_id, user_id=user_id, local_date=day.isoformat(), messages=1, updated_at=now
-    )
-    if await insert_new(conn, first_of_day):
+    first_of_day = {
+        "guild_id": guild_id,
+        "user_id": user_id,
+        "local_date": day.isoformat(),
+        "messages": 1,
+        "updated_at": now,
+    }
+    if await insert_new(conn, community_table, first_of_day):
         return True
     # The row exists: at the cap, or inserted by a concurrent message.
     again = await conn.execute(

@@ -229,10 +229,14 @@ async def add_grant(
     period: str,
     now: datetime,
 ) -> bool:
-    statement = insert(role_reward_grants).values(
-        guild_id=guild_id, user_id=user_id, reward_id=reward_id, period=period, granted_at=now
-    )
-    return await insert_new(conn, statement)
+    grant = {
+        "guild_id": guild_id,
+        "user_id": user_id,
+        "reward_id": reward_id,
+        "period": period,
+        "granted_at": now,
+    }
+    return await insert_new(conn, role_reward_grants, grant)
 
 
 async def stale_grants(conn: AsyncConnection, guild_id: int, period: str) -> list[dict[str, Any]]:
@@ -279,9 +283,8 @@ async def save_scan(
         .values(activity_id=activity_id, scanned_at=now)
     )
     if updated.rowcount == 0:
-        await insert_new(
-            conn, insert(reward_scan).values(name=name, activity_id=activity_id, scanned_at=now)
-        )
+        scanned = {"name": name, "activity_id": activity_id, "scanned_at": now}
+        await insert_new(conn, reward_scan, scanned)
 
 
 async def last_activity_id(conn: AsyncConnection) -> int:

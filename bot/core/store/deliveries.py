@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.engine import Claimant
@@ -50,15 +50,15 @@ async def claim(
     reached Discord), or None when it does not own the send: it is owned when the key is new,
     retryable, or its owner's lease ran out. Safe against concurrent claimers (one conditional
     statement each)."""
-    claimed = insert(deliveries).values(
-        key=key,
-        guild_id=guild_id,
-        kind=kind,
-        created_at=now,
-        attempts=1,
+    claimed = {
+        "key": key,
+        "guild_id": guild_id,
+        "kind": kind,
+        "created_at": now,
+        "attempts": 1,
         **claim_values(claimant, now),
-    )
-    if await insert_new(conn, claimed):
+    }
+    if await insert_new(conn, deliveries, claimed):
         return 1
     retried = await conn.execute(
         update(deliveries)

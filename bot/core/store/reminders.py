@@ -268,7 +268,10 @@ def _claim_statement(dialect: Dialect, fresh: bool) -> TextClause:
         ["key", "guild_id", "kind", "status", "created_at", "attempts", "owner", "lease_until"],
         source,
     )
-    if not fresh:
+    if fresh and dialect.name != "postgresql":
+        # SQLite: a key already there is skipped, not an error (see `claim_fresh`).
+        statement = statement.on_conflict_do_nothing(index_elements=["key"])
+    elif not fresh:
         d = deliveries.c
         statement = statement.on_conflict_do_update(
             index_elements=["key"],
@@ -316,11 +319,13 @@ async def claim_fresh(
     1, keys as `Due.key`). False when any key existed or any row is no longer due (a racing
     tick, a re-claim): the caller must roll this transaction back and use `claim_due`.
 
-    A plain INSERT, not ON CONFLICT DO NOTHING: the fresh claim is all or nothing anyway, and
-    PostgreSQL's speculative insertion (what ON CONFLICT does per row) touched nearly twice the
-    buffers and wrote a third more WAL per 1,000 rows. A key already claimed is a unique
-    violation, answered as False; on PostgreSQL it has aborted the transaction, which the
-    caller rolls back as it must."""
+    On PostgreSQL a plain INSERT, not ON CONFLICT DO NOTHING: the fresh claim is all or
+    nothing anyway, and PostgreSQL's speculative insertion (what ON CONFLICT does per row)
+    touched nearly twice the buffers and wrote a third more WAL per 1,000 rows. A key already
+    claimed is a unique violation, answered as False; it has aborted the transaction, which
+    the caller rolls back as it must. On SQLite ON CONFLICT DO NOTHING, and fewer rows than
+    listed answer False: a caught error there leaves the failed statement's cursor to the
+    garbage collector (`bot.core.store.rows.insert_new` says why that stalls the loop)."""
     if not reminder_ids:
         return True
     dialect = conn.dialect

@@ -23,7 +23,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = [
@@ -109,15 +109,19 @@ async def update_or_insert(
         await conn.execute(insert(table).values(**key, **new))
 
 
-async def insert_new(conn: AsyncConnection, statement: Insert) -> bool:
-    """Run the insert in a savepoint: True when it made the row, False when a unique key
-    said the row was already there (inserted earlier or by a concurrent caller)."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(statement)
-    except IntegrityError:
-        return False
-    return True
+async def insert_new(conn: AsyncConnection, table: Table, values: Mapping[str, Any]) -> bool:
+    """Run a one-row insert: True when it made the row, False when a unique key said the row
+    was already there (inserted earlier or by a concurrent caller).
+
+    ON CONFLICT DO NOTHING (SQLite and PostgreSQL), not a savepoint and a caught
+    IntegrityError: on SQLite a failed statement's cursor stays in the exception's reference
+    cycle, and the garbage collector later finalizes it on the event loop's thread. That
+    needs its connection's mutex, which the connection's own thread holds while it waits
+    out a lock that only the loop can release: the whole loop stalled for SQLite's busy
+    timeout (5 s) and both transactions failed "database is locked"."""
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    result = await conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)
 
 
 async def inserted_id(conn: AsyncConnection, statement: Insert) -> int:
