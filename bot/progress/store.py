@@ -281,7 +281,8 @@ async def community_days(
         logged = logged.where(members.where(activity.c.user_id))
     days = union(messages, logged).subquery()  # UNION drops duplicate (member, day) pairs
     rows = await conn.execute(select(days.c.user_id, func.count()).group_by(days.c.user_id))
-    return {int(r[0]): int(r[1]) for r in rows}
+    # `fetchall`: the driver's rows at once (iterating fetches them one call per row).
+    return {int(r[0]): int(r[1]) for r in rows.fetchall()}
 
 
 # --- roadmap ------------------------------------------------------------------------------
