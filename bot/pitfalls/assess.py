@@ -161,11 +161,12 @@ def evaluate_whole_chunk(chunk: rows.SweepChunk, t: PitfallThresholds) -> tuple[
     """The rules for all of a chunk's members at once, as arrays (in a worker process:
     nothing to interleave): `evaluate_members(chunk.members(), t)`, several times faster.
     numpy is imported here, not by the bot's own process (`warm_up` imports it early)."""
-    from bot.pitfalls.vectorised import evaluate_arrays
+    from bot.pitfalls.vectorised import evaluate_arrays, parse_columns
     from bot.projects.api import most_stuck_arrays
 
     stuck = most_stuck_arrays(chunk.projects, chunk.shipped, chunk.now)
-    return evaluate_arrays(chunk.columns, chunk.community, chunk.history, chunk.departed, stuck, t)
+    totals = parse_columns(chunk.columns)
+    return evaluate_arrays(totals, chunk.community, chunk.history, chunk.departed, stuck, t)
 
 
 async def evaluate_chunk(

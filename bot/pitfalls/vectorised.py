@@ -53,8 +53,14 @@ def _days_prefix(days: object) -> str:
     return finding_evidence({"days": days})[:-1]  # type: ignore[dict-item]
 
 
+def parse_columns(texts: Sequence[str]) -> list[Ints]:
+    """The single pass's columns as `read_chunk` reads them (comma-separated integers) as
+    arrays, each in one call (anything but an integer raises ValueError)."""
+    return [np.fromstring(text, np.int64, sep=",") for text in texts]
+
+
 def evaluate_arrays(
-    totals: Sequence[Sequence[int]],
+    totals: Sequence[Ints],
     community: Mapping[int, int],
     history: Mapping[int, int],
     departed: Collection[int],
@@ -65,9 +71,7 @@ def evaluate_arrays(
     course, project minutes, project rows, study days, community rows, theory, practice;
     one entry per member, any order), `community` and `history` by member, `departed`
     members left out, `stuck` every member's most stuck active project."""
-    user_col, course_c, project_c, events_c, days_c, social_c, theory_c, practice_c = (
-        np.asarray(column, np.int64) for column in totals
-    )
+    user_col, course_c, project_c, events_c, days_c, social_c, theory_c, practice_c = totals
     # The members: everyone with numbers or an active project, except the departed.
     ids = np.union1d(user_col, stuck.user_ids)
     if departed:
