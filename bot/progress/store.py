@@ -4,7 +4,7 @@ welcome config and leaderboards (one query per board)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypedDict, cast
 
 from sqlalchemy import Table, and_, delete, func, insert, select, union, update
@@ -272,6 +272,10 @@ async def community_days(
         activity.c.guild_id == guild_id,
         activity.c.kind == "community",
         activity.c.local_date >= since,
+        # Implied by the local date (no zone is more than 14 hours from UTC), and it lets the
+        # member indexes, ordered by time, skip each member's older history: a sweep's range
+        # read all of it (~12 ms of PostgreSQL per 5,000 members) to find a few rows.
+        activity.c.occurred_at >= datetime.combine(since_date - timedelta(days=2), time(), UTC),
     )
     if user_id is not None:
         messages = messages.where(community_table.c.user_id == user_id)
