@@ -1,14 +1,15 @@
 """The sweep's first stage for one guild: read every member a chunk at a time and run the
 rules on each chunk, a slice of members at a time.
 
-The stages overlap: while the rules evaluate chunk i (`evaluate_members`, pure Python), the
-next chunks are read from the database, `SWEEP_READERS` ranges at once on as many
+The stages overlap: while the rules evaluate chunk i, the next chunks are read from the
+database, `SWEEP_READERS` ranges at once on as many
 connections (the caller's and short-lived others from the same engine: SQLite in WAL mode
 and PostgreSQL both serve concurrent readers, each on its own core). Chunks are consumed in
 id order whatever order their reads finish in.
 
 In the bot the rules run in its worker processes (`bot.core.workers`), beside the loop on
-another core. Without worker processes they run on the event loop in slices of
+another core, a whole chunk at once as numpy arrays (`evaluate_whole_chunk`,
+`bot.pitfalls.vectorised`). Without worker processes they run on the event loop in slices of
 `SWEEP_RULES_SLICE` members (a few ms each), giving the loop a turn between slices, rather
 than in a worker thread: Python threads share
 one interpreter lock, so a thread busy with the rules never ran beside the loop's own

@@ -86,10 +86,10 @@ def totals_columns(rows: Iterable[Sequence[int]]) -> Columns:
 class SweepChunk:
     """What the sweep read for one range of members: the rules' whole input for them.
 
-    Kept as arrays and dicts of numbers (which the garbage collector does not track) and
-    turned into `MemberSignals` one member at a time (`members`) or evaluated as arrays
-    (`bot.pitfalls.vectorised`): a chunk alive while the next is read does not fill the
-    collector's oldest generation.
+    Kept as texts, tuples and dicts of numbers (which the garbage collector does not track)
+    and evaluated as arrays (`bot.pitfalls.assess.evaluate_whole_chunk`) or turned into
+    `MemberSignals` one member at a time (`members`): a chunk alive while the next is read
+    does not fill the collector's oldest generation.
     """
 
     users: MemberRange
