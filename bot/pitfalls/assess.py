@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import AsyncExitStack, aclosing, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -192,3 +192,6 @@ def warm_up() -> None:
     """Imports the rules (a worker process that unpickles this function imports this module)
     and their arrays' numpy: the wait the first sweep's first chunk would otherwise have."""
     import bot.pitfalls.vectorised  # noqa: F401
+    from bot.projects.api import most_stuck_arrays
+
+    most_stuck_arrays([], frozenset(), datetime.now(UTC))  # imports its module

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from json.encoder import encode_basestring_ascii
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.pitfalls.rules import PITFALLS, Finding, finding_evidence, format_ratio
 from bot.pitfalls.thresholds import PitfallThresholds
-from bot.projects.api import StuckProjects
+
+if TYPE_CHECKING:
+    from bot.projects.api import StuckProjects
 
 Ints = npt.NDArray[np.int64]
 

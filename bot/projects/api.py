@@ -11,6 +11,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from bot.projects.rules import PortfolioSummary, ProjectFacts
 from bot.projects.store import (
     RawProjectRow,
@@ -20,7 +24,20 @@ from bot.projects.store import (
     projects_by_member,
     shipped_counts,
 )
-from bot.projects.stuck import StuckProjects, most_stuck_arrays
+
+if TYPE_CHECKING:
+    from bot.projects.stuck import StuckProjects
+
+
+def most_stuck_arrays(
+    rows: Sequence[RawProjectRow], shipped: Collection[int], now: datetime
+) -> StuckProjects:
+    """`bot.projects.stuck.most_stuck_arrays`, imported when first used: numpy is loaded by
+    the worker processes that call it, not by every bot process that imports this module."""
+    from bot.projects.stuck import most_stuck_arrays as arrays
+
+    return arrays(rows, shipped, now)
+
 
 __all__ = [
     "PortfolioSummary",
