@@ -114,20 +114,10 @@ def evaluate_arrays(
         keys.append(where * 4 + rank)
         return [values[where].tolist() for values in columns]
 
-    days = _days_prefix(t.tutorial_days)
     course_f, project_f = fired(tutorial, _TUTORIAL, course, project)
-    texts += [
-        f'{days}, "course_minutes": {c}, "course_hours": {round(c / 60, 1)!r}, '
-        f'"project_minutes": {p}}}'
-        for c, p in zip(course_f, project_f, strict=True)
-    ]
-    days = _days_prefix(t.gap_days)
+    texts += _minutes_texts(t.tutorial_days, "course", course_f, "project", project_f)
     theory_f, practice_f = fired(gap, _GAP, theory, practice)
-    texts += [
-        f'{days}, "theory_minutes": {th}, "theory_hours": {round(th / 60, 1)!r}, '
-        f'"practice_minutes": {pr}, "ratio": {encode_basestring_ascii(format_ratio(th, pr))}}}'
-        for th, pr in zip(theory_f, practice_f, strict=True)
-    ]
+    texts += _minutes_texts(t.gap_days, "theory", theory_f, "practice", practice_f, ratio=True)
     texts += _perfectionism(ids, stuck, t, keys)
     days = _days_prefix(t.isolation_days)
     study_f, social_f = fired(alone, _ISOLATION, study_days, social)
@@ -144,6 +134,24 @@ def evaluate_arrays(
     pitfalls = [PITFALLS[rank] for rank in (ordered % 4).tolist()]
     evidence = [texts[i] for i in by_key.tolist()]
     return count, list(zip(users, pitfalls, evidence, strict=True))
+
+
+def _minutes_texts(
+    days: object, name: str, minutes: list[int], other: str, others: list[int], ratio: bool = False
+) -> list[str]:
+    """A minutes rule's evidence for each member it fired for: `days`, `<name>_minutes`,
+    `<name>_hours`, `<other>_minutes` (and the gap's `ratio`), as the rule orders them."""
+    head = _days_prefix(days)
+    texts = []
+    for mine, theirs in zip(minutes, others, strict=True):
+        text = (
+            f'{head}, "{name}_minutes": {mine}, "{name}_hours": {round(mine / 60, 1)!r}, '
+            f'"{other}_minutes": {theirs}'
+        )
+        if ratio:
+            text += f', "ratio": {encode_basestring_ascii(format_ratio(mine, theirs))}'
+        texts.append(text + "}")
+    return texts
 
 
 def _perfectionism(
