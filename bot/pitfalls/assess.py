@@ -1,14 +1,15 @@
 """The sweep's first stage for one guild: read every member a chunk at a time and run the
 rules on each chunk, a slice of members at a time.
 
-The stages overlap: while the rules evaluate chunk i (`evaluate_members`, pure Python), the
-next chunks are read from the database, `SWEEP_READERS` ranges at once on as many
+The stages overlap: while the rules evaluate chunk i, the next chunks are read from the
+database, `SWEEP_READERS` ranges at once on as many
 connections (the caller's and short-lived others from the same engine: SQLite in WAL mode
 and PostgreSQL both serve concurrent readers, each on its own core). Chunks are consumed in
 id order whatever order their reads finish in.
 
 In the bot the rules run in its worker processes (`bot.core.workers`), beside the loop on
-another core. Without worker processes they run on the event loop in slices of
+another core, a whole chunk at once as numpy arrays (`evaluate_whole_chunk`,
+`bot.pitfalls.vectorised`). Without worker processes they run on the event loop in slices of
 `SWEEP_RULES_SLICE` members (a few ms each), giving the loop a turn between slices, rather
 than in a worker thread: Python threads share
 one interpreter lock, so a thread busy with the rules never ran beside the loop's own
@@ -29,7 +30,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import AsyncExitStack, aclosing, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -158,8 +159,15 @@ OFFLOADED_CHUNKS = 2
 
 
 def evaluate_whole_chunk(chunk: rows.SweepChunk, t: PitfallThresholds) -> tuple[int, Found]:
-    """The rules for all of a chunk's members (in a worker process: nothing to interleave)."""
-    return evaluate_members(chunk.members(), t)
+    """The rules for all of a chunk's members at once, as arrays (in a worker process:
+    nothing to interleave): `evaluate_members(chunk.members(), t)`, several times faster.
+    numpy is imported here, not by the bot's own process (`warm_up` imports it early)."""
+    from bot.pitfalls.vectorised import evaluate_arrays, parse_columns
+    from bot.projects.api import most_stuck_arrays
+
+    stuck = most_stuck_arrays(chunk.projects, chunk.shipped, chunk.now)
+    totals = parse_columns(chunk.columns)
+    return evaluate_arrays(totals, chunk.community, chunk.history, chunk.departed, stuck, t)
 
 
 async def evaluate_chunk(
@@ -181,5 +189,9 @@ async def evaluate_chunk(
 
 
 def warm_up() -> None:
-    """Nothing to run: a worker process that unpickles this function imports the rules, which
-    is the wait the first sweep's first chunk would otherwise have."""
+    """Imports the rules (a worker process that unpickles this function imports this module)
+    and their arrays' numpy: the wait the first sweep's first chunk would otherwise have."""
+    import bot.pitfalls.vectorised  # noqa: F401
+    from bot.projects.api import most_stuck_arrays
+
+    most_stuck_arrays([], frozenset(), datetime.now(UTC))  # imports its module

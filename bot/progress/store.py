@@ -4,7 +4,7 @@ welcome config and leaderboards (one query per board)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypedDict, cast
 
 from sqlalchemy import Table, and_, delete, func, insert, select, union, update
@@ -276,6 +276,10 @@ async def community_days(
         activity.c.guild_id == guild_id,
         activity.c.kind == "community",
         activity.c.local_date >= since,
+        # Implied by the local date (no zone is more than 14 hours from UTC), and it lets the
+        # member indexes, ordered by time, skip each member's older history: a sweep's range
+        # read all of it (~12 ms of PostgreSQL per 5,000 members) to find a few rows.
+        activity.c.occurred_at >= datetime.combine(since_date - timedelta(days=2), time(), UTC),
     )
     if user_id is not None:
         messages = messages.where(community_table.c.user_id == user_id)
@@ -285,7 +289,8 @@ async def community_days(
         logged = logged.where(members.where(activity.c.user_id))
     days = union(messages, logged).subquery()  # UNION drops duplicate (member, day) pairs
     rows = await conn.execute(select(days.c.user_id, func.count()).group_by(days.c.user_id))
-    return {int(r[0]): int(r[1]) for r in rows}
+    # `fetchall`: the driver's rows at once (iterating fetches them one call per row).
+    return {int(r[0]): int(r[1]) for r in rows.fetchall()}
 
 
 # --- roadmap ------------------------------------------------------------------------------

@@ -67,6 +67,31 @@ async def test_community_days_merges_counters_and_community_activity_set_based(
         assert await rows.community_days(conn, OTHER, DAY) == {3: 1}
 
 
+async def test_community_days_count_a_day_that_began_the_previous_day_in_utc(
+    store: Store,
+) -> None:
+    """The query bounds the activity it reads by instant as well as by local date: a member
+    14 hours ahead of UTC (the farthest zone) whose local day began on the previous UTC day
+    still counts it, and activity whose local date is before the window never counts."""
+    for user, hours_before, local_day in [
+        (1, 14, DAY),  # 10:00 UTC the day before: 00:00 on DAY at UTC+14
+        (2, 14, DAY - timedelta(days=1)),  # the same instant, dated before the window
+    ]:
+        async with store.begin() as conn:
+            await activity_rows.add(
+                conn,
+                guild_id=GUILD,
+                user_id=user,
+                occurred_at=datetime.combine(DAY, time(), UTC) - timedelta(hours=hours_before),
+                local_day=local_day,
+                kind="community",
+                minutes=0,
+                source="log",
+            )
+    async with store.connect() as conn:
+        assert await rows.community_days(conn, GUILD, DAY) == {1: 1}
+
+
 async def test_minutes_board_counts_only_opted_in_members(store: Store, clock: FakeClock) -> None:
     now = clock.now()
     async with store.begin() as conn:
