@@ -38,6 +38,17 @@ async def next_day(sb: Sandbox) -> None:
     await sb.wait_idle()
 
 
+async def courses_only_with_dm_nudges(sb: Sandbox, member: FakeMember) -> None:
+    """A member known for weeks, nudged by DM, who logs a course (and a little community)
+    and reaches the next day's sweep: tutorial hell fires."""
+    await known_for_weeks(sb, member)
+    await sb.slash(member, "settings dms", enabled=True)
+    await sb.slash(member, "settings nudges", mode="dm")
+    await log(sb, member, "community", 10)
+    await log(sb, member, "course", 400)
+    await next_day(sb)
+
+
 def nudges_in(views: list[MessageView], label: str) -> list[MessageView]:
     return [v for v in views if f"Noticed: {label}" in v.text]
 
@@ -98,12 +109,7 @@ async def test_an_inbox_nudge_is_attached_once(sb: Sandbox) -> None:
 
 async def test_dm_mode_with_closed_dms_falls_back_to_the_inbox(sb: Sandbox) -> None:
     x = sb.member("x", dms_open=False)
-    await known_for_weeks(sb, x)
-    await sb.slash(x, "settings dms", enabled=True)
-    await sb.slash(x, "settings nudges", mode="dm")
-    await log(sb, x, "community", 10)
-    await log(sb, x, "course", 400)
-    await next_day(sb)
+    await courses_only_with_dm_nudges(sb, x)
     assert sb.dms(x) == []
     shown = await sb.slash(x, "settings show")
     await sb.wait_idle()
@@ -116,12 +122,7 @@ async def test_dm_nudge_not_for_me_mutes_the_pitfall_for_30_days(
     sb: Sandbox, e2e_clock: FakeClock
 ) -> None:
     kai = sb.member("kai")
-    await known_for_weeks(sb, kai)
-    await sb.slash(kai, "settings dms", enabled=True)
-    await sb.slash(kai, "settings nudges", mode="dm")
-    await log(sb, kai, "community", 10)
-    await log(sb, kai, "course", 400)
-    await next_day(sb)
+    await courses_only_with_dm_nudges(sb, kai)
     dms = nudges_in(sb.dms(kai), "Tutorial hell")
     assert len(dms) == 1
     assert dms[0].buttons == ["On it", "Not for me"]
@@ -146,12 +147,7 @@ async def test_dm_nudge_not_for_me_mutes_the_pitfall_for_30_days(
 
 async def test_on_it_is_stored_as_feedback(sb: Sandbox) -> None:
     kai = sb.member("kai")
-    await known_for_weeks(sb, kai)
-    await sb.slash(kai, "settings dms", enabled=True)
-    await sb.slash(kai, "settings nudges", mode="dm")
-    await log(sb, kai, "community", 10)
-    await log(sb, kai, "course", 400)
-    await next_day(sb)
+    await courses_only_with_dm_nudges(sb, kai)
     dm = nudges_in(sb.dms(kai), "Tutorial hell")[0]
     reply = await sb.click(kai, dm, "On it")
     assert "On it" in reply.text
@@ -162,12 +158,7 @@ async def test_on_it_is_stored_as_feedback(sb: Sandbox) -> None:
 async def test_feedback_buttons_keep_their_custom_ids(sb: Sandbox) -> None:
     """Members have old nudges on their messages: the ids must stay `nudge-<on|off>:g:row`."""
     kai = sb.member("kai")
-    await known_for_weeks(sb, kai)
-    await sb.slash(kai, "settings dms", enabled=True)
-    await sb.slash(kai, "settings nudges", mode="dm")
-    await log(sb, kai, "community", 10)
-    await log(sb, kai, "course", 400)
-    await next_day(sb)
+    await courses_only_with_dm_nudges(sb, kai)
     dm = nudges_in(sb.dms(kai), "Tutorial hell")[0]
     ids = [c["custom_id"] for row in dm.components for c in row["components"]]
     row_id = ids[0].rsplit(":", 1)[1]
@@ -378,12 +369,7 @@ async def test_a_sent_nudge_points_at_the_detection_it_is_about(sb: Sandbox) -> 
     from bot.pitfalls.tables import pitfall_detections, pitfall_nudges
 
     kai = sb.member("kai")
-    await known_for_weeks(sb, kai)
-    await sb.slash(kai, "settings dms", enabled=True)
-    await sb.slash(kai, "settings nudges", mode="dm")
-    await log(sb, kai, "community", 10)
-    await log(sb, kai, "course", 400)
-    await next_day(sb)
+    await courses_only_with_dm_nudges(sb, kai)
     assert len(nudges_in(sb.dms(kai), "Tutorial hell")) == 1
     async with bot_of(sb).services.core.store.connect() as conn:
         sent = (await conn.execute(select(pitfall_nudges))).all()
