@@ -174,6 +174,10 @@ async def run(ctx: Context) -> list[Measurement]:
             returning_samples, _ = await _fast_ticks(
                 ctx, returning_dispatcher(store, FakeClock(NOW)), reset, due, "RETURNING claim"
             )
+            one_lane_samples: list[float] = []
+            if not store.is_sqlite:  # (SQLite's default is one lane)
+                one_lane = Dispatcher(store, FakeClock(NOW), lanes=1)
+                one_lane_samples, _ = await _fast_ticks(ctx, one_lane, reset, due, "one lane")
 
             slow = Dispatcher(store, FakeClock(NOW))
             slow.register(KIND, make_handler(store, counter))
@@ -191,7 +195,29 @@ async def run(ctx: Context) -> list[Measurement]:
     finally:
         await store.close()
     samples = (fast_samples, returning_samples, slow_samples, blocks)
-    return _results(ctx.backend, due, per_row_due, *samples)
+    return _results(ctx.backend, due, per_row_due, *samples) + _one_lane(
+        fast_samples, one_lane_samples
+    )
+
+
+def _one_lane(fast_samples: Sequence[float], samples: Sequence[float]) -> list[Measurement]:
+    """The PostgreSQL tick in one lane, beside its default lanes (same run)."""
+    from bot.core.scheduling.dispatcher import POSTGRES_LANES
+
+    if not samples:
+        return []
+    one_ms, fast_ms = median(list(samples)) * 1000, median(list(fast_samples)) * 1000
+    return [
+        Measurement(
+            "tick_one_lane",
+            "the same tick in one lane (each batch's moves written beside the next claim), "
+            f"where PostgreSQL's default is {POSTGRES_LANES} lanes",
+            one_ms,
+            "ms",
+            samples=[sample * 1000 for sample in samples],
+            note=f"{POSTGRES_LANES} lanes {one_ms / fast_ms:.2f}x faster",
+        )
+    ]
 
 
 def _results(
@@ -212,7 +238,7 @@ def _results(
             "tick",
             f"dispatcher tick, {due:,} reminders due in the same minute: select + claim + "
             "advance, sends excluded (Dispatcher.register_claimed: batch handlers, fresh "
-            "claims read nothing back)",
+            "claims read nothing back; on PostgreSQL batches served in lanes)",
             fast_ms,
             "ms",
             target="< 100 ms",

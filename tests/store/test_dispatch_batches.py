@@ -3,6 +3,7 @@ fresh claim (nothing read back) and its fallback, on every backend."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from bot.core.clock import FakeClock
 from bot.core.scheduling.dispatcher import (
     BATCH_SIZE,
+    POSTGRES_LANES,
     RETRY_AFTER_ERROR,
     SQLITE_BATCH_SIZE,
     Dispatcher,
@@ -68,8 +70,9 @@ async def test_each_kind_gets_one_call_per_batch_and_moves_each_row_its_own_way(
     for kind in ("a", "b"):
         dispatcher.register_claimed(kind, handler_for(kind))
     assert await dispatcher.tick() == 370
-    # Batches of 100 in (due, id) order: a 0-99 | a 100-199 | a 200-249 + b 0-49 | b 50-119.
-    assert calls == [("a", 100), ("a", 100), ("a", 50), ("b", 50), ("b", 70)]
+    # Batches of 100 in (due, id) order: a 0-99 | a 100-199 | a 200-249 + b 0-49 | b 50-119
+    # (in lanes on PostgreSQL, so the calls of consecutive batches may come in either order).
+    assert sorted(calls) == [("a", 50), ("a", 100), ("a", 100), ("b", 50), ("b", 70)]
     expected_keys = {
         (kind, user): f"{kind}:{GUILD}:{user}:{instant_key(due)}"
         for kind, count in (("a", 250), ("b", 120))
@@ -197,30 +200,68 @@ async def test_a_key_already_in_the_ledger_mid_tick_falls_back_and_keeps_the_ear
     assert set((await _statuses(store)).values()) == {"claimed"}
 
 
-@pytest.mark.parametrize("overlap", [False, True])
-async def test_moves_written_beside_the_next_claim_all_land_before_the_tick_returns(
-    store: Store, clock: FakeClock, overlap: bool
+@pytest.mark.parametrize("lanes", [1, 2, 3])
+async def test_every_lane_lands_its_moves_before_the_tick_returns(
+    store: Store, clock: FakeClock, lanes: int
 ) -> None:
-    """With `overlap_writes` (PostgreSQL's default) a batch's moves are written on their own
-    connection while the next batch is claimed; either way every row is served once, in
-    order (rows whose moves are still being written are read past, not served again), and
-    every move has landed when `tick` returns."""
+    """Batches are served in `lanes` lanes (PostgreSQL's default is two); however many,
+    every row is served once (rows whose moves are not written yet are read past, not served
+    again), each batch in due order, and every move has landed when `tick` returns."""
     due = clock.now()
     await _seed(store, "k", range(230), due)
-    seen: list[int] = []
+    batches: list[list[int]] = []
 
     async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
-        seen.extend(row.user_id for row in rows)
+        batches.append([row.user_id for row in rows])
+        await asyncio.sleep(0)  # let the other lanes in
         return [Served(now + timedelta(hours=1)) for _ in rows]
 
-    dispatcher = Dispatcher(store, clock, batch_size=50)
-    dispatcher.overlap_writes = overlap
+    dispatcher = Dispatcher(store, clock, batch_size=50, lanes=lanes)
     dispatcher.register_claimed("k", handler)
     assert await dispatcher.tick() == 230
-    assert seen == list(range(230))
+    seen = [user for batch in batches for user in batch]
+    assert sorted(seen) == list(range(230))
+    assert all(batch == sorted(batch) for batch in batches)
+    if lanes == 1:
+        assert seen == list(range(230))
     assert await _due_times(store) == {("k", user): due + timedelta(hours=1) for user in range(230)}
     assert set((await _statuses(store)).values()) == {"claimed"}
     assert await dispatcher.tick() == 0
+
+
+async def test_a_failing_lane_stops_the_tick_after_the_others_land_their_moves(
+    store: Store, clock: FakeClock
+) -> None:
+    """A lane whose claim fails ends the tick with that error, but only once the other lanes
+    are done: everything served has moved (the failed lane's last moves, due with the claim
+    that failed, are written on their own), and the page the failed lane had taken stays
+    due for the next tick."""
+    due = clock.now()
+    await _seed(store, "k", range(200), due)
+
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        await asyncio.sleep(0)
+        return [Served(now + timedelta(hours=1)) for _ in rows]
+
+    dispatcher = Dispatcher(store, clock, batch_size=50, lanes=2)
+    dispatcher.register_claimed("k", handler)
+    real_claim = dispatcher._claim
+    calls = 0
+
+    async def claim(now: datetime, batch: list[Due], written: Any) -> list[Due]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("database went away")
+        return await real_claim(now, batch, written)
+
+    dispatcher._claim = claim  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="went away"):
+        await dispatcher.tick()
+    moved = {user for (_, user), at in (await _due_times(store)).items() if at > due}
+    # Pages are handed out in due order and claimed at once: the third claim is the third
+    # page's (users 100-149).
+    assert moved == set(range(100)) | set(range(150, 200))
 
 
 def test_batches_are_bigger_on_sqlite_where_nothing_overlaps(
@@ -228,10 +269,11 @@ def test_batches_are_bigger_on_sqlite_where_nothing_overlaps(
 ) -> None:
     dispatcher = Dispatcher(store, clock)
     if store.is_sqlite:
-        assert (dispatcher.batch_size, dispatcher.overlap_writes) == (SQLITE_BATCH_SIZE, False)
+        assert (dispatcher.batch_size, dispatcher.lanes) == (SQLITE_BATCH_SIZE, 1)
     else:
-        assert (dispatcher.batch_size, dispatcher.overlap_writes) == (BATCH_SIZE, True)
+        assert (dispatcher.batch_size, dispatcher.lanes) == (BATCH_SIZE, POSTGRES_LANES)
     assert Dispatcher(store, clock, batch_size=7).batch_size == 7
+    assert Dispatcher(store, clock, lanes=3).lanes == 3
 
 
 async def test_pages_of_the_due_order_go_on_past_the_last_row_read(

@@ -42,14 +42,18 @@ Handler = Callable[[dict[str, Any], datetime], Awaitable[datetime | None]]
 RETRY_AFTER_ERROR = timedelta(minutes=10)
 #: Due rows served per transaction. Each batch costs a few round trips and a commit (a WAL
 #: flush on PostgreSQL) whatever its size; 2,500 rows keep a batch's Python work (building
-#: the rows, the handler's outcomes) to a few ms of the event loop. On PostgreSQL a batch's
-#: moves are written while the next is claimed (`tick`), which smaller batches overlap better.
+#: the rows, the handler's outcomes) to a few ms of the event loop. On PostgreSQL batches are
+#: served in lanes (`tick`), which smaller batches overlap better.
 BATCH_SIZE = 2500
 #: On SQLite (one writer, nothing overlaps) each batch also costs a write transaction, and
 #: fewer of them were faster: 10,000 due in batches of 2,500 / 5,000 / 10,000 took a median
 #: 108 / 86 / 79 ms, measured alternately in one process; 5,000 keeps the loop's share of a
 #: batch under ~5 ms.
 SQLITE_BATCH_SIZE = 5000
+#: Lanes on PostgreSQL (see `Dispatcher.tick`). 10,000 due, 2,500 a batch, on a quiet
+#: 2-core host: one lane (each batch's moves written beside the next claim) took a median
+#: 105-132 ms, two lanes 91-105 ms, in alternate runs of one probe.
+POSTGRES_LANES = 2
 
 
 @frozen
@@ -115,6 +119,34 @@ class _Written:
         await ledger.finish_many(conn, self.failed, "failed", now)
 
 
+class _Pages:
+    """A tick's pages of due rows, handed out one at a time to its lanes, the next read
+    ahead on a connection of its own."""
+
+    def __init__(self, dispatcher: Dispatcher, now: datetime) -> None:
+        self._dispatcher, self._now = dispatcher, now
+        self._lock = asyncio.Lock()
+        self._reading: asyncio.Task[list[Due]] | None = asyncio.create_task(
+            dispatcher._read(now, None)
+        )
+
+    async def next(self) -> list[Due] | None:
+        """The next page, or None when the last was handed out."""
+        async with self._lock:
+            if self._reading is None:
+                return None
+            batch = await self._reading
+            self._reading = None
+            # A short page is the last: whatever falls due meanwhile is the next tick's.
+            if len(batch) == self._dispatcher.batch_size:
+                self._reading = asyncio.create_task(self._dispatcher._read(self._now, batch[-1]))
+            return batch or None
+
+    async def close(self) -> None:
+        if self._reading is not None:
+            await asyncio.gather(self._reading, return_exceptions=True)
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -122,10 +154,12 @@ class Dispatcher:
         clock: Clock,
         *,
         batch_size: int | None = None,
+        lanes: int | None = None,
         shards: ShardPlan = UNSHARDED,
     ) -> None:
         """`shards`: serve only the reminders of guilds on this process's shards;
-        `batch_size`: rows per batch (default: `BATCH_SIZE`, on SQLite `SQLITE_BATCH_SIZE`)."""
+        `batch_size`: rows per batch (default: `BATCH_SIZE`, on SQLite `SQLITE_BATCH_SIZE`);
+        `lanes`: batches served at once (default: 1 on SQLite, `POSTGRES_LANES`)."""
         self.store = store
         self.clock = clock
         self.shards = shards
@@ -133,9 +167,8 @@ class Dispatcher:
         self.batch_size = batch_size or default
         self.handlers: dict[str, Handler] = {}
         self.claimed: dict[str, ClaimedHandler] = {}
-        #: Write a batch's moves on their own connection while the next batch is claimed
-        #: (PostgreSQL; see `tick`).
-        self.overlap_writes = not store.is_sqlite
+        #: Batches claimed and served at once (see `tick`).
+        self.lanes = lanes or (1 if store.is_sqlite else POSTGRES_LANES)
         self.last_tick: datetime | None = None
         self.last_served = 0
 
@@ -150,59 +183,59 @@ class Dispatcher:
         self.claimed[kind] = handler
 
     async def tick(self) -> int:
-        """Serve everything due now, a batch at a time.
+        """Serve everything due now, a batch at a time, in `lanes` lanes.
 
         Batches are pages of the due order, `(due_at_utc, id)`, each read past the last row
         of the one before (the due index read from there on), so a row this tick has seen is
         never read again: not its own rows whose moves are not written yet, nor rows another
-        tick owns. Each page is read on a connection of its own WHILE the one before it is
-        claimed and served: the read costs the claim nothing, on either backend (a SQLite
-        reader does not wait for its writer).
+        tick owns. The next page is read on a connection of its own WHILE the lanes claim and
+        serve: a read costs a claim nothing, on either backend (a SQLite reader does not wait
+        for its writer).
 
-        On SQLite, per batch ONE transaction (one commit) writes the previous batch's moves
-        and claims this batch; the handlers then run on committed claims.
-
-        On PostgreSQL (`overlap_writes`) a batch's moves are written on a connection of their
-        own WHILE the next batch is claimed: the server's work for a row is mostly index
-        upkeep, in two statements (the claim INSERT, the move UPDATE) that now run on two
-        backends, two cores, at once. SQLite has one writer at a time, so there the two would
-        only queue for the lock and cost a commit more."""
+        Each lane takes the next page, claims it and calls the handlers, and writes its moves
+        in the transaction that claims its next page (one commit per batch; the lane's last
+        moves in one of their own). On SQLite one lane: one writer at a time, nothing would
+        overlap. On PostgreSQL `POSTGRES_LANES`: a batch's claim and the other lane's claim
+        and moves run on other backends, other cores, at once; the server's work for a row is
+        mostly index upkeep, so one lane left a core idle at the first claim and the last
+        moves (`POSTGRES_LANES` says what was measured)."""
         now = self.clock.now()
+        pages = _Pages(self, now)
+        try:
+            outcomes = await asyncio.gather(
+                *(self._lane(pages, now) for _ in range(self.lanes)), return_exceptions=True
+            )
+        finally:
+            # Let the read ahead end rather than be cancelled halfway through on a pooled
+            # connection.
+            await pages.close()
+        # A lane that failed has stopped; the others served the rest (and landed their moves).
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        served = sum(count for count in outcomes if isinstance(count, int))
+        self.last_tick, self.last_served = now, served
+        return served
+
+    async def _lane(self, pages: _Pages, now: datetime) -> int:
+        """Claim, serve and move pages until none is left; returns the rows served."""
         served = 0
         written: _Written | None = None  # the last batch's outcome, not yet written
-        # overlap_writes: the last batch's moves being written
-        writing: asyncio.Task[None] | None = None
-        reading: asyncio.Task[list[Due]] | None = asyncio.create_task(self._read(now, None))
         try:
-            while reading is not None:
-                batch = await reading
-                # A short page is the last: whatever falls due meanwhile is the next tick's.
-                reading = None
-                if len(batch) == self.batch_size:
-                    reading = asyncio.create_task(self._read(now, batch[-1]))
+            while (batch := await pages.next()) is not None:
                 won = await self._claim(now, batch, written)
                 written = None
-                if writing is not None:
-                    await writing
-                    writing = None
                 if len(won) < len(batch):
                     for row in batch:
                         if row.kind not in self.claimed:
                             await self._serve(row, now)
                     # (claimed kinds not won: another tick owns them and moves the rows)
                 written = await self._serve_claimed(won, now) if won else None
-                if written is not None and self.overlap_writes:
-                    writing = asyncio.create_task(self._write(written, now))
-                    written = None
                 served += len(batch)
+        finally:
+            # The lane failed meanwhile: let the moves it served land anyway.
             if written is not None:
                 await self._write(written, now)
-        finally:
-            # The tick failed meanwhile: let the moves land anyway (and the read ahead end
-            # rather than be cancelled halfway through on a pooled connection).
-            pending = [task for task in (writing, reading) if task is not None]
-            await asyncio.gather(*pending, return_exceptions=True)
-        self.last_tick, self.last_served = now, served
         return served
 
     async def _write(self, written: _Written, now: datetime) -> None:
