@@ -210,7 +210,7 @@ def _one_lane(fast_samples: Sequence[float], samples: Sequence[float]) -> list[M
     return [
         Measurement(
             "tick_one_lane",
-            "the same tick in one lane (each batch's moves written beside the next claim), "
+            "the same tick in one lane (each batch's moves written with the next claim), "
             f"where PostgreSQL's default is {POSTGRES_LANES} lanes",
             one_ms,
             "ms",

@@ -51,7 +51,8 @@ BATCH_SIZE = 2500
 #: batch under ~5 ms.
 SQLITE_BATCH_SIZE = 5000
 #: Lanes on PostgreSQL (see `Dispatcher.tick`). 10,000 due, 2,500 a batch, on a quiet
-#: 2-core host: one lane (each batch's moves written beside the next claim) took a median
+#: 2-core host: one lane (each batch's moves written on their own beside the next claim, as
+#: before lanes) took a median
 #: 105-132 ms, two lanes 91-105 ms, in alternate runs of one probe.
 POSTGRES_LANES = 2
 
