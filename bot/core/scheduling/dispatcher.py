@@ -52,8 +52,7 @@ BATCH_SIZE = 2500
 SQLITE_BATCH_SIZE = 5000
 #: Lanes on PostgreSQL (see `Dispatcher.tick`). 10,000 due, 2,500 a batch, on a quiet
 #: 2-core host: one lane (each batch's moves written on their own beside the next claim, as
-#: before lanes) took a median
-#: 105-132 ms, two lanes 91-105 ms, in alternate runs of one probe.
+#: before lanes) took a median 105-132 ms, two lanes 91-105 ms, in alternate runs of a probe.
 POSTGRES_LANES = 2
 
 
