@@ -18,6 +18,7 @@ the size.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from benchmarks.harness import Context, Measurement, percentile
 from benchmarks.many_day import DayResult, run_day
@@ -46,6 +47,14 @@ def sizes(ctx: Context) -> tuple[int, int]:
     guilds = int(os.environ.get("STUDYBOT_MANY_GUILDS", guilds))
     members = int(os.environ.get("STUDYBOT_MANY_MEMBERS", members))
     return guilds, members
+
+
+def _collector(report: dict[str, Any]) -> str:
+    """The collector's passes in one shard's day: how many, and the longest full pass."""
+    passes = {int(generation): tuple(v) for generation, v in report["collector"].items()}
+    count = sum(int(n) for n, _ in passes.values())
+    full, longest = passes[2]
+    return f"collector: {count} passes, {int(full)} full, longest full {longest:.0f} ms"
 
 
 async def run(ctx: Context) -> list[Measurement]:
@@ -111,7 +120,8 @@ def measurements(result: DayResult) -> list[Measurement]:
             kind="absolute",
             note=", ".join(
                 f"shard {s.shard}: {s.report['lag_ms']:.0f} ms (of it at most "
-                f"{s.report['own_block_ms']:.0f} ms the loop thread's own CPU)"
+                f"{s.report['own_block_ms']:.0f} ms the loop thread's own CPU; "
+                f"{_collector(s.report)})"
                 for s in shards
             ),
         )

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import inspect
 import statistics
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -227,6 +228,37 @@ class LagMonitor:
     @property
     def max_lag(self) -> float:
         return max(self.overshoots, default=0.0)
+
+
+class CollectorWatch:
+    """Times the garbage collector's passes by generation (`gc.callbacks`): a full pass
+    stops the loop for as long as it walks every object not frozen, so a loop block with as
+    long a full pass beside it was the collector."""
+
+    def __init__(self) -> None:
+        self.passes: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._began = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.passes[info["generation"]].append(time.perf_counter() - self._began)
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[CollectorWatch]:
+        gc.callbacks.append(self._callback)
+        try:
+            yield self
+        finally:
+            gc.callbacks.remove(self._callback)
+
+    def summary(self) -> dict[int, tuple[int, float]]:
+        """Generation -> (passes, longest in ms)."""
+        return {
+            generation: (len(times), 1000 * max(times, default=0.0))
+            for generation, times in self.passes.items()
+        }
 
 
 class CpuLagMonitor(LagMonitor):

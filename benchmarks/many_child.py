@@ -28,7 +28,13 @@ import discord.gateway  # noqa: E402  (the start time is taken before the import
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
-from benchmarks.harness import CpuLagMonitor, LagMonitor, peak_rss_mb, rss_mb  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    CollectorWatch,
+    CpuLagMonitor,
+    LagMonitor,
+    peak_rss_mb,
+    rss_mb,
+)
 from benchmarks.many_data import DAY_START  # noqa: E402
 from benchmarks.world import shipped_cpu_workers  # noqa: E402
 from bot import testing  # noqa: E402
@@ -99,6 +105,33 @@ def emit(event: str, **values: Any) -> None:
     print(json.dumps({"event": event, **values}), flush=True)
 
 
+async def _serve_commands(bot: Any, monitor: LagMonitor, profiler: Any) -> tuple[float, int]:
+    """Advance the bot's clock as the parent says until it asks for the report; returns the
+    seconds spent advancing and the job runs."""
+    busy = 0.0
+    runs = 0
+    async with monitor.running():
+        while True:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                break
+            command = json.loads(line)
+            if "advance" in command:
+                began = time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
+                done = await testing.advance_to(bot, datetime.fromisoformat(command["advance"]))
+                if profiler is not None:
+                    profiler.disable()
+                took = time.perf_counter() - began
+                busy += took
+                runs += done
+                emit("advanced", runs=done, seconds=took, lag_ms=1000 * monitor.max_lag)
+            elif "report" in command:
+                break
+    return busy, runs
+
+
 async def main() -> int:
     api, gateway, database_url = sys.argv[1:4]
     shard, count = int(sys.argv[4]), int(sys.argv[5])
@@ -147,27 +180,9 @@ async def main() -> int:
     )
     # A developer's aid: STUDYBOT_MANY_PROFILE=PATH writes cProfile stats of the day per shard.
     profiler = cProfile.Profile() if os.environ.get(PROFILE) else None
-    busy = 0.0
-    runs = 0
-    async with monitor.running():
-        while True:
-            line = await asyncio.to_thread(sys.stdin.readline)
-            if not line:
-                break
-            command = json.loads(line)
-            if "advance" in command:
-                began = time.perf_counter()
-                if profiler is not None:
-                    profiler.enable()
-                done = await testing.advance_to(bot, datetime.fromisoformat(command["advance"]))
-                if profiler is not None:
-                    profiler.disable()
-                took = time.perf_counter() - began
-                busy += took
-                runs += done
-                emit("advanced", runs=done, seconds=took, lag_ms=1000 * monitor.max_lag)
-            elif "report" in command:
-                break
+    collector = CollectorWatch()
+    with collector.watching():
+        busy, runs = await _serve_commands(bot, monitor, profiler)
     if profiler is not None:
         profiler.dump_stats(f"{os.environ[PROFILE]}.{shard}")
     emit(
@@ -181,6 +196,7 @@ async def main() -> int:
         waits=limiter.waits,
         process_send_rate=settings.process_send_rate,
         jobs=jobs.summary(),
+        collector=collector.summary(),
     )
     await testing.shutdown(bot)
     runner.cancel()

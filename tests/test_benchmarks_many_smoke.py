@@ -10,6 +10,7 @@ PostgreSQL pass of `.ci/run`; without a server the benchmark reports one line sa
 
 from __future__ import annotations
 
+import gc
 from types import SimpleNamespace
 from typing import cast
 
@@ -17,7 +18,7 @@ import pytest
 from sqlalchemy import make_url
 
 from benchmarks import bench_many
-from benchmarks.harness import Context
+from benchmarks.harness import CollectorWatch, Context
 from benchmarks.many_data import build_world, database_name, drop_database
 from benchmarks.many_day import SHARDS, run_day
 from benchmarks.report import render_table
@@ -76,8 +77,23 @@ async def test_a_tiny_day_on_two_shard_processes_posts_everything_once() -> None
         assert shard.ready["guilds"] == GUILDS // SHARDS
         assert shard.report["job_runs"] > 0
         assert shard.sends >= 2 * (GUILDS // SHARDS)  # its guilds' posts went through it
+        assert set(shard.report["collector"]) == {"0", "1", "2"}
     measured = bench_many.measurements(result)
     keys = {m.key for m in measured}
     assert keys >= {"many_day", "many_complete", "many_lag", "many_429", "many_startup"}
     assert next(m for m in measured if m.key == "many_complete").passed
+    assert "longest full" in next(m for m in measured if m.key == "many_lag").note
     assert render_table(measured, quick=True).count("\n") == len(measured) + 1
+
+
+def test_the_collector_watch_times_each_pass_by_generation() -> None:
+    watch = CollectorWatch()
+    with watch.watching():
+        gc.collect()  # one full pass
+        gc.collect(0)
+    gc.collect()  # not watched any more
+    summary = watch.summary()
+    # (an automatic young pass may come in between: at least the two asked for)
+    assert summary[0][0] >= 1 and summary[2][0] >= 1
+    assert summary[2][1] > 0
+    assert sum(len(times) for times in watch.passes.values()) == sum(n for n, _ in summary.values())
