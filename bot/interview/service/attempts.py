@@ -109,12 +109,9 @@ class Attempts:
         self, conn: AsyncConnection, question: Question, now: datetime, **of: Unpack[AttemptOf]
     ) -> AttemptRow:
         """Inside the caller's transaction: a new attempt at `question`, as stored."""
-        attempt_id = await rows.add_attempt(
+        return await rows.open_attempt(
             conn, now=now, question_id=question.id, category=question.category, **of
         )
-        row = await rows.attempt(conn, attempt_id)
-        assert row is not None
-        return row
 
     async def record_review(
         self,

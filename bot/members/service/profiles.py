@@ -62,6 +62,8 @@ class MemberContext:
     guild: GuildSettings
     zone: ZoneInfo
     now: datetime
+    #: The member has a stored row (read just now): a write that would make it can skip that.
+    stored: bool = False
 
     @property
     def today(self) -> date:
@@ -92,7 +94,7 @@ class MemberService:
         )
         settings = GuildSettings.from_row(guild) if guild else GuildSettings.default(guild_id)
         zone = resolve_zone(profile.timezone, settings.timezone)
-        return MemberContext(profile, settings, zone, self.clock.now())
+        return MemberContext(profile, settings, zone, self.clock.now(), stored=member is not None)
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         """The guild's settings, for a reader with no member asking (a public page)."""

@@ -110,6 +110,7 @@ class StudyLog:
         async with self.core.store.begin() as conn:
             activity_id = await record_study(
                 conn,
+                member_stored=context.stored,
                 guild_id=guild_id,
                 user_id=user_id,
                 occurred_at=context.now,

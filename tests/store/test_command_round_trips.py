@@ -1,0 +1,124 @@
+"""The folded reads and writes that keep `/log` and `/interview practice` to few round trips
+return exactly what the separate statements they replace return."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.activity import store as activity_rows
+from bot.core.clock import FakeClock
+from bot.core.store import Store
+from bot.daily import store as daily_rows
+from bot.interview import store as interview_rows
+from bot.members import store as member_rows
+from bot.members.api import MemberService
+
+GUILD, OTHER = 1, 2
+DAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+
+
+async def _log(
+    store: Store, user: int, day: date, kind: str, minutes: int, *, guild: int = GUILD
+) -> None:
+    async with store.begin() as conn:
+        await activity_rows.add(
+            conn,
+            guild_id=guild,
+            user_id=user,
+            occurred_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+            local_day=day,
+            kind=kind,
+            minutes=minutes,
+            source="log",
+        )
+
+
+async def _separately(store: Store, user: int) -> tuple[list[date], dict[date, int], int]:
+    async with store.connect() as conn:
+        return (
+            await daily_rows.completion_days(conn, GUILD, user),
+            await daily_rows.minutes_by_day(conn, GUILD, user),
+            await daily_rows.study_minutes(conn, GUILD),
+        )
+
+
+async def test_study_facts_match_the_three_reads_it_replaces(store: Store) -> None:
+    async with store.connect() as conn:  # nothing stored: the default threshold
+        assert await daily_rows.study_facts(conn, GUILD, 1) == ([], {}, 15)
+    async with store.begin() as conn:
+        await daily_rows.save_study_minutes(conn, GUILD, NOW, 20)
+        await daily_rows.save_study_minutes(conn, OTHER, NOW, 45)
+        for offset in (0, 0, 2):  # one prompt twice, two on one local day
+            await daily_rows.add_completion(conn, GUILD, 1, DAY + timedelta(days=offset), DAY, NOW)
+        earlier = DAY - timedelta(days=3)
+        await daily_rows.add_completion(conn, GUILD, 1, earlier, earlier, NOW)
+        await daily_rows.add_completion(conn, OTHER, 1, DAY, DAY + timedelta(days=5), NOW)
+    await _log(store, 1, DAY, "coding", 10)
+    await _log(store, 1, DAY, "course", 15)  # summed per day
+    await _log(store, 1, DAY + timedelta(days=1), "coding", 0)  # a day with rows, 0 minutes
+    await _log(store, 2, DAY, "coding", 60)  # another member
+    await _log(store, 1, DAY, "coding", 90, guild=OTHER)  # another guild
+    async with store.connect() as conn:
+        folded = await daily_rows.study_facts(conn, GUILD, 1)
+    assert folded == await _separately(store, 1)
+    assert folded == (
+        [DAY - timedelta(days=3), DAY],
+        {DAY: 25, DAY + timedelta(days=1): 0},
+        20,
+    )
+
+
+async def test_open_attempt_returns_the_row_as_stored(store: Store) -> None:
+    async with store.begin() as conn:
+        opened = await interview_rows.open_attempt(
+            conn,
+            now=NOW,
+            guild_id=GUILD,
+            user_id=1,
+            question_id="q-1",
+            category="coding",
+            source="practice",
+            filter_category="coding",
+            filter_difficulty=2,
+        )
+        stored = await interview_rows.attempt(conn, opened["id"])
+    assert opened == stored
+    assert (opened["hints_used"], opened["key_points_shown"], opened["rated_at"]) == (
+        0,
+        False,
+        None,
+    )
+    assert opened["started_at"] == NOW
+
+
+async def test_context_says_whether_the_member_row_is_stored(
+    store: Store, clock: FakeClock
+) -> None:
+    members = MemberService(store, clock)
+    assert not (await members.context(GUILD, 1)).stored
+    await members.set_timezone(GUILD, 1, "Europe/Berlin")
+    assert (await members.context(GUILD, 1)).stored
+    assert not (await members.context(OTHER, 1)).stored
+
+
+async def test_activity_with_a_stored_member_skips_the_member_row(store: Store) -> None:
+    async with store.begin() as conn:
+        await member_rows.ensure(conn, GUILD, 1, NOW)
+        before = await member_rows.get(conn, GUILD, 1)
+        await activity_rows.add(
+            conn,
+            member_stored=True,
+            guild_id=GUILD,
+            user_id=1,
+            occurred_at=NOW + timedelta(hours=1),
+            local_day=DAY,
+            kind="coding",
+            minutes=30,
+            source="log",
+        )
+        assert await member_rows.get(conn, GUILD, 1) == before
+        assert await daily_rows.minutes_by_day(conn, GUILD, 1) == {DAY: 30}
+    await _log(store, 2, DAY, "coding", 5)  # not known to be stored: the row is made
+    async with store.connect() as conn:
+        assert await member_rows.get(conn, GUILD, 2) is not None
