@@ -12,6 +12,7 @@ from bot.daily import store as daily_rows
 from bot.interview import store as interview_rows
 from bot.members import store as member_rows
 from bot.members.api import MemberService
+from bot.progress import store as progress_rows
 
 GUILD, OTHER = 1, 2
 DAY = date(2026, 3, 2)
@@ -122,3 +123,27 @@ async def test_activity_with_a_stored_member_skips_the_member_row(store: Store) 
     await _log(store, 2, DAY, "coding", 5)  # not known to be stored: the row is made
     async with store.connect() as conn:
         assert await member_rows.get(conn, GUILD, 2) is not None
+
+
+async def test_minutes_and_goal_match_the_two_reads_they_replace(
+    store: Store, clock: FakeClock
+) -> None:
+    async with store.connect() as conn:  # no prefs row, no activity
+        assert await progress_rows.minutes_and_goal(conn, GUILD, 1, DAY) == ([], None)
+    await _log(store, 1, DAY - timedelta(days=1), "coding", 40)  # before `since`
+    await _log(store, 1, DAY, "coding", 10)
+    await _log(store, 1, DAY, "coding", 5)
+    await _log(store, 1, DAY, "course", 20)
+    await _log(store, 1, DAY + timedelta(days=2), "reading", 0)
+    await _log(store, 2, DAY, "coding", 60)
+    expected = [(DAY, "coding", 15), (DAY, "course", 20), (DAY + timedelta(days=2), "reading", 0)]
+    for saved in ({"digest": True}, {"goal_minutes": 300}):  # a row without a goal, then one
+        async with store.begin() as conn:
+            await progress_rows.save_prefs(conn, GUILD, 1, clock.now(), **saved)
+            day_rows, goal = await progress_rows.minutes_and_goal(conn, GUILD, 1, DAY)
+            assert sorted(day_rows) == sorted(
+                await progress_rows.minutes_by_day_kind(conn, GUILD, 1, DAY)
+            )
+            assert sorted(day_rows) == expected
+            assert goal == (await progress_rows.prefs(conn, GUILD, 1))["goal_minutes"]
+    assert goal == 300
