@@ -101,6 +101,9 @@ async def test_context_says_whether_the_member_row_is_stored(
     await members.set_timezone(GUILD, 1, "Europe/Berlin")
     assert (await members.context(GUILD, 1)).stored
     assert not (await members.context(OTHER, 1)).stored
+    async with store.begin() as conn:  # on the caller's connection: the same context
+        for guild in (GUILD, OTHER):
+            assert await members.context_in(conn, guild, 1) == await members.context(guild, 1)
 
 
 async def test_activity_with_a_stored_member_skips_the_member_row(store: Store) -> None:

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
 from bot.core.records import frozen, service
@@ -87,8 +89,15 @@ class MemberService:
     async def context(self, guild_id: int, user_id: int) -> MemberContext:
         """The one read of who is asking (profile, guild settings, zone, local day)."""
         async with self.store.connect() as conn:
-            member = await member_rows.get(conn, guild_id, user_id)
-            guild = await guild_rows.get(conn, guild_id)
+            return await self.context_in(conn, guild_id, user_id)
+
+    async def context_in(self, conn: AsyncConnection, guild_id: int, user_id: int) -> MemberContext:
+        """`context`, read on the caller's connection: a command that writes reads it at the
+        start of its own transaction, which saves a connection's checkout and reset (round
+        trips that a busy loop or database stretches). Reads before the first write are not
+        yet in SQLite's write transaction, so they do not hold its one writer's lock."""
+        member = await member_rows.get(conn, guild_id, user_id)
+        guild = await guild_rows.get(conn, guild_id)
         profile = (
             MemberProfile.from_row(member) if member else MemberProfile.default(guild_id, user_id)
         )

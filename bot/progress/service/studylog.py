@@ -108,8 +108,8 @@ class StudyLog:
                 topic_id = resolve_skill(catalog, topic)
             except UserFacingError:
                 topic_id = rules.free_topic(topic)
-        context = await self.members.context(guild_id, user_id)
         async with self.core.store.begin() as conn:
+            context = await self.members.context_in(conn, guild_id, user_id)
             activity_id = await record_study(
                 conn,
                 member_stored=context.stored,
