@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.activity import store as activity_rows
 from bot.core.clock import FakeClock
 from bot.core.store import Store
 from bot.daily import store as daily_rows
 from bot.interview import store as interview_rows
+from bot.members import guild_store as guild_rows
 from bot.members import store as member_rows
 from bot.members.api import MemberService
 from bot.progress import store as progress_rows
@@ -150,3 +153,26 @@ async def test_minutes_and_goal_match_the_two_reads_they_replace(
             assert sorted(day_rows) == expected
             assert goal == (await progress_rows.prefs(conn, GUILD, 1))["goal_minutes"]
     assert goal == 300
+
+
+async def test_member_with_guild_matches_the_two_reads_it_replaces(store: Store) -> None:
+    async def both(conn: AsyncConnection, user: int) -> None:
+        separately = (
+            await member_rows.get(conn, GUILD, user),
+            await guild_rows.get(conn, GUILD),
+        )
+        assert await member_rows.with_guild(conn, GUILD, user) == separately
+
+    async with store.begin() as conn:
+        await both(conn, 1)  # neither stored
+        assert await member_rows.with_guild(conn, GUILD, 1) == (None, None)
+        await member_rows.update_fields(conn, GUILD, 1, NOW, timezone="Asia/Tokyo")
+        await both(conn, 1)  # the member only
+        await guild_rows.ensure(conn, GUILD, NOW)
+        await guild_rows.ensure(conn, OTHER, NOW)
+        await member_rows.ensure(conn, OTHER, 2, NOW)
+        await both(conn, 1)  # both
+        await both(conn, 2)  # the guild only (the member is stored in another guild)
+        member, guild = await member_rows.with_guild(conn, GUILD, 1)
+    assert member is not None and member["timezone"] == "Asia/Tokyo"
+    assert guild is not None and guild["broken"] == {}

@@ -96,8 +96,7 @@ class MemberService:
         start of its own transaction, which saves a connection's checkout and reset (round
         trips that a busy loop or database stretches). Reads before the first write are not
         yet in SQLite's write transaction, so they do not hold its one writer's lock."""
-        member = await member_rows.get(conn, guild_id, user_id)
-        guild = await guild_rows.get(conn, guild_id)
+        member, guild = await member_rows.with_guild(conn, guild_id, user_id)
         profile = (
             MemberProfile.from_row(member) if member else MemberProfile.default(guild_id, user_id)
         )
