@@ -39,13 +39,18 @@ class NewActivity(ActivityFields):
     local_day: date
 
 
-async def add(conn: AsyncConnection, **row: Unpack[NewActivity]) -> int:
+async def add(
+    conn: AsyncConnection, *, member_stored: bool = False, **row: Unpack[NewActivity]
+) -> int:
     """One activity row on the member's local day; returns its id. The member's row is made
     in the same transaction if they have none yet (reads never create it, and the sweeps and
-    leaderboards start from members)."""
+    leaderboards start from members). A caller that has just read the member's row (the
+    interaction's `MemberContext.stored`) says so with `member_stored`, which skips that read:
+    one round trip less while a sweep keeps the loop and the database busy."""
     if row["kind"] not in ACTIVITY_KINDS:
         raise ValueError(f"unknown activity kind {row['kind']!r}")
-    await ensure_member_row(conn, row["guild_id"], row["user_id"], row["occurred_at"])
+    if not member_stored:
+        await ensure_member_row(conn, row["guild_id"], row["user_id"], row["occurred_at"])
     values = {name: value for name, value in row.items() if name != "local_day"}
     result = await conn.execute(
         insert(activity).values(local_date=row["local_day"].isoformat(), **values)

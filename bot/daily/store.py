@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import String, delete, func, insert, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.activity.api import activity
@@ -166,6 +166,36 @@ async def minutes_by_day(
     if since is not None:
         query = query.where(activity.c.local_date >= since.isoformat())
     return {date.fromisoformat(day): int(total) for day, total in await conn.execute(query)}
+
+
+async def study_facts(
+    conn: AsyncConnection, guild_id: int, user_id: int
+) -> tuple[list[date], dict[date, int], int]:
+    """The member's Done days, their study minutes per local day (as `completion_days` and
+    `minutes_by_day`) and the guild's threshold (as `study_minutes`), in one statement: a
+    streak refresh runs inside the caller's write transaction, where every round trip is
+    one more wait for a busy loop or database (a sweep in the same bot)."""
+    of_done = of_member(daily_completions, guild_id, user_id)
+    query = union_all(
+        select(literal("done"), daily_completions.c.local_date, literal(0)).where(of_done),
+        select(literal("minutes"), activity.c.local_date, func.sum(activity.c.minutes))
+        .where(of_member(activity, guild_id, user_id), _study_rows())
+        .group_by(activity.c.local_date),
+        select(literal("threshold"), null().cast(String), streak_settings.c.study_minutes).where(
+            streak_settings.c.guild_id == guild_id
+        ),
+    )
+    done: set[date] = set()
+    minutes: dict[date, int] = {}
+    threshold = DEFAULT_STUDY_MINUTES
+    for what, day, value in await conn.execute(query):
+        if what == "threshold":
+            threshold = int(value)
+        elif what == "done":
+            done.add(date.fromisoformat(day))
+        else:
+            minutes[date.fromisoformat(day)] = int(value or 0)
+    return sorted(done), minutes, threshold
 
 
 async def entry_by_ref(

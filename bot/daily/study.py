@@ -35,17 +35,18 @@ async def refresh_streak(
 ) -> StreakState | None:
     """Recompute and cache the member's streak (as of their last study day); None when they
     have no study day."""
-    threshold = await daily_rows.study_minutes(conn, guild_id)
-    days, _minutes = await member_study_days(conn, guild_id, user_id, threshold)
-    state = cached_streak(days)
+    done, minutes, threshold = await daily_rows.study_facts(conn, guild_id, user_id)
+    state = cached_streak(study_days(done, minutes, threshold))
     await daily_rows.save_streak_state(conn, guild_id, user_id, now, state)
     return state
 
 
-async def record_study(conn: AsyncConnection, **row: Unpack[NewActivity]) -> int:
-    """One activity row on the member's local day (as `add_activity`), then their streak
-    cache refreshed when the row adds minutes. Returns the row's id."""
-    activity_id = await add_activity(conn, **row)
+async def record_study(
+    conn: AsyncConnection, *, member_stored: bool = False, **row: Unpack[NewActivity]
+) -> int:
+    """One activity row on the member's local day (as `add_activity`, `member_stored` too),
+    then their streak cache refreshed when the row adds minutes. Returns the row's id."""
+    activity_id = await add_activity(conn, member_stored=member_stored, **row)
     if row["minutes"] > 0:
         await refresh_streak(conn, row["guild_id"], row["user_id"], row["occurred_at"])
     return activity_id

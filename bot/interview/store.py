@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Unpack, cast
 
-from sqlalchemy import ColumnElement, Executable, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Executable, Insert, and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import insert_new, inserted_id, of_member
@@ -111,13 +111,24 @@ async def save_card(
 # --- attempts -------------------------------------------------------------------------
 
 
-async def add_attempt(conn: AsyncConnection, *, now: datetime, **values: Unpack[NewAttempt]) -> int:
-    return await inserted_id(
-        conn,
-        insert(interview_attempts).values(
-            started_at=now, hints_used=0, key_points_shown=False, **values
-        ),
+def _new_attempt(now: datetime, values: NewAttempt) -> Insert:
+    return insert(interview_attempts).values(
+        started_at=now, hints_used=0, key_points_shown=False, **values
     )
+
+
+async def add_attempt(conn: AsyncConnection, *, now: datetime, **values: Unpack[NewAttempt]) -> int:
+    return await inserted_id(conn, _new_attempt(now, values))
+
+
+async def open_attempt(
+    conn: AsyncConnection, *, now: datetime, **values: Unpack[NewAttempt]
+) -> AttemptRow:
+    """A new attempt, returned as stored (`attempt`) by the insert itself (RETURNING, SQLite
+    >= 3.35 and PostgreSQL): no second round trip to read it back."""
+    statement = _new_attempt(now, values).returning(*interview_attempts.c)
+    row = (await conn.execute(statement)).one()
+    return cast(AttemptRow, dict(row._mapping))
 
 
 async def attempt(conn: AsyncConnection, attempt_id: int) -> AttemptRow | None:

@@ -5,16 +5,42 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.rows import of_member
-from bot.core.store.schema import members
+from bot.core.store.schema import guild_config, members
 
 
 async def get(conn: AsyncConnection, guild_id: int, user_id: int) -> dict[str, Any] | None:
     row = (await conn.execute(select(members).where(of_member(members, guild_id, user_id)))).first()
     return dict(row._mapping) if row else None
+
+
+async def with_guild(
+    conn: AsyncConnection, guild_id: int, user_id: int
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The member's row and their guild's `guild_config` row (as `get` and `guild_store.get`;
+    None for one not stored), in one statement: every interaction reads both first, and each
+    round trip is one more wait for a busy loop or database. Both rows hang off a one-row
+    anchor, so either may be missing."""
+    anchor = select(literal(1).label("one")).subquery()
+    on_member = and_(members.c.guild_id == guild_id, members.c.user_id == user_id)
+    query = select(
+        *(column.label(f"m_{column.name}") for column in members.c),
+        *(column.label(f"g_{column.name}") for column in guild_config.c),
+    ).select_from(
+        anchor.outerjoin(members, on_member).outerjoin(
+            guild_config, guild_config.c.guild_id == guild_id
+        )
+    )
+    row = (await conn.execute(query)).one()._mapping
+    member = {column.name: row[f"m_{column.name}"] for column in members.c}
+    guild = {column.name: row[f"g_{column.name}"] for column in guild_config.c}
+    return (
+        member if member["user_id"] is not None else None,
+        guild if guild["guild_id"] is not None else None,
+    )
 
 
 async def ensure(

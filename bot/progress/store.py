@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import Table, and_, delete, func, insert, select, union, update
+from sqlalchemy import Table, and_, delete, func, insert, null, select, union, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.activity.api import activity
@@ -88,20 +89,39 @@ def default_prefs() -> Prefs:
 # --- activity reads ---------------------------------------------------------------------
 
 
+def _day_kind_minutes(guild_id: int, user_id: int, since: date) -> Select[Any]:
+    total = func.sum(activity.c.minutes)
+    return (
+        select(activity.c.local_date, activity.c.kind, total)
+        .where(of_member(activity, guild_id, user_id), activity.c.local_date >= since.isoformat())
+        .group_by(activity.c.local_date, activity.c.kind)
+    )
+
+
+def _by_day_kind(rows: Any) -> list[tuple[date, str, int]]:
+    return [(date.fromisoformat(r[0]), str(r[1]), int(r[2] or 0)) for r in rows if r[1]]
+
+
 async def minutes_by_day_kind(
     conn: AsyncConnection, guild_id: int, user_id: int, since: date
 ) -> list[tuple[date, str, int]]:
     """(local_date, kind, minutes) summed per day and kind since a local date."""
-    total = func.sum(activity.c.minutes)
-    rows = await conn.execute(
-        select(activity.c.local_date, activity.c.kind, total)
-        .where(
-            of_member(activity, guild_id, user_id),
-            activity.c.local_date >= since.isoformat(),
-        )
-        .group_by(activity.c.local_date, activity.c.kind)
+    return _by_day_kind(await conn.execute(_day_kind_minutes(guild_id, user_id, since)))
+
+
+async def minutes_and_goal(
+    conn: AsyncConnection, guild_id: int, user_id: int, since: date
+) -> tuple[list[tuple[date, str, int]], int | None]:
+    """`minutes_by_day_kind` and the member's weekly goal (`prefs`) in one statement (one
+    round trip less for `/log` and `/goal`): the goal's row is the one without a kind."""
+    goal_row = select(null(), null(), progress_prefs.c.goal_minutes)
+    query = union_all(
+        _day_kind_minutes(guild_id, user_id, since),
+        goal_row.where(of_member(progress_prefs, guild_id, user_id)),
     )
-    return [(date.fromisoformat(r[0]), str(r[1]), int(r[2] or 0)) for r in rows]
+    rows = (await conn.execute(query)).all()
+    goal = next((row[2] for row in rows if row[1] is None), None)
+    return _by_day_kind(rows), goal
 
 
 async def count_entries(

@@ -7,7 +7,7 @@ ids, so everything a round shows is read back from its row (nothing lives in a v
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import KW_ONLY
+from dataclasses import KW_ONLY, field
 from datetime import datetime
 from typing import Unpack
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ class QuestionRefs:
     """A guild's catalog and the question refs the pure rules choose from."""
 
     catalog: Catalog
-    refs: list[rules.QuestionRef]
+    refs: tuple[rules.QuestionRef, ...]  # shared by every caller (cached): never mutated
 
 
 #: A member's focus tracks (chosen in `/start`), read on the caller's connection. Progress
@@ -63,15 +63,23 @@ class Attempts:
     _: KW_ONLY
     catalog: CatalogRegistry
     focus: FocusTracks = no_focus
+    #: guild -> its refs, kept while its catalog is the same (immutable) object: a catalog
+    #: of hundreds of questions costs a millisecond or two to turn into refs, on the event
+    #: loop, at every `/interview practice`.
+    _refs: dict[int, QuestionRefs] = field(default_factory=dict, init=False, repr=False)
 
     def questions(self, guild_id: int) -> QuestionRefs:
         """The guild's questions, as refs for the rules (with their roadmap tracks)."""
         catalog = self.catalog.for_guild(guild_id)
-        refs = [
+        cached = self._refs.get(guild_id)
+        if cached is not None and cached.catalog is catalog:
+            return cached
+        refs = tuple(
             rules.QuestionRef(q.id, q.category, q.difficulty, _tracks(catalog, q))
             for q in catalog.questions.values()
-        ]
-        return QuestionRefs(catalog, refs)
+        )
+        self._refs[guild_id] = built = QuestionRefs(catalog, refs)
+        return built
 
     async def order_for(
         self, conn: AsyncConnection, guild_id: int, user_id: int
@@ -109,12 +117,9 @@ class Attempts:
         self, conn: AsyncConnection, question: Question, now: datetime, **of: Unpack[AttemptOf]
     ) -> AttemptRow:
         """Inside the caller's transaction: a new attempt at `question`, as stored."""
-        attempt_id = await rows.add_attempt(
+        return await rows.open_attempt(
             conn, now=now, question_id=question.id, category=question.category, **of
         )
-        row = await rows.attempt(conn, attempt_id)
-        assert row is not None
-        return row
 
     async def record_review(
         self,

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
 from bot.core.records import frozen, service
@@ -62,6 +64,8 @@ class MemberContext:
     guild: GuildSettings
     zone: ZoneInfo
     now: datetime
+    #: The member has a stored row (read just now): a write that would make it can skip that.
+    stored: bool = False
 
     @property
     def today(self) -> date:
@@ -85,14 +89,20 @@ class MemberService:
     async def context(self, guild_id: int, user_id: int) -> MemberContext:
         """The one read of who is asking (profile, guild settings, zone, local day)."""
         async with self.store.connect() as conn:
-            member = await member_rows.get(conn, guild_id, user_id)
-            guild = await guild_rows.get(conn, guild_id)
+            return await self.context_in(conn, guild_id, user_id)
+
+    async def context_in(self, conn: AsyncConnection, guild_id: int, user_id: int) -> MemberContext:
+        """`context`, read on the caller's connection: a command that writes reads it at the
+        start of its own transaction, which saves a connection's checkout and reset (round
+        trips that a busy loop or database stretches). Reads before the first write are not
+        yet in SQLite's write transaction, so they do not hold its one writer's lock."""
+        member, guild = await member_rows.with_guild(conn, guild_id, user_id)
         profile = (
             MemberProfile.from_row(member) if member else MemberProfile.default(guild_id, user_id)
         )
         settings = GuildSettings.from_row(guild) if guild else GuildSettings.default(guild_id)
         zone = resolve_zone(profile.timezone, settings.timezone)
-        return MemberContext(profile, settings, zone, self.clock.now())
+        return MemberContext(profile, settings, zone, self.clock.now(), stored=member is not None)
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         """The guild's settings, for a reader with no member asking (a public page)."""

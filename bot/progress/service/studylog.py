@@ -67,12 +67,14 @@ class HistoryEntry:
         )
 
 
-async def this_week(
+async def week_and_goal(
     conn: AsyncConnection, guild_id: int, user_id: int, today: date
-) -> rules.WeekMinutes:
-    """The member's minutes by kind in the week of `today` (their local day)."""
-    day_rows = await rows.minutes_by_day_kind(conn, guild_id, user_id, rules.week_start(today))
-    return rules.minutes_by_week(day_rows, today, 1)[0]
+) -> tuple[rules.WeekMinutes, int | None]:
+    """The member's minutes by kind in the week of `today` (their local day), and their
+    weekly goal (one statement)."""
+    since = rules.week_start(today)
+    day_rows, goal = await rows.minutes_and_goal(conn, guild_id, user_id, since)
+    return rules.minutes_by_week(day_rows, today, 1)[0], goal
 
 
 @service
@@ -106,10 +108,11 @@ class StudyLog:
                 topic_id = resolve_skill(catalog, topic)
             except UserFacingError:
                 topic_id = rules.free_topic(topic)
-        context = await self.members.context(guild_id, user_id)
         async with self.core.store.begin() as conn:
+            context = await self.members.context_in(conn, guild_id, user_id)
             activity_id = await record_study(
                 conn,
+                member_stored=context.stored,
                 guild_id=guild_id,
                 user_id=user_id,
                 occurred_at=context.now,
@@ -120,8 +123,7 @@ class StudyLog:
                 topic=topic_id,
                 note=cleaned_note,
             )
-            week = await this_week(conn, guild_id, user_id, context.today)
-            prefs = await rows.prefs(conn, guild_id, user_id)
+            week, goal = await week_and_goal(conn, guild_id, user_id, context.today)
         return LoggedEntry(
             id=activity_id,
             kind=kind,
@@ -130,7 +132,7 @@ class StudyLog:
             note=cleaned_note,
             local_day=context.today,
             week_minutes=week.total,
-            goal_minutes=prefs["goal_minutes"],
+            goal_minutes=goal,
         )
 
     async def undo(self, guild_id: int, user_id: int, activity_id: int) -> HistoryEntry:
@@ -176,9 +178,8 @@ class StudyLog:
         """`/goal`: the weekly goal and this week's minutes toward it."""
         context = await self.members.context(guild_id, user_id)
         async with self.core.store.connect() as conn:
-            prefs = await rows.prefs(conn, guild_id, user_id)
-            week = await this_week(conn, guild_id, user_id, context.today)
-        return rules.goal_progress(prefs["goal_minutes"], week)
+            week, goal = await week_and_goal(conn, guild_id, user_id, context.today)
+        return rules.goal_progress(goal, week)
 
     async def set_goal(self, guild_id: int, user_id: int, hours: int) -> rules.GoalProgress:
         """`/goal hours_per_week:`: save the weekly goal."""
