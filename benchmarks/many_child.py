@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 STARTED = time.perf_counter()
@@ -36,10 +37,14 @@ from benchmarks.harness import (  # noqa: E402
     rss_mb,
 )
 from benchmarks.many_data import DAY_START  # noqa: E402
+from benchmarks.stalls import StallSampler  # noqa: E402
 from benchmarks.world import shipped_cpu_workers  # noqa: E402
 from bot import testing  # noqa: E402
 
 PROFILE = "STUDYBOT_MANY_PROFILE"
+#: STUDYBOT_MANY_STALLS=PATH writes where each shard's loop thread was while its loop stood
+#: still for 25 ms or more (`benchmarks.stalls`), to PATH.SHARD.
+STALLS = "STUDYBOT_MANY_STALLS"
 
 
 class CountingLimiter:
@@ -181,8 +186,14 @@ async def main() -> int:
     # A developer's aid: STUDYBOT_MANY_PROFILE=PATH writes cProfile stats of the day per shard.
     profiler = cProfile.Profile() if os.environ.get(PROFILE) else None
     collector = CollectorWatch()
+    stalls = StallSampler()
     with collector.watching():
-        busy, runs = await _serve_commands(bot, monitor, profiler)
+        if os.environ.get(STALLS):
+            async with stalls.running():
+                busy, runs = await _serve_commands(bot, monitor, profiler)
+            stalls.write(Path(f"{os.environ[STALLS]}.{shard}"))
+        else:
+            busy, runs = await _serve_commands(bot, monitor, profiler)
     if profiler is not None:
         profiler.dump_stats(f"{os.environ[PROFILE]}.{shard}")
     emit(
