@@ -40,15 +40,17 @@ class StallSampler:
 
     def _watch(self) -> None:
         while not self._stop.wait(self.interval):
-            if time.perf_counter() - self._beat <= self.threshold:
-                continue
-            frame = sys._current_frames().get(self._loop_thread)
-            stack: list[str] = []
-            while frame is not None and len(stack) < DEPTH:
-                code = frame.f_code
-                stack.append(f"{_short(code.co_filename)}:{frame.f_lineno} {code.co_name}")
-                frame = frame.f_back
-            self.stacks[tuple(reversed(stack))] += 1
+            if time.perf_counter() - self._beat > self.threshold:
+                self._sample()
+
+    def _sample(self) -> None:
+        frame = sys._current_frames().get(self._loop_thread)
+        stack: list[str] = []
+        while frame is not None and len(stack) < DEPTH:
+            code = frame.f_code
+            stack.append(f"{_short(code.co_filename)}:{frame.f_lineno} {code.co_name}")
+            frame = frame.f_back
+        self.stacks[tuple(reversed(stack))] += 1
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[StallSampler]:

@@ -11,6 +11,8 @@ PostgreSQL pass of `.ci/run`; without a server the benchmark reports one line sa
 from __future__ import annotations
 
 import gc
+import threading
+from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
 
@@ -22,6 +24,7 @@ from benchmarks.harness import CollectorWatch, Context
 from benchmarks.many_data import build_world, database_name, drop_database
 from benchmarks.many_day import SHARDS, run_day
 from benchmarks.report import render_table
+from benchmarks.stalls import StallSampler
 from bot.sandbox.snowflakes import shard_of
 from tests.backends import ON_POSTGRES, RAW_URL
 
@@ -97,3 +100,23 @@ def test_the_collector_watch_times_each_pass_by_generation() -> None:
     assert summary[0][0] >= 1 and summary[2][0] >= 1
     assert summary[2][1] > 0
     assert sum(len(times) for times in watch.passes.values()) == sum(n for n, _ in summary.values())
+
+
+async def test_the_stall_sampler_finds_where_the_loop_thread_stood(tmp_path: Path) -> None:
+    sampled = threading.Event()
+
+    class Sampler(StallSampler):
+        def _sample(self) -> None:
+            super()._sample()
+            sampled.set()
+
+    sampler = Sampler(threshold=0.0, interval=0.001)
+    async with sampler.running():
+        # The loop's thread blocks (as a long synchronous call would) until it is sampled;
+        # the timeout only keeps a broken sampler from hanging the suite.
+        assert sampled.wait(timeout=30)
+    where = [frame for stack in sampler.stacks for frame in stack]
+    assert any("test_the_stall_sampler_finds_where_the_loop_thread_stood" in f for f in where)
+    sampler.write(tmp_path / "stalls")
+    written = (tmp_path / "stalls").read_text(encoding="utf-8")
+    assert "samples" in written and "test_the_stall_sampler" in written
