@@ -23,7 +23,6 @@ from bot.core.store.schema import DEFAULT_NUDGE_MODE, members
 from bot.core.store.types import UTCDateTime
 from bot.daily.api import streaks
 from bot.pitfalls.rules import ProjectFactsLike, community_since
-from bot.pitfalls.store.batching import chunks
 from bot.progress.api import community_days as progress_community_days
 from bot.projects.api import perfectionism_facts
 
@@ -55,15 +54,13 @@ async def best_streaks(
     conn: AsyncConnection, guild_id: int, user_ids: Sequence[int]
 ) -> dict[int, int]:
     """member -> their best daily streak (members without a streak row are left out)."""
-    best: dict[int, int] = {}
-    for chunk in chunks(sorted(user_ids)):
-        for user_id, value in await conn.execute(
-            select(streaks.c.user_id, streaks.c.best).where(
-                streaks.c.guild_id == guild_id, streaks.c.user_id.in_(chunk)
-            )
-        ):
-            best[int(user_id)] = int(value)
-    return best
+    if not user_ids:
+        return {}
+    dialect = conn.dialect.name
+    query = select(streaks.c.user_id, streaks.c.best).where(
+        streaks.c.guild_id == guild_id, listed(dialect, streaks.c.user_id, sorted(user_ids))
+    )
+    return {int(user_id): int(value) for user_id, value in await conn.execute(query)}
 
 
 async def history_days(
@@ -83,7 +80,7 @@ async def member_facts(
     "First knew" is the earlier of the member row (made when they joined or first used the
     bot) and their first activity (a backdated row can be older than the member row). Two
     queries: the young or departed member rows of the range (on the member key), then the
-    young members' first activity (by chunks of ids, on the member index).
+    young members' first activity (their ids as one bound value, on the member index).
     """
     as_instant = UTCDateTime().process_result_value
     cutoff = now - timedelta(days=longest_days)
@@ -100,10 +97,15 @@ async def member_facts(
             since[int(user_id)] = created
         if left is not None:
             gone.add(int(user_id))
-    for chunk in chunks(sorted(since)):
+    if since:
+        # The young members' ids as one bound value (`listed`): an IN list of a parameter per
+        # id was built, compiled and bound on the event loop at every sweep of every guild.
         first = (
             select(activity.c.user_id, func.min(activity.c.occurred_at))
-            .where(activity.c.guild_id == guild_id, activity.c.user_id.in_(chunk))
+            .where(
+                activity.c.guild_id == guild_id,
+                listed(conn.dialect.name, activity.c.user_id, sorted(since)),
+            )
             .group_by(activity.c.user_id)
         )
         for user_id, earliest in await conn.execute(first):
