@@ -22,6 +22,8 @@ from pathlib import Path
 
 #: Frames kept of each sampled stack, innermost last.
 DEPTH = 14
+#: Where the project's own code lives (a stall's frame is named by the innermost of these).
+OUR_CODE = ("/bot/", "/cogs/", "/benchmarks/", "/tests/")
 
 
 class StallSampler:
@@ -29,6 +31,10 @@ class StallSampler:
         self.threshold = threshold
         self.interval = interval
         self.stacks: Counter[tuple[str, ...]] = Counter()
+        #: Each stall (the loop's beat unchanged from one sample to the next): its start
+        #: (the beat it stalled after), its last sample, and the bot's innermost frame at
+        #: each sample.
+        self.episodes: dict[float, tuple[float, Counter[str]]] = {}
         self._beat = time.perf_counter()
         self._loop_thread = threading.get_ident()
         self._stop = threading.Event()
@@ -44,13 +50,28 @@ class StallSampler:
                 self._sample()
 
     def _sample(self) -> None:
+        beat, now = self._beat, time.perf_counter()
         frame = sys._current_frames().get(self._loop_thread)
         stack: list[str] = []
-        while frame is not None and len(stack) < DEPTH:
+        ours = ""
+        while frame is not None:
             code = frame.f_code
-            stack.append(f"{_short(code.co_filename)}:{frame.f_lineno} {code.co_name}")
+            where = f"{_short(code.co_filename)}:{frame.f_lineno} {code.co_name}"
+            if len(stack) < DEPTH:
+                stack.append(where)
+            if not ours and any(part in code.co_filename for part in OUR_CODE):
+                ours = where
             frame = frame.f_back
         self.stacks[tuple(reversed(stack))] += 1
+        _, frames = self.episodes.get(beat, (now, Counter()))
+        frames[ours or stack[0] if stack else "?"] += 1
+        self.episodes[beat] = (now, frames)
+
+    def longest(self, top: int = 5) -> list[tuple[float, Counter[str]]]:
+        """The `top` longest stalls: seconds from the beat they stalled after to their last
+        sample, and where the loop thread was (its innermost frame of the bot's own code)."""
+        spans = [(last - beat, frames) for beat, (last, frames) in self.episodes.items()]
+        return sorted(spans, key=lambda span: -span[0])[:top]
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[StallSampler]:
@@ -69,8 +90,11 @@ class StallSampler:
                 await beating
 
     def write(self, path: Path, top: int = 25) -> None:
-        """The `top` stacks seen most often, each with its sample count."""
+        """The longest stalls, then the `top` stacks seen most often, with sample counts."""
         lines: list[str] = []
+        for seconds, frames in self.longest():
+            lines.append(f"stall of {1000 * seconds:.0f}+ ms")
+            lines.extend(f"    {count} x {frame}" for frame, count in frames.most_common(6))
         for stack, count in self.stacks.most_common(top):
             lines.append(f"{count} samples")
             lines.extend(f"    {frame}" for frame in stack)
