@@ -16,6 +16,7 @@ from bot.members import guild_store as guild_rows
 from bot.members import store as member_rows
 from bot.members.api import MemberService
 from bot.progress import store as progress_rows
+from tests.fixtures.activity import log_activity
 
 GUILD, OTHER = 1, 2
 DAY = date(2026, 3, 2)
@@ -25,17 +26,7 @@ NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 async def _log(
     store: Store, user: int, day: date, kind: str, minutes: int, *, guild: int = GUILD
 ) -> None:
-    async with store.begin() as conn:
-        await activity_rows.add(
-            conn,
-            guild_id=guild,
-            user_id=user,
-            occurred_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
-            local_day=day,
-            kind=kind,
-            minutes=minutes,
-            source="log",
-        )
+    await log_activity(store, guild, user, day, kind, minutes)
 
 
 async def _separately(store: Store, user: int) -> tuple[list[date], dict[date, int], int]:

@@ -13,6 +13,7 @@ from bot.daily import store as daily_rows
 from bot.members import store as member_rows
 from bot.members.api import MemberService
 from bot.progress import store as rows
+from tests.fixtures.activity import log_activity
 
 GUILD, OTHER = 1, 2
 DAY = date(2026, 3, 2)
@@ -21,17 +22,7 @@ DAY = date(2026, 3, 2)
 async def _activity(
     store: Store, user: int, day: date, kind: str, minutes: int, guild: int = GUILD
 ) -> int:
-    async with store.begin() as conn:
-        return await activity_rows.add(
-            conn,
-            guild_id=guild,
-            user_id=user,
-            occurred_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
-            local_day=day,
-            kind=kind,
-            minutes=minutes,
-            source="log",
-        )
+    return await log_activity(store, guild, user, day, kind, minutes)
 
 
 async def test_bump_community_counts_up_to_the_cap(store: Store, clock: FakeClock) -> None:
