@@ -50,11 +50,14 @@ def sizes(ctx: Context) -> tuple[int, int]:
 
 
 def _collector(report: dict[str, Any]) -> str:
-    """The collector's passes in one shard's day: how many, and the longest full pass."""
+    """The collector's passes in one shard's day, by generation: how many, and the longest
+    (a young pass walks what survived since the last, so a long one says much survived)."""
     passes = {int(generation): tuple(v) for generation, v in report["collector"].items()}
-    count = sum(int(n) for n, _ in passes.values())
-    full, longest = passes[2]
-    return f"collector: {count} passes, {int(full)} full, longest full {longest:.0f} ms"
+    parts = [
+        f"{name} {int(passes[generation][0])} passes, longest {passes[generation][1]:.0f} ms"
+        for generation, name in ((0, "gen 0"), (1, "gen 1"), (2, "full"))
+    ]
+    return "collector: " + "; ".join(parts)
 
 
 async def run(ctx: Context) -> list[Measurement]:

@@ -7,12 +7,13 @@ was computed from, so a job re-added with a new trigger (a schedule change) is a
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import FakeClock
-from bot.core.scheduling.simulation import SimulatedScheduler
+from bot.core.scheduling.simulation import TRIGGERS_PER_YIELD, SimulatedScheduler
 
 START = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Auckland")
@@ -73,4 +74,33 @@ async def test_a_job_re_added_with_a_new_time_fires_at_the_new_time() -> None:
         ("daily:2", START + timedelta(hours=8)),
         ("daily:1", START + timedelta(hours=10)),
     ]
+    scheduler.shutdown()
+
+
+async def test_asking_every_trigger_at_once_yields_to_the_loop_between_hundreds() -> None:
+    """The first event after start asks every job's trigger (1,506 on a 500-guild shard):
+    the bot it simulates serves its members meanwhile, not after."""
+    scheduler = SimulatedScheduler(FakeClock(START))
+    scheduler.start()
+    fired: list[Any] = []
+    jobs = 3 * TRIGGERS_PER_YIELD + 1
+    for index in range(jobs):
+        _add(scheduler, f"job:{index}", ZONES[index % len(ZONES)], 6 + index % 12, fired)
+    asked: list[str] = []
+    _counting(scheduler, asked)
+    seen_between: list[int] = []
+
+    async def member() -> None:
+        while True:
+            seen_between.append(len(asked))
+            await asyncio.sleep(0)
+
+    serving = asyncio.create_task(member())
+    await asyncio.sleep(0)
+    await scheduler.advance(timedelta(hours=1))  # nothing fires: only the first asking
+    serving.cancel()
+    assert len(asked) == jobs
+    # The member's task ran while the triggers were asked, after each hundred of them.
+    assert {TRIGGERS_PER_YIELD - 1, 2 * TRIGGERS_PER_YIELD - 1} <= set(seen_between)
+    assert fired == []
     scheduler.shutdown()
