@@ -172,10 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     # Writing a dataset leaves up to a gigabyte of dirty pages that the kernel writes back
-    # over the next minutes, and the first benchmarks' commits (fsyncs) would queue behind
-    # it. Round 6 timed SQLite's tick at 134 ms right after generating its dataset; the same
-    # code took 87-94 ms in runs on a cached dataset. Every benchmark starts from a settled
-    # disk.
+    # over the next minutes, under the first benchmarks. With the fsync of each SQLite copy
+    # (`data.copy_dataset`) and the CHECKPOINT after a PostgreSQL load (`pgdata`), every
+    # benchmark starts from a settled disk (BENCHMARKS.md, "Method", says what it changed).
     synced = time.perf_counter()
     os.sync()
     log(f"flushed the datasets' writes to disk in {time.perf_counter() - synced:.1f} s")
