@@ -64,7 +64,7 @@ class StallSampler:
             frame = frame.f_back
         self.stacks[tuple(reversed(stack))] += 1
         _, frames = self.episodes.get(beat, (now, Counter()))
-        frames[ours or stack[0] if stack else "?"] += 1
+        frames[(ours or stack[0]) if stack else "?"] += 1
         self.episodes[beat] = (now, frames)
 
     def longest(self, top: int = 5) -> list[tuple[float, Counter[str]]]:
