@@ -18,6 +18,11 @@ same run, on the same rows:
   own ledger key (`deliveries.claim`) and the dispatcher advances each row in its own
   transaction — two transactions per row;
 - the longest event-loop block during a fast tick (`LagMonitor`).
+
+The ledger is not empty: before the first tick it holds `HISTORY_DAYS` days of earlier
+occurrences of the same reminders, sent, as in a bot that has served them for a month (every
+claim inserts into the ledger's key index, and what sits beside a new key there decides how
+many index pages a claim writes: `reminders.occurrence_key` says what that cost).
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from benchmarks.world import NOW
 KIND = "bench"
 DUE = 10_000
 RATIO_TARGET = 100
+#: Days of earlier, sent occurrences of the due reminders in the ledger before any tick.
+HISTORY_DAYS = 28
 
 
 def prepare(path: Path, guild_id: int, user_ids: range, due_at: datetime) -> None:
@@ -55,7 +62,11 @@ def prepare(path: Path, guild_id: int, user_ids: range, due_at: datetime) -> Non
                 "VALUES (?, ?, ?, ?, '{}')",
                 ((guild_id, uid, KIND, sqlite_instant(due_at)) for uid in user_ids),
             )
-            con.execute("DELETE FROM deliveries WHERE kind = ?", (KIND,))
+            # This tick's claims; the history (created before `due_at`) stays.
+            con.execute(
+                "DELETE FROM deliveries WHERE kind = ? AND created_at >= ?",
+                (KIND, sqlite_instant(due_at)),
+            )
     finally:
         con.close()
 
@@ -78,11 +89,43 @@ async def prepare_store(store: Any, guild_id: int, user_ids: range, due_at: date
                 for uid in user_ids
             ],
         )
-        await conn.execute(delete(deliveries).where(deliveries.c.kind == KIND))
+        await conn.execute(
+            delete(deliveries).where(deliveries.c.kind == KIND, deliveries.c.created_at >= due_at)
+        )
     # Fresh statistics for the planner, as after a day of real traffic (not timed).
     async with store.engine.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.execute(text("VACUUM ANALYZE due_reminders, deliveries"))
+
+
+async def seed_history(store: Any, guild_id: int, user_ids: range, due_at: datetime) -> int:
+    """The ledger's history (not timed): each reminder's occurrence on each of the
+    `HISTORY_DAYS` days before `due_at`, sent, keyed as the dispatcher keys them."""
+    from sqlalchemy import insert
+
+    from bot.core.store.reminders import occurrence_key
+    from bot.core.store.schema import deliveries
+    from bot.core.time import instant_key
+
+    rows = []
+    for days in range(HISTORY_DAYS, 0, -1):
+        when = due_at - timedelta(days=days)
+        text = instant_key(when)
+        rows += [
+            {
+                "key": occurrence_key(KIND, guild_id, user_id, text),
+                "guild_id": guild_id,
+                "kind": KIND,
+                "status": "sent",
+                "created_at": when,
+                "sent_at": when,
+                "attempts": 1,
+            }
+            for user_id in user_ids
+        ]
+    async with store.begin() as conn:
+        await conn.execute(insert(deliveries), rows)
+    return len(rows)
 
 
 def make_handler(store: Any, run: list[int]) -> Any:
@@ -173,6 +216,8 @@ async def run(ctx: Context) -> list[Measurement]:
             async def reset() -> None:
                 counter[0] += 1
                 await prepare_store(store, ctx.layout.guild_id, users, due_at)
+
+            await seed_history(store, ctx.layout.guild_id, users, due_at)
 
             fast_samples, blocks = await _fast_ticks(
                 ctx, Dispatcher(store, FakeClock(NOW)), reset, due, "fast path"

@@ -136,7 +136,11 @@ async def delete_members(conn: AsyncConnection, guild_id: int, user_ids: Iterabl
         result = await conn.execute(
             delete(deliveries).where(
                 deliveries.c.guild_id == guild_id,
-                deliveries.c.key.like(f"%:{guild_id}:{user_id}:%"),
+                or_(
+                    deliveries.c.key.like(f"%:{guild_id}:{user_id}:%"),
+                    # a reminder's occurrence key ends with its member (`occurrence_key`)
+                    deliveries.c.key.like(f"%:{guild_id}:{user_id}"),
+                ),
             )
         )
         removed += result.rowcount or 0

@@ -22,7 +22,7 @@ from bot.core.scheduling.dispatcher import (
 )
 from bot.core.store import Store
 from bot.core.store import reminders as reminder_rows
-from bot.core.store.reminders import Due
+from bot.core.store.reminders import Due, occurrence_key
 from bot.core.store.schema import deliveries, due_reminders
 from bot.core.time import instant_key
 
@@ -74,7 +74,7 @@ async def test_each_kind_gets_one_call_per_batch_and_moves_each_row_its_own_way(
     # (in lanes on PostgreSQL, so the calls of consecutive batches may come in either order).
     assert sorted(calls) == [("a", 50), ("a", 100), ("a", 100), ("b", 50), ("b", 70)]
     expected_keys = {
-        (kind, user): f"{kind}:{GUILD}:{user}:{instant_key(due)}"
+        (kind, user): occurrence_key(kind, GUILD, user, instant_key(due))
         for kind, count in (("a", 250), ("b", 120))
         for user in range(count)
     }
@@ -105,12 +105,16 @@ async def test_a_failing_batch_is_retried_later_and_the_other_kinds_go_on(
     for kind, handler in (("good", good), ("bad", bad), ("short", short)):
         dispatcher.register_claimed(kind, handler)
     assert await dispatcher.tick() == 7
-    key = f"{{}}:{GUILD}:{{}}:{instant_key(clock.now())}"
+    when = instant_key(clock.now())
     assert await _statuses(store) == {
-        key.format("good", 0): "skipped",
-        key.format("good", 1): "claimed",  # delivered: the send finishes it
-        key.format("good", 2): "claimed",
-        **{key.format(kind, user): "failed" for kind in ("bad", "short") for user in range(2)},
+        occurrence_key("good", GUILD, 0, when): "skipped",
+        occurrence_key("good", GUILD, 1, when): "claimed",  # delivered: the send finishes it
+        occurrence_key("good", GUILD, 2, when): "claimed",
+        **{
+            occurrence_key(kind, GUILD, user, when): "failed"
+            for kind in ("bad", "short")
+            for user in range(2)
+        },
     }
     retry = clock.now() + RETRY_AFTER_ERROR
     assert await _due_times(store) == {
@@ -175,7 +179,7 @@ async def test_a_key_already_in_the_ledger_mid_tick_falls_back_and_keeps_the_ear
     writes those moves again and claims the batch reading back what it won."""
     due = clock.now()
     await _seed(store, "k", range(4), due)
-    retry_key = f"k:{GUILD}:2:{instant_key(due)}"
+    retry_key = occurrence_key("k", GUILD, 2, instant_key(due))
     async with store.begin() as conn:
         await conn.execute(
             deliveries.insert().values(
@@ -192,7 +196,7 @@ async def test_a_key_already_in_the_ledger_mid_tick_falls_back_and_keeps_the_ear
     dispatcher.register_claimed("k", handler)
     assert await dispatcher.tick() == 4
     assert claims == {
-        user: (f"k:{GUILD}:{user}:{instant_key(due)}", user == 2) for user in range(4)
+        user: (occurrence_key("k", GUILD, user, instant_key(due)), user == 2) for user in range(4)
     }
     assert await _due_times(store) == {
         ("k", user): clock.now() + timedelta(hours=1 + user) for user in range(4)

@@ -59,7 +59,8 @@ async def test_batched_reminder_claims_use_the_explicit_format(store: Store) -> 
             conn, [row["id"] for row in due_rows], INSTANTS[2], store.claimant
         )
     assert {occurrence: claim.key for occurrence, claim in owned.items()} == {
-        (GUILD, user, "streak"): f"streak:{GUILD}:{user}:{instant_key(due)}"
+        # time before member (`occurrence_key`): one tick's keys are index neighbours
+        (GUILD, user, "streak"): f"streak:{instant_key(due)}:{GUILD}:{user}"
         for user, due in users.items()
     }
     # The row the dispatcher hands a handler carries the same instant back (aware UTC).

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.core.clock import FakeClock
 from bot.core.store import Store
+from bot.core.store.reminders import occurrence_key
+from bot.core.store.schema import deliveries
 from bot.members.service.guilds import GuildService
 from bot.members.service.profiles import MemberService
 from bot.privacy import store as privacy_rows
@@ -81,3 +83,29 @@ async def test_an_export_lists_rows_in_key_order_after_updates(
     assert [row["id"] for row in exported["projects"]] == sorted(made)
     milestones = [(r["project_id"], r["position"]) for r in exported["project_milestones"]]
     assert milestones == sorted(milestones)
+
+
+async def test_deleting_a_member_removes_their_ledger_keys_of_every_form(store: Store) -> None:
+    guild, member, other = 7, 42, 4242  # `other` starts with `member`'s digits
+    when = "2026-03-02 19:00:00.000000"
+    keys = {
+        occurrence_key("streak", guild, member, when): True,  # a reminder: member last
+        f"streak:{guild}:{member}:{when}": True,  # the same, written before migration 0017
+        f"nudge:{guild}:{member}:tutorial_hell:2026-03-02": True,
+        occurrence_key("streak", guild, other, when): False,
+        f"nudge:{guild}:{other}:tutorial_hell:2026-03-02": False,
+        f"daily:{guild}:2026-03-02": False,
+    }
+    at = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+    async with store.begin() as conn:
+        await conn.execute(
+            deliveries.insert(),
+            [
+                {"key": key, "guild_id": guild, "kind": "k", "status": "sent", "created_at": at}
+                for key in keys
+            ],
+        )
+        await privacy_rows.delete_members(conn, guild, [member])
+    async with store.connect() as conn:
+        left = set((await conn.execute(select(deliveries.c.key))).scalars())
+    assert left == {key for key, theirs in keys.items() if not theirs}

@@ -129,6 +129,26 @@ async def backlog(
     return count, oldest
 
 
+def occurrence_key(kind: str, guild_id: int, user_id: int, when: str) -> str:
+    """The ledger key of one occurrence of a member's reminder, `kind:when:guild:user`, with
+    `when` the due time in the one key format (`bot.core.time.instant_key`); `claim_due`
+    builds the same text in SQL.
+
+    The time comes before the member: the thousands of keys one tick claims (everyone's 09:00)
+    are neighbours in the ledger's key index, so a claim writes a few index pages at the end of
+    its kind's range. Member first (`kind:guild:user:when`, before migration 0017) put each new
+    key beside that member's earlier ones, a different index page for every member: with 90
+    days of history in the ledger, a 10,000-row SQLite claim dirtied ~5,000 pages per batch
+    (~20 MB of WAL) and the tick took 5x as long (BENCHMARKS.md, round 8)."""
+    return f"{kind}:{when}:{guild_id}:{user_id}"
+
+
+def occurrence_member(key: str) -> tuple[int, int]:
+    """(guild, user) of an `occurrence_key` (the due time holds colons of its own)."""
+    _, guild_id, user_id = key.rsplit(":", 2)
+    return int(guild_id), int(user_id)
+
+
 class Due:
     """One due reminder of a batch, as the dispatcher hands it to a claimed kind's handler.
 
@@ -165,7 +185,7 @@ class Due:
             if isinstance(raw, str)
             else self.due_at.astimezone(UTC).strftime(INSTANT_KEY_FORMAT)
         )
-        return f"{self.kind}:{self.guild_id}:{self.user_id}:{when}"
+        return occurrence_key(self.kind, self.guild_id, self.user_id, when)
 
     @property
     def claim(self) -> Attempt:
@@ -218,9 +238,9 @@ def _claim_statement(dialect: Dialect, fresh: bool) -> TextClause:
     plain (`fresh`: any key already in the ledger fails the statement) or ON CONFLICT
     re-claiming what is claimable again, RETURNING what was won.
 
-    The key is built in SQL from the row itself, `kind:guild:user:due_at` with the due time in
-    the one explicit key format (`instant_key`, the same text on every backend; `Due.key`
-    builds the same text in Python), with no per-row parameters.
+    The key is built in SQL from the row itself, `occurrence_key`'s `kind:due_at:guild:user`
+    with the due time in the one explicit key format (`instant_key`, the same text on every
+    backend; `Due.key` builds the same text in Python), with no per-row parameters.
 
     Compiled once per dialect into a text statement: SQLAlchemy never caches the compiled form
     of an INSERT .. ON CONFLICT (its dialect `Insert` has no cache key), and compiling it took
@@ -239,14 +259,14 @@ def _claim_statement(dialect: Dialect, fresh: bool) -> TextClause:
     typed: dict[str, Any] = {name: bindparam(name) for name in params}
     if dialect.name == "postgresql":
         typed = {name: cast(typed[name], param.type) for name, param in params.items()}
-    key = (
+    key = (  # occurrence_key
         r.kind
+        + literal_column("':'")
+        + instant_key_sql(r.due_at_utc)
         + literal_column("':'")
         + cast(r.guild_id, String)
         + literal_column("':'")
         + cast(r.user_id, String)
-        + literal_column("':'")
-        + instant_key_sql(r.due_at_utc)
     )
     source = select(
         key,
@@ -361,7 +381,7 @@ async def claim_due(
     )
     owned: dict[tuple[int, int, str], Attempt] = {}
     for claimed_key, guild_id, kind, attempts in result:
-        user_id = int(str(claimed_key).split(":", 3)[2])
+        _, user_id = occurrence_member(str(claimed_key))
         owned[(int(guild_id), user_id, str(kind))] = Attempt(str(claimed_key), attempts > 1)
     return owned
 
