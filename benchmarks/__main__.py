@@ -40,6 +40,7 @@ from benchmarks.harness import Context, Measurement, run_module
 from benchmarks.report import (
     Column,
     RunInfo,
+    cpu_reference_ms,
     environment,
     environment_lines,
     render_table,
@@ -182,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Measurement] = []
     for name in wanted:
         for ctx in contexts:
-            log(f"running {name} on {ctx.backend}")
+            reference = cpu_reference_ms()
+            info.references[f"{name} on {ctx.backend}"] = reference
+            log(f"running {name} on {ctx.backend} (host speed: reference loop {reference:.0f} ms)")
             started = time.perf_counter()
             try:
                 module = importlib.import_module(f"benchmarks.{name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -158,6 +159,29 @@ class RunInfo:
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
     elapsed: float = 0.0
+    #: "module on backend" -> `cpu_reference_ms()` just before it ran.
+    references: dict[str, float] = field(default_factory=dict)
+
+
+#: Loop iterations of `cpu_reference_ms` (60-80 ms on this project's 2-core machines).
+REFERENCE_LOOPS = 1_000_000
+_clock = time.perf_counter
+
+
+def cpu_reference_ms(repeats: int = 5) -> float:
+    """How fast the host runs Python right now: the median ms of a fixed pure-Python loop.
+
+    On a shared virtual machine the same loop varies by half within minutes while the load
+    average stays flat (the neighbours' load is not ours to see): measured before each
+    benchmark, it says which absolute times were taken on a slow stretch."""
+    samples = []
+    for _ in range(repeats):
+        began = _clock()
+        total = 0
+        for number in range(REFERENCE_LOOPS):
+            total += number * number % 7
+        samples.append((_clock() - began) * 1000)
+    return statistics.median(samples)
 
 
 def _load(env: dict[str, Any]) -> str:
@@ -187,6 +211,14 @@ def environment_lines(info: RunInfo) -> list[str]:
         f"- Load average (1/5/15 min) at start {_load(info.before)}, at end "
         f"{_load(info.after) or 'n/a'} (other processes shared the cores)"
     )
+    if info.references:
+        values = info.references.values()
+        each = ", ".join(f"{name} {ms:.0f}" for name, ms in info.references.items())
+        lines.append(
+            f"- Host speed: a fixed pure-Python loop (`report.cpu_reference_ms`, lower is "
+            f"faster) took {min(values):.0f}-{max(values):.0f} ms before the benchmarks "
+            f"({each}); absolute times scale with it"
+        )
     return lines
 
 

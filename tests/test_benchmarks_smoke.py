@@ -328,12 +328,16 @@ def test_report_keeps_the_text_around_the_markers(
         before=env,
         after=env,
         elapsed=60.0,
+        references={"bench_a on sqlite": 81.4, "bench_b on sqlite": 122.6},
     )
     update_markdown(out, [result], info)
     text = out.read_text()
     assert text.startswith("# Title\n\nintro\n\n" + START)
     assert "old" not in text and "| something | < 2 s | 1.500 s (pass) | — |  |" in text
     assert "- other: not run: why" in text and "Load average (1/5/15 min) at start" in text
+    assert "took 81-123 ms before the benchmarks (bench_a on sqlite 81, bench_b on sqlite 123)" in (
+        text
+    )
     assert text.endswith("## Analysis\nkept\n")
 
 
@@ -352,3 +356,13 @@ def test_a_sqlite_ratio_is_enforced_on_sqlite_and_reported_on_postgresql() -> No
     on_postgresql = sqlite_ratio("postgresql", "r", "a ratio", 80.0, 100)
     assert on_postgresql.kind == "info" and on_postgresql.passed is None
     assert on_postgresql.value == 80.0
+
+
+def test_the_cpu_reference_is_the_median_of_its_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The host-speed reference times a fixed loop; what it reports is the median repeat."""
+    from benchmarks import report
+
+    ticks = iter([0.0, 0.010, 1.0, 1.030, 2.0, 2.020])  # 10, 30 and 20 ms
+    monkeypatch.setattr(report, "_clock", lambda: next(ticks))
+    monkeypatch.setattr(report, "REFERENCE_LOOPS", 10)
+    assert report.cpu_reference_ms(repeats=3) == pytest.approx(20.0)
