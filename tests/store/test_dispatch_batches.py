@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.core.clock import FakeClock
 from bot.core.scheduling.dispatcher import (
@@ -19,6 +20,7 @@ from bot.core.scheduling.dispatcher import (
     SQLITE_BATCH_SIZE,
     Dispatcher,
     Served,
+    row_by_row,
 )
 from bot.core.store import Store
 from bot.core.store import reminders as reminder_rows
@@ -303,3 +305,67 @@ async def test_pages_of_the_due_order_go_on_past_the_last_row_read(
         order[6:8],
         [],
     ]
+
+
+class _ServerSaid(Exception):
+    """A driver error carrying PostgreSQL's SQLSTATE, as asyncpg's do."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"SQLSTATE {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+def _claims_failing_once(monkeypatch: pytest.MonkeyPatch, sqlstate: str) -> list[int]:
+    """The first fresh claim fails as the server would with `sqlstate`; returns the calls."""
+    real = reminder_rows.claim_fresh
+    calls: list[int] = []
+
+    async def claim_fresh(conn: Any, *args: Any) -> bool:
+        calls.append(len(calls) + 1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT INTO deliveries ..", {}, _ServerSaid(sqlstate))
+        return await real(conn, *args)
+
+    monkeypatch.setattr(reminder_rows, "claim_fresh", claim_fresh)
+    return calls
+
+
+async def test_a_batch_that_lost_a_lock_race_is_done_again(
+    store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL breaks a deadlock between racing ticks by rolling one transaction back
+    (40P01): that batch's transaction is done again, and each row is served once."""
+    await _seed(store, "k", range(5), clock.now())
+    calls = _claims_failing_once(monkeypatch, "40P01")
+    served: list[int] = []
+
+    async def handler(rows: Sequence[Due], now: datetime) -> list[Served]:
+        served.extend(row.user_id for row in rows)
+        return [Served(now + timedelta(days=1)) for _ in rows]
+
+    dispatcher = Dispatcher(store, clock, lanes=1)
+    dispatcher.register_claimed("k", handler)
+    assert await dispatcher.tick() == 5
+    assert calls == [1, 2] and sorted(served) == list(range(5))
+    when = instant_key(clock.now())
+    assert await _statuses(store) == {
+        occurrence_key("k", GUILD, user, when): "claimed" for user in range(5)
+    }
+
+
+async def test_any_other_server_error_fails_the_tick_and_leaves_the_rows_due(
+    store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(store, "k", range(3), clock.now())
+    calls = _claims_failing_once(monkeypatch, "57014")  # query_canceled: not a lock race
+    dispatcher = Dispatcher(store, clock, lanes=1)
+    dispatcher.register_claimed("k", row_by_row(_never))
+    with pytest.raises(OperationalError):
+        await dispatcher.tick()
+    assert calls == [1]
+    assert await _statuses(store) == {}
+    assert set((await _due_times(store)).values()) == {clock.now()}
+
+
+async def _never(row: Due, now: datetime) -> Served:
+    raise AssertionError(f"{row!r} was served after its claim failed")

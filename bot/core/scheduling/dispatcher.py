@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -35,8 +35,10 @@ from bot.core.store import Store
 from bot.core.store import deliveries as ledger
 from bot.core.store import reminders as reminder_rows
 from bot.core.store.reminders import Due
+from bot.core.store.rows import lost_lock_race
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Handler = Callable[[dict[str, Any], datetime], Awaitable[datetime | None]]
 RETRY_AFTER_ERROR = timedelta(minutes=10)
@@ -54,6 +56,11 @@ SQLITE_BATCH_SIZE = 5000
 #: 2-core host: one lane (each batch's moves written on their own beside the next claim, as
 #: before lanes) took a median 105-132 ms, two lanes 91-105 ms, in alternate runs of a probe.
 POSTGRES_LANES = 2
+#: Times a batch's transaction is done again after PostgreSQL broke a lock race by rolling it
+#: back. Ticks racing over the same rows (two processes during a shard handover) can deadlock:
+#: one writes its last batch's outcome (locking those ledger rows) and then waits to claim a
+#: key the other inserted, while the other waits on one of those locked rows.
+LOCK_RACE_RETRIES = 3
 
 
 @frozen
@@ -239,8 +246,11 @@ class Dispatcher:
         return served
 
     async def _write(self, written: _Written, now: datetime) -> None:
-        async with self.store.begin() as conn:
-            await written.write(conn, now)
+        async def write() -> None:
+            async with self.store.begin() as conn:
+                await written.write(conn, now)
+
+        await _again_after_lost_lock_race(write)
 
     async def _read(self, now: datetime, after: Due | None) -> list[Due]:
         """The next page of due rows: the first, or those past `after` in the due order."""
@@ -260,6 +270,11 @@ class Dispatcher:
         fast = [row for row in batch if row.kind in self.claimed]
         if written is None and not fast:
             return []
+        return await _again_after_lost_lock_race(lambda: self._claim_once(now, fast, written))
+
+    async def _claim_once(
+        self, now: datetime, fast: list[Due], written: _Written | None
+    ) -> list[Due]:
         try:
             async with self.store.begin() as conn:
                 if written is not None:
@@ -349,3 +364,17 @@ class Dispatcher:
     async def next_wake(self) -> datetime | None:
         async with self.store.connect() as conn:
             return await reminder_rows.next_due_at(conn, self.shards)
+
+
+async def _again_after_lost_lock_race(work: Callable[[], Awaitable[T]]) -> T:
+    """`await work()` (one transaction), done again when the server rolled it back to break
+    a lock race (`LOCK_RACE_RETRIES` times at most): its writes are compare-and-set moves,
+    status marks and claims, so a second try does what the first would have."""
+    for attempt in range(LOCK_RACE_RETRIES):
+        try:
+            return await work()
+        except Exception as error:
+            if not lost_lock_race(error):
+                raise
+            log.info("a tick lost a lock race (attempt %d); doing the batch again", attempt + 1)
+    return await work()
