@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -34,11 +34,10 @@ from bot.core.shards import UNSHARDED, ShardPlan
 from bot.core.store import Store
 from bot.core.store import deliveries as ledger
 from bot.core.store import reminders as reminder_rows
+from bot.core.store.engine import again_after_lost_lock_race
 from bot.core.store.reminders import Due
-from bot.core.store.rows import lost_lock_race
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 Handler = Callable[[dict[str, Any], datetime], Awaitable[datetime | None]]
 RETRY_AFTER_ERROR = timedelta(minutes=10)
@@ -250,7 +249,7 @@ class Dispatcher:
             async with self.store.begin() as conn:
                 await written.write(conn, now)
 
-        await _again_after_lost_lock_race(write)
+        await again_after_lost_lock_race(write, LOCK_RACE_RETRIES)
 
     async def _read(self, now: datetime, after: Due | None) -> list[Due]:
         """The next page of due rows: the first, or those past `after` in the due order."""
@@ -270,7 +269,9 @@ class Dispatcher:
         fast = [row for row in batch if row.kind in self.claimed]
         if written is None and not fast:
             return []
-        return await _again_after_lost_lock_race(lambda: self._claim_once(now, fast, written))
+        return await again_after_lost_lock_race(
+            lambda: self._claim_once(now, fast, written), LOCK_RACE_RETRIES
+        )
 
     async def _claim_once(
         self, now: datetime, fast: list[Due], written: _Written | None
@@ -364,17 +365,3 @@ class Dispatcher:
     async def next_wake(self) -> datetime | None:
         async with self.store.connect() as conn:
             return await reminder_rows.next_due_at(conn, self.shards)
-
-
-async def _again_after_lost_lock_race(work: Callable[[], Awaitable[T]]) -> T:
-    """`await work()` (one transaction), done again when the server rolled it back to break
-    a lock race (`LOCK_RACE_RETRIES` times at most): its writes are compare-and-set moves,
-    status marks and claims, so a second try does what the first would have."""
-    for attempt in range(LOCK_RACE_RETRIES):
-        try:
-            return await work()
-        except Exception as error:
-            if not lost_lock_race(error):
-                raise
-            log.info("a tick lost a lock race (attempt %d); doing the batch again", attempt + 1)
-    return await work()

@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.core.records import frozen
@@ -26,6 +27,7 @@ from bot.core.store.drivers import MissingDatabaseDriver, missing_driver
 from bot.core.store.locks import LOCK_CLASS, MIGRATION_KEY, ProcessLocks
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -194,3 +196,30 @@ class Store:
         if self.checkpointer is not None:
             # After the engine: the last connection to close checkpoints and removes the WAL.
             await asyncio.to_thread(self.checkpointer.stop)
+
+
+#: PostgreSQL's answers when it chose this transaction to lose a race for locks: a deadlock
+#: (40P01) or a serialization failure (40001). The transaction was rolled back whole, and the
+#: same work done again is expected to succeed.
+LOST_LOCK_RACE = frozenset({"40P01", "40001"})
+
+
+def lost_lock_race(error: BaseException) -> bool:
+    """Whether `error` is the server rolling this transaction back to break a lock race."""
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in (
+        LOST_LOCK_RACE
+    )
+
+
+async def again_after_lost_lock_race(work: Callable[[], Awaitable[T]], retries: int) -> T:
+    """`await work()` (one whole transaction), done again when the server rolled it back to
+    break a lock race, `retries` times at most. For work whose writes a second try repeats
+    harmlessly (compare-and-set moves, status marks, claims): any other error is raised."""
+    for attempt in range(retries):
+        try:
+            return await work()
+        except Exception as error:
+            if not lost_lock_race(error):
+                raise
+            log.info("a transaction lost a lock race (attempt %d); doing it again", attempt + 1)
+    return await work()

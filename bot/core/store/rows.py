@@ -24,7 +24,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = [
@@ -130,16 +129,3 @@ async def inserted_id(conn: AsyncConnection, statement: Insert) -> int:
     key = (await conn.execute(statement)).inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-#: PostgreSQL's answers when it chose this transaction to lose a race for locks: a deadlock
-#: (40P01) or a serialization failure (40001). The transaction was rolled back whole, and the
-#: same work done again is expected to succeed.
-LOST_LOCK_RACE = frozenset({"40P01", "40001"})
-
-
-def lost_lock_race(error: BaseException) -> bool:
-    """Whether `error` is the server rolling this transaction back to break a lock race."""
-    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in (
-        LOST_LOCK_RACE
-    )
