@@ -27,6 +27,11 @@ class Attempt:
 
     key: str
     earlier: bool = False
+    #: The ledger holds this occurrence as over (sent, skipped, or failed for good) although
+    #: its reminder is still due: a process stopped between the send and moving the row on.
+    #: Nothing may be sent (`deliver_once` answers "duplicate"); the handler still runs, to
+    #: say when the reminder is due next.
+    closed: bool = False
 
     @property
     def nonce(self) -> str:

@@ -143,7 +143,7 @@ async def test_a_key_already_claimed_by_the_caller_is_not_claimed_again(
         kind="t",
         send=send,
         telemetry=NO_TELEMETRY,
-        claimed=True,
+        claimed=Attempt("k"),
     )
     assert outcome.status == "sent"
     assert await status(store, "k") == "sent"
@@ -203,3 +203,32 @@ async def test_every_outcome_is_counted_by_kind(store: Store, clock: FakeClock) 
         ("daily", "unavailable"),
         ("nudge", "error"),
     ]
+
+
+async def test_a_closed_attempt_sends_nothing_and_leaves_the_ledger_as_it_was(
+    store: Store, clock: FakeClock
+) -> None:
+    """The dispatcher hands a still-due row whose occurrence is already over to its handler
+    with a closed attempt: the handler runs, the send does not."""
+    calls: list[str] = []
+
+    async def send(attempt: Attempt) -> Sent:
+        calls.append(attempt.key)
+        return Sent(channel_id=7, message_id=99)
+
+    first = await deliver_once(
+        store, clock, key="k", guild_id=GUILD, kind="t", send=send, telemetry=NO_TELEMETRY
+    )
+    again = await deliver_once(
+        store,
+        clock,
+        key="k",
+        guild_id=GUILD,
+        kind="t",
+        send=send,
+        telemetry=NO_TELEMETRY,
+        claimed=Attempt("k", closed=True),
+    )
+    assert (first.status, again.status, again.detail) == ("sent", "duplicate", "already delivered")
+    assert calls == ["k"]
+    assert await status(store, "k") == "sent"

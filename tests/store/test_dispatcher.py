@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.core.attempts import Attempt
 from bot.core.clock import FakeClock
 from bot.core.scheduling.dispatcher import Dispatcher, Served, row_by_row
 from bot.core.store import Claimant, Store
+from bot.core.store import deliveries as ledger
 from bot.core.store import reminders as reminder_rows
 from bot.core.store.reminders import Due
 from bot.core.store.schema import deliveries, due_reminders
@@ -165,4 +167,94 @@ async def test_a_reminder_left_claimed_by_a_dead_process_is_resent_as_a_later_at
         assert [(c.key, c.earlier) for c in claims] == [(first.key, True)]
     finally:
         await dead.close()
+        await alive.close()
+
+
+async def _claimed_by_a_process_that_stopped(
+    db_url: str, clock: FakeClock, lease: timedelta
+) -> Attempt:
+    """One "dm" reminder due now, its occurrence claimed by a process "dead" that then
+    stopped before moving the row on."""
+    dead = Store(db_url, claimant=Claimant("dead", lease))
+    try:
+        await _seed(dead, "dm", 1, clock.now())
+        async with dead.begin() as conn:
+            ids = [row["id"] for row in await reminder_rows.due(conn, clock.now(), 10)]
+            [attempt] = (
+                await reminder_rows.claim_due(conn, ids, clock.now(), dead.claimant)
+            ).values()
+        return attempt
+    finally:
+        await dead.close()
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts"),
+    [("sent", 1), ("skipped", 1), ("failed", 1), ("retry", ledger.MAX_ATTEMPTS)],
+)
+async def test_a_due_row_whose_occurrence_is_over_is_moved_on_without_a_send(
+    db_url: str, clock: FakeClock, status: str, attempts: int
+) -> None:
+    """A process stopped after the send (or its last try) and before the row's move
+    committed: no claim can win that occurrence again. Once its lease has run out, the next
+    tick hands the row to its handler with a closed claim (the send is refused), moves it to
+    the next due time, and leaves the ledger's record of how the occurrence ended as it was."""
+    lease = timedelta(minutes=5)
+    attempt = await _claimed_by_a_process_that_stopped(db_url, clock, lease)
+    alive = Store(db_url, claimant=Claimant("alive", lease))
+    try:
+        async with alive.begin() as conn:
+            await conn.execute(
+                deliveries.update()
+                .where(deliveries.c.key == attempt.key)
+                .values(status=status, attempts=attempts)
+            )
+        seen: list[Attempt] = []
+
+        async def handler(row: Due, now: datetime) -> Served:
+            seen.append(row.claim)
+            return Served(now + timedelta(days=1), delivered=False)
+
+        dispatcher = Dispatcher(alive, clock)
+        dispatcher.register_claimed("dm", row_by_row(handler))
+        clock.advance(timedelta(seconds=1))
+        await dispatcher.tick()  # its lease runs: it may still be moving its batch on
+        assert seen == []
+        clock.advance(lease)
+        await dispatcher.tick()
+        assert [(a.key, a.closed) for a in seen] == [(attempt.key, True)]
+        assert await dispatcher.next_wake() == clock.now() + timedelta(days=1)
+        async with alive.connect() as conn:
+            stored = await ledger.get(conn, attempt.key)
+        assert stored is not None and (stored["status"], stored["attempts"]) == (status, attempts)
+        await dispatcher.tick()  # nothing is due any more
+        assert len(seen) == 1
+    finally:
+        await alive.close()
+
+
+async def test_a_live_claim_of_another_process_is_left_to_it(db_url: str, clock: FakeClock) -> None:
+    """The other process is sending right now (its lease runs): the row is neither served
+    nor moved here, and its claim stays its own."""
+    lease = timedelta(minutes=5)
+    attempt = await _claimed_by_a_process_that_stopped(db_url, clock, lease)
+    alive = Store(db_url, claimant=Claimant("alive", lease))
+    try:
+        seen: list[Attempt] = []
+
+        async def handler(row: Due, now: datetime) -> Served:
+            seen.append(row.claim)
+            return Served(now + timedelta(days=1))
+
+        dispatcher = Dispatcher(alive, clock)
+        dispatcher.register_claimed("dm", row_by_row(handler))
+        clock.advance(timedelta(seconds=1))
+        await dispatcher.tick()
+        assert seen == []
+        async with alive.connect() as conn:
+            still_due = await reminder_rows.due(conn, clock.now(), 10)
+            stored = await ledger.get(conn, attempt.key)
+        assert [row["user_id"] for row in still_due] == [0]
+        assert stored is not None and (stored["status"], stored["owner"]) == ("claimed", "dead")
+    finally:
         await alive.close()

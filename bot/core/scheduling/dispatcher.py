@@ -182,7 +182,7 @@ class Dispatcher:
         self.handlers[kind] = handler
 
     def register_claimed(self, kind: str, handler: ClaimedHandler) -> None:
-        """The dispatcher claims each occurrence's ledger key, `kind:guild:user:due_at`, for
+        """The dispatcher claims each occurrence's ledger key (`reminders.occurrence_key`) for
         a whole batch, then calls `handler(rows, now)` once with the rows it won (`row.claim`:
         the key's `Attempt`, to pass on to the send); the handler answers one `Served` per
         row, in order."""
@@ -235,7 +235,8 @@ class Dispatcher:
                     for row in batch:
                         if row.kind not in self.claimed:
                             await self._serve(row, now)
-                    # (claimed kinds not won: another tick owns them and moves the rows)
+                    # (claimed kinds not won: a live claim holds them, and its tick moves
+                    # the rows)
                 written = await self._serve_claimed(won, now) if won else None
                 served += len(batch)
         finally:
@@ -265,7 +266,9 @@ class Dispatcher:
         The claim is first made fresh with nothing read back (every row then holds attempt
         1); when some key already existed or some row moved meanwhile (a racing tick, a
         re-claim of a dead owner's key) that transaction is rolled back and done again,
-        reading back what was won (`claim_due`)."""
+        reading back what was won (`claim_due`). Rows whose occurrence is already over come
+        back too, with a closed claim (`reminders.closed_occurrences`): they are moved on,
+        nothing is sent."""
         fast = [row for row in batch if row.kind in self.claimed]
         if written is None and not fast:
             return []
@@ -290,7 +293,12 @@ class Dispatcher:
                 owned = await reminder_rows.claim_due(
                     conn, [row.id for row in fast], now, self.store.claimant
                 )
-            return reminder_rows.adopt_claims(fast, owned)
+                won = reminder_rows.adopt_claims(fast, owned)
+                if len(won) < len(fast):
+                    taken = {row.id for row in won}
+                    lost = [row for row in fast if row.id not in taken]
+                    won += await reminder_rows.closed_occurrences(conn, lost, now)
+            return won
 
     async def _claim_fresh(self, conn: AsyncConnection, rows: list[Due], now: datetime) -> bool:
         ids = [row.id for row in rows]
@@ -318,10 +326,12 @@ class Dispatcher:
             ids: list[int] = []
             for row, outcome in zip(kind_rows, outcomes, strict=True):
                 next_due = outcome.next_due
+                # (a closed occurrence's ledger entry already says how it ended)
                 if outcome.failed:
-                    written.failed.append(row.claim.key)
+                    if not row.closed:
+                        written.failed.append(row.claim.key)
                     next_due = retry
-                elif not outcome.delivered:
+                elif not outcome.delivered and not row.closed:
                     written.skipped.append(row.claim.key)
                 if next_due is not None and next_due <= now:
                     next_due = retry  # a handler must move the row forward

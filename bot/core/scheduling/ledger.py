@@ -65,9 +65,11 @@ async def deliver_once(
 ) -> Outcome:
     """Claim `key`, run `send(attempt)`, record the result (and count it: `telemetry`).
     `claimed`: the caller already owns the key, with this attempt (the dispatcher claims a
-    whole batch at once)."""
+    whole batch at once); a closed attempt sends nothing."""
 
     async def claim_send_record() -> Outcome:
+        if claimed is not None and claimed.closed:
+            return Outcome("duplicate", detail="already delivered")
         attempt = claimed or Attempt(key)
         if claimed is None:
             async with store.begin() as conn:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.engine import Claimant
@@ -85,6 +85,31 @@ async def finish(
     if status == "sent":
         values.update(sent_at=now, channel_id=channel_id, message_id=message_id)
     await conn.execute(update(deliveries).where(deliveries.c.key == key).values(**values))
+
+
+def held_by_live_claim(now: datetime) -> ColumnElement[bool]:
+    """Stored deliveries someone is sending right now: claimed, and the owner's lease runs
+    (a claim without a lease is taken as live: nothing says its owner is gone)."""
+    d = deliveries.c
+    return and_(d.status == "claimed", or_(d.lease_until.is_(None), d.lease_until >= now))
+
+
+async def closed_keys(conn: AsyncConnection, keys: Sequence[str], now: datetime) -> set[str]:
+    """The keys among `keys` whose delivery is over and left behind: in the ledger, neither
+    claimable again nor held by a live claim (sent, skipped, failed, or out of attempts), and
+    the lease of the process that ended it has run out (while it runs, that process is
+    still finishing its batch). Read 500 keys a statement."""
+    d = deliveries.c
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = select(d.key).where(
+            d.key.in_(keys[start : start + 500]),
+            not_(claimable_again(now)),
+            not_(held_by_live_claim(now)),
+            or_(d.lease_until.is_(None), d.lease_until < now),
+        )
+        found.update((await conn.execute(chunk)).scalars())
+    return found
 
 
 def claimable(row: dict[str, Any], now: datetime) -> bool:

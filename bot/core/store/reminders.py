@@ -193,6 +193,11 @@ class Due:
             self._claim = Attempt(self.key)
         return self._claim
 
+    @property
+    def closed(self) -> bool:
+        """Whether the ledger holds this occurrence as over (`closed_occurrences`)."""
+        return self._claim is not None and self._claim.closed
+
     def __repr__(self) -> str:
         fields = (self.id, self.guild_id, self.user_id, self.kind, self.stored_due)
         return f"Due{fields!r}"
@@ -396,6 +401,27 @@ def adopt_claims(batch: Sequence[Due], owned: Mapping[tuple[int, int, str], Atte
             row._claim = attempt
             won.append(row)
     return won
+
+
+async def closed_occurrences(
+    conn: AsyncConnection, rows: Sequence[Due], now: datetime
+) -> list[Due]:
+    """The rows of `rows` whose occurrence the ledger holds as over although the row is
+    still due, left behind by the process that served it (`ledger.closed_keys`: its lease
+    ran out), each given a closed `Attempt`: its handler sends nothing and says when the
+    reminder is due next.
+
+    A process that stopped after a batch's sends and before its moves committed leaves such
+    rows; no claim can ever win them again, so without this they would stay due for good
+    (and make every later tick's first batch contended)."""
+    by_key = {row.key: row for row in rows}
+    closed = await ledger.closed_keys(conn, list(by_key), now)
+    found: list[Due] = []
+    for key, row in by_key.items():
+        if key in closed:
+            row._claim = Attempt(key, closed=True)
+            found.append(row)
+    return found
 
 
 async def advance_batch(
