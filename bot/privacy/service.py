@@ -1,7 +1,8 @@
 """A member owns their data: export it, delete it, and it goes when they leave.
 
 Departed members' data is kept for the retention period (rejoining before it ends keeps
-everything), then purged by a job; a guild that removed the bot likewise.
+everything), then purged by a job; a guild that removed the bot likewise. The same job trims
+the delivery ledger of reminder occurrences that finished long ago.
 """
 
 from __future__ import annotations
@@ -47,10 +48,16 @@ class PrivacyService:
         await self.purge_if_leading()
 
     async def purge_if_leading(self) -> int:
-        """The scheduled purge: one process on a shared database runs it (the leader)."""
+        """The scheduled purge: one process on a shared database runs it (the leader). It
+        also trims the delivery ledger of long-finished reminder occurrences (any guild's:
+        `Dispatcher.forget_served`). Returns the rows deleted."""
         if not await self.core.store.locks.lead():
             return 0
-        return await self.purge_expired()
+        removed = await self.purge_expired()
+        forgotten = await self.core.dispatcher.forget_served()
+        if forgotten:
+            log.info("forgot %s long-finished reminder deliveries", forgotten)
+        return removed + forgotten
 
     async def export(self, guild_id: int, user_id: int) -> bytes:
         """Everything stored about a member in a guild, as a JSON document."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from bot.core.store.schema import deliveries
+from bot.core.time import instant_key
 from bot.privacy import store as privacy_rows
 from bot.sandbox import Sandbox
 from tests.e2e.conftest import bot_of
@@ -86,3 +88,28 @@ async def test_departed_member_is_purged_after_retention_unless_they_return(
     await services.core.scheduler.advance(timedelta(days=31))
     assert await services.privacy.purge_expired() > 0
     assert await _rows_about(sb, alice_id) == 0
+
+
+async def test_the_retention_job_forgets_reminders_delivered_long_ago(sb: Sandbox) -> None:
+    """The bot's own purge job (leader only) trims the delivery ledger of its reminder
+    kinds' occurrences that finished more than 90 days ago; newer ones stay."""
+    services = bot_of(sb).services
+    now = services.core.clock.now()
+    rows = {
+        f"streak:{instant_key(now - timedelta(days=days))}:{sb.guild.id}:{sb.member('alice').id}": (
+            now - timedelta(days=days)
+        )
+        for days in (120, 30)
+    }
+    async with services.core.store.begin() as conn:
+        for key, created in rows.items():
+            await conn.execute(
+                insert(deliveries).values(
+                    key=key, guild_id=sb.guild.id, kind="streak", status="sent", created_at=created
+                )
+            )
+    assert await services.privacy.purge_if_leading() >= 1
+    async with services.core.store.connect() as conn:
+        left = set((await conn.execute(select(deliveries.c.key))).scalars())
+    old, recent = rows
+    assert recent in left and old not in left

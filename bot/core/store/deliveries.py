@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.store.engine import Claimant
@@ -23,6 +23,8 @@ from bot.core.store.rows import insert_new
 from bot.core.store.schema import deliveries
 
 MAX_ATTEMPTS = 5
+#: How a delivery can end (a claim or a retry may still be sent).
+FINISHED = ("sent", "skipped", "failed")
 
 
 def claim_values(claimant: Claimant, now: datetime) -> dict[str, Any]:
@@ -193,3 +195,27 @@ async def finish_many(conn: AsyncConnection, keys: list[str], status: str, now: 
             .where(deliveries.c.key.in_(keys[start : start + 500]))
             .values(**values)
         )
+
+
+async def forget_finished(
+    conn: AsyncConnection, kind: str, keys: tuple[str, str], before: datetime, limit: int
+) -> int:
+    """Delete up to `limit` finished deliveries of `kind` claimed before `before` whose keys
+    lie strictly between `keys` (a range of the key index: for time-first keys, the ones
+    that name an earlier time); returns how many went. The kind, age and status are checked
+    on each row too, so the range only says where to look."""
+    d = deliveries.c
+    low, high = keys
+    doomed = (
+        select(d.key)
+        .where(
+            d.key > low,
+            d.key < high,
+            d.kind == kind,
+            d.created_at < before,
+            d.status.in_(FINISHED),
+        )
+        .limit(limit)
+    )
+    result = await conn.execute(delete(deliveries).where(d.key.in_(doomed)))
+    return result.rowcount or 0

@@ -36,6 +36,11 @@ def ids_in(dialect: str, column: Any, ids: BindParameter[Any]) -> ColumnElement[
 
 
 def ids_value(dialect: str, ids: Sequence[int]) -> Any:
+    """The ids as `ids_in` binds them. On PostgreSQL a list, which asyncpg sends as an array:
+    not a text literal cast to BIGINT[] in SQL, which is cheaper to bind but which PostgreSQL
+    cannot fold (its array input is not immutable). Where the list filters rows rather than
+    feeding an index, the literal was parsed again for every row: minutes, not milliseconds,
+    for a 100k-member guild."""
     return list(ids) if dialect == "postgresql" else "[" + ",".join(map(str, ids)) + "]"
 
 

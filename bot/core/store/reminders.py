@@ -143,6 +143,14 @@ def occurrence_key(kind: str, guild_id: int, user_id: int, when: str) -> str:
     return f"{kind}:{when}:{guild_id}:{user_id}"
 
 
+def occurrences_before(kind: str, when: str) -> tuple[str, str]:
+    """The keys of `kind`'s occurrences due before `when` (`instant_key` text) lie strictly
+    between these two (`occurrence_key` puts the time first). Keys from before migration
+    0017 (`kind:guild:user:when`) sort by guild id instead: those of guilds whose id begins
+    with a 1 (made since mid-2022) fall in the range; others may lie past it, and stay."""
+    return f"{kind}:", f"{kind}:{when}"
+
+
 def occurrence_member(key: str) -> tuple[int, int]:
     """(guild, user) of an `occurrence_key` (the due time holds colons of its own)."""
     _, guild_id, user_id = key.rsplit(":", 2)
