@@ -40,12 +40,14 @@ class PrivacyService:
     catalog: CatalogRegistry
 
     async def start(self) -> None:
-        """Schedule the retention purge and run it once now."""
+        """Schedule the retention purge and purge departed members' data once now (the
+        ledger trim, which nothing waits for, is left to the job: not start-up's work)."""
         # Every 6 hours in production; tests and the sandbox call purge_expired() directly.
         self.core.scheduler.add_interval(
             PURGE_JOB, self.purge_if_leading, seconds=PURGE_INTERVAL.total_seconds()
         )
-        await self.purge_if_leading()
+        if await self.core.store.locks.lead():
+            await self.purge_expired()
 
     async def purge_if_leading(self) -> int:
         """The scheduled purge: one process on a shared database runs it (the leader). It

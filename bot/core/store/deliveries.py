@@ -89,26 +89,18 @@ async def finish(
     await conn.execute(update(deliveries).where(deliveries.c.key == key).values(**values))
 
 
-def held_by_live_claim(now: datetime) -> ColumnElement[bool]:
-    """Stored deliveries someone is sending right now: claimed, and the owner's lease runs
-    (a claim without a lease is taken as live: nothing says its owner is gone)."""
-    d = deliveries.c
-    return and_(d.status == "claimed", or_(d.lease_until.is_(None), d.lease_until >= now))
-
-
 async def closed_keys(conn: AsyncConnection, keys: Sequence[str], now: datetime) -> set[str]:
-    """The keys among `keys` whose delivery is over and left behind: in the ledger, neither
-    claimable again nor held by a live claim (sent, skipped, failed, or out of attempts), and
-    the lease of the process that ended it has run out (while it runs, that process is
-    still finishing its batch). Read 500 keys a statement."""
+    """The keys among `keys` whose delivery is over and left behind: in the ledger, not
+    claimable again (sent, skipped, failed, or out of attempts), and the lease of the
+    process that ended it has run out (while it runs, that process is still finishing its
+    batch). A claim without a lease is never taken as over: nothing says its owner is gone.
+    Read 500 keys a statement."""
     d = deliveries.c
+    lease_over = or_(d.lease_until < now, and_(d.lease_until.is_(None), d.status != "claimed"))
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = select(d.key).where(
-            d.key.in_(keys[start : start + 500]),
-            not_(claimable_again(now)),
-            not_(held_by_live_claim(now)),
-            or_(d.lease_until.is_(None), d.lease_until < now),
+            d.key.in_(keys[start : start + 500]), not_(claimable_again(now)), lease_over
         )
         found.update((await conn.execute(chunk)).scalars())
     return found
